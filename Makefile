@@ -1,0 +1,107 @@
+# QSOE umbrella Makefile.
+#
+#   make                 build the kernel and the boot image (defconfig if no .config)
+#   make run             boot QSOE/N in QEMU (SMP=n MEM=mb ICOUNT=1 GDB=1 APPEND=...)
+#   make test            host unit tests + in-system tests; ends with "N passed, N failed"
+#   make menuconfig | defconfig | olddefconfig | savedefconfig
+#   make clean | distclean
+#
+# Everything is built under $(O).  `make run` and `make test` first run
+# tools/setup.sh, which installs what a fresh Debian 12 machine lacks.
+
+TOP        := $(CURDIR)
+O          ?= build
+export KCONFIG_CONFIG ?= .config
+DEFCONFIG  ?= configs/qemu_virt_defconfig
+
+AUTOCONF   := $(O)/include/config/auto.conf
+CONFIG_H   := $(O)/include/generated/config.h
+SETUP      := tools/setup.sh
+
+CROSS_COMPILE ?= riscv64-linux-gnu-
+HOSTCC     ?= gcc
+
+VERSION    := 0.1.0
+GITREV     := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo unknown)
+
+.DEFAULT_GOAL := all
+.PHONY: all setup run test test-host test-system bench clean distclean \
+        menuconfig defconfig olddefconfig savedefconfig FORCE
+
+# ---- configuration -----------------------------------------------------------
+# kconfig-frontends resolves `source` lines against $srctree and writes its
+# auto.conf / header where the KCONFIG_AUTO* variables say.
+KCONF_ENV := srctree=$(TOP) KCONFIG_CONFIG=$(abspath $(KCONFIG_CONFIG)) KCONFIG_AUTOCONFIG=$(abspath $(AUTOCONF)) \
+             KCONFIG_AUTOHEADER=$(abspath $(CONFIG_H)) \
+             KCONFIG_TRISTATE=$(abspath $(O))/include/config/tristate.conf
+
+# Targets that must not read (and so create) the configuration first.
+NOCONFIG_GOALS := setup clean distclean menuconfig defconfig olddefconfig savedefconfig
+
+defconfig:
+	@$(SETUP) -q --no-sources
+	kconfig-conf --defconfig=$(DEFCONFIG) Kconfig
+
+olddefconfig:
+	@$(SETUP) -q --no-sources
+	kconfig-conf --olddefconfig Kconfig
+
+menuconfig:
+	@$(SETUP) -q --no-sources
+	kconfig-mconf Kconfig
+
+savedefconfig: $(KCONFIG_CONFIG)
+	kconfig-conf --savedefconfig=defconfig Kconfig
+	@echo "wrote ./defconfig (copy it over $(DEFCONFIG) to make it the default)"
+
+# A build without .config uses the defconfig, as Linux does.
+$(KCONFIG_CONFIG):
+	@$(SETUP) -q --no-sources
+	@echo "  CONFIG  no $(KCONFIG_CONFIG): using $(DEFCONFIG)"
+	@kconfig-conf --defconfig=$(DEFCONFIG) Kconfig >/dev/null
+
+$(AUTOCONF) $(CONFIG_H): $(KCONFIG_CONFIG) $(shell find $(TOP) -name Kconfig -not -path '$(TOP)/$(O)/*')
+	@mkdir -p $(O)/include/config $(O)/include/generated
+	@cd $(O) && $(KCONF_ENV) kconfig-conf --silentoldconfig $(TOP)/Kconfig >/dev/null
+	@touch $(AUTOCONF) $(CONFIG_H)
+
+ifeq ($(filter $(NOCONFIG_GOALS),$(MAKECMDGOALS)),)
+-include $(AUTOCONF)
+endif
+
+# ---- the pieces --------------------------------------------------------------
+include tools/build.mk
+include kernel/skimmer/kernel.mk
+include tools/image.mk
+include tests/tests.mk
+
+ifeq ($(CONFIG_KERNEL_SEL4),y)
+all run test bench:
+	@echo "QSOE/L (seL4) is not yet available: run 'make menuconfig' and choose Skimmer." >&2
+	@exit 1
+else
+all: $(KERNEL_BIN) $(IMAGE)
+endif
+
+setup:
+	@$(SETUP)
+
+# ---- running -----------------------------------------------------------------
+# The QEMU command line lives in tools/qemu-run alone.
+QEMU_ENV = KERNEL=$(KERNEL_BIN) INITRD=$(IMAGE) \
+           SMP=$${SMP:-$(CONFIG_QEMU_SMP)} MEM=$${MEM:-$(CONFIG_QEMU_MEM_MB)}
+
+run: all
+	@$(QEMU_ENV) tools/qemu-run
+
+# Every build step that needs a tool orders itself after this; it is quick
+# when the machine is already set up.
+.PHONY: setup-quiet
+setup-quiet:
+	@$(SETUP) -q
+
+clean:
+	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include
+
+distclean:
+	rm -rf $(O) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old defconfig

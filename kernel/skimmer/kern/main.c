@@ -1,0 +1,93 @@
+/*
+ * kern/main.c - the boot CPU's path from head.S to a running system.
+ */
+#include <kern/bootinfo.h>
+#include <kern/console.h>
+#include <kern/cpu.h>
+#include <kern/fdt.h>
+#include <kern/ktest.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+#include <kern/shutdown.h>
+#include <kern/smp.h>
+#include <arch/csr.h>
+#include <arch/intr.h>
+#include <arch/memlayout.h>
+
+struct bootinfo bootinfo;
+static struct fdt boot_fdt;
+
+#define DTB_MAX_SIZE	(1UL << 20)	/* we trust no larger totalsize */
+
+static void
+print_banner(void)
+{
+	uint64_t mem = 0;
+
+	for (int i = 0; i < bootinfo.bi_nmem; i++)
+		mem += bootinfo.bi_mem[i].mr_size;
+	kprintf("\nSkimmer %s (%s) - QSOE/N microkernel for riscv64\n",
+	    QSOE_VERSION, QSOE_GITREV);
+	kprintf("skimmer: %d CPUs in the device tree, %lu MiB RAM, timebase %lu Hz\n",
+	    bootinfo.bi_nharts, mem >> 20, bootinfo.bi_timebase);
+	for (int i = 0; i < bootinfo.bi_nmem; i++)
+		kprintf("skimmer: memory 0x%lx-0x%lx\n", bootinfo.bi_mem[i].mr_base,
+		    bootinfo.bi_mem[i].mr_base + bootinfo.bi_mem[i].mr_size - 1);
+	if (bootinfo.bi_initrd_start)
+		kprintf("skimmer: boot image 0x%lx-0x%lx (%lu bytes)\n",
+		    bootinfo.bi_initrd_start, bootinfo.bi_initrd_end - 1,
+		    bootinfo.bi_initrd_end - bootinfo.bi_initrd_start);
+	else
+		kprintf("skimmer: no boot image (initrd) given\n");
+	kprintf("skimmer: bootargs \"%s\"\n", bootinfo.bi_bootargs);
+}
+
+static void
+parse_device_tree(paddr_t dtb)
+{
+	char err[128];
+
+	if (fdt_init(&boot_fdt, phys_to_virt(dtb), DTB_MAX_SIZE) < 0)
+		panic("no valid device tree at 0x%lx (a1 from the firmware)", dtb);
+	if (bootinfo_parse(&bootinfo, &boot_fdt, err, sizeof(err)) < 0)
+		panic("device tree: %s", err);
+	bootinfo.bi_dtb = dtb;
+}
+
+__noreturn void kmain(unsigned long hartid, paddr_t dtb);
+
+void
+kmain(unsigned long hartid, paddr_t dtb)
+{
+	struct cpu *c = &cpus[0];
+	char filter[64];
+
+	c->gd_self = c;
+	c->gd_id = 0;
+	c->gd_hartid = hartid;
+	c->gd_online = 1;
+	__asm__ __volatile__("mv tp, %0" :: "r"(c));
+
+	parse_device_tree(dtb);
+	if (bootinfo.bi_uart_base)
+		console_attach_ns16550(bootinfo.bi_uart_base, bootinfo.bi_uart_shift);
+	print_banner();
+	kprintf("cpu0: hart %lu online (boot CPU)\n", hartid);
+	smp_start_secondaries();
+	kprintf("skimmer: %d of %d CPUs online\n", ncpus, bootinfo.bi_nharts);
+
+#ifdef CONFIG_SKIMMER_SELFTEST
+	if (bootarg_present(&bootinfo, "selftest")) {
+		if (!bootarg_value(&bootinfo, "selftest", filter, sizeof(filter)))
+			filter[0] = '\0';
+		kernel_poweroff(ktest_run(filter) ? 1 : 0);
+	}
+#else
+	(void)filter;
+#endif
+	if (bootarg_present(&bootinfo, "poweroff"))
+		kernel_poweroff(0);
+	kprintf("skimmer: no user space yet; leave QEMU with Ctrl-A X\n");
+	for (;;)
+		wait_for_interrupt_arch();
+}

@@ -1,0 +1,103 @@
+/*
+ * kern/smp.c - SMP bring-up with SBI HSM.
+ */
+#include <kern/bootinfo.h>
+#include <kern/cpu.h>
+#include <kern/printf.h>
+#include <kern/smp.h>
+#include <arch/csr.h>
+#include <arch/intr.h>
+#include <arch/memlayout.h>
+#include <arch/sbi.h>
+
+#define KSTACK_CPU	16384
+
+struct cpu cpus[CONFIG_SKIMMER_MAX_CPUS];
+int ncpus = 1;
+
+static uint8_t cpu_stacks[CONFIG_SKIMMER_MAX_CPUS][KSTACK_CPU] __aligned(16);
+static volatile bool smp_stopping;	/* set once by smp_stop_others() */
+
+extern char entry_secondary[];
+
+/* Spin until *flag is set or about `ms` milliseconds of time CSR passed. */
+static bool
+wait_flag(volatile int *flag, unsigned ms)
+{
+	uint64_t start = csr_read(time);
+	uint64_t limit = bootinfo.bi_timebase / 1000 * ms;
+
+	while (!*flag) {
+		if (csr_read(time) - start > limit)
+			return false;
+		cpu_relax_arch();
+	}
+	return true;
+}
+
+int
+smp_start_secondaries(void)
+{
+	unsigned long me = mycpu()->gd_hartid;
+
+	for (int i = 0; i < bootinfo.bi_nharts; i++) {
+		unsigned long hart = bootinfo.bi_harts[i];
+		struct cpu *c;
+		long err;
+
+		if (hart == me)
+			continue;
+		if (ncpus >= CONFIG_SKIMMER_MAX_CPUS) {
+			kprintf("smp: hart %lu left stopped (CONFIG_SKIMMER_MAX_CPUS=%d)\n",
+			    hart, CONFIG_SKIMMER_MAX_CPUS);
+			continue;
+		}
+		c = &cpus[ncpus];
+		c->gd_self = c;
+		c->gd_id = ncpus;
+		c->gd_hartid = hart;
+		c->gd_boot_sp = (vaddr_t)&cpu_stacks[ncpus][KSTACK_CPU];
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		err = sbi_hart_start(hart, virt_to_phys(entry_secondary), (unsigned long)c);
+		if (err) {
+			kprintf("smp: hart %lu: SBI hart_start failed (%ld)\n", hart, err);
+			continue;
+		}
+		if (!wait_flag(&c->gd_online, 1000)) {
+			kprintf("smp: hart %lu did not come online\n", hart);
+			continue;
+		}
+		ncpus++;
+	}
+	return ncpus;
+}
+
+void
+smp_secondary_main(struct cpu *c)
+{
+	csr_write(sie, SIE_SSIE);
+	kprintf("cpu%d: hart %lu online\n", c->gd_id, c->gd_hartid);
+	__atomic_store_n(&c->gd_online, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		wait_for_interrupt_arch();
+		csr_clear(sip, 1UL << IRQ_S_SOFT);
+		if (smp_stopping) {
+			c->gd_halted = 1;
+			for (;;)
+				wait_for_interrupt_arch();
+		}
+	}
+}
+
+void
+smp_stop_others(void)
+{
+	unsigned long me = mycpu()->gd_hartid;
+
+	smp_stopping = true;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (int i = 0; i < ncpus; i++) {
+		if (cpus[i].gd_hartid != me && cpus[i].gd_online)
+			sbi_send_ipi(1, cpus[i].gd_hartid);
+	}
+}

@@ -1,0 +1,39 @@
+# kernel/skimmer/kernel.mk - building Skimmer.  Included by the top Makefile.
+#
+# Every .c/.S under kern/ and arch/riscv64/ is part of the kernel; the
+# self-tests under selftest/ only with CONFIG_SKIMMER_SELFTEST.
+
+KDIR       := kernel/skimmer
+KOUT       := $(O)/kernel
+KERNEL_ELF := $(KOUT)/skimmer.elf
+KERNEL_BIN := $(O)/skimmer.bin
+
+KSRC := $(wildcard $(KDIR)/kern/*.c $(KDIR)/kern/*/*.c \
+                   $(KDIR)/arch/riscv64/*.c $(KDIR)/arch/riscv64/*.S)
+ifeq ($(CONFIG_SKIMMER_SELFTEST),y)
+KSRC += $(wildcard $(KDIR)/selftest/*.c)
+endif
+KOBJ := $(patsubst $(KDIR)/%,$(KOUT)/%.o,$(KSRC))
+
+KINC := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+        -I$(KDIR)/include -I$(KDIR)/arch/riscv64/include -Iabi/include -I$(O)/include
+
+$(KOUT)/%.c.o: $(KDIR)/%.c $(CONFIG_H) | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
+
+$(KOUT)/%.S.o: $(KDIR)/%.S $(CONFIG_H) | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KERNEL_ASFLAGS) $(KINC) -MMD -MP -c $< -o $@
+
+$(KERNEL_ELF): $(KOBJ) $(KDIR)/arch/riscv64/kernel.ld
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -T $(KDIR)/arch/riscv64/kernel.ld --no-relax -o $@ $(KOBJ)
+
+$(KERNEL_BIN): $(KERNEL_ELF)
+	@echo "  OBJCOPY $@"
+	@$(OBJCOPY) -O binary $< $@
+
+-include $(KOBJ:.o=.d)

@@ -1,0 +1,29 @@
+# tests/tests.mk - `make test`: host unit tests and in-system tests.
+#
+# Host tests: every tests/host/test_*.c is one program, built natively with
+# ASan/UBSan together with the kernel sources it names in a "// uses:" line.
+# In-system tests: the boots listed in tests/boots.conf.  tools/harness runs
+# both and prints the final "N passed, N failed".
+
+HOST_OUT   := $(O)/host
+HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c))
+HOST_INC   := -Itests/host -I$(KDIR)/include -Iabi/include
+
+# The kernel sources a host test links with, from its "// uses:" line.
+host_uses = $(shell sed -n 's|^// uses: *||p' $(1))
+
+.SECONDEXPANSION:
+$(HOST_OUT)/%: tests/host/%.c tests/host/unit.h $$(call host_uses,tests/host/%.c) | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) $(HOST_CFLAGS) $(HOST_INC) -o $@ $< $(call host_uses,$<)
+
+test: all $(HOST_TESTS)
+	@tools/harness --host $(HOST_TESTS) --harness-selftest --boots tests/boots.conf \
+	    --kernel $(KERNEL_BIN) --initrd $(IMAGE)
+
+test-host: $(HOST_TESTS)
+	@tools/harness --host $(HOST_TESTS) --harness-selftest
+
+test-system: all
+	@tools/harness --boots tests/boots.conf --kernel $(KERNEL_BIN) --initrd $(IMAGE)

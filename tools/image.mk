@@ -1,0 +1,9 @@
+# tools/image.mk - the boot image (a newc cpio archive, built by tools/mkifs).
+
+IMAGE       := $(O)/image/qsoe.cpio
+IMAGE_BUILD := boot/qsoe.build
+
+$(IMAGE): $(IMAGE_BUILD) tools/mkifs $(AUTOCONF) $(shell find boot -type f 2>/dev/null) | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  MKIFS   $@"
+	@tools/mkifs --config $(AUTOCONF) --root $(TOP) $(IMAGE_BUILD) $@

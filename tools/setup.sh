@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# tools/setup.sh - make a fresh Debian 12 machine able to build and run QSOE.
+#
+# Called by `make run`, `make test` and `make bench` before they build.  It is
+# idempotent and quick when everything is present: it only asks dpkg and looks
+# for the unpacked source trees.
+#
+#   1. Installs the Debian packages the build needs (apt-get update runs only
+#      when something is missing).
+#   2. Fetches third-party source packages with `apt-get source`, through a
+#      private deb-src sources file and a private lists directory inside the
+#      build tree.  /etc/apt is never written.
+#
+# Usage: tools/setup.sh [-q] [--no-sources] [BUILD_DIR]
+set -euo pipefail
+
+quiet=0
+fetch_sources=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-q) quiet=1 ;;
+	--no-sources) fetch_sources=0 ;;
+	-*) echo "setup: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(realpath -m "${1:-$top/build}")
+
+say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
+die() { echo "setup: error: $*" >&2; exit 1; }
+
+# Run as root directly, or through sudo when we are not root.
+if [ "$(id -u)" = 0 ]; then
+	asroot=()
+elif command -v sudo >/dev/null 2>&1; then
+	asroot=(sudo -n)
+else
+	asroot=(false)
+fi
+
+# --- 1. Debian packages -------------------------------------------------------
+# One package a line: what the build, the runner and the tests need.
+packages=(
+	make                  # the umbrella build
+	gcc                   # host tools and host unit tests (ASan/UBSan)
+	libc6-dev
+	gcc-riscv64-linux-gnu # the cross compiler for the kernel and user space
+	binutils-riscv64-linux-gnu
+	qemu-system-misc      # qemu-system-riscv64 and OpenSBI (-bios default)
+	kconfig-frontends-nox # kconfig-conf / kconfig-mconf, the Linux front ends
+	libncurses-dev        # not needed by kconfig-mconf itself; kept for ports
+	cpio                  # mkifs writes the boot image with Debian's cpio
+	e2fsprogs             # mke2fs -d and e2fsck for disk images
+	device-tree-compiler  # dtc, to inspect and test device trees
+	dpkg-dev              # dpkg-source, used by apt-get source
+	xz-utils
+	python3               # the test harness (standard library only)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	say "installing Debian packages: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# Update the package lists only when they are absent or a day old.
+	if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+		say "apt-get update"
+		"${asroot[@]}" apt-get update -qq || die "apt-get update failed"
+	fi
+	if ! "${asroot[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+		say "install failed; refreshing package lists and trying again"
+		"${asroot[@]}" apt-get update -qq || die "apt-get update failed"
+		"${asroot[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+			die "could not install: ${missing[*]}"
+	fi
+else
+	say "Debian packages: all present"
+fi
+
+[ "$fetch_sources" = 1 ] || exit 0
+
+# --- 2. Third-party source packages --------------------------------------------
+# name=version pairs; each is unpacked into $build/src/<name>-<upstream>.
+sources=(
+	musl=1.2.3-1
+)
+
+apt_dir=$build/apt
+src_dir=$build/src
+
+# A private deb-src list derived from the machine's own deb entries, so we use
+# whatever mirror the machine is configured for and never touch /etc/apt.
+write_private_sources() {
+	mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
+	local out=$apt_dir/sources.list.tmp
+	: >"$out"
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		# deb822 stanzas: keep those with Types containing "deb", as deb-src.
+		awk 'BEGIN { RS = ""; FS = "\n" }
+		     {
+		       deb = 0; uri = ""; suites = ""; comps = ""; signed = ""
+		       for (i = 1; i <= NF; i++) {
+		         if ($i ~ /^Types:/ && $i ~ /[ \t]deb([ \t]|$)/) deb = 1
+		         else if ($i ~ /^URIs:/) { uri = $i; sub(/^URIs:[ \t]*/, "", uri) }
+		         else if ($i ~ /^Suites:/) { suites = $i; sub(/^Suites:[ \t]*/, "", suites) }
+		         else if ($i ~ /^Components:/) { comps = $i; sub(/^Components:[ \t]*/, "", comps) }
+		         else if ($i ~ /^Signed-By:/) { signed = $i; sub(/^Signed-By:[ \t]*/, "", signed) }
+		       }
+		       if (deb && uri ~ /debian/) {
+		         n = split(suites, s, /[ \t]+/)
+		         split(uri, u, /[ \t]+/)
+		         for (j = 1; j <= n; j++) {
+		           if (s[j] == "") continue
+		           opt = (signed != "") ? "[signed-by=" signed "] " : ""
+		           print "deb-src " opt u[1] " " s[j] " " comps
+		         }
+		       }
+		     }' "$f" >>"$out"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -n 's/^[ \t]*deb[ \t]\(.*debian.*\)$/deb-src \1/p' "$f" >>"$out"
+	done
+	[ -s "$out" ] || die "no Debian 'deb' entries found in /etc/apt to derive deb-src entries from"
+	sort -u "$out" >"$apt_dir/sources.list.new"
+	rm -f "$out"
+	if ! cmp -s "$apt_dir/sources.list.new" "$apt_dir/sources.list" 2>/dev/null; then
+		mv "$apt_dir/sources.list.new" "$apt_dir/sources.list"
+		rm -f "$apt_dir/lists/"*_Sources* 2>/dev/null || true
+	else
+		rm -f "$apt_dir/sources.list.new"
+	fi
+}
+
+apt_private=(
+	-o "Dir::Etc::SourceList=$apt_dir/sources.list"
+	-o "Dir::Etc::SourceParts=/dev/null"
+	-o "Dir::State::Lists=$apt_dir/lists"
+	-o "Dir::Cache::Archives=$apt_dir/archives"
+	-o "APT::Sandbox::User=root"
+)
+
+need_fetch=()
+for s in "${sources[@]}"; do
+	name=${s%%=*}
+	ver=${s#*=}
+	upstream=${ver%-*}
+	upstream=${upstream#*:}
+	[ -f "$src_dir/$name-$upstream/.qsoe-unpacked" ] || need_fetch+=("$s")
+done
+if [ ${#need_fetch[@]} -eq 0 ]; then
+	say "source packages: all present (${sources[*]})"
+	exit 0
+fi
+
+write_private_sources
+if [ -z "$(ls "$apt_dir/lists/" 2>/dev/null | grep _Sources)" ]; then
+	say "apt-get update (private deb-src lists in $apt_dir)"
+	apt-get "${apt_private[@]}" update -qq || die "apt-get update of the private deb-src lists failed"
+fi
+mkdir -p "$src_dir"
+for s in "${need_fetch[@]}"; do
+	name=${s%%=*}
+	ver=${s#*=}
+	upstream=${ver%-*}
+	upstream=${upstream#*:}
+	say "fetching source package $name $ver"
+	rm -rf "$src_dir/$name-$upstream"
+	(cd "$src_dir" && apt-get "${apt_private[@]}" source -qq "$name=$ver") ||
+		die "apt-get source $name=$ver failed"
+	[ -d "$src_dir/$name-$upstream" ] || die "apt-get source $name did not unpack $name-$upstream"
+	touch "$src_dir/$name-$upstream/.qsoe-unpacked"
+done
