@@ -1,12 +1,14 @@
 # tests/tests.mk - `make test`: host unit tests and in-system tests.
 #
 # Host tests: every tests/host/test_*.c is one program, built natively with
-# ASan/UBSan together with the kernel sources it names in a "// uses:" line.
+# ASan/UBSan together with the kernel sources it names in a "// uses:" line;
+# every tests/host/test_*.py is a stand-alone script speaking the same protocol.
 # In-system tests: the boots listed in tests/boots.conf.  tools/harness runs
 # both and prints the final "N passed, N failed".
 
 HOST_OUT   := $(O)/host
-HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c))
+HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c)) \
+              $(wildcard tests/host/test_*.py)
 HOST_INC   := -Itests/host -I$(KDIR)/include -Iabi/include
 
 # The kernel sources a host test links with, from its "// uses:" line.
