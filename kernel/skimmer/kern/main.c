@@ -5,7 +5,12 @@
 #include <kern/console.h>
 #include <kern/cpu.h>
 #include <kern/fdt.h>
+#include <kern/frame.h>
+#include <kern/intr.h>
+#include <kern/kstack.h>
 #include <kern/ktest.h>
+#include <kern/lwkt.h>
+#include <kern/timer.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/shutdown.h>
@@ -13,9 +18,13 @@
 #include <arch/csr.h>
 #include <arch/intr.h>
 #include <arch/memlayout.h>
+#include <arch/timer.h>
 
 struct bootinfo bootinfo;
-static struct fdt boot_fdt;
+struct fdt boot_fdt;
+
+extern char _start_image[], _image_end[];
+void trap_init_cpu(void);
 
 #define DTB_MAX_SIZE	(1UL << 20)	/* we trust no larger totalsize */
 
@@ -71,8 +80,24 @@ kmain(unsigned long hartid, paddr_t dtb)
 	parse_device_tree(dtb);
 	if (bootinfo.bi_uart_base)
 		console_attach_ns16550(bootinfo.bi_uart_base, bootinfo.bi_uart_shift);
+	trap_init_cpu();
 	print_banner();
-	kprintf("cpu0: hart %lu online (boot CPU)\n", hartid);
+	if (frame_init_boot(&bootinfo, virt_to_phys(_start_image), virt_to_phys(_image_end)) < 0)
+		panic("cannot set up the frame allocator");
+	kprintf("skimmer: %lu of %lu frames free after boot\n", frame_free_count(),
+	    frame_total_count());
+	if (kstack_init() < 0)
+		panic("cannot set up the thread allocator");
+	lwkt_init_boot();
+	timer_init_arch();
+	timer_init_cpu();
+	if (intr_init() < 0)
+		kprintf("skimmer: no interrupt controller found; device interrupts off\n");
+	intr_init_cpu();
+	csr_set(sie, SIE_SSIE);
+	intr_enable_arch();
+	kprintf("cpu0: hart %lu online (boot CPU)%s\n", hartid,
+	    timer_has_sstc() ? ", Sstc timer" : ", SBI timer");
 	smp_start_secondaries();
 	kprintf("skimmer: %d of %d CPUs online\n", ncpus, bootinfo.bi_nharts);
 

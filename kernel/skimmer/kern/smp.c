@@ -3,7 +3,10 @@
  */
 #include <kern/bootinfo.h>
 #include <kern/cpu.h>
+#include <kern/intr.h>
+#include <kern/lwkt.h>
 #include <kern/printf.h>
+#include <kern/timer.h>
 #include <kern/smp.h>
 #include <arch/csr.h>
 #include <arch/intr.h>
@@ -16,9 +19,10 @@ struct cpu cpus[CONFIG_SKIMMER_MAX_CPUS];
 int ncpus = 1;
 
 static uint8_t cpu_stacks[CONFIG_SKIMMER_MAX_CPUS][KSTACK_CPU] __aligned(16);
-static volatile bool smp_stopping;	/* set once by smp_stop_others() */
+volatile bool smp_stopping;	/* set once by smp_stop_others() */
 
 extern char entry_secondary[];
+void trap_init_cpu(void);
 
 /* Spin until *flag is set or about `ms` milliseconds of time CSR passed. */
 static bool
@@ -75,18 +79,26 @@ smp_start_secondaries(void)
 void
 smp_secondary_main(struct cpu *c)
 {
-	csr_write(sie, SIE_SSIE);
+	trap_init_cpu();
+	lwkt_init_cpu(c, NULL);
+	timer_init_cpu();
+	intr_init_cpu();
+	csr_set(sie, SIE_SSIE);
 	kprintf("cpu%d: hart %lu online\n", c->gd_id, c->gd_hartid);
 	__atomic_store_n(&c->gd_online, 1, __ATOMIC_RELEASE);
-	for (;;) {
+	intr_enable_arch();
+	lwkt_idle_loop();
+}
+
+void
+smp_halt_if_stopping(void)
+{
+	if (!smp_stopping)
+		return;
+	intr_disable_arch();
+	mycpu()->gd_halted = 1;
+	for (;;)
 		wait_for_interrupt_arch();
-		csr_clear(sip, 1UL << IRQ_S_SOFT);
-		if (smp_stopping) {
-			c->gd_halted = 1;
-			for (;;)
-				wait_for_interrupt_arch();
-		}
-	}
 }
 
 void

@@ -157,6 +157,7 @@ kernel_phys_base:
 
 	.section .bss.stack, "aw", @nobits
 	.balign	16
+	.globl	boot_stack
 boot_stack:
 	.skip	KSTACK_BOOT
 	.globl	boot_stack_top

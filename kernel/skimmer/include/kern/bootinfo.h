@@ -55,6 +55,7 @@ struct bootinfo {
 };
 
 extern struct bootinfo bootinfo;
+extern struct fdt boot_fdt;	/* the firmware's device tree (read-only after boot) */
 
 /*
  * Fill *bi from the device tree in fdt.  Returns 0, or a negative errno and

@@ -11,18 +11,55 @@
 #define KERN_CPU_H
 
 #include <kern/types.h>
+#include <kern/ipiq.h>
+#include <kern/queue.h>
+#include <kern/runq.h>
+
+struct thread;
+struct callout;
+TAILQ_HEAD(calloutq, callout);
+TAILQ_HEAD(threadlist, thread);
+
+struct cpu_stats {
+	uint64_t	cs_switches;	/* context switches */
+	uint64_t	cs_preempts;	/* involuntary switches */
+	uint64_t	cs_ipis_sent;	/* ipiq entries sent from here */
+	uint64_t	cs_ipis_recv;	/* ipiq entries run here */
+	uint64_t	cs_ipi_intrs;	/* IPI interrupts taken */
+	uint64_t	cs_timer_intrs;	/* timer interrupts taken */
+	uint64_t	cs_ext_intrs;	/* device interrupts taken */
+	uint64_t	cs_migrations_in; /* threads that arrived here */
+	uint64_t	cs_callouts;	/* timer callbacks run */
+};
 
 struct cpu {
 	struct cpu	*gd_self;	/* points to itself (tp sanity check) */
 	vaddr_t		gd_boot_sp;	/* initial stack top (remote: set before start;
 					   head.S reads it at offset 8) */
+	vaddr_t		gd_kstack_top;	/* current thread's kernel stack top: user
+					   traps switch to it (offset 16, trap.S) */
+	vaddr_t		gd_uscratch;	/* trap.S scratch: user sp (offset 24) */
 	int		gd_id;		/* logical cpu number, 0 = boot cpu (remote: const) */
 	unsigned long	gd_hartid;	/* hart id from the device tree (remote: const) */
 	volatile int	gd_online;	/* set by the CPU itself once running (remote: read) */
 	volatile int	gd_halted;	/* set when the CPU stopped for a panic (remote) */
+	uint32_t	gd_reqflags;	/* RQF_* deferred work (atomic OR from interrupts) */
+	uint32_t	gd_ipi_pending;	/* an IPI is on its way (remote: atomic xchg) */
+	struct thread	*gd_curthread;	/* the running thread */
+	struct thread	*gd_idlethread;	/* this CPU's idle thread */
+	struct runq	gd_runq;	/* runnable threads but the current one */
+	struct threadlist gd_threads;	/* every thread owned by this CPU */
+	int		gd_nthreads;
+	struct calloutq	gd_callouts;	/* armed timers, by deadline */
+	uint64_t	gd_timer_armed;	/* deadline programmed in the timer, or ~0 */
+	struct cpu_stats gd_stats;
+	struct ipiq	gd_ipiq[CONFIG_SKIMMER_MAX_CPUS]; /* incoming ring from each
+					   cpu (remote: producer side, see ipiq.h) */
 };
 
 _Static_assert(offsetof(struct cpu, gd_boot_sp) == 8, "head.S uses this offset");
+_Static_assert(offsetof(struct cpu, gd_kstack_top) == 16, "trap.S uses this offset");
+_Static_assert(offsetof(struct cpu, gd_uscratch) == 24, "trap.S uses this offset");
 
 extern struct cpu cpus[CONFIG_SKIMMER_MAX_CPUS];
 extern int ncpus;		/* CPUs online (grows during SMP bring-up) */
@@ -32,7 +69,7 @@ mycpu(void)
 {
 	struct cpu *c;
 
-	__asm__ ("mv %0, tp" : "=r"(c));
+	__asm__ __volatile__("mv %0, tp" : "=r"(c));
 	return c;
 }
 

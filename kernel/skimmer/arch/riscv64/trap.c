@@ -1,0 +1,125 @@
+/*
+ * arch/riscv64/trap.c - trap dispatch and the exception report.
+ */
+#include <kern/cpu.h>
+#include <kern/intr.h>
+#include <kern/lwkt.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+#include <kern/smp.h>
+#include <kern/timer.h>
+#include <arch/csr.h>
+#include <arch/memlayout.h>
+#include <arch/trapframe.h>
+
+void trap_handler(struct trapframe *tf);
+extern char trap_vector[];
+
+static const char *const exc_names[] = {
+	[EXC_INST_MISALIGNED] = "instruction address misaligned",
+	[EXC_INST_ACCESS] = "instruction access fault",
+	[EXC_ILLEGAL_INST] = "illegal instruction",
+	[EXC_BREAKPOINT] = "breakpoint",
+	[EXC_LOAD_MISALIGNED] = "load address misaligned",
+	[EXC_LOAD_ACCESS] = "load access fault",
+	[EXC_STORE_MISALIGNED] = "store address misaligned",
+	[EXC_STORE_ACCESS] = "store access fault",
+	[EXC_ECALL_U] = "ecall from U-mode",
+	[EXC_ECALL_S] = "ecall from S-mode",
+	[EXC_INST_PAGE_FAULT] = "instruction page fault",
+	[EXC_LOAD_PAGE_FAULT] = "load page fault",
+	[EXC_STORE_PAGE_FAULT] = "store page fault",
+};
+
+static const char *const reg_names[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1",
+	"a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
+	"s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+/* Install the trap vector on this hart.  Called once per CPU at start. */
+void trap_init_cpu(void);
+
+void
+trap_init_cpu(void)
+{
+	csr_write(sscratch, 0);
+	csr_write(stvec, (uintptr_t)trap_vector);
+}
+
+static void
+backtrace_from(uint64_t fp, uint64_t pc)
+{
+	kprintf("backtrace:\n  #0 %p\n", (void *)pc);
+	for (int depth = 1; depth < 32; depth++) {
+		if (fp < DIRECT_MAP_BASE || (fp & 7))
+			break;
+		uint64_t ra = ((uint64_t *)fp)[-1];
+		uint64_t prev = ((uint64_t *)fp)[-2];
+
+		if (ra < KERNEL_VBASE)
+			break;
+		kprintf("  #%d %p\n", depth, (void *)ra);
+		if (prev <= fp)
+			break;
+		fp = prev;
+	}
+}
+
+void
+trap_report(const struct trapframe *tf)
+{
+	uint64_t cause = tf->tf_scause & ~SCAUSE_INTR;
+	const char *name = cause < ARRAY_SIZE(exc_names) && exc_names[cause] ?
+	    exc_names[cause] : "unknown";
+
+	kprintf("trap: %s (scause %lu) in %s mode on cpu %d, thread %s\n", name, cause,
+	    (tf->tf_sstatus & SSTATUS_SPP) ? "kernel" : "user", mycpu_id(),
+	    mycpu()->gd_curthread ? mycpu()->gd_curthread->td_name : "?");
+	kprintf("  sepc %p stval %p sstatus %p\n", (void *)tf->tf_sepc,
+	    (void *)tf->tf_stval, (void *)tf->tf_sstatus);
+	for (int i = 1; i < 32; i += 4)
+		kprintf("  %-4s %p  %-4s %p  %-4s %p  %-4s %p\n",
+		    reg_names[i], (void *)tf->tf_regs[i],
+		    reg_names[i + 1], (void *)tf->tf_regs[i + 1],
+		    reg_names[i + 2], (void *)tf->tf_regs[i + 2],
+		    i + 3 < 32 ? reg_names[i + 3] : "", i + 3 < 32 ? (void *)tf->tf_regs[i + 3] : NULL);
+	if (tf->tf_sstatus & SSTATUS_SPP)
+		backtrace_from(tf->tf_regs[REG_S0], tf->tf_sepc);
+}
+
+static void
+interrupt(uint64_t code)
+{
+	switch (code) {
+	case IRQ_S_SOFT:
+		csr_clear(sip, 1UL << IRQ_S_SOFT);
+		smp_halt_if_stopping();
+		ipiq_intr();
+		break;
+	case IRQ_S_TIMER:
+		timer_intr();
+		break;
+	case IRQ_S_EXT:
+		intr_external();
+		break;
+	default:
+		panic("unexpected interrupt %lu", code);
+	}
+}
+
+void
+trap_handler(struct trapframe *tf)
+{
+	uint64_t cause = tf->tf_scause;
+
+	if (cause & SCAUSE_INTR) {
+		interrupt(cause & ~SCAUSE_INTR);
+		lwkt_preempt_check();
+		return;
+	}
+	if (!(tf->tf_sstatus & SSTATUS_SPP))
+		panic("user trap before user mode exists");	/* issue C */
+	trap_report(tf);
+	panic("unexpected kernel trap");
+}

@@ -1,0 +1,120 @@
+/*
+ * kern/lwkt.h - the light-weight kernel thread scheduler, one per CPU.
+ *
+ * Each CPU schedules only its own threads, from its own run queue, without
+ * locks: every scheduler operation runs on the thread's owner CPU inside a
+ * critical section.  Work for another CPU is sent there through the IPI
+ * queues (kern/ipiq.h).  A critical section (crit_enter/crit_exit) is a
+ * per-thread counter, not an interrupt mask: interrupts that arrive inside
+ * one mask their source and leave a request in gd_reqflags, which
+ * crit_exit (or the idle loop) then processes: IPI queues, expired timers,
+ * device interrupts and preemption.
+ *
+ * Priorities are QNX's: 1..255, higher runs first; 0 is the idle thread.
+ * A runnable thread of higher priority than the current one preempts it as
+ * soon as the current thread leaves its critical section.
+ */
+#ifndef KERN_LWKT_H
+#define KERN_LWKT_H
+
+#include <kern/cpu.h>
+#include <kern/thread.h>
+
+/* gd_reqflags: work deferred to the end of a critical section. */
+#define RQF_IPIQ	0x01	/* IPI queues have messages */
+#define RQF_TIMER	0x02	/* the timer fired (STIE masked until handled) */
+#define RQF_INTR	0x04	/* a device interrupt is pending (SEIE masked) */
+#define RQF_RESCHED	0x08	/* a better thread is runnable: switch */
+
+static inline struct thread *
+curthread_get(void)
+{
+	return mycpu()->gd_curthread;
+}
+#define curthread	curthread_get()
+
+/* Enter/leave a critical section.  Any context; never blocks. */
+static inline void
+crit_enter(void)
+{
+	curthread->td_critcount++;
+	__asm__ __volatile__("" ::: "memory");
+}
+
+void crit_exit_slow(void);
+
+static inline void
+crit_exit(void)
+{
+	struct thread *td = curthread;
+
+	__asm__ __volatile__("" ::: "memory");
+	if (--td->td_critcount == 0 && mycpu()->gd_reqflags)
+		crit_exit_slow();
+}
+
+/* Post a request for this CPU (interrupt-safe: one atomic OR). */
+static inline void
+cpu_request(struct cpu *c, int flags)
+{
+	__atomic_fetch_or(&c->gd_reqflags, flags, __ATOMIC_RELAXED);
+}
+
+/*
+ * Boot CPU, once, before anything else here: make the running boot context
+ * thread0 of cpu0.  Each secondary calls lwkt_init_cpu() from its boot
+ * context, which becomes that CPU's idle thread.
+ */
+void lwkt_init_boot(void);
+void lwkt_init_cpu(struct cpu *c, struct thread *boot_td);
+
+/*
+ * Create a kernel thread running func(arg) on CPU `cpu` at priority pri.
+ * It starts runnable.  Returns 0 or -ENOMEM.  May be called from any CPU;
+ * does not block.
+ */
+int lwkt_create(void (*func)(void *), void *arg, struct cpu *cpu, int pri,
+    const char *name, struct thread **tdp);
+
+/* Make td runnable on its CPU.  Any CPU, any context; idempotent. */
+void lwkt_schedule(struct thread *td);
+
+/*
+ * Block the current thread until lwkt_schedule() wakes it or `timeout`
+ * timebase ticks pass (0: no time-out).  The caller is in a critical
+ * section and has checked its wake-up condition inside it, so no wake-up
+ * can be lost.  Returns 0 when woken, -ETIMEDOUT on time-out.
+ */
+int lwkt_sleep(uint64_t timeout);
+
+/* Switch to the best runnable thread (the caller stays runnable or not). Crit. */
+void lwkt_switch(void);
+
+/* Let other runnable threads of the same priority run first. */
+void lwkt_yield(void);
+
+/* Change the current thread's priority (1..255); may switch. */
+void lwkt_setpri_self(int pri);
+
+/* Set the current thread's scheduling policy (SCHED_FIFO or SCHED_RR). */
+void lwkt_setpolicy_self(int policy);
+
+/* Move the current thread to CPU c: it continues there when this returns. */
+void lwkt_setcpu_self(struct cpu *c);
+
+/* End the current thread.  Never returns. */
+__noreturn void lwkt_exit(void);
+
+/* The idle loop of CPU c (never returns). */
+__noreturn void lwkt_idle_loop(void);
+
+/* Called on interrupt return: preempt if requested and allowed. */
+void lwkt_preempt_check(void);
+
+/* Round-robin time slice for SCHED_RR threads, in microseconds. */
+#define LWKT_RR_SLICE_US	4000
+
+/* Check this CPU's run queue and thread lists for consistency (tests). */
+bool lwkt_runq_consistent(void);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * kern/thread.h - kernel threads (DragonFly's struct thread).
+ *
+ * Ownership: a thread belongs to exactly one CPU, td_cpu.  Only that CPU
+ * touches td_runq, td_pri, td_flags and the run queue the thread is on, and
+ * only inside a critical section.  Other CPUs act on a thread by sending a
+ * function to its CPU through the IPI queues (lwkt_schedule does this for
+ * them).  The exceptions are the two fields marked "remote" below.
+ *
+ * Lifetime: whoever wakes a thread from another CPU must guarantee the
+ * thread still exists when the IPI runs; a thread exits only from its own
+ * context (lwkt_exit), and its stack and struct are freed by its CPU after
+ * it has switched away for the last time.
+ */
+#ifndef KERN_THREAD_H
+#define KERN_THREAD_H
+
+#include <kern/types.h>
+#include <kern/queue.h>
+#include <kern/msgport.h>
+
+struct cpu;
+
+#define TD_NAME_MAX	16
+#define KSTACK_ORDER	2			/* 16 KiB kernel stacks */
+#define KSTACK_SIZE	(4096UL << KSTACK_ORDER)
+#define KSTACK_MAGIC	0x5354414b4d414749UL	/* at the stack's low end */
+
+/* Scheduling policies (QNX/POSIX numbering). */
+#define SCHED_FIFO	1	/* runs until it blocks or yields */
+#define SCHED_RR	2	/* FIFO plus a time slice within its priority */
+
+struct thread {
+	TAILQ_ENTRY(thread) td_runq;	/* run queue link (owner cpu, crit) */
+	TAILQ_ENTRY(thread) td_allq;	/* cpu's list of all its threads (owner cpu) */
+	vaddr_t		td_sp;		/* saved stack pointer while switched out */
+	struct cpu	*td_cpu;	/* owner CPU; changed only by migration (remote: read) */
+	int		td_pri;		/* current priority, 0..255 */
+	int		td_policy;	/* SCHED_FIFO or SCHED_RR */
+	uint32_t	td_flags;	/* TDF_* below (owner cpu, crit) */
+	int		td_critcount;	/* critical-section nesting (the thread itself) */
+	volatile int	td_oncpu;	/* 1 from switch-in until its context is saved
+					   after switch-out (remote: read to wait) */
+	struct cpu	*td_migrate_to;	/* target CPU while TDF_MIGRATING */
+	void		*td_kstack;	/* base of the kernel stack (lowest address) */
+	void		(*td_func)(void *);	/* entry point */
+	void		*td_arg;
+	struct msgport	td_msgport;	/* the thread's own port (replies, waits) */
+	uint64_t	td_switches;	/* times switched in (statistics) */
+	uint64_t	td_slice_end;	/* SCHED_RR: time the slice ends (timebase) */
+	char		td_name[TD_NAME_MAX];
+};
+
+/* td_flags */
+#define TDF_RUNQ	0x0001	/* on its CPU's run queue */
+#define TDF_IDLE	0x0002	/* the CPU's idle thread: never on a run queue */
+#define TDF_MIGRATING	0x0004	/* switching out to move to td_migrate_to */
+#define TDF_EXITING	0x0008	/* exited: free after it switched out */
+#define TDF_SLEEPING	0x0010	/* descheduled in lwkt_sleep, waiting for a wake */
+#define TDF_TIMEDOUT	0x0020	/* woken by the lwkt_sleep time-out, not a wake */
+#define TDF_STATIC	0x0040	/* struct and stack not allocated (thread0, idle) */
+#define TDF_PREEMPTED	0x0080	/* last switched out involuntarily (statistics) */
+
+#endif

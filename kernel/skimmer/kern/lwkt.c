@@ -1,0 +1,475 @@
+/*
+ * kern/lwkt.c - the per-CPU light-weight kernel thread scheduler.
+ *
+ * The running thread is not on the run queue.  lwkt_switch() picks the
+ * highest-priority queued thread, or the CPU's idle thread, and puts the
+ * current one back if it is still runnable: at the head of its level when
+ * preempted (it keeps its turn), at the tail when it yields or its
+ * round-robin slice ran out.
+ */
+#include <kern/cpu.h>
+#include <kern/ipiq.h>
+#include <kern/lwkt.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+#include <kern/string.h>
+#include <kern/timer.h>
+#include <kern/kstack.h>
+#include <kern/intr.h>
+#include <abi/errno.h>
+#include <arch/intr.h>
+
+_Static_assert(offsetof(struct thread, td_sp) == 32, "switch.S uses this offset");
+
+struct thread *cpu_switch_arch(struct thread *old, struct thread *new);
+void lwkt_thread_start(struct thread *prev);
+extern char thread_entry_arch[];
+extern char boot_stack[];	/* head.S: KSTACK_SIZE bytes */
+
+#define PRI_THREAD0	100	/* the boot thread (runs kmain and the self-tests) */
+#define SW_PREEMPT	0	/* requeue a runnable current thread at the head */
+#define SW_YIELD	1	/* ... at the tail */
+
+static struct thread thread0;
+static struct thread idle_threads[CONFIG_SKIMMER_MAX_CPUS];
+static uint8_t idle0_stack[KSTACK_SIZE] __aligned(16);
+static struct callout rr_callouts[CONFIG_SKIMMER_MAX_CPUS];
+
+static void
+thread_setup(struct thread *td, struct cpu *c, int pri, const char *name)
+{
+	memset(td, 0, sizeof(*td));
+	td->td_cpu = c;
+	td->td_pri = pri;
+	td->td_policy = SCHED_FIFO;
+	strlcpy(td->td_name, name, sizeof(td->td_name));
+	lwkt_initport(&td->td_msgport, td);
+}
+
+/* Lay out a first switch frame so cpu_switch_arch "returns" to thread_entry_arch. */
+static void
+thread_prepare_stack(struct thread *td)
+{
+	uint64_t *frame = (uint64_t *)((uint8_t *)td->td_kstack + KSTACK_SIZE - 112);
+
+	memset(frame, 0, 112);
+	frame[0] = (uint64_t)thread_entry_arch;
+	td->td_sp = (vaddr_t)frame;
+	*(uint64_t *)td->td_kstack = KSTACK_MAGIC;
+	td->td_critcount = 1;	/* released by lwkt_thread_start */
+}
+
+/* Per-CPU scheduler state; the calling context is the CPU's first thread. */
+static void
+cpu_sched_init(struct cpu *gd, struct thread *first)
+{
+	runq_init(&gd->gd_runq);
+	TAILQ_INIT(&gd->gd_threads);
+	gd->gd_curthread = first;
+	gd->gd_kstack_top = (vaddr_t)first->td_kstack + KSTACK_SIZE;
+	first->td_oncpu = 1;
+	TAILQ_INSERT_TAIL(&gd->gd_threads, first, td_allq);
+	gd->gd_nthreads = 1;
+	callout_init(&rr_callouts[gd->gd_id]);
+}
+
+void
+lwkt_init_boot(void)
+{
+	struct cpu *gd = &cpus[0];
+	struct thread *idle = &idle_threads[0];
+
+	thread_setup(&thread0, gd, PRI_THREAD0, "thread0");
+	thread0.td_flags = TDF_STATIC;
+	thread0.td_kstack = boot_stack;
+	*(uint64_t *)thread0.td_kstack = KSTACK_MAGIC;
+	cpu_sched_init(gd, &thread0);
+
+	thread_setup(idle, gd, PRI_MIN, "idle0");
+	idle->td_flags = TDF_STATIC | TDF_IDLE;
+	idle->td_kstack = idle0_stack;
+	idle->td_func = (void (*)(void *))lwkt_idle_loop;
+	thread_prepare_stack(idle);
+	gd->gd_idlethread = idle;
+	TAILQ_INSERT_TAIL(&gd->gd_threads, idle, td_allq);
+	gd->gd_nthreads++;
+}
+
+void
+lwkt_init_cpu(struct cpu *gd, struct thread *unused)
+{
+	struct thread *idle = &idle_threads[gd->gd_id];
+	char name[TD_NAME_MAX];
+
+	(void)unused;
+	ksnprintf(name, sizeof(name), "idle%d", gd->gd_id);
+	thread_setup(idle, gd, PRI_MIN, name);
+	idle->td_flags = TDF_STATIC | TDF_IDLE;
+	idle->td_kstack = (void *)(gd->gd_boot_sp - KSTACK_SIZE);
+	*(uint64_t *)idle->td_kstack = KSTACK_MAGIC;
+	gd->gd_idlethread = idle;
+	cpu_sched_init(gd, idle);
+}
+
+/* Queue td on this CPU (its owner) if it is not running or queued.  Crit. */
+static void
+schedule_here(void *arg)
+{
+	struct thread *td = arg;
+	struct cpu *gd = mycpu();
+
+	if (td->td_cpu != gd) {			/* it migrated: follow it */
+		ipiq_send(td->td_cpu, schedule_here, td);
+		return;
+	}
+	td->td_flags &= ~TDF_SLEEPING;
+	if (td == gd->gd_curthread || (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING)))
+		return;
+	td->td_flags |= TDF_RUNQ;
+	runq_insert(&gd->gd_runq, td, td->td_pri, false);
+	if (td->td_pri > gd->gd_curthread->td_pri)
+		cpu_request(gd, RQF_RESCHED);
+}
+
+void
+lwkt_schedule(struct thread *td)
+{
+	ipiq_send(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), schedule_here, td);
+}
+
+/* Runs on the thread's new CPU: adopt it. */
+static void
+create_here(void *arg)
+{
+	struct thread *td = arg;
+	struct cpu *gd = mycpu();
+
+	TAILQ_INSERT_TAIL(&gd->gd_threads, td, td_allq);
+	gd->gd_nthreads++;
+	schedule_here(td);
+}
+
+int
+lwkt_create(void (*func)(void *), void *arg, struct cpu *c, int pri,
+    const char *name, struct thread **tdp)
+{
+	struct thread *td;
+
+	if (pri <= PRI_MIN || pri > PRI_MAX || c == NULL || !c->gd_online)
+		return -EINVAL;
+	td = thread_struct_alloc();
+	if (td == NULL)
+		return -ENOMEM;
+	thread_setup(td, c, pri, name);
+	td->td_kstack = kstack_alloc();
+	if (td->td_kstack == NULL) {
+		thread_struct_free(td);
+		return -ENOMEM;
+	}
+	td->td_func = func;
+	td->td_arg = arg;
+	thread_prepare_stack(td);
+	if (tdp)
+		*tdp = td;
+	ipiq_send(c, create_here, td);
+	return 0;
+}
+
+/* Runs on the target CPU when a migrating thread arrives. */
+static void
+migrate_arrive(void *arg)
+{
+	struct thread *td = arg;
+	struct cpu *gd = mycpu();
+
+	gd->gd_stats.cs_migrations_in++;
+	TAILQ_INSERT_TAIL(&gd->gd_threads, td, td_allq);
+	gd->gd_nthreads++;
+	schedule_here(td);
+}
+
+/*
+ * Finish a switch in the context of the thread switched to: prev's
+ * registers are saved now, so it may run elsewhere or be freed.
+ */
+static void
+lwkt_switch_tail(struct thread *prev)
+{
+	struct cpu *gd = mycpu();
+
+	gd->gd_stats.cs_switches++;
+	curthread->td_switches++;
+	if (prev->td_flags & TDF_MIGRATING) {
+		struct cpu *to = prev->td_migrate_to;
+
+		TAILQ_REMOVE(&gd->gd_threads, prev, td_allq);
+		gd->gd_nthreads--;
+		prev->td_flags &= ~TDF_MIGRATING;
+		__atomic_store_n(&prev->td_cpu, to, __ATOMIC_RELEASE);
+		__atomic_store_n(&prev->td_oncpu, 0, __ATOMIC_RELEASE);
+		ipiq_send(to, migrate_arrive, prev);
+	} else if (prev->td_flags & TDF_EXITING) {
+		TAILQ_REMOVE(&gd->gd_threads, prev, td_allq);
+		gd->gd_nthreads--;
+		prev->td_oncpu = 0;
+		if (!(prev->td_flags & TDF_STATIC)) {
+			kstack_free(prev->td_kstack);
+			thread_struct_free(prev);
+		}
+	} else {
+		__atomic_store_n(&prev->td_oncpu, 0, __ATOMIC_RELEASE);
+	}
+}
+
+static void
+rr_expire(void *arg)
+{
+	struct thread *td = arg;
+
+	if (curthread == td && td->td_policy == SCHED_RR) {
+		td->td_flags |= TDF_PREEMPTED;
+		td->td_slice_end = 0;	/* marks "slice used up" for switch_to_best */
+		cpu_request(mycpu(), RQF_RESCHED);
+	}
+}
+
+static void
+do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
+{
+	unsigned long s;
+	struct thread *prev;
+
+	KASSERT(*(uint64_t *)td->td_kstack == KSTACK_MAGIC, "thread %s overflowed its stack",
+	    td->td_name);
+	while (__atomic_load_n(&ntd->td_oncpu, __ATOMIC_ACQUIRE))
+		cpu_relax_arch();	/* still being switched out on its old CPU */
+	ntd->td_oncpu = 1;
+	gd->gd_curthread = ntd;
+	gd->gd_kstack_top = (vaddr_t)ntd->td_kstack + KSTACK_SIZE;
+	if (ntd->td_policy == SCHED_RR) {
+		ntd->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
+		callout_reset(&rr_callouts[gd->gd_id], ntd->td_slice_end, rr_expire, ntd);
+	} else {
+		callout_stop(&rr_callouts[gd->gd_id]);
+	}
+	s = intr_disable_arch();
+	prev = cpu_switch_arch(td, ntd);
+	intr_restore_arch(s);
+	lwkt_switch_tail(prev);
+}
+
+static void
+switch_to_best(int how)
+{
+	struct cpu *gd = mycpu();
+	struct thread *td = gd->gd_curthread, *ntd;
+	bool runnable;
+
+	KASSERT(td->td_critcount > 0, "lwkt_switch outside a critical section");
+	__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
+	runnable = !(td->td_flags & (TDF_IDLE | TDF_SLEEPING | TDF_EXITING | TDF_MIGRATING));
+	if (runnable && td->td_policy == SCHED_RR && td->td_slice_end == 0)
+		how = SW_YIELD;		/* its round-robin slice ran out */
+	ntd = runq_peek(&gd->gd_runq);
+	if (runnable) {
+		if (ntd == NULL || ntd->td_pri < td->td_pri ||
+		    (ntd->td_pri == td->td_pri && how == SW_PREEMPT))
+			return;		/* nothing better: keep running */
+		td->td_flags |= TDF_RUNQ;
+		runq_insert(&gd->gd_runq, td, td->td_pri, how == SW_PREEMPT);
+		if (how == SW_PREEMPT)
+			gd->gd_stats.cs_preempts++;
+	}
+	if (ntd == NULL) {
+		ntd = gd->gd_idlethread;
+	} else {
+		runq_remove(&gd->gd_runq, ntd, ntd->td_pri);
+		ntd->td_flags &= ~TDF_RUNQ;
+	}
+	if (ntd != td)
+		do_switch(gd, td, ntd);
+}
+
+void
+lwkt_switch(void)
+{
+	switch_to_best(SW_PREEMPT);
+}
+
+void
+lwkt_yield(void)
+{
+	crit_enter();
+	switch_to_best(SW_YIELD);
+	crit_exit();
+}
+
+static void
+sleep_timeout(void *arg)
+{
+	struct thread *td = arg;
+
+	if (td->td_flags & TDF_SLEEPING) {
+		td->td_flags |= TDF_TIMEDOUT;
+		schedule_here(td);
+	}
+}
+
+int
+lwkt_sleep(uint64_t timeout)
+{
+	struct thread *td = curthread;
+	struct callout co;
+
+	KASSERT(td->td_critcount > 0, "lwkt_sleep outside a critical section");
+	td->td_flags &= ~TDF_TIMEDOUT;
+	td->td_flags |= TDF_SLEEPING;
+	if (timeout) {
+		callout_init(&co);
+		callout_reset(&co, timer_now() + timeout, sleep_timeout, td);
+	}
+	switch_to_best(SW_PREEMPT);
+	td->td_flags &= ~TDF_SLEEPING;
+	if (timeout)
+		callout_stop(&co);
+	return (td->td_flags & TDF_TIMEDOUT) ? -ETIMEDOUT : 0;
+}
+
+void
+lwkt_setpri_self(int pri)
+{
+	struct thread *td = curthread;
+
+	KASSERT(pri > PRI_MIN && pri <= PRI_MAX, "bad priority %d", pri);
+	crit_enter();
+	td->td_pri = pri;
+	if (runq_top_pri(&mycpu()->gd_runq) > pri)
+		cpu_request(mycpu(), RQF_RESCHED);
+	crit_exit();
+}
+
+void
+lwkt_setpolicy_self(int policy)
+{
+	struct thread *td = curthread;
+
+	crit_enter();
+	td->td_policy = policy;
+	if (policy == SCHED_RR) {
+		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
+		callout_reset(&rr_callouts[mycpu_id()], td->td_slice_end, rr_expire, td);
+	}
+	crit_exit();
+}
+
+void
+lwkt_setcpu_self(struct cpu *c)
+{
+	struct thread *td = curthread;
+
+	if (c == td->td_cpu)
+		return;
+	crit_enter();
+	td->td_migrate_to = c;
+	td->td_flags |= TDF_MIGRATING;
+	switch_to_best(SW_PREEMPT);
+	crit_exit();
+	KASSERT(mycpu() == c, "migrated to cpu %d, wanted %d", mycpu_id(), c->gd_id);
+}
+
+void
+lwkt_exit(void)
+{
+	crit_enter();
+	curthread->td_flags |= TDF_EXITING;
+	switch_to_best(SW_PREEMPT);
+	panic("exited thread %s resumed", curthread->td_name);
+}
+
+/* Run deferred requests (not RESCHED).  Crit. */
+static void
+process_requests(struct cpu *gd)
+{
+	uint32_t flags;
+
+	while ((flags = __atomic_fetch_and(&gd->gd_reqflags, RQF_RESCHED, __ATOMIC_ACQ_REL) &
+	    ~RQF_RESCHED) != 0) {
+		if (flags & RQF_IPIQ)
+			ipiq_process();
+		if (flags & RQF_TIMER)
+			callout_process();
+		if (flags & RQF_INTR)
+			intr_process();
+	}
+}
+
+void
+crit_exit_slow(void)
+{
+	struct thread *td = curthread;
+
+	td->td_critcount++;
+	while (mycpu()->gd_reqflags) {
+		process_requests(mycpu());
+		if (mycpu()->gd_reqflags & RQF_RESCHED)
+			switch_to_best(SW_PREEMPT);
+	}
+	td->td_critcount--;
+}
+
+void
+lwkt_preempt_check(void)
+{
+	if (curthread->td_critcount == 0 && mycpu()->gd_reqflags)
+		crit_exit_slow();
+}
+
+void
+lwkt_thread_start(struct thread *prev)
+{
+	struct thread *td = curthread;
+
+	lwkt_switch_tail(prev);
+	intr_enable_arch();
+	crit_exit();
+	td->td_func(td->td_arg);
+	lwkt_exit();
+}
+
+void
+lwkt_idle_loop(void)
+{
+	struct cpu *gd = mycpu();
+
+	for (;;) {
+		crit_enter();
+		unsigned long s = intr_disable_arch();
+		if (gd->gd_runq.rq_count == 0 && gd->gd_reqflags == 0)
+			wait_for_interrupt_arch();
+		intr_restore_arch(s);
+		process_requests(gd);
+		if (gd->gd_runq.rq_count)
+			switch_to_best(SW_PREEMPT);
+		crit_exit();
+	}
+}
+
+bool
+lwkt_runq_consistent(void)
+{
+	struct cpu *gd = mycpu();
+	struct thread *td;
+	int n = 0;
+	bool ok;
+
+	crit_enter();
+	ok = runq_consistent(&gd->gd_runq);
+	TAILQ_FOREACH(td, &gd->gd_threads, td_allq) {
+		if (td->td_cpu != gd)
+			ok = false;
+		n++;
+	}
+	ok = ok && n == gd->gd_nthreads && !(gd->gd_curthread->td_flags & TDF_RUNQ);
+	crit_exit();
+	return ok;
+}
