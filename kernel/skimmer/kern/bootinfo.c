@@ -46,13 +46,15 @@ parse_memory(struct bootinfo *bi, const struct fdt *fdt, int root, struct cells 
 		int len;
 		const char *dt = fdt_getprop(fdt, n, "device_type", &len);
 		const uint8_t *p;
-		int stride = 4 * (c.ac + c.sc);
+		int stride;
 
 		if (dt == NULL || len < 7 || strncmp(dt, "memory", 7) != 0)
 			continue;
 		p = fdt_getprop(fdt, n, "reg", &len);
-		if (p == NULL || stride == 0)
+		/* fdt_read_cells() reads 1 or 2 cells; anything else is a bad tree. */
+		if (p == NULL || c.ac < 1 || c.ac > 2 || c.sc < 1 || c.sc > 2)
 			continue;
+		stride = 4 * (c.ac + c.sc);
 		for (int off = 0; off + stride <= len && bi->bi_nmem < BOOT_MAX_MEM; off += stride) {
 			struct memrange *m = &bi->bi_mem[bi->bi_nmem];
 
@@ -189,7 +191,8 @@ parse_chosen(struct bootinfo *bi, const struct fdt *fdt)
 	p = fdt_getprop(fdt, ch, "linux,initrd-end", &len);
 	if (p && (len == 4 || len == 8))
 		bi->bi_initrd_end = fdt_read_cells(p, len / 4);
-	if (bi->bi_initrd_end <= bi->bi_initrd_start)
+	/* Both or neither: a start of 0 means "no initrd" to every reader. */
+	if (bi->bi_initrd_start == 0 || bi->bi_initrd_end <= bi->bi_initrd_start)
 		bi->bi_initrd_start = bi->bi_initrd_end = 0;
 	args = fdt_getprop(fdt, ch, "bootargs", &len);
 	if (args && len > 0) {
@@ -233,12 +236,11 @@ bootinfo_parse(struct bootinfo *bi, const struct fdt *fdt, char *err, size_t err
 	return 0;
 }
 
-/* Find word `opt` in bootargs; returns a pointer just past it, or NULL. */
+/* Find word `opt` in the words from p on; returns a pointer just past it, or NULL. */
 static const char *
-find_arg(const struct bootinfo *bi, const char *opt)
+find_arg(const char *p, const char *opt)
 {
 	size_t n = strlen(opt);
-	const char *p = bi->bi_bootargs;
 
 	while (*p) {
 		while (*p == ' ')
@@ -254,16 +256,19 @@ find_arg(const struct bootinfo *bi, const char *opt)
 bool
 bootarg_present(const struct bootinfo *bi, const char *opt)
 {
-	return find_arg(bi, opt) != NULL;
+	return find_arg(bi->bi_bootargs, opt) != NULL;
 }
 
 bool
 bootarg_value(const struct bootinfo *bi, const char *opt, char *val, size_t len)
 {
-	const char *p = find_arg(bi, opt);
+	const char *p = bi->bi_bootargs;
 	size_t n = 0;
 
-	if (p == NULL || *p != '=' || len == 0)
+	/* The first "opt=value" word: a bare "opt" before it does not hide it. */
+	while ((p = find_arg(p, opt)) != NULL && *p != '=')
+		;
+	if (p == NULL || len == 0)
 		return false;
 	for (p++; *p && *p != ' ' && n + 1 < len; p++)
 		val[n++] = *p;

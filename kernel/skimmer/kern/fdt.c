@@ -42,7 +42,9 @@ fdt_init(struct fdt *fdt, const void *p, size_t maxsize)
 	off_rsv = be32(h + 16);
 	sz_strings = be32(h + 32);
 	sz_struct = be32(h + 36);
-	if (size > maxsize || size < 40 || be32(h + 20) < 17 || be32(h + 24) > 17)
+	/* Offsets inside the blob are ints: no larger than INT32_MAX. */
+	if (size > maxsize || size < 40 || size > INT32_MAX ||
+	    be32(h + 20) < 17 || be32(h + 24) > 17)
 		return -EINVAL;
 	if (off_struct > size || sz_struct > size - off_struct ||
 	    off_strings > size || sz_strings > size - off_strings ||
@@ -62,7 +64,7 @@ fdt_init(struct fdt *fdt, const void *p, size_t maxsize)
 static int
 token_at(const struct fdt *fdt, int off)
 {
-	if (off < 0 || (uint32_t)off > fdt->fd_struct_size - 4 || (off & 3))
+	if (off < 0 || (uint32_t)off + 4 > fdt->fd_struct_size || (off & 3))
 		return -1;
 	return (int)be32(fdt->fd_blob + fdt->fd_struct + off);
 }

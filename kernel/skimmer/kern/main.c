@@ -107,6 +107,8 @@ kmain(unsigned long hartid, paddr_t dtb)
 			filter[0] = '\0';
 		kernel_poweroff(ktest_run(filter) ? 1 : 0);
 	}
+	if (bootarg_value(&bootinfo, "crash", filter, sizeof(filter)))
+		ktest_crash(filter);
 #else
 	(void)filter;
 #endif

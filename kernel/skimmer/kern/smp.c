@@ -112,4 +112,16 @@ smp_stop_others(void)
 		if (cpus[i].gd_hartid != me && cpus[i].gd_online)
 			sbi_send_ipi(1, cpus[i].gd_hartid);
 	}
+	/* Give them a moment to acknowledge, so the report can say who stopped. */
+	int stopped = 0;
+	for (int i = 0; i < ncpus; i++) {
+		if (cpus[i].gd_hartid == me || !cpus[i].gd_online)
+			continue;
+		if (wait_flag(&cpus[i].gd_halted, 100))
+			stopped++;
+		else
+			kprintf("smp: cpu%d did not stop\n", i);
+	}
+	if (stopped)
+		kprintf("smp: stopped %d other CPU%s\n", stopped, stopped > 1 ? "s" : "");
 }

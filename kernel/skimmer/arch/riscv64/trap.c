@@ -78,12 +78,9 @@ trap_report(const struct trapframe *tf)
 	    mycpu()->gd_curthread ? mycpu()->gd_curthread->td_name : "?");
 	kprintf("  sepc %p stval %p sstatus %p\n", (void *)tf->tf_sepc,
 	    (void *)tf->tf_stval, (void *)tf->tf_sstatus);
-	for (int i = 1; i < 32; i += 4)
-		kprintf("  %-4s %p  %-4s %p  %-4s %p  %-4s %p\n",
-		    reg_names[i], (void *)tf->tf_regs[i],
-		    reg_names[i + 1], (void *)tf->tf_regs[i + 1],
-		    reg_names[i + 2], (void *)tf->tf_regs[i + 2],
-		    i + 3 < 32 ? reg_names[i + 3] : "", i + 3 < 32 ? (void *)tf->tf_regs[i + 3] : NULL);
+	for (int i = 1; i < 32; i++)
+		kprintf("  %-4s %p%s", reg_names[i], (void *)tf->tf_regs[i],
+		    (i % 4 == 0 || i == 31) ? "\n" : "");
 	if (tf->tf_sstatus & SSTATUS_SPP)
 		backtrace_from(tf->tf_regs[REG_S0], tf->tf_sepc);
 }

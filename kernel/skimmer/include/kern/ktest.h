@@ -54,4 +54,7 @@ void ktest_fail(const char *file, int line, const char *fmt, ...) __printflike(3
  */
 int ktest_run(const char *filter);
 
+/* Crash deliberately in the way `kind` names (boot option crash=). */
+void ktest_crash(const char *kind);
+
 #endif
