@@ -20,6 +20,17 @@ $(HOST_OUT)/%: tests/host/%.c tests/host/unit.h $$(call host_uses,tests/host/%.c
 	@echo "  HOSTCC  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) $(HOST_INC) -o $@ $< $(call host_uses,$<)
 
+# Device-tree fixtures for test_fdt and test_bootinfo, compiled from .dts.
+HOST_FIXTURES := $(patsubst tests/host/fixtures/%.dts,$(HOST_OUT)/fixtures/%.dtb,\
+                   $(wildcard tests/host/fixtures/*.dts))
+
+$(HOST_OUT)/fixtures/%.dtb: tests/host/fixtures/%.dts | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  DTC     $@"
+	@dtc -q -I dts -O dtb -o $@ $<
+
+$(HOST_OUT)/test_fdt $(HOST_OUT)/test_bootinfo: $(HOST_FIXTURES) tests/host/fixtures/fdt_fixture.h
+
 test: all $(HOST_TESTS)
 	@tools/harness --host $(HOST_TESTS) --harness-selftest --boots tests/boots.conf \
 	    --kernel $(KERNEL_BIN) --initrd $(IMAGE)
