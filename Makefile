@@ -25,14 +25,14 @@ VERSION    := 0.1.0
 GITREV     := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo unknown)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup run test test-host test-system bench clean distclean \
+.PHONY: all setup run test test-host test-system clean distclean \
         menuconfig defconfig olddefconfig savedefconfig FORCE
 
 # ---- configuration -----------------------------------------------------------
 # kconfig-frontends resolves `source` lines against $srctree and writes its
 # auto.conf / header where the KCONFIG_AUTO* variables say.
 KCONF_ENV := srctree=$(TOP) KCONFIG_CONFIG=$(abspath $(KCONFIG_CONFIG)) KCONFIG_AUTOCONFIG=$(abspath $(AUTOCONF)) \
-             KCONFIG_AUTOHEADER=$(abspath $(CONFIG_H)) \
+             KCONFIG_AUTOHEADER=$(abspath $(CONFIG_H)).new \
              KCONFIG_TRISTATE=$(abspath $(O))/include/config/tristate.conf
 
 # Targets that must not read (and so create) the configuration first.
@@ -60,10 +60,19 @@ $(KCONFIG_CONFIG):
 	@echo "  CONFIG  no $(KCONFIG_CONFIG): using $(DEFCONFIG)"
 	@kconfig-conf --defconfig=$(DEFCONFIG) Kconfig >/dev/null
 
-$(AUTOCONF) $(CONFIG_H): $(KCONFIG_CONFIG) $(shell find $(TOP) -name Kconfig -not -path '$(TOP)/$(O)/*')
+# config.h is replaced only when its contents change, so touching a Kconfig
+# file rebuilds nothing.  A .config older than a Kconfig file may lack new options: they take their
+# defaults (as `make olddefconfig` would), and we say so.
+KCONFIG_FILES := $(shell find $(TOP) -name Kconfig -not -path '$(TOP)/$(O)/*')
+$(AUTOCONF) $(CONFIG_H): $(KCONFIG_CONFIG) $(KCONFIG_FILES)
 	@mkdir -p $(O)/include/config $(O)/include/generated
-	@cd $(O) && $(KCONF_ENV) kconfig-conf --silentoldconfig $(TOP)/Kconfig >/dev/null
-	@touch $(AUTOCONF) $(CONFIG_H)
+	@if [ -n "$$(srctree=$(TOP) kconfig-conf --listnewconfig Kconfig 2>/dev/null)" ]; then \
+	    echo "  CONFIG  $(KCONFIG_CONFIG) lacks new options: they take their defaults (make menuconfig to change)"; \
+	    srctree=$(TOP) kconfig-conf --olddefconfig Kconfig >/dev/null; fi
+	@cd $(O) && $(KCONF_ENV) kconfig-conf --silentoldconfig $(TOP)/Kconfig </dev/null >$(abspath $(O))/kconfig.log 2>&1 || \
+	    { cat $(abspath $(O))/kconfig.log; echo "configuration failed: try 'make olddefconfig' or 'make menuconfig'" >&2; exit 1; }
+	@cmp -s $(CONFIG_H).new $(CONFIG_H) || cp $(CONFIG_H).new $(CONFIG_H)
+	@touch $(AUTOCONF)
 
 ifeq ($(filter $(NOCONFIG_GOALS),$(MAKECMDGOALS)),)
 -include $(AUTOCONF)
@@ -76,7 +85,7 @@ include tools/image.mk
 include tests/tests.mk
 
 ifeq ($(CONFIG_KERNEL_SEL4),y)
-all run test bench:
+all:
 	@echo "QSOE/L (seL4) is not yet available: run 'make menuconfig' and choose Skimmer." >&2
 	@exit 1
 else
@@ -84,7 +93,7 @@ all: $(KERNEL_BIN) $(IMAGE)
 endif
 
 setup:
-	@$(SETUP)
+	@$(SETUP) $(O)
 
 # ---- running -----------------------------------------------------------------
 # The QEMU command line lives in tools/qemu-run alone.
@@ -98,10 +107,10 @@ run: all
 # when the machine is already set up.
 .PHONY: setup-quiet
 setup-quiet:
-	@$(SETUP) -q
+	@$(SETUP) -q $(O)
 
 clean:
-	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include
+	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN)
 
 distclean:
 	rm -rf $(O) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old defconfig

@@ -33,10 +33,10 @@ $(HOST_OUT)/test_fdt $(HOST_OUT)/test_bootinfo: $(HOST_FIXTURES) tests/host/fixt
 
 test: all $(HOST_TESTS)
 	@tools/harness --host $(HOST_TESTS) --harness-selftest --boots tests/boots.conf \
-	    --kernel $(KERNEL_BIN) --initrd $(IMAGE)
+	    --kernel $(KERNEL_BIN) --initrd $(IMAGE) --logdir $(O)/tests
 
 test-host: $(HOST_TESTS)
-	@tools/harness --host $(HOST_TESTS) --harness-selftest
+	@tools/harness --host $(HOST_TESTS) --harness-selftest --logdir $(O)/tests
 
 test-system: all
-	@tools/harness --boots tests/boots.conf --kernel $(KERNEL_BIN) --initrd $(IMAGE)
+	@tools/harness --boots tests/boots.conf --kernel $(KERNEL_BIN) --initrd $(IMAGE) --logdir $(O)/tests

@@ -12,6 +12,7 @@
 #      build tree.  /etc/apt is never written.
 #
 # Usage: tools/setup.sh [-q] [--no-sources] [BUILD_DIR]
+#   -q  say nothing when there is nothing to do (installs are always shown)
 set -euo pipefail
 
 quiet=0
@@ -28,7 +29,8 @@ done
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "${1:-$top/build}")
 
-say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
+say() { echo "setup: $*"; }                  # what setup does: always shown
+note() { [ "$quiet" = 1 ] || echo "setup: $*"; } # "all present": not with -q
 die() { echo "setup: error: $*" >&2; exit 1; }
 
 # Run as root directly, or through sudo when we are not root.
@@ -57,6 +59,7 @@ packages=(
 	dpkg-dev              # dpkg-source, used by apt-get source
 	xz-utils
 	python3               # the test harness (standard library only)
+	gdb-multiarch         # GDB=1 make run: debugging the kernel
 )
 
 missing=()
@@ -65,6 +68,9 @@ for p in "${packages[@]}"; do
 	[ "$st" = installed ] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ] && ! sudo -n true 2>/dev/null; then
+		die "missing Debian packages: ${missing[*]}. Installing them needs root: run 'sudo tools/setup.sh' once (or apt-get install them)."
+	fi
 	say "installing Debian packages: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	# Update the package lists only when they are absent or a day old.
@@ -79,7 +85,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 			die "could not install: ${missing[*]}"
 	fi
 else
-	say "Debian packages: all present"
+	note "Debian packages: all present"
 fi
 
 [ "$fetch_sources" = 1 ] || exit 0
@@ -156,7 +162,7 @@ for s in "${sources[@]}"; do
 	[ -f "$src_dir/$name-$upstream/.qsoe-unpacked" ] || need_fetch+=("$s")
 done
 if [ ${#need_fetch[@]} -eq 0 ]; then
-	say "source packages: all present (${sources[*]})"
+	note "source packages: all present (${sources[*]})"
 	exit 0
 fi
 

@@ -28,7 +28,13 @@ $(KOUT)/%.S.o: $(KDIR)/%.S $(CONFIG_H) | setup-quiet
 	@echo "  AS      $<"
 	@$(CC) $(KERNEL_ASFLAGS) $(KINC) -MMD -MP -c $< -o $@
 
-$(KERNEL_ELF): $(KOBJ) $(KDIR)/arch/riscv64/kernel.ld
+# The object list itself is a dependency, so removing a source relinks.
+$(KOUT)/objs.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(KOBJ)" > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+$(KERNEL_ELF): $(KOBJ) $(KOUT)/objs.list $(KDIR)/arch/riscv64/kernel.ld
 	@echo "  LD      $@"
 	@$(LD) -nostdlib -T $(KDIR)/arch/riscv64/kernel.ld --no-relax -o $@ $(KOBJ)
 

@@ -20,9 +20,26 @@ int ncpus = 1;
 
 static uint8_t cpu_stacks[CONFIG_SKIMMER_MAX_CPUS][KSTACK_CPU] __aligned(16);
 volatile bool smp_stopping;	/* set once by smp_stop_others() */
+static volatile bool bringup_closed;	/* a hart timed out: late arrivals park */
 
 extern char entry_secondary[];
 void trap_init_cpu(void);
+
+/*
+ * Wait for a secondary to report in, sleeping in 1 ms steps: the idle wfi
+ * lets a single-threaded QEMU (-icount) run the other harts, which a spin
+ * would starve.  Thread context (SMP bring-up).
+ */
+static bool
+sleep_for_flag(volatile int *flag, unsigned ms)
+{
+	for (unsigned i = 0; i < ms && !*flag; i++) {
+		crit_enter();
+		lwkt_sleep(timer_ns_to_ticks(1000000));
+		crit_exit();
+	}
+	return *flag;
+}
 
 /* Spin until *flag is set or about `ms` milliseconds of time CSR passed. */
 static bool
@@ -67,9 +84,14 @@ smp_start_secondaries(void)
 			kprintf("smp: hart %lu: SBI hart_start failed (%ld)\n", hart, err);
 			continue;
 		}
-		if (!wait_flag(&c->gd_online, 1000)) {
-			kprintf("smp: hart %lu did not come online\n", hart);
-			continue;
+		if (!sleep_for_flag(&c->gd_online, 5000)) {
+			/*
+			 * Its slot and stack stay assigned to it (it may still
+			 * arrive), so bring-up ends here rather than reuse them.
+			 */
+			kprintf("smp: hart %lu did not come online; not starting more harts\n", hart);
+			bringup_closed = true;
+			break;
 		}
 		ncpus++;
 	}
@@ -79,6 +101,10 @@ smp_start_secondaries(void)
 void
 smp_secondary_main(struct cpu *c)
 {
+	if (bringup_closed) {		/* too late: the system went on without us */
+		for (;;)
+			wait_for_interrupt_arch();
+	}
 	trap_init_cpu();
 	lwkt_init_cpu(c, NULL);
 	timer_init_cpu();
