@@ -11,7 +11,7 @@ KERNEL_BIN := $(O)/skimmer.bin
 KSRC := $(wildcard $(KDIR)/kern/*.c $(KDIR)/kern/*/*.c \
                    $(KDIR)/arch/riscv64/*.c $(KDIR)/arch/riscv64/*.S)
 ifeq ($(CONFIG_SKIMMER_SELFTEST),y)
-KSRC += $(wildcard $(KDIR)/selftest/*.c)
+KSRC += $(wildcard $(KDIR)/selftest/*.c $(KDIR)/selftest/*.S)
 endif
 KOBJ := $(patsubst $(KDIR)/%,$(KOUT)/%.o,$(KSRC))
 

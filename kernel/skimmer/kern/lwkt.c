@@ -17,6 +17,7 @@
 #include <kern/kstack.h>
 #include <kern/intr.h>
 #include <abi/errno.h>
+#include <arch/fpu.h>
 #include <arch/intr.h>
 
 _Static_assert(offsetof(struct thread, td_sp) == 32, "switch.S uses this offset");
@@ -253,6 +254,7 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 		callout_stop(&rr_callouts[gd->gd_id]);
 	}
 	s = intr_disable_arch();
+	fpu_switch_arch(td, ntd);
 	prev = cpu_switch_arch(td, ntd);
 	intr_restore_arch(s);
 	lwkt_switch_tail(prev);

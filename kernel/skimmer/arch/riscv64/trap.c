@@ -9,6 +9,7 @@
 #include <kern/smp.h>
 #include <kern/timer.h>
 #include <arch/csr.h>
+#include <arch/fpu.h>
 #include <arch/memlayout.h>
 #include <arch/trapframe.h>
 
@@ -45,6 +46,7 @@ trap_init_cpu(void)
 {
 	csr_write(sscratch, 0);
 	csr_write(stvec, (uintptr_t)trap_vector);
+	csr_clear(sstatus, SSTATUS_FS_MASK);	/* FPU off until a thread uses it */
 }
 
 static void
@@ -113,8 +115,11 @@ trap_handler(struct trapframe *tf)
 	if (cause & SCAUSE_INTR) {
 		interrupt(cause & ~SCAUSE_INTR);
 		lwkt_preempt_check();
+		fpu_fixup_frame_arch(tf);
 		return;
 	}
+	if (cause == EXC_ILLEGAL_INST && fpu_trap_arch(tf))
+		return;
 	if (!(tf->tf_sstatus & SSTATUS_SPP))
 		panic("user trap before user mode exists");	/* issue C */
 	trap_report(tf);

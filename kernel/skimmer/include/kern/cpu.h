@@ -30,6 +30,8 @@ struct cpu_stats {
 	uint64_t	cs_ext_intrs;	/* device interrupts taken */
 	uint64_t	cs_migrations_in; /* threads that arrived here */
 	uint64_t	cs_callouts;	/* timer callbacks run */
+	uint64_t	cs_fpu_traps;	/* first FP use after a switch (lazy FPU) */
+	uint64_t	cs_fpu_saves;	/* FP register sets saved */
 };
 
 struct cpu {
@@ -47,6 +49,7 @@ struct cpu {
 	uint32_t	gd_ipi_pending;	/* an IPI is on its way (remote: atomic xchg) */
 	struct thread	*gd_curthread;	/* the running thread */
 	struct thread	*gd_idlethread;	/* this CPU's idle thread */
+	struct thread	*gd_fpu_owner;	/* whose values are in the FP registers */
 	struct runq	gd_runq;	/* runnable threads but the current one */
 	struct threadlist gd_threads;	/* every thread owned by this CPU */
 	int		gd_nthreads;

@@ -18,6 +18,7 @@
 #include <kern/types.h>
 #include <kern/queue.h>
 #include <kern/msgport.h>
+#include <arch/fpu.h>
 
 struct cpu;
 
@@ -49,6 +50,8 @@ struct thread {
 	uint64_t	td_switches;	/* times switched in (statistics) */
 	uint64_t	td_slice_end;	/* SCHED_RR: time the slice ends (timebase) */
 	char		td_name[TD_NAME_MAX];
+	int		td_fpu_dirty;	/* FP registers changed since saved (owner cpu) */
+	struct fpu_state td_fpu;	/* saved FP registers, valid with TDF_FPU */
 };
 
 /* td_flags */
@@ -60,5 +63,6 @@ struct thread {
 #define TDF_TIMEDOUT	0x0020	/* woken by the lwkt_sleep time-out, not a wake */
 #define TDF_STATIC	0x0040	/* struct and stack not allocated (thread0, idle) */
 #define TDF_PREEMPTED	0x0080	/* last switched out involuntarily (statistics) */
+#define TDF_FPU		0x0100	/* has used the FPU: td_fpu holds its state */
 
 #endif

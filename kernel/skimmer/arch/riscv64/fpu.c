@@ -1,0 +1,77 @@
+/*
+ * arch/riscv64/fpu.c - lazy FPU ownership (see arch/fpu.h).
+ */
+#include <kern/cpu.h>
+#include <kern/lwkt.h>
+#include <kern/string.h>
+#include <arch/csr.h>
+#include <arch/fpu.h>
+#include <arch/trapframe.h>
+
+static void
+set_fs(unsigned long fs)
+{
+	csr_clear(sstatus, SSTATUS_FS_MASK);
+	csr_set(sstatus, fs);
+}
+
+/* Save the owner's registers if it changed them.  FPU must be on. */
+static void
+save_owner(struct cpu *gd)
+{
+	struct thread *owner = gd->gd_fpu_owner;
+
+	if (owner && owner->td_fpu_dirty) {
+		fpu_save_arch(&owner->td_fpu);
+		owner->td_fpu_dirty = 0;
+		gd->gd_stats.cs_fpu_saves++;
+	}
+}
+
+bool
+fpu_trap_arch(struct trapframe *tf)
+{
+	struct cpu *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	static const struct fpu_state zero;
+
+	if ((tf->tf_sstatus & SSTATUS_FS_MASK) != SSTATUS_FS_OFF)
+		return false;
+	gd->gd_stats.cs_fpu_traps++;
+	set_fs(SSTATUS_FS_CLEAN);
+	if (gd->gd_fpu_owner != td) {
+		save_owner(gd);
+		fpu_restore_arch((td->td_flags & TDF_FPU) ? &td->td_fpu : &zero);
+		gd->gd_fpu_owner = td;
+		td->td_flags |= TDF_FPU;
+	}
+	tf->tf_sstatus = (tf->tf_sstatus & ~SSTATUS_FS_MASK) | SSTATUS_FS_CLEAN;
+	return true;
+}
+
+void
+fpu_switch_arch(struct thread *td, struct thread *ntd)
+{
+	struct cpu *gd = mycpu();
+
+	if (gd->gd_fpu_owner == td) {
+		if ((csr_read(sstatus) & SSTATUS_FS_MASK) == SSTATUS_FS_DIRTY)
+			td->td_fpu_dirty = 1;
+		if (td->td_flags & TDF_EXITING) {
+			gd->gd_fpu_owner = NULL;
+		} else if (td->td_flags & TDF_MIGRATING) {
+			/* Its state must travel with it: save now, while it is here. */
+			set_fs(SSTATUS_FS_CLEAN);
+			save_owner(gd);
+			gd->gd_fpu_owner = NULL;
+		}
+	}
+	set_fs(gd->gd_fpu_owner == ntd ? SSTATUS_FS_CLEAN : SSTATUS_FS_OFF);
+}
+
+void
+fpu_fixup_frame_arch(struct trapframe *tf)
+{
+	tf->tf_sstatus = (tf->tf_sstatus & ~SSTATUS_FS_MASK) |
+	    (csr_read(sstatus) & SSTATUS_FS_MASK);
+}

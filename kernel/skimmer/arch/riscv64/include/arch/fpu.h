@@ -1,0 +1,47 @@
+/*
+ * arch/fpu.h - lazy switching of the floating-point registers.
+ *
+ * The kernel itself is built without floating point, so only threads that
+ * execute FP instructions (user threads, and kernel test code) own FP
+ * state.  Each CPU remembers whose values are in its FP registers
+ * (gd_fpu_owner).  A switch does not save or load anything: it turns the
+ * FPU off (sstatus.FS = Off) unless the incoming thread is the owner.  The
+ * first FP instruction of another thread traps; the trap saves the owner's
+ * registers if they were modified (FS was Dirty), loads the new thread's
+ * and makes it the owner.  A migrating thread's dirty state is saved before
+ * it leaves its CPU; an exiting thread's is dropped.
+ *
+ * All of this runs on the owner CPU, in a critical section or with
+ * interrupts off; no locks.
+ */
+#ifndef ARCH_FPU_H
+#define ARCH_FPU_H
+
+#include <kern/types.h>
+
+struct fpu_state {
+	uint64_t	fs_f[32];	/* f0..f31, raw 64-bit */
+	uint64_t	fs_fcsr;
+};
+
+struct thread;
+struct trapframe;
+
+/* Save/load all FP registers (fpu.S).  The FPU must be on (FS != Off). */
+void fpu_save_arch(struct fpu_state *st);
+void fpu_restore_arch(const struct fpu_state *st);
+
+/*
+ * An illegal-instruction trap with the FPU off: give the FPU to the
+ * current thread and retry the instruction.  Returns false if the FPU was
+ * already on (so the instruction is really illegal).
+ */
+bool fpu_trap_arch(struct trapframe *tf);
+
+/* Called by the scheduler just before switching from td to ntd (crit, irqs off). */
+void fpu_switch_arch(struct thread *td, struct thread *ntd);
+
+/* On trap return: make the frame's FS reflect what the thread owns now. */
+void fpu_fixup_frame_arch(struct trapframe *tf);
+
+#endif
