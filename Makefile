@@ -81,6 +81,7 @@ endif
 # ---- the pieces --------------------------------------------------------------
 include tools/build.mk
 include kernel/skimmer/kernel.mk
+include user/user.mk
 include tools/image.mk
 include tests/tests.mk
 

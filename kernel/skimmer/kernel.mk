@@ -13,12 +13,19 @@ KSRC := $(wildcard $(KDIR)/kern/*.c $(KDIR)/kern/*/*.c \
 ifeq ($(CONFIG_SKIMMER_SELFTEST),y)
 KSRC += $(wildcard $(KDIR)/selftest/*.c $(KDIR)/selftest/*.S)
 endif
-KOBJ := $(patsubst $(KDIR)/%,$(KOUT)/%.o,$(KSRC))
+# Pure libraries shared with user space (taskman) and host tests.
+KLIBSRC := lib/newc/newc.c lib/elf/elf_load.c
+KOBJ := $(patsubst $(KDIR)/%,$(KOUT)/%.o,$(KSRC)) $(patsubst lib/%,$(KOUT)/lib/%.o,$(KLIBSRC))
 
 KINC := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
         -I$(KDIR)/include -I$(KDIR)/arch/riscv64/include -Iabi/include -I$(O)/include
 
 $(KOUT)/%.c.o: $(KDIR)/%.c $(CONFIG_H) | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
+
+$(KOUT)/lib/%.c.o: lib/%.c $(CONFIG_H) | setup-quiet
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CFLAGS) $(KINC) -MMD -MP -c $< -o $@

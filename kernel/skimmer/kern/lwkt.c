@@ -12,6 +12,7 @@
 #include <kern/lwkt.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/proc.h>
 #include <kern/string.h>
 #include <kern/timer.h>
 #include <kern/kstack.h>
@@ -51,7 +52,8 @@ thread_setup(struct thread *td, struct cpu *c, int pri, const char *name)
 static void
 thread_prepare_stack(struct thread *td)
 {
-	uint64_t *frame = (uint64_t *)((uint8_t *)td->td_kstack + KSTACK_SIZE - 112);
+	uint64_t *frame = (uint64_t *)((uint8_t *)td->td_kstack + KSTACK_SIZE -
+	    KSTACK_UFRAME - 112);
 
 	memset(frame, 0, 112);
 	frame[0] = (uint64_t)thread_entry_arch;
@@ -151,7 +153,7 @@ create_here(void *arg)
 }
 
 int
-lwkt_create(void (*func)(void *), void *arg, struct cpu *c, int pri,
+lwkt_alloc(void (*func)(void *), void *arg, struct cpu *c, int pri,
     const char *name, struct thread **tdp)
 {
 	struct thread *td;
@@ -170,9 +172,28 @@ lwkt_create(void (*func)(void *), void *arg, struct cpu *c, int pri,
 	td->td_func = func;
 	td->td_arg = arg;
 	thread_prepare_stack(td);
+	*tdp = td;
+	return 0;
+}
+
+void
+lwkt_start(struct thread *td)
+{
+	ipiq_send(td->td_cpu, create_here, td);
+}
+
+int
+lwkt_create(void (*func)(void *), void *arg, struct cpu *c, int pri,
+    const char *name, struct thread **tdp)
+{
+	struct thread *td;
+	int rc = lwkt_alloc(func, arg, c, pri, name, &td);
+
+	if (rc < 0)
+		return rc;
 	if (tdp)
 		*tdp = td;
-	ipiq_send(c, create_here, td);
+	lwkt_start(td);
 	return 0;
 }
 
@@ -253,6 +274,7 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 	} else {
 		callout_stop(&rr_callouts[gd->gd_id]);
 	}
+	proc_switch_vm(ntd);
 	s = intr_disable_arch();
 	fpu_switch_arch(td, ntd);
 	prev = cpu_switch_arch(td, ntd);

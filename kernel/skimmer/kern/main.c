@@ -2,6 +2,10 @@
  * kern/main.c - the boot CPU's path from head.S to a running system.
  */
 #include <kern/bootinfo.h>
+#include <kern/bootstrap.h>
+#include <kern/proc.h>
+#include <kern/string.h>
+#include <kern/vm.h>
 #include <kern/console.h>
 #include <kern/cpu.h>
 #include <kern/fdt.h>
@@ -89,6 +93,8 @@ kmain(unsigned long hartid, paddr_t dtb)
 	if (kstack_init() < 0)
 		panic("cannot set up the thread allocator");
 	lwkt_init_boot();
+	vm_init();
+	proc_init();
 	timer_init_arch();
 	timer_init_cpu();
 	if (intr_init() < 0)
@@ -114,7 +120,9 @@ kmain(unsigned long hartid, paddr_t dtb)
 #endif
 	if (bootarg_present(&bootinfo, "poweroff"))
 		kernel_poweroff(0);
-	kprintf("skimmer: no user space yet; leave QEMU with Ctrl-A X\n");
-	for (;;)
-		wait_for_interrupt_arch();
+	if (!bootarg_value(&bootinfo, "init", filter, sizeof(filter)))
+		strlcpy(filter, "/proc/boot/taskman", sizeof(filter));
+	if (bootstrap_init(filter) < 0)
+		kprintf("skimmer: no user space started; leave QEMU with Ctrl-A X\n");
+	lwkt_exit();		/* thread0's work is done; the CPU idles or runs init */
 }

@@ -143,3 +143,14 @@ trap_return_user:
 	ld	tp, TF_TP(sp)
 	ld	sp, TF_SP(sp)
 	sret
+
+/*
+ * void user_enter_arch(struct trapframe *tf): first entry of a user thread.
+ * tf sits at the top of the thread's kernel stack, where trap_from_user
+ * will build the next frame.
+ */
+	.globl	user_enter_arch
+user_enter_arch:
+	csrci	sstatus, 2		/* SIE off until sret */
+	mv	sp, a0
+	j	trap_return_user

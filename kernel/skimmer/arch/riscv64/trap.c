@@ -6,14 +6,18 @@
 #include <kern/lwkt.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/proc.h>
+#include <kern/syscall.h>
 #include <kern/smp.h>
 #include <kern/timer.h>
 #include <arch/csr.h>
 #include <arch/fpu.h>
+#include <arch/intr.h>
 #include <arch/memlayout.h>
 #include <arch/trapframe.h>
 
 void trap_handler(struct trapframe *tf);
+static void user_trap(struct trapframe *tf);
 extern char trap_vector[];
 
 static const char *const exc_names[] = {
@@ -107,6 +111,44 @@ interrupt(uint64_t code)
 	}
 }
 
+/* A user thread's kernel call: a7 = number, a0..a5 = arguments. */
+static void
+user_kercall(struct trapframe *tf)
+{
+	const long *r = (const long *)tf->tf_regs;
+
+	tf->tf_sepc += 4;
+	intr_enable_arch();
+	tf->tf_regs[REG_A0] = kercall_dispatch(tf->tf_regs[REG_A7], &r[REG_A0]);
+	intr_disable_arch();
+}
+
+/*
+ * Exceptions from user mode.  A fault the kernel cannot resolve ends the
+ * process with SIGSEGV/SIGILL/SIGBUS-style status (the pager, taskman,
+ * takes these over in issue D).
+ */
+static void
+user_trap(struct trapframe *tf)
+{
+	uint64_t cause = tf->tf_scause;
+	int sig;
+
+	if (cause == EXC_ECALL_U) {
+		user_kercall(tf);
+	} else {
+		sig = cause == EXC_ILLEGAL_INST ? 4 : cause == EXC_BREAKPOINT ? 5 :
+		    (cause == EXC_LOAD_MISALIGNED || cause == EXC_STORE_MISALIGNED) ? 7 : 11;
+		kprintf("user fault: pid %d tid %d (%s): killed with signal %d\n",
+		    curthread->td_proc->pr_pid, curthread->td_tid, curthread->td_proc->pr_name, sig);
+		trap_report(tf);
+		intr_enable_arch();
+		proc_thread_exit(sig);
+	}
+	lwkt_preempt_check();
+	fpu_fixup_frame_arch(tf);
+}
+
 void
 trap_handler(struct trapframe *tf)
 {
@@ -120,8 +162,10 @@ trap_handler(struct trapframe *tf)
 	}
 	if (cause == EXC_ILLEGAL_INST && fpu_trap_arch(tf))
 		return;
-	if (!(tf->tf_sstatus & SSTATUS_SPP))
-		panic("user trap before user mode exists");	/* issue C */
+	if (!(tf->tf_sstatus & SSTATUS_SPP)) {
+		user_trap(tf);
+		return;
+	}
 	trap_report(tf);
 	panic("unexpected kernel trap");
 }

@@ -17,6 +17,7 @@
 
 struct thread;
 struct callout;
+struct vmspace;
 TAILQ_HEAD(calloutq, callout);
 TAILQ_HEAD(threadlist, thread);
 
@@ -50,6 +51,7 @@ struct cpu {
 	struct thread	*gd_curthread;	/* the running thread */
 	struct thread	*gd_idlethread;	/* this CPU's idle thread */
 	struct thread	*gd_fpu_owner;	/* whose values are in the FP registers */
+	struct vmspace	*gd_vmspace;	/* user address space in satp, NULL: kernel only */
 	struct runq	gd_runq;	/* runnable threads but the current one */
 	struct threadlist gd_threads;	/* every thread owned by this CPU */
 	int		gd_nthreads;

@@ -76,6 +76,14 @@ void lwkt_init_cpu(struct cpu *c, struct thread *boot_td);
 int lwkt_create(void (*func)(void *), void *arg, struct cpu *cpu, int pri,
     const char *name, struct thread **tdp);
 
+/*
+ * The two halves of lwkt_create: allocate and set up a thread without
+ * starting it (the caller may fill in more fields), then start it.
+ */
+int lwkt_alloc(void (*func)(void *), void *arg, struct cpu *cpu, int pri,
+    const char *name, struct thread **tdp);
+void lwkt_start(struct thread *td);
+
 /* Make td runnable on its CPU.  Any CPU, any context; idempotent. */
 void lwkt_schedule(struct thread *td);
 

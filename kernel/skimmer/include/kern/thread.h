@@ -21,11 +21,14 @@
 #include <arch/fpu.h>
 
 struct cpu;
+struct proc;
 
 #define TD_NAME_MAX	16
 #define KSTACK_ORDER	2			/* 16 KiB kernel stacks */
 #define KSTACK_SIZE	(4096UL << KSTACK_ORDER)
 #define KSTACK_MAGIC	0x5354414b4d414749UL	/* at the stack's low end */
+#define KSTACK_UFRAME	512	/* top of every kernel stack: a user thread's trap
+				   frame lives there, so kernel code starts below */
 
 /* Scheduling policies (QNX/POSIX numbering). */
 #define SCHED_FIFO	1	/* runs until it blocks or yields */
@@ -51,6 +54,12 @@ struct thread {
 	uint64_t	td_slice_end;	/* SCHED_RR: time the slice ends (timebase) */
 	char		td_name[TD_NAME_MAX];
 	int		td_fpu_dirty;	/* FP registers changed since saved (owner cpu) */
+	struct proc	*td_proc;	/* process of a user thread; NULL: kernel thread */
+	TAILQ_ENTRY(thread) td_plink;	/* on td_proc->pr_threads (pr_lock) */
+	int		td_tid;		/* thread id in its process, from 1 */
+	uint64_t	td_uentry;	/* first user pc, stack and a0 (creation only) */
+	uint64_t	td_usp;
+	uint64_t	td_uarg;
 	struct fpu_state td_fpu;	/* saved FP registers, valid with TDF_FPU */
 };
 

@@ -1,0 +1,63 @@
+/*
+ * kern/vm.h - user address spaces (the mechanism; taskman owns the policy).
+ *
+ * A vmspace is a pmap plus what the kernel needs to keep it safe on SMP:
+ *
+ *   vs_lock	leaf spinlock; protects the page tables of this space.  Held
+ *		for every map/unmap and for each page-sized step of a copy to
+ *		or from the space, so a frame cannot be unmapped and freed in
+ *		the middle of a copy.  Two spaces are locked in address order.
+ *   vs_cpus	bitmask of CPUs that have run the space since its last full
+ *		flush: TLB shoot-downs go to these CPUs (atomic OR).
+ *
+ * Copies between the kernel and user memory, and directly between two user
+ * spaces, translate each page in software through the page tables and copy
+ * through the direct map, so a bad user pointer returns -EFAULT and never
+ * faults the kernel.  Pages must be mapped already: there is no demand
+ * paging inside a copy (docs/kernel-calls.md).
+ */
+#ifndef KERN_VM_H
+#define KERN_VM_H
+
+#include <kern/types.h>
+#include <kern/spinlock.h>
+#include <arch/pmap.h>
+
+typedef uint64_t uaddr_t;	/* a user virtual address */
+
+struct vmspace {
+	struct pmap	vs_pmap;
+	struct spinlock	vs_lock;	/* see above */
+	uint64_t	vs_cpus;	/* CPUs that may hold TLB entries */
+	uint64_t	vs_pages;	/* pages mapped (vs_lock) */
+	uint64_t	vs_owned;	/* of them, frames the space owns (vs_lock) */
+};
+
+/* Boot CPU, once. */
+void vm_init(void);
+
+/* Create/destroy a space.  Destroy: no thread may run in it any more. */
+struct vmspace *vm_create(void);
+void vm_destroy(struct vmspace *vs);
+
+/*
+ * Map one page.  prot is VMP_R/W/X; VMP_OWNED hands the frame to the space
+ * (it is freed on unmap or destroy).  0 or -EINVAL/-EEXIST/-ENOMEM.
+ */
+int vm_map(struct vmspace *vs, uaddr_t va, paddr_t pa, unsigned prot);
+/* Unmap one page and shoot down its TLB entries everywhere.  0 or -ENOENT. */
+int vm_unmap(struct vmspace *vs, uaddr_t va);
+/* Allocate zeroed owned frames and map them over [va, va+len).  0 or -errno. */
+int vm_map_anon(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
+
+/* Make vs current on this CPU (NULL: kernel only). */
+void vm_activate(struct vmspace *vs);
+
+/* Copies; each returns 0 or -EFAULT (nothing is half-reported: see vm.c). */
+int vm_copyin(struct vmspace *vs, void *dst, uaddr_t src, size_t len);
+int vm_copyout(struct vmspace *vs, uaddr_t dst, const void *src, size_t len);
+int vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len);
+/* Check that [va, va+len) is mapped with at least prot.  0 or -EFAULT. */
+int vm_check(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
+
+#endif

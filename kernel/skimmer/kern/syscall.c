@@ -1,0 +1,21 @@
+/*
+ * kern/syscall.c - the dispatch table, generated from abi/kercalls.def.
+ */
+#include <kern/cpu.h>
+#include <kern/syscall.h>
+#include <abi/errno.h>
+#include <abi/kercall.h>
+
+static const kercall_fn kercall_table[__KER_COUNT] = {
+#define KERCALL(num, name, nargs) [num] = sys_##name,
+#include <abi/kercalls.def>
+#undef KERCALL
+};
+
+long
+kercall_dispatch(uint64_t num, const long a[6])
+{
+	if (num >= __KER_COUNT || kercall_table[num] == NULL)
+		return -ENOSYS;
+	return kercall_table[num](a[0], a[1], a[2], a[3], a[4], a[5]);
+}

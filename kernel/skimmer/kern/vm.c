@@ -1,0 +1,294 @@
+/*
+ * kern/vm.c - vmspaces: page-table changes with TLB shoot-down, and safe
+ * copies through software translation.
+ */
+#include <kern/cpu.h>
+#include <kern/frame.h>
+#include <kern/ipiq.h>
+#include <kern/kobj.h>
+#include <kern/lwkt.h>
+#include <kern/panic.h>
+#include <kern/string.h>
+#include <kern/vm.h>
+#include <abi/errno.h>
+#include <arch/memlayout.h>
+
+static struct kobj_cache vmspace_cache;
+
+void
+vm_init(void)
+{
+	pmap_init_arch();
+	if (kobj_cache_init(&vmspace_cache, "vmspace", sizeof(struct vmspace), 64) < 0)
+		panic("vm_init: no vmspace cache");
+}
+
+struct vmspace *
+vm_create(void)
+{
+	struct vmspace *vs = kobj_zalloc(&vmspace_cache);
+
+	if (vs == NULL)
+		return NULL;
+	if (pmap_create_arch(&vs->vs_pmap) < 0) {
+		kobj_free(&vmspace_cache, vs);
+		return NULL;
+	}
+	spin_init(&vs->vs_lock, "vmspace");
+	return vs;
+}
+
+/* ---- TLB shoot-down ----------------------------------------------------- */
+
+struct shootdown {
+	struct vmspace	*sd_vs;
+	vaddr_t		sd_va;		/* 0: the whole space */
+	bool		sd_leave;	/* also switch away from the space */
+	volatile int	sd_pending;
+	struct thread	*sd_waiter;
+};
+
+static void
+shootdown_here(void *arg)
+{
+	struct shootdown *sd = arg;
+	struct thread *w = sd->sd_waiter;
+
+	if (sd->sd_leave && mycpu()->gd_vmspace == sd->sd_vs) {
+		pmap_activate_arch(NULL);
+		mycpu()->gd_vmspace = NULL;
+	}
+	pmap_flush_local_arch(&sd->sd_vs->vs_pmap, sd->sd_va);
+	if (__atomic_sub_fetch(&sd->sd_pending, 1, __ATOMIC_ACQ_REL) == 0)
+		lwkt_schedule(w);
+}
+
+/* Flush va (0: all) of vs on every CPU that may cache it; wait for all. */
+static void
+shootdown(struct vmspace *vs, vaddr_t va, bool leave)
+{
+	struct shootdown sd = { vs, va, leave, 0, curthread };
+	uint64_t mask = __atomic_load_n(&vs->vs_cpus, __ATOMIC_ACQUIRE);
+
+	crit_enter();
+	for (int c = 0; c < ncpus; c++)
+		if (mask & (1ULL << c))
+			sd.sd_pending++;
+	sd.sd_pending++;		/* held by us until all are sent */
+	for (int c = 0; c < ncpus; c++)
+		if (mask & (1ULL << c))
+			ipiq_send(&cpus[c], shootdown_here, &sd);
+	if (__atomic_sub_fetch(&sd.sd_pending, 1, __ATOMIC_ACQ_REL) != 0)
+		while (__atomic_load_n(&sd.sd_pending, __ATOMIC_ACQUIRE))
+			lwkt_sleep(0);
+	crit_exit();
+}
+
+static void
+release_frame(paddr_t pa, unsigned prot)
+{
+	if (prot & VMP_OWNED)
+		frame_free(pa, 0);
+}
+
+void
+vm_destroy(struct vmspace *vs)
+{
+	/* Every CPU that ran it: leave it and forget its ASID's entries. */
+	shootdown(vs, 0, true);
+	pmap_destroy_arch(&vs->vs_pmap, release_frame);
+	kobj_free(&vmspace_cache, vs);
+}
+
+void
+vm_activate(struct vmspace *vs)
+{
+	struct cpu *gd = mycpu();
+
+	if (gd->gd_vmspace == vs)
+		return;
+	if (vs)
+		__atomic_fetch_or(&vs->vs_cpus, 1ULL << gd->gd_id, __ATOMIC_RELEASE);
+	pmap_activate_arch(vs ? &vs->vs_pmap : NULL);
+	gd->gd_vmspace = vs;
+}
+
+/* ---- mapping ------------------------------------------------------------- */
+
+int
+vm_map(struct vmspace *vs, uaddr_t va, paddr_t pa, unsigned prot)
+{
+	unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
+	int rc = pmap_enter_arch(&vs->vs_pmap, va, pa, prot);
+
+	if (rc == 0) {
+		vs->vs_pages++;
+		if (prot & VMP_OWNED)
+			vs->vs_owned++;
+	}
+	spin_unlock_irqrestore(&vs->vs_lock, fl);
+	return rc;
+}
+
+int
+vm_unmap(struct vmspace *vs, uaddr_t va)
+{
+	paddr_t pa;
+	unsigned prot;
+	unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
+	int rc = pmap_remove_arch(&vs->vs_pmap, va, &pa, &prot);
+
+	if (rc == 0) {
+		vs->vs_pages--;
+		if (prot & VMP_OWNED)
+			vs->vs_owned--;
+	}
+	spin_unlock_irqrestore(&vs->vs_lock, fl);
+	if (rc == 0) {
+		shootdown(vs, va, false);	/* before the frame can be reused */
+		release_frame(pa, prot);
+	}
+	return rc;
+}
+
+int
+vm_map_anon(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
+{
+	if ((va | len) & (PAGE_SIZE - 1) || va + len < va || va + len > USER_TOP)
+		return -EINVAL;
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		paddr_t pa = frame_alloc(0, FRAME_ZERO);
+		int rc;
+
+		if (pa == 0)
+			return -ENOMEM;
+		rc = vm_map(vs, va + off, pa, prot | VMP_OWNED);
+		if (rc < 0) {
+			frame_free(pa, 0);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- copies ----------------------------------------------------------------- */
+
+/* The kernel address of user va in vs if mapped with prot, else NULL (vs_lock held). */
+static void *
+xlate(struct vmspace *vs, uaddr_t va, unsigned prot)
+{
+	paddr_t pa;
+	unsigned have;
+
+	if (!pmap_lookup_arch(&vs->vs_pmap, va, &pa, &have) || (have & prot) != prot)
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+static size_t
+page_left(uaddr_t va)
+{
+	return PAGE_SIZE - (va & (PAGE_SIZE - 1));
+}
+
+int
+vm_copyin(struct vmspace *vs, void *dst, uaddr_t src, size_t len)
+{
+	while (len) {
+		size_t n = MIN(len, page_left(src));
+		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
+		void *p = xlate(vs, src, VMP_R);
+
+		if (p)
+			memcpy(dst, p, n);
+		spin_unlock_irqrestore(&vs->vs_lock, fl);
+		if (p == NULL)
+			return -EFAULT;
+		dst = (char *)dst + n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int
+vm_copyout(struct vmspace *vs, uaddr_t dst, const void *src, size_t len)
+{
+	while (len) {
+		size_t n = MIN(len, page_left(dst));
+		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
+		void *p = xlate(vs, dst, VMP_W);
+
+		if (p)
+			memcpy(p, src, n);
+		spin_unlock_irqrestore(&vs->vs_lock, fl);
+		if (p == NULL)
+			return -EFAULT;
+		src = (const char *)src + n;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Lock two spaces in address order (one if they are the same). */
+static unsigned long
+lock_two(struct vmspace *a, struct vmspace *b)
+{
+	struct vmspace *first = a < b ? a : b, *second = a < b ? b : a;
+	unsigned long fl = spin_lock_irqsave(&first->vs_lock);
+
+	if (second != first)
+		spin_lock(&second->vs_lock);
+	return fl;
+}
+
+static void
+unlock_two(struct vmspace *a, struct vmspace *b, unsigned long fl)
+{
+	struct vmspace *first = a < b ? a : b, *second = a < b ? b : a;
+
+	if (second != first)
+		spin_unlock(&second->vs_lock);
+	spin_unlock_irqrestore(&first->vs_lock, fl);
+}
+
+int
+vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len)
+{
+	while (len) {
+		size_t n = MIN(len, MIN(page_left(dst), page_left(src)));
+		unsigned long fl = lock_two(dvs, svs);
+		void *d = xlate(dvs, dst, VMP_W);
+		void *s = xlate(svs, src, VMP_R);
+
+		if (d && s)
+			memmove(d, s, n);
+		unlock_two(dvs, svs, fl);
+		if (!d || !s)
+			return -EFAULT;
+		dst += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int
+vm_check(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
+{
+	if (va + len < va || va + len > USER_TOP)
+		return -EFAULT;
+	while (len) {
+		size_t n = MIN(len, page_left(va));
+		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
+		void *p = xlate(vs, va, prot);
+
+		spin_unlock_irqrestore(&vs->vs_lock, fl);
+		if (p == NULL)
+			return -EFAULT;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}

@@ -1,0 +1,135 @@
+/*
+ * user/rt/rt.c - start, exit, formatted output.
+ */
+#include "rt.h"
+
+void __rt_start(uint64_t arg);
+
+void
+__rt_start(uint64_t arg)
+{
+	rt_exit(umain(arg));
+}
+
+void
+rt_exit(int status)
+{
+	for (;;)
+		__kercall(__KER_ThreadDestroy, 0, -1, status, 0, 0, 0);
+}
+
+struct out {
+	char	*o_buf;
+	size_t	o_size;
+	size_t	o_len;
+};
+
+static void
+put(struct out *o, char c)
+{
+	if (o->o_len + 1 < o->o_size)
+		o->o_buf[o->o_len] = c;
+	o->o_len++;
+}
+
+static void
+put_num(struct out *o, uint64_t v, unsigned base, int width, char pad, int neg)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (neg)
+		tmp[n++] = '-';
+	while (width-- > n)
+		put(o, pad);
+	while (n)
+		put(o, tmp[--n]);
+}
+
+int
+rt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
+{
+	struct out o = { buf, size, 0 };
+
+	for (; *f; f++) {
+		int width = 0, lng = 0;
+		char pad = ' ';
+
+		if (*f != '%') {
+			put(&o, *f);
+			continue;
+		}
+		if (*++f == '0')
+			pad = '0', f++;
+		while (*f >= '0' && *f <= '9')
+			width = width * 10 + (*f++ - '0');
+		while (*f == 'l' || *f == 'z')
+			lng = 1, f++;
+		switch (*f) {
+		case 'd': {
+			int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
+			put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width, pad, v < 0);
+			break;
+		}
+		case 'u':
+		case 'x': {
+			uint64_t v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
+			put_num(&o, v, *f == 'u' ? 10 : 16, width, pad, 0);
+			break;
+		}
+		case 'p':
+			put(&o, '0'), put(&o, 'x');
+			put_num(&o, (uintptr_t)va_arg(ap, void *), 16, 16, '0', 0);
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			for (s = s ? s : "(null)"; *s; s++)
+				put(&o, *s);
+			break;
+		}
+		case 'c':
+			put(&o, (char)va_arg(ap, int));
+			break;
+		case '\0':
+			f--;
+			break;
+		default:
+			put(&o, *f);
+		}
+	}
+	if (size)
+		buf[o.o_len < size ? o.o_len : size - 1] = '\0';
+	return (int)o.o_len;
+}
+
+int
+rt_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = rt_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int
+rt_printf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = rt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	__kercall(__KER_DebugWrite, (long)buf, n, 0, 0, 0, 0);
+	return n;
+}
