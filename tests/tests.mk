@@ -40,3 +40,20 @@ test-host: $(HOST_TESTS)
 
 test-system: all
 	@tools/harness --boots tests/boots.conf --kernel $(KERNEL_BIN) --initrd $(IMAGE) --logdir $(O)/tests
+
+# `make stress`: one long run of the embedded stress test through the harness
+# (STRESS_SECONDS, default 60; STRESS_SMP harts, default 4; STRESS_SEED to
+# repeat a run's choices), then its summary from the log.  Fails unless the
+# run printed TEST PASS and powered off with status 0.
+STRESS_SECONDS ?= 60
+STRESS_SMP     ?= 4
+STRESS_SEED    ?=
+STRESS_NAME    := stress-$(STRESS_SECONDS)s-smp$(STRESS_SMP)
+.PHONY: stress
+stress: all
+	@mkdir -p $(O)/tests
+	@echo 'boot name=$(STRESS_NAME) smp=$(STRESS_SMP) mem=256' \
+	    'timeout='$$(($(STRESS_SECONDS) + 180)) 'test_timeout='$$(($(STRESS_SECONDS) + 120)) \
+	    'args="stress=$(STRESS_SECONDS)$(if $(STRESS_SEED), seed=$(STRESS_SEED))"' >$(O)/tests/stress.conf
+	@tools/harness --boots $(O)/tests/stress.conf --kernel $(KERNEL_BIN) --initrd $(IMAGE) \
+	    --logdir $(O)/tests; rc=$$?; grep '^stress: ' $(O)/tests/$(STRESS_NAME).log; exit $$rc

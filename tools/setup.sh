@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/setup.sh - make a fresh Debian 12 machine able to build and run QSOE.
 #
-# Called by `make run`, `make test` and `make bench` before they build.  It is
+# Called by `make run` and `make test` (and every build step) before they build.  It is
 # idempotent and quick when everything is present: it only asks dpkg and looks
 # for the unpacked source trees.
 #

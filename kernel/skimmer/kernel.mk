@@ -1,7 +1,8 @@
 # kernel/skimmer/kernel.mk - building Skimmer.  Included by the top Makefile.
 #
 # Every .c/.S under kern/ and arch/riscv64/ is part of the kernel; the
-# self-tests under selftest/ only with CONFIG_SKIMMER_SELFTEST.
+# self-tests under selftest/ only with CONFIG_SKIMMER_SELFTEST, the stress
+# test under stress/ only with CONFIG_SKIMMER_STRESS.
 
 KDIR       := kernel/skimmer
 KOUT       := $(O)/kernel
@@ -12,6 +13,9 @@ KSRC := $(wildcard $(KDIR)/kern/*.c $(KDIR)/kern/*/*.c \
                    $(KDIR)/arch/riscv64/*.c $(KDIR)/arch/riscv64/*.S)
 ifeq ($(CONFIG_SKIMMER_SELFTEST),y)
 KSRC += $(wildcard $(KDIR)/selftest/*.c $(KDIR)/selftest/*.S)
+endif
+ifeq ($(CONFIG_SKIMMER_STRESS),y)
+KSRC += $(wildcard $(KDIR)/stress/*.c)
 endif
 # Pure libraries shared with user space (taskman) and host tests.
 KLIBSRC := lib/newc/newc.c lib/elf/elf_load.c

@@ -49,7 +49,8 @@ set_err(struct newc_iter *it, const char *what, size_t off)
 	char num[20];
 	int n = 0;
 
-	while (*what && i < sizeof(it->ni_err) - 24)
+	/* Leave room for " at offset 0x", 16 hex digits and the NUL. */
+	while (*what && i < sizeof(it->ni_err) - 30)
 		it->ni_err[i++] = *what++;
 	for (const char *s = " at offset 0x"; *s; s++)
 		it->ni_err[i++] = *s;

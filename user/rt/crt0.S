@@ -3,6 +3,7 @@
  * The kernel (or taskman) enters with a0 = the program's argument.
  */
 	.section .text.start, "ax"
+	.option	norelax		/* gp is not set yet: no gp-relative addressing */
 	.globl	_start
 _start:
 	/* Record the registers we were entered with (tests check for leaks). */

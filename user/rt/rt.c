@@ -11,11 +11,12 @@ __rt_start(uint64_t arg)
 	rt_exit(umain(arg));
 }
 
+/* End the whole process (every thread), like exit(). */
 void
 rt_exit(int status)
 {
 	for (;;)
-		__kercall(__KER_ThreadDestroy, 0, -1, status, 0, 0, 0);
+		__kercall(__KER_ThreadDestroy, -1, -1, status, 0, 0, 0);
 }
 
 struct out {
@@ -132,4 +133,32 @@ rt_printf(const char *fmt, ...)
 		n = sizeof(buf) - 1;
 	__kercall(__KER_DebugWrite, (long)buf, n, 0, 0, 0, 0);
 	return n;
+}
+
+#include <abi/thread.h>
+
+/* Where a thread's function returns to: end just this thread. */
+static void
+rt_thread_exit(void *unused)
+{
+	(void)unused;
+	for (;;)
+		__kercall(__KER_ThreadDestroy, 0, -1, 0, 0, 0, 0);
+}
+
+long
+rt_thread_create(void (*fn)(void *), void *arg, void *stack, size_t size, int pri)
+{
+	struct _thread_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.__stackaddr = stack;
+	attr.__stacksize = size;
+	attr.__exitfunc = rt_thread_exit;
+	if (pri > 0) {
+		attr.__flags = _NTO_TA_EXPLICIT_SCHED;
+		attr.__policy = 1;	/* SCHED_FIFO */
+		attr.__param.sched_priority = pri;
+	}
+	return __kercall(__KER_ThreadCreate, 0, (long)fn, (long)arg, (long)&attr, 0, 0);
 }

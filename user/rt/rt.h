@@ -31,4 +31,10 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 
+/*
+ * Start fn(arg) in a new thread of this process on the given stack; when
+ * fn returns the thread ends.  Returns the tid or a negative errno.
+ */
+long rt_thread_create(void (*fn)(void *), void *arg, void *stack, size_t size, int pri);
+
 #endif

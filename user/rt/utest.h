@@ -22,7 +22,7 @@ struct utest {
 
 extern char ut_reason[200];
 
-#define UT_CHECK(cond, ...) do {					\
+#define UT_CHECK(cond) do {						\
 	if (!(cond)) {							\
 		rt_snprintf(ut_reason, sizeof(ut_reason), "%s:%d: %s",	\
 		    __FILE__, __LINE__, #cond);				\

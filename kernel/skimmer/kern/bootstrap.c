@@ -126,9 +126,13 @@ bootstrap_init(const char *path)
 		    VMP_R | VMP_W);
 	if (rc == 0)
 		rc = map_bootimg(p->pr_vm);
-	if (rc == 0)
-		rc = proc_thread_create(p, entry, USER_STACK_TOP, BOOTIMG_VA, PRI_USER_DEFAULT,
-		    mycpu(), NULL);
+	if (rc == 0) {
+		struct uregs r = { .ur_pc = entry, .ur_sp = USER_STACK_TOP, .ur_a0 = BOOTIMG_VA };
+
+		rc = proc_thread_create(p, &r, PRI_USER_DEFAULT, mycpu());
+	}
+	if (rc > 0)
+		rc = 0;
 	if (rc < 0) {
 		kprintf("bootstrap: cannot start %s (error %d)\n", path, rc);
 		return rc < -1 ? rc : -ENOEXEC;	/* the half-built process is leaked: boot fails */

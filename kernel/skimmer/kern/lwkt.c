@@ -126,7 +126,9 @@ schedule_here(void *arg)
 		return;
 	}
 	td->td_flags &= ~TDF_SLEEPING;
-	if (td == gd->gd_curthread || (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING)))
+	/* In transit (moving or new): its arrival queues it, once listed here. */
+	if (td == gd->gd_curthread ||
+	    (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)))
 		return;
 	td->td_flags |= TDF_RUNQ;
 	runq_insert(&gd->gd_runq, td, td->td_pri, false);
@@ -149,6 +151,7 @@ create_here(void *arg)
 
 	TAILQ_INSERT_TAIL(&gd->gd_threads, td, td_allq);
 	gd->gd_nthreads++;
+	td->td_flags &= ~TDF_MIGRATING;
 	schedule_here(td);
 }
 
@@ -164,6 +167,7 @@ lwkt_alloc(void (*func)(void *), void *arg, struct cpu *c, int pri,
 	if (td == NULL)
 		return -ENOMEM;
 	thread_setup(td, c, pri, name);
+	td->td_flags = TDF_MIGRATING;	/* in transit until create_here lists it on c */
 	td->td_kstack = kstack_alloc();
 	if (td->td_kstack == NULL) {
 		thread_struct_free(td);
@@ -174,6 +178,13 @@ lwkt_alloc(void (*func)(void *), void *arg, struct cpu *c, int pri,
 	thread_prepare_stack(td);
 	*tdp = td;
 	return 0;
+}
+
+void
+lwkt_free_unstarted(struct thread *td)
+{
+	kstack_free(td->td_kstack);
+	thread_struct_free(td);
 }
 
 void
@@ -207,6 +218,7 @@ migrate_arrive(void *arg)
 	gd->gd_stats.cs_migrations_in++;
 	TAILQ_INSERT_TAIL(&gd->gd_threads, td, td_allq);
 	gd->gd_nthreads++;
+	td->td_flags &= ~TDF_MIGRATING;
 	schedule_here(td);
 }
 
@@ -226,7 +238,12 @@ lwkt_switch_tail(struct thread *prev)
 
 		TAILQ_REMOVE(&gd->gd_threads, prev, td_allq);
 		gd->gd_nthreads--;
-		prev->td_flags &= ~TDF_MIGRATING;
+		/*
+		 * TDF_MIGRATING stays set until migrate_arrive: a wake-up that
+		 * reads the new td_cpu may reach `to` first, on another ring,
+		 * and must not queue prev there before it is listed.  From the
+		 * store on, `to` owns td_flags.
+		 */
 		__atomic_store_n(&prev->td_cpu, to, __ATOMIC_RELEASE);
 		__atomic_store_n(&prev->td_oncpu, 0, __ATOMIC_RELEASE);
 		ipiq_send(to, migrate_arrive, prev);
@@ -255,6 +272,14 @@ rr_expire(void *arg)
 	}
 }
 
+/* Start a new round-robin slice for td, the current thread of gd. */
+static void
+rr_rearm(struct cpu *gd, struct thread *td)
+{
+	td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
+	callout_reset(&rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
+}
+
 static void
 do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 {
@@ -269,8 +294,7 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 	gd->gd_curthread = ntd;
 	gd->gd_kstack_top = (vaddr_t)ntd->td_kstack + KSTACK_SIZE;
 	if (ntd->td_policy == SCHED_RR) {
-		ntd->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-		callout_reset(&rr_callouts[gd->gd_id], ntd->td_slice_end, rr_expire, ntd);
+		rr_rearm(gd, ntd);
 	} else {
 		callout_stop(&rr_callouts[gd->gd_id]);
 	}
@@ -297,8 +321,11 @@ switch_to_best(int how)
 	ntd = runq_peek(&gd->gd_runq);
 	if (runnable) {
 		if (ntd == NULL || ntd->td_pri < td->td_pri ||
-		    (ntd->td_pri == td->td_pri && how == SW_PREEMPT))
+		    (ntd->td_pri == td->td_pri && how == SW_PREEMPT)) {
+			if (td->td_policy == SCHED_RR && td->td_slice_end == 0)
+				rr_rearm(gd, td);	/* alone at its level: a new slice */
 			return;		/* nothing better: keep running */
+		}
 		td->td_flags |= TDF_RUNQ;
 		runq_insert(&gd->gd_runq, td, td->td_pri, how == SW_PREEMPT);
 		if (how == SW_PREEMPT)

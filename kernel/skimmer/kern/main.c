@@ -4,6 +4,7 @@
 #include <kern/bootinfo.h>
 #include <kern/bootstrap.h>
 #include <kern/proc.h>
+#include <kern/ipc.h>
 #include <kern/string.h>
 #include <kern/vm.h>
 #include <kern/console.h>
@@ -19,6 +20,7 @@
 #include <kern/printf.h>
 #include <kern/shutdown.h>
 #include <kern/smp.h>
+#include <kern/stress.h>
 #include <arch/csr.h>
 #include <arch/intr.h>
 #include <arch/memlayout.h>
@@ -95,6 +97,7 @@ kmain(unsigned long hartid, paddr_t dtb)
 	lwkt_init_boot();
 	vm_init();
 	proc_init();
+	ipc_init();
 	timer_init_arch();
 	timer_init_cpu();
 	if (intr_init() < 0)
@@ -117,6 +120,10 @@ kmain(unsigned long hartid, paddr_t dtb)
 		ktest_crash(filter);
 #else
 	(void)filter;
+#endif
+#ifdef CONFIG_SKIMMER_STRESS
+	if (bootarg_value(&bootinfo, "stress", filter, sizeof(filter)))
+		kernel_poweroff(stress_boot(filter) ? 1 : 0);
 #endif
 	if (bootarg_present(&bootinfo, "poweroff"))
 		kernel_poweroff(0);

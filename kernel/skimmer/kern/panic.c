@@ -21,9 +21,11 @@ panic(const char *fmt, ...)
 	if (!__atomic_compare_exchange_n(&panicking, &expect, me, false,
 	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 		/* Another CPU (or a nested panic here) owns the report. */
-		if (expect != me)
+		if (expect != me) {
+			mycpu()->gd_halted = 1;	/* the first panic reports; we stop */
 			for (;;)
 				wait_for_interrupt_arch();
+		}
 		console_break_lock();
 		kprintf("\npanic: nested panic on cpu %d\n", me);
 		poweroff_arch(PANIC_EXIT_STATUS);

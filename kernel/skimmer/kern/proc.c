@@ -2,6 +2,9 @@
  * kern/proc.c - process and user-thread lifetime.
  */
 #include <kern/cpu.h>
+#include <kern/ipiq.h>
+#include <arch/intr.h>
+#include <kern/ipc.h>
 #include <kern/kobj.h>
 #include <kern/lwkt.h>
 #include <kern/panic.h>
@@ -18,12 +21,60 @@
 __noreturn void user_enter_arch(struct trapframe *tf);
 
 static struct kobj_cache proc_cache;
-static int next_pid = 1;	/* atomic */
+static struct kobj_cache uregs_cache;	/* a new thread's first registers */
+
+/*
+ * pid_lock protects pidtab and next_pid: a leaf lock, taken with
+ * interrupts off when a process is created, destroyed or looked up by pid
+ * (ConnectAttach).  Lock order: pid_lock, then pr_lock.
+ */
+static struct spinlock pid_lock = SPINLOCK_INIT("pid");
+static struct proc *pidtab[MAX_PROCS];	/* index pid % MAX_PROCS */
+static int next_pid = 1;
+
+/* Give p a pid: the next number whose slot is free.  0 or -EAGAIN. */
+static int
+pid_assign(struct proc *p)
+{
+	unsigned long fl = spin_lock_irqsave(&pid_lock);
+	int rc = -EAGAIN;
+
+	for (int tries = 0; tries < MAX_PROCS; tries++) {
+		int pid = next_pid;
+
+		next_pid = next_pid >= 0x3fffffff ? 1 : next_pid + 1;
+		if (pidtab[pid % MAX_PROCS] == NULL) {
+			p->pr_pid = pid;
+			pidtab[pid % MAX_PROCS] = p;
+			rc = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&pid_lock, fl);
+	return rc;
+}
+
+struct proc *
+proc_lookup_lock(int pid, unsigned long *flags)
+{
+	unsigned long fl = spin_lock_irqsave(&pid_lock);
+	struct proc *p = pid > 0 ? pidtab[pid % MAX_PROCS] : NULL;
+
+	if (p && p->pr_pid == pid) {
+		spin_lock(&p->pr_lock);
+		spin_unlock(&pid_lock);
+		*flags = fl;
+		return p;
+	}
+	spin_unlock_irqrestore(&pid_lock, fl);
+	return NULL;
+}
 
 void
 proc_init(void)
 {
-	if (kobj_cache_init(&proc_cache, "proc", sizeof(struct proc), 64) < 0)
+	if (kobj_cache_init(&proc_cache, "proc", sizeof(struct proc), 64) < 0 ||
+	    kobj_cache_init(&uregs_cache, "uregs", sizeof(struct uregs), 8) < 0)
 		panic("proc_init: no proc cache");
 }
 
@@ -39,7 +90,11 @@ proc_create(const char *name, uint32_t abilities)
 		kobj_free(&proc_cache, p);
 		return NULL;
 	}
-	p->pr_pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	if (pid_assign(p) < 0) {
+		vm_release(p->pr_vm);
+		kobj_free(&proc_cache, p);
+		return NULL;
+	}
 	strlcpy(p->pr_name, name, sizeof(p->pr_name));
 	p->pr_abilities = abilities;
 	spin_init(&p->pr_lock, "proc");
@@ -51,7 +106,11 @@ proc_create(const char *name, uint32_t abilities)
 static void
 proc_destroy(struct proc *p)
 {
-	vm_destroy(p->pr_vm);
+	unsigned long fl = spin_lock_irqsave(&pid_lock);
+
+	pidtab[p->pr_pid % MAX_PROCS] = NULL;
+	spin_unlock_irqrestore(&pid_lock, fl);
+	vm_release(p->pr_vm);
 	kobj_free(&proc_cache, p);
 }
 
@@ -73,41 +132,73 @@ user_thread_main(void *arg)
 	_Static_assert(sizeof(*tf) <= KSTACK_UFRAME, "trap frame does not fit");
 
 	(void)arg;
+	struct uregs r = *td->td_uregs;
+
+	kobj_free(&uregs_cache, td->td_uregs);
+	td->td_uregs = NULL;
 	memset(tf, 0, sizeof(*tf));
-	tf->tf_sepc = td->td_uentry;
-	tf->tf_regs[REG_SP] = td->td_usp;
-	tf->tf_regs[REG_A0] = td->td_uarg;
+	tf->tf_sepc = r.ur_pc;
+	tf->tf_regs[REG_SP] = r.ur_sp;
+	tf->tf_regs[REG_A0] = r.ur_a0;
+	tf->tf_regs[REG_RA] = r.ur_ra;
+	tf->tf_regs[REG_GP] = r.ur_gp;
 	tf->tf_sstatus = SSTATUS_SPIE | SSTATUS_FS_OFF;	/* SPP = user */
 	proc_switch_vm(td);
 	user_enter_arch(tf);
 }
 
+struct cpu *
+proc_pick_cpu(void)
+{
+	struct cpu *best = mycpu();
+
+	for (int i = 0; i < ncpus; i++)
+		if (cpus[i].gd_nthreads < best->gd_nthreads)
+			best = &cpus[i];
+	return best;
+}
+
 int
-proc_thread_create(struct proc *p, uint64_t entry, uint64_t sp, uint64_t arg,
-    int pri, struct cpu *c, struct thread **tdp)
+proc_thread_create(struct proc *p, const struct uregs *r, int pri, struct cpu *c)
 {
 	struct thread *td;
 	unsigned long fl;
 	int rc;
 
-	if (entry >= USER_TOP || sp > USER_TOP || (sp & 15))
+	if (r->ur_pc >= USER_TOP || r->ur_sp > USER_TOP || (r->ur_sp & 15))
 		return -EINVAL;
 	rc = lwkt_alloc(user_thread_main, NULL, c, pri, p->pr_name, &td);
 	if (rc < 0)
 		return rc;
 	td->td_proc = p;
-	td->td_uentry = entry;
-	td->td_usp = sp;
-	td->td_uarg = arg;
+	td->td_basepri = pri;
+	rc = ipc_thread_init(td);
+	if (rc < 0) {
+		lwkt_free_unstarted(td);
+		return rc;
+	}
+	td->td_uregs = kobj_alloc(&uregs_cache);
+	if (td->td_uregs == NULL) {
+		ipc_thread_fini(td);
+		lwkt_free_unstarted(td);
+		return -ENOMEM;
+	}
+	*td->td_uregs = *r;
 	fl = spin_lock_irqsave(&p->pr_lock);
+	if (p->pr_dying) {
+		spin_unlock_irqrestore(&p->pr_lock, fl);
+		kobj_free(&uregs_cache, td->td_uregs);
+		ipc_thread_fini(td);
+		lwkt_free_unstarted(td);
+		return -EAGAIN;
+	}
 	td->td_tid = p->pr_next_tid++;
 	TAILQ_INSERT_TAIL(&p->pr_threads, td, td_plink);
 	p->pr_nthreads++;
 	spin_unlock_irqrestore(&p->pr_lock, fl);
-	if (tdp)
-		*tdp = td;
+	rc = td->td_tid;	/* before it starts: it may be gone at once */
 	lwkt_start(td);
-	return 0;
+	return rc;
 }
 
 void
@@ -119,16 +210,27 @@ proc_thread_exit(int status)
 	bool last;
 
 	KASSERT(p != NULL, "kernel thread %s in proc_thread_exit", td->td_name);
+	ipc_cancel_self(-EINTR);
+	ipc_thread_fini(td);
 	fl = spin_lock_irqsave(&p->pr_lock);
 	TAILQ_REMOVE(&p->pr_threads, td, td_plink);
 	last = --p->pr_nthreads == 0;
-	if (last)
-		p->pr_status = status;
+	while (__atomic_load_n(&td->td_holds, __ATOMIC_ACQUIRE)) {
+		crit_enter();		/* a killer still holds us: let it finish */
+		lwkt_sleep(1000);
+		crit_exit();
+	}
+	if (last) {
+		if (!p->pr_dying)
+			p->pr_status = status;
+		p->pr_dying = true;
+	}
 	spin_unlock_irqrestore(&p->pr_lock, fl);
 	td->td_proc = NULL;		/* a kernel thread from here on */
 	if (last) {
 		int pid = p->pr_pid;
 
+		ipc_proc_exit(p);
 		proc_destroy(p);
 		if (pid == 1) {
 			kprintf("skimmer: init (pid 1) exited with status %d\n", status);
@@ -136,4 +238,61 @@ proc_thread_exit(int status)
 		}
 	}
 	lwkt_exit();
+}
+
+static void
+nudge(void *arg)
+{
+	(void)arg;	/* the IPI itself makes the target pass through trap return */
+}
+
+void
+proc_kill_others(int status)
+{
+	struct thread *me = curthread, *td, *batch[16];
+	struct proc *p = me->td_proc;
+	unsigned long fl;
+	int n;
+
+	do {
+		/*
+		 * Mark a batch under pr_lock and hold each (td_holds), then
+		 * wake them without the lock: no IPI is sent under a spinlock,
+		 * and a held thread is not freed (proc_thread_exit waits).
+		 */
+		n = 0;
+		fl = spin_lock_irqsave(&p->pr_lock);
+		if (!p->pr_dying) {
+			p->pr_dying = true;
+			p->pr_status = status;
+		}
+		TAILQ_FOREACH(td, &p->pr_threads, td_plink) {
+			if (td == me || td->td_killed)
+				continue;
+			__atomic_store_n(&td->td_killed, 1, __ATOMIC_RELEASE);
+			__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
+			batch[n++] = td;
+			if (n == (int)ARRAY_SIZE(batch))
+				break;
+		}
+		spin_unlock_irqrestore(&p->pr_lock, fl);
+		for (int i = 0; i < n; i++) {
+			struct cpu *c = __atomic_load_n(&batch[i]->td_cpu, __ATOMIC_ACQUIRE);
+
+			lwkt_schedule(batch[i]);	/* out of any sleep */
+			ipiq_send(c, nudge, NULL);	/* out of user mode */
+			__atomic_fetch_sub(&batch[i]->td_holds, 1, __ATOMIC_RELEASE);
+		}
+	} while (n > 0);
+}
+
+void
+proc_user_return(void)
+{
+	struct thread *td = curthread;
+
+	if (td->td_proc && __atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
+		intr_enable_arch();
+		proc_thread_exit(td->td_proc->pr_status);
+	}
 }

@@ -13,12 +13,11 @@
 #include <arch/memlayout.h>
 #include <arch/sbi.h>
 
-#define KSTACK_CPU	16384
-
 struct cpu cpus[CONFIG_SKIMMER_MAX_CPUS];
 int ncpus = 1;
 
-static uint8_t cpu_stacks[CONFIG_SKIMMER_MAX_CPUS][KSTACK_CPU] __aligned(16);
+/* Boot stacks of the secondaries (cpu0 uses head.S's); each becomes its idle thread's. */
+static uint8_t cpu_stacks[CONFIG_SKIMMER_MAX_CPUS][KSTACK_SIZE] __aligned(16);
 volatile bool smp_stopping;	/* set once by smp_stop_others() */
 static volatile bool bringup_closed;	/* a hart timed out: late arrivals park */
 
@@ -77,7 +76,7 @@ smp_start_secondaries(void)
 		c->gd_self = c;
 		c->gd_id = ncpus;
 		c->gd_hartid = hart;
-		c->gd_boot_sp = (vaddr_t)&cpu_stacks[ncpus][KSTACK_CPU];
+		c->gd_boot_sp = (vaddr_t)&cpu_stacks[ncpus][KSTACK_SIZE];
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		err = sbi_hart_start(hart, virt_to_phys(entry_secondary), (unsigned long)c);
 		if (err) {

@@ -4,18 +4,75 @@
 #include <kern/lwkt.h>
 #include <kern/proc.h>
 #include <kern/syscall.h>
+#include <kern/thread.h>
+#include <kern/vm.h>
 #include <abi/errno.h>
+#include <abi/thread.h>
+#include <arch/trapframe.h>
+
+/* The calling user thread's saved registers (top of its kernel stack). */
+static struct trapframe *
+user_frame(struct thread *td)
+{
+	return (struct trapframe *)((uint8_t *)td->td_kstack + KSTACK_SIZE -
+	    sizeof(struct trapframe));
+}
 
 /*
- * ThreadDestroy(tid, priority, status).  Only tid 0 or the caller's own
- * tid (the calling thread) is supported so far; see docs/kernel-calls.md.
+ * ThreadDestroy(tid, priority, status): tid 0 (or the caller's own) ends
+ * the calling thread; tid -1 ends every thread of the process (exit).
+ * Other tids are not supported yet (docs/kernel-calls.md).
  */
 long
 sys_ThreadDestroy(long tid, long priority, long status, long a3, long a4, long a5)
 {
 	struct thread *td = curthread;
 
-	if (tid != 0 && tid != td->td_tid)
+	if (tid == -1)
+		proc_kill_others((int)status);
+	else if (tid != 0 && tid != td->td_tid)
 		return -ENOSYS;
 	proc_thread_exit((int)status);
+}
+
+/*
+ * ThreadCreate(pid, func, arg, attr): a thread in the caller's process
+ * (pid 0 or its own) running func(arg) on the stack attr gives, returning
+ * into attr->__exitfunc.  Returns the new tid.
+ */
+long
+sys_ThreadCreate(long pid, long func, long arg, long attrp, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct proc *p = td->td_proc;
+	struct _thread_attr attr;
+	struct uregs r;
+	int pri = td->td_basepri;
+	uint64_t top;
+
+	if (pid != 0 && pid != p->pr_pid)
+		return -ENOSYS;		/* in another process: taskman's, not yet */
+	if (attrp == 0)
+		return -EINVAL;		/* the caller provides the stack (docs/kernel-calls.md) */
+	if (vm_copyin(p->pr_vm, &attr, (uaddr_t)attrp, sizeof(attr)) < 0)
+		return -EFAULT;
+	if (attr.__flags & ~(_NTO_TA_DETACHED | _NTO_TA_EXPLICIT_SCHED | _NTO_TA_LIBC_MASK))
+		return -EINVAL;
+	if (attr.__flags & _NTO_TA_EXPLICIT_SCHED) {
+		pri = attr.__param.sched_priority;
+		if (pri < 1 || pri > 255 || (attr.__policy != SCHED_FIFO && attr.__policy != SCHED_RR))
+			return -EINVAL;
+	}
+	top = (uint64_t)(uintptr_t)attr.__stackaddr + attr.__stacksize;
+	if (attr.__stacksize < 256 || top < attr.__stacksize || (top & 15))
+		return -EINVAL;
+	if (vm_check(p->pr_vm, (uaddr_t)(uintptr_t)attr.__stackaddr, attr.__stacksize,
+	    VMP_R | VMP_W) < 0)
+		return -EFAULT;
+	r.ur_pc = (uint64_t)func;
+	r.ur_sp = top;
+	r.ur_a0 = (uint64_t)arg;
+	r.ur_ra = (uint64_t)(uintptr_t)attr.__exitfunc;
+	r.ur_gp = user_frame(td)->tf_regs[REG_GP];	/* same program: same gp */
+	return proc_thread_create(p, &r, pri, proc_pick_cpu());
 }

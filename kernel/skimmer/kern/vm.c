@@ -35,6 +35,7 @@ vm_create(void)
 		return NULL;
 	}
 	spin_init(&vs->vs_lock, "vmspace");
+	vs->vs_refs = 1;
 	return vs;
 }
 
@@ -92,6 +93,21 @@ release_frame(paddr_t pa, unsigned prot)
 }
 
 void
+vm_hold(struct vmspace *vs)
+{
+	__atomic_fetch_add(&vs->vs_refs, 1, __ATOMIC_RELAXED);
+}
+
+static void vm_destroy(struct vmspace *vs);
+
+void
+vm_release(struct vmspace *vs)
+{
+	if (__atomic_sub_fetch(&vs->vs_refs, 1, __ATOMIC_ACQ_REL) == 0)
+		vm_destroy(vs);
+}
+
+static void
 vm_destroy(struct vmspace *vs)
 {
 	/* Every CPU that ran it: leave it and forget its ASID's entries. */

@@ -12,9 +12,9 @@
  */
 #include <arch/memlayout.h>
 #include <arch/csr.h>
+#include <kern/param.h>
 
 #define PTE_KERN_RWX	0xef	/* V R W X G A D */
-#define KSTACK_BOOT	16384
 
 	.section .text.head, "ax"
 	.option push
@@ -159,6 +159,6 @@ kernel_phys_base:
 	.balign	16
 	.globl	boot_stack
 boot_stack:
-	.skip	KSTACK_BOOT
+	.skip	KSTACK_SIZE
 	.globl	boot_stack_top
 boot_stack_top:

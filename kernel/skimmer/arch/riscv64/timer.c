@@ -3,7 +3,8 @@
  *
  * With Sstc (QEMU's virt has it) we write stimecmp directly, which costs
  * no trip to M-mode; without it we ask SBI.  Sstc is detected from the
- * boot hart's "riscv,isa" string in the device tree.
+ * first /cpus child with a "riscv,isa" string (QSOE assumes all harts
+ * have the same extensions).
  */
 #include <kern/bootinfo.h>
 #include <kern/fdt.h>

@@ -136,6 +136,7 @@ user_trap(struct trapframe *tf)
 
 	if (cause == EXC_ECALL_U) {
 		user_kercall(tf);
+		proc_user_return();
 	} else {
 		sig = cause == EXC_ILLEGAL_INST ? 4 : cause == EXC_BREAKPOINT ? 5 :
 		    (cause == EXC_LOAD_MISALIGNED || cause == EXC_STORE_MISALIGNED) ? 7 : 11;
@@ -143,6 +144,7 @@ user_trap(struct trapframe *tf)
 		    curthread->td_proc->pr_pid, curthread->td_tid, curthread->td_proc->pr_name, sig);
 		trap_report(tf);
 		intr_enable_arch();
+		proc_kill_others(sig);		/* the whole process dies, as with SIGSEGV */
 		proc_thread_exit(sig);
 	}
 	lwkt_preempt_check();
@@ -157,6 +159,8 @@ trap_handler(struct trapframe *tf)
 	if (cause & SCAUSE_INTR) {
 		interrupt(cause & ~SCAUSE_INTR);
 		lwkt_preempt_check();
+		if (!(tf->tf_sstatus & SSTATUS_SPP))
+			proc_user_return();
 		fpu_fixup_frame_arch(tf);
 		return;
 	}

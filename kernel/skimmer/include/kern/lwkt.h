@@ -5,8 +5,9 @@
  * locks: every scheduler operation runs on the thread's owner CPU inside a
  * critical section.  Work for another CPU is sent there through the IPI
  * queues (kern/ipiq.h).  A critical section (crit_enter/crit_exit) is a
- * per-thread counter, not an interrupt mask: interrupts that arrive inside
- * one mask their source and leave a request in gd_reqflags, which
+ * per-thread counter, not an interrupt mask: an interrupt that arrives
+ * inside one leaves a request in gd_reqflags (and masks its class, timer
+ * or external, until then; IPIs need no mask), which
  * crit_exit (or the idle loop) then processes: IPI queues, expired timers,
  * device interrupts and preemption.
  *
@@ -70,7 +71,8 @@ void lwkt_init_cpu(struct cpu *c, struct thread *boot_td);
 
 /*
  * Create a kernel thread running func(arg) on CPU `cpu` at priority pri.
- * It starts runnable.  Returns 0 or -ENOMEM.  May be called from any CPU;
+ * It starts runnable.  Returns 0, -EINVAL (bad priority or CPU) or
+ * -ENOMEM.  May be called from any CPU;
  * does not block.
  */
 int lwkt_create(void (*func)(void *), void *arg, struct cpu *cpu, int pri,
@@ -83,6 +85,8 @@ int lwkt_create(void (*func)(void *), void *arg, struct cpu *cpu, int pri,
 int lwkt_alloc(void (*func)(void *), void *arg, struct cpu *cpu, int pri,
     const char *name, struct thread **tdp);
 void lwkt_start(struct thread *td);
+/* Free a thread from lwkt_alloc that was never started. */
+void lwkt_free_unstarted(struct thread *td);
 
 /* Make td runnable on its CPU.  Any CPU, any context; idempotent. */
 void lwkt_schedule(struct thread *td);
@@ -113,7 +117,7 @@ void lwkt_setcpu_self(struct cpu *c);
 /* End the current thread.  Never returns. */
 __noreturn void lwkt_exit(void);
 
-/* The idle loop of CPU c (never returns). */
+/* The idle loop of the calling CPU (never returns). */
 __noreturn void lwkt_idle_loop(void);
 
 /* Called on interrupt return: preempt if requested and allowed. */

@@ -9,7 +9,7 @@
  * Ownership of a message: a message may only be manipulated by whoever
  * currently owns it.  The originator owns it until it sends it; then the
  * target port's thread owns it until it replies; the reply hands it back
- * (MSGF_DONE is set on the originator's CPU, after which the originator
+ * (MSGF_DONE is set on the CPU of the reply port's owner, after which the originator
  * may reuse or free it).  Only the owner may read or write ms_ fields other
  * than through these functions.
  *

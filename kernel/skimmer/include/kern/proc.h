@@ -12,11 +12,14 @@
 
 #include <kern/types.h>
 #include <kern/queue.h>
+#include <kern/param.h>
 #include <kern/spinlock.h>
 
 struct vmspace;
 struct thread;
 struct cpu;
+struct channel;
+struct connection;
 
 #define PROC_NAME_MAX	32
 
@@ -37,7 +40,14 @@ struct proc {
 	int		pr_nthreads;		/* pr_lock */
 	int		pr_next_tid;		/* pr_lock */
 	int		pr_status;		/* exit status (set by the last thread) */
+	bool		pr_dying;		/* pr_lock: no new threads, channels, connections */
+	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid */
+	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
+	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
 };
+
+/* Find a live process by pid and lock it (pr_lock held on return). NULL if none. */
+struct proc *proc_lookup_lock(int pid, unsigned long *flags);
 
 /* Boot CPU, once. */
 void proc_init(void);
@@ -45,18 +55,39 @@ void proc_init(void);
 /* A new process with an empty address space.  NULL on ENOMEM. */
 struct proc *proc_create(const char *name, uint32_t abilities);
 
+/* The registers a new user thread starts with; all others are zero. */
+struct uregs {
+	uint64_t	ur_pc;
+	uint64_t	ur_sp;
+	uint64_t	ur_a0;
+	uint64_t	ur_ra;		/* where its function returns to */
+	uint64_t	ur_gp;		/* the program's global pointer */
+};
+
 /*
- * Create a user thread in p entering at entry with stack pointer sp and
- * a0 = arg, on CPU c at priority pri, and start it.  0 or -errno.
+ * Create a user thread in p starting with registers r, on CPU c at
+ * priority pri, and start it.  Returns its tid (> 0) or -errno.
  */
-int proc_thread_create(struct proc *p, uint64_t entry, uint64_t sp, uint64_t arg,
-    int pri, struct cpu *c, struct thread **tdp);
+int proc_thread_create(struct proc *p, const struct uregs *r, int pri, struct cpu *c);
+
+/* The CPU a new thread should start on (the least loaded). */
+struct cpu *proc_pick_cpu(void);
 
 /*
  * End the calling user thread with status; the last thread of a process
  * ends the process (its address space is destroyed).  Never returns.
  */
 __noreturn void proc_thread_exit(int status);
+
+/*
+ * End every other thread of the caller's process (ThreadDestroy(-1)):
+ * each is woken from any IPC wait and exits at its next return to user
+ * mode, wherever it runs.  The process refuses new threads from now on.
+ */
+void proc_kill_others(int status);
+
+/* On the way back to user mode: exit if the thread was killed.  Trap context. */
+void proc_user_return(void);
 
 /* Make the current CPU run in td's address space if it is a user thread. */
 void proc_switch_vm(struct thread *td);

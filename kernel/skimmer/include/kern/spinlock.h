@@ -2,7 +2,7 @@
  * kern/spinlock.h - leaf spinlocks.
  *
  * Skimmer has no big kernel lock.  Spinlocks are allowed only at the
- * leaves (an IPI queue, a per-CPU allocator cache, the console), are never
+ * leaves (a per-CPU allocator cache, a channel's queues, the console), are never
  * held across a blocking call or a context switch, and each one is
  * documented where it is declared: what it protects and from which
  * contexts it is taken.  spin_lock_irqsave disables interrupts on the local

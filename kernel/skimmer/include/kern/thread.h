@@ -16,16 +16,18 @@
 #define KERN_THREAD_H
 
 #include <kern/types.h>
+#include <kern/param.h>
 #include <kern/queue.h>
 #include <kern/msgport.h>
+#include <kern/ipc.h>
+#include <abi/msg.h>
 #include <arch/fpu.h>
 
 struct cpu;
 struct proc;
+struct uregs;
 
 #define TD_NAME_MAX	16
-#define KSTACK_ORDER	2			/* 16 KiB kernel stacks */
-#define KSTACK_SIZE	(4096UL << KSTACK_ORDER)
 #define KSTACK_MAGIC	0x5354414b4d414749UL	/* at the stack's low end */
 #define KSTACK_UFRAME	512	/* top of every kernel stack: a user thread's trap
 				   frame lives there, so kernel code starts below */
@@ -57,16 +59,38 @@ struct thread {
 	struct proc	*td_proc;	/* process of a user thread; NULL: kernel thread */
 	TAILQ_ENTRY(thread) td_plink;	/* on td_proc->pr_threads (pr_lock) */
 	int		td_tid;		/* thread id in its process, from 1 */
-	uint64_t	td_uentry;	/* first user pc, stack and a0 (creation only) */
-	uint64_t	td_usp;
-	uint64_t	td_uarg;
+	/* IPC (kern/ipc.h): fields below are protected by the ch_lock of
+	   td_ipcchan while the thread is queued, and owned by the claimer
+	   of the transaction afterwards. */
+	TAILQ_ENTRY(thread) td_ipclink;	/* on a channel queue */
+	int		td_state;	/* QNX STATE_* */
+	struct channel	*td_ipcchan;	/* channel blocked on, with a reference */
+	struct ubuf	td_sbuf;	/* client: message to send */
+	struct ubuf	td_rbuf;	/* client: reply buffer; server: receive buffer */
+	int64_t		td_slen;	/* client: size of td_sbuf */
+	int64_t		td_rlen;	/* size of td_rbuf */
+	uaddr_t		td_rinfo;	/* server: where MsgReceive's info goes (0: none) */
+	int		td_scoid;	/* client: the connection's scoid and coid */
+	int		td_coid;
+	int		td_slot;	/* rcvid slot, 0 = none */
+	uint16_t	td_msggen;	/* bumped per send: rcvids of old messages go stale */
+	volatile int	td_ipcdone;	/* the peer finished our transaction */
+	int64_t		td_ipcresult;	/* what our blocked call returns */
+	struct thread	*td_ipcpeer;	/* server: the client whose message it got */
+	int		td_basepri;	/* priority without IPC inheritance */
+	bool		td_pulseonly;	/* server: in MsgReceivePulse (no messages) */
+	struct _msg_info td_msginfo;	/* server: info of the message it received */
+	struct uregs	*td_uregs;	/* first user registers (creation only) */
+	int		td_killed;	/* atomic: exit at the next return to user */
+	int		td_holds;	/* atomic: others using this struct; exit waits */
 	struct fpu_state td_fpu;	/* saved FP registers, valid with TDF_FPU */
 };
 
 /* td_flags */
 #define TDF_RUNQ	0x0001	/* on its CPU's run queue */
 #define TDF_IDLE	0x0002	/* the CPU's idle thread: never on a run queue */
-#define TDF_MIGRATING	0x0004	/* switching out to move to td_migrate_to */
+#define TDF_MIGRATING	0x0004	/* in transit: moving to td_migrate_to, or new; wakes
+				   do not queue it until migrate_arrive/create_here */
 #define TDF_EXITING	0x0008	/* exited: free after it switched out */
 #define TDF_SLEEPING	0x0010	/* descheduled in lwkt_sleep, waiting for a wake */
 #define TDF_TIMEDOUT	0x0020	/* woken by the lwkt_sleep time-out, not a wake */

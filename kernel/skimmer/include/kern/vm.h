@@ -31,14 +31,19 @@ struct vmspace {
 	uint64_t	vs_cpus;	/* CPUs that may hold TLB entries */
 	uint64_t	vs_pages;	/* pages mapped (vs_lock) */
 	uint64_t	vs_owned;	/* of them, frames the space owns (vs_lock) */
+	int		vs_refs;	/* atomic: the process, plus IPC peers copying */
 };
 
 /* Boot CPU, once. */
 void vm_init(void);
 
-/* Create/destroy a space.  Destroy: no thread may run in it any more. */
+/*
+ * Create a space (one reference).  vm_hold/vm_release count references;
+ * the last release destroys the space, which no thread may run in then.
+ */
 struct vmspace *vm_create(void);
-void vm_destroy(struct vmspace *vs);
+void vm_hold(struct vmspace *vs);
+void vm_release(struct vmspace *vs);
 
 /*
  * Map one page.  prot is VMP_R/W/X; VMP_OWNED hands the frame to the space

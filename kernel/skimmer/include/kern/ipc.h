@@ -1,0 +1,110 @@
+/*
+ * kern/ipc.h - QNX message passing: channels, connections, rcvids, pulses.
+ *
+ * Objects and their locks (all leaf spinlocks, taken with interrupts off,
+ * never held across a copy or a sleep):
+ *
+ *   struct channel   ch_lock protects the three thread queues, the pulse
+ *                    queue and ch_dead.  A thread is on at most one queue,
+ *                    of the channel in td_ipcchan, and its td_state says
+ *                    which: STATE_RECEIVE (ch_receivers), STATE_SEND
+ *                    (ch_senders, by priority) or STATE_REPLY (ch_repliers).
+ *   struct connection  immutable after ConnectAttach, reached through the
+ *                    owner's table under pr_lock; holds a channel reference.
+ *   rcvid slots      a table of user threads; slot_lock[slot % N] (striped,
+ *                    not global) protects a slot and its generation.  Lock
+ *                    order: slot stripe, then ch_lock, then pr_lock.
+ *
+ * "Claiming": whoever removes a thread from a channel queue under ch_lock
+ * owns the transaction and must finish it by setting td_ipcdone and waking
+ * the thread.  A blocked thread that is woken for another reason (kill)
+ * first tries to remove itself; if it is no longer queued, someone has
+ * claimed it and it waits for td_ipcdone.  So buffers of a blocked thread
+ * stay valid while the peer copies.
+ *
+ * Channels are reference-counted (ch_refs: the owner's table, each
+ * connection, each thread queued on it); a destroyed channel is freed with
+ * its last reference.
+ */
+#ifndef KERN_IPC_H
+#define KERN_IPC_H
+
+#include <kern/types.h>
+#include <kern/queue.h>
+#include <kern/spinlock.h>
+#include <kern/vm.h>
+
+struct proc;
+struct thread;
+
+TAILQ_HEAD(ipcq, thread);
+
+struct pulse_rec {
+	TAILQ_ENTRY(pulse_rec) pu_link;	/* on ch_pulses (ch_lock) */
+	int		pu_pri;		/* priority: higher first, FIFO within */
+	int8_t		pu_code;
+	int32_t		pu_value;
+	int32_t		pu_scoid;
+};
+TAILQ_HEAD(pulseq, pulse_rec);
+
+struct channel {
+	struct spinlock	ch_lock;
+	int		ch_chid;	/* const */
+	struct proc	*ch_proc;	/* owner (const; not a reference: valid
+					   while !ch_dead, see ipc_proc_exit) */
+	int		ch_pid;		/* owner's pid (const) */
+	uint32_t	ch_flags;	/* _NTO_CHF_* (const) */
+	struct ipcq	ch_receivers;	/* RECEIVE-blocked server threads */
+	struct ipcq	ch_senders;	/* SEND-blocked clients, by priority */
+	struct ipcq	ch_repliers;	/* REPLY-blocked clients */
+	struct pulseq	ch_pulses;	/* queued pulses, by priority */
+	int		ch_npulses;
+	bool		ch_dead;	/* destroyed: new operations fail */
+	int		ch_refs;	/* atomic */
+};
+
+struct connection {
+	int		co_coid;	/* const */
+	uint32_t	co_flags;	/* _NTO_COF_* (const) */
+	struct channel	*co_chan;	/* a reference (const) */
+	int		co_scoid;	/* server connection id, unique (const) */
+	int		co_pid;		/* owner process id (const) */
+};
+
+/*
+ * A user buffer: linear (iu_parts < 0: iu_base, iu_len) or an iov array
+ * in user memory (iu_parts >= 0 entries at iu_base).
+ */
+struct ubuf {
+	uaddr_t		ub_base;
+	int64_t		ub_len;		/* linear length, or number of iov parts */
+	bool		ub_iov;
+};
+
+/* Boot CPU, once. */
+void ipc_init(void);
+
+/* rcvid slots for user threads: 0 or -EAGAIN; release on exit. */
+int ipc_thread_init(struct thread *td);
+void ipc_thread_fini(struct thread *td);
+
+/* Tear down a dying process's channels and connections (its last thread). */
+void ipc_proc_exit(struct proc *p);
+
+/* Unblock td from any IPC state with error (kill); td's own context. */
+void ipc_cancel_self(int error);
+
+/* Total bytes a buffer describes, or -EFAULT/-EINVAL. */
+int64_t ubuf_size(struct vmspace *vs, const struct ubuf *ub);
+
+/*
+ * Copy up to max bytes from (svs, src at offset soff) to (dvs, dst at
+ * offset doff).  Returns bytes copied, or -EFAULT with *srcfault telling
+ * which side faulted.
+ */
+int64_t ubuf_copy(struct vmspace *dvs, const struct ubuf *dst, uint64_t doff,
+    struct vmspace *svs, const struct ubuf *src, uint64_t soff, uint64_t max,
+    bool *srcfault);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * kern/param.h - fixed limits of the kernel, in one place.
+ */
+#ifndef KERN_PARAM_H
+#define KERN_PARAM_H
+
+#define KSTACK_ORDER		2	/* kernel stacks: 2^order pages */
+#define KSTACK_SIZE		(4096 << KSTACK_ORDER)	/* every kernel stack, boot ones too */
+
+#define MAX_PROCS		1024	/* live processes (pid table) */
+#define MAX_THREADS		4096	/* live user threads (rcvid slots) */
+#define PROC_MAX_CHANNELS	64	/* channels per process */
+#define PROC_MAX_CONNS		256	/* ordinary connections per process */
+#define PROC_MAX_SIDE_CONNS	64	/* side-channel connections per process */
+#define CHANNEL_MAX_PULSES	1024	/* queued pulses per channel before EAGAIN */
+#define IPC_SHORT_MSG		256	/* bytes copied through the kernel stack */
+
+#endif

@@ -1,0 +1,317 @@
+/*
+ * kern/channel.c - channels and connections: ChannelCreate/Destroy,
+ * ConnectAttach/Detach, ConnectServerInfo, and process teardown.
+ */
+#include <kern/cpu.h>
+#include <kern/ipc.h>
+#include <kern/kobj.h>
+#include <kern/lwkt.h>
+#include <kern/panic.h>
+#include <kern/proc.h>
+#include <kern/string.h>
+#include <kern/runq.h>
+#include <kern/syscall.h>
+#include <kern/vm.h>
+#include <abi/errno.h>
+#include "ipc_internal.h"
+
+static struct kobj_cache channel_cache, conn_cache;
+struct kobj_cache pulse_cache;
+static int next_scoid = 1;	/* atomic */
+
+void
+ipc_init(void)
+{
+	if (kobj_cache_init(&channel_cache, "channel", sizeof(struct channel), 64) < 0 ||
+	    kobj_cache_init(&conn_cache, "connection", sizeof(struct connection), 8) < 0 ||
+	    kobj_cache_init(&pulse_cache, "pulse", sizeof(struct pulse_rec), 8) < 0)
+		panic("ipc_init: no caches");
+	ipc_slots_init();
+}
+
+void
+chan_hold(struct channel *ch)
+{
+	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+chan_release(struct channel *ch)
+{
+	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		struct pulse_rec *pu;
+
+		while ((pu = TAILQ_FIRST(&ch->ch_pulses)) != NULL) {
+			TAILQ_REMOVE(&ch->ch_pulses, pu, pu_link);
+			kobj_free(&pulse_cache, pu);
+		}
+		kobj_free(&channel_cache, ch);
+	}
+}
+
+long
+sys_ChannelCreate(long flags, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = curthread->td_proc;
+	struct channel *ch;
+	unsigned long fl;
+	int chid = -EAGAIN;
+
+	if (flags & ~(long)CHF_SUPPORTED)
+		return -EINVAL;
+	ch = kobj_zalloc(&channel_cache);
+	if (ch == NULL)
+		return -ENOMEM;
+	spin_init(&ch->ch_lock, "channel");
+	TAILQ_INIT(&ch->ch_receivers);
+	TAILQ_INIT(&ch->ch_senders);
+	TAILQ_INIT(&ch->ch_repliers);
+	TAILQ_INIT(&ch->ch_pulses);
+	ch->ch_proc = p;
+	ch->ch_pid = p->pr_pid;
+	ch->ch_flags = (uint32_t)flags;
+	ch->ch_refs = 1;		/* the owner's table */
+	fl = spin_lock_irqsave(&p->pr_lock);
+	for (int i = 1; i < PROC_MAX_CHANNELS && !p->pr_dying; i++) {
+		if (p->pr_chans[i] == NULL) {
+			p->pr_chans[i] = ch;
+			ch->ch_chid = chid = i;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (chid < 0)
+		kobj_free(&channel_cache, ch);
+	return chid;
+}
+
+/*
+ * Mark ch dead and fail everyone blocked on it: receivers and senders get
+ * -ESRCH, REPLY-blocked clients get -ESRCH.  Drops the table's reference.
+ */
+static void
+chan_destroy(struct channel *ch)
+{
+	unsigned long fl = spin_lock_irqsave(&ch->ch_lock);
+	struct thread *td;
+
+	ch->ch_dead = true;
+	for (;;) {
+		/* One at a time: no thread is woken with ch_lock held. */
+		if ((td = TAILQ_FIRST(&ch->ch_receivers)) != NULL)
+			ipc_claim_locked(ch, &ch->ch_receivers, td, -ESRCH);
+		else if ((td = TAILQ_FIRST(&ch->ch_senders)) != NULL)
+			ipc_claim_locked(ch, &ch->ch_senders, td, -ESRCH);
+		else if ((td = TAILQ_FIRST(&ch->ch_repliers)) != NULL)
+			ipc_claim_locked(ch, &ch->ch_repliers, td, -ESRCH);
+		else
+			break;
+		spin_unlock_irqrestore(&ch->ch_lock, fl);
+		ipc_finish(td);
+		fl = spin_lock_irqsave(&ch->ch_lock);
+	}
+	spin_unlock_irqrestore(&ch->ch_lock, fl);
+	chan_release(ch);
+}
+
+long
+sys_ChannelDestroy(long chid, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = curthread->td_proc;
+	struct channel *ch = NULL;
+	unsigned long fl;
+
+	fl = spin_lock_irqsave(&p->pr_lock);
+	if (chid > 0 && chid < PROC_MAX_CHANNELS && (ch = p->pr_chans[chid]) != NULL)
+		p->pr_chans[chid] = NULL;
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (ch == NULL)
+		return -EINVAL;
+	chan_destroy(ch);
+	return 0;
+}
+
+/* The slot array and size of p's ordinary or side-channel connections. */
+static struct connection **
+conn_table(struct proc *p, bool side, int *n)
+{
+	*n = side ? PROC_MAX_SIDE_CONNS : PROC_MAX_CONNS;
+	return side ? p->pr_sconns : p->pr_conns;
+}
+
+long
+sys_ConnectAttach(long nd, long pid, long chid, long index, long flags, long a5)
+{
+	struct proc *me = curthread->td_proc, *target;
+	bool side = (index & _NTO_SIDE_CHANNEL) != 0;
+	struct connection *co, **tab;
+	struct channel *ch = NULL;
+	unsigned long fl;
+	int n, coid = -EAGAIN, first;
+
+	if (nd != 0 || (flags & ~(long)COF_SUPPORTED) || index < 0)
+		return -EINVAL;
+	first = (int)(index & ~_NTO_SIDE_CHANNEL);
+	target = proc_lookup_lock(pid == 0 ? me->pr_pid : (int)pid, &fl);
+	if (target == NULL)
+		return -ESRCH;
+	if (chid > 0 && chid < PROC_MAX_CHANNELS && (ch = target->pr_chans[chid]) != NULL) {
+		if ((ch->ch_flags & _NTO_CHF_PRIVATE) && target != me)
+			ch = NULL;
+		else
+			chan_hold(ch);
+	}
+	spin_unlock_irqrestore(&target->pr_lock, fl);
+	if (ch == NULL)
+		return -ESRCH;
+	co = kobj_zalloc(&conn_cache);
+	if (co == NULL) {
+		chan_release(ch);
+		return -ENOMEM;
+	}
+	co->co_chan = ch;
+	co->co_flags = (uint32_t)flags;
+	co->co_pid = me->pr_pid;
+	co->co_scoid = __atomic_fetch_add(&next_scoid, 1, __ATOMIC_RELAXED);
+	fl = spin_lock_irqsave(&me->pr_lock);
+	tab = conn_table(me, side, &n);
+	for (int i = first; i < n && !me->pr_dying; i++) {
+		if (tab[i] == NULL) {
+			tab[i] = co;
+			coid = side ? (i | _NTO_SIDE_CHANNEL) : i;
+			co->co_coid = coid;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&me->pr_lock, fl);
+	if (coid < 0) {
+		chan_release(ch);
+		kobj_free(&conn_cache, co);
+	}
+	return coid;
+}
+
+bool
+conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
+{
+	bool side = (coid & _NTO_SIDE_CHANNEL) != 0;
+	int idx = (int)(coid & ~_NTO_SIDE_CHANNEL), n;
+	struct connection **tab, *co = NULL;
+	unsigned long fl;
+
+	if (coid < 0)
+		return false;
+	fl = spin_lock_irqsave(&p->pr_lock);
+	tab = conn_table(p, side, &n);
+	if (idx < n && (co = tab[idx]) != NULL) {
+		chan_hold(co->co_chan);
+		cr->cr_chan = co->co_chan;
+		cr->cr_scoid = co->co_scoid;
+		cr->cr_coid = co->co_coid;
+		cr->cr_flags = co->co_flags;
+	}
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return co != NULL;
+}
+
+struct channel *
+chan_lookup_hold(struct proc *p, long chid)
+{
+	struct channel *ch = NULL;
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+
+	if (chid > 0 && chid < PROC_MAX_CHANNELS && (ch = p->pr_chans[chid]) != NULL)
+		chan_hold(ch);
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return ch;
+}
+
+/* Deliver a disconnect pulse to ch if its owner asked for them. */
+static void
+conn_free(struct connection *co)
+{
+	struct channel *ch = co->co_chan;
+
+	if (ch->ch_flags & _NTO_CHF_DISCONNECT)
+		ipc_pulse_send(ch, _PULSE_CODE_DISCONNECT, 0, co->co_scoid, PRI_MAX, false);
+	chan_release(ch);
+	kobj_free(&conn_cache, co);
+}
+
+long
+sys_ConnectDetach(long coid, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = curthread->td_proc;
+	bool side = (coid & _NTO_SIDE_CHANNEL) != 0;
+	int idx = (int)(coid & ~_NTO_SIDE_CHANNEL), n;
+	struct connection **tab, *co = NULL;
+	unsigned long fl;
+
+	if (coid < 0)
+		return -EINVAL;
+	fl = spin_lock_irqsave(&p->pr_lock);
+	tab = conn_table(p, side, &n);
+	if (idx < n && (co = tab[idx]) != NULL)
+		tab[idx] = NULL;
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (co == NULL)
+		return -EINVAL;
+	conn_free(co);
+	return 0;
+}
+
+long
+sys_ConnectServerInfo(long pid, long coid, long info, long a3, long a4, long a5)
+{
+	struct proc *me = curthread->td_proc;
+	struct _server_info si;
+	struct conn_ref cr;
+	int rc;
+
+	if (pid != 0 && pid != me->pr_pid)
+		return -ENOSYS;		/* other processes' connections: not yet */
+	if (!conn_lookup(me, coid, &cr))
+		return -EINVAL;
+	memset(&si, 0, sizeof(si));
+	si.pid = cr.cr_chan->ch_pid;
+	si.chid = cr.cr_chan->ch_chid;
+	si.scoid = cr.cr_scoid;
+	si.coid = cr.cr_coid;
+	si.flags = (int16_t)(cr.cr_flags | (cr.cr_chan->ch_dead ? _NTO_COF_DEAD : 0));
+	chan_release(cr.cr_chan);
+	rc = info ? vm_copyout(me->pr_vm, (uaddr_t)info, &si, sizeof(si)) : 0;
+	return rc < 0 ? rc : cr.cr_coid;
+}
+
+void
+ipc_proc_exit(struct proc *p)
+{
+	unsigned long fl;
+
+	/* pr_dying is set: the tables cannot grow; empty them. */
+	for (int i = 0; i < PROC_MAX_CHANNELS; i++) {
+		struct channel *ch;
+
+		fl = spin_lock_irqsave(&p->pr_lock);
+		ch = p->pr_chans[i];
+		p->pr_chans[i] = NULL;
+		spin_unlock_irqrestore(&p->pr_lock, fl);
+		if (ch)
+			chan_destroy(ch);
+	}
+	for (int side = 0; side < 2; side++) {
+		int n;
+		struct connection **tab = conn_table(p, side, &n);
+
+		for (int i = 0; i < n; i++) {
+			struct connection *co;
+
+			fl = spin_lock_irqsave(&p->pr_lock);
+			co = tab[i];
+			tab[i] = NULL;
+			spin_unlock_irqrestore(&p->pr_lock, fl);
+			if (co)
+				conn_free(co);
+		}
+	}
+}

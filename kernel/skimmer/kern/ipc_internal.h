@@ -1,0 +1,85 @@
+/*
+ * kern/ipc_internal.h - shared between kern/channel.c, kern/msg.c and
+ * kern/ipc_slots.c.  See kern/ipc.h for the locking rules.
+ */
+#ifndef KERN_IPC_INTERNAL_H
+#define KERN_IPC_INTERNAL_H
+
+#include <kern/ipc.h>
+#include <kern/kobj.h>
+#include <abi/neutrino.h>
+
+/* Flags Skimmer implements; others are refused with EINVAL. */
+#define CHF_SUPPORTED	(_NTO_CHF_FIXED_PRIORITY | _NTO_CHF_UNBLOCK | \
+			 _NTO_CHF_DISCONNECT | _NTO_CHF_SENDER_LEN | \
+			 _NTO_CHF_REPLY_LEN | _NTO_CHF_PRIVATE)
+#define COF_SUPPORTED	(_NTO_COF_CLOEXEC | _NTO_COF_NOSHARE)
+
+/* td_ipcresult of a receiver whose message fell through: receive again. */
+#define IPC_RETRY	(-1000)
+
+/* What a connection lookup hands back (the channel reference is held). */
+struct conn_ref {
+	struct channel	*cr_chan;
+	int		cr_scoid;
+	int		cr_coid;
+	uint32_t	cr_flags;
+};
+
+extern struct kobj_cache pulse_cache;
+
+void chan_hold(struct channel *ch);
+void chan_release(struct channel *ch);
+bool conn_lookup(struct proc *p, long coid, struct conn_ref *cr);
+struct channel *chan_lookup_hold(struct proc *p, long chid);
+
+/* Remove td from queue q of ch (ch_lock held) and record its result. */
+void ipc_claim_locked(struct channel *ch, struct ipcq *q, struct thread *td, int64_t result);
+/* Hand a claimed transaction back to its thread: done, and wake it (no locks held). */
+void ipc_finish(struct thread *td);
+
+/* Queue or deliver a pulse on ch.  0 or -EAGAIN (queue full) / -ESRCH (dead). */
+int ipc_pulse_send(struct channel *ch, int code, int value, int scoid, int pri, bool fail_full);
+
+/* What a server may learn and use of a REPLY-blocked client (MsgRead etc). */
+struct client_snap {
+	struct ubuf	cs_sbuf;
+	int64_t		cs_slen;
+	struct ubuf	cs_rbuf;
+	int64_t		cs_rlen;
+	int		cs_pid, cs_tid, cs_pri, cs_scoid, cs_coid, cs_chid;
+};
+
+/* kern/msg.c */
+long msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb);
+long msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only);
+int64_t deliver_pulse(struct thread *r, struct pulse_rec *pu);
+void msg_make_info(struct _msg_info *mi, const struct client_snap *c,
+    const struct channel *ch, int64_t msglen);
+
+/* Copy len bytes of kernel memory into ub.  Bytes copied or -EFAULT. */
+int64_t ubuf_copyout(struct vmspace *vs, const struct ubuf *ub, const void *src, int64_t len);
+
+/* rcvid slots (kern/ipc_slots.c). */
+void ipc_slots_init(void);
+int ipc_rcvid(const struct thread *td);
+/*
+ * Find the client of rcvid, REPLY-blocked on a channel of process p.
+ * claim: remove it from ch_repliers (the caller then owns the transaction).
+ * Otherwise: take a reference on its address space into *vsp and copy its
+ * buffers out, leaving it blocked.  NULL if rcvid is stale or foreign.
+ */
+struct thread *ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim,
+    struct vmspace **vsp, struct client_snap *snap);
+
+/*
+ * A thread drops the channel reference of its finished transaction.  Done
+ * under its slot lock, so an rcvid lookup never follows td_ipcchan to a
+ * freed channel.
+ */
+void ipc_drop_chan(struct thread *td);
+
+/* Fill a snapshot of client td (ch_lock held). */
+void ipc_snap(const struct thread *td, struct client_snap *cs);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * kern/ipc_slots.c - rcvids: a table of user threads with generations.
+ *
+ * rcvid = msggen << 12 | slot (slot 1..MAX_THREADS-1; 0 is the pulse
+ * rcvid).  The slot names the client thread, and msggen, bumped on each
+ * MsgSend, makes the rcvid of an earlier message stale, so a late reply
+ * cannot reach a thread that has moved on or a new thread in a reused slot.
+ */
+#include <kern/cpu.h>
+#include <kern/lwkt.h>
+#include <kern/proc.h>
+#include <kern/vm.h>
+#include <abi/errno.h>
+#include "ipc_internal.h"
+
+#define SLOT_BITS	12
+#define NSTRIPES	64
+
+_Static_assert(MAX_THREADS == (1 << SLOT_BITS), "rcvid layout");
+
+/*
+ * slot_locks[i % NSTRIPES] protects slots[i].  Leaf-level striped locks,
+ * taken with interrupts off, before any ch_lock.  slot_hint is a lock-free
+ * allocation hint.
+ */
+static struct spinlock slot_locks[NSTRIPES];
+static struct thread *slots[MAX_THREADS];
+static unsigned slot_hint = 1;
+
+void
+ipc_slots_init(void)
+{
+	for (int i = 0; i < NSTRIPES; i++)
+		spin_init(&slot_locks[i], "rcvid-slots");
+}
+
+int
+ipc_thread_init(struct thread *td)
+{
+	for (unsigned n = 0; n < MAX_THREADS; n++) {
+		unsigned i = (__atomic_fetch_add(&slot_hint, 1, __ATOMIC_RELAXED) % (MAX_THREADS - 1)) + 1;
+		unsigned long fl = spin_lock_irqsave(&slot_locks[i % NSTRIPES]);
+		bool got = slots[i] == NULL;
+
+		if (got)
+			slots[i] = td;
+		spin_unlock_irqrestore(&slot_locks[i % NSTRIPES], fl);
+		if (got) {
+			td->td_slot = (int)i;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+void
+ipc_thread_fini(struct thread *td)
+{
+	unsigned long fl;
+
+	if (td->td_slot == 0)
+		return;
+	fl = spin_lock_irqsave(&slot_locks[td->td_slot % NSTRIPES]);
+	slots[td->td_slot] = NULL;
+	spin_unlock_irqrestore(&slot_locks[td->td_slot % NSTRIPES], fl);
+	td->td_slot = 0;
+}
+
+int
+ipc_rcvid(const struct thread *td)
+{
+	return (int)((uint32_t)(td->td_msggen & 0x7fff) << SLOT_BITS | (uint32_t)td->td_slot);
+}
+
+void
+ipc_drop_chan(struct thread *td)
+{
+	struct channel *ch;
+	unsigned long fl;
+
+	fl = spin_lock_irqsave(&slot_locks[td->td_slot % NSTRIPES]);
+	ch = td->td_ipcchan;
+	td->td_ipcchan = NULL;
+	spin_unlock_irqrestore(&slot_locks[td->td_slot % NSTRIPES], fl);
+	if (ch)
+		chan_release(ch);
+}
+
+struct thread *
+ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim, struct vmspace **vsp,
+    struct client_snap *snap)
+{
+	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
+	struct thread *td;
+	struct channel *ch;
+	unsigned long fl;
+
+	if (rcvid <= 0 || rcvid > 0x7fffffff || slot == 0)
+		return NULL;
+	fl = spin_lock_irqsave(&slot_locks[slot % NSTRIPES]);
+	td = slots[slot];
+	if (td == NULL || ipc_rcvid(td) != rcvid || td->td_state != STATE_REPLY) {
+		td = NULL;
+		goto out;
+	}
+	ch = td->td_ipcchan;	/* td's reference keeps it: see ipc_drop_chan */
+	if (ch == NULL) {
+		td = NULL;
+		goto out;
+	}
+	spin_lock(&ch->ch_lock);
+	if (td->td_state != STATE_REPLY || td->td_ipcchan != ch || ch->ch_proc != p || ch->ch_dead) {
+		td = NULL;
+	} else if (claim) {
+		TAILQ_REMOVE(&ch->ch_repliers, td, td_ipclink);
+		td->td_state = STATE_READY;
+	} else {
+		/* Peek: the client's space stays valid through our reference. */
+		*vsp = td->td_proc->pr_vm;
+		vm_hold(*vsp);
+		ipc_snap(td, snap);
+	}
+	spin_unlock(&ch->ch_lock);
+out:
+	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
+	return td;
+}

@@ -1,0 +1,347 @@
+/*
+ * kern/msg.c - QNX synchronous message passing: send, receive, reply,
+ * error, read, write, info.
+ *
+ * The message is copied once, directly from the sender's buffers into the
+ * receiver's (kern/ipcbuf.c), by whichever side completes the rendezvous.
+ * Nothing is allocated on this path.  The receiving thread runs at its
+ * client's priority (unless the channel has _NTO_CHF_FIXED_PRIORITY) and
+ * returns to its own when it next waits for a message.
+ */
+#include <kern/cpu.h>
+#include <kern/lwkt.h>
+#include <kern/proc.h>
+#include <kern/string.h>
+#include <kern/syscall.h>
+#include <kern/vm.h>
+#include <abi/errno.h>
+#include "ipc_internal.h"
+
+void
+ipc_claim_locked(struct channel *ch, struct ipcq *q, struct thread *td, int64_t result)
+{
+	(void)ch;
+	TAILQ_REMOVE(q, td, td_ipclink);
+	td->td_state = STATE_READY;
+	td->td_ipcresult = result;
+}
+
+void
+ipc_finish(struct thread *td)
+{
+	__atomic_store_n(&td->td_ipcdone, 1, __ATOMIC_RELEASE);
+	lwkt_schedule(td);
+}
+
+void
+ipc_snap(const struct thread *td, struct client_snap *cs)
+{
+	cs->cs_sbuf = td->td_sbuf;
+	cs->cs_slen = td->td_slen;
+	cs->cs_rbuf = td->td_rbuf;
+	cs->cs_rlen = td->td_rlen;
+	cs->cs_pid = td->td_proc->pr_pid;
+	cs->cs_tid = td->td_tid;
+	cs->cs_pri = td->td_pri;
+	cs->cs_scoid = td->td_scoid;
+	cs->cs_coid = td->td_coid;
+	cs->cs_chid = td->td_ipcchan ? td->td_ipcchan->ch_chid : 0;
+}
+
+/* Wait for td_ipcdone, whatever else happens. */
+static void
+wait_done(void)
+{
+	struct thread *td = curthread;
+
+	crit_enter();
+	while (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE))
+		lwkt_sleep(0);
+	crit_exit();
+}
+
+/*
+ * Leave our channel queue with result error if we are still on it; if a
+ * peer has claimed us, wait until it is done with our buffers.
+ */
+static void
+unqueue_self(int64_t error)
+{
+	struct thread *td = curthread;
+	struct channel *ch = td->td_ipcchan;
+	struct ipcq *q = NULL;
+	unsigned long fl;
+
+	if (ch == NULL)
+		return;
+	fl = spin_lock_irqsave(&ch->ch_lock);
+	if (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
+		if (td->td_state == STATE_SEND)
+			q = &ch->ch_senders;
+		else if (td->td_state == STATE_REPLY)
+			q = &ch->ch_repliers;
+		else if (td->td_state == STATE_RECEIVE)
+			q = &ch->ch_receivers;
+		if (q) {
+			ipc_claim_locked(ch, q, td, error);
+			td->td_ipcdone = 1;
+		}
+	}
+	spin_unlock_irqrestore(&ch->ch_lock, fl);
+	if (q == NULL)
+		wait_done();
+}
+
+/*
+ * Wait until our transaction is finished, or the thread is killed (then
+ * leave with -EINTR).  Returns the transaction's result.
+ */
+static int64_t
+ipc_block(void)
+{
+	struct thread *td = curthread;
+
+	crit_enter();
+	while (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE) &&
+	    !__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
+		lwkt_sleep(0);
+	crit_exit();
+	if (!td->td_ipcdone)
+		unqueue_self(-EINTR);
+	return td->td_ipcresult;
+}
+
+/* Insert td into the senders queue: by priority, FIFO within one. */
+static void
+senders_insert(struct channel *ch, struct thread *td, bool front)
+{
+	struct thread *it;
+
+	TAILQ_FOREACH(it, &ch->ch_senders, td_ipclink)
+		if (it->td_pri < td->td_pri || (front && it->td_pri == td->td_pri))
+			break;
+	if (it)
+		TAILQ_INSERT_BEFORE(it, td, td_ipclink);
+	else
+		TAILQ_INSERT_TAIL(&ch->ch_senders, td, td_ipclink);
+	td->td_state = STATE_SEND;
+}
+
+/* Build the _msg_info a receiver gets for client c on ch. */
+void
+msg_make_info(struct _msg_info *mi, const struct client_snap *c, const struct channel *ch,
+    int64_t msglen)
+{
+	memset(mi, 0, sizeof(*mi));
+	mi->pid = c->cs_pid;
+	mi->tid = c->cs_tid;
+	mi->chid = ch->ch_chid;
+	mi->scoid = c->cs_scoid;
+	mi->coid = c->cs_coid;
+	mi->priority = (int16_t)c->cs_pri;
+	mi->flags = _NTO_MI_BITS_64;
+	mi->msglen = msglen;
+	mi->srcmsglen = (ch->ch_flags & _NTO_CHF_SENDER_LEN) ? c->cs_slen : -1;
+	mi->dstmsglen = (ch->ch_flags & _NTO_CHF_REPLY_LEN) ? c->cs_rlen : -1;
+}
+
+/*
+ * Copy client c's message into receiver r's buffer; both are claimed (c is
+ * on ch_repliers in STATE_REPLY, r is off ch_receivers).  On success r's
+ * result is c's rcvid; a fault in c's buffer fails c (-EFAULT) and makes r
+ * retry; a fault in r's buffer fails r and puts c back in the send queue.
+ */
+static void
+deliver(struct channel *ch, struct thread *r, struct thread *c)
+{
+	bool srcfault;
+	struct client_snap cs;
+	int64_t n;
+	unsigned long fl;
+
+	n = ubuf_copy(r->td_proc->pr_vm, &r->td_rbuf, 0, c->td_proc->pr_vm, &c->td_sbuf, 0,
+	    MIN(c->td_slen, r->td_rlen), &srcfault);
+	if (n >= 0) {
+		fl = spin_lock_irqsave(&ch->ch_lock);
+		ipc_snap(c, &cs);
+		spin_unlock_irqrestore(&ch->ch_lock, fl);
+		msg_make_info(&r->td_msginfo, &cs, ch, n);
+		r->td_ipcpeer = c;
+		r->td_ipcresult = ipc_rcvid(c);
+		return;
+	}
+	fl = spin_lock_irqsave(&ch->ch_lock);
+	if (c->td_state == STATE_REPLY && c->td_ipcchan == ch) {
+		TAILQ_REMOVE(&ch->ch_repliers, c, td_ipclink);
+		if (srcfault) {
+			c->td_state = STATE_READY;
+			c->td_ipcresult = -EFAULT;
+		} else {
+			senders_insert(ch, c, true);
+			c = NULL;		/* stays blocked */
+		}
+	} else {
+		c = NULL;			/* someone else finished it */
+	}
+	spin_unlock_irqrestore(&ch->ch_lock, fl);
+	r->td_ipcresult = srcfault ? IPC_RETRY : -EFAULT;
+	if (c)
+		ipc_finish(c);
+}
+
+/* The common send path of MsgSend*(). */
+long
+msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
+{
+	struct thread *td = curthread, *r;
+	struct vmspace *vs = td->td_proc->pr_vm;
+	struct conn_ref cr;
+	struct channel *ch;
+	unsigned long fl;
+	int64_t slen, rlen;
+
+	slen = ubuf_size(vs, sb);
+	if (slen < 0)
+		return slen;
+	rlen = ubuf_size(vs, rb);
+	if (rlen < 0)
+		return rlen;
+	if (!conn_lookup(td->td_proc, coid, &cr))
+		return -EBADF;
+	ch = cr.cr_chan;
+	td->td_sbuf = *sb;
+	td->td_rbuf = *rb;
+	td->td_slen = slen;
+	td->td_rlen = rlen;
+	td->td_scoid = cr.cr_scoid;
+	td->td_coid = cr.cr_coid;
+	td->td_msggen++;
+	td->td_ipcdone = 0;
+	td->td_ipcchan = ch;		/* our reference from conn_lookup */
+	fl = spin_lock_irqsave(&ch->ch_lock);
+	if (ch->ch_dead) {
+		spin_unlock_irqrestore(&ch->ch_lock, fl);
+		ipc_drop_chan(td);
+		return -ESRCH;
+	}
+	TAILQ_FOREACH(r, &ch->ch_receivers, td_ipclink)
+		if (!r->td_pulseonly)
+			break;
+	if (r) {
+		ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
+		TAILQ_INSERT_TAIL(&ch->ch_repliers, td, td_ipclink);
+		td->td_state = STATE_REPLY;
+	} else {
+		senders_insert(ch, td, false);
+	}
+	spin_unlock_irqrestore(&ch->ch_lock, fl);
+	if (r) {
+		deliver(ch, r, td);
+		ipc_finish(r);
+	}
+	ipc_block();
+	ipc_drop_chan(td);
+	return td->td_ipcresult;
+}
+
+/* Fill the receive buffer with a pulse.  0 or -EFAULT. */
+int64_t
+deliver_pulse(struct thread *r, struct pulse_rec *pu)
+{
+	struct _pulse p;
+	int64_t n;
+
+	memset(&p, 0, sizeof(p));
+	p.type = _PULSE_TYPE;
+	p.subtype = _PULSE_SUBTYPE;
+	p.code = pu->pu_code;
+	p.value.sival_int = pu->pu_value;
+	p.scoid = pu->pu_scoid;
+	n = ubuf_copyout(r->td_proc->pr_vm, &r->td_rbuf, &p, MIN((int64_t)sizeof(p), r->td_rlen));
+	memset(&r->td_msginfo, 0, sizeof(r->td_msginfo));
+	r->td_msginfo.scoid = pu->pu_scoid;
+	r->td_msginfo.msglen = n;
+	return n < 0 ? n : 0;
+}
+
+/* The common receive path of MsgReceive*(); pulses_only for MsgReceivePulse*(). */
+long
+msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
+{
+	struct thread *td = curthread, *c;
+	struct vmspace *vs = td->td_proc->pr_vm;
+	struct pulse_rec *pu;
+	struct channel *ch;
+	unsigned long fl;
+	int64_t rlen, rc;
+	bool fixed;
+
+	rlen = ubuf_size(vs, rb);
+	if (rlen < 0)
+		return rlen;
+	if (info && vm_check(vs, info, sizeof(struct _msg_info), VMP_W) < 0)
+		return -EFAULT;
+	ch = chan_lookup_hold(td->td_proc, chid);
+	if (ch == NULL)
+		return -ESRCH;
+	td->td_rbuf = *rb;
+	td->td_rlen = rlen;
+	if (td->td_pri != td->td_basepri)	/* back to our own priority while we wait */
+		lwkt_setpri_self(td->td_basepri);
+	do {
+		td->td_ipcdone = 0;
+		td->td_ipcchan = ch;
+		fl = spin_lock_irqsave(&ch->ch_lock);
+		if (ch->ch_dead) {
+			spin_unlock_irqrestore(&ch->ch_lock, fl);
+			rc = -ESRCH;
+			break;
+		}
+		if ((pu = TAILQ_FIRST(&ch->ch_pulses)) != NULL) {
+			TAILQ_REMOVE(&ch->ch_pulses, pu, pu_link);
+			ch->ch_npulses--;
+			spin_unlock_irqrestore(&ch->ch_lock, fl);
+			rc = deliver_pulse(td, pu);
+			kobj_free(&pulse_cache, pu);
+			break;
+		}
+		c = pulses_only ? NULL : TAILQ_FIRST(&ch->ch_senders);
+		if (c) {
+			TAILQ_REMOVE(&ch->ch_senders, c, td_ipclink);
+			TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
+			c->td_state = STATE_REPLY;
+			spin_unlock_irqrestore(&ch->ch_lock, fl);
+			deliver(ch, td, c);
+		} else {
+			TAILQ_INSERT_TAIL(&ch->ch_receivers, td, td_ipclink);
+			td->td_state = STATE_RECEIVE;
+			td->td_pulseonly = pulses_only;
+			spin_unlock_irqrestore(&ch->ch_lock, fl);
+			ipc_block();
+		}
+		rc = td->td_ipcresult;
+	} while (rc == IPC_RETRY);
+	td->td_ipcchan = NULL;
+	td->td_state = STATE_RUNNING;
+	fixed = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) != 0;
+	chan_release(ch);
+	if (rc < 0)
+		return rc;
+	if (rc > 0 && !fixed && td->td_msginfo.priority != td->td_pri &&
+	    td->td_msginfo.priority > 0)
+		lwkt_setpri_self(td->td_msginfo.priority);
+	if (info && vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
+		return -EFAULT;
+	return rc;
+}
+
+void
+ipc_cancel_self(int error)
+{
+	struct thread *td = curthread;
+
+	if (td->td_ipcchan == NULL)
+		return;
+	unqueue_self(error);
+	ipc_drop_chan(td);
+}

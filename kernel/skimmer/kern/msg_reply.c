@@ -1,0 +1,245 @@
+/*
+ * kern/msg_reply.c - the server's side of a transaction: MsgReply(v),
+ * MsgError, MsgRead(v), MsgWrite(v), MsgInfo.
+ */
+#include <kern/cpu.h>
+#include <kern/lwkt.h>
+#include <kern/proc.h>
+#include <kern/string.h>
+#include <kern/syscall.h>
+#include <kern/vm.h>
+#include <abi/errno.h>
+#include "ipc_internal.h"
+
+/* Put a claimed client back on its channel's reply queue (server retries). */
+static void
+unclaim(struct thread *c)
+{
+	struct channel *ch = c->td_ipcchan;
+	unsigned long fl = spin_lock_irqsave(&ch->ch_lock);
+	bool dead = ch->ch_dead;
+
+	if (!dead) {
+		TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
+		c->td_state = STATE_REPLY;
+	}
+	spin_unlock_irqrestore(&ch->ch_lock, fl);
+	if (dead) {
+		c->td_ipcresult = -ESRCH;
+		ipc_finish(c);
+	}
+}
+
+/*
+ * Reply to rcvid: copy sb (if any) into the client's reply buffer and make
+ * its MsgSend return status.  error != 0: MsgError, the client gets -error.
+ */
+static long
+msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
+{
+	struct thread *td = curthread, *c;
+	struct vmspace *vs = td->td_proc->pr_vm;
+	int64_t slen = 0, n;
+	bool srcfault;
+
+	if (sb && (slen = ubuf_size(vs, sb)) < 0)
+		return slen;
+	c = ipc_rcvid_lookup(rcvid, td->td_proc, true, NULL, NULL);
+	if (c == NULL)
+		return -ESRCH;
+	if (sb) {
+		n = ubuf_copy(c->td_proc->pr_vm, &c->td_rbuf, 0, vs, sb, 0, MIN(slen, c->td_rlen),
+		    &srcfault);
+		if (n < 0 && srcfault) {
+			unclaim(c);		/* our buffer is bad: the client waits on */
+			return -EFAULT;
+		}
+		if (n < 0) {
+			c->td_ipcresult = -EFAULT;
+			ipc_finish(c);
+			return -EFAULT;
+		}
+	}
+	c->td_ipcresult = error ? -error : status;
+	ipc_finish(c);
+	return 0;
+}
+
+/* Copy between a REPLY-blocked client's buffer and ours at offset. */
+static long
+msg_rw(long rcvid, const struct ubuf *ub, long offset, bool read)
+{
+	struct thread *td = curthread;
+	struct vmspace *vs = td->td_proc->pr_vm, *cvs;
+	struct client_snap cs;
+	int64_t len, n;
+	bool srcfault;
+
+	if (offset < 0)
+		return -EINVAL;
+	if ((len = ubuf_size(vs, ub)) < 0)
+		return len;
+	if (ipc_rcvid_lookup(rcvid, td->td_proc, false, &cvs, &cs) == NULL)
+		return -ESRCH;
+	if (read)
+		n = offset >= cs.cs_slen ? 0 : ubuf_copy(vs, ub, 0, cvs, &cs.cs_sbuf, offset,
+		    MIN(len, cs.cs_slen - offset), &srcfault);
+	else
+		n = offset >= cs.cs_rlen ? 0 : ubuf_copy(cvs, &cs.cs_rbuf, offset, vs, ub, 0,
+		    MIN(len, cs.cs_rlen - offset), &srcfault);
+	vm_release(cvs);
+	return n;
+}
+
+static struct ubuf
+linear(long base, long len)
+{
+	return (struct ubuf){ (uaddr_t)base, len, false };
+}
+
+static struct ubuf
+iov(long base, long parts)
+{
+	return (struct ubuf){ (uaddr_t)base, parts, true };
+}
+
+long
+sys_MsgReply(long rcvid, long status, long msg, long bytes, long a4, long a5)
+{
+	struct ubuf sb = linear(msg, bytes);
+
+	return msg_reply(rcvid, status, &sb, 0);
+}
+
+long
+sys_MsgReplyv(long rcvid, long status, long riov, long rparts, long a4, long a5)
+{
+	struct ubuf sb = iov(riov, rparts);
+
+	return msg_reply(rcvid, status, &sb, 0);
+}
+
+long
+sys_MsgError(long rcvid, long error, long a2, long a3, long a4, long a5)
+{
+	if (error <= 0 || error > 4095)
+		return -EINVAL;
+	return msg_reply(rcvid, 0, NULL, (int)error);
+}
+
+long
+sys_MsgRead(long rcvid, long msg, long bytes, long offset, long a4, long a5)
+{
+	struct ubuf ub = linear(msg, bytes);
+
+	return msg_rw(rcvid, &ub, offset, true);
+}
+
+long
+sys_MsgReadv(long rcvid, long riov, long rparts, long offset, long a4, long a5)
+{
+	struct ubuf ub = iov(riov, rparts);
+
+	return msg_rw(rcvid, &ub, offset, true);
+}
+
+long
+sys_MsgWrite(long rcvid, long msg, long bytes, long offset, long a4, long a5)
+{
+	struct ubuf ub = linear(msg, bytes);
+
+	return msg_rw(rcvid, &ub, offset, false);
+}
+
+long
+sys_MsgWritev(long rcvid, long siov, long sparts, long offset, long a4, long a5)
+{
+	struct ubuf ub = iov(siov, sparts);
+
+	return msg_rw(rcvid, &ub, offset, false);
+}
+
+long
+sys_MsgInfo(long rcvid, long info, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct vmspace *cvs;
+	struct client_snap cs;
+	struct _msg_info mi;
+	struct channel ch;	/* only ch_chid and ch_flags matter to make_info */
+
+	if (ipc_rcvid_lookup(rcvid, td->td_proc, false, &cvs, &cs) == NULL)
+		return -ESRCH;
+	vm_release(cvs);
+	memset(&ch, 0, sizeof(ch));
+	ch.ch_chid = cs.cs_chid;
+	ch.ch_flags = _NTO_CHF_SENDER_LEN | _NTO_CHF_REPLY_LEN;
+	msg_make_info(&mi, &cs, &ch, cs.cs_slen);
+	return vm_copyout(td->td_proc->pr_vm, (uaddr_t)info, &mi, sizeof(mi));
+}
+
+/* ---- the send and receive entry points ---------------------------------- */
+
+long
+sys_MsgSend(long coid, long smsg, long sbytes, long rmsg, long rbytes, long a5)
+{
+	struct ubuf sb = linear(smsg, sbytes), rb = linear(rmsg, rbytes);
+
+	return msg_send(coid, &sb, &rb);
+}
+
+long
+sys_MsgSendv(long coid, long siov, long sparts, long riov, long rparts, long a5)
+{
+	struct ubuf sb = iov(siov, sparts), rb = iov(riov, rparts);
+
+	return msg_send(coid, &sb, &rb);
+}
+
+long
+sys_MsgSendsv(long coid, long smsg, long sbytes, long riov, long rparts, long a5)
+{
+	struct ubuf sb = linear(smsg, sbytes), rb = iov(riov, rparts);
+
+	return msg_send(coid, &sb, &rb);
+}
+
+long
+sys_MsgSendvs(long coid, long siov, long sparts, long rmsg, long rbytes, long a5)
+{
+	struct ubuf sb = iov(siov, sparts), rb = linear(rmsg, rbytes);
+
+	return msg_send(coid, &sb, &rb);
+}
+
+long
+sys_MsgReceive(long chid, long msg, long bytes, long info, long a4, long a5)
+{
+	struct ubuf rb = linear(msg, bytes);
+
+	return msg_receive(chid, &rb, (uaddr_t)info, false);
+}
+
+long
+sys_MsgReceivev(long chid, long riov, long rparts, long info, long a4, long a5)
+{
+	struct ubuf rb = iov(riov, rparts);
+
+	return msg_receive(chid, &rb, (uaddr_t)info, false);
+}
+
+long
+sys_MsgReceivePulse(long chid, long pulse, long bytes, long info, long a4, long a5)
+{
+	struct ubuf rb = linear(pulse, bytes);
+
+	return msg_receive(chid, &rb, (uaddr_t)info, true);
+}
+
+long
+sys_MsgReceivePulsev(long chid, long riov, long rparts, long info, long a4, long a5)
+{
+	struct ubuf rb = iov(riov, rparts);
+
+	return msg_receive(chid, &rb, (uaddr_t)info, true);
+}
