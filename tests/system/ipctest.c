@@ -404,6 +404,228 @@ UTEST(chan, destroy_fails_blocked_clients)
 	return 0;
 }
 
+/* ---- time-outs, clocks and scheduling ------------------------------------ */
+
+static long TimerTimeout(long id, long flags, const struct sigevent *ev, const uint64_t *nt)
+{ return KC(TimerTimeout, id, flags, (long)ev, (long)nt, 0, 0); }
+static long ClockTime(long id, const uint64_t *nv, uint64_t *ov)
+{ return KC(ClockTime, id, (long)nv, (long)ov, 0, 0, 0); }
+
+static uint64_t
+now_ns(void)
+{
+	uint64_t t = 0;
+
+	ClockTime(CLOCK_MONOTONIC, NULL, &t);
+	return t;
+}
+
+static long
+sleep_ns(uint64_t ns)
+{
+	return TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, NULL, &ns);
+}
+
+UTEST(time, clocktime)
+{
+	uint64_t a = 0, b = 0, set = 1700000000ULL * 1000000000ULL, rt = 0;
+
+	UT_EQ(ClockTime(CLOCK_MONOTONIC, NULL, &a), 0);
+	UT_EQ(ClockTime(CLOCK_MONOTONIC, NULL, &b), 0);
+	UT_CHECK(b >= a && a > 0);
+	UT_EQ(ClockTime(99, NULL, &a), -EINVAL);
+	UT_EQ(ClockTime(CLOCK_MONOTONIC, &a, NULL), -EINVAL);	/* cannot be set */
+	UT_EQ(ClockTime(CLOCK_MONOTONIC, NULL, (uint64_t *)8), -EFAULT);
+	UT_EQ(ClockTime(CLOCK_REALTIME, &set, NULL), 0);		/* init may set it */
+	UT_EQ(ClockTime(CLOCK_REALTIME, NULL, &rt), 0);
+	UT_CHECK(rt >= set && rt - set < 1000000000ULL);
+	return 0;
+}
+
+UTEST(time, nanosleep)
+{
+	uint64_t t0 = now_ns();
+
+	UT_EQ(sleep_ns(5000000), -ETIMEDOUT);
+	UT_CHECK(now_ns() - t0 >= 5000000);
+	UT_EQ(TimerTimeout(CLOCK_MONOTONIC, 1 << 30, NULL, NULL), -EINVAL);
+	UT_EQ(TimerTimeout(42, _NTO_TIMEOUT_RECEIVE, NULL, NULL), -EINVAL);
+	UT_EQ(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, (struct sigevent *)8, NULL), -EFAULT);
+	return 0;
+}
+
+UTEST(time, receive_timeout_and_poll)
+{
+	long chid = ChannelCreate(0);
+	uint64_t t = 3000000, t0 = now_ns();
+	char b[8];
+
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &t) >= 0);
+	UT_EQ(MsgReceive(chid, b, sizeof(b), NULL), -ETIMEDOUT);
+	UT_CHECK(now_ns() - t0 >= 3000000);
+	/* ntime NULL: an immediate time-out, a poll. */
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, NULL) >= 0);
+	UT_EQ(MsgReceive(chid, b, sizeof(b), NULL), -ETIMEDOUT);
+	/* One shot: the Nop in between uses it up. */
+	long co = ConnectAttach(0, 0, chid, 0, 0);
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, NULL) >= 0);
+	KC(Nop, 0, 0, 0, 0, 0, 0);
+	UT_EQ(MsgSendPulse(co, 10, 9, 0), 0);
+	UT_EQ(MsgReceive(chid, b, sizeof(b), NULL), 0);
+	ConnectDetach(co);
+	UT_EQ(ChannelDestroy(chid), 0);
+	return 0;
+}
+
+/* MsgSend to our own channel with nobody receiving: only a time-out ends it. */
+UTEST(msg, send_to_self_times_out)
+{
+	long chid = ChannelCreate(0), co = ConnectAttach(0, 0, chid, 0, 0);
+	uint64_t t = 2000000;
+	char b[4] = "abc";
+
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_SEND, NULL, &t) >= 0);
+	UT_EQ(MsgSend(co, b, 4, b, 4), -ETIMEDOUT);
+	/* The channel is clean afterwards: a poll finds nothing. */
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, NULL) >= 0);
+	UT_EQ(MsgReceive(chid, b, sizeof(b), NULL), -ETIMEDOUT);
+	ConnectDetach(co);
+	UT_EQ(ChannelDestroy(chid), 0);
+	return 0;
+}
+
+/* REPLY time-out: without _NTO_CHF_UNBLOCK the client leaves at once. */
+static struct server tsv;
+static volatile long tmo_result;
+
+static void
+timed_client(void *arg)
+{
+	long co = ConnectAttach(0, 0, tsv.chid, 0, 0);
+	uint64_t t = 3000000;
+	char b[4] = "abc";
+
+	(void)arg;
+	TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_REPLY, NULL, &t);
+	tmo_result = MsgSend(co, b, 4, b, 4);
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(msg, reply_timeout_without_unblock_flag)
+{
+	long rcvid;
+
+	UT_EQ(start_server(&tsv, 1, 0), 0);
+	tmo_result = 1;
+	UT_CHECK(rt_thread_create(timed_client, NULL, stacks[1], STACK, 0) > 0);
+	UT_EQ(wait_pulse(3), 0);		/* the server holds the message */
+	rcvid = tsv.held_rcvid;
+	UT_EQ(wait_done_pulse(), 0);		/* the client left by itself */
+	UT_EQ(tmo_result, -ETIMEDOUT);
+	UT_EQ(MsgReply(rcvid, 0, NULL, 0), -ESRCH);	/* too late */
+	UT_EQ(stop_server(&tsv), 0);
+	return 0;
+}
+
+/* With _NTO_CHF_UNBLOCK the server gets an unblock pulse and decides. */
+UTEST(msg, reply_timeout_unblock_pulse)
+{
+	long chid = ChannelCreate(_NTO_CHF_UNBLOCK), rcvid;
+	struct _msg_info mi;
+	union { struct _pulse p; char b[64]; } u;
+
+	UT_CHECK(chid > 0);
+	tsv.chid = chid;
+	tmo_result = 1;
+	UT_CHECK(rt_thread_create(timed_client, NULL, stacks[1], STACK, 0) > 0);
+	rcvid = MsgReceive(chid, u.b, sizeof(u.b), NULL);
+	UT_CHECK(rcvid > 0);
+	/* The client's time-out comes as a pulse naming its rcvid. */
+	UT_EQ(MsgReceive(chid, u.b, sizeof(u.b), NULL), 0);
+	UT_EQ(u.p.code, _PULSE_CODE_UNBLOCK);
+	UT_EQ(u.p.value.sival_int, rcvid);
+	UT_EQ(MsgInfo(rcvid, &mi), 0);
+	UT_CHECK(mi.flags & _NTO_MI_UNBLOCK_REQ);
+	UT_EQ(tmo_result, 1);			/* still blocked: the server decides */
+	UT_EQ(MsgError(rcvid, EINTR), 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(tmo_result, -EINTR);
+	UT_EQ(ChannelDestroy(chid), 0);
+	return 0;
+}
+
+/* The receiver runs at its client's priority, and drops back to its own. */
+static struct server psv;
+static volatile long seen_pri, after_pri;
+
+static void
+pri_server(void *arg)
+{
+	struct __abi_sched_param sp;
+	char b[8];
+	long rcvid = MsgReceive(psv.chid, b, sizeof(b), NULL);
+
+	(void)arg;
+	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
+	seen_pri = sp.sched_curpriority;
+	MsgReply(rcvid, 0, NULL, 0);
+	uint64_t t = 0;
+	TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &t);
+	MsgReceive(psv.chid, b, sizeof(b), NULL);	/* waits (times out) at its own */
+	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
+	after_pri = sp.sched_curpriority;
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(sched, receiver_inherits_client_priority)
+{
+	struct __abi_sched_param sp;
+	long co;
+	char b[4] = "pri";
+
+	for (int fixed = 0; fixed < 2; fixed++) {
+		psv.chid = ChannelCreate(fixed ? _NTO_CHF_FIXED_PRIORITY : 0);
+		co = ConnectAttach(0, 0, psv.chid, 0, 0);
+		UT_CHECK(rt_thread_create(pri_server, NULL, stacks[2], STACK, 12) > 0);
+		memset(&sp, 0, sizeof(sp));
+		sp.sched_priority = 40;
+		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(MsgSend(co, b, 4, NULL, 0), 0);
+		sp.sched_priority = 10;
+		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(wait_done_pulse(), 0);
+		UT_EQ(seen_pri, fixed ? 12 : 40);
+		UT_EQ(after_pri, 12);
+		ConnectDetach(co);
+		UT_EQ(ChannelDestroy(psv.chid), 0);
+	}
+	return 0;
+}
+
+UTEST(sched, get_set_yield_and_errors)
+{
+	struct __abi_sched_param sp;
+
+	memset(&sp, 0, sizeof(sp));
+	UT_EQ(KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0), SCHED_FIFO);
+	UT_EQ(sp.sched_priority, 10);
+	UT_EQ(KC(SchedYield, 0, 0, 0, 0, 0, 0), 0);
+	sp.sched_priority = 0;
+	UT_EQ(KC(SchedSet, 0, 0, SCHED_FIFO, (long)&sp, 0, 0), -EINVAL);
+	sp.sched_priority = 256;
+	UT_EQ(KC(SchedSet, 0, 0, SCHED_FIFO, (long)&sp, 0, 0), -EINVAL);
+	sp.sched_priority = 10;
+	UT_EQ(KC(SchedSet, 0, 0, 7, (long)&sp, 0, 0), -EINVAL);
+	UT_EQ(KC(SchedSet, 0, 0, SCHED_FIFO, 8, 0, 0), -EFAULT);
+	UT_EQ(KC(SchedGet, 0, 0, 8, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(SchedGet, 0, 999, (long)&sp, 0, 0, 0), -ESRCH);
+	UT_EQ(KC(SchedSet, 0, 0, SCHED_RR, (long)&sp, 0, 0), 0);
+	UT_EQ(KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0), SCHED_RR);
+	UT_EQ(KC(SchedSet, 0, 0, SCHED_FIFO, (long)&sp, 0, 0), 0);
+	return 0;
+}
+
 int
 umain(uint64_t arg)
 {

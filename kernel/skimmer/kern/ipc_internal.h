@@ -48,6 +48,7 @@ struct client_snap {
 	struct ubuf	cs_rbuf;
 	int64_t		cs_rlen;
 	int		cs_pid, cs_tid, cs_pri, cs_scoid, cs_coid, cs_chid;
+	bool		cs_unblock;	/* asked to unblock (_NTO_MI_UNBLOCK_REQ) */
 };
 
 /* kern/msg.c */

@@ -13,6 +13,7 @@
 #include <kern/proc.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
+#include <kern/timer.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
 #include "ipc_internal.h"
@@ -46,6 +47,7 @@ ipc_snap(const struct thread *td, struct client_snap *cs)
 	cs->cs_scoid = td->td_scoid;
 	cs->cs_coid = td->td_coid;
 	cs->cs_chid = td->td_ipcchan ? td->td_ipcchan->ch_chid : 0;
+	cs->cs_unblock = td->td_unblock_req;
 }
 
 /* Wait for td_ipcdone, whatever else happens. */
@@ -61,22 +63,31 @@ wait_done(void)
 }
 
 /*
- * Leave our channel queue with result error if we are still on it; if a
- * peer has claimed us, wait until it is done with our buffers.
+ * Leave our channel queue with result error if we are still on it (and,
+ * if only >= 0, still in that state); if a peer has claimed us, wait until
+ * it is done with our buffers.  Returns false if we were in another state
+ * (nothing done).
  */
-static void
-unqueue_self(int64_t error)
+static bool
+unqueue_self(int64_t error, int only)
 {
 	struct thread *td = curthread;
 	struct channel *ch = td->td_ipcchan;
 	struct ipcq *q = NULL;
 	unsigned long fl;
+	bool other = false;
 
 	if (ch == NULL)
-		return;
+		return true;
+	crit_enter();
+	while (__atomic_load_n(&td->td_ipcbusy, __ATOMIC_ACQUIRE))
+		lwkt_sleep(timer_ns_to_ticks(50000));	/* a receiver is copying our message */
+	crit_exit();
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
-		if (td->td_state == STATE_SEND)
+		if (only >= 0 && td->td_state != only)
+			other = true;
+		else if (td->td_state == STATE_SEND)
 			q = &ch->ch_senders;
 		else if (td->td_state == STATE_REPLY)
 			q = &ch->ch_repliers;
@@ -88,26 +99,73 @@ unqueue_self(int64_t error)
 		}
 	}
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
+	if (other)
+		return false;
 	if (q == NULL)
 		wait_done();
+	return true;
+}
+
+/* The deadline TimerTimeout set for the state we are in, or 0 for none. */
+static uint64_t
+tmo_deadline(struct thread *td, int state)
+{
+	if (!(td->td_tmo_flags & (1U << state)))
+		return 0;
+	return td->td_tmo_now ? 1 : td->td_tmo_deadline;
 }
 
 /*
- * Wait until our transaction is finished, or the thread is killed (then
- * leave with -EINTR).  Returns the transaction's result.
+ * A REPLY-blocked client timed out on an _NTO_CHF_UNBLOCK channel: ask the
+ * server (unblock pulse, _NTO_MI_UNBLOCK_REQ) and keep waiting for it.
+ * Returns true if that was the case.
+ */
+static bool
+ask_unblock(struct thread *td)
+{
+	struct channel *ch = td->td_ipcchan;
+
+	if (td->td_state != STATE_REPLY || !(ch->ch_flags & _NTO_CHF_UNBLOCK) || td->td_unblock_req)
+		return td->td_unblock_req;
+	td->td_unblock_req = true;
+	ipc_pulse_send(ch, _PULSE_CODE_UNBLOCK, ipc_rcvid(td), td->td_scoid, td->td_pri, false);
+	return true;
+}
+
+/*
+ * Wait until our transaction is finished, the thread is killed (leave with
+ * -EINTR), or a TimerTimeout for the state we wait in expires (-ETIMEDOUT,
+ * or an unblock request to the server, see ask_unblock).  Returns the
+ * transaction's result.
  */
 static int64_t
 ipc_block(void)
 {
 	struct thread *td = curthread;
+	int64_t err = 0;
 
+	td->td_unblock_req = false;
 	crit_enter();
-	while (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE) &&
-	    !__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
-		lwkt_sleep(0);
+	while (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
+		int state = td->td_state;
+		uint64_t dl = td->td_unblock_req ? 0 : tmo_deadline(td, state), now;
+
+		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
+			err = -EINTR;
+		} else if (dl && (now = timer_now()) >= dl) {
+			if (ask_unblock(td))
+				continue;
+			err = -ETIMEDOUT;
+		} else {
+			lwkt_sleep(dl ? dl - now : 0);
+			continue;
+		}
+		crit_exit();
+		if (unqueue_self(err, err == -ETIMEDOUT ? state : -1))
+			return td->td_ipcresult;
+		crit_enter();		/* the state moved on: wait in the new one */
+	}
 	crit_exit();
-	if (!td->td_ipcdone)
-		unqueue_self(-EINTR);
 	return td->td_ipcresult;
 }
 
@@ -139,53 +197,59 @@ msg_make_info(struct _msg_info *mi, const struct client_snap *c, const struct ch
 	mi->scoid = c->cs_scoid;
 	mi->coid = c->cs_coid;
 	mi->priority = (int16_t)c->cs_pri;
-	mi->flags = _NTO_MI_BITS_64;
+	mi->flags = _NTO_MI_BITS_64 | (c->cs_unblock ? _NTO_MI_UNBLOCK_REQ : 0);
 	mi->msglen = msglen;
 	mi->srcmsglen = (ch->ch_flags & _NTO_CHF_SENDER_LEN) ? c->cs_slen : -1;
 	mi->dstmsglen = (ch->ch_flags & _NTO_CHF_REPLY_LEN) ? c->cs_rlen : -1;
 }
 
 /*
- * Copy client c's message into receiver r's buffer; both are claimed (c is
- * on ch_repliers in STATE_REPLY, r is off ch_receivers).  On success r's
+ * Copy client c's message into receiver r's buffer.  Both are claimed: r
+ * is off ch_receivers, c is on no queue (c is the caller, or the receiver
+ * took it off ch_senders and set c->td_ipcbusy, so c cannot leave while we
+ * read its buffers).  On success c goes on ch_repliers (REPLY) and r's
  * result is c's rcvid; a fault in c's buffer fails c (-EFAULT) and makes r
  * retry; a fault in r's buffer fails r and puts c back in the send queue.
  */
 static void
-deliver(struct channel *ch, struct thread *r, struct thread *c)
+deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 {
-	bool srcfault;
+	bool srcfault = false, failc = false;
 	struct client_snap cs;
 	int64_t n;
 	unsigned long fl;
 
 	n = ubuf_copy(r->td_proc->pr_vm, &r->td_rbuf, 0, c->td_proc->pr_vm, &c->td_sbuf, 0,
 	    MIN(c->td_slen, r->td_rlen), &srcfault);
+	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (n >= 0) {
-		fl = spin_lock_irqsave(&ch->ch_lock);
+		TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
+		c->td_state = STATE_REPLY;
 		ipc_snap(c, &cs);
-		spin_unlock_irqrestore(&ch->ch_lock, fl);
-		msg_make_info(&r->td_msginfo, &cs, ch, n);
 		r->td_ipcpeer = c;
 		r->td_ipcresult = ipc_rcvid(c);
-		return;
-	}
-	fl = spin_lock_irqsave(&ch->ch_lock);
-	if (c->td_state == STATE_REPLY && c->td_ipcchan == ch) {
-		TAILQ_REMOVE(&ch->ch_repliers, c, td_ipclink);
-		if (srcfault) {
-			c->td_state = STATE_READY;
-			c->td_ipcresult = -EFAULT;
-		} else {
-			senders_insert(ch, c, true);
-			c = NULL;		/* stays blocked */
-		}
+	} else if (srcfault) {
+		c->td_state = STATE_READY;
+		c->td_ipcresult = -EFAULT;
+		failc = true;
+		r->td_ipcresult = IPC_RETRY;
 	} else {
-		c = NULL;			/* someone else finished it */
+		senders_insert(ch, c, true);
+		r->td_ipcresult = -EFAULT;
 	}
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
-	r->td_ipcresult = srcfault ? IPC_RETRY : -EFAULT;
-	if (c)
+	if (n >= 0)
+		msg_make_info(&r->td_msginfo, &cs, ch, n);
+	if (c_is_self) {
+		if (failc)
+			c->td_ipcdone = 1;
+		return;
+	}
+	/* Let a client with a REPLY time-out (or a kill) look again. */
+	if (!failc && ((c->td_tmo_flags & (1U << STATE_REPLY)) || c->td_killed))
+		lwkt_schedule(c);
+	__atomic_store_n(&c->td_ipcbusy, 0, __ATOMIC_RELEASE);
+	if (failc)
 		ipc_finish(c);
 }
 
@@ -227,17 +291,18 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	TAILQ_FOREACH(r, &ch->ch_receivers, td_ipclink)
 		if (!r->td_pulseonly)
 			break;
-	if (r) {
+	if (r)
 		ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
-		TAILQ_INSERT_TAIL(&ch->ch_repliers, td, td_ipclink);
-		td->td_state = STATE_REPLY;
-	} else {
+	else
 		senders_insert(ch, td, false);
-	}
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
 	if (r) {
-		deliver(ch, r, td);
+		deliver(ch, r, td, true);
 		ipc_finish(r);
+		if (td->td_ipcdone) {		/* our own buffer faulted */
+			ipc_drop_chan(td);
+			return td->td_ipcresult;
+		}
 	}
 	ipc_block();
 	ipc_drop_chan(td);
@@ -308,10 +373,10 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 		c = pulses_only ? NULL : TAILQ_FIRST(&ch->ch_senders);
 		if (c) {
 			TAILQ_REMOVE(&ch->ch_senders, c, td_ipclink);
-			TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
 			c->td_state = STATE_REPLY;
+			c->td_ipcbusy = 1;	/* claimed: it waits while we copy */
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
-			deliver(ch, td, c);
+			deliver(ch, td, c, false);
 		} else {
 			TAILQ_INSERT_TAIL(&ch->ch_receivers, td, td_ipclink);
 			td->td_state = STATE_RECEIVE;
@@ -342,6 +407,6 @@ ipc_cancel_self(int error)
 
 	if (td->td_ipcchan == NULL)
 		return;
-	unqueue_self(error);
+	unqueue_self(error, -1);
 	ipc_drop_chan(td);
 }

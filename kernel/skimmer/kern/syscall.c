@@ -2,6 +2,7 @@
  * kern/syscall.c - the dispatch table, generated from abi/kercalls.def.
  */
 #include <kern/cpu.h>
+#include <kern/lwkt.h>
 #include <kern/syscall.h>
 #include <abi/errno.h>
 #include <abi/kercall.h>
@@ -15,7 +16,15 @@ static const kercall_fn kercall_table[__KER_COUNT] = {
 long
 kercall_dispatch(uint64_t num, const long a[6])
 {
+	struct thread *td = curthread;
+	long rc;
+
 	if (num >= __KER_COUNT || kercall_table[num] == NULL)
-		return -ENOSYS;
-	return kercall_table[num](a[0], a[1], a[2], a[3], a[4], a[5]);
+		rc = -ENOSYS;
+	else
+		rc = kercall_table[num](a[0], a[1], a[2], a[3], a[4], a[5]);
+	/* A TimerTimeout bounds exactly one following call, whatever it did. */
+	if (num != __KER_TimerTimeout)
+		td->td_tmo_flags = 0;
+	return rc;
 }

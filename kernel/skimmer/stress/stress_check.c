@@ -277,14 +277,14 @@ listed_stranger(struct cpu *gd, int *n)
 }
 
 void
-st_check_runq(const char *where, bool strict)
+st_check_runq(const char *where)
 {
 	struct cpu *gd = mycpu();
 	struct thread *q, *l;
 	int n;
 
 	crit_enter();
-	q = strict ? queued_stranger(gd) : NULL;
+	q = queued_stranger(gd);
 	if (lwkt_runq_consistent() && q == NULL) {
 		crit_exit();
 		return;
@@ -330,7 +330,7 @@ check_cpu(int home)
 	if (gd->gd_id != home || curthread->td_cpu != gd)
 		st_violation("checker-moved", "checker of cpu %d runs on cpu %d (td_cpu %d)",
 		    home, gd->gd_id, curthread->td_cpu->gd_id);
-	st_check_runq("checker", true);
+	st_check_runq("checker");
 	check_callouts(gd);
 	st_pcpu[home].pc_count[SC_CHECKS]++;
 	crit_exit();

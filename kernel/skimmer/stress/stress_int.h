@@ -307,8 +307,9 @@ __noreturn void st_violation(const char *inv, const char *fmt, ...) __printflike
 /* Mark the worker blocked in `what` until `deadline` (ticks), or running (what NULL). */
 void st_block(struct st_worker *w, const char *what, uint64_t deadline, uint64_t seq);
 
-/* Take/free a watch slot for a worker named name; -1 if none is free. */
+/* Take a watch slot for a worker named name: its index, or -1 if none is free. */
 int st_watch_alloc(const char *name);
+/* Give slot id back (its message ledger stays for the end-of-run check). */
 void st_watch_free(int id);
 
 /*
@@ -322,17 +323,16 @@ void st_watchdog(void);
 /* Run fn on every CPU (in a critical section there) and wait for all. Thread. */
 void st_each_cpu(void (*fn)(struct st_pcpu *pc));
 
-/* Twice: every CPU sends a marker to every other and waits: all IPIs sent before have run. */
+/* Wait until every IPI call sent before, and what those forwarded, has run.  Thread. */
 void st_flush_ipis(void);
 
 /*
- * Check this CPU's run queue with lwkt_runq_consistent() and, if strict,
- * that every queued thread is on this CPU's thread list and owned by it;
- * panic with the details otherwise.  Strict only in thread context: inside
- * one ipiq_process() pass a wake-up may be queued just before the
- * migrate_arrive that lists its thread.  Any context on the CPU to check.
+ * Check this CPU's run queue: lwkt_runq_consistent(), and every queued
+ * thread is owned by this CPU and on its thread list (a thread in transit,
+ * migrating or new, must not be queued before its arrival lists it).
+ * Panics with the details otherwise.  Any context, on the CPU to check.
  */
-void st_check_runq(const char *where, bool strict);
+void st_check_runq(const char *where);
 
 /* td is on gd's list of threads.  Crit, on gd. */
 bool st_on_thread_list(struct cpu *gd, struct thread *td);
@@ -343,56 +343,72 @@ void st_probe(struct st_pcpu *pc);
 /* The checker worker: consistency checks on its own CPU until told to quit. */
 void st_checker_main(struct st_worker *w);
 
+/*
+ * Unless said otherwise, the functions below run in the thread of worker w
+ * (the one that owns *w), may block and may migrate it.
+ */
+
 /* ---- stress_msg.c ----------------------------------------------------------- */
 
+/* A server's main: verify, count and reply to messages until QUIT. */
 void st_server_main(struct st_worker *w);
-/* One synchronous round trip to a random server. */
+/* One synchronous round trip to a random server, checked. */
 void st_op_sync(struct st_worker *w);
-/* One asynchronous send (collecting a reply first if too many are out). */
+/* One asynchronous send (collecting a reply first if ST_MAX_ASYNC are out). */
 void st_op_async(struct st_worker *w);
-/* Collect replies: one if block, else whatever is queued. */
+/* Collect and check replies: wait for one if block, then take what is queued. */
 void st_collect_replies(struct st_worker *w, bool block);
 /* Block until every asynchronous message of w is replied and collected. */
 void st_collect_all(struct st_worker *w);
-/* The worker waits for the coordinator's QUIT message and replies to it. */
+/* Wait for the coordinator's QUIT message and reply to it; anything else reports. */
 void st_wait_quit(struct st_worker *w);
 
 /* ---- stress_ops.c --------------------------------------------------------- */
 
+/* IPI calls from this CPU to every CPU (1-3 each, one to itself), sequenced. */
 void st_op_ipi(struct st_worker *w);
+/* Arm (or re-arm) one of w's callouts on this CPU, unless it is armed elsewhere. */
 void st_op_timer_arm(struct st_worker *w);
+/* Stop one of w's callouts armed on this CPU, if any. */
 void st_op_timer_cancel(struct st_worker *w);
+/* A timed sleep of 20 us .. 2 ms, its lateness measured. */
 void st_op_sleep(struct st_worker *w);
+/* Allocate a tagged frame block (order 0..6) or free a held one, checking its tags. */
 void st_op_frame(struct st_worker *w);
+/* Allocate a tagged object from the stress cache or free a held one. */
 void st_op_kobj(struct st_worker *w);
+/* Move to a random CPU (maybe this one) and check where it arrived. */
 void st_op_migrate(struct st_worker *w);
+/* Change w's priority to 20..80. */
 void st_op_setpri(struct st_worker *w);
+/* lwkt_schedule() a random persistent worker: a spurious wake-up. */
 void st_op_poke(struct st_worker *w);
 /* stress_inject=late: once, spin in a critical section past STRESS_LATE_MS. */
 void st_op_inject_late(struct st_worker *w);
 /* Sleep `ticks` for real (spurious wakes resumed), measuring the lateness. */
 void st_sleep_ticks(struct st_worker *w, uint64_t ticks, const char *what);
-/* Give back all frames and objects, stop or wait out all timers. */
+/* Give back everything w holds: replies collected, timers stopped, memory freed. */
 void st_release_all(struct st_worker *w);
 
 /* ---- stress_workers.c ------------------------------------------------------ */
 
-extern const struct st_kind st_kinds[];
+extern const struct st_kind st_kinds[];	/* the persistent kinds, created on every CPU */
 extern const int st_nkinds;
 
 /* Create every persistent worker on every CPU.  0 or -ENOMEM.  Coordinator. */
 int st_workers_create(void);
-/* Tell every persistent worker to quit (load kinds first) and wait for them. */
+/* QUIT every persistent worker (load kinds first) and collect the replies. Coordinator. */
 void st_workers_quit(void);
-/* Free the persistent workers' structs (after they all exited). */
+/* Free the persistent workers' structs, after they all ended.  Coordinator. */
 void st_workers_free(void);
-/* Create an ephemeral client on a random CPU (bounded in number). */
+/* Create an ephemeral client on a random CPU (at most ST_EPH_PER_CPU * ncpus alive). */
 void st_op_spawn(struct st_worker *w);
+/* A client's main: random operations until stop (or its budget), then release. */
 void st_client_main(struct st_worker *w);
 
 /* ---- stress_report.c -------------------------------------------------------- */
 
-/* Print the per-CPU summary table (after the load ended). */
+/* Print the per-CPU summary tables.  Coordinator, after every worker ended. */
 void st_report(void);
 
 #endif

@@ -28,7 +28,7 @@ ipi_call(void *arg)
 	pc->pc_ipi_rx[src]++;
 	/* Every 64th call also checks the run queue at an arbitrary IPI point. */
 	if ((++pc->pc_count[SC_IPI_RX] & 63) == 0) {
-		st_check_runq("in an IPI call", false);
+		st_check_runq("in an IPI call");
 		pc->pc_count[SC_CHECKS]++;
 	}
 }
@@ -328,9 +328,9 @@ st_op_inject_late(struct st_worker *w)
 {
 	uint64_t end;
 
+	(void)w;
 	if (timer_now() < st.g_start + st_us(200000) || !st_inject(INJ_LATE))
 		return;
-	(void)w;
 	end = timer_now() + st.g_late + st_us(500000);
 	crit_enter();
 	while (timer_now() < end)

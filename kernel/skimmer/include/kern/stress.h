@@ -46,9 +46,11 @@ uint64_t stress_default_seed(void);
 /*
  * The boot option stress=<seconds>: read seed=<n> (decimal or 0x hex; a
  * default from the time CSR otherwise) and the debug option
- * stress_inject=<kind> from the bootargs, print the test protocol around
- * stress_run() (TEST START/PASS/FAIL/DONE stress.kernel) and return what
- * it returned.  Thread context on the boot CPU.
+ * stress_inject=<kind> from the bootargs (stress/stress_boot.c lists the
+ * kinds), print the test protocol around stress_run() (TEST START, PASS or
+ * FAIL, DONE for stress.kernel) and return 0 if it passed, 1 otherwise (a
+ * bad option, a run that could not start, or an injected fault that went
+ * unnoticed).  Thread context on the boot CPU.
  */
 int stress_boot(const char *seconds);
 

@@ -75,6 +75,7 @@ struct thread {
 	int		td_slot;	/* rcvid slot, 0 = none */
 	uint16_t	td_msggen;	/* bumped per send: rcvids of old messages go stale */
 	volatile int	td_ipcdone;	/* the peer finished our transaction */
+	int		td_ipcbusy;	/* atomic: a receiver is copying our message */
 	int64_t		td_ipcresult;	/* what our blocked call returns */
 	struct thread	*td_ipcpeer;	/* server: the client whose message it got */
 	int		td_basepri;	/* priority without IPC inheritance */
@@ -82,6 +83,10 @@ struct thread {
 	struct _msg_info td_msginfo;	/* server: info of the message it received */
 	struct uregs	*td_uregs;	/* first user registers (creation only) */
 	int		td_killed;	/* atomic: exit at the next return to user */
+	uint32_t	td_tmo_flags;	/* TimerTimeout: states (1 << STATE_x) it bounds */
+	bool		td_tmo_now;	/* ... an immediate time-out (ntime NULL) */
+	uint64_t	td_tmo_deadline; /* ... absolute, timebase ticks */
+	bool		td_unblock_req;	/* REPLY-blocked and asked to unblock (UNBLOCK pulse sent) */
 	int		td_holds;	/* atomic: others using this struct; exit waits */
 	struct fpu_state td_fpu;	/* saved FP registers, valid with TDF_FPU */
 };

@@ -1,0 +1,156 @@
+/*
+ * kern/sys_time.c - scheduling and time kernel calls: SchedYield,
+ * SchedGet, SchedSet, ClockTime, TimerTimeout.
+ */
+#include <kern/cpu.h>
+#include <kern/lwkt.h>
+#include <kern/proc.h>
+#include <kern/string.h>
+#include <kern/syscall.h>
+#include <kern/timer.h>
+#include <kern/vm.h>
+#include <abi/errno.h>
+#include <abi/neutrino.h>
+
+/* CLOCK_REALTIME = monotonic + this offset (ns); set through ClockTime. */
+static int64_t realtime_offset_ns;	/* atomic */
+
+long
+sys_SchedYield(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	lwkt_yield();
+	return 0;
+}
+
+/* The thread named by (pid, tid): the caller, or NULL (others: not yet). */
+static struct thread *
+sched_target(long pid, long tid)
+{
+	struct thread *td = curthread;
+
+	if ((pid != 0 && pid != td->td_proc->pr_pid) || (tid != 0 && tid != td->td_tid))
+		return NULL;
+	return td;
+}
+
+long
+sys_SchedGet(long pid, long tid, long param, long a3, long a4, long a5)
+{
+	struct thread *td = sched_target(pid, tid);
+	struct __abi_sched_param sp;
+
+	if (td == NULL)
+		return pid == 0 || pid == curthread->td_proc->pr_pid ? -ESRCH : -ENOSYS;
+	memset(&sp, 0, sizeof(sp));
+	sp.sched_priority = td->td_basepri;
+	sp.sched_curpriority = td->td_pri;
+	if (param && vm_copyout(td->td_proc->pr_vm, (uaddr_t)param, &sp, sizeof(sp)) < 0)
+		return -EFAULT;
+	return td->td_policy;
+}
+
+long
+sys_SchedSet(long pid, long tid, long policy, long param, long a4, long a5)
+{
+	struct thread *td = sched_target(pid, tid);
+	struct __abi_sched_param sp;
+
+	if (td == NULL)
+		return pid == 0 || pid == curthread->td_proc->pr_pid ? -ESRCH : -ENOSYS;
+	if (policy != SCHED_NOCHANGE && policy != SCHED_FIFO && policy != SCHED_RR)
+		return -EINVAL;
+	if (vm_copyin(td->td_proc->pr_vm, &sp, (uaddr_t)param, sizeof(sp)) < 0)
+		return -EFAULT;
+	if (sp.sched_priority < 1 || sp.sched_priority > 255)
+		return -EINVAL;
+	if (policy != SCHED_NOCHANGE)
+		lwkt_setpolicy_self((int)policy);
+	td->td_basepri = sp.sched_priority;
+	lwkt_setpri_self(sp.sched_priority);
+	return 0;
+}
+
+static uint64_t
+monotonic_ns(void)
+{
+	return timer_ticks_to_ns(timer_now());
+}
+
+long
+sys_ClockTime(long id, long newp, long oldp, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct vmspace *vs = td->td_proc->pr_vm;
+	uint64_t now, nv;
+	bool realtime = id == CLOCK_REALTIME;
+
+	if (!realtime && id != CLOCK_MONOTONIC && id != CLOCK_MONOTONIC_RAW && id != CLOCK_BOOTTIME)
+		return -EINVAL;
+	if (newp && !realtime)
+		return -EINVAL;
+	if (newp && !(td->td_proc->pr_abilities & PRA_PROCMGR))
+		return -EPERM;
+	if (newp && vm_copyin(vs, &nv, (uaddr_t)newp, sizeof(nv)) < 0)
+		return -EFAULT;
+	now = monotonic_ns() + (realtime ? __atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED) : 0);
+	if (oldp && vm_copyout(vs, (uaddr_t)oldp, &now, sizeof(now)) < 0)
+		return -EFAULT;
+	if (newp)
+		__atomic_store_n(&realtime_offset_ns, (int64_t)(nv - monotonic_ns()), __ATOMIC_RELAXED);
+	return 0;
+}
+
+/*
+ * TimerTimeout(clockid, flags, event, ntime, otime): bound the next call's
+ * wait in the states of flags (see docs/kernel-calls.md).  Only SIGEV_UNBLOCK
+ * (or no event) is supported so far.  With _NTO_TIMEOUT_NANOSLEEP the call
+ * itself sleeps and returns -ETIMEDOUT when the time has come.
+ */
+long
+sys_TimerTimeout(long id, long flags, long event, long ntime, long otime, long a5)
+{
+	struct thread *td = curthread;
+	struct vmspace *vs = td->td_proc->pr_vm;
+	uint32_t states = (uint32_t)flags & ~TIMER_ABSTIME;
+	uint32_t prev = td->td_tmo_flags;
+	struct sigevent ev;
+	uint64_t t = 0, zero = 0, deadline;
+
+	if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC)
+		return -EINVAL;
+	if (flags < 0 || (states & ~(uint32_t)_NTO_TIMEOUT_MASK))
+		return -EINVAL;
+	if (event) {
+		if (vm_copyin(vs, &ev, (uaddr_t)event, sizeof(ev)) < 0)
+			return -EFAULT;
+		if ((ev.sigev_notify & SIGEV_TYPE_MASK) != SIGEV_UNBLOCK)
+			return -ENOSYS;		/* other events: not yet */
+	}
+	if (ntime && vm_copyin(vs, &t, (uaddr_t)ntime, sizeof(t)) < 0)
+		return -EFAULT;
+	if (otime && vm_copyout(vs, (uaddr_t)otime, &zero, sizeof(zero)) < 0)
+		return -EFAULT;
+	if (flags & TIMER_ABSTIME) {
+		int64_t mono = (int64_t)t - (id == CLOCK_REALTIME ?
+		    __atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED) : 0);
+
+		deadline = mono <= 0 ? 1 : timer_ns_to_ticks((uint64_t)mono);
+	} else {
+		deadline = timer_now() + timer_ns_to_ticks(t);
+	}
+	td->td_tmo_flags = states;
+	td->td_tmo_now = ntime == 0;
+	td->td_tmo_deadline = deadline ? deadline : 1;
+	if (states & _NTO_TIMEOUT_NANOSLEEP) {
+		td->td_tmo_flags = 0;
+		td->td_state = STATE_NANOSLEEP;
+		crit_enter();
+		while (!td->td_tmo_now && timer_now() < deadline &&
+		    !__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
+			lwkt_sleep(deadline - timer_now());
+		crit_exit();
+		td->td_state = STATE_RUNNING;
+		return td->td_killed ? -EINTR : -ETIMEDOUT;
+	}
+	return prev;
+}
