@@ -57,3 +57,8 @@ stress: all
 	    'args="stress=$(STRESS_SECONDS)$(if $(STRESS_SEED), seed=$(STRESS_SEED))"' >$(O)/tests/stress.conf
 	@tools/harness --boots $(O)/tests/stress.conf --kernel $(KERNEL_BIN) --initrd $(IMAGE) \
 	    --logdir $(O)/tests; rc=$$?; grep '^stress: ' $(O)/tests/$(STRESS_NAME).log; exit $$rc
+
+# `make bench`: instructions per operation under -icount shift=0 (tools/bench).
+.PHONY: bench
+bench: all
+	@tools/bench $(KERNEL_BIN) $(IMAGE) $(O)/bench/results.json

@@ -51,6 +51,7 @@ trap_init_cpu(void)
 	csr_write(sscratch, 0);
 	csr_write(stvec, (uintptr_t)trap_vector);
 	csr_clear(sstatus, SSTATUS_FS_MASK);	/* FPU off until a thread uses it */
+	csr_write(scounteren, 7);		/* user may read cycle, time, instret */
 }
 
 static void
