@@ -3,11 +3,13 @@
  */
 #include "rt.h"
 
-void __rt_start(uint64_t arg);
+void __rt_start(uint64_t arg, uint64_t arg2);
+uint64_t rt_arg2;
 
 void
-__rt_start(uint64_t arg)
+__rt_start(uint64_t arg, uint64_t arg2)
 {
+	rt_arg2 = arg2;		/* init: the boot image's size */
 	rt_exit(umain(arg));
 }
 

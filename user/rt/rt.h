@@ -15,6 +15,17 @@
 /* Registers at entry, saved by crt0 (all but sp, gp, t0, a0). */
 extern uint64_t __rt_initregs[27];
 
+/* a1 at entry: for init, the size of the boot image at arg. */
+extern uint64_t rt_arg2;
+
+/*
+ * Start the ELF program at path in the boot image (mapped at img, size
+ * bytes) as a new process with abilities, its first thread entering with
+ * a0 = arg.  Needs the process-manager ability.  Returns the pid or a
+ * negative errno (-ENOENT, -ENOEXEC, ...).
+ */
+long rt_spawn(const void *img, uint64_t size, const char *path, uint64_t arg, long abilities);
+
 /* The program's entry: arg is what the kernel or taskman passed in a0. */
 int umain(uint64_t arg);
 

@@ -127,7 +127,8 @@ bootstrap_init(const char *path)
 	if (rc == 0)
 		rc = map_bootimg(p->pr_vm);
 	if (rc == 0) {
-		struct uregs r = { .ur_pc = entry, .ur_sp = USER_STACK_TOP, .ur_a0 = BOOTIMG_VA };
+		struct uregs r = { .ur_pc = entry, .ur_sp = USER_STACK_TOP, .ur_a0 = BOOTIMG_VA,
+		    .ur_a1 = imgsize };
 
 		rc = proc_thread_create(p, &r, PRI_USER_DEFAULT, mycpu());
 	}

@@ -315,3 +315,21 @@ ipc_proc_exit(struct proc *p)
 		}
 	}
 }
+
+void
+ipc_chan_hold(struct channel *ch)
+{
+	chan_hold(ch);
+}
+
+void
+ipc_chan_release(struct channel *ch)
+{
+	chan_release(ch);
+}
+
+struct channel *
+ipc_chan_lookup(struct proc *p, long chid)
+{
+	return chan_lookup_hold(p, chid);
+}

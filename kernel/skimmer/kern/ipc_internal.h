@@ -39,7 +39,7 @@ void ipc_claim_locked(struct channel *ch, struct ipcq *q, struct thread *td, int
 void ipc_finish(struct thread *td);
 
 /* Queue or deliver a pulse on ch.  0 or -EAGAIN (queue full) / -ESRCH (dead). */
-int ipc_pulse_send(struct channel *ch, int code, int value, int scoid, int pri, bool fail_full);
+int ipc_pulse_send(struct channel *ch, int code, int64_t value, int scoid, int pri, bool fail_full);
 
 /* What a server may learn and use of a REPLY-blocked client (MsgRead etc). */
 struct client_snap {

@@ -320,7 +320,7 @@ deliver_pulse(struct thread *r, struct pulse_rec *pu)
 	p.type = _PULSE_TYPE;
 	p.subtype = _PULSE_SUBTYPE;
 	p.code = pu->pu_code;
-	p.value.sival_int = pu->pu_value;
+	p.value.sival_ptr = (void *)(intptr_t)pu->pu_value;
 	p.scoid = pu->pu_scoid;
 	n = ubuf_copyout(r->td_proc->pr_vm, &r->td_rbuf, &p, MIN((int64_t)sizeof(p), r->td_rlen));
 	memset(&r->td_msginfo, 0, sizeof(r->td_msginfo));

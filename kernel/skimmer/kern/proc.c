@@ -12,6 +12,8 @@
 #include <kern/proc.h>
 #include <kern/shutdown.h>
 #include <kern/string.h>
+#include <abi/procmgr.h>
+#include <kern/runq.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
 #include <arch/trapframe.h>
@@ -98,20 +100,89 @@ proc_create(const char *name, uint32_t abilities)
 	strlcpy(p->pr_name, name, sizeof(p->pr_name));
 	p->pr_abilities = abilities;
 	spin_init(&p->pr_lock, "proc");
+	p->pr_refs = 1;		/* alive; dropped by proc_die */
 	TAILQ_INIT(&p->pr_threads);
 	p->pr_next_tid = 1;
 	return p;
 }
 
-static void
-proc_destroy(struct proc *p)
+struct proc *
+proc_hold(int pid)
 {
 	unsigned long fl = spin_lock_irqsave(&pid_lock);
+	struct proc *p = pid > 0 ? pidtab[pid % MAX_PROCS] : NULL;
 
-	pidtab[p->pr_pid % MAX_PROCS] = NULL;
+	if (p && p->pr_pid == pid)
+		__atomic_fetch_add(&p->pr_refs, 1, __ATOMIC_RELAXED);
+	else
+		p = NULL;
 	spin_unlock_irqrestore(&pid_lock, fl);
-	vm_release(p->pr_vm);
-	kobj_free(&proc_cache, p);
+	return p;
+}
+
+void
+proc_release(struct proc *p)
+{
+	if (__atomic_sub_fetch(&p->pr_refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		vm_release(p->pr_vm);
+		kobj_free(&proc_cache, p);
+	}
+}
+
+/*
+ * notify_lock protects notify_chan: a leaf lock taken only to swap or read
+ * the pointer (with a reference).
+ */
+static struct spinlock notify_lock = SPINLOCK_INIT("proc-notify");
+static struct channel *notify_chan;
+
+int
+proc_set_notify(struct channel *ch)
+{
+	unsigned long fl = spin_lock_irqsave(&notify_lock);
+	struct channel *old = notify_chan;
+
+	notify_chan = ch;		/* the caller's reference moves here */
+	spin_unlock_irqrestore(&notify_lock, fl);
+	if (old)
+		ipc_chan_release(old);
+	return 0;
+}
+
+/* Tell the process manager that pid ended with status. */
+static void
+notify_death(int pid, int status)
+{
+	unsigned long fl = spin_lock_irqsave(&notify_lock);
+	struct channel *ch = notify_chan;
+
+	if (ch)
+		ipc_chan_hold(ch);
+	spin_unlock_irqrestore(&notify_lock, fl);
+	if (ch) {
+		ipc_pulse(ch, _PULSE_CODE_PROCDEATH,
+		    (int64_t)((uint64_t)pid << 32 | (uint32_t)status), PRI_MAX);
+		ipc_chan_release(ch);
+	}
+}
+
+/* Tear p down once its threads are gone: IPC, pid, the alive reference. */
+static void
+proc_die(struct proc *p)
+{
+	int pid = p->pr_pid, status = p->pr_status;
+	unsigned long fl;
+
+	ipc_proc_exit(p);
+	fl = spin_lock_irqsave(&pid_lock);
+	pidtab[pid % MAX_PROCS] = NULL;
+	spin_unlock_irqrestore(&pid_lock, fl);
+	proc_release(p);
+	if (pid == 1) {
+		kprintf("skimmer: init (pid 1) exited with status %d\n", status);
+		kernel_poweroff(status);
+	}
+	notify_death(pid, status);
 }
 
 void
@@ -140,6 +211,7 @@ user_thread_main(void *arg)
 	tf->tf_sepc = r.ur_pc;
 	tf->tf_regs[REG_SP] = r.ur_sp;
 	tf->tf_regs[REG_A0] = r.ur_a0;
+	tf->tf_regs[REG_A0 + 1] = r.ur_a1;
 	tf->tf_regs[REG_RA] = r.ur_ra;
 	tf->tf_regs[REG_GP] = r.ur_gp;
 	tf->tf_sstatus = SSTATUS_SPIE | SSTATUS_FS_OFF;	/* SPP = user */
@@ -224,19 +296,12 @@ proc_thread_exit(int status)
 		if (!p->pr_dying)
 			p->pr_status = status;
 		p->pr_dying = true;
+		p->pr_dead = true;
 	}
 	spin_unlock_irqrestore(&p->pr_lock, fl);
 	td->td_proc = NULL;		/* a kernel thread from here on */
-	if (last) {
-		int pid = p->pr_pid;
-
-		ipc_proc_exit(p);
-		proc_destroy(p);
-		if (pid == 1) {
-			kprintf("skimmer: init (pid 1) exited with status %d\n", status);
-			kernel_poweroff(status);
-		}
-	}
+	if (last)
+		proc_die(p);
 	lwkt_exit();
 }
 
@@ -247,11 +312,11 @@ nudge(void *arg)
 }
 
 void
-proc_kill_others(int status)
+proc_kill(struct proc *p, struct thread *except, int status)
 {
-	struct thread *me = curthread, *td, *batch[16];
-	struct proc *p = me->td_proc;
+	struct thread *td, *batch[16];
 	unsigned long fl;
+	bool die = false;
 	int n;
 
 	do {
@@ -266,8 +331,10 @@ proc_kill_others(int status)
 			p->pr_dying = true;
 			p->pr_status = status;
 		}
+		if (p->pr_nthreads == 0 && !p->pr_dead)
+			die = p->pr_dead = true;	/* never had a thread, or all gone */
 		TAILQ_FOREACH(td, &p->pr_threads, td_plink) {
-			if (td == me || td->td_killed)
+			if (td == except || td->td_killed)
 				continue;
 			__atomic_store_n(&td->td_killed, 1, __ATOMIC_RELEASE);
 			__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
@@ -284,6 +351,14 @@ proc_kill_others(int status)
 			__atomic_fetch_sub(&batch[i]->td_holds, 1, __ATOMIC_RELEASE);
 		}
 	} while (n > 0);
+	if (die)
+		proc_die(p);
+}
+
+void
+proc_kill_others(int status)
+{
+	proc_kill(curthread->td_proc, curthread, status);
 }
 
 void

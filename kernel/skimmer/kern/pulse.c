@@ -13,7 +13,7 @@
 #include "ipc_internal.h"
 
 int
-ipc_pulse_send(struct channel *ch, int code, int value, int scoid, int pri, bool fail_full)
+ipc_pulse_send(struct channel *ch, int code, int64_t value, int scoid, int pri, bool fail_full)
 {
 	struct pulse_rec *pu = kobj_alloc(&pulse_cache), *it;
 	struct thread *r;
@@ -74,7 +74,13 @@ sys_MsgSendPulse(long coid, long priority, long code, long value, long a4, long 
 		return -EINVAL;
 	if (!conn_lookup(td->td_proc, coid, &cr))
 		return -EBADF;
-	rc = ipc_pulse_send(cr.cr_chan, (int)code, (int)value, cr.cr_scoid, (int)priority, true);
+	rc = ipc_pulse_send(cr.cr_chan, (int)code, value, cr.cr_scoid, (int)priority, true);
 	chan_release(cr.cr_chan);
 	return rc;
+}
+
+int
+ipc_pulse(struct channel *ch, int code, int64_t value, int pri)
+{
+	return ipc_pulse_send(ch, code, value, 0, pri, false);
 }

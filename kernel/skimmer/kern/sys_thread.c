@@ -44,18 +44,19 @@ long
 sys_ThreadCreate(long pid, long func, long arg, long attrp, long a4, long a5)
 {
 	struct thread *td = curthread;
-	struct proc *p = td->td_proc;
+	struct proc *me = td->td_proc, *p;
 	struct _thread_attr attr;
 	struct uregs r;
+	long rc;
 	int pri = td->td_basepri;
 	uint64_t top;
 
-	if (pid != 0 && pid != p->pr_pid)
-		return -ENOSYS;		/* in another process: taskman's, not yet */
 	if (attrp == 0)
 		return -EINVAL;		/* the caller provides the stack (docs/kernel-calls.md) */
-	if (vm_copyin(p->pr_vm, &attr, (uaddr_t)attrp, sizeof(attr)) < 0)
+	if (vm_copyin(me->pr_vm, &attr, (uaddr_t)attrp, sizeof(attr)) < 0)
 		return -EFAULT;
+	if (pid != 0 && pid != me->pr_pid && !(me->pr_abilities & PRA_PROCMGR))
+		return -EPERM;		/* threads in other processes: taskman only */
 	if (attr.__flags & ~(_NTO_TA_DETACHED | _NTO_TA_EXPLICIT_SCHED | _NTO_TA_LIBC_MASK))
 		return -EINVAL;
 	if (attr.__flags & _NTO_TA_EXPLICIT_SCHED) {
@@ -66,13 +67,20 @@ sys_ThreadCreate(long pid, long func, long arg, long attrp, long a4, long a5)
 	top = (uint64_t)(uintptr_t)attr.__stackaddr + attr.__stacksize;
 	if (attr.__stacksize < 256 || top < attr.__stacksize || (top & 15))
 		return -EINVAL;
+	p = proc_hold(pid == 0 ? me->pr_pid : (int)pid);
+	if (p == NULL)
+		return -ESRCH;
+	rc = -EFAULT;
 	if (vm_check(p->pr_vm, (uaddr_t)(uintptr_t)attr.__stackaddr, attr.__stacksize,
-	    VMP_R | VMP_W) < 0)
-		return -EFAULT;
-	r.ur_pc = (uint64_t)func;
-	r.ur_sp = top;
-	r.ur_a0 = (uint64_t)arg;
-	r.ur_ra = (uint64_t)(uintptr_t)attr.__exitfunc;
-	r.ur_gp = user_frame(td)->tf_regs[REG_GP];	/* same program: same gp */
-	return proc_thread_create(p, &r, pri, proc_pick_cpu());
+	    VMP_R | VMP_W) == 0) {
+		r.ur_pc = (uint64_t)func;
+		r.ur_sp = top;
+		r.ur_a0 = (uint64_t)arg;
+		r.ur_ra = (uint64_t)(uintptr_t)attr.__exitfunc;
+		/* Same program: same gp; a new program's crt0 sets its own. */
+		r.ur_gp = p == me ? user_frame(td)->tf_regs[REG_GP] : 0;
+		rc = proc_thread_create(p, &r, pri, proc_pick_cpu());
+	}
+	proc_release(p);
+	return rc;
 }

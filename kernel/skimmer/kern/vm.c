@@ -291,6 +291,39 @@ vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size
 }
 
 int
+vm_copy_force(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len)
+{
+	while (len) {
+		size_t n = MIN(len, MIN(page_left(dst), page_left(src)));
+		unsigned long fl = lock_two(dvs, svs);
+		void *d = xlate(dvs, dst, 0);		/* any mapping: the loader writes text */
+		void *s = xlate(svs, src, VMP_R);
+
+		if (d && s)
+			memmove(d, s, n);
+		unlock_two(dvs, svs, fl);
+		if (!d || !s)
+			return -EFAULT;
+		dst += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+long
+vm_copyinstr(struct vmspace *vs, char *dst, uaddr_t src, size_t size)
+{
+	for (size_t i = 0; i < size; i++) {
+		if (vm_copyin(vs, &dst[i], src + i, 1) < 0)
+			return -EFAULT;
+		if (dst[i] == '\0')
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}
+
+int
 vm_check(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
 {
 	if (va + len < va || va + len > USER_TOP)

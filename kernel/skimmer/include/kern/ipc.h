@@ -43,7 +43,7 @@ struct pulse_rec {
 	TAILQ_ENTRY(pulse_rec) pu_link;	/* on ch_pulses (ch_lock) */
 	int		pu_pri;		/* priority: higher first, FIFO within */
 	int8_t		pu_code;
-	int32_t		pu_value;
+	int64_t		pu_value;
 	int32_t		pu_scoid;
 };
 TAILQ_HEAD(pulseq, pulse_rec);
@@ -84,6 +84,12 @@ struct ubuf {
 
 /* Boot CPU, once. */
 void ipc_init(void);
+
+/* Channel references for other subsystems (the process-death channel). */
+void ipc_chan_hold(struct channel *ch);
+void ipc_chan_release(struct channel *ch);
+struct channel *ipc_chan_lookup(struct proc *p, long chid);	/* with a reference */
+int ipc_pulse(struct channel *ch, int code, int64_t value, int pri);
 
 /* rcvid slots for user threads: 0 or -EAGAIN; release on exit. */
 int ipc_thread_init(struct thread *td);

@@ -41,6 +41,8 @@ struct proc {
 	int		pr_next_tid;		/* pr_lock */
 	int		pr_status;		/* exit status (set by the last thread) */
 	bool		pr_dying;		/* pr_lock: no new threads, channels, connections */
+	bool		pr_dead;		/* pr_lock: torn down (once) */
+	int		pr_refs;		/* atomic: 1 while alive, plus holders */
 	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid */
 	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
 	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
@@ -48,6 +50,17 @@ struct proc {
 
 /* Find a live process by pid and lock it (pr_lock held on return). NULL if none. */
 struct proc *proc_lookup_lock(int pid, unsigned long *flags);
+
+/* Find a live process by pid and take a reference; NULL if none. */
+struct proc *proc_hold(int pid);
+void proc_release(struct proc *p);
+
+/*
+ * End every thread of p except `except` (NULL: all) with status; p
+ * refuses new threads from now on.  A process without threads ends at
+ * once.  Thread context.
+ */
+void proc_kill(struct proc *p, struct thread *except, int status);
 
 /* Boot CPU, once. */
 void proc_init(void);
@@ -60,6 +73,7 @@ struct uregs {
 	uint64_t	ur_pc;
 	uint64_t	ur_sp;
 	uint64_t	ur_a0;
+	uint64_t	ur_a1;
 	uint64_t	ur_ra;		/* where its function returns to */
 	uint64_t	ur_gp;		/* the program's global pointer */
 };
@@ -85,6 +99,9 @@ __noreturn void proc_thread_exit(int status);
  * mode, wherever it runs.  The process refuses new threads from now on.
  */
 void proc_kill_others(int status);
+
+/* The channel that receives _PULSE_CODE_PROCDEATH pulses (ProcNotify). */
+int proc_set_notify(struct channel *ch);
 
 /* On the way back to user mode: exit if the thread was killed.  Trap context. */
 void proc_user_return(void);

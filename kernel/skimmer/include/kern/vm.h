@@ -62,6 +62,10 @@ void vm_activate(struct vmspace *vs);
 int vm_copyin(struct vmspace *vs, void *dst, uaddr_t src, size_t len);
 int vm_copyout(struct vmspace *vs, uaddr_t dst, const void *src, size_t len);
 int vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len);
+/* vm_copy that ignores the destination's write protection (taskman's loader). */
+int vm_copy_force(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len);
+/* Copy a NUL-terminated string of at most size bytes: its length, -EFAULT or -ENAMETOOLONG. */
+long vm_copyinstr(struct vmspace *vs, char *dst, uaddr_t src, size_t size);
 /* Check that [va, va+len) is mapped with at least prot.  0 or -EFAULT. */
 int vm_check(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
 

@@ -1,0 +1,33 @@
+/*
+ * abi/procmgr.h - Skimmer's calls for the process manager (taskman).
+ *
+ * In QNX the process manager lives in the kernel (procnto); in QSOE it is
+ * a user process, so the kernel offers it a few mechanisms that QNX does
+ * not export: create an empty process, map memory into it, write into it
+ * and learn when it dies.  Only a process with the process-manager
+ * ability (the first process, taskman) may use them; others get EPERM.
+ * On QSOE/L (seL4) taskman does the same with seL4's capabilities.
+ */
+#ifndef ABI_PROCMGR_H
+#define ABI_PROCMGR_H
+
+/* ProcCreate abilities (a subset of the caller's). */
+#define PROC_ABILITY_PROCMGR	0x1	/* may use these calls */
+#define PROC_ABILITY_IO		0x2	/* interrupts, device memory (MemMap MEM_PHYS) */
+
+/* MemMap flags. */
+#define MEM_ANON		0x1	/* fresh zeroed frames, owned by the target */
+#define MEM_PHYS		0x2	/* map physical memory at paddr (device memory) */
+
+/* MemMap protections: the POSIX PROT_* values. */
+#define MEM_PROT_READ		0x1
+#define MEM_PROT_WRITE		0x2
+#define MEM_PROT_EXEC		0x4
+
+/*
+ * The pulse ProcNotify's channel receives when a process ends:
+ * code _PULSE_CODE_PROCDEATH, value.sival_ptr = pid << 32 | (status & 0xffffffff).
+ */
+#define _PULSE_CODE_PROCDEATH	(-48)
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * tests/system/proctest.c - processes and message passing between them,
+ * run as init (init=/proc/boot/proctest), which has the process-manager
+ * ability.  It starts copies of itself in other roles (arg = role | data
+ * << 8) and learns of their deaths through ProcNotify pulses.
+ */
+#include "utest.h"
+#include <abi/neutrino.h>
+#include <abi/procmgr.h>
+#include <abi/vmlayout.h>
+
+#define KC(name, ...)	__kercall(__KER_##name, __VA_ARGS__)
+
+enum { ROLE_TESTS, ROLE_SERVER, ROLE_CLIENT, ROLE_FAULT, ROLE_EXIT7, ROLE_UNPRIV };
+
+/* In the parent (pid 1): chid 1 gets "ready/held" pulses, chid 2 deaths. */
+#define PARENT_PID	1
+#define PARENT_EVENTS	1
+#define CODE_READY	4
+#define CODE_HELD	3
+
+static long events_chid, deaths_chid;
+static volatile uintptr_t bad_addr = 16;	/* volatile: the compiler must not see it */
+static const void *img;
+static uint64_t imgsize;
+
+static long
+spawn(int role, long data, long abilities)
+{
+	return rt_spawn(img, imgsize, "/proc/boot/proctest", (uint64_t)role | (uint64_t)data << 8,
+	    abilities);
+}
+
+/* Wait for the death pulse of pid; returns its status, or -1000 on a mix-up. */
+static long
+wait_death(long pid)
+{
+	struct _pulse p;
+	long rc = KC(MsgReceive, deaths_chid, (long)&p, sizeof(p), 0, 0, 0);
+	uint64_t v = (uint64_t)(uintptr_t)p.value.sival_ptr;
+
+	if (rc != 0 || p.code != _PULSE_CODE_PROCDEATH || (long)(v >> 32) != pid) {
+		rt_printf("proctest: expected the death of %ld, got rc %ld code %d value %lx\n",
+		    pid, rc, p.code, (unsigned long)v);
+		return -1000;
+	}
+	return (int32_t)(v & 0xffffffff);
+}
+
+static int
+wait_event(int code)
+{
+	struct _pulse p;
+	long rc = KC(MsgReceive, events_chid, (long)&p, sizeof(p), 0, 0, 0);
+
+	return rc == 0 && p.code == code ? 0 : -1;
+}
+
+UTEST(proc, spawn_and_exit_status)
+{
+	long pid = spawn(ROLE_EXIT7, 0, 0);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_death(pid), 7);
+	return 0;
+}
+
+UTEST(proc, child_fault_is_contained)
+{
+	long pid = spawn(ROLE_FAULT, 0, 0);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_death(pid), 11);	/* SIGSEGV */
+	return 0;
+}
+
+UTEST(proc, unprivileged_child_gets_eperm)
+{
+	long pid = spawn(ROLE_UNPRIV, 0, 0);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_death(pid), 0);	/* it exits 0 only if every call got EPERM */
+	return 0;
+}
+
+UTEST(proc, procmgr_bad_arguments)
+{
+	static const char name[] = "x";
+	char buf[8];
+	long pid;
+
+	UT_EQ(KC(ProcCreate, (long)name, 0x100, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(ProcCreate, 8, 0, 0, 0, 0, 0), -EFAULT);
+	pid = KC(ProcCreate, (long)name, 0, 0, 0, 0, 0);
+	UT_CHECK(pid > 1);
+	UT_EQ(KC(MemMap, pid, 0x10001, 4096, MEM_PROT_READ, MEM_ANON, 0), -EINVAL);	/* unaligned */
+	UT_EQ(KC(MemMap, pid, 0x10000, 0, MEM_PROT_READ, MEM_ANON, 0), -EINVAL);
+	UT_EQ(KC(MemMap, pid, (long)USER_SPACE_TOP, 4096, MEM_PROT_READ, MEM_ANON, 0), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, 0, MEM_ANON, 0), -EINVAL);		/* no access */
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, 9, 0), -EINVAL);
+	UT_EQ(KC(MemMap, 999999, 0x10000, 4096, MEM_PROT_READ, MEM_ANON, 0), -ESRCH);
+	UT_EQ(KC(MemMap, pid, 0x10000, 8192, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0), 0);
+	UT_EQ(KC(MemMap, pid, 0x11000, 4096, MEM_PROT_READ, MEM_ANON, 0), -EEXIST);
+	UT_EQ(KC(MemWrite, pid, 0x10000, (long)name, 2, 0, 0), 2);
+	UT_EQ(KC(MemWrite, pid, 0x10000, 8, 2, 0, 0), -EFAULT);		/* bad source */
+	UT_EQ(KC(MemWrite, pid, 0x20000, (long)name, 2, 0, 0), -EFAULT);	/* unmapped target */
+	UT_EQ(KC(MemUnmap, pid, 0x10000, 8192, 0, 0, 0), 0);
+	UT_EQ(KC(MemWrite, pid, 0x10000, (long)name, 2, 0, 0), -EFAULT);
+	UT_EQ(KC(ProcDestroy, 1, 0, 0, 0, 0, 0), -EINVAL);			/* ourselves */
+	UT_EQ(KC(ProcDestroy, 999999, 0, 0, 0, 0, 0), -ESRCH);
+	UT_EQ(KC(ProcDestroy, pid, 3, 0, 0, 0, 0), 0);			/* never had a thread */
+	UT_EQ(wait_death(pid), 3);
+	UT_EQ(KC(ProcDestroy, pid, 3, 0, 0, 0, 0), -ESRCH);			/* gone */
+	(void)buf;
+	return 0;
+}
+
+UTEST(proc, spawn_errors)
+{
+	UT_EQ(rt_spawn(img, imgsize, "/proc/boot/nosuch", 0, 0), -ENOENT);
+	UT_EQ(rt_spawn(img, imgsize, "/proc/boot/motd", 0, 0), -ENOEXEC);	/* not an ELF */
+	return 0;
+}
+
+/* A server process that dies while our client is REPLY-blocked on it. */
+static volatile long send_result;
+static uint8_t stack[16384] __attribute__((aligned(16)));
+static long server_pid;
+
+static void
+client_thread(void *arg)
+{
+	long co = KC(ConnectAttach, 0, server_pid, 1, 0, 0, 0);
+	char b[8] = "request";
+
+	(void)arg;
+	send_result = co < 0 ? co : KC(MsgSend, co, (long)b, 8, (long)b, 8, 0);
+	KC(ConnectDetach, co, 0, 0, 0, 0, 0);
+	KC(ThreadDestroy, 0, -1, 0, 0, 0, 0);
+}
+
+UTEST(ipc, server_dies_while_client_reply_blocked)
+{
+	server_pid = spawn(ROLE_SERVER, 0, 0);
+	UT_CHECK(server_pid > 1);
+	UT_EQ(wait_event(CODE_READY), 0);
+	send_result = 1;
+	UT_CHECK(rt_thread_create(client_thread, NULL, stack, sizeof(stack), 0) > 0);
+	UT_EQ(wait_event(CODE_HELD), 0);	/* the server holds our message and exits */
+	UT_EQ(wait_death(server_pid), 0);
+	while (send_result == 1) {		/* the client must come back: with ESRCH */
+		uint64_t t = 1000000;
+		KC(TimerTimeout, 1, 1 << 12, 0, (long)&t, 0, 0);	/* NANOSLEEP 1 ms */
+	}
+	UT_EQ(send_result, -ESRCH);
+	/* Connecting to the dead server fails too. */
+	UT_EQ(KC(ConnectAttach, 0, server_pid, 1, 0, 0, 0), -ESRCH);
+	return 0;
+}
+
+/* A client process that dies while REPLY-blocked on us: the reply finds nobody. */
+UTEST(ipc, client_dies_while_reply_blocked)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), pid, rcvid;
+	struct _msg_info mi;
+	char b[16];
+
+	UT_CHECK(chid > 0);
+	pid = spawn(ROLE_CLIENT, chid, 0);
+	UT_CHECK(pid > 1);
+	rcvid = KC(MsgReceive, chid, (long)b, sizeof(b), (long)&mi, 0, 0);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(mi.pid, pid);
+	UT_EQ(KC(ProcDestroy, pid, 9, 0, 0, 0, 0), 0);
+	UT_EQ(wait_death(pid), 9);
+	UT_EQ(KC(MsgReply, rcvid, 0, (long)b, 4, 0, 0), -ESRCH);
+	UT_EQ(KC(MsgRead, rcvid, (long)b, 4, 0, 0, 0), -ESRCH);
+	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
+	return 0;
+}
+
+/* ---- the children ------------------------------------------------------------ */
+
+static int
+child_server(void)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);	/* chid 1: the parent knows */
+	long co = KC(ConnectAttach, 0, PARENT_PID, PARENT_EVENTS, 0, 0, 0);
+	char b[16];
+
+	if (chid != 1 || co < 0)
+		return 2;
+	KC(MsgSendPulse, co, -1, CODE_READY, 0, 0, 0);
+	if (KC(MsgReceive, chid, (long)b, sizeof(b), 0, 0, 0) <= 0)
+		return 3;
+	KC(MsgSendPulse, co, -1, CODE_HELD, 0, 0, 0);
+	return 0;		/* exit with the message held */
+}
+
+static int
+child_client(long chid)
+{
+	long co = KC(ConnectAttach, 0, PARENT_PID, chid, 0, 0, 0);
+	char b[8] = "client";
+
+	KC(MsgSend, co, (long)b, 8, (long)b, 8, 0);	/* killed while REPLY-blocked */
+	return 4;
+}
+
+static int
+child_unpriv(void)
+{
+	static const char name[] = "y";
+	int bad = 0;
+
+	bad += KC(ProcCreate, (long)name, 0, 0, 0, 0, 0) != -EPERM;
+	bad += KC(MemMap, 1, 0x10000, 4096, MEM_PROT_READ, MEM_ANON, 0) != -EPERM;
+	bad += KC(MemWrite, 1, 0x10000, (long)name, 1, 0, 0) != -EPERM;
+	bad += KC(ProcDestroy, 1, 0, 0, 0, 0, 0) != -EPERM;
+	bad += KC(ProcNotify, 1, 0, 0, 0, 0, 0) != -EPERM;
+	return bad;
+}
+
+int
+umain(uint64_t arg)
+{
+	switch (arg & 0xff) {
+	case ROLE_SERVER:
+		return child_server();
+	case ROLE_CLIENT:
+		return child_client((long)(arg >> 8));
+	case ROLE_FAULT:
+		*(volatile int *)bad_addr = 1;
+		return 1;
+	case ROLE_EXIT7:
+		return 7;
+	case ROLE_UNPRIV:
+		return child_unpriv();
+	}
+	img = (const void *)arg;
+	imgsize = rt_arg2;
+	events_chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	deaths_chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	if (events_chid != PARENT_EVENTS || deaths_chid <= 0 ||
+	    KC(ProcNotify, deaths_chid, 0, 0, 0, 0, 0) != 0) {
+		rt_printf("proctest: cannot set up (%ld %ld)\n", events_chid, deaths_chid);
+		return 1;
+	}
+	return utest_run_all() ? 1 : 0;
+}
