@@ -626,6 +626,62 @@ UTEST(sched, get_set_yield_and_errors)
 	return 0;
 }
 
+/* ---- futexes -------------------------------------------------------------- */
+
+static volatile uint32_t fword;
+static volatile long fwait_result[4];
+
+static void
+futex_waiter(void *arg)
+{
+	long i = (long)arg;
+
+	fwait_result[i] = KC(FutexWait, (long)&fword, 0, 0, 0, 0, 0);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(futex, errors_and_mismatch)
+{
+	uint64_t t = 2000000;
+
+	fword = 5;
+	UT_EQ(KC(FutexWait, (long)&fword, 4, 0, 0, 0, 0), -EAGAIN);	/* value changed */
+	UT_EQ(KC(FutexWait, (long)&fword + 1, 5, 0, 0, 0, 0), -EINVAL);	/* unaligned */
+	UT_EQ(KC(FutexWait, 0, 0, 0, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(FutexWait, (long)0xffffffc000000000UL, 0, 0, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(FutexWake, (long)&fword, -1, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(FutexWake, (long)&fword, 10, 0, 0, 0, 0), 0);		/* nobody waits */
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_MUTEX, NULL, &t) >= 0);
+	UT_EQ(KC(FutexWait, (long)&fword, 5, 0, 0, 0, 0), -ETIMEDOUT);
+	return 0;
+}
+
+UTEST(futex, wake_counts_between_threads)
+{
+	long woken = 0;
+
+	fword = 0;
+	for (long i = 0; i < 3; i++) {
+		fwait_result[i] = 99;
+		UT_CHECK(rt_thread_create(futex_waiter, (void *)i, stacks[4 + i], STACK, 0) > 0);
+	}
+	/* They may not all be waiting yet: wake two, as they arrive. */
+	for (int tries = 0; woken < 2 && tries < 1000; tries++) {
+		woken += KC(FutexWake, (long)&fword, 2 - woken, 0, 0, 0, 0);
+		if (woken < 2)
+			sleep_ns(100000);
+	}
+	UT_EQ(woken, 2);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(wait_done_pulse(), 0);
+	for (int tries = 0; KC(FutexWake, (long)&fword, 100, 0, 0, 0, 0) != 1 && tries < 1000; tries++)
+		sleep_ns(100000);
+	UT_EQ(wait_done_pulse(), 0);
+	for (int i = 0; i < 3; i++)
+		UT_EQ(fwait_result[i], 0);
+	return 0;
+}
+
 int
 umain(uint64_t arg)
 {

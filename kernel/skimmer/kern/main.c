@@ -70,6 +70,7 @@ parse_device_tree(paddr_t dtb)
 }
 
 __noreturn void kmain(unsigned long hartid, paddr_t dtb);
+void futex_init(void);
 
 void
 kmain(unsigned long hartid, paddr_t dtb)
@@ -98,6 +99,7 @@ kmain(unsigned long hartid, paddr_t dtb)
 	vm_init();
 	proc_init();
 	ipc_init();
+	futex_init();
 	timer_init_arch();
 	timer_init_cpu();
 	if (intr_init() < 0)

@@ -87,6 +87,8 @@ struct thread {
 	bool		td_tmo_now;	/* ... an immediate time-out (ntime NULL) */
 	uint64_t	td_tmo_deadline; /* ... absolute, timebase ticks */
 	bool		td_unblock_req;	/* REPLY-blocked and asked to unblock (UNBLOCK pulse sent) */
+	paddr_t		td_futex_pa;	/* FutexWait: the word waited on (bucket lock) */
+	bool		td_futex_woken;	/* FutexWake took us off the queue (atomic) */
 	int		td_holds;	/* atomic: others using this struct; exit waits */
 	struct fpu_state td_fpu;	/* saved FP registers, valid with TDF_FPU */
 };

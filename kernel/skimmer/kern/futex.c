@@ -1,0 +1,156 @@
+/*
+ * kern/futex.c - futex-like wait and wake on 32-bit words in user memory.
+ *
+ * A waiter is keyed by the physical address of the word, so threads of
+ * different processes that share the page meet, and private words work
+ * the same way.  Waiters hang in one of FUTEX_BUCKETS hashed queues, each
+ * with its own leaf lock (no global lock).  FutexWait compares the word
+ * with the expected value under the bucket lock, so a FutexWake that
+ * follows a change of the word cannot be missed.  Woken threads are held
+ * (td_holds) until we are done with them, and woken after the lock is
+ * dropped (no IPI under a spinlock).
+ */
+#include <kern/cpu.h>
+#include <kern/lwkt.h>
+#include <kern/proc.h>
+#include <kern/queue.h>
+#include <kern/spinlock.h>
+#include <kern/syscall.h>
+#include <kern/timer.h>
+#include <kern/vm.h>
+#include <abi/errno.h>
+#include <abi/thread.h>
+#include <arch/memlayout.h>
+
+#define FUTEX_BUCKETS	64
+#define WAKE_BATCH	16
+
+TAILQ_HEAD(futexq, thread);
+
+/* bucket lock: protects its queue and the td_futex* fields of queued threads. */
+static struct futex_bucket {
+	struct spinlock	fb_lock;
+	struct futexq	fb_waiters;
+} buckets[FUTEX_BUCKETS];
+
+void futex_init(void);
+
+void
+futex_init(void)
+{
+	for (int i = 0; i < FUTEX_BUCKETS; i++) {
+		spin_init(&buckets[i].fb_lock, "futex");
+		TAILQ_INIT(&buckets[i].fb_waiters);
+	}
+}
+
+static struct futex_bucket *
+bucket_of(paddr_t pa)
+{
+	return &buckets[(pa >> 2) % FUTEX_BUCKETS];
+}
+
+/* The physical address of the user word at addr.  0 or -EINVAL/-EFAULT. */
+static int
+word_pa(uaddr_t addr, paddr_t *pa)
+{
+	struct vmspace *vs = curthread->td_proc->pr_vm;
+	unsigned long fl;
+	unsigned prot;
+	bool ok;
+
+	if (addr & 3)
+		return -EINVAL;
+	fl = spin_lock_irqsave(&vs->vs_lock);
+	ok = pmap_lookup_arch(&vs->vs_pmap, addr, pa, &prot) && (prot & VMP_R);
+	spin_unlock_irqrestore(&vs->vs_lock, fl);
+	return ok ? 0 : -EFAULT;
+}
+
+long
+sys_FutexWait(long addr, long expected, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct futex_bucket *fb;
+	uint64_t deadline = 0;
+	unsigned long fl;
+	paddr_t pa;
+	long rc;
+
+	if ((rc = word_pa((uaddr_t)addr, &pa)) < 0)
+		return rc;
+	if (td->td_tmo_flags & (1U << STATE_MUTEX))
+		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
+	fb = bucket_of(pa);
+	fl = spin_lock_irqsave(&fb->fb_lock);
+	if (__atomic_load_n((uint32_t *)phys_to_virt(pa), __ATOMIC_ACQUIRE) != (uint32_t)expected) {
+		spin_unlock_irqrestore(&fb->fb_lock, fl);
+		return -EAGAIN;
+	}
+	td->td_futex_pa = pa;
+	td->td_futex_woken = false;
+	td->td_state = STATE_MUTEX;
+	TAILQ_INSERT_TAIL(&fb->fb_waiters, td, td_ipclink);
+	spin_unlock_irqrestore(&fb->fb_lock, fl);
+
+	crit_enter();
+	rc = 0;
+	while (!__atomic_load_n(&td->td_futex_woken, __ATOMIC_ACQUIRE)) {
+		uint64_t now = timer_now();
+
+		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
+			rc = -EINTR;
+		else if (deadline && now >= deadline)
+			rc = -ETIMEDOUT;
+		if (rc)
+			break;
+		lwkt_sleep(deadline ? deadline - now : 0);
+	}
+	crit_exit();
+	fl = spin_lock_irqsave(&fb->fb_lock);
+	if (!td->td_futex_woken)
+		TAILQ_REMOVE(&fb->fb_waiters, td, td_ipclink);
+	else
+		rc = 0;			/* woken after all: that wins */
+	td->td_state = STATE_RUNNING;
+	spin_unlock_irqrestore(&fb->fb_lock, fl);
+	return rc;
+}
+
+long
+sys_FutexWake(long addr, long count, long a2, long a3, long a4, long a5)
+{
+	struct thread *batch[WAKE_BATCH], *td, *next;
+	struct futex_bucket *fb;
+	unsigned long fl;
+	long woken = 0, rc;
+	paddr_t pa;
+	int n;
+
+	if (count < 0)
+		return -EINVAL;
+	if ((rc = word_pa((uaddr_t)addr, &pa)) < 0)
+		return rc;
+	fb = bucket_of(pa);
+	do {
+		n = 0;
+		fl = spin_lock_irqsave(&fb->fb_lock);
+		TAILQ_FOREACH_SAFE(td, &fb->fb_waiters, td_ipclink, next) {
+			if (woken + n >= count || n == WAKE_BATCH)
+				break;
+			if (td->td_futex_pa != pa)
+				continue;
+			TAILQ_REMOVE(&fb->fb_waiters, td, td_ipclink);
+			__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
+			__atomic_store_n(&td->td_futex_woken, true, __ATOMIC_RELEASE);
+			batch[n++] = td;
+		}
+		spin_unlock_irqrestore(&fb->fb_lock, fl);
+		for (int i = 0; i < n; i++) {
+			lwkt_schedule(batch[i]);
+			__atomic_fetch_sub(&batch[i]->td_holds, 1, __ATOMIC_RELEASE);
+		}
+		woken += n;
+	} while (n == WAKE_BATCH);
+	return woken;
+}
