@@ -682,6 +682,60 @@ UTEST(futex, wake_counts_between_threads)
 	return 0;
 }
 
+/* ---- MsgDeliverEvent --------------------------------------------------------- */
+
+static long dev_chid;
+static volatile uint32_t dev_gate;
+
+static void
+dev_client(void *arg)
+{
+	long co = ConnectAttach(0, 0, dev_chid, 0, 0);
+	char b[4] = "evt";
+
+	(void)arg;
+	MsgSend(co, b, 4, NULL, 0);
+	while (dev_gate == 0)				/* stay alive until released */
+		KC(FutexWait, (long)&dev_gate, 0, 0, 0, 0, 0);
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(msg, deliver_event_after_reply)
+{
+	struct sigevent ev;
+	struct _pulse p;
+	char b[8];
+	long rcvid;
+
+	dev_chid = ChannelCreate(0);
+	dev_gate = 0;
+	UT_CHECK(rt_thread_create(dev_client, NULL, stacks[3], STACK, 0) > 0);
+	rcvid = MsgReceive(dev_chid, b, sizeof(b), NULL);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(MsgReply(rcvid, 0, NULL, 0), 0);
+	/* After the reply the rcvid still names the client for events. */
+	SIGEV_PULSE_INIT(&ev, done_coid, 15, 6, 123);
+	UT_EQ(KC(MsgDeliverEvent, rcvid, (long)&ev, 0, 0, 0, 0), 0);
+	UT_EQ(MsgReceive(done_chid, &p, sizeof(p), NULL), 0);
+	UT_EQ(p.code, 6);
+	UT_EQ(p.value.sival_int, 123);
+	UT_EQ(KC(MsgDeliverEvent, rcvid, 8, 0, 0, 0, 0), -EFAULT);
+	SIGEV_SIGNAL_INIT(&ev, 10);
+	UT_EQ(KC(MsgDeliverEvent, rcvid, (long)&ev, 0, 0, 0, 0), -ENOSYS);
+	SIGEV_PULSE_INIT(&ev, done_coid, 15, 6, 123);
+	UT_EQ(KC(MsgDeliverEvent, 12345, (long)&ev, 0, 0, 0, 0), -ESRCH);
+	dev_gate = 1;
+	KC(FutexWake, (long)&dev_gate, 1, 0, 0, 0, 0);
+	UT_EQ(wait_done_pulse(), 0);
+	SIGEV_NONE_INIT(&ev);				/* probe without sending anything */
+	for (int i = 0; i < 100 && KC(MsgDeliverEvent, rcvid, (long)&ev, 0, 0, 0, 0) != -ESRCH; i++)
+		sleep_ns(100000);			/* until the client thread is gone */
+	UT_EQ(KC(MsgDeliverEvent, rcvid, (long)&ev, 0, 0, 0, 0), -ESRCH);
+	UT_EQ(ChannelDestroy(dev_chid), 0);
+	return 0;
+}
+
 int
 umain(uint64_t arg)
 {

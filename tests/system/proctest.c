@@ -179,6 +179,59 @@ UTEST(ipc, client_dies_while_reply_blocked)
 	return 0;
 }
 
+/* ---- interrupts for user drivers (QEMU virt's UART: 0x10000000, source 10) ---- */
+
+#define UART_PA		0x10000000L
+#define UART_IRQ	10
+#define UART_VA		0x2000000000L
+
+UTEST(intr, uart_event_mask_unmask)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)UART_VA;
+	struct sigevent ev;
+	struct _pulse p;
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	long co = KC(ConnectAttach, 0, 0, chid, 0, 0, 0);
+
+	UT_EQ(KC(MemMap, 0, UART_VA, 4096, MEM_PROT_READ | MEM_PROT_WRITE, MEM_PHYS, UART_PA), 0);
+	SIGEV_INTR_INIT(&ev);
+	UT_EQ(KC(InterruptAttachEvent, 0, (long)&ev, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(InterruptAttachEvent, 100000, (long)&ev, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(InterruptAttachEvent, UART_IRQ, 8, 0, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(InterruptAttachEvent, UART_IRQ, (long)&ev, 0, 0, 0, 0), UART_IRQ);
+	UT_EQ(KC(InterruptAttachEvent, UART_IRQ, (long)&ev, 0, 0, 0, 0), -EBUSY);
+	/* Nothing pending yet: a polling wait times out. */
+	UT_CHECK(KC(TimerTimeout, 1, 1 << 16, 0, 0, 0, 0) >= 0);	/* _NTO_TIMEOUT_INTR, now */
+	UT_EQ(KC(InterruptWait, 0, 0, 0, 0, 0, 0), -ETIMEDOUT);
+	for (int round = 0; round < 3; round++) {
+		uart[1] = 0x02;				/* THR empty interrupt: fires at once */
+		UT_EQ(KC(InterruptWait, 0, 0, 0, 0, 0, 0), 0);
+		uart[1] = 0;				/* service the device ... */
+		UT_EQ(KC(InterruptUnmask, UART_IRQ, UART_IRQ, 0, 0, 0, 0), 0);	/* ... then unmask */
+	}
+	UT_EQ(KC(InterruptUnmask, UART_IRQ, UART_IRQ, 0, 0, 0, 0), 0);	/* not masked: stays 0 */
+	UT_EQ(KC(InterruptMask, UART_IRQ, UART_IRQ, 0, 0, 0, 0), 1);
+	UT_EQ(KC(InterruptUnmask, UART_IRQ, UART_IRQ, 0, 0, 0, 0), 0);
+	UT_EQ(KC(InterruptDetach, 11, 0, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(InterruptDetach, UART_IRQ, 0, 0, 0, 0, 0), 0);
+	/* The same with a pulse. */
+	SIGEV_PULSE_INIT(&ev, co, 20, 5, 77);
+	UT_EQ(KC(InterruptAttachEvent, UART_IRQ, (long)&ev, 0, 0, 0, 0), UART_IRQ);
+	uart[1] = 0x02;
+	UT_EQ(KC(MsgReceive, chid, (long)&p, sizeof(p), 0, 0, 0), 0);
+	UT_EQ(p.code, 5);
+	UT_EQ(p.value.sival_int, 77);
+	uart[1] = 0;
+	UT_EQ(KC(InterruptUnmask, UART_IRQ, UART_IRQ, 0, 0, 0, 0), 0);
+	UT_EQ(KC(InterruptDetach, UART_IRQ, 0, 0, 0, 0, 0), 0);
+	SIGEV_SIGNAL_INIT(&ev, 10);
+	UT_EQ(KC(InterruptAttachEvent, UART_IRQ, (long)&ev, 0, 0, 0, 0), -ENOSYS);	/* not yet */
+	UT_EQ(KC(MemUnmap, 0, UART_VA, 4096, 0, 0, 0), 0);
+	KC(ConnectDetach, co, 0, 0, 0, 0, 0);
+	KC(ChannelDestroy, chid, 0, 0, 0, 0, 0);
+	return 0;
+}
+
 /* ---- the children ------------------------------------------------------------ */
 
 static int
@@ -218,6 +271,7 @@ child_unpriv(void)
 	bad += KC(MemWrite, 1, 0x10000, (long)name, 1, 0, 0) != -EPERM;
 	bad += KC(ProcDestroy, 1, 0, 0, 0, 0, 0) != -EPERM;
 	bad += KC(ProcNotify, 1, 0, 0, 0, 0, 0) != -EPERM;
+	bad += KC(InterruptAttachEvent, 10, (long)name, 0, 0, 0, 0) != -EPERM;
 	return bad;
 }
 

@@ -14,6 +14,7 @@ struct intr_source {
 	void		*is_arg;
 	struct cpu	*is_cpu;	/* routed to (set with the handler) */
 	uint64_t	is_count;	/* handled (owner cpu; read by tests) */
+	bool		is_mask_after;	/* handler asked: mask once completed (owner cpu) */
 };
 
 static struct intr_source sources[INTR_MAX];
@@ -37,6 +38,7 @@ struct intr_req {
 	void		*ir_arg;
 	struct thread	*ir_waiter;
 	volatile int	ir_done;
+	bool		ir_on;		/* intr_set_enabled: enable (or mask) */
 };
 
 /* Runs on the target CPU: install the handler and unmask the source. */
@@ -69,7 +71,7 @@ run_on(struct cpu *c, struct intr_req *r)
 int
 intr_establish(int irq, struct cpu *c, intr_handler_t handler, void *arg)
 {
-	struct intr_req r = { irq, handler, arg, NULL, 0 };
+	struct intr_req r = { irq, handler, arg, NULL, 0, false };
 
 	if (irq <= 0 || irq >= INTR_MAX || handler == NULL)
 		return -EINVAL;
@@ -82,7 +84,7 @@ intr_establish(int irq, struct cpu *c, intr_handler_t handler, void *arg)
 void
 intr_disestablish(int irq)
 {
-	struct intr_req r = { irq, NULL, NULL, NULL, 0 };
+	struct intr_req r = { irq, NULL, NULL, NULL, 0, false };
 
 	if (irq <= 0 || irq >= INTR_MAX || sources[irq].is_cpu == NULL)
 		return;
@@ -102,7 +104,13 @@ intr_process(void)
 			is->is_count++;
 			is->is_handler(is->is_arg, irq);
 		}
+		/* Complete before masking: the PLIC ignores the completion of a
+		   source that is not enabled for this hart. */
 		intr_complete_arch(irq);
+		if (is && is->is_mask_after) {
+			is->is_mask_after = false;
+			intr_route_arch(irq, mycpu()->gd_hartid, false);
+		}
 	}
 	csr_set(sie, SIE_SEIE);
 }
@@ -120,6 +128,40 @@ intr_external(void)
 	td->td_critcount++;
 	intr_process();
 	td->td_critcount--;
+}
+
+/* Runs on the source's CPU: set or clear its enable bit. */
+static void
+enable_here(void *arg)
+{
+	struct intr_req *r = arg;
+	struct thread *w = r->ir_waiter;
+
+	intr_route_arch(r->ir_irq, mycpu()->gd_hartid, r->ir_on);
+	__atomic_store_n(&r->ir_done, 1, __ATOMIC_RELEASE);
+	lwkt_schedule(w);
+}
+
+void
+intr_mask_after_handler(int irq)
+{
+	sources[irq].is_mask_after = true;
+}
+
+void
+intr_set_enabled(int irq, bool on)
+{
+	struct cpu *c = irq > 0 && irq < INTR_MAX ? sources[irq].is_cpu : NULL;
+	struct intr_req r = { irq, NULL, NULL, curthread, 0, on };
+
+	if (c == NULL || sources[irq].is_handler == NULL)
+		return;
+	/* Synchronous: when an unmask returns, the source is unmasked. */
+	crit_enter();
+	ipiq_send(c, enable_here, &r);
+	while (!__atomic_load_n(&r.ir_done, __ATOMIC_ACQUIRE))
+		lwkt_sleep(0);
+	crit_exit();
 }
 
 uint64_t

@@ -80,6 +80,9 @@ struct thread *ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim,
  */
 void ipc_drop_chan(struct thread *td);
 
+/* The pid of the (live) client thread named by rcvid, for MsgDeliverEvent; -1 if gone. */
+int ipc_rcvid_pid(long rcvid);
+
 /* Fill a snapshot of client td (ch_lock held). */
 void ipc_snap(const struct thread *td, struct client_snap *cs);
 

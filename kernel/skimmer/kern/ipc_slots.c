@@ -1,10 +1,13 @@
 /*
  * kern/ipc_slots.c - rcvids: a table of user threads with generations.
  *
- * rcvid = msggen << 12 | slot (slot 1..MAX_THREADS-1; 0 is the pulse
- * rcvid).  The slot names the client thread, and msggen, bumped on each
- * MsgSend, makes the rcvid of an earlier message stale, so a late reply
- * cannot reach a thread that has moved on or a new thread in a reused slot.
+ * rcvid = msggen << 22 | slotgen << 12 | slot  (slot 1..MAX_THREADS-1;
+ * 0 is the pulse rcvid).  The slot names the client thread; slotgen, bumped
+ * each time the slot gets a new thread, makes the rcvid of a dead thread
+ * stale; msggen (9 bits), bumped on each MsgSend, makes the rcvid of an
+ * earlier message stale for MsgReply and friends.  MsgDeliverEvent needs
+ * only the thread (slot and slotgen): as in QNX, a server may deliver an
+ * event to a client it has already replied to.
  */
 #include <kern/cpu.h>
 #include <kern/lwkt.h>
@@ -25,6 +28,7 @@ _Static_assert(MAX_THREADS == (1 << SLOT_BITS), "rcvid layout");
  */
 static struct spinlock slot_locks[NSTRIPES];
 static struct thread *slots[MAX_THREADS];
+static uint16_t slot_gens[MAX_THREADS];		/* 10 bits used */
 static unsigned slot_hint = 1;
 
 void
@@ -42,8 +46,11 @@ ipc_thread_init(struct thread *td)
 		unsigned long fl = spin_lock_irqsave(&slot_locks[i % NSTRIPES]);
 		bool got = slots[i] == NULL;
 
-		if (got)
+		if (got) {
 			slots[i] = td;
+			slot_gens[i] = (slot_gens[i] + 1) & 0x3ff;
+			td->td_slotgen = slot_gens[i];
+		}
 		spin_unlock_irqrestore(&slot_locks[i % NSTRIPES], fl);
 		if (got) {
 			td->td_slot = (int)i;
@@ -69,7 +76,8 @@ ipc_thread_fini(struct thread *td)
 int
 ipc_rcvid(const struct thread *td)
 {
-	return (int)((uint32_t)(td->td_msggen & 0x7fff) << SLOT_BITS | (uint32_t)td->td_slot);
+	return (int)((uint32_t)(td->td_msggen & 0x1ff) << 22 | (uint32_t)td->td_slotgen << SLOT_BITS |
+	    (uint32_t)td->td_slot);
 }
 
 void
@@ -124,4 +132,23 @@ ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim, struct vmspace **vsp,
 out:
 	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
 	return td;
+}
+
+int
+ipc_rcvid_pid(long rcvid)
+{
+	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
+	unsigned gen = ((unsigned)rcvid >> SLOT_BITS) & 0x3ff;
+	struct thread *td;
+	unsigned long fl;
+	int pid = -1;
+
+	if (rcvid <= 0 || rcvid > 0x7fffffff || slot == 0)
+		return -1;
+	fl = spin_lock_irqsave(&slot_locks[slot % NSTRIPES]);
+	td = slots[slot];
+	if (td && td->td_slotgen == gen && td->td_proc)
+		pid = td->td_proc->pr_pid;
+	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
+	return pid;
 }

@@ -100,6 +100,7 @@ kmain(unsigned long hartid, paddr_t dtb)
 	proc_init();
 	ipc_init();
 	futex_init();
+	uintr_init();
 	timer_init_arch();
 	timer_init_cpu();
 	if (intr_init() < 0)

@@ -3,6 +3,7 @@
  * MsgError, MsgRead(v), MsgWrite(v), MsgInfo.
  */
 #include <kern/cpu.h>
+#include <kern/event.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
 #include <kern/string.h>
@@ -242,4 +243,30 @@ sys_MsgReceivePulsev(long chid, long riov, long rparts, long info, long a4, long
 	struct ubuf rb = iov(riov, rparts);
 
 	return msg_receive(chid, &rb, (uaddr_t)info, true);
+}
+
+/*
+ * MsgDeliverEvent(rcvid, event): deliver event to the client process that
+ * rcvid names, even after its message was replied to (the client thread
+ * must still exist).  A SIGEV_PULSE goes over the client's own connection
+ * sigev_coid, as in QNX.
+ */
+long
+sys_MsgDeliverEvent(long rcvid, long event, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct sigevent ev;
+	struct proc *p;
+	int pid, rc;
+
+	if (vm_copyin(td->td_proc->pr_vm, &ev, (uaddr_t)event, sizeof(ev)) < 0)
+		return -EFAULT;
+	if ((rc = event_check(&ev, EVF_PULSE | EVF_NONE)) < 0)
+		return rc;
+	pid = ipc_rcvid_pid(rcvid);
+	if (pid < 0 || (p = proc_hold(pid)) == NULL)
+		return -ESRCH;
+	rc = event_deliver(p, &ev, NULL);
+	proc_release(p);
+	return rc == -EBADF ? -ESRCH : rc;
 }

@@ -3,6 +3,7 @@
  */
 #include <kern/cpu.h>
 #include <kern/ipiq.h>
+#include <kern/intr.h>
 #include <arch/intr.h>
 #include <kern/ipc.h>
 #include <kern/kobj.h>
@@ -173,6 +174,7 @@ proc_die(struct proc *p)
 	int pid = p->pr_pid, status = p->pr_status;
 	unsigned long fl;
 
+	uintr_proc_exit(p);
 	ipc_proc_exit(p);
 	fl = spin_lock_irqsave(&pid_lock);
 	pidtab[pid % MAX_PROCS] = NULL;
@@ -283,6 +285,7 @@ proc_thread_exit(int status)
 
 	KASSERT(p != NULL, "kernel thread %s in proc_thread_exit", td->td_name);
 	ipc_cancel_self(-EINTR);
+	uintr_thread_exit(td);
 	ipc_thread_fini(td);
 	fl = spin_lock_irqsave(&p->pr_lock);
 	TAILQ_REMOVE(&p->pr_threads, td, td_plink);

@@ -16,4 +16,3 @@ sys_##name(long a0, long a1, long a2, long a3, long a4, long a5)	\
 
 NOTYET(ThreadJoin)
 NOTYET(ThreadCtl)
-NOTYET(MsgDeliverEvent)

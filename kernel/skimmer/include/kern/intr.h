@@ -36,6 +36,19 @@ void intr_disestablish(int irq);
 void intr_external(void);
 void intr_process(void);
 
+/* From a handler: mask this source once it has been completed. */
+void intr_mask_after_handler(int irq);
+
+/* Enable or mask an established source on its CPU; returns once done.  Thread context. */
+void intr_set_enabled(int irq, bool on);
+
+/* User attachments (kern/sys_intr.c): forget a dying thread / process. */
+struct thread;
+struct proc;
+void uintr_init(void);
+void uintr_thread_exit(struct thread *td);
+void uintr_proc_exit(struct proc *p);
+
 /* Counters for tests: interrupts handled per source. */
 uint64_t intr_count(int irq);
 

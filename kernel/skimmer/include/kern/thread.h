@@ -73,6 +73,7 @@ struct thread {
 	int		td_scoid;	/* client: the connection's scoid and coid */
 	int		td_coid;
 	int		td_slot;	/* rcvid slot, 0 = none */
+	uint16_t	td_slotgen;	/* the slot's generation when we got it */
 	uint16_t	td_msggen;	/* bumped per send: rcvids of old messages go stale */
 	volatile int	td_ipcdone;	/* the peer finished our transaction */
 	int		td_ipcbusy;	/* atomic: a receiver is copying our message */
@@ -87,6 +88,7 @@ struct thread {
 	bool		td_tmo_now;	/* ... an immediate time-out (ntime NULL) */
 	uint64_t	td_tmo_deadline; /* ... absolute, timebase ticks */
 	bool		td_unblock_req;	/* REPLY-blocked and asked to unblock (UNBLOCK pulse sent) */
+	int		td_intr_pending; /* atomic: SIGEV_INTR events for InterruptWait */
 	paddr_t		td_futex_pa;	/* FutexWait: the word waited on (bucket lock) */
 	bool		td_futex_woken;	/* FutexWake took us off the queue (atomic) */
 	int		td_holds;	/* atomic: others using this struct; exit waits */
