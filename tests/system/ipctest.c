@@ -682,6 +682,74 @@ UTEST(futex, wake_counts_between_threads)
 	return 0;
 }
 
+/* ---- timers ------------------------------------------------------------------ */
+
+UTEST(timer, errors_and_clockperiod)
+{
+	struct sigevent ev;
+	struct _itimer it = { 1000000, 0 };
+	struct _clockperiod cp;
+	long id;
+
+	SIGEV_PULSE_INIT(&ev, done_coid, 10, 8, 0);
+	UT_EQ(KC(TimerCreate, 99, (long)&ev, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(TimerCreate, CLOCK_MONOTONIC, 0, 0, 0, 0, 0), -ENOSYS);	/* SIGALRM */
+	UT_EQ(KC(TimerCreate, CLOCK_MONOTONIC, 8, 0, 0, 0, 0), -EFAULT);
+	id = KC(TimerCreate, CLOCK_MONOTONIC, (long)&ev, 0, 0, 0, 0);
+	UT_CHECK(id >= 0);
+	UT_EQ(KC(TimerSettime, id, 0x100, (long)&it, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(TimerSettime, id, 0, 8, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(TimerSettime, id + 1, 0, (long)&it, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(TimerDestroy, id, 0, 0, 0, 0, 0), 0);
+	UT_EQ(KC(TimerDestroy, id, 0, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(TimerDestroy, -1, 0, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(ClockPeriod, CLOCK_MONOTONIC, 0, (long)&cp, 0, 0, 0), 0);
+	UT_CHECK(cp.nsec > 0 && cp.nsec <= 1000000);
+	UT_EQ(KC(ClockPeriod, CLOCK_MONOTONIC, (long)&cp, 0, 0, 0, 0), -EPERM);
+	UT_EQ(KC(ClockPeriod, 99, 0, (long)&cp, 0, 0, 0), -EINVAL);
+	return 0;
+}
+
+UTEST(timer, one_shot_and_periodic_pulses)
+{
+	long chid = ChannelCreate(0), co = ConnectAttach(0, 0, chid, 0, 0), id;
+	struct sigevent ev;
+	struct _itimer it = { 2000000, 0 }, old;
+	struct _pulse p;
+	uint64_t t0 = now_ns();
+
+	SIGEV_PULSE_INIT(&ev, co, 10, 9, 42);
+	id = KC(TimerCreate, CLOCK_MONOTONIC, (long)&ev, 0, 0, 0, 0);
+	UT_CHECK(id >= 0);
+	UT_EQ(KC(TimerSettime, id, 0, (long)&it, 0, 0, 0), 0);
+	UT_EQ(MsgReceive(chid, &p, sizeof(p), NULL), 0);
+	UT_EQ(p.code, 9);
+	UT_EQ(p.value.sival_int, 42);
+	UT_CHECK(now_ns() - t0 >= 2000000);
+	uint64_t t = 5000000;
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &t) >= 0);
+	UT_EQ(MsgReceive(chid, &p, sizeof(p), NULL), -ETIMEDOUT);	/* one shot: only one */
+	/* Periodic: 1 ms. */
+	it.nsec = 1000000;
+	it.interval_nsec = 1000000;
+	UT_EQ(KC(TimerSettime, id, 0, (long)&it, 0, 0, 0), 0);
+	for (int i = 0; i < 5; i++)
+		UT_EQ(MsgReceive(chid, &p, sizeof(p), NULL), 0);
+	it.nsec = it.interval_nsec = 0;
+	UT_EQ(KC(TimerSettime, id, 0, (long)&it, (long)&old, 0, 0), 0);	/* disarm */
+	UT_EQ(old.interval_nsec, 1000000);
+	while (TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, NULL) >= 0 &&
+	    MsgReceive(chid, &p, sizeof(p), NULL) == 0)
+		;						/* drain what was queued */
+	t = 3000000;
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &t) >= 0);
+	UT_EQ(MsgReceive(chid, &p, sizeof(p), NULL), -ETIMEDOUT);	/* disarmed: silent */
+	UT_EQ(KC(TimerDestroy, id, 0, 0, 0, 0, 0), 0);
+	ConnectDetach(co);
+	UT_EQ(ChannelDestroy(chid), 0);
+	return 0;
+}
+
 /* ---- MsgDeliverEvent --------------------------------------------------------- */
 
 static long dev_chid;

@@ -34,10 +34,8 @@ intr_init_cpu(void)
 
 struct intr_req {
 	int		ir_irq;
-	intr_handler_t	ir_handler;
+	intr_handler_t	ir_handler;	/* NULL: detach */
 	void		*ir_arg;
-	struct thread	*ir_waiter;
-	volatile int	ir_done;
 	bool		ir_on;		/* intr_set_enabled: enable (or mask) */
 };
 
@@ -52,43 +50,29 @@ establish_here(void *arg)
 	is->is_arg = r->ir_arg;
 	is->is_cpu = mycpu();
 	intr_route_arch(r->ir_irq, mycpu()->gd_hartid, r->ir_handler != NULL);
-	__atomic_store_n(&r->ir_done, 1, __ATOMIC_RELEASE);
-	lwkt_schedule(r->ir_waiter);
-}
-
-static void
-run_on(struct cpu *c, struct intr_req *r)
-{
-	r->ir_waiter = curthread;
-	r->ir_done = 0;
-	crit_enter();
-	ipiq_send(c, establish_here, r);
-	while (!__atomic_load_n(&r->ir_done, __ATOMIC_ACQUIRE))
-		lwkt_sleep(0);
-	crit_exit();
 }
 
 int
 intr_establish(int irq, struct cpu *c, intr_handler_t handler, void *arg)
 {
-	struct intr_req r = { irq, handler, arg, NULL, 0, false };
+	struct intr_req r = { irq, handler, arg, false };
 
 	if (irq <= 0 || irq >= INTR_MAX || handler == NULL)
 		return -EINVAL;
 	if (__atomic_load_n(&sources[irq].is_handler, __ATOMIC_ACQUIRE))
 		return -EBUSY;
-	run_on(c, &r);
+	ipiq_call_sync(c, establish_here, &r);
 	return 0;
 }
 
 void
 intr_disestablish(int irq)
 {
-	struct intr_req r = { irq, NULL, NULL, NULL, 0, false };
+	struct intr_req r = { irq, NULL, NULL, false };
 
 	if (irq <= 0 || irq >= INTR_MAX || sources[irq].is_cpu == NULL)
 		return;
-	run_on(sources[irq].is_cpu, &r);
+	ipiq_call_sync(sources[irq].is_cpu, establish_here, &r);
 }
 
 void
@@ -135,11 +119,8 @@ static void
 enable_here(void *arg)
 {
 	struct intr_req *r = arg;
-	struct thread *w = r->ir_waiter;
 
 	intr_route_arch(r->ir_irq, mycpu()->gd_hartid, r->ir_on);
-	__atomic_store_n(&r->ir_done, 1, __ATOMIC_RELEASE);
-	lwkt_schedule(w);
 }
 
 void
@@ -152,16 +133,11 @@ void
 intr_set_enabled(int irq, bool on)
 {
 	struct cpu *c = irq > 0 && irq < INTR_MAX ? sources[irq].is_cpu : NULL;
-	struct intr_req r = { irq, NULL, NULL, curthread, 0, on };
+	struct intr_req r = { irq, NULL, NULL, on };
 
 	if (c == NULL || sources[irq].is_handler == NULL)
 		return;
-	/* Synchronous: when an unmask returns, the source is unmasked. */
-	crit_enter();
-	ipiq_send(c, enable_here, &r);
-	while (!__atomic_load_n(&r.ir_done, __ATOMIC_ACQUIRE))
-		lwkt_sleep(0);
-	crit_exit();
+	ipiq_call_sync(c, enable_here, &r);	/* when an unmask returns, it is unmasked */
 }
 
 uint64_t

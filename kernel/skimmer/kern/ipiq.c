@@ -39,6 +39,36 @@ ipiq_send(struct cpu *dst, ipifunc_t func, void *arg)
 	crit_exit();
 }
 
+struct sync_call {
+	ipifunc_t	sc_func;
+	void		*sc_arg;
+	struct thread	*sc_waiter;
+	volatile int	sc_done;
+};
+
+static void
+sync_call_here(void *arg)
+{
+	struct sync_call *sc = arg;
+	struct thread *w = sc->sc_waiter;
+
+	sc->sc_func(sc->sc_arg);
+	__atomic_store_n(&sc->sc_done, 1, __ATOMIC_RELEASE);
+	lwkt_schedule(w);
+}
+
+void
+ipiq_call_sync(struct cpu *dst, ipifunc_t func, void *arg)
+{
+	struct sync_call sc = { func, arg, curthread, 0 };
+
+	crit_enter();
+	ipiq_send(dst, sync_call_here, &sc);
+	while (!__atomic_load_n(&sc.sc_done, __ATOMIC_ACQUIRE))
+		lwkt_sleep(0);
+	crit_exit();
+}
+
 void
 ipiq_process(void)
 {

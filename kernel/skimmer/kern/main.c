@@ -101,6 +101,7 @@ kmain(unsigned long hartid, paddr_t dtb)
 	ipc_init();
 	futex_init();
 	uintr_init();
+	ktimer_init();
 	timer_init_arch();
 	timer_init_cpu();
 	if (intr_init() < 0)

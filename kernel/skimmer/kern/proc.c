@@ -175,6 +175,7 @@ proc_die(struct proc *p)
 	unsigned long fl;
 
 	uintr_proc_exit(p);
+	ktimer_proc_exit(p);
 	ipc_proc_exit(p);
 	fl = spin_lock_irqsave(&pid_lock);
 	pidtab[pid % MAX_PROCS] = NULL;

@@ -52,6 +52,12 @@ struct cpu;
  */
 void ipiq_send(struct cpu *dst, ipifunc_t func, void *arg);
 
+/*
+ * Run func(arg) on CPU dst and wait until it has run.  Thread context (the
+ * caller sleeps); func runs in a critical section on dst.
+ */
+void ipiq_call_sync(struct cpu *dst, ipifunc_t func, void *arg);
+
 /* Run everything queued for this CPU.  Called in a critical section. */
 void ipiq_process(void);
 

@@ -20,6 +20,12 @@ struct thread;
 struct cpu;
 struct channel;
 struct connection;
+struct ktimer;
+struct proc;
+
+/* Process timers (kern/sys_timer.c). */
+void ktimer_init(void);
+void ktimer_proc_exit(struct proc *p);
 
 #define PROC_NAME_MAX	32
 
@@ -46,6 +52,7 @@ struct proc {
 	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid */
 	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
 	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
+	struct ktimer	*pr_timers[PROC_MAX_TIMERS];	/* pr_lock; index = timer id */
 };
 
 /* Find a live process by pid and lock it (pr_lock held on return). NULL if none. */
