@@ -333,3 +333,9 @@ ipc_chan_lookup(struct proc *p, long chid)
 {
 	return chan_lookup_hold(p, chid);
 }
+
+struct proc *
+ipc_chan_owner(const struct channel *ch)
+{
+	return ch->ch_proc;
+}

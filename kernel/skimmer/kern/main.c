@@ -14,6 +14,7 @@
 #include <kern/intr.h>
 #include <kern/kstack.h>
 #include <kern/ktest.h>
+#include <kern/kobj.h>
 #include <kern/lwkt.h>
 #include <kern/timer.h>
 #include <kern/panic.h>
@@ -70,6 +71,59 @@ parse_device_tree(paddr_t dtb)
 }
 
 __noreturn void kmain(unsigned long hartid, paddr_t dtb);
+
+/*
+ * Wait until init (pid 1) has ended, let its last thread be freed, then
+ * check that every frame user space took has come back, and power off
+ * with init's status (98 if memory leaked).  thread0 runs this.
+ */
+#define MAX_CACHES	32
+static struct kobj_stats caches_at_start[MAX_CACHES];
+static int ncaches_at_start;
+
+/* Name the kobj caches holding more objects than when user space began. */
+static void
+report_cache_growth(void)
+{
+	struct kobj_stats now[MAX_CACHES];
+	int n = kobj_cache_list(now, MAX_CACHES);
+
+	for (int i = 0; i < n && i < MAX_CACHES; i++) {
+		size_t before = i < ncaches_at_start ? caches_at_start[i].kst_inuse : 0;
+
+		if (now[i].kst_inuse != before)
+			kprintf("skimmer: LEAK: cache %s holds %lu objects, %lu before\n",
+			    now[i].kst_name, (unsigned long)now[i].kst_inuse, (unsigned long)before);
+	}
+}
+
+static __noreturn void
+init_done_wait(size_t free_at_start)
+{
+	int status = proc_wait_init();
+	size_t now = 0;
+
+	/* The exiting thread's stack is freed once it has switched away. */
+	for (int i = 0; i < 100; i++) {
+		crit_enter();
+		lwkt_sleep(timer_ns_to_ticks(1000000));
+		crit_exit();
+		frame_drain_all_caches();
+		if ((now = frame_free_count()) == free_at_start)
+			break;
+	}
+	if (now != free_at_start) {
+		kprintf("skimmer: LEAK: %ld frames free after user space ended, %lu before it began\n",
+		    (long)now, (unsigned long)free_at_start);
+		report_cache_growth();
+		if (status == 0)
+			status = 98;
+	} else {
+		kprintf("skimmer: all %lu frames user space used are free again\n",
+		    (unsigned long)free_at_start);
+	}
+	kernel_poweroff(status);
+}
 void futex_init(void);
 
 void
@@ -77,6 +131,7 @@ kmain(unsigned long hartid, paddr_t dtb)
 {
 	struct cpu *c = &cpus[0];
 	char filter[64];
+	size_t free_at_start;
 
 	c->gd_self = c;
 	c->gd_id = 0;
@@ -133,7 +188,12 @@ kmain(unsigned long hartid, paddr_t dtb)
 		kernel_poweroff(0);
 	if (!bootarg_value(&bootinfo, "init", filter, sizeof(filter)))
 		strlcpy(filter, "/proc/boot/taskman", sizeof(filter));
-	if (bootstrap_init(filter) < 0)
+	frame_drain_all_caches();
+	free_at_start = frame_free_count();
+	ncaches_at_start = kobj_cache_list(caches_at_start, MAX_CACHES);
+	if (bootstrap_init(filter) < 0) {
 		kprintf("skimmer: no user space started; leave QEMU with Ctrl-A X\n");
-	lwkt_exit();		/* thread0's work is done; the CPU idles or runs init */
+		lwkt_exit();
+	}
+	init_done_wait(free_at_start);	/* powers off when init ends */
 }

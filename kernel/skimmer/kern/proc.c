@@ -150,6 +150,36 @@ proc_set_notify(struct channel *ch)
 	return 0;
 }
 
+static volatile int init_ended, init_status;
+static struct thread *init_waiter;
+
+int
+proc_wait_init(void)
+{
+	init_waiter = curthread;
+	crit_enter();
+	while (!__atomic_load_n(&init_ended, __ATOMIC_ACQUIRE))
+		lwkt_sleep(0);
+	crit_exit();
+	return init_status;
+}
+
+/* The process manager is ending: drop its registration (and channel reference). */
+static void
+notify_forget(struct proc *p)
+{
+	unsigned long fl = spin_lock_irqsave(&notify_lock);
+	struct channel *ch = notify_chan;
+
+	if (ch && ipc_chan_owner(ch) == p)
+		notify_chan = NULL;
+	else
+		ch = NULL;
+	spin_unlock_irqrestore(&notify_lock, fl);
+	if (ch)
+		ipc_chan_release(ch);
+}
+
 /* Tell the process manager that pid ended with status. */
 static void
 notify_death(int pid, int status)
@@ -176,6 +206,7 @@ proc_die(struct proc *p)
 
 	uintr_proc_exit(p);
 	ktimer_proc_exit(p);
+	notify_forget(p);
 	ipc_proc_exit(p);
 	fl = spin_lock_irqsave(&pid_lock);
 	pidtab[pid % MAX_PROCS] = NULL;
@@ -183,7 +214,10 @@ proc_die(struct proc *p)
 	proc_release(p);
 	if (pid == 1) {
 		kprintf("skimmer: init (pid 1) exited with status %d\n", status);
-		kernel_poweroff(status);
+		__atomic_store_n(&init_status, status, __ATOMIC_RELEASE);
+		__atomic_store_n(&init_ended, 1, __ATOMIC_RELEASE);
+		if (init_waiter)
+			lwkt_schedule(init_waiter);
 	}
 	notify_death(pid, status);
 }

@@ -88,6 +88,7 @@ void ipc_init(void);
 /* Channel references for other subsystems (the process-death channel). */
 void ipc_chan_hold(struct channel *ch);
 void ipc_chan_release(struct channel *ch);
+struct proc *ipc_chan_owner(const struct channel *ch);
 struct channel *ipc_chan_lookup(struct proc *p, long chid);	/* with a reference */
 int ipc_pulse(struct channel *ch, int code, int64_t value, int pri);
 

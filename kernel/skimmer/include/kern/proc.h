@@ -107,6 +107,9 @@ __noreturn void proc_thread_exit(int status);
  */
 void proc_kill_others(int status);
 
+/* Sleep until init (pid 1) has ended; returns its exit status.  thread0. */
+int proc_wait_init(void);
+
 /* The channel that receives _PULSE_CODE_PROCDEATH pulses (ProcNotify). */
 int proc_set_notify(struct channel *ch);
 
