@@ -682,6 +682,67 @@ UTEST(futex, wake_counts_between_threads)
 	return 0;
 }
 
+/* ---- ThreadJoin and ThreadDestroy of another thread ------------------------ */
+
+static void
+exits_with(void *arg)
+{
+	long st = (long)arg;
+
+	if (st == 44)
+		sleep_ns(3000000);		/* the joiner blocks first */
+	KC(ThreadDestroy, 0, -1, st, 0, 0, 0);
+}
+
+static void
+blocks_forever(void *arg)
+{
+	long chid = ChannelCreate(0);
+	char b[4];
+
+	(void)arg;
+	MsgReceive(chid, b, sizeof(b), NULL);	/* until destroyed */
+}
+
+UTEST(thread, join_destroy_and_errors)
+{
+	struct _thread_attr attr;
+	uint64_t st = 0, t = 1000000;
+	long tid;
+
+	tid = rt_thread_create(exits_with, (void *)33, stacks[4], STACK, 0);
+	UT_CHECK(tid > 0);
+	sleep_ns(2000000);				/* it has ended: a record waits */
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), 0);
+	UT_EQ(st, 33);
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), -ESRCH);	/* joined already */
+	tid = rt_thread_create(exits_with, (void *)44, stacks[4], STACK, 0);
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), 0);		/* blocks */
+	UT_EQ(st, 44);
+	UT_EQ(KC(ThreadJoin, 1, (long)&st, 0, 0, 0, 0), -EDEADLK);	/* ourselves */
+	UT_EQ(KC(ThreadJoin, 9999, (long)&st, 0, 0, 0, 0), -ESRCH);
+	UT_EQ(KC(ThreadJoin, 0, (long)&st, 0, 0, 0, 0), -EINVAL);
+	/* ThreadDestroy of another thread, with a time-out on the join first. */
+	tid = rt_thread_create(blocks_forever, NULL, stacks[5], STACK, 0);
+	UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_JOIN, NULL, &t) >= 0);
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), -ETIMEDOUT);
+	UT_EQ(KC(ThreadJoin, tid, 8, 0, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(ThreadDestroy, tid, -1, 55, 0, 0, 0), 0);
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), 0);
+	UT_EQ(st, 55);
+	UT_EQ(KC(ThreadDestroy, tid, -1, 55, 0, 0, 0), -ESRCH);
+	/* A detached thread cannot be joined. */
+	memset(&attr, 0, sizeof(attr));
+	attr.__flags = _NTO_TA_DETACHED;
+	attr.__stackaddr = stacks[6];
+	attr.__stacksize = STACK;
+	tid = KC(ThreadCreate, 0, (long)blocks_forever, 0, (long)&attr, 0, 0);
+	UT_CHECK(tid > 0);
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(ThreadDestroy, tid, -1, 0, 0, 0, 0), 0);
+	return 0;
+}
+
 /* ---- timers ------------------------------------------------------------------ */
 
 UTEST(timer, errors_and_clockperiod)

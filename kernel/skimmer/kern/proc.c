@@ -13,6 +13,8 @@
 #include <kern/proc.h>
 #include <kern/shutdown.h>
 #include <kern/string.h>
+#include <kern/timer.h>
+#include <abi/thread.h>
 #include <abi/procmgr.h>
 #include <kern/runq.h>
 #include <kern/vm.h>
@@ -25,6 +27,7 @@ __noreturn void user_enter_arch(struct trapframe *tf);
 
 static struct kobj_cache proc_cache;
 static struct kobj_cache uregs_cache;	/* a new thread's first registers */
+static struct kobj_cache zombie_cache;	/* exit records of joinable threads */
 
 /*
  * pid_lock protects pidtab and next_pid: a leaf lock, taken with
@@ -77,7 +80,8 @@ void
 proc_init(void)
 {
 	if (kobj_cache_init(&proc_cache, "proc", sizeof(struct proc), 64) < 0 ||
-	    kobj_cache_init(&uregs_cache, "uregs", sizeof(struct uregs), 8) < 0)
+	    kobj_cache_init(&uregs_cache, "uregs", sizeof(struct uregs), 8) < 0 ||
+	    kobj_cache_init(&zombie_cache, "tzombie", sizeof(struct tzombie), 8) < 0)
 		panic("proc_init: no proc cache");
 }
 
@@ -204,6 +208,12 @@ proc_die(struct proc *p)
 	int pid = p->pr_pid, status = p->pr_status;
 	unsigned long fl;
 
+	while (p->pr_zombies) {			/* nobody can join any more */
+		struct tzombie *z = p->pr_zombies;
+
+		p->pr_zombies = z->tz_next;
+		kobj_free(&zombie_cache, z);
+	}
 	uintr_proc_exit(p);
 	ktimer_proc_exit(p);
 	notify_forget(p);
@@ -293,10 +303,20 @@ proc_thread_create(struct proc *p, const struct uregs *r, int pri, struct cpu *c
 		return -ENOMEM;
 	}
 	*td->td_uregs = *r;
+	td->td_detached = r->ur_detached;
+	td->td_zombie = r->ur_detached ? NULL : kobj_alloc(&zombie_cache);
+	if (!r->ur_detached && td->td_zombie == NULL) {
+		kobj_free(&uregs_cache, td->td_uregs);
+		ipc_thread_fini(td);
+		lwkt_free_unstarted(td);
+		return -ENOMEM;
+	}
 	fl = spin_lock_irqsave(&p->pr_lock);
 	if (p->pr_dying) {
 		spin_unlock_irqrestore(&p->pr_lock, fl);
 		kobj_free(&uregs_cache, td->td_uregs);
+		if (td->td_zombie)
+			kobj_free(&zombie_cache, td->td_zombie);
 		ipc_thread_fini(td);
 		lwkt_free_unstarted(td);
 		return -EAGAIN;
@@ -313,8 +333,9 @@ proc_thread_create(struct proc *p, const struct uregs *r, int pri, struct cpu *c
 void
 proc_thread_exit(int status)
 {
-	struct thread *td = curthread;
+	struct thread *td = curthread, *joiner;
 	struct proc *p = td->td_proc;
+	struct tzombie *zombie = NULL;
 	unsigned long fl;
 	bool last;
 
@@ -325,6 +346,18 @@ proc_thread_exit(int status)
 	fl = spin_lock_irqsave(&p->pr_lock);
 	TAILQ_REMOVE(&p->pr_threads, td, td_plink);
 	last = --p->pr_nthreads == 0;
+	joiner = td->td_joiner;
+	if (joiner) {				/* hand the status straight over */
+		joiner->td_join_status = status;
+		__atomic_store_n(&joiner->td_join_done, 1, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&joiner->td_holds, 1, __ATOMIC_ACQUIRE);
+	} else if (td->td_zombie) {		/* keep it for a later ThreadJoin */
+		td->td_zombie->tz_tid = td->td_tid;
+		td->td_zombie->tz_status = status;
+		td->td_zombie->tz_next = p->pr_zombies;
+		p->pr_zombies = td->td_zombie;
+		zombie = td->td_zombie;
+	}
 	while (__atomic_load_n(&td->td_holds, __ATOMIC_ACQUIRE)) {
 		crit_enter();		/* a killer still holds us: let it finish */
 		lwkt_sleep(1000);
@@ -337,6 +370,13 @@ proc_thread_exit(int status)
 		p->pr_dead = true;
 	}
 	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (joiner) {
+		lwkt_schedule(joiner);
+		__atomic_fetch_sub(&joiner->td_holds, 1, __ATOMIC_RELEASE);
+	}
+	if (!zombie && td->td_zombie)
+		kobj_free(&zombie_cache, td->td_zombie);	/* joined, or not recorded */
+	td->td_zombie = NULL;
 	td->td_proc = NULL;		/* a kernel thread from here on */
 	if (last)
 		proc_die(p);
@@ -406,6 +446,107 @@ proc_user_return(void)
 
 	if (td->td_proc && __atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
 		intr_enable_arch();
-		proc_thread_exit(td->td_proc->pr_status);
+		proc_thread_exit(td->td_proc->pr_dying ? td->td_proc->pr_status : td->td_exit_status);
 	}
+}
+
+int
+proc_thread_join(int tid, int *status)
+{
+	struct thread *me = curthread, *td;
+	struct proc *p = me->td_proc;
+	struct tzombie **zp, *z = NULL;
+	uint64_t deadline = 0;
+	unsigned long fl;
+	int rc = 0;
+
+	if (tid == me->td_tid)
+		return -EDEADLK;
+	if (me->td_tmo_flags & (1U << STATE_JOIN))
+		deadline = me->td_tmo_now ? 1 : me->td_tmo_deadline;
+	fl = spin_lock_irqsave(&p->pr_lock);
+	for (zp = &p->pr_zombies; *zp; zp = &(*zp)->tz_next) {
+		if ((*zp)->tz_tid == tid) {
+			z = *zp;
+			*zp = z->tz_next;
+			break;
+		}
+	}
+	if (z) {
+		spin_unlock_irqrestore(&p->pr_lock, fl);
+		*status = z->tz_status;
+		kobj_free(&zombie_cache, z);
+		return 0;
+	}
+	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+		if (td->td_tid == tid)
+			break;
+	if (td == NULL)
+		rc = -ESRCH;
+	else if (td->td_detached)
+		rc = -EINVAL;
+	else if (td->td_joiner)
+		rc = -EBUSY;
+	if (rc) {
+		spin_unlock_irqrestore(&p->pr_lock, fl);
+		return rc;
+	}
+	td->td_joiner = me;
+	me->td_join_done = 0;
+	me->td_state = STATE_JOIN;
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+
+	crit_enter();
+	while (!__atomic_load_n(&me->td_join_done, __ATOMIC_ACQUIRE)) {
+		uint64_t now = timer_now();
+
+		if (__atomic_load_n(&me->td_killed, __ATOMIC_ACQUIRE))
+			rc = -EINTR;
+		else if (deadline && now >= deadline)
+			rc = -ETIMEDOUT;
+		if (rc)
+			break;
+		lwkt_sleep(deadline ? deadline - now : 0);
+	}
+	crit_exit();
+	me->td_state = STATE_RUNNING;
+	if (rc) {
+		/* Give up, unless the target ended meanwhile. */
+		fl = spin_lock_irqsave(&p->pr_lock);
+		if (me->td_join_done)
+			rc = 0;
+		else
+			td->td_joiner = NULL;	/* still listed: td is alive */
+		spin_unlock_irqrestore(&p->pr_lock, fl);
+		if (rc)
+			return rc;
+	}
+	*status = me->td_join_status;
+	return 0;
+}
+
+int
+proc_thread_kill(int tid, int status)
+{
+	struct thread *me = curthread, *td;
+	struct proc *p = me->td_proc;
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	struct cpu *c = NULL;
+
+	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+		if (td->td_tid == tid && td != me)
+			break;
+	if (td) {
+		td->td_exit_status = status;
+		__atomic_store_n(&td->td_killed, 1, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
+		c = td->td_cpu;
+	}
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (td == NULL)
+		return -ESRCH;
+	lwkt_schedule(td);
+	ipiq_send(c, nudge, NULL);
+	__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
+	return 0;
 }

@@ -20,8 +20,9 @@ user_frame(struct thread *td)
 
 /*
  * ThreadDestroy(tid, priority, status): tid 0 (or the caller's own) ends
- * the calling thread; tid -1 ends every thread of the process (exit).
- * Other tids are not supported yet (docs/kernel-calls.md).
+ * the calling thread; tid -1 ends every thread of the process (exit);
+ * another tid of the process ends that thread (at its next return to user
+ * mode or wake-up), and returns 0 (-ESRCH if there is no such thread).
  */
 long
 sys_ThreadDestroy(long tid, long priority, long status, long a3, long a4, long a5)
@@ -31,7 +32,7 @@ sys_ThreadDestroy(long tid, long priority, long status, long a3, long a4, long a
 	if (tid == -1)
 		proc_kill_others((int)status);
 	else if (tid != 0 && tid != td->td_tid)
-		return -ENOSYS;
+		return proc_thread_kill((int)tid, (int)status);
 	proc_thread_exit((int)status);
 }
 
@@ -79,8 +80,32 @@ sys_ThreadCreate(long pid, long func, long arg, long attrp, long a4, long a5)
 		r.ur_ra = (uint64_t)(uintptr_t)attr.__exitfunc;
 		/* Same program: same gp; a new program's crt0 sets its own. */
 		r.ur_gp = p == me ? user_frame(td)->tf_regs[REG_GP] : 0;
+		r.ur_detached = (attr.__flags & _NTO_TA_DETACHED) != 0;
 		rc = proc_thread_create(p, &r, pri, proc_pick_cpu());
 	}
 	proc_release(p);
 	return rc;
+}
+
+/* ThreadJoin(tid, status): wait for a joinable thread of ours to end. */
+long
+sys_ThreadJoin(long tid, long statusp, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	int status, rc;
+
+	if (tid <= 0)
+		return -EINVAL;
+	if (statusp && vm_check(td->td_proc->pr_vm, (uaddr_t)statusp, sizeof(uint64_t), VMP_W) < 0)
+		return -EFAULT;
+	rc = proc_thread_join((int)tid, &status);
+	if (rc < 0)
+		return rc;
+	if (statusp) {
+		uint64_t v = (uint64_t)(int64_t)status;	/* QNX: a void *, the exit value */
+
+		if (vm_copyout(td->td_proc->pr_vm, (uaddr_t)statusp, &v, sizeof(v)) < 0)
+			return -EFAULT;
+	}
+	return 0;
 }

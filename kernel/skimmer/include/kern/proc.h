@@ -53,6 +53,7 @@ struct proc {
 	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
 	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
 	struct ktimer	*pr_timers[PROC_MAX_TIMERS];	/* pr_lock; index = timer id */
+	struct tzombie	*pr_zombies;	/* pr_lock: ended, joinable threads */
 };
 
 /* Find a live process by pid and lock it (pr_lock held on return). NULL if none. */
@@ -75,6 +76,13 @@ void proc_init(void);
 /* A new process with an empty address space.  NULL on ENOMEM. */
 struct proc *proc_create(const char *name, uint32_t abilities);
 
+/* The exit record of a joinable thread that ended (STATE_DEAD). */
+struct tzombie {
+	struct tzombie	*tz_next;
+	int		tz_tid;
+	int		tz_status;
+};
+
 /* The registers a new user thread starts with; all others are zero. */
 struct uregs {
 	uint64_t	ur_pc;
@@ -83,6 +91,7 @@ struct uregs {
 	uint64_t	ur_a1;
 	uint64_t	ur_ra;		/* where its function returns to */
 	uint64_t	ur_gp;		/* the program's global pointer */
+	bool		ur_detached;	/* nobody will join it */
 };
 
 /*
@@ -112,6 +121,12 @@ int proc_wait_init(void);
 
 /* The channel that receives _PULSE_CODE_PROCDEATH pulses (ProcNotify). */
 int proc_set_notify(struct channel *ch);
+
+/* ThreadJoin(tid): wait for it to end; its status in *status.  0 or -errno. */
+int proc_thread_join(int tid, int *status);
+
+/* ThreadDestroy(tid): end another thread of the caller's process.  0 or -ESRCH. */
+int proc_thread_kill(int tid, int status);
 
 /* On the way back to user mode: exit if the thread was killed.  Trap context. */
 void proc_user_return(void);

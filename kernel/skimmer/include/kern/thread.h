@@ -26,6 +26,7 @@
 struct cpu;
 struct proc;
 struct uregs;
+struct tzombie;
 
 #define TD_NAME_MAX	16
 #define KSTACK_MAGIC	0x5354414b4d414749UL	/* at the stack's low end */
@@ -92,6 +93,12 @@ struct thread {
 	paddr_t		td_futex_pa;	/* FutexWait: the word waited on (bucket lock) */
 	bool		td_futex_woken;	/* FutexWake took us off the queue (atomic) */
 	int		td_holds;	/* atomic: others using this struct; exit waits */
+	int		td_exit_status;	/* status a ThreadDestroy of this thread gave */
+	bool		td_detached;	/* nobody joins it: no exit record (pr_lock) */
+	struct thread	*td_joiner;	/* the thread in ThreadJoin on us (pr_lock) */
+	struct tzombie	*td_zombie;	/* its exit record, allocated up front */
+	volatile int	td_join_done;	/* ThreadJoin: the target ended (pr_lock) */
+	int		td_join_status;	/* ... with this status */
 	struct fpu_state td_fpu;	/* saved FP registers, valid with TDF_FPU */
 };
 
