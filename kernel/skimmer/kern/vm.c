@@ -269,13 +269,15 @@ unlock_two(struct vmspace *a, struct vmspace *b, unsigned long fl)
 	spin_unlock_irqrestore(&first->vs_lock, fl);
 }
 
-int
-vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len)
+/* Copy between two spaces; the destination needs dprot (0: any mapping). */
+static int
+copy_between(struct vmspace *dvs, uaddr_t dst, unsigned dprot, struct vmspace *svs,
+    uaddr_t src, size_t len)
 {
 	while (len) {
 		size_t n = MIN(len, MIN(page_left(dst), page_left(src)));
 		unsigned long fl = lock_two(dvs, svs);
-		void *d = xlate(dvs, dst, VMP_W);
+		void *d = xlate(dvs, dst, dprot);
 		void *s = xlate(svs, src, VMP_R);
 
 		if (d && s)
@@ -291,24 +293,15 @@ vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size
 }
 
 int
+vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len)
+{
+	return copy_between(dvs, dst, VMP_W, svs, src, len);
+}
+
+int
 vm_copy_force(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len)
 {
-	while (len) {
-		size_t n = MIN(len, MIN(page_left(dst), page_left(src)));
-		unsigned long fl = lock_two(dvs, svs);
-		void *d = xlate(dvs, dst, 0);		/* any mapping: the loader writes text */
-		void *s = xlate(svs, src, VMP_R);
-
-		if (d && s)
-			memmove(d, s, n);
-		unlock_two(dvs, svs, fl);
-		if (!d || !s)
-			return -EFAULT;
-		dst += n;
-		src += n;
-		len -= n;
-	}
-	return 0;
+	return copy_between(dvs, dst, 0, svs, src, len);	/* the loader writes text */
 }
 
 long

@@ -34,22 +34,24 @@ poweroff_arch(int status)
 }
 
 /*
- * Walk the frame-pointer chain: with -fno-omit-frame-pointer, s0 points just
- * above the saved ra (at s0 - 8) and the caller's s0 (at s0 - 16).
+ * Walk the frame-pointer chain from frame pointer fp (pc: the first entry,
+ * or 0): with -fno-omit-frame-pointer, s0 points just above the saved ra
+ * (at s0 - 8) and the caller's s0 (at s0 - 16).  Stops at anything that is
+ * not a kernel address.
  */
 void
-backtrace_arch(void)
+backtrace_from_arch(uint64_t fp, uint64_t pc)
 {
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+	int depth = 0;
 
 	kprintf("backtrace:\n");
-	for (int depth = 0; depth < 32; depth++) {
-		if (fp < KERNEL_VBASE && fp < DIRECT_MAP_BASE)
+	if (pc)
+		kprintf("  #%d %p\n", depth++, (void *)pc);
+	for (; depth < 32; depth++) {
+		if (fp < DIRECT_MAP_BASE || (fp & 7))
 			break;
-		if (fp & 7)
-			break;
-		uintptr_t ra = ((uintptr_t *)fp)[-1];
-		uintptr_t prev = ((uintptr_t *)fp)[-2];
+		uint64_t ra = ((uint64_t *)fp)[-1];
+		uint64_t prev = ((uint64_t *)fp)[-2];
 
 		if (ra < KERNEL_VBASE)
 			break;
@@ -58,4 +60,10 @@ backtrace_arch(void)
 			break;
 		fp = prev;
 	}
+}
+
+void
+backtrace_arch(void)
+{
+	backtrace_from_arch((uint64_t)__builtin_frame_address(0), 0);
 }

@@ -10,6 +10,7 @@
 #include <kern/syscall.h>
 #include <kern/smp.h>
 #include <kern/timer.h>
+#include <kern/shutdown.h>
 #include <arch/csr.h>
 #include <arch/fpu.h>
 #include <arch/intr.h>
@@ -54,25 +55,6 @@ trap_init_cpu(void)
 	csr_write(scounteren, 7);		/* user may read cycle, time, instret */
 }
 
-static void
-backtrace_from(uint64_t fp, uint64_t pc)
-{
-	kprintf("backtrace:\n  #0 %p\n", (void *)pc);
-	for (int depth = 1; depth < 32; depth++) {
-		if (fp < DIRECT_MAP_BASE || (fp & 7))
-			break;
-		uint64_t ra = ((uint64_t *)fp)[-1];
-		uint64_t prev = ((uint64_t *)fp)[-2];
-
-		if (ra < KERNEL_VBASE)
-			break;
-		kprintf("  #%d %p\n", depth, (void *)ra);
-		if (prev <= fp)
-			break;
-		fp = prev;
-	}
-}
-
 void
 trap_report(const struct trapframe *tf)
 {
@@ -89,7 +71,7 @@ trap_report(const struct trapframe *tf)
 		kprintf("  %-4s %p%s", reg_names[i], (void *)tf->tf_regs[i],
 		    (i % 4 == 0 || i == 31) ? "\n" : "");
 	if (tf->tf_sstatus & SSTATUS_SPP)
-		backtrace_from(tf->tf_regs[REG_S0], tf->tf_sepc);
+		backtrace_from_arch(tf->tf_regs[REG_S0], tf->tf_sepc);
 }
 
 static void

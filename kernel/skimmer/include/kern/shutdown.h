@@ -15,5 +15,7 @@ __noreturn void kernel_poweroff(int status);
 /* Arch/platform hooks. */
 __noreturn void poweroff_arch(int status);
 void backtrace_arch(void);
+/* A backtrace from frame pointer fp, starting with pc (0: none). */
+void backtrace_from_arch(uint64_t fp, uint64_t pc);
 
 #endif
