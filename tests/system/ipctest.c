@@ -682,6 +682,15 @@ UTEST(futex, wake_counts_between_threads)
 	return 0;
 }
 
+/* A pulse to ourselves and back: IPC works wherever we run now. */
+static int
+roundtrip_self_check(void)
+{
+	if (MsgSendPulse(done_coid, 10, 12, 0) != 0)
+		return -1;
+	return wait_pulse(12);
+}
+
 /* ---- ThreadJoin and ThreadDestroy of another thread ------------------------ */
 
 static void
@@ -740,6 +749,37 @@ UTEST(thread, join_destroy_and_errors)
 	UT_CHECK(tid > 0);
 	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), -EINVAL);
 	UT_EQ(KC(ThreadDestroy, tid, -1, 0, 0, 0, 0), 0);
+	return 0;
+}
+
+UTEST(thread, threadctl)
+{
+	struct {
+		struct _thread_name tn;
+		char buf[16];
+	} n;
+
+	UT_EQ(KC(ThreadCtl, _NTO_TCTL_IO, 0, 0, 0, 0, 0), 0);	/* init has the I/O ability */
+	UT_EQ(KC(ThreadCtl, _NTO_TCTL_RUNMASK, 0, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(ThreadCtl, _NTO_TCTL_RUNMASK, 1L << 40, 0, 0, 0, 0), -EINVAL);
+	for (int c = 0; c < 4; c++) {				/* every CPU that exists */
+		long rc = KC(ThreadCtl, _NTO_TCTL_RUNMASK, 1L << c, 0, 0, 0, 0);
+
+		UT_CHECK(rc == 0 || (c > 0 && rc == -EINVAL));
+		UT_EQ(roundtrip_self_check(), 0);		/* still works after moving */
+	}
+	UT_EQ(KC(ThreadCtl, _NTO_TCTL_RUNMASK, 1, 0, 0, 0, 0), 0);
+	memset(&n, 0, sizeof(n));
+	n.tn.new_name_len = 6;
+	n.tn.name_buf_len = 16;
+	memcpy(n.buf, "tester", 6);
+	UT_EQ(KC(ThreadCtl, _NTO_TCTL_NAME, (long)&n, 0, 0, 0, 0), 0);
+	UT_EQ(strcmp(n.buf, "ipctest"), 0);			/* the old name came back */
+	n.tn.new_name_len = -1;
+	UT_EQ(KC(ThreadCtl, _NTO_TCTL_NAME, (long)&n, 0, 0, 0, 0), 0);
+	UT_EQ(strcmp(n.buf, "tester"), 0);
+	UT_EQ(KC(ThreadCtl, _NTO_TCTL_NAME, 8, 0, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(ThreadCtl, 999, 0, 0, 0, 0, 0), -ENOSYS);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  */
 #include <kern/lwkt.h>
 #include <kern/proc.h>
+#include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/thread.h>
 #include <kern/vm.h>
@@ -108,4 +109,67 @@ sys_ThreadJoin(long tid, long statusp, long a2, long a3, long a4, long a5)
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/* ThreadCtl(_NTO_TCTL_NAME): read and/or set the calling thread's name. */
+static long
+tctl_name(struct thread *td, uaddr_t data)
+{
+	struct vmspace *vs = td->td_proc->pr_vm;
+	struct _thread_name tn;
+	char name[TD_NAME_MAX];
+
+	if (vm_copyin(vs, &tn, data, sizeof(tn)) < 0)
+		return -EFAULT;
+	if (tn.name_buf_len < 0 || tn.new_name_len >= TD_NAME_MAX)
+		return -EINVAL;
+	if (tn.new_name_len >= 0 &&
+	    vm_copyin(vs, name, data + sizeof(tn), (size_t)tn.new_name_len) < 0)
+		return -EFAULT;
+	if (tn.name_buf_len > 0) {
+		size_t n = MIN(strlen(td->td_name) + 1, (size_t)tn.name_buf_len);
+
+		if (vm_copyout(vs, data + sizeof(tn), td->td_name, n) < 0)
+			return -EFAULT;
+	}
+	if (tn.new_name_len >= 0) {
+		name[tn.new_name_len] = '\0';
+		strlcpy(td->td_name, name, sizeof(td->td_name));
+	}
+	return 0;
+}
+
+/* ThreadCtl(_NTO_TCTL_RUNMASK): run on the CPUs in mask (the lowest, for now). */
+static long
+tctl_runmask(uint64_t mask)
+{
+	for (int c = 0; c < ncpus; c++) {
+		if (mask & (1ULL << c)) {
+			lwkt_setcpu_self(&cpus[c]);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * ThreadCtl(cmd, data): _NTO_TCTL_IO(_PRIV) (needs the I/O ability),
+ * _NTO_TCTL_RUNMASK and _NTO_TCTL_NAME.  Other commands: ENOSYS (not yet).
+ */
+long
+sys_ThreadCtl(long cmd, long data, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+
+	switch (cmd) {
+	case _NTO_TCTL_IO:
+	case _NTO_TCTL_IO_PRIV:
+		return (td->td_proc->pr_abilities & PRA_IO) ? 0 : -EPERM;
+	case _NTO_TCTL_RUNMASK:
+		return tctl_runmask((uint64_t)data);
+	case _NTO_TCTL_NAME:
+		return tctl_name(td, (uaddr_t)data);
+	default:
+		return -ENOSYS;
+	}
 }
