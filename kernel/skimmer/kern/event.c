@@ -5,6 +5,7 @@
 #include <kern/lwkt.h>
 #include <kern/proc.h>
 #include <abi/errno.h>
+#include <abi/msg.h>
 #include "ipc_internal.h"
 
 int
@@ -18,6 +19,8 @@ event_check(const struct sigevent *ev, unsigned allowed)
 			return -EINVAL;
 		if (ev->sigev_priority != -1 && (ev->sigev_priority < 1 || ev->sigev_priority > 255))
 			return -EINVAL;
+		if (ev->sigev_code < _PULSE_CODE_MINAVAIL || ev->sigev_code > _PULSE_CODE_MAXAVAIL)
+			return -EINVAL;		/* negative codes are the kernel's */
 		return 0;
 	case SIGEV_INTR:
 		return (allowed & EVF_INTR) ? 0 : -EINVAL;

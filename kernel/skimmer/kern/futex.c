@@ -67,6 +67,31 @@ word_pa(uaddr_t addr, paddr_t *pa)
 	return ok ? 0 : -EFAULT;
 }
 
+/*
+ * Under the bucket lock: is the word at addr still mapped at pa, and does
+ * it hold expected?  The space's lock is taken inside (order: bucket, then
+ * vs_lock), so the frame cannot be unmapped and freed while we read it.
+ */
+static bool
+word_equals(paddr_t pa, uaddr_t addr, uint32_t expected, long *rc)
+{
+	struct vmspace *vs = curthread->td_proc->pr_vm;
+	paddr_t now;
+	unsigned prot;
+	bool same;
+
+	spin_lock(&vs->vs_lock);
+	same = pmap_lookup_arch(&vs->vs_pmap, addr, &now, &prot) && now == pa;
+	if (same && __atomic_load_n((uint32_t *)phys_to_virt(pa), __ATOMIC_ACQUIRE) != expected) {
+		same = false;
+		*rc = -EAGAIN;
+	} else if (!same) {
+		*rc = -EFAULT;		/* unmapped since we looked */
+	}
+	spin_unlock(&vs->vs_lock);
+	return same;
+}
+
 long
 sys_FutexWait(long addr, long expected, long a2, long a3, long a4, long a5)
 {
@@ -83,9 +108,9 @@ sys_FutexWait(long addr, long expected, long a2, long a3, long a4, long a5)
 		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
 	fb = bucket_of(pa);
 	fl = spin_lock_irqsave(&fb->fb_lock);
-	if (__atomic_load_n((uint32_t *)phys_to_virt(pa), __ATOMIC_ACQUIRE) != (uint32_t)expected) {
+	if (!word_equals(pa, (uaddr_t)addr, (uint32_t)expected, &rc)) {
 		spin_unlock_irqrestore(&fb->fb_lock, fl);
-		return -EAGAIN;
+		return rc;
 	}
 	td->td_futex_pa = pa;
 	td->td_futex_woken = false;

@@ -67,16 +67,23 @@ int ipc_rcvid(const struct thread *td);
 /*
  * Find the client of rcvid, REPLY-blocked on a channel of process p.
  * claim: remove it from ch_repliers (the caller then owns the transaction).
- * Otherwise: take a reference on its address space into *vsp and copy its
- * buffers out, leaving it blocked.  NULL if rcvid is stale or foreign.
+ * Otherwise (peek): take a reference on its address space into *vsp, copy
+ * its buffers out and mark it busy (td_ipcbusy), leaving it blocked: until
+ * the caller's ipc_peek_done(), the client does not return from its send
+ * even if the transaction ends meanwhile, so its buffers (and the iov
+ * arrays describing them) stay as the snapshot says.  NULL if rcvid is
+ * stale or foreign.
  */
 struct thread *ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim,
     struct vmspace **vsp, struct client_snap *snap);
+/* The end of a peek: unmark the client and drop the address-space reference. */
+void ipc_peek_done(struct thread *td, struct vmspace *vs);
 
 /*
- * A thread drops the channel reference of its finished transaction.  Done
+ * A thread drops the channel reference of its finished transaction, after
+ * waiting until no server is still copying its buffers (td_ipcbusy).  Done
  * under its slot lock, so an rcvid lookup never follows td_ipcchan to a
- * freed channel.
+ * freed channel.  td is the calling thread.
  */
 void ipc_drop_chan(struct thread *td);
 

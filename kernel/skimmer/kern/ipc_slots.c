@@ -12,6 +12,7 @@
 #include <kern/cpu.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
+#include <kern/timer.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
 #include "ipc_internal.h"
@@ -86,6 +87,14 @@ ipc_drop_chan(struct thread *td)
 	struct channel *ch;
 	unsigned long fl;
 
+	/*
+	 * A server that peeked at our transaction before it ended (MsgRead,
+	 * MsgWrite) may still be copying: our buffers must not change yet.
+	 */
+	crit_enter();
+	while (__atomic_load_n(&td->td_ipcbusy, __ATOMIC_ACQUIRE))
+		lwkt_sleep(timer_ns_to_ticks(50000));
+	crit_exit();
 	fl = spin_lock_irqsave(&slot_locks[td->td_slot % NSTRIPES]);
 	ch = td->td_ipcchan;
 	td->td_ipcchan = NULL;
@@ -127,11 +136,19 @@ ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim, struct vmspace **vsp,
 		*vsp = td->td_proc->pr_vm;
 		vm_hold(*vsp);
 		ipc_snap(td, snap);
+		__atomic_fetch_add(&td->td_ipcbusy, 1, __ATOMIC_ACQUIRE);
 	}
 	spin_unlock(&ch->ch_lock);
 out:
 	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
 	return td;
+}
+
+void
+ipc_peek_done(struct thread *td, struct vmspace *vs)
+{
+	vm_release(vs);
+	__atomic_fetch_sub(&td->td_ipcbusy, 1, __ATOMIC_RELEASE);	/* td may go now */
 }
 
 int

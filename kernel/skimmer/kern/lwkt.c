@@ -222,6 +222,57 @@ migrate_arrive(void *arg)
 	schedule_here(td);
 }
 
+static void
+thread_free(struct thread *td)
+{
+	kstack_free(td->td_kstack);
+	thread_struct_free(td);
+}
+
+/* On the home CPU, through each other CPU's ring: the last one frees. */
+static void
+reap_ack(void *arg)
+{
+	struct thread *td = arg;
+
+	if (--td->td_reap_pending == 0)
+		thread_free(td);
+}
+
+/* On another CPU: answer through our ring to the home CPU, behind anything older. */
+static void
+reap_bounce(void *arg)
+{
+	struct thread *td = arg;
+
+	ipiq_send(td->td_cpu, reap_ack, td);
+}
+
+/*
+ * Free an exited thread once no IPI queued before its exit can still name
+ * it: a wake-up sent to this CPU just before the thread ended sits in the
+ * sender's ring and runs later.  Each other CPU bounces a message back to
+ * us through its own ring; rings are FIFO, so when the last bounce
+ * arrives, everything older has run (and found the thread TDF_EXITING).
+ */
+static void
+reap(struct cpu *gd, struct thread *td)
+{
+	int others = 0;
+
+	for (int c = 0; c < ncpus; c++)
+		if (&cpus[c] != gd && cpus[c].gd_online)
+			others++;
+	if (others == 0) {
+		thread_free(td);
+		return;
+	}
+	td->td_reap_pending = others;
+	for (int c = 0; c < ncpus; c++)
+		if (&cpus[c] != gd && cpus[c].gd_online)
+			ipiq_send(&cpus[c], reap_bounce, td);
+}
+
 /*
  * Finish a switch in the context of the thread switched to: prev's
  * registers are saved now, so it may run elsewhere or be freed.
@@ -251,10 +302,8 @@ lwkt_switch_tail(struct thread *prev)
 		TAILQ_REMOVE(&gd->gd_threads, prev, td_allq);
 		gd->gd_nthreads--;
 		prev->td_oncpu = 0;
-		if (!(prev->td_flags & TDF_STATIC)) {
-			kstack_free(prev->td_kstack);
-			thread_struct_free(prev);
-		}
+		if (!(prev->td_flags & TDF_STATIC))
+			reap(gd, prev);
 	} else {
 		__atomic_store_n(&prev->td_oncpu, 0, __ATOMIC_RELEASE);
 	}

@@ -30,8 +30,11 @@ ipc_claim_locked(struct channel *ch, struct ipcq *q, struct thread *td, int64_t 
 void
 ipc_finish(struct thread *td)
 {
+	/* Held until the wake-up is queued: td may leave once it sees done. */
+	__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
 	__atomic_store_n(&td->td_ipcdone, 1, __ATOMIC_RELEASE);
 	lwkt_schedule(td);
+	__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
 }
 
 void
@@ -248,7 +251,7 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 	/* Let a client with a REPLY time-out (or a kill) look again. */
 	if (!failc && ((c->td_tmo_flags & (1U << STATE_REPLY)) || c->td_killed))
 		lwkt_schedule(c);
-	__atomic_store_n(&c->td_ipcbusy, 0, __ATOMIC_RELEASE);
+	__atomic_fetch_sub(&c->td_ipcbusy, 1, __ATOMIC_RELEASE);
 	if (failc)
 		ipc_finish(c);
 }
@@ -374,7 +377,7 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 		if (c) {
 			TAILQ_REMOVE(&ch->ch_senders, c, td_ipclink);
 			c->td_state = STATE_REPLY;
-			c->td_ipcbusy = 1;	/* claimed: it waits while we copy */
+			__atomic_fetch_add(&c->td_ipcbusy, 1, __ATOMIC_ACQUIRE);	/* it waits while we copy */
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
 			deliver(ch, td, c, false);
 		} else {

@@ -70,7 +70,7 @@ msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
 static long
 msg_rw(long rcvid, const struct ubuf *ub, long offset, bool read)
 {
-	struct thread *td = curthread;
+	struct thread *td = curthread, *c;
 	struct vmspace *vs = td->td_proc->pr_vm, *cvs;
 	struct client_snap cs;
 	int64_t len, n;
@@ -80,7 +80,7 @@ msg_rw(long rcvid, const struct ubuf *ub, long offset, bool read)
 		return -EINVAL;
 	if ((len = ubuf_size(vs, ub)) < 0)
 		return len;
-	if (ipc_rcvid_lookup(rcvid, td->td_proc, false, &cvs, &cs) == NULL)
+	if ((c = ipc_rcvid_lookup(rcvid, td->td_proc, false, &cvs, &cs)) == NULL)
 		return -ESRCH;
 	if (read)
 		n = offset >= cs.cs_slen ? 0 : ubuf_copy(vs, ub, 0, cvs, &cs.cs_sbuf, offset,
@@ -88,7 +88,7 @@ msg_rw(long rcvid, const struct ubuf *ub, long offset, bool read)
 	else
 		n = offset >= cs.cs_rlen ? 0 : ubuf_copy(cvs, &cs.cs_rbuf, offset, vs, ub, 0,
 		    MIN(len, cs.cs_rlen - offset), &srcfault);
-	vm_release(cvs);
+	ipc_peek_done(c, cvs);
 	return n;
 }
 
@@ -163,15 +163,15 @@ sys_MsgWritev(long rcvid, long siov, long sparts, long offset, long a4, long a5)
 long
 sys_MsgInfo(long rcvid, long info, long a2, long a3, long a4, long a5)
 {
-	struct thread *td = curthread;
+	struct thread *td = curthread, *c;
 	struct vmspace *cvs;
 	struct client_snap cs;
 	struct _msg_info mi;
 	struct channel ch;	/* only ch_chid and ch_flags matter to make_info */
 
-	if (ipc_rcvid_lookup(rcvid, td->td_proc, false, &cvs, &cs) == NULL)
+	if ((c = ipc_rcvid_lookup(rcvid, td->td_proc, false, &cvs, &cs)) == NULL)
 		return -ESRCH;
-	vm_release(cvs);
+	ipc_peek_done(c, cvs);
 	memset(&ch, 0, sizeof(ch));
 	ch.ch_chid = cs.cs_chid;
 	ch.ch_flags = _NTO_CHF_SENDER_LEN | _NTO_CHF_REPLY_LEN;

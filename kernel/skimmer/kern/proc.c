@@ -358,18 +358,26 @@ proc_thread_exit(int status)
 		p->pr_zombies = td->td_zombie;
 		zombie = td->td_zombie;
 	}
-	while (__atomic_load_n(&td->td_holds, __ATOMIC_ACQUIRE)) {
-		crit_enter();		/* a killer still holds us: let it finish */
-		lwkt_sleep(1000);
-		crit_exit();
-	}
 	if (last) {
 		if (!p->pr_dying)
 			p->pr_status = status;
 		p->pr_dying = true;
 		p->pr_dead = true;
 	}
+	/* Our own reference: p and its vmspace outlive us even if the last thread goes first. */
+	__atomic_fetch_add(&p->pr_refs, 1, __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&p->pr_lock, fl);
+	/*
+	 * A killer (proc_kill, proc_thread_kill) or a waker (FutexWake, an
+	 * interrupt) may still hold us: let it finish before we are freed.
+	 * Not under pr_lock: the holder may be on this CPU, below us, and take
+	 * pr_lock next.  Off pr_threads, we get no new holds from the killers.
+	 */
+	while (__atomic_load_n(&td->td_holds, __ATOMIC_ACQUIRE)) {
+		crit_enter();
+		lwkt_sleep(1000);
+		crit_exit();
+	}
 	if (joiner) {
 		lwkt_schedule(joiner);
 		__atomic_fetch_sub(&joiner->td_holds, 1, __ATOMIC_RELEASE);
@@ -380,6 +388,7 @@ proc_thread_exit(int status)
 	td->td_proc = NULL;		/* a kernel thread from here on */
 	if (last)
 		proc_die(p);
+	proc_release(p);
 	lwkt_exit();
 }
 

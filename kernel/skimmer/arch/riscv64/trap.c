@@ -119,7 +119,6 @@ user_trap(struct trapframe *tf)
 
 	if (cause == EXC_ECALL_U) {
 		user_kercall(tf);
-		proc_user_return();
 	} else {
 		sig = cause == EXC_ILLEGAL_INST ? 4 : cause == EXC_BREAKPOINT ? 5 :
 		    (cause == EXC_LOAD_MISALIGNED || cause == EXC_STORE_MISALIGNED) ? 7 : 11;
@@ -131,6 +130,7 @@ user_trap(struct trapframe *tf)
 		proc_thread_exit(sig);
 	}
 	lwkt_preempt_check();
+	proc_user_return();		/* after any preemption: a kill may have come */
 	fpu_fixup_frame_arch(tf);
 }
 

@@ -77,7 +77,7 @@ struct thread {
 	uint16_t	td_slotgen;	/* the slot's generation when we got it */
 	uint16_t	td_msggen;	/* bumped per send: rcvids of old messages go stale */
 	volatile int	td_ipcdone;	/* the peer finished our transaction */
-	int		td_ipcbusy;	/* atomic: a receiver is copying our message */
+	int		td_ipcbusy;	/* atomic: peers copying our buffers (receive, MsgRead/Write) */
 	int64_t		td_ipcresult;	/* what our blocked call returns */
 	struct thread	*td_ipcpeer;	/* server: the client whose message it got */
 	int		td_basepri;	/* priority without IPC inheritance */
@@ -93,6 +93,7 @@ struct thread {
 	paddr_t		td_futex_pa;	/* FutexWait: the word waited on (bucket lock) */
 	bool		td_futex_woken;	/* FutexWake took us off the queue (atomic) */
 	int		td_holds;	/* atomic: others using this struct; exit waits */
+	int		td_reap_pending; /* after exit: bounces still to come (home cpu) */
 	int		td_exit_status;	/* status a ThreadDestroy of this thread gave */
 	bool		td_detached;	/* nobody joins it: no exit record (pr_lock) */
 	struct thread	*td_joiner;	/* the thread in ThreadJoin on us (pr_lock) */
