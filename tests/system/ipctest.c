@@ -752,6 +752,25 @@ UTEST(thread, join_destroy_and_errors)
 	return 0;
 }
 
+/* A new thread's second argument register must be clean (it once leaked kernel data). */
+static volatile long seen_a1 = -1;
+
+static void
+two_args(void *arg, long a1)
+{
+	(void)arg;
+	seen_a1 = a1;
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(thread, new_thread_registers_clean)
+{
+	UT_CHECK(rt_thread_create((void (*)(void *))(void *)two_args, NULL, stacks[4], STACK, 0) > 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(seen_a1, 0);
+	return 0;
+}
+
 UTEST(thread, threadctl)
 {
 	struct {

@@ -1,7 +1,7 @@
 /*
  * tests/system/kcfault.c - a user program that faults: the kernel must
  * report it and end the process (as init, the machine powers off with the
- * signal number as status), never panic.  arg selects the fault.
+ * signal number as status), never panic.
  */
 #include "rt.h"
 

@@ -119,7 +119,7 @@ init_done_wait(size_t free_at_start)
 		if (status == 0)
 			status = 98;
 	} else {
-		kprintf("skimmer: all %lu frames user space used are free again\n",
+		kprintf("skimmer: user space ended with no frame leaked (%lu free, as before)\n",
 		    (unsigned long)free_at_start);
 	}
 	kernel_poweroff(status);

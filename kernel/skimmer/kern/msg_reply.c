@@ -45,6 +45,9 @@ msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
 
 	if (sb && (slen = ubuf_size(vs, sb)) < 0)
 		return slen;
+	/* A status that reads as an error would be one: use MsgError (docs/kernel-calls.md). */
+	if (!error && status < 0 && status >= -4095)
+		return -EINVAL;
 	c = ipc_rcvid_lookup(rcvid, td->td_proc, true, NULL, NULL);
 	if (c == NULL)
 		return -ESRCH;

@@ -254,6 +254,8 @@ user_thread_main(void *arg)
 
 	kobj_free(&uregs_cache, td->td_uregs);
 	td->td_uregs = NULL;
+	if (r.ur_policy == SCHED_RR)
+		lwkt_setpolicy_self(SCHED_RR);
 	memset(tf, 0, sizeof(*tf));
 	tf->tf_sepc = r.ur_pc;
 	tf->tf_regs[REG_SP] = r.ur_sp;

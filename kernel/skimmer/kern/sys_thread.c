@@ -72,6 +72,7 @@ sys_ThreadCreate(long pid, long func, long arg, long attrp, long a4, long a5)
 	p = proc_hold(pid == 0 ? me->pr_pid : (int)pid);
 	if (p == NULL)
 		return -ESRCH;
+	memset(&r, 0, sizeof(r));	/* nothing of ours in its other registers */
 	rc = -EFAULT;
 	if (vm_check(p->pr_vm, (uaddr_t)(uintptr_t)attr.__stackaddr, attr.__stacksize,
 	    VMP_R | VMP_W) == 0) {
@@ -82,6 +83,8 @@ sys_ThreadCreate(long pid, long func, long arg, long attrp, long a4, long a5)
 		/* Same program: same gp; a new program's crt0 sets its own. */
 		r.ur_gp = p == me ? user_frame(td)->tf_regs[REG_GP] : 0;
 		r.ur_detached = (attr.__flags & _NTO_TA_DETACHED) != 0;
+		r.ur_policy = (attr.__flags & _NTO_TA_EXPLICIT_SCHED) ? attr.__policy :
+		    td->td_policy;
 		rc = proc_thread_create(p, &r, pri, proc_pick_cpu());
 	}
 	proc_release(p);

@@ -14,6 +14,5 @@
 #define PROC_MAX_SIDE_CONNS	64	/* side-channel connections per process */
 #define PROC_MAX_TIMERS		32	/* TimerCreate timers per process */
 #define CHANNEL_MAX_PULSES	1024	/* queued pulses per channel before EAGAIN */
-#define IPC_SHORT_MSG		256	/* bytes copied through the kernel stack */
 
 #endif

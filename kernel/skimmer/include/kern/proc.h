@@ -92,6 +92,7 @@ struct uregs {
 	uint64_t	ur_ra;		/* where its function returns to */
 	uint64_t	ur_gp;		/* the program's global pointer */
 	bool		ur_detached;	/* nobody will join it */
+	int		ur_policy;	/* SCHED_FIFO or SCHED_RR */
 };
 
 /*

@@ -7,8 +7,8 @@
  *		for every map/unmap and for each page-sized step of a copy to
  *		or from the space, so a frame cannot be unmapped and freed in
  *		the middle of a copy.  Two spaces are locked in address order.
- *   vs_cpus	bitmask of CPUs that have run the space since its last full
- *		flush: TLB shoot-downs go to these CPUs (atomic OR).
+ *   vs_cpus	bitmask of CPUs that have ever run the space: TLB
+ *		shoot-downs go to these CPUs (atomic OR; never cleared).
  *
  * Copies between the kernel and user memory, and directly between two user
  * spaces, translate each page in software through the page tables and copy
@@ -58,7 +58,7 @@ int vm_map_anon(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
 /* Make vs current on this CPU (NULL: kernel only). */
 void vm_activate(struct vmspace *vs);
 
-/* Copies; each returns 0 or -EFAULT (nothing is half-reported: see vm.c). */
+/* Copies; each returns 0 or -EFAULT (a copy that faults may have done part of its work). */
 int vm_copyin(struct vmspace *vs, void *dst, uaddr_t src, size_t len);
 int vm_copyout(struct vmspace *vs, uaddr_t dst, const void *src, size_t len);
 int vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len);

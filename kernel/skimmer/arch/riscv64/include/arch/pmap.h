@@ -27,7 +27,7 @@ struct pmap {
 	uint16_t	pm_asid;	/* address-space id, 0 = none */
 };
 
-/* Boot CPU, once: record the kernel root and find how many ASID bits exist. */
+/* Boot CPU, once: find how many ASID bits exist (user roots copy boot_pgd's kernel half). */
 void pmap_init_arch(void);
 
 /* A new empty user address space.  0 or -ENOMEM (no ASID is also -ENOMEM). */
