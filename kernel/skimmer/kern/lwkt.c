@@ -222,11 +222,19 @@ migrate_arrive(void *arg)
 	schedule_here(td);
 }
 
+static int reaps_pending;	/* atomic: exited threads not yet freed */
+
 static void
 thread_free(struct thread *td)
 {
 	kstack_free(td->td_kstack);
 	thread_struct_free(td);
+}
+
+int
+lwkt_reaps_pending(void)
+{
+	return __atomic_load_n(&reaps_pending, __ATOMIC_ACQUIRE);
 }
 
 /* On the home CPU, through each other CPU's ring: the last one frees. */
@@ -235,8 +243,10 @@ reap_ack(void *arg)
 {
 	struct thread *td = arg;
 
-	if (--td->td_reap_pending == 0)
+	if (--td->td_reap_pending == 0) {
 		thread_free(td);
+		__atomic_fetch_sub(&reaps_pending, 1, __ATOMIC_RELEASE);
+	}
 }
 
 /* On another CPU: answer through our ring to the home CPU, behind anything older. */
@@ -268,6 +278,7 @@ reap(struct cpu *gd, struct thread *td)
 		return;
 	}
 	td->td_reap_pending = others;
+	__atomic_fetch_add(&reaps_pending, 1, __ATOMIC_RELAXED);
 	for (int c = 0; c < ncpus; c++)
 		if (&cpus[c] != gd && cpus[c].gd_online)
 			ipiq_send(&cpus[c], reap_bounce, td);

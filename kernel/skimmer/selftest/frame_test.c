@@ -13,6 +13,7 @@
 #include <kern/ktest.h>
 #include <kern/string.h>
 #include <arch/memlayout.h>
+#include "kt_util.h"
 
 /* Push / pop a block on a chain linked through the blocks' first words. */
 static void
@@ -32,6 +33,14 @@ chain_pop(paddr_t *head)
 	return pa;
 }
 
+/* The free count once deferred frees (exited threads) have settled. */
+static size_t
+stable_free(void)
+{
+	kt_quiesce();
+	return frame_free_count();
+}
+
 KTEST(frame, initialised)
 {
 	KT_CHECK(frame_total_count() > 0, "frame_init() has not run");
@@ -43,7 +52,7 @@ KTEST(frame, initialised)
 
 KTEST(frame, exhaust_order0_and_return)
 {
-	size_t base = frame_free_count(), n = 0, after_free;
+	size_t base = stable_free(), n = 0, after_free;
 	paddr_t head = 0, pa;
 
 	KT_CHECK(base > 0, "no free frames");
@@ -63,7 +72,7 @@ KTEST(frame, exhaust_order0_and_return)
 
 KTEST(frame, exhaust_max_order_aligned)
 {
-	size_t base = frame_free_count(), n = 0;
+	size_t base = stable_free(), n = 0;
 	paddr_t head = 0, pa;
 	bool aligned = true;
 
@@ -82,7 +91,7 @@ KTEST(frame, exhaust_max_order_aligned)
 
 KTEST(frame, every_order_and_zero)
 {
-	size_t base = frame_free_count();
+	size_t base = stable_free();
 	paddr_t pa[FRAME_MAX_ORDER + 1];
 	bool zero = true;
 
@@ -110,7 +119,7 @@ KTEST(kobj, alloc_free_counters_baseline)
 	static struct kobj_cache kc;
 	static void *objs[500];
 	struct kobj_stats st;
-	size_t base = frame_free_count();
+	size_t base = stable_free();
 
 	KT_EQ(kobj_cache_init(&kc, "ktest", 200, 64), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(objs); i++) {
@@ -137,7 +146,7 @@ KTEST(kobj, alloc_free_counters_baseline)
 KTEST(kobj, exhaustion_returns_null)
 {
 	static struct kobj_cache kc;
-	size_t base = frame_free_count(), n = 0;
+	size_t base = stable_free(), n = 0;
 	void *head = NULL, *p;
 	struct kobj_stats st;
 

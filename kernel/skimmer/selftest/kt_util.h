@@ -62,6 +62,20 @@ kt_spin_us(uint64_t us)
 		;
 }
 
+/*
+ * Let deferred frees finish (exited threads are freed after an IPI round
+ * trip), so that free-memory counts are stable.  Up to 1 s.
+ */
+static inline void
+kt_quiesce(void)
+{
+	for (int i = 0; i < 1000 && lwkt_reaps_pending(); i++) {
+		crit_enter();
+		lwkt_sleep(timer_ns_to_ticks(1000000));
+		crit_exit();
+	}
+}
+
 /* Sleep for ms milliseconds. */
 static inline void
 kt_sleep_ms(uint64_t ms)

@@ -59,9 +59,21 @@ take_baseline(struct st_pcpu *pc)
 	pc->pc_stats0 = pc->pc_stats;
 }
 
+/* Let exited threads be freed (they go after an IPI round trip). */
+static void
+settle_reaps(void)
+{
+	for (int i = 0; i < 1000 && lwkt_reaps_pending(); i++) {
+		crit_enter();
+		lwkt_sleep(timer_ns_to_ticks(1000000));
+		crit_exit();
+	}
+}
+
 static void
 baseline(void)
 {
+	settle_reaps();
 	st_each_cpu(take_baseline);
 	frame_drain_all_caches();
 	base_frames = frame_free_count();
@@ -197,7 +209,10 @@ static void
 check_memory(void)
 {
 	struct kobj_stats now[ST_KOBJ_MAX];
-	int n = kobj_cache_list(now, ST_KOBJ_MAX);
+	int n;
+
+	settle_reaps();
+	n = kobj_cache_list(now, ST_KOBJ_MAX);
 	size_t frames;
 
 	if (n != base_nkobj)

@@ -126,6 +126,9 @@ void lwkt_preempt_check(void);
 /* Round-robin time slice for SCHED_RR threads, in microseconds. */
 #define LWKT_RR_SLICE_US	4000
 
+/* Exited threads whose memory is not freed yet (tests wait for 0 before counting). */
+int lwkt_reaps_pending(void);
+
 /* Check this CPU's run queue and thread lists for consistency (tests). */
 bool lwkt_runq_consistent(void);
 
