@@ -82,11 +82,20 @@ unqueue_self(int64_t error, int only)
 
 	if (ch == NULL)
 		return true;
-	crit_enter();
-	while (__atomic_load_n(&td->td_ipcbusy, __ATOMIC_ACQUIRE))
-		lwkt_sleep(timer_ns_to_ticks(50000));	/* a receiver is copying our message */
-	crit_exit();
-	fl = spin_lock_irqsave(&ch->ch_lock);
+	/*
+	 * A peer copying our buffers (td_ipcbusy, raised under ch_lock) may
+	 * have taken us off our queue: wait until it is done.  Checked under
+	 * ch_lock, so nobody claims us between the check and our leaving.
+	 */
+	for (;;) {
+		fl = spin_lock_irqsave(&ch->ch_lock);
+		if (!__atomic_load_n(&td->td_ipcbusy, __ATOMIC_ACQUIRE))
+			break;
+		spin_unlock_irqrestore(&ch->ch_lock, fl);
+		crit_enter();
+		lwkt_sleep(timer_ns_to_ticks(50000));
+		crit_exit();
+	}
 	if (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
 		if (only >= 0 && td->td_state != only)
 			other = true;
@@ -375,9 +384,15 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 		}
 		c = pulses_only ? NULL : TAILQ_FIRST(&ch->ch_senders);
 		if (c) {
+			/*
+			 * Claimed: it waits while we copy.  It stays STATE_SEND
+			 * until deliver() queues it on ch_repliers: STATE_REPLY
+			 * must mean "on ch_repliers", or an unblock or rcvid
+			 * lookup during the copy would take it off a queue it
+			 * is not on.
+			 */
 			TAILQ_REMOVE(&ch->ch_senders, c, td_ipclink);
-			c->td_state = STATE_REPLY;
-			__atomic_fetch_add(&c->td_ipcbusy, 1, __ATOMIC_ACQUIRE);	/* it waits while we copy */
+			__atomic_fetch_add(&c->td_ipcbusy, 1, __ATOMIC_ACQUIRE);
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
 			deliver(ch, td, c, false);
 		} else {
