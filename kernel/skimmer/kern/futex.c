@@ -113,25 +113,12 @@ sys_FutexWait(long addr, long expected, long a2, long a3, long a4, long a5)
 		return rc;
 	}
 	td->td_futex_pa = pa;
-	td->td_futex_woken = false;
+	td->td_futex_woken = 0;
 	td->td_state = STATE_MUTEX;
 	TAILQ_INSERT_TAIL(&fb->fb_waiters, td, td_ipclink);
 	spin_unlock_irqrestore(&fb->fb_lock, fl);
 
-	crit_enter();
-	rc = 0;
-	while (!__atomic_load_n(&td->td_futex_woken, __ATOMIC_ACQUIRE)) {
-		uint64_t now = timer_now();
-
-		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
-			rc = -EINTR;
-		else if (deadline && now >= deadline)
-			rc = -ETIMEDOUT;
-		if (rc)
-			break;
-		lwkt_sleep(deadline ? deadline - now : 0);
-	}
-	crit_exit();
+	rc = proc_wait_flag(&td->td_futex_woken, deadline);
 	fl = spin_lock_irqsave(&fb->fb_lock);
 	if (!td->td_futex_woken)
 		TAILQ_REMOVE(&fb->fb_waiters, td, td_ipclink);
@@ -167,7 +154,7 @@ sys_FutexWake(long addr, long count, long a2, long a3, long a4, long a5)
 				continue;
 			TAILQ_REMOVE(&fb->fb_waiters, td, td_ipclink);
 			__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
-			__atomic_store_n(&td->td_futex_woken, true, __ATOMIC_RELEASE);
+			__atomic_store_n(&td->td_futex_woken, 1, __ATOMIC_RELEASE);
 			batch[n++] = td;
 		}
 		spin_unlock_irqrestore(&fb->fb_lock, fl);

@@ -507,19 +507,7 @@ proc_thread_join(int tid, int *status)
 	me->td_state = STATE_JOIN;
 	spin_unlock_irqrestore(&p->pr_lock, fl);
 
-	crit_enter();
-	while (!__atomic_load_n(&me->td_join_done, __ATOMIC_ACQUIRE)) {
-		uint64_t now = timer_now();
-
-		if (__atomic_load_n(&me->td_killed, __ATOMIC_ACQUIRE))
-			rc = -EINTR;
-		else if (deadline && now >= deadline)
-			rc = -ETIMEDOUT;
-		if (rc)
-			break;
-		lwkt_sleep(deadline ? deadline - now : 0);
-	}
-	crit_exit();
+	rc = proc_wait_flag(&me->td_join_done, deadline);
 	me->td_state = STATE_RUNNING;
 	if (rc) {
 		/* Give up, unless the target ended meanwhile. */
@@ -560,4 +548,26 @@ proc_thread_kill(int tid, int status)
 	ipiq_send(c, nudge, NULL);
 	__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int
+proc_wait_flag(volatile int *flag, uint64_t deadline)
+{
+	struct thread *td = curthread;
+	int rc = 0;
+
+	crit_enter();
+	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
+		uint64_t now = timer_now();
+
+		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
+			rc = -EINTR;
+		else if (deadline && now >= deadline)
+			rc = -ETIMEDOUT;
+		if (rc)
+			break;
+		lwkt_sleep(deadline ? deadline - now : 0);
+	}
+	crit_exit();
+	return rc;
 }

@@ -123,6 +123,13 @@ int proc_wait_init(void);
 /* The channel that receives _PULSE_CODE_PROCDEATH pulses (ProcNotify). */
 int proc_set_notify(struct channel *ch);
 
+/*
+ * Sleep until *flag is set (0), the calling user thread is killed (-EINTR)
+ * or deadline (timebase ticks, 0: none) passes (-ETIMEDOUT).  The waker
+ * sets the flag, then lwkt_schedule()s the thread.  Thread context.
+ */
+int proc_wait_flag(volatile int *flag, uint64_t deadline);
+
 /* ThreadJoin(tid): wait for it to end; its status in *status.  0 or -errno. */
 int proc_thread_join(int tid, int *status);
 

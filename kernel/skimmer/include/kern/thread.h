@@ -91,7 +91,7 @@ struct thread {
 	bool		td_unblock_req;	/* REPLY-blocked and asked to unblock (UNBLOCK pulse sent) */
 	int		td_intr_pending; /* atomic: SIGEV_INTR events for InterruptWait */
 	paddr_t		td_futex_pa;	/* FutexWait: the word waited on (bucket lock) */
-	bool		td_futex_woken;	/* FutexWake took us off the queue (atomic) */
+	volatile int	td_futex_woken;	/* FutexWake took us off the queue (atomic) */
 	int		td_holds;	/* atomic: others using this struct; exit waits */
 	int		td_reap_pending; /* after exit: bounces still to come (home cpu) */
 	int		td_exit_status;	/* status a ThreadDestroy of this thread gave */
