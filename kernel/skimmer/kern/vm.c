@@ -207,44 +207,39 @@ page_left(uaddr_t va)
 	return PAGE_SIZE - (va & (PAGE_SIZE - 1));
 }
 
-int
-vm_copyin(struct vmspace *vs, void *dst, uaddr_t src, size_t len)
+/* Copy len bytes between kernel memory kbuf and user address uva of vs. */
+static int
+copy_user(struct vmspace *vs, uaddr_t uva, void *kbuf, size_t len, bool out)
 {
+	char *k = kbuf;
+
 	while (len) {
-		size_t n = MIN(len, page_left(src));
+		size_t n = MIN(len, page_left(uva));
 		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
-		void *p = xlate(vs, src, VMP_R);
+		void *p = xlate(vs, uva, out ? VMP_W : VMP_R);
 
 		if (p)
-			memcpy(dst, p, n);
+			memcpy(out ? p : k, out ? k : p, n);
 		spin_unlock_irqrestore(&vs->vs_lock, fl);
 		if (p == NULL)
 			return -EFAULT;
-		dst = (char *)dst + n;
-		src += n;
+		k += n;
+		uva += n;
 		len -= n;
 	}
 	return 0;
 }
 
 int
+vm_copyin(struct vmspace *vs, void *dst, uaddr_t src, size_t len)
+{
+	return copy_user(vs, src, dst, len, false);
+}
+
+int
 vm_copyout(struct vmspace *vs, uaddr_t dst, const void *src, size_t len)
 {
-	while (len) {
-		size_t n = MIN(len, page_left(dst));
-		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
-		void *p = xlate(vs, dst, VMP_W);
-
-		if (p)
-			memcpy(p, src, n);
-		spin_unlock_irqrestore(&vs->vs_lock, fl);
-		if (p == NULL)
-			return -EFAULT;
-		src = (const char *)src + n;
-		dst += n;
-		len -= n;
-	}
-	return 0;
+	return copy_user(vs, dst, (void *)(uintptr_t)src, len, true);	/* only read when out */
 }
 
 /* Lock two spaces in address order (one if they are the same). */
