@@ -2192,7 +2192,7 @@ co_death(int pid, int status)
 		    pid);
 	else if (status == 0 && !c->c_reported)
 		violation(V_CHILD, "%s pid %d exited without a report", role_names[c->c_role], pid);
-	else if (status != 0 && status != KILL_STATUS && status != VIOL_STATUS)
+	else if (status != 0 && status != KILL_STATUS && status != (VIOL_STATUS << 8))
 		violation(V_CHILD, "%s pid %d ended with status %d", role_names[c->c_role], pid, status);
 }
 

@@ -49,3 +49,4 @@ _start:
 	.globl	__rt_initregs
 __rt_initregs:
 	.skip	27 * 8
+

@@ -164,3 +164,18 @@ rt_thread_create(void (*fn)(void *), void *arg, void *stack, size_t size, int pr
 	}
 	return __kercall(__KER_ThreadCreate, 0, (long)fn, (long)arg, (long)&attr, 0, 0);
 }
+
+/*
+ * The signal return stub (abi/signal.h): a handler returns here with sp
+ * still at the frame the kernel pushed, and SignalReturn restores the
+ * interrupted context.
+ */
+__attribute__((naked)) void
+__rt_sigstub(void)
+{
+	__asm__ __volatile__(
+	    "mv a0, sp\n\t"
+	    "li a7, %0\n\t"
+	    "ecall\n\t"
+	    "unimp" :: "i"(__KER_SignalReturn));
+}

@@ -26,6 +26,9 @@ extern uint64_t rt_arg2;
  */
 long rt_spawn(const void *img, uint64_t size, const char *path, uint64_t arg, long abilities);
 
+/* Where signal handlers return (pass it to SignalAction as sigstub). */
+void __rt_sigstub(void);
+
 /* The program's entry: arg is what the kernel or taskman passed in a0. */
 int umain(uint64_t arg);
 

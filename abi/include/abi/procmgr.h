@@ -26,8 +26,18 @@
 
 /*
  * The pulse ProcNotify's channel receives when a process ends:
- * code _PULSE_CODE_PROCDEATH, value.sival_ptr = pid << 32 | (status & 0xffffffff).
+ * code _PULSE_CODE_PROCDEATH, value.sival_ptr = pid << 32 | wait status,
+ * in the POSIX/Linux encoding: exit(n) gives (n & 0xff) << 8, death by
+ * signal s gives s.  ProcDestroy(pid, wstatus) passes its wstatus through.
  */
 #define _PULSE_CODE_PROCDEATH	(-48)
+
+/*
+ * The pulse it receives when a process stops (a stop signal) or continues
+ * (SIGCONT): value.sival_ptr = pid << 32 | wait status (WIFSTOPPED with
+ * the signal, or WIFCONTINUED's 0xffff).  taskman turns these into
+ * waitpid(WUNTRACED/WCONTINUED) results and SIGCHLD.
+ */
+#define _PULSE_CODE_PROCSTOP	(-49)
 
 #endif

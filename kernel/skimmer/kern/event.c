@@ -4,6 +4,7 @@
 #include <kern/event.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
+#include <kern/signal.h>
 #include <abi/errno.h>
 #include <abi/msg.h>
 #include "ipc_internal.h"
@@ -24,22 +25,48 @@ event_check(const struct sigevent *ev, unsigned allowed)
 		return 0;
 	case SIGEV_INTR:
 		return (allowed & EVF_INTR) ? 0 : -EINVAL;
+	case SIGEV_SIGNAL_THREAD:
+		if (!(allowed & EVF_SIGTHREAD))
+			return -EINVAL;
+		/* FALLTHROUGH */
 	case SIGEV_SIGNAL:
 	case SIGEV_SIGNAL_CODE:
-	case SIGEV_SIGNAL_THREAD:
-		return -ENOSYS;		/* signals: not yet */
+		if (!(allowed & EVF_SIGNAL) || ev->sigev_signo < 1 || ev->sigev_signo > NSIG_K)
+			return -EINVAL;
+		if (SIGEV_GET_TYPE(ev) != SIGEV_SIGNAL &&
+		    (ev->sigev_code > 0 || ev->sigev_code < -128))
+			return -EINVAL;		/* user codes only (SI_USER and below) */
+		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
+/* A signal event: pended and the target woken; defaults act at delivery. */
+static int
+deliver_signal(struct proc *p, const struct sigevent *ev, int tid, int code, int sender)
+{
+	struct ksiginfo si = {
+		.ksi_signo = ev->sigev_signo, .ksi_pid = sender,
+		.ksi_value = (int64_t)(intptr_t)ev->sigev_value.sival_ptr,
+		.ksi_code = SIGEV_GET_TYPE(ev) == SIGEV_SIGNAL ? code : ev->sigev_code,
+	};
+
+	return sig_post(p, SIGEV_GET_TYPE(ev) == SIGEV_SIGNAL_THREAD ? tid : 0, &si, SIGPOST_DEFER);
+}
+
 int
-event_deliver(struct proc *p, const struct sigevent *ev, struct thread *intr_td)
+event_deliver(struct proc *p, const struct sigevent *ev, struct thread *intr_td, int tid,
+    int code, int sender)
 {
 	struct conn_ref cr;
 	int rc, pri;
 
 	switch (SIGEV_GET_TYPE(ev)) {
+	case SIGEV_SIGNAL:
+	case SIGEV_SIGNAL_CODE:
+	case SIGEV_SIGNAL_THREAD:
+		return deliver_signal(p, ev, tid, code, sender);
 	case SIGEV_PULSE:
 		if (!conn_lookup(p, ev->sigev_coid, &cr))
 			return -EBADF;

@@ -87,8 +87,8 @@ void ipc_peek_done(struct thread *td, struct vmspace *vs);
  */
 void ipc_drop_chan(struct thread *td);
 
-/* The pid of the (live) client thread named by rcvid, for MsgDeliverEvent; -1 if gone. */
-int ipc_rcvid_pid(long rcvid);
+/* The pid (and tid) of the live client thread rcvid names, for MsgDeliverEvent; -1 if gone. */
+int ipc_rcvid_pid(long rcvid, int *tid);
 
 /* Fill a snapshot of client td (ch_lock held). */
 void ipc_snap(const struct thread *td, struct client_snap *cs);

@@ -152,7 +152,7 @@ ipc_peek_done(struct thread *td, struct vmspace *vs)
 }
 
 int
-ipc_rcvid_pid(long rcvid)
+ipc_rcvid_pid(long rcvid, int *tid)
 {
 	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
 	unsigned gen = ((unsigned)rcvid >> SLOT_BITS) & 0x3ff;
@@ -164,8 +164,10 @@ ipc_rcvid_pid(long rcvid)
 		return -1;
 	fl = spin_lock_irqsave(&slot_locks[slot % NSTRIPES]);
 	td = slots[slot];
-	if (td && td->td_slotgen == gen && td->td_proc)
+	if (td && td->td_slotgen == gen && td->td_proc) {
 		pid = td->td_proc->pr_pid;
+		*tid = td->td_tid;
+	}
 	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
 	return pid;
 }

@@ -100,7 +100,9 @@ report_cache_growth(void)
 static __noreturn void
 init_done_wait(size_t free_at_start)
 {
-	int status = proc_wait_init();
+	int wstatus = proc_wait_init();
+	/* Power off with init's exit code, or the number of the signal that ended it. */
+	int status = (wstatus & 0x7f) ? (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 	size_t now = 0;
 
 	/* The exiting thread's stack is freed once it has switched away. */

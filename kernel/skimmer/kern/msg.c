@@ -11,6 +11,7 @@
 #include <kern/cpu.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
+#include <kern/signal.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/timer.h>
@@ -146,7 +147,7 @@ ask_unblock(struct thread *td)
 
 /*
  * Wait until our transaction is finished, the thread is killed (leave with
- * -EINTR), or a TimerTimeout for the state we wait in expires (-ETIMEDOUT,
+ * -EINTR), a signal arrives (see below), or a TimerTimeout for the state we wait in expires (-ETIMEDOUT,
  * or an unblock request to the server, see ask_unblock).  Returns the
  * transaction's result.
  */
@@ -162,8 +163,24 @@ ipc_block(void)
 		int state = td->td_state;
 		uint64_t dl = td->td_unblock_req ? 0 : tmo_deadline(td, state), now;
 
+		int sig = td->td_unblock_req ? 0 : sig_interrupted(td);
+
 		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
 			err = -EINTR;
+		} else if (sig) {
+			/*
+			 * A signal: SEND and RECEIVE restart (nothing happened
+			 * yet); in REPLY the server has the message, so ask it
+			 * (_NTO_CHF_UNBLOCK) or give up with EINTR, as QNX does.
+			 */
+			if (state == STATE_REPLY && ask_unblock(td))
+				continue;
+			err = state == STATE_REPLY ? -EINTR : -ERESTART;
+			crit_exit();
+			if (unqueue_self(err, state))
+				return td->td_ipcresult;
+			crit_enter();
+			continue;
 		} else if (dl && (now = timer_now()) >= dl) {
 			if (ask_unblock(td))
 				continue;

@@ -6,6 +6,7 @@
 #include <kern/event.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
+#include <kern/signal.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/vm.h>
@@ -252,7 +253,8 @@ sys_MsgReceivePulsev(long chid, long riov, long rparts, long info, long a4, long
  * MsgDeliverEvent(rcvid, event): deliver event to the client process that
  * rcvid names, even after its message was replied to (the client thread
  * must still exist).  A SIGEV_PULSE goes over the client's own connection
- * sigev_coid, as in QNX.
+ * sigev_coid, as in QNX; a signal goes to the client process, or with
+ * SIGEV_SIGNAL_THREAD to the client thread.
  */
 long
 sys_MsgDeliverEvent(long rcvid, long event, long a2, long a3, long a4, long a5)
@@ -260,16 +262,16 @@ sys_MsgDeliverEvent(long rcvid, long event, long a2, long a3, long a4, long a5)
 	struct thread *td = curthread;
 	struct sigevent ev;
 	struct proc *p;
-	int pid, rc;
+	int pid, tid = 0, rc;
 
 	if (vm_copyin(td->td_proc->pr_vm, &ev, (uaddr_t)event, sizeof(ev)) < 0)
 		return -EFAULT;
-	if ((rc = event_check(&ev, EVF_PULSE | EVF_NONE)) < 0)
+	if ((rc = event_check(&ev, EVF_PULSE | EVF_NONE | EVF_SIGNAL | EVF_SIGTHREAD)) < 0)
 		return rc;
-	pid = ipc_rcvid_pid(rcvid);
+	pid = ipc_rcvid_pid(rcvid, &tid);
 	if (pid < 0 || (p = proc_hold(pid)) == NULL)
 		return -ESRCH;
-	rc = event_deliver(p, &ev, NULL);
+	rc = event_deliver(p, &ev, NULL, tid, __ABI_SI_QUEUE, td->td_proc->pr_pid);
 	proc_release(p);
 	return rc == -EBADF ? -ESRCH : rc;
 }

@@ -12,6 +12,7 @@
 #include <kern/printf.h>
 #include <kern/proc.h>
 #include <kern/shutdown.h>
+#include <kern/signal.h>
 #include <kern/string.h>
 #include <kern/timer.h>
 #include <abi/thread.h>
@@ -83,6 +84,7 @@ proc_init(void)
 	    kobj_cache_init(&uregs_cache, "uregs", sizeof(struct uregs), 8) < 0 ||
 	    kobj_cache_init(&zombie_cache, "tzombie", sizeof(struct tzombie), 8) < 0)
 		panic("proc_init: no proc cache");
+	sig_init();
 }
 
 struct proc *
@@ -97,7 +99,9 @@ proc_create(const char *name, uint32_t abilities)
 		kobj_free(&proc_cache, p);
 		return NULL;
 	}
-	if (pid_assign(p) < 0) {
+	if (sig_proc_init(p) < 0 || pid_assign(p) < 0) {
+		if (p->pr_sig.ps_tab)
+			sig_proc_fini(p);
 		vm_release(p->pr_vm);
 		kobj_free(&proc_cache, p);
 		return NULL;
@@ -129,6 +133,7 @@ void
 proc_release(struct proc *p)
 {
 	if (__atomic_sub_fetch(&p->pr_refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		sig_proc_fini(p);
 		vm_release(p->pr_vm);
 		kobj_free(&proc_cache, p);
 	}
@@ -184,9 +189,8 @@ notify_forget(struct proc *p)
 		ipc_chan_release(ch);
 }
 
-/* Tell the process manager that pid ended with status. */
-static void
-notify_death(int pid, int status)
+void
+proc_notify_mgr(int code, int pid, int status)
 {
 	unsigned long fl = spin_lock_irqsave(&notify_lock);
 	struct channel *ch = notify_chan;
@@ -195,7 +199,7 @@ notify_death(int pid, int status)
 		ipc_chan_hold(ch);
 	spin_unlock_irqrestore(&notify_lock, fl);
 	if (ch) {
-		ipc_pulse(ch, _PULSE_CODE_PROCDEATH,
+		ipc_pulse(ch, code,
 		    (int64_t)((uint64_t)pid << 32 | (uint32_t)status), PRI_MAX);
 		ipc_chan_release(ch);
 	}
@@ -223,13 +227,13 @@ proc_die(struct proc *p)
 	spin_unlock_irqrestore(&pid_lock, fl);
 	proc_release(p);
 	if (pid == 1) {
-		kprintf("skimmer: init (pid 1) exited with status %d\n", status);
+		kprintf("skimmer: init (pid 1) exited with wait status 0x%x\n", status);
 		__atomic_store_n(&init_status, status, __ATOMIC_RELEASE);
 		__atomic_store_n(&init_ended, 1, __ATOMIC_RELEASE);
 		if (init_waiter)
 			lwkt_schedule(init_waiter);
 	}
-	notify_death(pid, status);
+	proc_notify_mgr(_PULSE_CODE_PROCDEATH, pid, status);
 }
 
 void
@@ -293,14 +297,18 @@ proc_thread_create(struct proc *p, const struct uregs *r, int pri, struct cpu *c
 		return rc;
 	td->td_proc = p;
 	td->td_basepri = pri;
-	rc = ipc_thread_init(td);
+	rc = sig_thread_init(td, curthread);
+	if (rc == 0)
+		rc = ipc_thread_init(td);
 	if (rc < 0) {
+		sig_thread_fini(td);
 		lwkt_free_unstarted(td);
 		return rc;
 	}
 	td->td_uregs = kobj_alloc(&uregs_cache);
 	if (td->td_uregs == NULL) {
 		ipc_thread_fini(td);
+		sig_thread_fini(td);
 		lwkt_free_unstarted(td);
 		return -ENOMEM;
 	}
@@ -310,6 +318,7 @@ proc_thread_create(struct proc *p, const struct uregs *r, int pri, struct cpu *c
 	if (!r->ur_detached && td->td_zombie == NULL) {
 		kobj_free(&uregs_cache, td->td_uregs);
 		ipc_thread_fini(td);
+		sig_thread_fini(td);
 		lwkt_free_unstarted(td);
 		return -ENOMEM;
 	}
@@ -320,6 +329,7 @@ proc_thread_create(struct proc *p, const struct uregs *r, int pri, struct cpu *c
 		if (td->td_zombie)
 			kobj_free(&zombie_cache, td->td_zombie);
 		ipc_thread_fini(td);
+		sig_thread_fini(td);
 		lwkt_free_unstarted(td);
 		return -EAGAIN;
 	}
@@ -362,7 +372,7 @@ proc_thread_exit(int status)
 	}
 	if (last) {
 		if (!p->pr_dying)
-			p->pr_status = status;
+			p->pr_status = WSTATUS_EXITED(status);
 		p->pr_dying = true;
 		p->pr_dead = true;
 	}
@@ -386,6 +396,7 @@ proc_thread_exit(int status)
 	}
 	if (!zombie && td->td_zombie)
 		kobj_free(&zombie_cache, td->td_zombie);	/* joined, or not recorded */
+	sig_thread_fini(td);		/* off pr_threads: no sender finds us now */
 	td->td_zombie = NULL;
 	td->td_proc = NULL;		/* a kernel thread from here on */
 	if (last)
@@ -398,6 +409,16 @@ static void
 nudge(void *arg)
 {
 	(void)arg;	/* the IPI itself makes the target pass through trap return */
+}
+
+void
+proc_nudge(struct thread *td)
+{
+	struct cpu *c = __atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE);
+
+	lwkt_schedule(td);		/* out of any sleep */
+	ipiq_send(c, nudge, NULL);	/* out of user mode */
+	__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
 }
 
 void
@@ -432,13 +453,8 @@ proc_kill(struct proc *p, struct thread *except, int status)
 				break;
 		}
 		spin_unlock_irqrestore(&p->pr_lock, fl);
-		for (int i = 0; i < n; i++) {
-			struct cpu *c = __atomic_load_n(&batch[i]->td_cpu, __ATOMIC_ACQUIRE);
-
-			lwkt_schedule(batch[i]);	/* out of any sleep */
-			ipiq_send(c, nudge, NULL);	/* out of user mode */
-			__atomic_fetch_sub(&batch[i]->td_holds, 1, __ATOMIC_RELEASE);
-		}
+		for (int i = 0; i < n; i++)
+			proc_nudge(batch[i]);
 	} while (n > 0);
 	if (die)
 		proc_die(p);
@@ -450,15 +466,70 @@ proc_kill_others(int status)
 	proc_kill(curthread->td_proc, curthread, status);
 }
 
-void
-proc_user_return(void)
+static void
+exit_if_killed(struct thread *td)
 {
-	struct thread *td = curthread;
-
-	if (td->td_proc && __atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
+	if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
 		intr_enable_arch();
 		proc_thread_exit(td->td_proc->pr_dying ? td->td_proc->pr_status : td->td_exit_status);
 	}
+}
+
+void
+proc_user_return(struct trapframe *tf)
+{
+	struct thread *td = curthread;
+	struct proc *p = td->td_proc;
+	const struct tsig *ts = &td->td_sig;
+
+	if (p == NULL)
+		return;
+	exit_if_killed(td);
+	if (ts->ts_restart || ts->ts_has_saved ||
+	    __atomic_load_n(&p->pr_sig.ps_stopped, __ATOMIC_ACQUIRE) ||
+	    ((__atomic_load_n(&ts->ts_pend, __ATOMIC_ACQUIRE) |
+	      __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_ACQUIRE)) & ~ts->ts_blocked)) {
+		intr_enable_arch();
+		sig_user_return(tf);
+		intr_disable_arch();
+		exit_if_killed(td);
+	}
+}
+
+struct trapframe *
+proc_user_frame(struct thread *td)
+{
+	return (struct trapframe *)((uint8_t *)td->td_kstack + KSTACK_SIZE -
+	    sizeof(struct trapframe));
+}
+
+void
+proc_wake_threads(struct proc *p)
+{
+	struct thread *td, *batch[16];
+	unsigned long fl;
+	uint32_t gen;
+	int n;
+
+	fl = spin_lock_irqsave(&p->pr_lock);
+	gen = ++p->pr_wakegen;
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	do {
+		n = 0;
+		fl = spin_lock_irqsave(&p->pr_lock);
+		TAILQ_FOREACH(td, &p->pr_threads, td_plink) {
+			if (td->td_wakegen == gen)
+				continue;
+			td->td_wakegen = gen;
+			__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
+			batch[n++] = td;
+			if (n == (int)ARRAY_SIZE(batch))
+				break;
+		}
+		spin_unlock_irqrestore(&p->pr_lock, fl);
+		for (int i = 0; i < n; i++)
+			proc_nudge(batch[i]);
+	} while (n > 0);
 }
 
 int
@@ -530,7 +601,6 @@ proc_thread_kill(int tid, int status)
 	struct thread *me = curthread, *td;
 	struct proc *p = me->td_proc;
 	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
-	struct cpu *c = NULL;
 
 	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
 		if (td->td_tid == tid && td != me)
@@ -539,14 +609,11 @@ proc_thread_kill(int tid, int status)
 		td->td_exit_status = status;
 		__atomic_store_n(&td->td_killed, 1, __ATOMIC_RELEASE);
 		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
-		c = td->td_cpu;
 	}
 	spin_unlock_irqrestore(&p->pr_lock, fl);
 	if (td == NULL)
 		return -ESRCH;
-	lwkt_schedule(td);
-	ipiq_send(c, nudge, NULL);
-	__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
+	proc_nudge(td);
 	return 0;
 }
 
@@ -560,9 +627,8 @@ proc_wait_flag(volatile int *flag, uint64_t deadline)
 	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
 		uint64_t now = timer_now();
 
-		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
-			rc = -EINTR;
-		else if (deadline && now >= deadline)
+		rc = sig_interrupted(td);
+		if (rc == 0 && deadline && now >= deadline)
 			rc = -ETIMEDOUT;
 		if (rc)
 			break;

@@ -10,6 +10,7 @@
  * uintr_lock (a leaf lock, taken with interrupts off, also from the
  * handler) protects the attachment table.
  */
+#include <kern/signal.h>
 #include <kern/cpu.h>
 #include <kern/event.h>
 #include <kern/intr.h>
@@ -56,7 +57,7 @@ uintr_handler(void *arg, int irq)
 	if (td)
 		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
 	spin_unlock_irqrestore(&uintr_lock, fl);
-	event_deliver(ui->ui_proc, &ui->ui_ev, td);
+	event_deliver(ui->ui_proc, &ui->ui_ev, td, 0, __ABI_SI_KERNEL, 0);
 	if (td)
 		__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
 }
@@ -207,7 +208,7 @@ sys_InterruptWait(long flags, long timeout, long a2, long a3, long a4, long a5)
 			break;
 		if (n > 0)
 			continue;
-		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
+		if (sig_interrupted(td)) {
 			rc = -EINTR;
 			break;
 		}

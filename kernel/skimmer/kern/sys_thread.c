@@ -3,6 +3,7 @@
  */
 #include <kern/lwkt.h>
 #include <kern/proc.h>
+#include <kern/signal.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/thread.h>
@@ -31,7 +32,7 @@ sys_ThreadDestroy(long tid, long priority, long status, long a3, long a4, long a
 	struct thread *td = curthread;
 
 	if (tid == -1)
-		proc_kill_others((int)status);
+		proc_kill_others(WSTATUS_EXITED((int)status));
 	else if (tid != 0 && tid != td->td_tid)
 		return proc_thread_kill((int)tid, (int)status);
 	proc_thread_exit((int)status);

@@ -3,6 +3,7 @@
  * SchedGet, SchedSet, ClockTime, TimerTimeout.
  */
 #include <kern/cpu.h>
+#include <kern/signal.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
 #include <kern/string.h>
@@ -145,12 +146,11 @@ sys_TimerTimeout(long id, long flags, long event, long ntime, long otime, long a
 		td->td_tmo_flags = 0;
 		td->td_state = STATE_NANOSLEEP;
 		crit_enter();
-		while (!td->td_tmo_now && timer_now() < deadline &&
-		    !__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
+		while (!td->td_tmo_now && timer_now() < deadline && !sig_interrupted(td))
 			lwkt_sleep(deadline - timer_now());
 		crit_exit();
 		td->td_state = STATE_RUNNING;
-		return td->td_killed ? -EINTR : -ETIMEDOUT;
+		return sig_interrupted(td) ? -EINTR : -ETIMEDOUT;	/* never restarted */
 	}
 	return prev;
 }

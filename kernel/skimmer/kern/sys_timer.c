@@ -16,6 +16,7 @@
 #include <kern/lwkt.h>
 #include <kern/panic.h>
 #include <kern/proc.h>
+#include <kern/signal.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/timer.h>
@@ -31,6 +32,7 @@ struct ktimer {
 	uint64_t	kt_next;	/* next expiry, ticks (kt_cpu) */
 	uint64_t	kt_period;	/* ticks, 0: one shot (kt_cpu) */
 	uint32_t	kt_overruns;	/* kt_cpu */
+	int		kt_tid;		/* creator: SIGEV_SIGNAL_THREAD goes to it */
 };
 
 static struct kobj_cache ktimer_cache;
@@ -48,7 +50,7 @@ fire(void *arg)
 	struct ktimer *kt = arg;
 	uint64_t now = timer_now();
 
-	event_deliver(kt->kt_proc, &kt->kt_ev, NULL);
+	event_deliver(kt->kt_proc, &kt->kt_ev, NULL, kt->kt_tid, __ABI_SI_TIMER, 0);
 	if (kt->kt_period) {
 		kt->kt_next += kt->kt_period;
 		while (kt->kt_next <= now) {	/* missed periods */
@@ -109,20 +111,23 @@ sys_TimerCreate(long clockid, long event, long a2, long a3, long a4, long a5)
 
 	if (clockid != CLOCK_REALTIME && clockid != CLOCK_MONOTONIC)
 		return -EINVAL;
-	if (event == 0)
-		return -ENOSYS;		/* SIGALRM: signals are not there yet */
 	kt = kobj_zalloc(&ktimer_cache);
 	if (kt == NULL)
 		return -EAGAIN;
-	if (vm_copyin(p->pr_vm, &kt->kt_ev, (uaddr_t)event, sizeof(kt->kt_ev)) < 0)
+	if (event == 0) {		/* POSIX: SIGALRM */
+		SIGEV_SIGNAL_INIT(&kt->kt_ev, SIGALRM);
+		rc = 0;
+	} else if (vm_copyin(p->pr_vm, &kt->kt_ev, (uaddr_t)event, sizeof(kt->kt_ev)) < 0) {
 		rc = -EFAULT;
-	else
-		rc = event_check(&kt->kt_ev, EVF_PULSE | EVF_NONE);
+	} else {
+		rc = event_check(&kt->kt_ev, EVF_PULSE | EVF_NONE | EVF_SIGNAL | EVF_SIGTHREAD);
+	}
 	if (rc < 0) {
 		kobj_free(&ktimer_cache, kt);
 		return rc;
 	}
 	kt->kt_proc = p;
+	kt->kt_tid = curthread->td_tid;
 	kt->kt_cpu = mycpu();
 	callout_init(&kt->kt_co);
 	fl = spin_lock_irqsave(&p->pr_lock);

@@ -3,6 +3,7 @@
  */
 #include <kern/cpu.h>
 #include <kern/lwkt.h>
+#include <kern/signal.h>
 #include <kern/syscall.h>
 #include <abi/errno.h>
 #include <abi/kercall.h>
@@ -23,8 +24,15 @@ kercall_dispatch(uint64_t num, const long a[6])
 		rc = -ENOSYS;
 	else
 		rc = kercall_table[num](a[0], a[1], a[2], a[3], a[4], a[5]);
-	/* A TimerTimeout bounds exactly one following call, whatever it did. */
-	if (num != __KER_TimerTimeout)
+	/*
+	 * A TimerTimeout bounds exactly one following call, whatever it did;
+	 * a restart would run that call again without its bound, so a bounded
+	 * call interrupted by a signal fails with EINTR instead.
+	 */
+	if (num != __KER_TimerTimeout) {
+		if (rc == -ERESTART && td->td_tmo_flags)
+			rc = -EINTR;
 		td->td_tmo_flags = 0;
+	}
 	return rc;
 }

@@ -75,3 +75,37 @@ fpu_fixup_frame_arch(struct trapframe *tf)
 	tf->tf_sstatus = (tf->tf_sstatus & ~SSTATUS_FS_MASK) |
 	    (csr_read(sstatus) & SSTATUS_FS_MASK);
 }
+
+void
+fpu_sync_arch(struct thread *td)
+{
+	struct cpu *gd;
+
+	crit_enter();
+	gd = mycpu();
+	if (gd->gd_fpu_owner == td) {
+		if ((csr_read(sstatus) & SSTATUS_FS_MASK) == SSTATUS_FS_DIRTY)
+			td->td_fpu_dirty = 1;
+		save_owner(gd);
+		set_fs(SSTATUS_FS_CLEAN);
+	}
+	crit_exit();
+}
+
+void
+fpu_replace_arch(struct thread *td, const uint64_t *f, uint64_t fcsr)
+{
+	struct cpu *gd;
+
+	crit_enter();
+	gd = mycpu();
+	if (gd->gd_fpu_owner == td) {
+		gd->gd_fpu_owner = NULL;
+		set_fs(SSTATUS_FS_OFF);
+	}
+	td->td_fpu_dirty = 0;
+	memcpy(td->td_fpu.fs_f, f, sizeof(td->td_fpu.fs_f));
+	td->td_fpu.fs_fcsr = fcsr;
+	td->td_flags |= TDF_FPU;
+	crit_exit();
+}

@@ -11,6 +11,9 @@
 #include <kern/smp.h>
 #include <kern/timer.h>
 #include <kern/shutdown.h>
+#include <kern/signal.h>
+#include <abi/errno.h>
+#include <abi/kercall.h>
 #include <arch/csr.h>
 #include <arch/fpu.h>
 #include <arch/intr.h>
@@ -94,43 +97,78 @@ interrupt(uint64_t code)
 	}
 }
 
+/* The signal and si_code a user-mode exception raises. */
+static void
+fault_signal(uint64_t cause, int *sig, int *code)
+{
+	switch (cause) {
+	case EXC_ILLEGAL_INST:
+		*sig = SIGILL, *code = __ABI_ILL_ILLOPC;
+		break;
+	case EXC_BREAKPOINT:
+		*sig = SIGTRAP, *code = __ABI_TRAP_BRKPT;
+		break;
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
+		*sig = SIGBUS, *code = __ABI_BUS_ADRALN;
+		break;
+	default:
+		*sig = SIGSEGV, *code = __ABI_SEGV_MAPERR;	/* no pager yet: no ACCERR */
+		break;
+	}
+}
+
 /* A user thread's kernel call: a7 = number, a0..a5 = arguments. */
 static void
 user_kercall(struct trapframe *tf)
 {
 	const long *r = (const long *)tf->tf_regs;
+	uint64_t a0 = tf->tf_regs[REG_A0];
+	long rc;
 
 	tf->tf_sepc += 4;
 	intr_enable_arch();
-	tf->tf_regs[REG_A0] = kercall_dispatch(tf->tf_regs[REG_A7], &r[REG_A0]);
+	rc = kercall_dispatch(tf->tf_regs[REG_A7], &r[REG_A0]);
+	if (rc == -ERESTART) {
+		/* Interrupted by a signal: sig_user_return restarts it or makes it EINTR. */
+		curthread->td_sig.ts_restart = true;
+		curthread->td_sig.ts_restart_a0 = a0;
+		rc = -EINTR;
+	}
+	if (tf->tf_regs[REG_A7] != __KER_SignalReturn)
+		tf->tf_regs[REG_A0] = (uint64_t)rc;	/* SignalReturn restored all of them */
 	intr_disable_arch();
 }
 
 /*
- * Exceptions from user mode.  A fault the kernel cannot resolve ends the
- * process with SIGSEGV/SIGILL/SIGBUS-style status (the pager, taskman,
- * takes these over in issue D).
+ * Exceptions from user mode.  A fault the kernel cannot resolve becomes a
+ * signal: the thread's handler runs if it has one (and does not block the
+ * signal), otherwise the process ends with that signal.  (Faults will go
+ * to the pager, taskman, first.)
  */
 static void
 user_trap(struct trapframe *tf)
 {
 	uint64_t cause = tf->tf_scause;
-	int sig;
+	int sig, code;
 
 	if (cause == EXC_ECALL_U) {
 		user_kercall(tf);
 	} else {
-		sig = cause == EXC_ILLEGAL_INST ? 4 : cause == EXC_BREAKPOINT ? 5 :
-		    (cause == EXC_LOAD_MISALIGNED || cause == EXC_STORE_MISALIGNED) ? 7 : 11;
-		kprintf("user fault: pid %d tid %d (%s): killed with signal %d\n",
-		    curthread->td_proc->pr_pid, curthread->td_tid, curthread->td_proc->pr_name, sig);
-		trap_report(tf);
+		fault_signal(cause, &sig, &code);
 		intr_enable_arch();
-		proc_kill_others(sig);		/* the whole process dies, as with SIGSEGV */
-		proc_thread_exit(sig);
+		if (!sig_fault(sig, code, tf->tf_stval)) {
+			kprintf("user fault: pid %d tid %d (%s): killed with signal %d\n",
+			    curthread->td_proc->pr_pid, curthread->td_tid,
+			    curthread->td_proc->pr_name, sig);
+			trap_report(tf);
+			proc_kill_others(WSTATUS_SIGNALED(sig));	/* the whole process dies */
+			proc_thread_exit(sig);
+		}
+		intr_disable_arch();
 	}
 	lwkt_preempt_check();
-	proc_user_return();		/* after any preemption: a kill may have come */
+	proc_user_return(tf);		/* after any preemption: a kill may have come */
 	fpu_fixup_frame_arch(tf);
 }
 
@@ -143,7 +181,7 @@ trap_handler(struct trapframe *tf)
 		interrupt(cause & ~SCAUSE_INTR);
 		lwkt_preempt_check();
 		if (!(tf->tf_sstatus & SSTATUS_SPP))
-			proc_user_return();
+			proc_user_return(tf);
 		fpu_fixup_frame_arch(tf);
 		return;
 	}

@@ -14,6 +14,7 @@
 #include <kern/queue.h>
 #include <kern/param.h>
 #include <kern/spinlock.h>
+#include <kern/signal.h>
 
 struct vmspace;
 struct thread;
@@ -21,6 +22,7 @@ struct cpu;
 struct channel;
 struct connection;
 struct ktimer;
+struct trapframe;
 struct proc;
 
 /* Process timers (kern/sys_timer.c). */
@@ -45,7 +47,7 @@ struct proc {
 	struct pthreadq	pr_threads;		/* pr_lock */
 	int		pr_nthreads;		/* pr_lock */
 	int		pr_next_tid;		/* pr_lock */
-	int		pr_status;		/* exit status (set by the last thread) */
+	int		pr_status;		/* wait status, WSTATUS_* (kern/signal.h) */
 	bool		pr_dying;		/* pr_lock: no new threads, channels, connections */
 	bool		pr_dead;		/* pr_lock: torn down (once) */
 	int		pr_refs;		/* atomic: 1 while alive, plus holders */
@@ -54,6 +56,8 @@ struct proc {
 	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
 	struct ktimer	*pr_timers[PROC_MAX_TIMERS];	/* pr_lock; index = timer id */
 	struct tzombie	*pr_zombies;	/* pr_lock: ended, joinable threads */
+	uint32_t	pr_wakegen;	/* pr_lock: rounds of proc_wake_threads */
+	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 };
 
 /* Find a live process by pid and lock it (pr_lock held on return). NULL if none. */
@@ -64,9 +68,9 @@ struct proc *proc_hold(int pid);
 void proc_release(struct proc *p);
 
 /*
- * End every thread of p except `except` (NULL: all) with status; p
- * refuses new threads from now on.  A process without threads ends at
- * once.  Thread context.
+ * End every thread of p except `except` (NULL: all); p ends with wait
+ * status wstatus (WSTATUS_*) and refuses new threads from now on.  A
+ * process without threads ends at once.  Thread context.
  */
 void proc_kill(struct proc *p, struct thread *except, int status);
 
@@ -106,12 +110,14 @@ struct cpu *proc_pick_cpu(void);
 
 /*
  * End the calling user thread with status; the last thread of a process
- * ends the process (its address space is destroyed).  Never returns.
+ * ends the process (its address space is destroyed) with the wait status
+ * WSTATUS_EXITED(status), unless it was killed.  Never returns.
  */
 __noreturn void proc_thread_exit(int status);
 
 /*
- * End every other thread of the caller's process (ThreadDestroy(-1)):
+ * End every other thread of the caller's process (ThreadDestroy(-1)),
+ * which ends with wait status wstatus:
  * each is woken from any IPC wait and exits at its next return to user
  * mode, wherever it runs.  The process refuses new threads from now on.
  */
@@ -124,8 +130,15 @@ int proc_wait_init(void);
 int proc_set_notify(struct channel *ch);
 
 /*
+ * Tell the process manager about pid: a pulse with code (_PULSE_CODE_PROC*)
+ * and value pid << 32 | status on the ProcNotify channel, if any.
+ */
+void proc_notify_mgr(int code, int pid, int status);
+
+/*
  * Sleep until *flag is set (0), the calling user thread is killed (-EINTR)
- * or deadline (timebase ticks, 0: none) passes (-ETIMEDOUT).  The waker
+ * or gets a signal (-ERESTART, see kern/signal.h), or deadline (timebase
+ * ticks, 0: none) passes (-ETIMEDOUT).  The waker
  * sets the flag, then lwkt_schedule()s the thread.  Thread context.
  */
 int proc_wait_flag(volatile int *flag, uint64_t deadline);
@@ -136,8 +149,26 @@ int proc_thread_join(int tid, int *status);
 /* ThreadDestroy(tid): end another thread of the caller's process.  0 or -ESRCH. */
 int proc_thread_kill(int tid, int status);
 
-/* On the way back to user mode: exit if the thread was killed.  Trap context. */
-void proc_user_return(void);
+/*
+ * On the way back to user mode (trap context, interrupts off): exit if the
+ * thread was killed, then handle signals (kern/signal.h).
+ */
+void proc_user_return(struct trapframe *tf);
+
+/*
+ * Wake every thread of p and send each CPU running one an IPI, so each
+ * passes through proc_user_return or re-checks its wait.  Thread context.
+ */
+void proc_wake_threads(struct proc *p);
+
+/*
+ * Wake td out of any sleep and out of user mode, then drop the hold
+ * (td_holds) the caller took on it under pr_lock.  Any thread context.
+ */
+void proc_nudge(struct thread *td);
+
+/* The saved user registers of user thread td (top of its kernel stack). */
+struct trapframe *proc_user_frame(struct thread *td);
 
 /* Make the current CPU run in td's address space if it is a user thread. */
 void proc_switch_vm(struct thread *td);

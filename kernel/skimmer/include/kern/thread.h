@@ -22,6 +22,7 @@
 #include <kern/ipc.h>
 #include <abi/msg.h>
 #include <arch/fpu.h>
+#include <kern/signal.h>
 
 struct cpu;
 struct proc;
@@ -100,6 +101,9 @@ struct thread {
 	struct tzombie	*td_zombie;	/* its exit record, allocated up front */
 	volatile int	td_join_done;	/* ThreadJoin: the target ended (pr_lock) */
 	int		td_join_status;	/* ... with this status */
+	uint32_t	td_wakegen;	/* proc_wake_threads: last round that woke us (pr_lock) */
+	uint64_t	td_sigwait;	/* SignalWaitinfo: the set waited for (pr_lock) */
+	struct tsig	td_sig;		/* signals (kern/signal.h; pr_lock) */
 	struct fpu_state td_fpu;	/* saved FP registers, valid with TDF_FPU */
 };
 

@@ -41,6 +41,15 @@ bool fpu_trap_arch(struct trapframe *tf);
 /* Called by the scheduler just before switching from td to ntd (crit, irqs off). */
 void fpu_switch_arch(struct thread *td, struct thread *ntd);
 
+/* Make td->td_fpu hold td's current FP registers.  td is the current thread. */
+void fpu_sync_arch(struct thread *td);
+
+/*
+ * Give td (the current thread) new FP state f[32], fcsr: its live
+ * registers are dropped, and its next FP instruction loads these.
+ */
+void fpu_replace_arch(struct thread *td, const uint64_t *f, uint64_t fcsr);
+
 /* On trap return: make the frame's FS reflect what the thread owns now. */
 void fpu_fixup_frame_arch(struct trapframe *tf);
 

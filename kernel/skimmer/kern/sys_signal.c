@@ -1,0 +1,194 @@
+/*
+ * kern/sys_signal.c - the Signal* kernel calls: decode and check the
+ * arguments, then act through kern/signal.c.
+ */
+#include <kern/cpu.h>
+#include <kern/lwkt.h>
+#include <kern/proc.h>
+#include <kern/signal.h>
+#include <kern/string.h>
+#include <kern/syscall.h>
+#include <kern/thread.h>
+#include <kern/timer.h>
+#include <kern/vm.h>
+#include <abi/errno.h>
+#include <abi/thread.h>
+#include <arch/memlayout.h>
+#include <arch/trapframe.h>
+
+static bool
+own_pid(long pid)
+{
+	return pid == 0 || pid == curthread->td_proc->pr_pid;
+}
+
+/* Read a user signal set (one 64-bit word). */
+static long
+set_in(long uset, uint64_t *set)
+{
+	return vm_copyin(curthread->td_proc->pr_vm, set, (uaddr_t)uset, sizeof(*set)) < 0 ?
+	    -EFAULT : 0;
+}
+
+/*
+ * SignalKill(nd, pid, tid, signo, code, value): send signo to process pid
+ * (0: the caller's), or to its thread tid if tid != 0.  signo 0 only
+ * checks that the target exists.  code must be SI_USER or another
+ * user code (<= 0).  A process without the process-manager ability may
+ * not signal one that has it (taskman).
+ */
+long
+sys_SignalKill(long nd, long pid, long tid, long signo, long code, long value)
+{
+	struct proc *me = curthread->td_proc, *p;
+	struct ksiginfo si = {
+		.ksi_signo = (int32_t)signo, .ksi_code = (int32_t)code,
+		.ksi_pid = me->pr_pid, .ksi_value = value,
+	};
+	long rc = 0;
+
+	if (nd != 0 || signo < 0 || signo > NSIG_K || code > 0 || code < -128 || tid < 0)
+		return -EINVAL;
+	if (pid < 0)
+		return -ENOSYS;		/* process groups: taskman's kill() (docs/kernel-calls.md) */
+	p = proc_hold(pid == 0 ? me->pr_pid : (int)pid);
+	if (p == NULL)
+		return -ESRCH;
+	if (p != me && (p->pr_abilities & PRA_PROCMGR) && !(me->pr_abilities & PRA_PROCMGR))
+		rc = -EPERM;
+	else if (signo != 0)
+		rc = sig_post(p, (int)tid, &si, 0);
+	else if (p->pr_dying)
+		rc = -ESRCH;
+	proc_release(p);
+	return rc;
+}
+
+/*
+ * SignalAction(pid, sigstub, signo, act, oact): the caller's process only.
+ * sigstub (if non-zero) becomes the trampoline every handler returns to;
+ * a handler cannot be installed before there is one.
+ */
+long
+sys_SignalAction(long pid, long sigstub, long signo, long uact, long uoact, long a5)
+{
+	struct proc *p = curthread->td_proc;
+	struct __abi_sigaction ua;
+	struct ksigact act, old;
+
+	(void)a5;
+	if (!own_pid(pid))
+		return -EPERM;
+	if (signo < 1 || signo > NSIG_K || (uint64_t)sigstub >= USER_TOP)
+		return -EINVAL;
+	if (uact) {
+		if (vm_copyin(p->pr_vm, &ua, (uaddr_t)uact, sizeof(ua)) < 0)
+			return -EFAULT;
+		if ((ua.sa_flags & ~(uint64_t)__ABI_SA_KNOWN) || ua.sa_handler >= USER_TOP ||
+		    (SIGBIT(signo) & SIG_UNCATCHABLE))
+			return -EINVAL;
+		if (ua.sa_handler > __ABI_SIG_IGN && sigstub == 0 && !sig_has_stub(p))
+			return -EINVAL;
+		act = (struct ksigact){ ua.sa_handler, ua.sa_flags, ua.sa_mask };
+	}
+	if (uoact) {		/* check it is writable before anything changes */
+		sig_action(p, (int)signo, NULL, &old, 0);
+		ua = (struct __abi_sigaction){ old.ka_handler, old.ka_flags, old.ka_mask };
+		if (vm_copyout(p->pr_vm, (uaddr_t)uoact, &ua, sizeof(ua)) < 0)
+			return -EFAULT;
+	}
+	if (uact) {
+		sig_action(p, (int)signo, &act, &old, (uint64_t)sigstub);
+		ua = (struct __abi_sigaction){ old.ka_handler, old.ka_flags, old.ka_mask };
+		if (uoact)
+			(void)vm_copyout(p->pr_vm, (uaddr_t)uoact, &ua, sizeof(ua));
+	}
+	return 0;
+}
+
+/*
+ * SignalProcmask(pid, tid, how, set, oldset): the calling thread's mask
+ * (other threads: not yet).  SIGKILL and SIGSTOP cannot be blocked.
+ */
+long
+sys_SignalProcmask(long pid, long tid, long how, long uset, long uold, long a5)
+{
+	struct thread *td = curthread;
+	uint64_t set = 0, old = td->td_sig.ts_blocked;
+
+	(void)a5;
+	if (!own_pid(pid))
+		return -EPERM;
+	if (tid != 0 && tid != td->td_tid)
+		return -ENOSYS;
+	if (uset && (how < __ABI_SIG_BLOCK || how > __ABI_SIG_SETMASK))
+		return -EINVAL;
+	if (uset && set_in(uset, &set) < 0)
+		return -EFAULT;
+	if (uold && vm_copyout(td->td_proc->pr_vm, (uaddr_t)uold, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	if (uset)
+		sig_setmask(td, (int)how, set);
+	return 0;
+}
+
+/* SignalSuspend(set): wait with mask set until a handler runs; -EINTR. */
+long
+sys_SignalSuspend(long uset, long a1, long a2, long a3, long a4, long a5)
+{
+	uint64_t set;
+
+	if (set_in(uset, &set) < 0)
+		return -EFAULT;
+	return sig_suspend(set);
+}
+
+/*
+ * SignalWaitinfo(set, info): take a pending signal of set (normally
+ * blocked by the caller) and return its number; its siginfo_t into info
+ * (if non-NULL).  TimerTimeout(_NTO_TIMEOUT_SIGWAITINFO) bounds the wait.
+ */
+long
+sys_SignalWaitinfo(long uset, long uinfo, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct __abi_siginfo info;
+	struct ksiginfo si;
+	uint64_t set, deadline = 0;
+	long rc;
+
+	if (set_in(uset, &set) < 0)
+		return -EFAULT;
+	memset(&info, 0, sizeof(info));
+	if (uinfo && vm_copyout(td->td_proc->pr_vm, (uaddr_t)uinfo, &info, sizeof(info)) < 0)
+		return -EFAULT;		/* checked before a signal is taken */
+	if (td->td_tmo_flags & (1U << STATE_SIGWAITINFO))
+		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
+	rc = sig_waitinfo(set, &si, deadline);
+	if (rc > 0 && uinfo) {
+		sig_fill_info(&info, &si);
+		if (vm_copyout(td->td_proc->pr_vm, (uaddr_t)uinfo, &info, sizeof(info)) < 0)
+			return -EFAULT;	/* the signal is consumed, as on Linux */
+	}
+	return rc;
+}
+
+/*
+ * SignalReturn(ucontext): the end of a handler (called by the stub).
+ * Restores the registers, FP state and mask saved in the frame.  A bad
+ * context ends the process with SIGSEGV.
+ */
+long
+sys_SignalReturn(long uc, long a1, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct trapframe *tf = proc_user_frame(td);
+	uint64_t mask;
+
+	if (sig_frame_pop_arch(tf, (uint64_t)uc, &mask) < 0) {
+		proc_kill(td->td_proc, NULL, WSTATUS_SIGNALED(SIGSEGV));
+		return (long)tf->tf_regs[REG_A0];
+	}
+	sig_setmask(td, __ABI_SIG_SETMASK, mask);
+	return (long)tf->tf_regs[REG_A0];
+}
