@@ -49,4 +49,3 @@ _start:
 	.globl	__rt_initregs
 __rt_initregs:
 	.skip	27 * 8
-
