@@ -935,8 +935,9 @@ srv_check_header(bool received_here, const struct req_hdr *h, const struct _msg_
 		if (sp.sched_curpriority != SRV_PRIO)
 			violation(V_PRIO, "FIXED_PRIORITY receiver runs at %d, not %d",
 			    sp.sched_curpriority, SRV_PRIO);
-	} else if (received_here && sp.sched_curpriority != mi->priority) {
-		violation(V_PRIO, "receiver runs at %d, the client's priority is %d",
+	} else if (received_here && sp.sched_curpriority < mi->priority) {
+		/* At least the client's: more if a higher client queued meanwhile (boost). */
+		violation(V_PRIO, "receiver runs at %d, below the client's priority %d",
 		    sp.sched_curpriority, mi->priority);
 	} else if ((h->rq_flags & F_PRIO_CHECK) && mi->priority != h->rq_prio) {
 		violation(V_PRIO, "seq %lu: _msg_info priority %d, the client sent at %d",

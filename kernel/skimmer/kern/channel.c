@@ -65,6 +65,7 @@ sys_ChannelCreate(long flags, long a1, long a2, long a3, long a4, long a5)
 	spin_init(&ch->ch_lock, "channel");
 	TAILQ_INIT(&ch->ch_receivers);
 	TAILQ_INIT(&ch->ch_senders);
+	TAILQ_INIT(&ch->ch_workers);
 	TAILQ_INIT(&ch->ch_repliers);
 	TAILQ_INIT(&ch->ch_pulses);
 	ch->ch_proc = p;

@@ -90,6 +90,17 @@ void ipc_drop_chan(struct thread *td);
 /* The pid (and tid) of the live client thread rcvid names, for MsgDeliverEvent; -1 if gone. */
 int ipc_rcvid_pid(long rcvid, int *tid);
 
+/* Insert td into ch's send queue by priority, FIFO within one (ch_lock held). */
+void ipc_senders_insert(struct channel *ch, struct thread *td, bool front);
+
+/* Priority inheritance (kern/ipc_prio.c). */
+/* td received a message on ch: it works for ch now (ch_lock held). */
+void ipc_worker_join(struct channel *ch, struct thread *td);
+/* Raise every worker of ch below pri to pri.  No locks held. */
+void ipc_boost_workers(struct channel *ch, int pri);
+/* td, blocked in IPC and boosted, passes its priority on.  td is the caller. */
+void ipc_propagate(struct thread *td);
+
 /* Fill a snapshot of client td (ch_lock held). */
 void ipc_snap(const struct thread *td, struct client_snap *cs);
 

@@ -10,6 +10,7 @@
 #include <kern/cpu.h>
 #include <kern/ipiq.h>
 #include <kern/lwkt.h>
+#include <abi/thread.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/proc.h>
@@ -583,4 +584,49 @@ lwkt_runq_consistent(void)
 	ok = ok && n == gd->gd_nthreads && !(gd->gd_curthread->td_flags & TDF_RUNQ);
 	crit_exit();
 	return ok;
+}
+
+/* Runs on td's CPU: raise its priority to td_boostpri (see lwkt_boost). */
+static void
+boost_here(void *arg)
+{
+	struct thread *td = arg;
+	struct cpu *gd = mycpu();
+	int pri;
+
+	if (td->td_cpu != gd) {			/* it migrated: follow it */
+		ipiq_send(td->td_cpu, boost_here, td);
+		return;
+	}
+	pri = __atomic_exchange_n(&td->td_boostpri, 0, __ATOMIC_ACQ_REL);
+	if (pri <= td->td_pri || (td->td_flags & TDF_EXITING))
+		return;
+	if (td->td_flags & TDF_RUNQ) {
+		runq_remove(&gd->gd_runq, td, td->td_pri);
+		td->td_pri = pri;
+		runq_insert(&gd->gd_runq, td, pri, false);
+		if (pri > gd->gd_curthread->td_pri)
+			cpu_request(gd, RQF_RESCHED);
+	} else {
+		td->td_pri = pri;	/* running, sleeping, or arriving (it queues at td_pri) */
+	}
+	if (td->td_state == STATE_SEND || td->td_state == STATE_REPLY) {
+		__atomic_store_n(&td->td_ipcprop, 1, __ATOMIC_RELEASE);
+		schedule_here(td);	/* it passes the boost on (kern/ipc_prio.c) */
+	}
+}
+
+void
+lwkt_boost(struct thread *td, int pri)
+{
+	int old = __atomic_load_n(&td->td_boostpri, __ATOMIC_RELAXED);
+
+	KASSERT(pri > PRI_MIN && pri <= PRI_MAX, "bad priority %d", pri);
+	do {
+		if (old >= pri)
+			return;		/* a boost at least this high is on its way */
+	} while (!__atomic_compare_exchange_n(&td->td_boostpri, &old, pri, false,
+	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	if (old == 0)
+		ipiq_send(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), boost_here, td);
 }

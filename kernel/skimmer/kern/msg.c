@@ -161,8 +161,14 @@ ipc_block(void)
 	crit_enter();
 	while (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
 		int state = td->td_state;
-		uint64_t dl = td->td_unblock_req ? 0 : tmo_deadline(td, state), now;
 
+		if (__atomic_exchange_n(&td->td_ipcprop, 0, __ATOMIC_ACQ_REL)) {
+			crit_exit();		/* boosted: pass it along the chain */
+			ipc_propagate(td);
+			crit_enter();
+			continue;
+		}
+		uint64_t dl = td->td_unblock_req ? 0 : tmo_deadline(td, state), now;
 		int sig = td->td_unblock_req ? 0 : sig_interrupted(td);
 
 		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
@@ -198,9 +204,8 @@ ipc_block(void)
 	return td->td_ipcresult;
 }
 
-/* Insert td into the senders queue: by priority, FIFO within one. */
-static void
-senders_insert(struct channel *ch, struct thread *td, bool front)
+void
+ipc_senders_insert(struct channel *ch, struct thread *td, bool front)
 {
 	struct thread *it;
 
@@ -252,6 +257,7 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 	    MIN(c->td_slen, r->td_rlen), &srcfault);
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (n >= 0) {
+		ipc_worker_join(ch, r);
 		TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
 		c->td_state = STATE_REPLY;
 		ipc_snap(c, &cs);
@@ -263,7 +269,7 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 		failc = true;
 		r->td_ipcresult = IPC_RETRY;
 	} else {
-		senders_insert(ch, c, true);
+		ipc_senders_insert(ch, c, true);
 		r->td_ipcresult = -EFAULT;
 	}
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
@@ -323,7 +329,7 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	if (r)
 		ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
 	else
-		senders_insert(ch, td, false);
+		ipc_senders_insert(ch, td, false);
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
 	if (r) {
 		deliver(ch, r, td, true);
@@ -332,6 +338,8 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 			ipc_drop_chan(td);
 			return td->td_ipcresult;
 		}
+	} else {
+		ipc_boost_workers(ch, td->td_pri);	/* the server is busy: hurry it */
 	}
 	ipc_block();
 	ipc_drop_chan(td);
@@ -354,6 +362,7 @@ deliver_pulse(struct thread *r, struct pulse_rec *pu)
 	n = ubuf_copyout(r->td_proc->pr_vm, &r->td_rbuf, &p, MIN((int64_t)sizeof(p), r->td_rlen));
 	memset(&r->td_msginfo, 0, sizeof(r->td_msginfo));
 	r->td_msginfo.scoid = pu->pu_scoid;
+	r->td_msginfo.priority = (int16_t)pu->pu_pri;
 	r->td_msginfo.msglen = n;
 	return n < 0 ? n : 0;
 }
@@ -380,6 +389,7 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 		return -ESRCH;
 	td->td_rbuf = *rb;
 	td->td_rlen = rlen;
+	ipc_worker_leave(td);			/* done with the last message */
 	if (td->td_pri != td->td_basepri)	/* back to our own priority while we wait */
 		lwkt_setpri_self(td->td_basepri);
 	do {
@@ -427,7 +437,8 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	chan_release(ch);
 	if (rc < 0)
 		return rc;
-	if (rc > 0 && !fixed && td->td_msginfo.priority != td->td_pri &&
+	/* A message or pulse brings its sender's priority (QNX). */
+	if (rc >= 0 && !fixed && td->td_msginfo.priority != td->td_pri &&
 	    td->td_msginfo.priority > 0)
 		lwkt_setpri_self(td->td_msginfo.priority);
 	if (info && vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)

@@ -353,6 +353,7 @@ proc_thread_exit(int status)
 
 	KASSERT(p != NULL, "kernel thread %s in proc_thread_exit", td->td_name);
 	ipc_cancel_self(-EINTR);
+	ipc_worker_leave(td);
 	uintr_thread_exit(td);
 	ipc_thread_fini(td);
 	fl = spin_lock_irqsave(&p->pr_lock);

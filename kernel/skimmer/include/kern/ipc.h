@@ -58,6 +58,7 @@ struct channel {
 	struct ipcq	ch_receivers;	/* RECEIVE-blocked server threads */
 	struct ipcq	ch_senders;	/* SEND-blocked clients, by priority */
 	struct ipcq	ch_repliers;	/* REPLY-blocked clients */
+	struct ipcq	ch_workers;	/* threads working on a message from here (kern/ipc_prio.c) */
 	struct pulseq	ch_pulses;	/* queued pulses, by priority */
 	int		ch_npulses;
 	bool		ch_dead;	/* destroyed: new operations fail */
@@ -113,5 +114,11 @@ int64_t ubuf_size(struct vmspace *vs, const struct ubuf *ub);
 int64_t ubuf_copy(struct vmspace *dvs, const struct ubuf *dst, uint64_t doff,
     struct vmspace *svs, const struct ubuf *src, uint64_t soff, uint64_t max,
     bool *srcfault);
+
+/*
+ * td (the caller, or an exiting thread) stops working for the channel it
+ * last received a message on (kern/ipc_prio.c).  No locks held.
+ */
+void ipc_worker_leave(struct thread *td);
 
 #endif

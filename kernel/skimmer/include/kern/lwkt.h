@@ -108,6 +108,14 @@ void lwkt_yield(void);
 /* Change the current thread's priority (1..255); may switch. */
 void lwkt_setpri_self(int pri);
 
+/*
+ * Raise td's priority to pri if it is lower (priority inheritance), on
+ * td's CPU.  A thread blocked in SEND or REPLY is also woken to pass the
+ * boost on (kern/ipc_prio.c).  The caller guarantees td exists until the
+ * request is queued (a td_holds reference).  Any thread context.
+ */
+void lwkt_boost(struct thread *td, int pri);
+
 /* Set the current thread's scheduling policy (SCHED_FIFO or SCHED_RR). */
 void lwkt_setpolicy_self(int policy);
 

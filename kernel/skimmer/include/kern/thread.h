@@ -81,6 +81,10 @@ struct thread {
 	int		td_ipcbusy;	/* atomic: peers copying our buffers (receive, MsgRead/Write) */
 	int64_t		td_ipcresult;	/* what our blocked call returns */
 	struct thread	*td_ipcpeer;	/* server: the client whose message it got */
+	struct channel	*td_workchan;	/* server: working on a message of it (a reference) */
+	TAILQ_ENTRY(thread) td_worklink; /* on td_workchan->ch_workers (its ch_lock) */
+	int		td_boostpri;	/* atomic: priority lwkt_boost is raising us to */
+	int		td_ipcprop;	/* atomic: boosted while blocked in IPC: pass it on */
 	int		td_basepri;	/* priority without IPC inheritance */
 	bool		td_pulseonly;	/* server: in MsgReceivePulse (no messages) */
 	struct _msg_info td_msginfo;	/* server: info of the message it received */
