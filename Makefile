@@ -82,6 +82,7 @@ endif
 include tools/build.mk
 include kernel/skimmer/kernel.mk
 include user/user.mk
+include lib/c/libc.mk
 include tools/image.mk
 include tests/tests.mk
 
