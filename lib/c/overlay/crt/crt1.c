@@ -6,8 +6,10 @@
  * kernel, finds an empty stack and a0 = BOOTIMG_VA, a1 = the boot image's
  * size (docs/boot.md).  For it, _start_c builds the initial stack musl
  * expects: argv = { "init" }, no environment, and an auxiliary vector with
- * the page size, the program headers (for TLS) and the boot image
- * (AT_QSOE_BOOTIMG, AT_QSOE_BOOTIMG_SIZE, read with getauxval()).
+ * the page size, the program headers (for TLS), the boot image
+ * (AT_QSOE_BOOTIMG, AT_QSOE_BOOTIMG_SIZE) and, where the kernel puts it
+ * above the stack, its command line (AT_QSOE_INITARGS); getauxval()
+ * reads them.
  */
 #include <features.h>
 #include <elf.h>
@@ -15,6 +17,12 @@
 #include <abi/vmlayout.h>
 #include <sys/neutrino.h>
 #include "libc.h"
+
+#ifdef INIT_ARGS_VA
+#define INITARGS	INIT_ARGS_VA	/* abi/vmlayout.h: the kernel command line */
+#else
+#define INITARGS	0
+#endif
 
 #define START "_start"
 
@@ -44,6 +52,7 @@ void _start_c(long *p, void *dyn, uintptr_t a0, uintptr_t a1)
 			AT_PHENT, eh ? eh->e_phentsize : 0,
 			AT_QSOE_BOOTIMG, (long)a0,
 			AT_QSOE_BOOTIMG_SIZE, (long)a1,
+			AT_QSOE_INITARGS, (long)INITARGS,
 			AT_NULL, 0,
 		};
 		/* Never returns, so boot[] lives as long as the program. */

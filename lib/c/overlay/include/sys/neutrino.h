@@ -31,10 +31,12 @@ extern "C" {
 /*
  * Auxiliary-vector entries (getauxval()) of the first process, which the
  * kernel starts with the boot image mapped (crt1.c): its address
- * (BOOTIMG_VA) and size.  Outside Linux's AT_* range.
+ * (BOOTIMG_VA) and size, and the kernel command line (a string; 0 when
+ * the kernel passes none).  In QSOE's own AT_ range (0x5153000 up).
  */
-#define AT_QSOE_BOOTIMG		0x51530001UL
-#define AT_QSOE_BOOTIMG_SIZE	0x51530002UL
+#define AT_QSOE_BOOTIMG		0x5153010UL
+#define AT_QSOE_BOOTIMG_SIZE	0x5153011UL
+#define AT_QSOE_INITARGS	0x5153012UL
 
 #define __KC(ret, name, params)	ret name params; ret name##_r params
 
