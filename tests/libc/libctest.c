@@ -223,6 +223,32 @@ LTEST(time, clocks)
 	return 0;
 }
 
+LTEST(time, settime)
+{
+	struct timespec set = { 1700000000, 500 }, now;
+
+	/* init has the process-manager ability, so it may set the clock. */
+	LT_EQ(clock_settime(CLOCK_REALTIME, &set), 0);
+	LT_EQ(clock_gettime(CLOCK_REALTIME, &now), 0);
+	LT_CHECK(now.tv_sec >= 1700000000 && now.tv_sec < 1700000010);
+	LT_EQ(time(0) / 10, 170000000);
+	errno = 0;
+	LT_EQ(clock_settime(CLOCK_MONOTONIC, &set), -1);	/* never settable */
+	LT_EQ(errno, EINVAL);
+	set.tv_nsec = -1;
+	errno = 0;
+	LT_EQ(clock_settime(CLOCK_REALTIME, &set), -1);
+	LT_EQ(errno, EINVAL);
+	return 0;
+}
+
+LTEST(proc, getpid)
+{
+	LT_EQ(getpid(), 1);		/* init is pid 1 */
+	LT_EQ(getpid(), 1);		/* (cached) */
+	return 0;
+}
+
 LTEST(time, nanosleep)
 {
 	struct timespec a, b, req = { 0, 50 * 1000 * 1000 };

@@ -1,7 +1,9 @@
 /*
- * clock_gettime and clock_getres, on ClockTime and ClockPeriod.  Clock ids
+ * clock_gettime, clock_settime and clock_getres, on ClockTime and
+ * ClockPeriod.  Clock ids
  * are the same numbers on both sides of the seam.
  */
+#include <errno.h>
 #include <sys/neutrino.h>
 #include "px.h"
 
@@ -31,4 +33,15 @@ long __px_clock_getres(clockid_t clk, struct timespec *ts)
 		ts->tv_nsec = cp.nsec;
 	}
 	return 0;
+}
+
+/* Only CLOCK_REALTIME can be set, and only with the ability (EPERM). */
+long __px_clock_settime(clockid_t clk, const struct timespec *ts)
+{
+	uint64_t ns;
+
+	if (ts->tv_sec < 0 || (unsigned long)ts->tv_nsec >= NSEC)
+		return -EINVAL;
+	ns = (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
+	return ClockTime_r(clk, &ns, 0);
 }

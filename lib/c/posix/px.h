@@ -35,6 +35,9 @@ hidden long __px_sched_yield(void);
  */
 extern hidden volatile int *__px_ctid;
 
+/* The calling process (proc.c). */
+hidden long __px_getpid(void);
+
 /* Futexes (futex.c). */
 hidden long __px_futex(volatile int *addr, int op, int val, const struct timespec *ts,
     volatile int *addr2, int val3);
@@ -42,6 +45,7 @@ hidden long __px_futex(volatile int *addr, int op, int val, const struct timespe
 /* Time (clock.c, sleep.c). */
 hidden long __px_clock_gettime(clockid_t clk, struct timespec *ts);
 hidden long __px_clock_getres(clockid_t clk, struct timespec *ts);
+hidden long __px_clock_settime(clockid_t clk, const struct timespec *ts);
 hidden long __px_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
     struct timespec *rem);
 hidden long __px_nanosleep(const struct timespec *req, struct timespec *rem);

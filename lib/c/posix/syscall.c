@@ -18,12 +18,15 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_exit_group:		__px_exit_group((int)a);
 	case SYS_set_tid_address:	return __px_set_tid_address((int *)a);
 	case SYS_gettid:		return __px_gettid();
+	case SYS_getpid:		return __px_getpid();
 	case SYS_sched_yield:		return __px_sched_yield();
 	case SYS_futex:
 		return __px_futex((volatile int *)a, (int)b, (int)c,
 		    (const struct timespec *)d, (volatile int *)e, (int)f);
 	case SYS_clock_gettime:
 		return __px_clock_gettime((clockid_t)a, (struct timespec *)b);
+	case SYS_clock_settime:
+		return __px_clock_settime((clockid_t)a, (const struct timespec *)b);
 	case SYS_clock_getres:
 		return __px_clock_getres((clockid_t)a, (struct timespec *)b);
 	case SYS_clock_nanosleep:
