@@ -303,6 +303,36 @@ LTEST(thread, errors)
 	return 0;
 }
 
+static void *sleeper(void *arg)
+{
+	struct timespec ts = { 0, 1000 * 1000 };
+
+	for (;;) {
+		sem_post(&go);
+		nanosleep(&ts, 0);	/* a cancellation point */
+	}
+	return arg;
+}
+
+LTEST(thread, cancel_at_cancellation_point)
+{
+	pthread_t t;
+	void *r;
+
+	LT_EQ(sem_init(&go, 0, 0), 0);
+	LT_EQ(pthread_create(&t, 0, sleeper, 0), 0);
+	LT_EQ(sem_wait(&go), 0);
+	/*
+	 * Without signals pthread_cancel cannot interrupt a blocked call (and
+	 * says ENOSYS, from pthread_kill), but the request stands: the thread
+	 * acts on it at its next cancellation point (syscall_cp.s).
+	 */
+	pthread_cancel(t);
+	LT_EQ(pthread_join(t, &r), 0);
+	LT_CHECK(r == PTHREAD_CANCELED);
+	return 0;
+}
+
 int main(void)
 {
 	return lt_run_all() ? 1 : 0;
