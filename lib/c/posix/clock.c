@@ -9,6 +9,7 @@
 
 #define NSEC	1000000000ULL
 
+/* SYS_clock_gettime: *ts = the clock's time; EINVAL for an unknown clock. */
 long __px_clock_gettime(clockid_t clk, struct timespec *ts)
 {
 	uint64_t ns;
@@ -21,6 +22,7 @@ long __px_clock_gettime(clockid_t clk, struct timespec *ts)
 	return 0;
 }
 
+/* SYS_clock_getres: the clock's timer resolution (the timebase tick). */
 long __px_clock_getres(clockid_t clk, struct timespec *ts)
 {
 	struct _clockperiod cp;

@@ -44,6 +44,7 @@ static size_t page_len(size_t len)
 	return len == 0 || len > SIZE_MAX - PAGE ? 0 : (len + PAGE - 1) & ~(PAGE - 1);
 }
 
+/* SYS_mmap: Linux's checks, then anonymous memory from the manager. */
 long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	size_t n = page_len(len);
@@ -59,6 +60,7 @@ long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	return __qsoe_mm_map(addr, n, prot, flags);
 }
 
+/* SYS_munmap: EINVAL for an unaligned or empty range, else the manager. */
 long __px_munmap(void *addr, size_t len)
 {
 	size_t n = page_len(len);
@@ -68,6 +70,7 @@ long __px_munmap(void *addr, size_t len)
 	return __qsoe_mm_unmap(addr, n);
 }
 
+/* SYS_mprotect: EINVAL for bad arguments; an empty range is done. */
 long __px_mprotect(void *addr, size_t len, int prot)
 {
 	size_t n = page_len(len);

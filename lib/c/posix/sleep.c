@@ -16,6 +16,10 @@ static uint64_t to_ns(const struct timespec *ts)
 	return (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
 }
 
+/*
+ * SYS_clock_nanosleep: sleep until req (TIMER_ABSTIME) or for req; 0 when
+ * the time has come, -EINTR (rest in *rem) or -EINVAL.  May block.
+ */
 long __px_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
     struct timespec *rem)
 {
@@ -42,6 +46,7 @@ long __px_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 	return r < 0 ? r : 0;
 }
 
+/* SYS_nanosleep: clock_nanosleep on CLOCK_REALTIME, relative. */
 long __px_nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	return __px_clock_nanosleep(CLOCK_REALTIME, 0, req, rem);

@@ -27,6 +27,7 @@ long __px_gettid(void)
 	return tid ? tid : 1;
 }
 
+/* SYS_sched_yield: to the tail of the caller's priority on its CPU. */
 long __px_sched_yield(void)
 {
 	return SchedYield_r();

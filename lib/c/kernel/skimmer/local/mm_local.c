@@ -116,6 +116,7 @@ static long map_missing(size_t pg, size_t n, int prot)
 	return 0;
 }
 
+/* qsoe_mm.h: fresh zeroed pages (prot 0: reserved only); ENOMEM when full. */
 long __qsoe_mm_map(void *addr, size_t len, int prot, int flags)
 {
 	size_t n = len / PAGE;
@@ -146,6 +147,7 @@ long __qsoe_mm_map(void *addr, size_t len, int prot, int flags)
 	return r < 0 ? r : (long)(MM_BASE + (size_t)pg * PAGE);
 }
 
+/* qsoe_mm.h: unmap and free a range of the window; EINVAL outside it. */
 long __qsoe_mm_unmap(void *addr, size_t len)
 {
 	long pg = page_of(addr, len), r = 0;
