@@ -82,6 +82,7 @@ endif
 include tools/build.mk
 include kernel/skimmer/kernel.mk
 include user/user.mk
+include lib/c/libc.mk
 include tools/image.mk
 include tests/tests.mk
 
@@ -90,7 +91,7 @@ all:
 	@echo "QSOE/L (seL4) is not yet available: run 'make menuconfig' and choose Skimmer." >&2
 	@exit 1
 else
-all: $(KERNEL_BIN) $(IMAGE)
+all: $(KERNEL_BIN) $(IMAGE) libc
 endif
 
 setup:
@@ -111,7 +112,8 @@ setup-quiet:
 	@$(SETUP) -q $(O)
 
 clean:
-	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN)
+	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
+	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/bin
 
 distclean:
 	rm -rf $(O) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old defconfig

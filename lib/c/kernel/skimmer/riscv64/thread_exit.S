@@ -1,0 +1,45 @@
+/*
+ * __qsoe_thread_exit(ctid, ubase, ulen, ulock, status): see qsoe_kernel.h.
+ * Registers only: after MemUnmap the stack is gone, and after the store
+ * to *ctid a joiner may unmap it.  The kernel preserves t3-t6 and s1.
+ */
+#define KERCALL(num, name, nargs) .equ __KER_##name, num;
+#include <abi/kercalls.def>
+
+	.text
+	.globl	__qsoe_thread_exit
+	.hidden	__qsoe_thread_exit
+	.type	__qsoe_thread_exit, @function
+__qsoe_thread_exit:
+	mv	t3, a0			/* ctid */
+	mv	t4, a1			/* ubase */
+	mv	t5, a2			/* ulen */
+	mv	t6, a3			/* ulock */
+	mv	s1, a4			/* status */
+	beqz	t5, 2f
+	li	a0, 0			/* MemUnmap(0, ubase, ulen) */
+	mv	a1, t4
+	mv	a2, t5
+	li	a7, __KER_MemUnmap
+	ecall
+	beqz	t6, 2f
+	fence	rw, w			/* release: the range is gone first */
+	sw	zero, 0(t6)
+	mv	a0, t6			/* FutexWake(ulock, 1) */
+	li	a1, 1
+	li	a7, __KER_FutexWake
+	ecall
+2:	beqz	t3, 3f
+	fence	rw, w
+	sw	zero, 0(t3)
+	mv	a0, t3			/* FutexWake(ctid, 1) */
+	li	a1, 1
+	li	a7, __KER_FutexWake
+	ecall
+3:	li	a0, 0			/* ThreadDestroy(0, -1, status) */
+	li	a1, -1
+	mv	a2, s1
+	li	a7, __KER_ThreadDestroy
+	ecall
+	j	3b
+	.size	__qsoe_thread_exit, . - __qsoe_thread_exit

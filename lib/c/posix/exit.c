@@ -1,0 +1,22 @@
+/*
+ * Ending threads and the process: Linux's exit (one thread) and exit_group
+ * (every thread), as ThreadDestroy.
+ */
+#include <sys/neutrino.h>
+#include "px.h"
+#include "qsoe_kernel.h"
+
+volatile int *__px_ctid;
+
+/* SYS_exit: end the calling thread; its clear-tid word is cleared and woken. */
+_Noreturn void __px_exit(int status)
+{
+	__qsoe_thread_exit(__px_ctid, 0, 0, 0, status);
+}
+
+/* SYS_exit_group: end every thread of the process, with status. */
+_Noreturn void __px_exit_group(int status)
+{
+	for (;;)
+		ThreadDestroy_r(-1, -1, (void *)(long)status);
+}

@@ -1,0 +1,49 @@
+/*
+ * __qsoe_syscall: the seam.  musl's __syscallN (arch/riscv64/syscall_arch.h,
+ * overlaid) and its cancellation points land here.  Each number musl uses
+ * and QSOE implements is dispatched to its __px_* function; every other
+ * number fails with ENOSYS, never with a faked success (docs/libc.md
+ * lists what exists).
+ */
+#include <errno.h>
+#include <sys/syscall.h>
+#include "px.h"
+#include "syscall.h"
+
+/* Linux's system call n with its arguments: the result or -errno. */
+long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	switch (n) {
+	case SYS_exit:			__px_exit((int)a);
+	case SYS_exit_group:		__px_exit_group((int)a);
+	case SYS_set_tid_address:	return __px_set_tid_address((int *)a);
+	case SYS_gettid:		return __px_gettid();
+	case SYS_getpid:		return __px_getpid();
+	case SYS_sched_yield:		return __px_sched_yield();
+	case SYS_futex:
+		return __px_futex((volatile int *)a, (int)b, (int)c,
+		    (const struct timespec *)d, (volatile int *)e, (int)f);
+	case SYS_clock_gettime:
+		return __px_clock_gettime((clockid_t)a, (struct timespec *)b);
+	case SYS_clock_settime:
+		return __px_clock_settime((clockid_t)a, (const struct timespec *)b);
+	case SYS_clock_getres:
+		return __px_clock_getres((clockid_t)a, (struct timespec *)b);
+	case SYS_clock_nanosleep:
+		return __px_clock_nanosleep((clockid_t)a, (int)b,
+		    (const struct timespec *)c, (struct timespec *)d);
+	case SYS_nanosleep:
+		return __px_nanosleep((const struct timespec *)a, (struct timespec *)b);
+	case SYS_mmap:
+		return __px_mmap((void *)a, (size_t)b, (int)c, (int)d, (int)e, (off_t)f);
+	case SYS_munmap:		return __px_munmap((void *)a, (size_t)b);
+	case SYS_mprotect:		return __px_mprotect((void *)a, (size_t)b, (int)c);
+	case SYS_brk:			return -ENOMEM;	/* no heap break: malloc uses mmap */
+	case SYS_read: case SYS_write: case SYS_readv: case SYS_writev:
+	case SYS_pread64: case SYS_pwrite64: case SYS_close: case SYS_lseek:
+	case SYS_fstat: case SYS_ioctl: case SYS_fcntl: case SYS_fsync:
+		return __px_fd_io((int)a);
+	default:
+		return -ENOSYS;
+	}
+}
