@@ -40,9 +40,9 @@ handler(int signo, struct __abi_siginfo *si, struct __abi_ucontext *uc)
 	(void)uc;
 	hits++;
 	last_signo = signo;
-	last_code = si->si_code;
-	last_pid = si->__si_fields.__si_kill.si_pid;
-	last_value = si->__si_fields.__si_kill.si_value;
+	last_code = si->asi_code;
+	last_pid = si->__asi_fields.__asi_kill.asi_pid;
+	last_value = si->__asi_fields.__asi_kill.asi_value;
 	mask_in_handler = (uint64_t)mask_now();
 }
 
@@ -148,10 +148,10 @@ UTEST(sig, bad_arguments)
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, 8, 0, 0), -EFAULT);
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, 0, 8, 0), -EFAULT);
 	UT_EQ(KC(SignalAction, 999, (long)__rt_sigstub, SIGUSR1, (long)&a, 0, 0), -EPERM);
-	a.sa_flags = 0x100;	/* unknown flag */
+	a.asa_flags = 0x100;	/* unknown flag */
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, (long)&a, 0, 0), -EINVAL);
-	a.sa_flags = 0;
-	a.sa_handler = 0xffffffff80200000UL;	/* the kernel */
+	a.asa_flags = 0;
+	a.asa_handler = 0xffffffff80200000UL;	/* the kernel */
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, (long)&a, 0, 0), -EINVAL);
 	UT_EQ(KC(SignalProcmask, 0, 0, 7, (long)&a, 0, 0), -EINVAL);	/* how */
 	UT_EQ(KC(SignalProcmask, 0, 0, __ABI_SIG_BLOCK, 8, 0, 0), -EFAULT);
@@ -189,7 +189,7 @@ UTEST(sig, nodefer_and_resethand)
 	UT_EQ(hits, 1);
 	UT_EQ(mask_in_handler, 0);
 	UT_EQ(KC(SignalAction, 0, 0, SIGUSR1, 0, (long)&old, 0), 0);
-	UT_EQ(old.sa_handler, __ABI_SIG_DFL);			/* reset by delivery */
+	UT_EQ(old.asa_handler, __ABI_SIG_DFL);			/* reset by delivery */
 	return 0;
 }
 
@@ -260,8 +260,8 @@ segv_handler(int signo, struct __abi_siginfo *si, struct __abi_ucontext *uc)
 	uint16_t insn = *(const uint16_t *)uc->uc_gregs[0];
 
 	(void)signo;
-	fault_addr = si->__si_fields.si_addr;
-	last_code = si->si_code;
+	fault_addr = si->__asi_fields.asi_addr;
+	last_code = si->asi_code;
 	uc->uc_gregs[0] += (insn & 3) == 3 ? 4 : 2;	/* a 32-bit or a compressed one */
 }
 
@@ -445,13 +445,13 @@ UTEST(sig, waitinfo_takes_blocked_signal)
 	UT_EQ(setmask(__ABI_SIG_BLOCK, set), 0);
 	UT_CHECK(kill_me_later(SIGUSR2) > 0);
 	UT_EQ(KC(SignalWaitinfo, (long)&set, (long)&si, 0, 0, 0, 0), SIGUSR2);
-	UT_EQ(si.si_signo, SIGUSR2);
-	UT_EQ(si.si_code, 0);
-	UT_EQ(si.__si_fields.__si_kill.si_pid, 1);
+	UT_EQ(si.asi_signo, SIGUSR2);
+	UT_EQ(si.asi_code, 0);
+	UT_EQ(si.__asi_fields.__asi_kill.asi_pid, 1);
 	/* Already pending: taken at once. */
 	UT_EQ(KC(SignalKill, 0, 0, 0, SIGUSR2, -1, 55), 0);
 	UT_EQ(KC(SignalWaitinfo, (long)&set, (long)&si, 0, 0, 0, 0), SIGUSR2);
-	UT_EQ(si.__si_fields.__si_kill.si_value, 55);
+	UT_EQ(si.__asi_fields.__asi_kill.asi_value, 55);
 	/* Nothing comes: the TimerTimeout ends it. */
 	UT_EQ(KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_SIGWAITINFO, 0, (long)&ns, 0, 0), 0);
 	UT_EQ(KC(SignalWaitinfo, (long)&set, (long)&si, 0, 0, 0, 0), -ETIMEDOUT);

@@ -84,7 +84,7 @@
 #define __ABI_SIG_UNBLOCK	1
 #define __ABI_SIG_SETMASK	2
 
-/* si_code values (Linux's). */
+/* asi_code values (Linux's). */
 #define __ABI_SI_USER		0	/* SignalKill with code 0 (kill) */
 #define __ABI_SI_KERNEL		0x80	/* the kernel (faults without detail) */
 #define __ABI_SI_QUEUE		(-1)	/* sigqueue */
@@ -102,31 +102,31 @@
 
 /* SignalAction's act and oact. */
 struct __abi_sigaction {
-	uint64_t	sa_handler;	/* SIG_DFL, SIG_IGN or the handler's address */
-	uint64_t	sa_flags;	/* SA_* */
-	uint64_t	sa_mask;	/* blocked while the handler runs */
+	uint64_t	asa_handler;	/* SIG_DFL, SIG_IGN or the handler's address */
+	uint64_t	asa_flags;	/* SA_* */
+	uint64_t	asa_mask;	/* blocked while the handler runs */
 };
 
 /* siginfo_t as musl lays it out on 64-bit Linux. */
 struct __abi_siginfo {
-	int32_t		si_signo;
-	int32_t		si_errno;
-	int32_t		si_code;
-	int32_t		__si_pad;
+	int32_t		asi_signo;
+	int32_t		asi_errno;
+	int32_t		asi_code;
+	int32_t		__asi_pad;
 	union {
 		struct {
-			int32_t	si_pid;		/* sender (SI_USER, SI_QUEUE, SIGCHLD) */
-			uint32_t si_uid;
-			int64_t	si_value;	/* union sigval (SI_QUEUE, SI_TIMER) */
-		} __si_kill;
+			int32_t	asi_pid;		/* sender (SI_USER, SI_QUEUE, SIGCHLD) */
+			uint32_t asi_uid;
+			int64_t	asi_value;	/* union sigval (SI_QUEUE, SI_TIMER) */
+		} __asi_kill;
 		struct {
-			int32_t	si_pid;
-			uint32_t si_uid;
-			int32_t	si_status;	/* SIGCHLD: exit code or signal */
-		} __si_chld;
-		uint64_t	si_addr;	/* faults: the address */
-		uint8_t		__si_bytes[112];
-	} __si_fields;
+			int32_t	asi_pid;
+			uint32_t asi_uid;
+			int32_t	asi_status;	/* SIGCHLD: exit code or signal */
+		} __asi_chld;
+		uint64_t	asi_addr;	/* faults: the address */
+		uint8_t		__asi_bytes[112];
+	} __asi_fields;
 };
 
 /* stack_t */
@@ -155,9 +155,9 @@ struct __abi_ucontext {
 
 _Static_assert(sizeof(struct __abi_sigaction) == 24, "sigaction ABI");
 _Static_assert(sizeof(struct __abi_siginfo) == 128, "siginfo_t is 128 bytes");
-_Static_assert(__builtin_offsetof(struct __abi_siginfo, __si_fields) == 16, "siginfo union");
-_Static_assert(__builtin_offsetof(struct __abi_siginfo, __si_fields.__si_kill.si_value) == 24,
-    "si_value");
+_Static_assert(__builtin_offsetof(struct __abi_siginfo, __asi_fields) == 16, "siginfo union");
+_Static_assert(__builtin_offsetof(struct __abi_siginfo, __asi_fields.__asi_kill.asi_value) == 24,
+    "asi_value");
 _Static_assert(sizeof(struct __abi_stack) == 24, "stack_t");
 _Static_assert(__builtin_offsetof(struct __abi_ucontext, uc_sigmask) == 40, "uc_sigmask");
 _Static_assert(__builtin_offsetof(struct __abi_ucontext, uc_gregs) == 176, "uc_mcontext");

@@ -383,20 +383,20 @@ void
 sig_fill_info(struct __abi_siginfo *s, const struct ksiginfo *si)
 {
 	memset(s, 0, sizeof(*s));
-	s->si_signo = si->ksi_signo;
-	s->si_code = si->ksi_code;
+	s->asi_signo = si->ksi_signo;
+	s->asi_code = si->ksi_code;
 	if (si->ksi_signo == SIGSEGV || si->ksi_signo == SIGBUS || si->ksi_signo == SIGILL ||
 	    si->ksi_signo == SIGTRAP || si->ksi_signo == SIGFPE) {
 		if (si->ksi_code > 0) {		/* a fault, not a kill() of a fault signal */
-			s->__si_fields.si_addr = (uint64_t)si->ksi_value;
+			s->__asi_fields.asi_addr = (uint64_t)si->ksi_value;
 			return;
 		}
 	}
-	s->__si_fields.__si_kill.si_pid = si->ksi_pid;
+	s->__asi_fields.__asi_kill.asi_pid = si->ksi_pid;
 	if (si->ksi_signo == SIGCHLD)
-		s->__si_fields.__si_chld.si_status = si->ksi_status;
+		s->__asi_fields.__asi_chld.asi_status = si->ksi_status;
 	else
-		s->__si_fields.__si_kill.si_value = si->ksi_value;
+		s->__asi_fields.__asi_kill.asi_value = si->ksi_value;
 }
 
 int

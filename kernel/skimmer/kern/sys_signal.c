@@ -84,12 +84,12 @@ sys_SignalAction(long pid, long sigstub, long signo, long uact, long uoact, long
 	if (uact) {
 		if (vm_copyin(p->pr_vm, &ua, (uaddr_t)uact, sizeof(ua)) < 0)
 			return -EFAULT;
-		if ((ua.sa_flags & ~(uint64_t)__ABI_SA_KNOWN) || ua.sa_handler >= USER_TOP ||
+		if ((ua.asa_flags & ~(uint64_t)__ABI_SA_KNOWN) || ua.asa_handler >= USER_TOP ||
 		    (SIGBIT(signo) & SIG_UNCATCHABLE))
 			return -EINVAL;
-		if (ua.sa_handler > __ABI_SIG_IGN && sigstub == 0 && !sig_has_stub(p))
+		if (ua.asa_handler > __ABI_SIG_IGN && sigstub == 0 && !sig_has_stub(p))
 			return -EINVAL;
-		act = (struct ksigact){ ua.sa_handler, ua.sa_flags, ua.sa_mask };
+		act = (struct ksigact){ ua.asa_handler, ua.asa_flags, ua.asa_mask };
 	}
 	if (uoact) {		/* check it is writable before anything changes */
 		sig_action(p, (int)signo, NULL, &old, 0);

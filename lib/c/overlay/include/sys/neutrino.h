@@ -23,6 +23,7 @@
 #include <time.h>
 #include <abi/neutrino.h>
 #include <abi/procmgr.h>
+#include <abi/signal.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,6 +123,21 @@ __KC(int, InterruptDetach, (int __id));
 __KC(int, InterruptWait, (int __flags, const uint64_t *__timeout));
 __KC(int, InterruptMask, (int __intr, int __id));
 __KC(int, InterruptUnmask, (int __intr, int __id));
+
+/*
+ * Signals (abi/signal.h, docs/kernel-calls.md "Signals").  Sets are one
+ * 64-bit word, the first word of a sigset_t; the handler frame is musl's
+ * ucontext_t and siginfo_t.
+ */
+__KC(int, SignalKill, (uint32_t __nd, pid_t __pid, int __tid, int __signo, int __code,
+    intptr_t __value));
+__KC(int, SignalAction, (pid_t __pid, void (*__sigstub)(void), int __signo,
+    const struct __abi_sigaction *__act, struct __abi_sigaction *__oact));
+__KC(int, SignalProcmask, (pid_t __pid, int __tid, int __how, const uint64_t *__set,
+    uint64_t *__oldset));
+__KC(int, SignalSuspend, (const uint64_t *__set));
+__KC(int, SignalWaitinfo, (const uint64_t *__set, siginfo_t *__info));
+__KC(int, SignalReturn, (void *__ucontext));
 
 #undef __KC
 
