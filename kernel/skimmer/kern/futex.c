@@ -11,6 +11,7 @@
  * dropped (no IPI under a spinlock).
  */
 #include <kern/cpu.h>
+#include <kern/futex.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
 #include <kern/queue.h>
@@ -22,16 +23,9 @@
 #include <abi/thread.h>
 #include <arch/memlayout.h>
 
-#define FUTEX_BUCKETS	64
 #define WAKE_BATCH	16
 
-TAILQ_HEAD(futexq, thread);
-
-/* bucket lock: protects its queue and the td_futex* fields of queued threads. */
-static struct futex_bucket {
-	struct spinlock	fb_lock;
-	struct futexq	fb_waiters;
-} buckets[FUTEX_BUCKETS];
+static struct futex_bucket buckets[FUTEX_BUCKETS];	/* see kern/futex.h */
 
 void futex_init(void);
 
@@ -44,25 +38,33 @@ futex_init(void)
 	}
 }
 
-static struct futex_bucket *
-bucket_of(paddr_t pa)
+struct futex_bucket *
+futex_bucket(paddr_t pa)
 {
 	return &buckets[(pa >> 2) % FUTEX_BUCKETS];
 }
 
-/* The physical address of the user word at addr.  0 or -EINVAL/-EFAULT. */
-static int
-word_pa(uaddr_t addr, paddr_t *pa)
+struct futex_bucket *
+futex_bucket_n(int i)
+{
+	return &buckets[i];
+}
+
+int
+futex_word_pa(uaddr_t addr, size_t align, bool write, paddr_t *pa)
 {
 	struct vmspace *vs = curthread->td_proc->pr_vm;
 	unsigned long fl;
 	unsigned prot;
 	bool ok;
 
-	if (addr & 3)
+	if (addr & (align - 1))
 		return -EINVAL;
+	if (addr >= USER_TOP)
+		return -EFAULT;
 	fl = spin_lock_irqsave(&vs->vs_lock);
-	ok = pmap_lookup_arch(&vs->vs_pmap, addr, pa, &prot) && (prot & VMP_R);
+	ok = pmap_lookup_arch(&vs->vs_pmap, addr, pa, &prot) && (prot & VMP_R) &&
+	    (!write || (prot & VMP_W));
 	spin_unlock_irqrestore(&vs->vs_lock, fl);
 	return ok ? 0 : -EFAULT;
 }
@@ -102,11 +104,11 @@ sys_FutexWait(long addr, long expected, long a2, long a3, long a4, long a5)
 	paddr_t pa;
 	long rc;
 
-	if ((rc = word_pa((uaddr_t)addr, &pa)) < 0)
+	if ((rc = futex_word_pa((uaddr_t)addr, 4, false, &pa)) < 0)
 		return rc;
 	if (td->td_tmo_flags & (1U << STATE_MUTEX))
 		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
-	fb = bucket_of(pa);
+	fb = futex_bucket(pa);
 	fl = spin_lock_irqsave(&fb->fb_lock);
 	if (!word_equals(pa, (uaddr_t)addr, (uint32_t)expected, &rc)) {
 		spin_unlock_irqrestore(&fb->fb_lock, fl);
@@ -141,9 +143,9 @@ sys_FutexWake(long addr, long count, long a2, long a3, long a4, long a5)
 
 	if (count < 0)
 		return -EINVAL;
-	if ((rc = word_pa((uaddr_t)addr, &pa)) < 0)
+	if ((rc = futex_word_pa((uaddr_t)addr, 4, false, &pa)) < 0)
 		return rc;
-	fb = bucket_of(pa);
+	fb = futex_bucket(pa);
 	do {
 		n = 0;
 		fl = spin_lock_irqsave(&fb->fb_lock);

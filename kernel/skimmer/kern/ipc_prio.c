@@ -83,7 +83,7 @@ ipc_boost_workers(struct channel *ch, int pri)
 		}
 		spin_unlock_irqrestore(&ch->ch_lock, fl);
 		for (int i = 0; i < n; i++) {
-			lwkt_boost(batch[i], pri);
+			lwkt_boost(batch[i], pri, false);
 			__atomic_fetch_sub(&batch[i]->td_holds, 1, __ATOMIC_RELEASE);
 		}
 	} while (n == (int)ARRAY_SIZE(batch));

@@ -592,13 +592,17 @@ boost_here(void *arg)
 {
 	struct thread *td = arg;
 	struct cpu *gd = mycpu();
-	int pri;
+	int pri, mpri;
 
 	if (td->td_cpu != gd) {			/* it migrated: follow it */
 		ipiq_send(td->td_cpu, boost_here, td);
 		return;
 	}
 	pri = __atomic_exchange_n(&td->td_boostpri, 0, __ATOMIC_ACQ_REL);
+	mpri = __atomic_exchange_n(&td->td_mtxboostpri, 0, __ATOMIC_ACQ_REL);
+	if (mpri > td->td_mtxpri)
+		td->td_mtxpri = mpri;		/* remembered for the owner's unlock */
+	pri = MAX(pri, mpri);
 	if (pri <= td->td_pri || (td->td_flags & TDF_EXITING))
 		return;
 	if (td->td_flags & TDF_RUNQ) {
@@ -610,23 +614,30 @@ boost_here(void *arg)
 	} else {
 		td->td_pri = pri;	/* running, sleeping, or arriving (it queues at td_pri) */
 	}
+	/* Blocked in IPC or on a Sync mutex: it passes the boost on itself. */
 	if (td->td_state == STATE_SEND || td->td_state == STATE_REPLY) {
 		__atomic_store_n(&td->td_ipcprop, 1, __ATOMIC_RELEASE);
-		schedule_here(td);	/* it passes the boost on (kern/ipc_prio.c) */
+		schedule_here(td);	/* kern/ipc_prio.c */
+	} else if (td->td_state == STATE_MUTEX) {
+		__atomic_store_n(&td->td_syncprop, 1, __ATOMIC_RELEASE);
+		schedule_here(td);	/* kern/sync.c */
 	}
 }
 
 void
-lwkt_boost(struct thread *td, int pri)
+lwkt_boost(struct thread *td, int pri, bool mutex)
 {
-	int old = __atomic_load_n(&td->td_boostpri, __ATOMIC_RELAXED);
+	int *want = mutex ? &td->td_mtxboostpri : &td->td_boostpri;
+	int old = __atomic_load_n(want, __ATOMIC_RELAXED);
 
 	KASSERT(pri > PRI_MIN && pri <= PRI_MAX, "bad priority %d", pri);
 	do {
 		if (old >= pri)
 			return;		/* a boost at least this high is on its way */
-	} while (!__atomic_compare_exchange_n(&td->td_boostpri, &old, pri, false,
+	} while (!__atomic_compare_exchange_n(want, &old, pri, false,
 	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
-	if (old == 0)
+	/* One IPI serves both kinds: send unless one is already on its way. */
+	if (old == 0 && __atomic_load_n(mutex ? &td->td_boostpri : &td->td_mtxboostpri,
+	    __ATOMIC_ACQUIRE) == 0)
 		ipiq_send(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), boost_here, td);
 }

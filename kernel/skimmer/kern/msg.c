@@ -390,8 +390,8 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	td->td_rbuf = *rb;
 	td->td_rlen = rlen;
 	ipc_worker_leave(td);			/* done with the last message */
-	if (td->td_pri != td->td_basepri)	/* back to our own priority while we wait */
-		lwkt_setpri_self(td->td_basepri);
+	if (td->td_pri != MAX(td->td_basepri, td->td_mtxpri))	/* our own while we wait */
+		lwkt_setpri_self(MAX(td->td_basepri, td->td_mtxpri));
 	do {
 		td->td_ipcdone = 0;
 		td->td_ipcchan = ch;
@@ -440,7 +440,7 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	/* A message or pulse brings its sender's priority (QNX). */
 	if (rc >= 0 && !fixed && td->td_msginfo.priority != td->td_pri &&
 	    td->td_msginfo.priority > 0)
-		lwkt_setpri_self(td->td_msginfo.priority);
+		lwkt_setpri_self(MAX(td->td_msginfo.priority, td->td_mtxpri));
 	if (info && vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
 		return -EFAULT;
 	return rc;

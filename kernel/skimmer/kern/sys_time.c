@@ -67,7 +67,7 @@ sys_SchedSet(long pid, long tid, long policy, long param, long a4, long a5)
 	if (policy != SCHED_NOCHANGE)
 		lwkt_setpolicy_self((int)policy);
 	td->td_basepri = sp.sched_priority;
-	lwkt_setpri_self(sp.sched_priority);
+	lwkt_setpri_self(MAX(sp.sched_priority, td->td_mtxpri));	/* keep a mutex's inheritance */
 	return 0;
 }
 

@@ -110,11 +110,13 @@ void lwkt_setpri_self(int pri);
 
 /*
  * Raise td's priority to pri if it is lower (priority inheritance), on
- * td's CPU.  A thread blocked in SEND or REPLY is also woken to pass the
- * boost on (kern/ipc_prio.c).  The caller guarantees td exists until the
- * request is queued (a td_holds reference).  Any thread context.
+ * td's CPU: from message passing, or (mutex) from a Sync mutex's waiter,
+ * which td_mtxpri remembers until td's unlock.  A thread blocked in SEND
+ * or REPLY (kern/ipc_prio.c) or on a mutex (kern/sync.c) is also woken to
+ * pass the boost on.  The caller guarantees td exists until the request
+ * is queued (a td_holds reference).  Any thread context.
  */
-void lwkt_boost(struct thread *td, int pri);
+void lwkt_boost(struct thread *td, int pri, bool mutex);
 
 /* Set the current thread's scheduling policy (SCHED_FIFO or SCHED_RR). */
 void lwkt_setpolicy_self(int policy);

@@ -85,6 +85,10 @@ struct thread {
 	TAILQ_ENTRY(thread) td_worklink; /* on td_workchan->ch_workers (its ch_lock) */
 	int		td_boostpri;	/* atomic: priority lwkt_boost is raising us to */
 	int		td_ipcprop;	/* atomic: boosted while blocked in IPC: pass it on */
+	int		td_mtxboostpri;	/* atomic: priority a mutex waiter is raising us to */
+	int		td_mtxpri;	/* inherited from waiters on our Sync mutexes (owner cpu) */
+	int		td_syncprop;	/* atomic: boosted while blocked on a mutex: pass it on */
+	uint32_t	td_sync_owner;	/* SyncMutexLock: the tid we wait for (bucket lock) */
 	int		td_basepri;	/* priority without IPC inheritance */
 	bool		td_pulseonly;	/* server: in MsgReceivePulse (no messages) */
 	struct _msg_info td_msginfo;	/* server: info of the message it received */

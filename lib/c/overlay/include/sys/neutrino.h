@@ -139,6 +139,16 @@ __KC(int, SignalSuspend, (const uint64_t *__set));
 __KC(int, SignalWaitinfo, (const uint64_t *__set, siginfo_t *__info));
 __KC(int, SignalReturn, (void *__ucontext));
 
+/* Sync objects (abi/sync.h): a mutex is taken in user space when free. */
+__KC(int, SyncTypeCreate, (unsigned __type, sync_t *__sync, const struct _sync_attr *__attr));
+__KC(int, SyncDestroy, (sync_t *__sync));
+__KC(int, SyncMutexLock, (sync_t *__sync));
+__KC(int, SyncMutexUnlock, (sync_t *__sync));
+__KC(int, SyncCondvarWait, (sync_t *__cond, sync_t *__mutex));
+__KC(int, SyncCondvarSignal, (sync_t *__cond, int __all));
+__KC(int, SyncSemPost, (sync_t *__sem));
+__KC(int, SyncSemWait, (sync_t *__sem, int __try));
+
 #undef __KC
 
 #ifdef __cplusplus
