@@ -535,6 +535,41 @@ UTEST(sig, bad_signal_return_kills)
 	return 0;
 }
 
+UTEST(sig, process_group_kill)
+{
+	long a = spawn(ROLE_SPIN), b = spawn(ROLE_SPIN), c = spawn(ROLE_SPIN);
+	int got_a = 0, got_b = 0;
+
+	UT_CHECK(a > 1 && b > 1 && c > 1);
+	UT_EQ(KC(ProcSetGroup, a, 0, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(ProcSetGroup, 999999, 500, 0, 0, 0, 0), -ESRCH);
+	UT_EQ(KC(SignalKill, 0, -500, 0, SIGTERM, 0, 0), -ESRCH);	/* empty group */
+	UT_EQ(KC(ProcSetGroup, a, 500, 0, 0, 0, 0), 0);
+	UT_EQ(KC(ProcSetGroup, b, 500, 0, 0, 0, 0), 0);
+	UT_EQ(KC(ProcSetGroup, c, 501, 0, 0, 0, 0), 0);
+	UT_EQ(KC(SignalKill, 0, -500, 1, SIGTERM, 0, 0), -EINVAL);	/* no tid with a group */
+	UT_EQ(KC(SignalKill, 0, -500, 0, 0, 0, 0), 0);			/* exists */
+	sleep_ms(20);
+	UT_EQ(KC(SignalKill, 0, -500, 0, SIGTERM, 0, 0), 0);
+	for (int i = 0; i < 2; i++) {
+		struct _pulse p;
+		uint64_t v;
+
+		UT_EQ(KC(MsgReceive, deaths_chid, (long)&p, sizeof(p), 0, 0, 0), 0);
+		v = (uint64_t)(uintptr_t)p.value.sival_ptr;
+		UT_EQ(p.code, _PULSE_CODE_PROCDEATH);
+		UT_EQ((int32_t)(v & 0xffffffff), SIGTERM);
+		got_a += (long)(v >> 32) == a;
+		got_b += (long)(v >> 32) == b;
+	}
+	UT_EQ(got_a + got_b, 2);
+	UT_EQ(got_a, 1);
+	UT_EQ(KC(SignalKill, 0, c, 0, 0, 0, 0), 0);			/* c lives on */
+	UT_EQ(KC(SignalKill, 0, -501, 0, SIGKILL, 0, 0), 0);
+	UT_EQ(wait_death(c), SIGKILL);
+	return 0;
+}
+
 UTEST(sig, unprivileged_cannot_signal_taskman)
 {
 	long pid = spawn(ROLE_UNPRIV);
@@ -569,10 +604,14 @@ umain(uint64_t arg)
 {
 	switch (arg & 0xff) {
 	case ROLE_SPIN: {
-		/* Below the parent, so it runs even on one CPU: spin in user mode. */
+		/*
+		 * Below the parent, so it runs even on one CPU: spin in user
+		 * mode.  Round robin: spinners of one priority take turns, so
+		 * a killed one gets the CPU to die.
+		 */
 		struct sched_param sp = { .sched_priority = 5 };
 
-		KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0);
+		KC(SchedSet, 0, 0, SCHED_RR, (long)&sp, 0, 0);
 		for (;;)
 			__asm__ __volatile__("" ::: "memory");
 	}
@@ -581,7 +620,9 @@ umain(uint64_t arg)
 	case ROLE_BADRETURN:
 		return child_badreturn();
 	case ROLE_UNPRIV:
-		return KC(SignalKill, 0, 1, 0, SIGTERM, 0, 0) == -EPERM ? 0 : 1;
+		KC(ProcSetGroup, 1, 77, 0, 0, 0, 0);	/* (not allowed either) */
+		return KC(SignalKill, 0, 1, 0, SIGTERM, 0, 0) == -EPERM &&
+		    KC(ProcSetGroup, 0, 77, 0, 0, 0, 0) == -EPERM ? 0 : 1;
 	}
 	img = (const void *)arg;
 	imgsize = rt_arg2;

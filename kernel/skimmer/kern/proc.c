@@ -129,6 +129,24 @@ proc_hold(int pid)
 	return p;
 }
 
+int
+proc_hold_group(int pgid, struct proc **ps, int max)
+{
+	unsigned long fl = spin_lock_irqsave(&pid_lock);
+	int n = 0;
+
+	for (int i = 0; i < MAX_PROCS && n < max; i++) {
+		struct proc *p = pidtab[i];
+
+		if (p && __atomic_load_n(&p->pr_pgid, __ATOMIC_ACQUIRE) == pgid) {
+			__atomic_fetch_add(&p->pr_refs, 1, __ATOMIC_RELAXED);
+			ps[n++] = p;
+		}
+	}
+	spin_unlock_irqrestore(&pid_lock, fl);
+	return n;
+}
+
 void
 proc_release(struct proc *p)
 {

@@ -169,3 +169,25 @@ sys_ProcNotify(long chid, long a1, long a2, long a3, long a4, long a5)
 		return -EINVAL;
 	return proc_set_notify(ch);
 }
+
+/*
+ * ProcSetGroup(pid, pgid): record pid's process group, which
+ * SignalKill(-pgid) uses.  taskman owns sessions and groups; the kernel
+ * only keeps the number.  A new process is in group 0 (none) until told.
+ */
+long
+sys_ProcSetGroup(long pid, long pgid, long a2, long a3, long a4, long a5)
+{
+	struct proc *p;
+
+	if (!is_procmgr())
+		return -EPERM;
+	if (pgid <= 0 || pgid > 0x3fffffff)
+		return -EINVAL;
+	p = proc_hold((int)pid);
+	if (p == NULL)
+		return -ESRCH;
+	__atomic_store_n(&p->pr_pgid, (int)pgid, __ATOMIC_RELEASE);
+	proc_release(p);
+	return 0;
+}

@@ -30,9 +30,42 @@ set_in(long uset, uint64_t *set)
 	    -EFAULT : 0;
 }
 
+/* May me signal p?  Not if p is the process manager (taskman) and me is not. */
+static bool
+may_signal(struct proc *me, struct proc *p)
+{
+	return p == me || !(p->pr_abilities & PRA_PROCMGR) || (me->pr_abilities & PRA_PROCMGR);
+}
+
+/*
+ * Signal every process of group pgid that the caller may signal (signo 0:
+ * only check).  0 if it reached any, -EPERM if it may signal none of
+ * them, -ESRCH if the group is empty.
+ */
+static long
+kill_group(int pgid, const struct ksiginfo *si)
+{
+	struct proc *me = curthread->td_proc, *ps[64];
+	int n, sent = 0, denied = 0;
+
+	if (pgid <= 0)
+		return -EINVAL;
+	/* Groups are small; a bigger one than ps[] gets the first 64 (documented). */
+	n = proc_hold_group(pgid, ps, (int)ARRAY_SIZE(ps));
+	for (int i = 0; i < n; i++) {
+		if (!may_signal(me, ps[i]))
+			denied++;
+		else if (si->ksi_signo == 0 || sig_post(ps[i], 0, si, 0) == 0)
+			sent++;
+		proc_release(ps[i]);
+	}
+	return sent ? 0 : denied ? -EPERM : -ESRCH;
+}
+
 /*
  * SignalKill(nd, pid, tid, signo, code, value): send signo to process pid
- * (0: the caller's), or to its thread tid if tid != 0.  signo 0 only
+ * (0: the caller's), to its thread tid if tid != 0, or to every process of
+ * group -pid if pid < 0 (ProcSetGroup keeps groups; tid must be 0).  signo 0 only
  * checks that the target exists.  code must be SI_USER or another
  * user code (<= 0).  A process without the process-manager ability may
  * not signal one that has it (taskman).
@@ -50,11 +83,11 @@ sys_SignalKill(long nd, long pid, long tid, long signo, long code, long value)
 	if (nd != 0 || signo < 0 || signo > NSIG_K || code > 0 || code < -128 || tid < 0)
 		return -EINVAL;
 	if (pid < 0)
-		return -ENOSYS;		/* process groups: taskman's kill() (docs/kernel-calls.md) */
+		return tid ? -EINVAL : kill_group((int)-pid, &si);
 	p = proc_hold(pid == 0 ? me->pr_pid : (int)pid);
 	if (p == NULL)
 		return -ESRCH;
-	if (p != me && (p->pr_abilities & PRA_PROCMGR) && !(me->pr_abilities & PRA_PROCMGR))
+	if (!may_signal(me, p))
 		rc = -EPERM;
 	else if (signo != 0)
 		rc = sig_post(p, (int)tid, &si, 0);

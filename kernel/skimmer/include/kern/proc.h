@@ -57,11 +57,18 @@ struct proc {
 	struct ktimer	*pr_timers[PROC_MAX_TIMERS];	/* pr_lock; index = timer id */
 	struct tzombie	*pr_zombies;	/* pr_lock: ended, joinable threads */
 	uint32_t	pr_wakegen;	/* pr_lock: rounds of proc_wake_threads */
+	int		pr_pgid;	/* atomic: process group (ProcSetGroup), 0: none */
 	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 };
 
 /* Find a live process by pid and lock it (pr_lock held on return). NULL if none. */
 struct proc *proc_lookup_lock(int pid, unsigned long *flags);
+
+/*
+ * Take a reference on up to max live processes of group pgid, into ps.
+ * Returns how many (the caller proc_release()s each).
+ */
+int proc_hold_group(int pgid, struct proc **ps, int max);
 
 /* Find a live process by pid and take a reference; NULL if none. */
 struct proc *proc_hold(int pid);

@@ -111,6 +111,7 @@ __KC(int, MemMap, (pid_t __pid, uintptr_t __va, size_t __len, int __prot, int __
 __KC(int, MemUnmap, (pid_t __pid, uintptr_t __va, size_t __len));
 __KC(ssize_t, MemWrite, (pid_t __pid, uintptr_t __va, const void *__src, size_t __len));
 __KC(int, ProcNotify, (int __chid));
+__KC(int, ProcSetGroup, (pid_t __pid, pid_t __pgid));
 
 /* Skimmer's futex-like wait and wake, keyed by physical address. */
 __KC(int, FutexWait, (volatile int *__addr, int __expected));
