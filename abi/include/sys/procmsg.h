@@ -138,8 +138,9 @@ __ABI_SIZE(struct _proc_spawn_fd, 24, 4);
  * The first thread also gets a0 = sp (user/rt's crt0 hands it to umain;
  * musl's _start ignores a0).  auxv holds _AT_PAGESZ, _AT_ENTRY, _AT_UID,
  * _AT_EUID, _AT_GID, _AT_EGID, _AT_SECURE (0), _AT_RANDOM (16 bytes), _AT_EXECFN,
- * _AT_QSOE_PPID, and with inherited descriptors _AT_QSOE_FDS/_AT_QSOE_NFDS
- * (an array of struct _proc_spawn_fd on the stack).
+ * _AT_QSOE_PPID, _AT_QSOE_FDS and _AT_QSOE_NFDS (the inherited
+ * descriptors: an array of struct _proc_spawn_fd on the stack; 0 and 0
+ * when there are none), in that order.
  */
 #define _AT_NULL		0
 #define _AT_PAGESZ	6
