@@ -82,6 +82,7 @@ endif
 include tools/build.mk
 include kernel/skimmer/kernel.mk
 include user/user.mk
+include taskman/skimmer/taskman.mk
 include tools/image.mk
 include tests/tests.mk
 

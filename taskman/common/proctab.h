@@ -30,6 +30,7 @@ struct pt_proc {
 	int		pp_uid[3];	/* real, effective, saved */
 	int		pp_gid[3];
 	char		pp_name[32];	/* for diagnostics */
+	void		*pp_priv;	/* the kernel-specific part's data (freed by it) */
 };
 
 struct proctab {
