@@ -158,7 +158,16 @@ parse_line(struct script *s, const char *line, int lineno)
 {
 	static struct words w;	/* big: kept off the stack */
 	struct sc_cmd *c, *cmds;
-	const char *why = split(line, &w);
+	const char *start = line + strspn(line, " \t"), *why;
+
+	/* display_msg's text is taken as it is: quotes in it are just characters. */
+	if (strncmp(start, "display_msg", 11) == 0 && (start[11] == '\0' || is_blank(start[11]))) {
+		w.w_v[0] = (char *)"display_msg";
+		w.w_n = 1;
+		why = NULL;
+	} else {
+		why = split(line, &w);
+	}
 
 	if (why == NULL && w.w_n == 0)
 		return 0;

@@ -199,15 +199,19 @@ int
 umain(uint64_t arg)
 {
 	char script[128];
-	int rc;
+	int rc, explicit;
 
 	if ((rc = setup(arg, rt_arg2)) != 0)
 		return rc;
-	if (bootarg("script", script, sizeof(script)) == NULL)
+	explicit = bootarg("script", script, sizeof(script)) != NULL;
+	if (!explicit)
 		strncpy(script, "/proc/boot/startup", sizeof(script));
 	rt_printf("taskman: /proc/boot has %d entries; running %s\n", tm.t_fs.if_count - 1, script);
-	if (startup_load(script) < 0)
+	if (startup_load(script) < 0) {
+		if (explicit)
+			return 2;	/* a test script that cannot run: fail the boot, do not idle */
 		rt_printf("taskman: no startup script run; serving requests\n");
+	}
 	serve();
 	rt_printf("taskman: shutdown with status %d\n", tm.t_shutdown_status);
 	return tm.t_shutdown_status;

@@ -174,7 +174,7 @@ proc_died(int pid, int kstatus)
 	tm_proc_free(p);
 	parent = p->pp_ppid;
 	proctab_exit(&tm.t_procs, pid, kstatus);
-	if (p->pp_wstatus & 0x7f)
+	if ((p->pp_wstatus & 0x7f) && !tm.t_shutdown)
 		rt_printf("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
 		    p->pp_wstatus & 0x7f);
 	wake_waiters(parent);

@@ -23,7 +23,7 @@ UNIT_TEST(commands_and_builtins)
 	    "devc-ser -b 115200 &   # console\n"
 	    "waitfor /dev/ser1 5\n"
 	    "waitfor /dev/null\n"
-	    "display_msg   Welcome  to QSOE\n"
+	    "display_msg   Welcome  to QSOE's \"test\n"
 	    "echo 'a b' \"c \\\"d\\\"\" e\n"
 	    "shutdown $?\n"
 	    "shutdown 3\n"
@@ -44,7 +44,7 @@ UNIT_TEST(commands_and_builtins)
 	CHECK_STR(s.s_cmds[2].sc_argv[1], "/dev/ser1");
 	CHECK_EQ(s.s_cmds[3].sc_seconds, SCRIPT_WAITFOR_DEFAULT);
 	CHECK_EQ(s.s_cmds[4].sc_kind, SC_DISPLAY);
-	CHECK_STR(s.s_cmds[4].sc_argv[0], "Welcome  to QSOE");
+	CHECK_STR(s.s_cmds[4].sc_argv[0], "Welcome  to QSOE's \"test");
 	CHECK_EQ(s.s_cmds[5].sc_bg, 0);
 	CHECK_EQ(s.s_cmds[5].sc_argc, 4);
 	CHECK_STR(s.s_cmds[5].sc_argv[1], "a b");
