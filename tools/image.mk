@@ -7,3 +7,10 @@ $(IMAGE): $(IMAGE_BUILD) tools/mkifs $(AUTOCONF) $(shell find boot -type f 2>/de
 	@mkdir -p $(dir $@)
 	@echo "  MKIFS   $@"
 	@tools/mkifs --config $(AUTOCONF) --root $(TOP) $(IMAGE_BUILD) $@
+
+# A copy with its last entry broken, for the boot tm-corrupt-image (tools/mkcorrupt).
+CORRUPT_IMAGE := $(O)/image/qsoe-corrupt.cpio
+
+$(CORRUPT_IMAGE): $(IMAGE) tools/mkcorrupt
+	@echo "  CORRUPT $@"
+	@tools/mkcorrupt $(IMAGE) $@
