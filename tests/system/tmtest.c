@@ -249,6 +249,33 @@ UTEST(tm, spawn_with_fds_waits_for_the_child)
 	return 0;
 }
 
+UTEST(tm, exit_closes_connections)
+{
+	long chid = KC(ChannelCreate, _NTO_CHF_DISCONNECT, 0, 0, 0, 0, 0), pid, rcvid;
+	struct _proc_ids me;
+	struct _proc_wait_reply r;
+	struct _msg_info info;
+	union { struct _pulse p; char b[16]; } in;
+	char arg[24];
+
+	UT_CHECK(chid > 0);
+	UT_EQ(ids_of(0, &me), 0);
+	rt_snprintf(arg, sizeof(arg), "%d.%ld", me.pi_pid, chid);
+	pid = spawn_role("connect", arg);
+	UT_CHECK(pid > 1);
+	rcvid = KC(MsgReceive, chid, (long)&in, sizeof(in), (long)&info, 0, 0);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(info.pid, pid);
+	UT_EQ(KC(MsgReply, rcvid, 0, 0, 0, 0, 0), 0);
+	/* The child exits without ConnectDetach: the kernel closes its connection. */
+	UT_EQ(KC(MsgReceive, chid, (long)&in, sizeof(in), (long)&info, 0, 0), 0);
+	UT_EQ(in.p.code, _PULSE_CODE_DISCONNECT);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_value, 0);
+	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
+	return 0;
+}
+
 /* ---- ids, groups, sessions --------------------------------------------------- */
 
 UTEST(tm, ids_and_parent)
@@ -647,6 +674,21 @@ role_attach(void)
 	return attach("/tmtest-child", chid, 1, 0) > 0 ? 0 : 50;
 }
 
+/* Connect to "pid.chid", send one message, exit without detaching. */
+static int
+role_connect(const char *where)
+{
+	const char *dot = where;
+	long co;
+
+	while (*dot && *dot != '.')
+		dot++;
+	co = KC(ConnectAttach, 0, number(where), number(*dot ? dot + 1 : dot), 0, 0, 0);
+	if (co < 0)
+		return 80;
+	return KC(MsgSend, co, (long)"hi", 3, 0, 0, 0) == 0 ? 0 : 81;
+}
+
 static int
 role_shutdown(int status)
 {
@@ -676,6 +718,8 @@ role(const char *r)
 		return role_sleep();
 	if (strcmp(r, "attach") == 0)
 		return role_attach();
+	if (strcmp(r, "connect") == 0)
+		return role_connect(arg_str(2));
 	if (strcmp(r, "shutdown") == 0)
 		return role_shutdown(number(arg_str(2)));
 	return 99;
