@@ -59,47 +59,74 @@ struct tm_state {
 
 extern struct tm_state tm;
 
-/* main.c */
+/*
+ * Every msg_*(m) handler below is called from the loop with a whole
+ * message (m_len bytes, already at least a _msg_hdr and of its type),
+ * checks every field itself, and answers m_rcvid exactly once, now or
+ * later (never blocking).
+ */
+
+/* main.c: reply / error to a client; a dead client is not an error. */
 void tm_reply(long rcvid, long status, const void *buf, size_t len);
 void tm_error(long rcvid, int err);
-uint64_t tm_now_ns(void);
+uint64_t tm_now_ns(void);			/* CLOCK_MONOTONIC */
 
-/* spawn.c: start path (from /proc/boot) as a child of parent; pid or -errno. */
+/*
+ * spawn.c.  tm_spawn: start r's program (a checked request) as a child of
+ * parent with the given ProcCreate abilities; the pid, or -errno with
+ * nothing left behind.  tm_proc_free: free p's kernel-specific data.
+ */
 long tm_spawn(int parent, const struct spawn_req *r, long abilities);
 void tm_proc_free(struct pt_proc *p);
 void msg_spawn(struct tm_msg *m);
 void msg_spawn_done(struct tm_msg *m);
 
-/* procmsg.c */
+/*
+ * procmsg.c.  proc_died: the death pulse of pid with the kernel's status
+ * (unknown pids are ignored).  wait_unblock: a client held in a wait asks
+ * to unblock; it gets EINTR.
+ */
 void msg_wait(struct tm_msg *m);
 void msg_getsetid(struct tm_msg *m);
 void msg_exit(struct tm_msg *m);
 void proc_died(int pid, int kstatus);
 void wait_unblock(long rcvid);
 
-/* memmsg.c */
+/* memmsg.c: mmap, munmap, mprotect for the sender. */
 void msg_mem_map(struct tm_msg *m);
 void msg_mem_ctrl(struct tm_msg *m);
 
-/* pathmsg.c */
+/*
+ * pathmsg.c.  path_exists: is path attached exactly by a server, or a
+ * file of /proc/boot?  (waitfor's test.)
+ */
 void msg_path_attach(struct tm_msg *m);
 void msg_path_detach(struct tm_msg *m);
 void msg_connect(struct tm_msg *m);
 int path_exists(const char *path);
 
-/* bootfs.c: the /proc/boot resource manager */
+/*
+ * bootfs.c: the /proc/boot resource manager.  bootfs_connect: an
+ * _IO_CONNECT with our handle, c already checked.  bootfs_io: any other
+ * _IO_* message.  The last two free the OCBs of a connection or process.
+ */
 void bootfs_connect(struct tm_msg *m, const struct _io_connect *c);
 void bootfs_io(struct tm_msg *m);
 void bootfs_disconnect(int scoid);
 void bootfs_proc_gone(int pid);
 
-/* sysmsg.c */
+/* sysmsg.c.  shutdown_begin: end every other process; idempotent. */
 void msg_sysconf(struct tm_msg *m);
 void msg_uname(struct tm_msg *m);
 void msg_shutdown(struct tm_msg *m);
 void shutdown_begin(int status);
 
-/* startup.c: the startup script; startup_run returns the ns to wait, or 0 */
+/*
+ * startup.c.  startup_load: parse the script at path in the image; 0 or
+ * -1 (reported).  startup_run: advance it as far as it can go; returns
+ * how many ns the loop may wait before calling again, 0 for "until the
+ * next message".  startup_child_died: a child of taskman was reaped.
+ */
 int startup_load(const char *path);
 uint64_t startup_run(void);
 void startup_child_died(int pid, int wstatus);
