@@ -349,6 +349,45 @@ UTEST(tm, malformed_messages_get_errors)
 	return 0;
 }
 
+UTEST(tm, fuzzed_messages_leave_taskman_running)
+{
+	struct _proc_wait_reply r;
+	struct _proc_ids me;
+	long pid = spawn_role("fuzz", NULL);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_pid, pid);		/* however the fuzzer ended ... */
+	UT_EQ(ids_of(0, &me), 0);	/* ... taskman still answers */
+	UT_EQ(me.pi_ppid, SYSMGR_PID);
+	return 0;
+}
+
+/* ---- the startup script that started us ------------------------------------------ */
+
+UTEST(tm, script_environment_and_waitfor)
+{
+	const char *const *envp = (const char *const *)(init_sp + 1 + init_sp[0] + 1);
+	struct link_reply_s {
+		struct _io_connect_link_reply	lr;
+		struct _io_connect_entry	e[4];
+	} lr;
+	struct {
+		struct _io_connect	c;
+		char			path[16];
+	} m = { .c = { .type = _IO_CONNECT, .subtype = _IO_CONNECT_OPEN, .reply_max = sizeof(lr),
+	    .entry_max = 4, .path_len = sizeof("/tmtest-svc") } , .path = "/tmtest-svc" };
+	int found = 0;
+
+	for (int i = 0; envp[i]; i++)
+		found |= strcmp(envp[i], "TMTEST=script") == 0;
+	UT_CHECK(found);		/* the script's NAME=value line */
+	/* The script waited (waitfor) for the background server's path before starting us. */
+	UT_EQ(sysmgr(&m, sizeof(m.c) + m.c.path_len, &lr, sizeof(lr)), _IO_CONNECT_RET_LINK);
+	UT_EQ(lr.lr.nentries, 1);
+	return 0;
+}
+
 /* ---- the path manager ------------------------------------------------------------ */
 
 static long
@@ -689,6 +728,54 @@ role_connect(const char *where)
 	return KC(MsgSend, co, (long)"hi", 3, 0, 0, 0) == 0 ? 0 : 81;
 }
 
+/* Random messages of every taskman type but shutdown; returns when done. */
+static int
+role_fuzz(void)
+{
+	static const uint16_t types[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_EXIT,
+	    _PROC_SPAWN_DONE, _SYS_CONF, _SYS_UNAME, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH,
+	    _IO_CONNECT, _IO_READ, _IO_WRITE, _IO_STAT, _IO_LSEEK, _IO_CLOSE, _IO_DEVCTL,
+	    0x77, 0x1ff, 0x1234 };
+	static uint64_t buf[64], reply[64];
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+
+	for (int i = 0; i < 3000; i++) {
+		uint8_t *b = (uint8_t *)buf;
+		size_t len;
+
+		for (size_t k = 0; k < sizeof(buf) / 8; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[k] = x;
+		}
+		len = (size_t)(x >> 40) % sizeof(buf);
+		((struct _msg_hdr *)b)->type = types[(x >> 20) % (sizeof(types) / sizeof(types[0]))];
+		if ((x >> 8) & 1)
+			((struct _msg_hdr *)b)->subtype = (uint16_t)((x >> 10) & 3);
+		if (((struct _msg_hdr *)b)->type == _PROC_WAIT)
+			((struct _proc_wait *)b)->wt_options |= _WAIT_WNOHANG;	/* never hold us */
+		sysmgr(b, len, reply, sizeof(reply));
+	}
+	return 0;
+}
+
+/* A background server for the test script: attach /tmtest-svc after a while, then serve. */
+static int
+role_serve(void)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	char buf[64];
+
+	sleep_ms(300);		/* so the script's waitfor really waits */
+	if (attach("/tmtest-svc", chid, 1, 0) <= 0)
+		return 90;
+	for (;;) {
+		long rcvid = KC(MsgReceive, chid, (long)buf, sizeof(buf), 0, 0, 0);
+
+		if (rcvid > 0)
+			KC(MsgError, rcvid, ENOSYS, 0, 0, 0, 0);
+	}
+}
+
 static int
 role_shutdown(int status)
 {
@@ -718,6 +805,10 @@ role(const char *r)
 		return role_sleep();
 	if (strcmp(r, "attach") == 0)
 		return role_attach();
+	if (strcmp(r, "fuzz") == 0)
+		return role_fuzz();
+	if (strcmp(r, "serve") == 0)
+		return role_serve();
 	if (strcmp(r, "connect") == 0)
 		return role_connect(arg_str(2));
 	if (strcmp(r, "shutdown") == 0)
