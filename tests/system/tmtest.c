@@ -13,6 +13,7 @@
 #define KC(name, ...)	__kercall(__KER_##name, __VA_ARGS__)
 #define SELF		"/proc/boot/tmtest"
 #define PAGE		4096UL
+#define BIG_ARG		20000		/* bytes: more than taskman receives at once */
 #define MOTD		"Welcome to QSOE, the QNX-Style Open Environment.\n"	/* boot/motd */
 
 static long sys_coid;			/* our connection to taskman */
@@ -45,7 +46,7 @@ exit_report(int status)
 
 /* ---- spawn, wait and ids, as libc will do them ----------------------------- */
 
-static uint64_t spawnbuf[4096 / 8];
+static uint64_t spawnbuf[24 * 1024 / 8];
 
 /* _PROC_SPAWN path with argv/envp (NULL-terminated) and fds; pid or -errno. */
 static long
@@ -144,6 +145,27 @@ UTEST(tm, spawn_passes_argv_and_envp)
 	UT_EQ(r.wr_pid, pid);
 	UT_EQ(r.wr_code, _WAIT_CLD_EXITED);
 	UT_EQ(r.wr_value, 0);		/* the child found exactly what we sent */
+	return 0;
+}
+
+/* A spawn message longer than taskman's receive buffer: it reads the rest. */
+UTEST(tm, spawn_with_long_arguments)
+{
+	static char big[BIG_ARG + 1];
+	const char *argv[] = { SELF, "bigarg", big, NULL };
+	struct _proc_wait_reply r;
+	long pid;
+
+	for (int i = 0; i < BIG_ARG; i++)
+		big[i] = (char)('a' + i % 26);
+	pid = spawn_fl(SELF, argv, NULL, 0, 0, NULL, 0);
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_value, 0);
+	/* Claiming more than _SPAWN_ARGS_MAX is refused before anything is read. */
+	struct _proc_spawn s = { .type = _PROC_SPAWN, .sp_path_len = 2,
+	    .sp_strings_len = _SPAWN_ARGS_MAX + 1, .sp_argc = 1 };
+	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -E2BIG);
 	return 0;
 }
 
@@ -678,6 +700,19 @@ auxv(uint64_t t)
 }
 
 static int
+role_bigarg(void)
+{
+	const char *a = arg_str(2);
+
+	if (init_sp[0] != 3 || strlen(a) != BIG_ARG)
+		return 70;
+	for (int i = 0; i < BIG_ARG; i++)
+		if (a[i] != (char)('a' + i % 26))
+			return 71;
+	return 0;
+}
+
+static int
 role_fds(void)
 {
 	const struct _proc_spawn_fd *f = (const void *)(uintptr_t)auxv(_AT_QSOE_FDS);
@@ -805,6 +840,8 @@ role(const char *r)
 		return role_sleep();
 	if (strcmp(r, "attach") == 0)
 		return role_attach();
+	if (strcmp(r, "bigarg") == 0)
+		return role_bigarg();
 	if (strcmp(r, "fuzz") == 0)
 		return role_fuzz();
 	if (strcmp(r, "serve") == 0)
