@@ -172,9 +172,17 @@ struct _io_connect_mount {
 __ABI_SIZE(struct _io_connect_mount, 16, 4);
 
 /*
- * Reply statuses of _IO_CONNECT besides 0 ("done here; for OPEN, this
- * connection now refers to the object").  They are positive, so they
- * never read as errors (MsgReply refuses -4095..-1).
+ * Replies of a resource manager to _IO_CONNECT:
+ *	OPEN		status 0: this connection now refers to the object (an
+ *			OCB); the client keeps it as the fd
+ *	READLINK	status = the target's length; the reply data is the
+ *			target (not NUL-terminated), at most reply_max bytes
+ *	UNLINK, RENAME, MKNOD, LINK, MOUNT
+ *			status 0: done; the connection refers to nothing (the
+ *			client detaches it)
+ *	any		_IO_CONNECT_RET_LINK: a link reply (below), try elsewhere
+ * Statuses other than 0 are positive, so they never read as errors
+ * (MsgReply refuses -4095..-1).
  */
 #define _IO_CONNECT_RET_LINK	0x00010000	/* redirect: link reply follows */
 

@@ -220,8 +220,7 @@ __ABI_SIZE(struct _proc_exit, 8, 4);
  *	SETSID		reply status = the new session id (EPERM if a group leader)
  *	SETPGID		gi_pid (0: self), gi_id[0] pgid (0: = pid); status 0
  *			(ESRCH: not self or a child; EPERM: session leader, other
- *			session, or no such group in the session; EACCES: the
- *			child has been spawned by another ... not yet)
+ *			session, or no such group in the session)
  *	SETUID/SETGID	gi_id[0]
  *	SETREUID/SETREGID  gi_id[0] real, gi_id[1] effective (-1: unchanged)
  *	SETRESUID/SETRESGID gi_id[0..2] real, effective, saved (-1: unchanged)
