@@ -123,7 +123,9 @@ dispatch(struct tm_msg *m)
 		tm_error(m->m_rcvid, EINVAL);		/* too short to say what it is */
 		return;
 	}
-	if ((rc = whole_message(m)) < 0) {
+	/* Only these carry more than a fixed header; others are judged on what fit. */
+	if ((h->type == _PROC_SPAWN || h->type == _IO_CONNECT || h->type == _PATH_ATTACH) &&
+	    (rc = whole_message(m)) < 0) {
 		tm_error(m->m_rcvid, -rc);
 		return;
 	}
