@@ -62,24 +62,55 @@ is_dir(const struct imagefs_node *n)
 	return (n->in_mode & IMAGEFS_MODE_TYPE) == IMAGEFS_MODE_DIR;
 }
 
+/* The node of a path relative to /proc/boot, or NULL. */
+static const struct imagefs_node *
+boot_node(const char *rel)
+{
+	char path[_IO_CONNECT_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "proc/boot/%s", rel);
+	return imagefs_lookup(&tm.t_fs, path);
+}
+
+/* _IO_CONNECT_READLINK: the target of a symbolic link (EINVAL for anything else). */
+static void
+readlink(struct tm_msg *m, const struct _io_connect *c)
+{
+	const struct imagefs_node *n = boot_node(c->path);
+	size_t len;
+
+	if (n == NULL) {
+		tm_error(m->m_rcvid, ENOENT);
+		return;
+	}
+	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_LNK) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	len = n->in_size < c->reply_max ? n->in_size : c->reply_max;
+	tm_reply(m->m_rcvid, (long)len, n->in_data, len);
+}
+
 void
 bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 {
-	char path[_IO_CONNECT_PATH_MAX + 16];
 	const struct imagefs_node *n;
 	struct ocb *o;
 
+	if (c->subtype == _IO_CONNECT_READLINK) {
+		readlink(m, c);
+		return;
+	}
 	if (c->subtype != _IO_CONNECT_OPEN && c->subtype != _IO_CONNECT_COMBINE &&
 	    c->subtype != _IO_CONNECT_COMBINE_CLOSE) {
-		tm_error(m->m_rcvid, c->subtype == _IO_CONNECT_READLINK ? EINVAL : EROFS);
+		tm_error(m->m_rcvid, EROFS);
 		return;
 	}
 	if (c->subtype != _IO_CONNECT_OPEN) {
 		tm_error(m->m_rcvid, ENOSYS);	/* combine messages: not yet */
 		return;
 	}
-	snprintf(path, sizeof(path), "proc/boot/%s", c->path);
-	n = imagefs_lookup(&tm.t_fs, path);
+	n = boot_node(c->path);
 	if (n == NULL) {
 		tm_error(m->m_rcvid, (c->ioflag & O_CREAT_) ? EROFS : ENOENT);
 		return;
@@ -210,6 +241,10 @@ bootfs_io(struct tm_msg *m)
 
 	if (o == NULL) {
 		tm_error(m->m_rcvid, EBADF);	/* no file open on this connection */
+		return;
+	}
+	if (h->subtype & _IO_COMBINE_FLAG) {
+		tm_error(m->m_rcvid, ENOSYS);	/* combine messages: not yet */
 		return;
 	}
 	switch (h->type) {

@@ -57,6 +57,7 @@ connect_check(const struct tm_msg *m, const struct _io_connect *c)
 	size_t need;
 
 	if (m->m_len < sizeof(*c) || c->subtype > _IO_CONNECT_MOUNT || c->zero != 0 ||
+	    c->key != 0 || c->access != 0 ||
 	    c->path_len == 0 || c->path_len > _IO_CONNECT_PATH_MAX || c->file_type > _FTYPE_NAME)
 		return -EINVAL;
 	need = c->extra_len ? _IO_CONNECT_EXTRA_OFF(c->path_len) + c->extra_len :

@@ -362,6 +362,13 @@ UTEST(tm, malformed_messages_get_errors)
 	struct _io_connect c = { .type = _IO_CONNECT, .subtype = _IO_CONNECT_OPEN,
 	    .path_len = 200, .reply_max = 512, .entry_max = 4 };
 	UT_EQ(sysmgr(&c, sizeof(c), NULL, 0), -EINVAL);
+	struct { struct _io_connect c; char p[8]; } ck = { .c = { .type = _IO_CONNECT,
+	    .subtype = _IO_CONNECT_OPEN, .path_len = 2, .reply_max = 512, .entry_max = 4,
+	    .key = 1 }, .p = "/" };
+	UT_EQ(sysmgr(&ck, sizeof(ck.c) + 2, junk, sizeof(junk)), -EINVAL);	/* reserved key */
+	ck.c.key = 0;
+	ck.c.entry_max = 0;
+	UT_EQ(sysmgr(&ck, sizeof(ck.c) + 2, junk, sizeof(junk)), -EINVAL);	/* no room for entries */
 	/* I/O on a connection with nothing open. */
 	struct _io_read rd = { .type = _IO_READ, .nbytes = 8 };
 	UT_EQ(sysmgr(&rd, sizeof(rd), junk, 8), -EBADF);
@@ -546,6 +553,15 @@ UTEST(tm, read_proc_boot)
 	UT_EQ(KC(MsgSend, co, (long)&sk, sizeof(sk), (long)buf, 8, 0), -EINVAL);
 	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
 	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -EBADF);
+	/* readlink, and the reserved fields and combine flag that are refused. */
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "tmtest.link", 0, &r), 17);
+	UT_CHECK(memcmp(&r, "/proc/boot/tmtest", 17) == 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "motd", 0, &r), -EINVAL);
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "nothing", 0, &r), -ENOENT);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
+	rd.combine_len = _IO_COMBINE_FLAG;
+	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -ENOSYS);
+	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
 	/* The directory lists this program. */
 	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
 	static uint64_t dbuf[1024];
