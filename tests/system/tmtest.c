@@ -499,6 +499,40 @@ UTEST(tm, attach_and_resolve_longest_prefix)
 	return 0;
 }
 
+/* A child's child outlives it: taskman adopts it, and reaps it when it ends. */
+UTEST(tm, orphans_go_to_taskman)
+{
+	struct _proc_wait_reply r;
+	struct link_reply lr;
+	struct _proc_ids ids;
+	long pid = spawn_role("orphaner", NULL), gpid, co;
+	int i;
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_value, 0);
+	/* The grandchild attaches /tmtest-orphan once its parent is gone. */
+	for (i = 0; i < 300; i++) {
+		if (connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest-orphan", 0, &lr) == _IO_CONNECT_RET_LINK)
+			break;
+		sleep_ms(10);
+	}
+	UT_CHECK(i < 300);
+	gpid = lr.e[0].pid;
+	UT_EQ(ids_of((int)gpid, &ids), 0);
+	UT_EQ(ids.pi_ppid, SYSMGR_PID);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)gpid, _WAIT_WNOHANG, &r), -ECHILD);	/* not ours */
+	co = KC(ConnectAttach, 0, gpid, lr.e[0].chid, 0, 0, 0);
+	UT_CHECK(co >= 0);
+	UT_EQ(KC(MsgSend, co, (long)"bye", 4, 0, 0, 0), 0);		/* it ends */
+	KC(ConnectDetach, co, 0, 0, 0, 0, 0);
+	for (i = 0; i < 300 && ids_of((int)gpid, &ids) == 0; i++)
+		sleep_ms(10);
+	UT_EQ(ids_of((int)gpid, &ids), -ESRCH);			/* gone: reaped */
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest-orphan", 0, &lr), -ENOENT);
+	return 0;
+}
+
 UTEST(tm, a_dead_server_is_detached)
 {
 	struct _proc_wait_reply r;
@@ -809,6 +843,41 @@ role_fuzz(void)
 	return 0;
 }
 
+/* Start a grandchild ("orphan") and end at once. */
+static int
+role_orphaner(void)
+{
+	struct _proc_ids me;
+	char arg[16];
+
+	if (ids_of(0, &me) < 0)
+		return 100;
+	rt_snprintf(arg, sizeof(arg), "%d", me.pi_pid);
+	return spawn_role("orphan", arg) > 1 ? 0 : 101;
+}
+
+/* Wait until the parent (argv[2]) is gone, attach /tmtest-orphan, serve one message. */
+static int
+role_orphan(void)
+{
+	struct _proc_ids me;
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), rcvid;
+	char buf[8];
+
+	for (int i = 0; i < 500; i++) {
+		if (ids_of(0, &me) < 0)
+			return 110;
+		if (me.pi_ppid != number(arg_str(2)))
+			break;
+		sleep_ms(10);
+	}
+	if (me.pi_ppid != SYSMGR_PID || attach("/tmtest-orphan", chid, 1, 0) <= 0)
+		return 111;
+	rcvid = KC(MsgReceive, chid, (long)buf, sizeof(buf), 0, 0, 0);
+	KC(MsgReply, rcvid, 0, 0, 0, 0, 0);
+	return 0;
+}
+
 /* A background server for the test script: attach /tmtest-svc after a while, then serve. */
 static int
 role_serve(void)
@@ -856,6 +925,10 @@ role(const char *r)
 		return role_sleep();
 	if (strcmp(r, "attach") == 0)
 		return role_attach();
+	if (strcmp(r, "orphaner") == 0)
+		return role_orphaner();
+	if (strcmp(r, "orphan") == 0)
+		return role_orphan();
 	if (strcmp(r, "bigarg") == 0)
 		return role_bigarg();
 	if (strcmp(r, "fuzz") == 0)
