@@ -10,6 +10,7 @@
 #define O_ACCMODE_	3		/* musl's O_ACCMODE */
 #define O_CREAT_	0100
 #define O_TRUNC_	01000
+#define O_NOFOLLOW_	0400000
 #define DT_DIR_		4
 #define DT_REG_		8
 #define DT_LNK_		10
@@ -91,6 +92,38 @@ readlink(struct tm_msg *m, const struct _io_connect *c)
 	tm_reply(m->m_rcvid, (long)len, n->in_data, len);
 }
 
+/*
+ * Opening a symbolic link: a link reply with no entries and the target as
+ * the new path (a relative target is relative to /proc/boot), which the
+ * client resolves from the start.  O_NOFOLLOW gives ELOOP.
+ */
+static void
+follow_link(struct tm_msg *m, const struct _io_connect *c, const struct imagefs_node *n)
+{
+	struct {
+		struct _io_connect_link_reply	lr;
+		char				path[_IO_CONNECT_PATH_MAX];
+	} r;
+	const char *dir = n->in_size && ((const char *)n->in_data)[0] == '/' ? "" : "/proc/boot/";
+	size_t len = strlen(dir) + n->in_size;
+
+	if (c->ioflag & O_NOFOLLOW_) {
+		tm_error(m->m_rcvid, ELOOP);
+		return;
+	}
+	if (n->in_size == 0 || len >= sizeof(r.path)) {
+		tm_error(m->m_rcvid, n->in_size ? ENAMETOOLONG : ENOENT);
+		return;
+	}
+	memcpy(r.path, dir, strlen(dir));
+	memcpy(r.path + strlen(dir), n->in_data, n->in_size);
+	r.path[len] = '\0';
+	memset(&r.lr, 0, sizeof(r.lr));
+	r.lr.eflag = c->eflag;
+	r.lr.path_len = (uint16_t)(len + 1);
+	tm_reply(m->m_rcvid, _IO_CONNECT_RET_LINK, &r, sizeof(r.lr) + len + 1);
+}
+
 void
 bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 {
@@ -113,6 +146,10 @@ bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 	n = boot_node(c->path);
 	if (n == NULL) {
 		tm_error(m->m_rcvid, (c->ioflag & O_CREAT_) ? EROFS : ENOENT);
+		return;
+	}
+	if ((n->in_mode & IMAGEFS_MODE_TYPE) == IMAGEFS_MODE_LNK) {
+		follow_link(m, c, n);
 		return;
 	}
 	if ((c->ioflag & O_ACCMODE_) != 0 || (c->ioflag & O_TRUNC_)) {

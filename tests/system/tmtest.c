@@ -592,6 +592,12 @@ UTEST(tm, read_proc_boot)
 	UT_CHECK(memcmp(&r, "/proc/boot/tmtest", 17) == 0);
 	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "motd", 0, &r), -EINVAL);
 	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "nothing", 0, &r), -ENOENT);
+	/* Opening the link redirects to its target (a link reply with a new path). */
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "tmtest.link", 0, &r), _IO_CONNECT_RET_LINK);
+	UT_EQ(r.lr.nentries, 0);
+	UT_EQ(r.lr.path_len, 18);
+	UT_CHECK(strcmp((const char *)(&r.lr + 1), "/proc/boot/tmtest") == 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "tmtest.link", 0400000 /* O_NOFOLLOW */, &r), -ELOOP);
 	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
 	rd.combine_len = _IO_COMBINE_FLAG;
 	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -ENOSYS);
