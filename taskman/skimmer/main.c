@@ -11,6 +11,8 @@
 #include "tm.h"
 #include <abi/time.h>
 
+#define SHUTDOWN_POLL_NS	100000000ULL	/* 100 ms */
+
 struct tm_state tm;
 
 static uint64_t rxbuf[2048 / 8];		/* most messages fit here */
@@ -150,11 +152,16 @@ serve(void)
 
 		if (tm.t_shutdown && proctab_live_count(&tm.t_procs) == 0)
 			return;
+		if (tm.t_shutdown)
+			wait = SHUTDOWN_POLL_NS;
 		if (wait)
 			__kc_TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, 0, (long)&wait, 0, 0);
 		rcvid = __kc_MsgReceive(tm.t_chid, (long)rxbuf, sizeof(rxbuf), (long)&m.m_info, 0, 0);
-		if (rcvid == -ETIMEDOUT || rcvid == -EINTR)
+		if (rcvid == -ETIMEDOUT || rcvid == -EINTR) {
+			if (tm.t_shutdown)
+				shutdown_sweep();
 			continue;
+		}
 		if (rcvid < 0) {
 			rt_printf("taskman: MsgReceive failed: %ld\n", rcvid);
 			continue;

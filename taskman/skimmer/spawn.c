@@ -184,6 +184,8 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 
 	if (parent == NULL || parent->pp_zombie)
 		return -ESRCH;
+	if (tm.t_shutdown)
+		return -EAGAIN;		/* nothing new starts while everything ends */
 	if ((rc = find_program(r->sr_path, &n, &entry)) < 0)
 		return rc;
 	tp = calloc(1, sizeof(*tp));

@@ -59,6 +59,26 @@ shutdown_begin(int status)
 			__kc_ProcDestroy(p->pp_pid, SIGKILL_, 0, 0, 0, 0);
 }
 
+/*
+ * During a shutdown, every 100 ms: a process the kernel no longer knows
+ * (ProcDestroy says ESRCH) is dead even if its death pulse has not come,
+ * so a lost pulse cannot keep the machine from powering off.
+ */
+void
+shutdown_sweep(void)
+{
+	struct pt_proc *p, *next;
+
+	for (p = tm.t_procs.pt_procs; p; p = next) {
+		next = p->pp_next;
+		if (!p->pp_zombie && p->pp_pid != SYSMGR_PID &&
+		    __kc_ProcDestroy(p->pp_pid, SIGKILL_, 0, 0, 0, 0) == -ESRCH) {
+			proc_died(p->pp_pid, SIGKILL_);
+			next = tm.t_procs.pt_procs;	/* proc_died may have reaped several */
+		}
+	}
+}
+
 void
 msg_shutdown(struct tm_msg *m)
 {

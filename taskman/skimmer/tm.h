@@ -115,11 +115,15 @@ void bootfs_io(struct tm_msg *m);
 void bootfs_disconnect(int scoid);
 void bootfs_proc_gone(int pid);
 
-/* sysmsg.c.  shutdown_begin: end every other process; idempotent. */
+/*
+ * sysmsg.c.  shutdown_begin: end every other process; idempotent.
+ * shutdown_sweep: count as dead the processes the kernel has forgotten.
+ */
 void msg_sysconf(struct tm_msg *m);
 void msg_uname(struct tm_msg *m);
 void msg_shutdown(struct tm_msg *m);
 void shutdown_begin(int status);
+void shutdown_sweep(void);
 
 /*
  * startup.c.  startup_load: parse the script at path in the image; 0 or
