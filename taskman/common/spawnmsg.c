@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define PATH_LEN_MAX	1024
-#define SPAWN_NAUXV	13	/* auxv pairs, AT_NULL included */
+#define SPAWN_NAUXV	16	/* auxv pairs, AT_NULL included */
 
 static size_t
 align8(size_t n)
@@ -117,7 +117,8 @@ spawnmsg_stack(const struct spawn_req *r, const struct spawn_aux *aux,
     uint8_t *buf, size_t size, uint64_t top)
 {
 	struct cursor c = { buf, size, 0, top };
-	uint64_t strs, execfn, rnd, fds = 0, sp, at;
+	uint64_t strs, execfn, rnd, fds = 0, sp, at, phdr = aux->sa_ph.ep_vaddr;
+	size_t phbytes = (size_t)aux->sa_ph.ep_entsize * aux->sa_ph.ep_num;
 	size_t nstr = (size_t)r->sr_argc + r->sr_envc, nptr, npath = strlen(r->sr_path) + 1;
 
 	strs = push(&c, r->sr_strings, r->sr_strings_len, 1);
@@ -125,11 +126,13 @@ spawnmsg_stack(const struct spawn_req *r, const struct spawn_aux *aux,
 	rnd = push(&c, aux->sa_random, sizeof(aux->sa_random), 8);
 	if (r->sr_nfds)
 		fds = push(&c, r->sr_fds, r->sr_nfds * sizeof(*r->sr_fds), 8);
+	if (phdr == 0 && phbytes)
+		phdr = push(&c, aux->sa_ph.ep_data, phbytes, 8);	/* not in a loaded segment */
 	/* argc, argv + NULL, envp + NULL, the auxv pairs. */
 	nptr = 1 + (r->sr_argc + 1) + (r->sr_envc + 1) + 2 * SPAWN_NAUXV;
 	sp = push(&c, NULL, nptr * 8, 16);
 	if ((r->sr_strings_len && strs == 0) || execfn == 0 || rnd == 0 ||
-	    (r->sr_nfds && fds == 0) || sp == 0)
+	    (r->sr_nfds && fds == 0) || (phbytes && phdr == 0) || sp == 0)
 		return -E2BIG;
 	at = sp;
 	put64(&c, at, r->sr_argc);
@@ -148,6 +151,8 @@ spawnmsg_stack(const struct spawn_req *r, const struct spawn_aux *aux,
 	put64(&c, at, 0);		/* the end of envp */
 	at += 8;
 	const uint64_t auxv[SPAWN_NAUXV][2] = {
+		{ _AT_PHDR, phdr }, { _AT_PHENT, aux->sa_ph.ep_entsize },
+		{ _AT_PHNUM, aux->sa_ph.ep_num },
 		{ _AT_PAGESZ, 4096 }, { _AT_ENTRY, aux->sa_entry },
 		{ _AT_UID, (uint64_t)aux->sa_uid }, { _AT_EUID, (uint64_t)aux->sa_euid },
 		{ _AT_GID, (uint64_t)aux->sa_gid }, { _AT_EGID, (uint64_t)aux->sa_egid },

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/procmsg.h>
+#include "elfaux.h"
 
 struct spawn_req {
 	const struct _proc_spawn *sr_msg;	/* the header */
@@ -37,6 +38,8 @@ struct spawn_aux {
 	int		sa_uid, sa_euid, sa_gid, sa_egid;
 	int		sa_ppid;	/* _AT_QSOE_PPID */
 	uint8_t		sa_random[16];	/* AT_RANDOM's bytes */
+	struct elf_phdrs sa_ph;		/* AT_PHDR/PHENT/PHNUM (copied to the stack
+					   unless ep_vaddr says where they are loaded) */
 };
 
 /*

@@ -105,7 +105,8 @@ fill_random(uint8_t *b, size_t n)
 
 /* Build and write the first stack; sp or -errno. */
 static long
-setup_stack(long pid, const struct spawn_req *r, const struct pt_proc *parent, uint64_t entry)
+setup_stack(long pid, const struct spawn_req *r, const struct pt_proc *parent, uint64_t entry,
+    const struct imagefs_node *n)
 {
 	struct spawn_aux aux = { .sa_entry = entry, .sa_ppid = parent->pp_pid,
 	    .sa_uid = parent->pp_uid[0], .sa_euid = parent->pp_uid[1],
@@ -113,6 +114,8 @@ setup_stack(long pid, const struct spawn_req *r, const struct pt_proc *parent, u
 	long used, rc;
 
 	fill_random(aux.sa_random, sizeof(aux.sa_random));
+	if (elfaux_phdrs(n->in_data, n->in_size, &aux.sa_ph) < 0)
+		return -ENOEXEC;	/* (elf_load accepted it, so this does not happen) */
 	used = spawnmsg_stack(r, &aux, stackimg, sizeof(stackimg), USER_STACK_TOP);
 	if (used < 0 || (uint64_t)used > TM_STACK_SIZE - STACK_SLACK)
 		return -E2BIG;
@@ -199,7 +202,7 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 	}
 	ld = (struct loader){ pid, &tp->tp_vm };
 	rc = elf_load(n->in_data, n->in_size, TM_MMAP_LO, load_seg, &ld, &entry, err, sizeof(err));
-	sp = rc < 0 ? rc : setup_stack(pid, r, parent, entry);
+	sp = rc < 0 ? rc : setup_stack(pid, r, parent, entry, n);
 	rc = sp < 0 ? sp : vmmap_insert(&tp->tp_vm, USER_STACK_TOP - TM_STACK_SIZE, TM_STACK_SIZE,
 	    _PROT_READ | _PROT_WRITE);
 	if (rc == 0)

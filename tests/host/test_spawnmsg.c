@@ -165,8 +165,9 @@ UNIT_TEST(stack_layout)
 	uint8_t *msg = (uint8_t *)buf8;
 	size_t len = pack(msg, "/proc/boot/prog", ARGV, ENVP, FDS, 2), size = 8192;
 	struct spawn_req r;
+	static const uint8_t phdrs[112] = { 1, 0, 0, 0, 5 };	/* two headers, the first PT_LOAD */
 	struct spawn_aux aux = { .sa_entry = 0x10000, .sa_uid = 5, .sa_euid = 6, .sa_gid = 7,
-	    .sa_egid = 8, .sa_ppid = 42 };
+	    .sa_egid = 8, .sa_ppid = 42, .sa_ph = { phdrs, 0, 56, 2 } };
 	uint8_t *stk = calloc(1, size);
 	uint64_t top = 0x3ff0000000UL, sp, p;
 	long used;
@@ -205,9 +206,22 @@ UNIT_TEST(stack_layout)
 			found |= (f.sf_parent_fd == 3 && (val & 7) == 0) << 5;
 		}
 		found |= (type == _AT_EUID && val == 6) << 6;
+		if (type == _AT_PHDR)		/* copied to the stack, 8-aligned */
+			found |= ((val & 7) == 0 && val > sp && val < top &&
+			    memcmp(stk + size - (top - val), phdrs, sizeof(phdrs)) == 0) << 7;
+		found |= (type == _AT_PHNUM && val == 2) << 8;
+		found |= (type == _AT_PHENT && val == 56) << 9;
 		CHECK(a < top);
 	}
-	CHECK_EQ(found, 0x7f);
+	CHECK_EQ(found, 0x3ff);
+	/* Headers that a segment loads are pointed at, not copied. */
+	aux.sa_ph.ep_vaddr = 0x10040;
+	used = spawnmsg_stack(&r, &aux, stk, size, top);
+	CHECK(used > 0);
+	sp = top - (uint64_t)used;
+	for (uint64_t a = sp + 64; at(stk, size, top, a) != _AT_NULL; a += 16)
+		if (at(stk, size, top, a) == _AT_PHDR)
+			CHECK_EQ(at(stk, size, top, a + 8), 0x10040);
 	/* Too small a buffer: E2BIG, no overrun. */
 	CHECK_EQ(spawnmsg_stack(&r, &aux, stk, 64, top), -E2BIG);
 	free(stk);

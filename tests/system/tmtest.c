@@ -768,6 +768,28 @@ role_bigarg(void)
 	return 0;
 }
 
+/* Do the program headers that auxv points at (in our memory) load addr? */
+static int
+phdrs_cover(uint64_t addr)
+{
+	const uint8_t *ph = (const uint8_t *)(uintptr_t)auxv(_AT_PHDR);
+	uint64_t n = auxv(_AT_PHNUM), ent = auxv(_AT_PHENT);
+
+	if (ph == NULL || n == 0 || n > 64 || ent != 56)
+		return 0;
+	for (uint64_t i = 0; i < n; i++, ph += ent) {
+		uint32_t type;
+		uint64_t va, memsz;
+
+		memcpy(&type, ph, 4);
+		memcpy(&va, ph + 16, 8);
+		memcpy(&memsz, ph + 40, 8);
+		if (type == 1 && addr >= va && addr < va + memsz)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 role_fds(void)
 {
@@ -778,6 +800,8 @@ role_fds(void)
 		return 30;
 	if (auxv(_AT_PAGESZ) != 4096 || auxv(_AT_QSOE_PPID) == ~0UL)
 		return 31;
+	if (!phdrs_cover((uintptr_t)&umain))
+		return 33;
 	return sysmgr(&done, sizeof(done), NULL, 0) == 0 ? 0 : 32;
 }
 

@@ -136,13 +136,18 @@ __ABI_SIZE(struct _proc_spawn_fd, 24, 4);
  *	... the strings, the fd entries, zero padding up to the stack top
  *
  * The first thread also gets a0 = sp (user/rt's crt0 hands it to umain;
- * musl's _start ignores a0).  auxv holds _AT_PAGESZ, _AT_ENTRY, _AT_UID,
+ * musl's _start ignores a0).  auxv holds _AT_PHDR, _AT_PHENT, _AT_PHNUM
+ * (the program headers where a loaded segment holds them, else a copy on
+ * the stack), _AT_PAGESZ, _AT_ENTRY, _AT_UID,
  * _AT_EUID, _AT_GID, _AT_EGID, _AT_SECURE (0), _AT_RANDOM (16 bytes), _AT_EXECFN,
  * _AT_QSOE_PPID, _AT_QSOE_FDS and _AT_QSOE_NFDS (the inherited
  * descriptors: an array of struct _proc_spawn_fd on the stack; 0 and 0
  * when there are none), in that order.
  */
 #define _AT_NULL		0
+#define _AT_PHDR		3	/* the program headers in memory (musl finds PT_TLS) */
+#define _AT_PHENT	4
+#define _AT_PHNUM	5
 #define _AT_PAGESZ	6
 #define _AT_ENTRY	9
 #define _AT_UID		11
