@@ -83,6 +83,7 @@ include tools/build.mk
 include kernel/skimmer/kernel.mk
 include user/user.mk
 include lib/c/libc.mk
+include taskman/skimmer/taskman.mk
 include tools/image.mk
 include tests/tests.mk
 

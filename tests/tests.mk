@@ -31,14 +31,14 @@ $(HOST_OUT)/fixtures/%.dtb: tests/host/fixtures/%.dts | setup-quiet
 
 $(HOST_OUT)/test_fdt $(HOST_OUT)/test_bootinfo: $(HOST_FIXTURES) tests/host/fixtures/fdt_fixture.h
 
-test: all $(HOST_TESTS)
+test: all $(CORRUPT_IMAGE) $(HOST_TESTS)
 	@tools/harness --host $(HOST_TESTS) --harness-selftest --boots tests/boots.conf \
 	    --kernel $(KERNEL_BIN) --initrd $(IMAGE) --logdir $(O)/tests
 
 test-host: $(HOST_TESTS)
 	@tools/harness --host $(HOST_TESTS) --harness-selftest --logdir $(O)/tests
 
-test-system: all
+test-system: all $(CORRUPT_IMAGE)
 	@tools/harness --boots tests/boots.conf --kernel $(KERNEL_BIN) --initrd $(IMAGE) --logdir $(O)/tests
 
 # `make stress`: one long run of the embedded stress test through the harness

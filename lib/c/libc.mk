@@ -38,9 +38,10 @@ $(LIBC_A): $(LIBC_DIR)/stage.stamp $(LIBC_DIR)/obj/config.mak FORCE
 	@$(MAKE) -s -C $(LIBC_DIR)/obj install-headers install-libs >$(LIBC_DIR)/make.log 2>&1 || \
 	    { tail -40 $(LIBC_DIR)/make.log; exit 1; }
 
-# The kernel-call ABI headers, so that programs can include <abi/...>.
+# The seam's headers, so that programs can include <abi/...> (the kernel
+# calls) and <sys/iomsg.h>, <sys/procmsg.h>, <sys/msghdr.h> (the messages).
 SYSROOT_ABI := $(patsubst abi/include/%,$(SYSROOT)/include/%,$(ABI_HDRS))
-$(SYSROOT)/include/abi/%: abi/include/abi/% | $(LIBC_A)
+$(SYSROOT_ABI): $(SYSROOT)/include/%: abi/include/% | $(LIBC_A)
 	@mkdir -p $(dir $@)
 	@cp -p $< $@
 

@@ -139,7 +139,7 @@ UTEST(sync, bad_arguments)
 	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, 0, 0, 0, 0, 0), -EFAULT);
 	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, (long)0xffffffff80200000UL, 0, 0, 0, 0),
 	    -EFAULT);
-	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, (long)(uintptr_t)mypri, 0, 0, 0, 0),
+	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, (long)((uintptr_t)mypri & ~7UL), 0, 0, 0, 0),
 	    -EFAULT);					/* read-only text */
 	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, (long)&s, 8, 0, 0, 0), -EFAULT);
 	a.__flags = 0x4;

@@ -59,7 +59,7 @@ rt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 	struct out o = { buf, size, 0 };
 
 	for (; *f; f++) {
-		int width = 0, lng = 0;
+		int width = 0, lng = 0, prec = -1;
 		char pad = ' ';
 
 		if (*f != '%') {
@@ -70,6 +70,9 @@ rt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			pad = '0', f++;
 		while (*f >= '0' && *f <= '9')
 			width = width * 10 + (*f++ - '0');
+		if (*f == '.')		/* precision: honoured by %s only */
+			for (prec = 0, f++; *f >= '0' && *f <= '9';)
+				prec = prec * 10 + (*f++ - '0');
 		while (*f == 'l' || *f == 'z')
 			lng = 1, f++;
 		switch (*f) {
@@ -79,9 +82,10 @@ rt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			break;
 		}
 		case 'u':
+		case 'o':
 		case 'x': {
 			uint64_t v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
-			put_num(&o, v, *f == 'u' ? 10 : 16, width, pad, 0);
+			put_num(&o, v, *f == 'u' ? 10 : *f == 'o' ? 8 : 16, width, pad, 0);
 			break;
 		}
 		case 'p':
@@ -90,7 +94,7 @@ rt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
-			for (s = s ? s : "(null)"; *s; s++)
+			for (s = s ? s : "(null)"; *s && prec != 0; s++, prec--)
 				put(&o, *s);
 			break;
 		}

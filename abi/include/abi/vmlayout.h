@@ -10,4 +10,12 @@
 #define BOOTIMG_VA	0x0000003ff0000000UL	/* taskman: the boot image, read-only */
 #define BOOTIMG_MAX	0x000000000f000000UL	/* at most 240 MiB of boot image */
 
+/*
+ * The first process finds the kernel command line (NUL-terminated) at
+ * INIT_ARGS_VA, the top INIT_ARGS_MAX bytes of its stack; its sp starts
+ * below it.  taskman reads its options (script=) there.
+ */
+#define INIT_ARGS_MAX	512UL
+#define INIT_ARGS_VA	(USER_STACK_TOP - INIT_ARGS_MAX)
+
 #endif

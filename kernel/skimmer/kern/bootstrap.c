@@ -8,6 +8,8 @@
  *
  *	a0 = BOOTIMG_VA (the image), a1 = its size in bytes
  *
+ * and the kernel command line at INIT_ARGS_VA, just above its stack.
+ *
  * ELF loading beyond this bootstrap belongs to taskman.
  */
 #include <kern/bootinfo.h>
@@ -126,8 +128,15 @@ bootstrap_init(const char *path)
 		    VMP_R | VMP_W);
 	if (rc == 0)
 		rc = map_bootimg(p->pr_vm);
+	_Static_assert(BOOT_ARGS_MAX <= INIT_ARGS_MAX, "the command line must fit");
 	if (rc == 0) {
-		struct uregs r = { .ur_pc = entry, .ur_sp = USER_STACK_TOP, .ur_a0 = BOOTIMG_VA,
+		char args[BOOT_ARGS_MAX];
+
+		strlcpy(args, bootinfo.bi_bootargs, sizeof(args));
+		rc = vm_copyout(p->pr_vm, INIT_ARGS_VA, args, strlen(args) + 1);
+	}
+	if (rc == 0) {
+		struct uregs r = { .ur_pc = entry, .ur_sp = INIT_ARGS_VA, .ur_a0 = BOOTIMG_VA,
 		    .ur_a1 = imgsize };
 
 		rc = proc_thread_create(p, &r, PRI_USER_DEFAULT, mycpu());

@@ -1,0 +1,422 @@
+/*
+ * sys/procmsg.h - the protocol of taskman, QSOE's system manager
+ * (process, memory and path manager, system services): what QNX calls
+ * procnto's messages.  docs/taskman.md describes each message; this
+ * header is the one definition (libc and taskman include it).
+ *
+ * Reaching taskman.  taskman is the first process (pid SYSMGR_PID) and
+ * receives on channel SYSMGR_CHID.  libc's start-up attaches a side
+ * channel to it:
+ *
+ *	coid = ConnectAttach(ND_LOCAL_NODE, SYSMGR_PID, SYSMGR_CHID,
+ *	                     _NTO_SIDE_CHANNEL, 0);
+ *
+ * which, being the process's first side channel, is SYSMGR_COID.  taskman
+ * learns who is asking from MsgReceive's _msg_info (pid), never from the
+ * message.  Path resolution is an _IO_CONNECT (sys/iomsg.h) sent to the
+ * same connection with handle 0: taskman is the path manager, as in QNX.
+ *
+ * Conventions (as sys/iomsg.h): every message starts with uint16_t type
+ * and uint16_t subtype (sys/msghdr.h); other fields carry a prefix per
+ * struct.  Values POSIX names (wait options and status, signal numbers,
+ * MAP_*, PROT_*, _SC_*, errno) are musl's (Linux generic) numbers.
+ * Errors come back through MsgError; a status >= 0 is success.  Every
+ * reserved or zero field must be 0 (else EINVAL), so it can gain a
+ * meaning later.
+ */
+#ifndef _SYS_PROCMSG_H
+#define _SYS_PROCMSG_H
+
+#include <abi/cdefs.h>
+#include <sys/msghdr.h>
+
+#define SYSMGR_PID	1		/* taskman's pid */
+#define SYSMGR_CHID	1		/* taskman's channel */
+#define SYSMGR_COID	0x40000000	/* libc's first side channel (_NTO_SIDE_CHANNEL) */
+
+/* Message types, by area (all within _MSG_TYPE_SYSMGR_MIN..MAX). */
+#define _PROC_SPAWN		0x0001	/* start a program */
+#define _PROC_WAIT		0x0002	/* waitpid/waitid */
+#define _PROC_GETSETID		0x0003	/* ids, groups, sessions, credentials */
+#define _PROC_EXIT		0x0004	/* report the exit status, then die */
+#define _PROC_SPAWN_DONE	0x0005	/* a spawned child took its fds */
+#define _SYS_CONF		0x0020	/* sysconf */
+#define _SYS_UNAME		0x0021	/* uname */
+#define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
+#define _MEM_MAP		0x0040	/* mmap */
+#define _MEM_CTRL		0x0041	/* munmap, mprotect */
+#define _PATH_ATTACH		0x0060	/* resmgr_attach: a server takes a prefix */
+#define _PATH_DETACH		0x0061	/* resmgr_detach */
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_SPAWN: start the ELF program at an absolute path as a child of
+ * the sender.  The reply's status is the child's pid.  After the header:
+ *
+ *	path			sp_path_len bytes, NUL included
+ *	argv strings		sp_argc strings, each NUL-terminated
+ *	envp strings		sp_envc strings, each NUL-terminated
+ *	(zero padding to a multiple of 8 from the message start)
+ *	fd entries		sp_nfds struct _proc_spawn_fd
+ *
+ * sp_strings_len counts the argv and envp bytes.  Errors: ENOENT (no such
+ * program), ENOEXEC (not a valid RISC-V ELF executable), E2BIG (the
+ * arguments do not fit the child's argument area, _SPAWN_ARGS_MAX), EPERM
+ * (setpgroup into another session), EAGAIN/ENOMEM, EINVAL (malformed
+ * message).  Part 1: only /proc/boot programs can be spawned.
+ *
+ * With sp_nfds > 0 the reply waits until the child's libc has taken its
+ * descriptors and sent _PROC_SPAWN_DONE (or the child has died), so the
+ * parent may close them as soon as spawn returns.
+ */
+#define _SPAWN_SETSID		0x0001	/* child starts a new session (and group) */
+#define _SPAWN_SETPGROUP		0x0002	/* child joins sp_pgroup (0: a new group of its own) */
+#define _SPAWN_SETSIGMASK	0x0004	/* sp_sigmask is the child's mask */
+#define _SPAWN_SETSIGDEF		0x0008	/* signals in sp_sigdefault start SIG_DFL */
+#define _SPAWN_FLAGS_ALL		0x000f
+
+#define _SPAWN_ARGS_MAX		(128 * 1024)	/* ARG_MAX: argv + envp bytes */
+#define _SPAWN_ARGC_MAX		4096		/* most argv (and envp) entries */
+#define _SPAWN_FDS_MAX		64		/* most inherited descriptors */
+
+struct _proc_spawn {
+	uint16_t	type;		/* _PROC_SPAWN */
+	uint16_t	subtype;	/* 0 */
+	uint32_t	sp_flags;	/* SPAWN_* */
+	int32_t		sp_pgroup;	/* with _SPAWN_SETPGROUP */
+	uint16_t	sp_path_len;	/* bytes of path, NUL included */
+	uint16_t	sp_nfds;	/* fd entries at the end */
+	uint32_t	sp_argc;	/* argv strings */
+	uint32_t	sp_envc;	/* envp strings */
+	uint32_t	sp_strings_len;	/* bytes of argv + envp strings */
+	uint32_t	sp_zero;	/* 0 */
+	uint64_t	sp_sigmask;	/* with _SPAWN_SETSIGMASK: bit n-1 = signal n */
+	uint64_t	sp_sigdefault;	/* with _SPAWN_SETSIGDEF */
+};
+
+__ABI_SIZE(struct _proc_spawn, 48, 8);
+__ABI_FIELD(struct _proc_spawn, sp_flags, 4, 4);
+__ABI_FIELD(struct _proc_spawn, sp_pgroup, 8, 4);
+__ABI_FIELD(struct _proc_spawn, sp_path_len, 12, 2);
+__ABI_FIELD(struct _proc_spawn, sp_nfds, 14, 2);
+__ABI_FIELD(struct _proc_spawn, sp_argc, 16, 4);
+__ABI_FIELD(struct _proc_spawn, sp_envc, 20, 4);
+__ABI_FIELD(struct _proc_spawn, sp_strings_len, 24, 4);
+__ABI_FIELD(struct _proc_spawn, sp_zero, 28, 4);
+__ABI_FIELD(struct _proc_spawn, sp_sigmask, 32, 8);
+__ABI_FIELD(struct _proc_spawn, sp_sigdefault, 40, 8);
+
+/*
+ * One inherited descriptor.  The parent's libc fills it from
+ * ConnectServerInfo() of its own fd; the child's libc connects to
+ * (sf_pid, sf_chid) at index sf_fd and sends the server _IO_DUP naming
+ * the parent's connection (pid from _AT_QSOE_PPID, coid sf_parent_fd,
+ * scoid sf_scoid), which the server checks.
+ */
+struct _proc_spawn_fd {
+	int32_t		sf_fd;		/* fd number in the child */
+	int32_t		sf_parent_fd;	/* the parent's fd (coid) */
+	int32_t		sf_pid;		/* server process */
+	int32_t		sf_chid;	/* server channel */
+	int32_t		sf_scoid;	/* server's id of the parent's connection */
+	uint32_t	sf_flags;	/* 0 */
+};
+__ABI_SIZE(struct _proc_spawn_fd, 24, 4);
+
+/* _PROC_SPAWN_DONE: header only (subtype 0); status 0. */
+
+/*
+ * The initial stack of a spawned program, as musl's crt1 (_start_c)
+ * reads it, at sp (16-aligned), growing up:
+ *
+ *	argc				8 bytes
+ *	argv[0..argc-1], NULL		pointers
+ *	envp[0..], NULL			pointers
+ *	auxv pairs, _AT_NULL last	(a_type, a_val), 8 bytes each
+ *	... the strings, the fd entries, zero padding up to the stack top
+ *
+ * The first thread also gets a0 = sp (user/rt's crt0 hands it to umain;
+ * musl's _start ignores a0).  auxv holds _AT_PHDR, _AT_PHENT, _AT_PHNUM
+ * (the program headers where a loaded segment holds them, else a copy on
+ * the stack), _AT_PAGESZ, _AT_ENTRY, _AT_UID,
+ * _AT_EUID, _AT_GID, _AT_EGID, _AT_SECURE (0), _AT_RANDOM (16 bytes), _AT_EXECFN,
+ * _AT_QSOE_PPID, _AT_QSOE_FDS and _AT_QSOE_NFDS (the inherited
+ * descriptors: an array of struct _proc_spawn_fd on the stack; 0 and 0
+ * when there are none), in that order.
+ */
+#define _AT_NULL		0
+#define _AT_PHDR		3	/* the program headers in memory (musl finds PT_TLS) */
+#define _AT_PHENT	4
+#define _AT_PHNUM	5
+#define _AT_PAGESZ	6
+#define _AT_ENTRY	9
+#define _AT_UID		11
+#define _AT_EUID		12
+#define _AT_GID		13
+#define _AT_EGID		14
+#define _AT_SECURE	23
+#define _AT_RANDOM	25
+#define _AT_EXECFN	31
+#define _AT_QSOE_FDS	0x5153000	/* struct _proc_spawn_fd[] of inherited fds */
+#define _AT_QSOE_NFDS	0x5153001	/* how many */
+#define _AT_QSOE_PPID	0x5153002	/* the parent's pid */
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_WAIT: waitid() semantics; waitpid(p) is libc's translation
+ * (p > 0: _WAIT_P_PID; -1: _WAIT_P_ALL; 0: _WAIT_P_PGID of the caller's group, < -1:
+ * _WAIT_P_PGID -p; options | WEXITED).  Without WNOHANG the reply waits until
+ * a matching child ends.  Reply status 0 and struct _proc_wait_reply;
+ * with WNOHANG and nothing ended yet, wr_pid is 0.  Errors: ECHILD (no
+ * matching child), EINVAL (bad idtype or options).
+ */
+#define _WAIT_P_ALL		0
+#define _WAIT_P_PID		1
+#define _WAIT_P_PGID		2
+
+#define _WAIT_WNOHANG	0x00000001	/* WNOHANG */
+#define _WAIT_WUNTRACED	0x00000002	/* WUNTRACED / WSTOPPED: accepted, no stops yet */
+#define _WAIT_WEXITED	0x00000004	/* WEXITED: required */
+#define _WAIT_WCONTINUED 0x00000008	/* WCONTINUED: accepted, no stops yet */
+#define _WAIT_WNOWAIT	0x01000000	/* WNOWAIT: leave the zombie */
+#define _WAIT_OPTIONS_ALL 0x0100000f
+
+/* si_code of a child's end (musl's CLD_* values). */
+#define _WAIT_CLD_EXITED	1
+#define _WAIT_CLD_KILLED	2
+
+struct _proc_wait {
+	uint16_t	type;		/* _PROC_WAIT */
+	uint16_t	subtype;	/* 0 */
+	int32_t		wt_idtype;	/* P_* */
+	int32_t		wt_id;		/* pid or pgid (_WAIT_P_ALL: 0) */
+	int32_t		wt_options;	/* _WAIT_* (musl's W* values) */
+};
+__ABI_SIZE(struct _proc_wait, 16, 4);
+
+struct _proc_wait_reply {
+	int32_t		wr_pid;		/* the child, or 0 (WNOHANG, none yet) */
+	int32_t		wr_status;	/* wait status: (code & 0xff) << 8, or the signal */
+	int32_t		wr_code;	/* _WAIT_CLD_* */
+	int32_t		wr_value;	/* exit code, or the signal */
+	int32_t		wr_uid;		/* the child's real uid */
+	int32_t		wr_zero;	/* 0 */
+};
+__ABI_SIZE(struct _proc_wait_reply, 24, 4);
+
+/*
+ * How a child's end becomes a wait status.  A child that sends
+ * _PROC_EXIT (libc's _exit does) exited with that code.  One that dies
+ * without it ended through the kernel: the death pulse's status is then
+ * the signal that killed it if it is 1..64 (the kernel's fault kill
+ * passes 11, 4, 5 or 7), else it counts as an exit with status & 0xff.
+ */
+struct _proc_exit {
+	uint16_t	type;		/* _PROC_EXIT */
+	uint16_t	subtype;	/* 0 */
+	int32_t		ex_status;	/* exit(status): the low 8 bits count */
+};
+__ABI_SIZE(struct _proc_exit, 8, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_GETSETID: the ids.  Subtypes:
+ *	GETIDS		gi_pid (0: self): reply struct _proc_ids
+ *	SETSID		reply status = the new session id (EPERM if a group leader)
+ *	SETPGID		gi_pid (0: self), gi_id[0] pgid (0: = pid); status 0
+ *			(ESRCH: not self or a child; EPERM: session leader, other
+ *			session, or no such group in the session)
+ *	SETUID/SETGID	gi_id[0]
+ *	SETREUID/SETREGID  gi_id[0] real, gi_id[1] effective (-1: unchanged)
+ *	SETRESUID/SETRESGID gi_id[0..2] real, effective, saved (-1: unchanged)
+ * Credential changes follow POSIX: uid 0 may set anything; others only
+ * to their real, effective or saved id (EPERM).  Nothing enforces
+ * credentials yet (docs/taskman.md).
+ */
+#define _PROC_ID_GETIDS		1
+#define _PROC_ID_SETSID		2
+#define _PROC_ID_SETPGID	3
+#define _PROC_ID_SETUID		4
+#define _PROC_ID_SETGID		5
+#define _PROC_ID_SETREUID	6
+#define _PROC_ID_SETREGID	7
+#define _PROC_ID_SETRESUID	8
+#define _PROC_ID_SETRESGID	9
+
+struct _proc_getsetid {
+	uint16_t	type;		/* _PROC_GETSETID */
+	uint16_t	subtype;	/* _PROC_ID_* */
+	int32_t		gi_pid;		/* target (0: the sender) */
+	int32_t		gi_id[3];	/* ids, as the subtype says */
+	int32_t		gi_zero;	/* 0 */
+};
+__ABI_SIZE(struct _proc_getsetid, 24, 4);
+
+struct _proc_ids {
+	int32_t		pi_pid;
+	int32_t		pi_ppid;
+	int32_t		pi_pgid;	/* process group */
+	int32_t		pi_sid;		/* session */
+	int32_t		pi_ruid, pi_euid, pi_suid;
+	int32_t		pi_rgid, pi_egid, pi_sgid;
+};
+__ABI_SIZE(struct _proc_ids, 40, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _MEM_MAP: mmap.  Part 1 maps anonymous private memory only
+ * (MAP_ANONYMOUS | MAP_PRIVATE, mm_fd -1, mm_offset 0); anything else
+ * gets ENOTSUP (file-backed, shared: later) or EINVAL.  mm_addr is a hint
+ * unless MAP_FIXED, which replaces what was there.  The memory is zeroed.
+ * Reply status 0 and struct _mem_map_reply.  Errors: EINVAL (length 0,
+ * misaligned MAP_FIXED address, range outside user space, bad flags or
+ * prot), ENOMEM (no room or no memory).
+ */
+#define _MAP_SHARED	0x01
+#define _MAP_PRIVATE	0x02
+#define _MAP_FIXED	0x10
+#define _MAP_ANONYMOUS	0x20
+#define _PROT_NONE	0x0
+#define _PROT_READ	0x1
+#define _PROT_WRITE	0x2
+#define _PROT_EXEC	0x4
+
+struct _mem_map {
+	uint16_t	type;		/* _MEM_MAP */
+	uint16_t	subtype;	/* 0 */
+	uint32_t	mm_prot;	/* _PROT_* */
+	uint64_t	mm_addr;	/* hint, or the address with _MAP_FIXED */
+	uint64_t	mm_len;		/* bytes (rounded up to pages) */
+	uint32_t	mm_flags;	/* _MAP_* */
+	int32_t		mm_fd;		/* -1 for anonymous memory */
+	int64_t		mm_offset;	/* 0 for anonymous memory */
+};
+__ABI_SIZE(struct _mem_map, 40, 8);
+__ABI_FIELD(struct _mem_map, mm_prot, 4, 4);
+__ABI_FIELD(struct _mem_map, mm_addr, 8, 8);
+__ABI_FIELD(struct _mem_map, mm_len, 16, 8);
+__ABI_FIELD(struct _mem_map, mm_flags, 24, 4);
+__ABI_FIELD(struct _mem_map, mm_fd, 28, 4);
+__ABI_FIELD(struct _mem_map, mm_offset, 32, 8);
+
+struct _mem_map_reply {
+	uint64_t	mr_addr;	/* where it is mapped */
+};
+__ABI_SIZE(struct _mem_map_reply, 8, 8);
+
+/*
+ * _MEM_CTRL: munmap (subtype _MEM_CTRL_UNMAP) and mprotect
+ * (_MEM_CTRL_PROTECT) of [mc_addr, mc_addr + mc_len), page-aligned.
+ * munmap of pages that are not mapped is not an error (POSIX).  mprotect
+ * to a different protection needs a kernel call Skimmer lacks: ENOSYS
+ * for now; to the same protection it is 0; ENOMEM if the range is not
+ * all mapped.  Status 0.
+ */
+#define _MEM_CTRL_UNMAP		1
+#define _MEM_CTRL_PROTECT	2
+
+struct _mem_ctrl {
+	uint16_t	type;		/* _MEM_CTRL */
+	uint16_t	subtype;	/* _MEM_CTRL_* */
+	uint32_t	mc_prot;	/* _PROT_* for PROTECT, else 0 */
+	uint64_t	mc_addr;
+	uint64_t	mc_len;
+};
+__ABI_SIZE(struct _mem_ctrl, 24, 8);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PATH_ATTACH: the sender (its pid, from the message info) serves the
+ * prefix on its channel pa_chid; clients' _IO_CONNECT to it carry
+ * pa_handle.  The prefix (pa_path_len bytes, NUL included) follows the
+ * header: absolute, no empty, "." or ".." component, no trailing '/'
+ * (except "/" itself), at most _IO_CONNECT_PATH_MAX bytes.  The reply's
+ * status is the attachment id (> 0) for _PATH_DETACH.  An attachment
+ * ends with _PATH_DETACH or when its process dies.  Errors: EINVAL, EEXIST
+ * (this process has the same prefix on the same channel and handle
+ * already), ENOMEM.
+ */
+#define _RESMGR_FLAG_BEFORE	0x0001	/* resolve before others on this prefix */
+#define _RESMGR_FLAG_AFTER	0x0002	/* ... after them */
+#define _RESMGR_FLAG_DIR	0x0004	/* a directory: also the paths under it */
+#define _RESMGR_FLAG_OPAQUE	0x0008	/* hide servers of shorter prefixes */
+#define _RESMGR_FLAGS_ALL	0x000f
+
+struct _path_attach {
+	uint16_t	type;		/* _PATH_ATTACH */
+	uint16_t	subtype;	/* 0 */
+	uint32_t	pa_flags;	/* _RESMGR_FLAG_* */
+	int32_t		pa_chid;	/* the server's channel */
+	uint32_t	pa_handle;	/* echoed in _io_connect.handle (> 0) */
+	int32_t		pa_file_type;	/* _FTYPE_* it serves (_FTYPE_ANY) */
+	uint16_t	pa_path_len;	/* bytes of prefix, NUL included */
+	uint16_t	pa_zero;	/* 0 */
+	char		pa_path[];
+};
+__ABI_SIZE(struct _path_attach, 24, 4);
+__ABI_ASSERT(offsetof(struct _path_attach, pa_path) == 24, "ABI: pa_path moved");
+
+/* _PATH_DETACH: only the attaching process may detach.  Status 0; ENOENT. */
+struct _path_detach {
+	uint16_t	type;		/* _PATH_DETACH */
+	uint16_t	subtype;	/* 0 */
+	int32_t		pd_id;		/* _PATH_ATTACH's status */
+};
+__ABI_SIZE(struct _path_detach, 8, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _SYS_CONF: sysconf(sc_name), musl's _SC_* numbers.  Reply status 0 and
+ * struct _sys_conf_reply; EINVAL for a name taskman does not know (libc
+ * answers the constant ones itself).
+ */
+struct _sys_conf {
+	uint16_t	type;		/* _SYS_CONF */
+	uint16_t	subtype;	/* 0 */
+	int32_t		sc_name;	/* _SC_* */
+};
+__ABI_SIZE(struct _sys_conf, 8, 4);
+
+struct _sys_conf_reply {
+	int64_t		cr_value;
+};
+__ABI_SIZE(struct _sys_conf_reply, 8, 8);
+
+#define _SYS_SC_CLK_TCK		2	/* musl's _SC_CLK_TCK */
+#define _SYS_SC_OPEN_MAX	4
+#define _SYS_SC_PAGESIZE	30
+#define _SYS_SC_NPROCESSORS_CONF 83
+#define _SYS_SC_NPROCESSORS_ONLN 84
+#define _SYS_SC_PHYS_PAGES	85
+#define _SYS_SC_ARG_MAX		0
+#define _SYS_SC_CHILD_MAX	1
+
+/* _SYS_UNAME: header only; the reply is struct utsname's layout (Linux's). */
+#define _SYS_UTS_LEN		65
+struct _sys_uname_reply {
+	char		un_sysname[_SYS_UTS_LEN];
+	char		un_nodename[_SYS_UTS_LEN];
+	char		un_release[_SYS_UTS_LEN];
+	char		un_version[_SYS_UTS_LEN];
+	char		un_machine[_SYS_UTS_LEN];
+	char		un_domainname[_SYS_UTS_LEN];
+};
+__ABI_SIZE(struct _sys_uname_reply, 390, 1);
+
+/*
+ * _SYS_SHUTDOWN: end every other process, then taskman exits with
+ * sd_status, which powers the machine off with that status.  REBOOT is
+ * not yet (ENOSYS).  Needs euid 0 (EPERM).  The reply (status 0) comes
+ * before the end; the sender is ended too.
+ */
+#define _SYS_SHUTDOWN_POWEROFF	1
+#define _SYS_SHUTDOWN_REBOOT	2
+
+struct _sys_shutdown {
+	uint16_t	type;		/* _SYS_SHUTDOWN */
+	uint16_t	subtype;	/* _SYS_SHUTDOWN_* */
+	int32_t		sd_status;	/* the machine's exit status (0..255) */
+};
+__ABI_SIZE(struct _sys_shutdown, 8, 4);
+
+#endif

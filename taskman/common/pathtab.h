@@ -1,0 +1,81 @@
+/*
+ * taskman/common/pathtab.h - the path manager's table of attached
+ * prefixes (resmgr_attach), and open()'s resolution by longest prefix.
+ *
+ * Generic (no kernel calls).  Owned by taskman's server thread; not
+ * thread-safe.  Order for one path: longer prefixes first; on one
+ * prefix (a union, as QNX's) _RESMGR_FLAG_BEFORE attachments, then
+ * ordinary ones, then _RESMGR_FLAG_AFTER ones, and within each class
+ * the newest first.  An _RESMGR_FLAG_OPAQUE attachment hides all
+ * shorter prefixes.  A prefix without _RESMGR_FLAG_DIR matches only the
+ * path itself.
+ */
+#ifndef TM_PATHTAB_H
+#define TM_PATHTAB_H
+
+#include <stdint.h>
+
+#define PATHTAB_PREFIX_MAX	1024	/* bytes of a prefix, NUL included */
+
+struct pt_attach {
+	struct pt_attach *pa_next;	/* the table's list, newest first */
+	int		pa_id;		/* > 0, unique while attached */
+	int		pa_pid;		/* server process */
+	int		pa_chid;	/* its channel */
+	uint32_t	pa_handle;	/* for its _IO_CONNECT */
+	uint32_t	pa_flags;	/* _RESMGR_FLAG_* */
+	int		pa_ftype;	/* _FTYPE_* */
+	uint32_t	pa_seq;		/* attach order: newer is larger */
+	uint16_t	pa_len;		/* strlen(pa_prefix) */
+	char		pa_prefix[];	/* "/dev/ser1", "/" */
+};
+
+struct pathtab {
+	struct pt_attach *pt_list;
+	int		pt_next_id;
+	uint32_t	pt_seq;
+	int		pt_count;
+};
+
+/* A match: an attachment and how many bytes of the path its prefix covers. */
+struct pt_match {
+	const struct pt_attach *pm_attach;
+	uint16_t	pm_consumed;	/* the prefix's bytes ("/" covers 1) */
+};
+
+void pathtab_init(struct pathtab *pt);
+
+/* Free every attachment. */
+void pathtab_fini(struct pathtab *pt);
+
+/*
+ * Is prefix acceptable: absolute, shorter than PATHTAB_PREFIX_MAX, no
+ * empty, "." or ".." component, no trailing '/' except "/" itself?
+ */
+int pathtab_prefix_ok(const char *prefix);
+
+/*
+ * Attach prefix for (pid, chid, handle).  Returns the id (> 0), -EINVAL
+ * (bad prefix or flags), -EEXIST (this pid already has prefix on chid with
+ * handle) or -ENOMEM.
+ */
+int pathtab_attach(struct pathtab *pt, const char *prefix, int pid, int chid,
+    uint32_t handle, uint32_t flags, int ftype);
+
+/* Detach id, which pid must own: 0, or -ENOENT. */
+int pathtab_detach(struct pathtab *pt, int id, int pid);
+
+/* Detach everything pid attached (it died); the number detached. */
+int pathtab_detach_pid(struct pathtab *pt, int pid);
+
+/*
+ * The servers that may hold path (absolute; repeated '/' allowed), in
+ * the order to try them, at most max into out.  Only attachments whose
+ * ftype is _FTYPE_ANY or equals ftype (when ftype is not _FTYPE_ANY)
+ * count.  Returns how many (0: none), or -EINVAL for a path that is not
+ * absolute or is too long.
+ */
+int pathtab_resolve(const struct pathtab *pt, const char *path, int ftype,
+    struct pt_match *out, int max);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * taskman/common/proctab.c - processes, zombies, groups and sessions.
+ * See proctab.h.  A list: lookups are O(n), which is fine for the tens of
+ * processes of a small system; a hash can replace it behind these calls.
+ */
+#include "proctab.h"
+#include <sys/procmsg.h>
+
+#include <abi/errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+proctab_init(struct proctab *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void
+proctab_fini(struct proctab *t)
+{
+	while (t->pt_procs) {
+		struct pt_proc *p = t->pt_procs;
+
+		t->pt_procs = p->pp_next;
+		free(p);
+	}
+	t->pt_count = 0;
+}
+
+struct pt_proc *
+proctab_find(const struct proctab *t, int pid)
+{
+	for (struct pt_proc *p = t->pt_procs; p; p = p->pp_next)
+		if (p->pp_pid == pid)
+			return p;
+	return NULL;
+}
+
+struct pt_proc *
+proctab_add(struct proctab *t, int pid, int ppid, const char *name)
+{
+	struct pt_proc *parent = ppid ? proctab_find(t, ppid) : NULL, *p;
+
+	if (pid <= 0 || proctab_find(t, pid) || (ppid && (parent == NULL || parent->pp_zombie)))
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	p->pp_pid = pid;
+	p->pp_ppid = ppid;
+	p->pp_pgid = parent ? parent->pp_pgid : pid;
+	p->pp_sid = parent ? parent->pp_sid : pid;
+	if (parent) {
+		memcpy(p->pp_uid, parent->pp_uid, sizeof(p->pp_uid));
+		memcpy(p->pp_gid, parent->pp_gid, sizeof(p->pp_gid));
+	}
+	strncpy(p->pp_name, name ? name : "", sizeof(p->pp_name) - 1);
+	p->pp_next = t->pt_procs;
+	t->pt_procs = p;
+	t->pt_count++;
+	return p;
+}
+
+int
+proctab_wstatus(const struct pt_proc *p, int kernel_status)
+{
+	if (p->pp_exit_reported)
+		return (p->pp_exit_code & 0xff) << 8;
+	if (kernel_status >= 1 && kernel_status <= 64)
+		return kernel_status;		/* killed by this signal */
+	return (kernel_status & 0xff) << 8;
+}
+
+struct pt_proc *
+proctab_exit(struct proctab *t, int pid, int kernel_status)
+{
+	struct pt_proc *p = proctab_find(t, pid);
+
+	if (p == NULL || p->pp_zombie)
+		return NULL;
+	p->pp_zombie = 1;
+	p->pp_wstatus = proctab_wstatus(p, kernel_status);
+	for (struct pt_proc *c = t->pt_procs; c; c = c->pp_next)
+		if (c->pp_ppid == pid)
+			c->pp_ppid = PROCTAB_MGR_PID;
+	return p;
+}
+
+void
+proctab_reap(struct proctab *t, struct pt_proc *z)
+{
+	for (struct pt_proc **pp = &t->pt_procs; *pp; pp = &(*pp)->pp_next) {
+		if (*pp == z) {
+			*pp = z->pp_next;
+			free(z);
+			t->pt_count--;
+			return;
+		}
+	}
+}
+
+static int
+wait_matches(const struct pt_proc *c, int idtype, int id)
+{
+	return idtype == _WAIT_P_ALL || (idtype == _WAIT_P_PID && c->pp_pid == id) ||
+	    (idtype == _WAIT_P_PGID && c->pp_pgid == id);
+}
+
+struct pt_proc *
+proctab_wait_match(const struct proctab *t, int parent, int idtype, int id, int *any_child)
+{
+	struct pt_proc *found = NULL;
+
+	*any_child = 0;
+	for (struct pt_proc *c = t->pt_procs; c; c = c->pp_next) {
+		if (c->pp_ppid != parent || c->pp_pid == parent || !wait_matches(c, idtype, id))
+			continue;
+		*any_child = 1;
+		if (c->pp_zombie)
+			found = c;	/* the list is newest first: keep the oldest */
+	}
+	return found;
+}
+
+/* Is any process (live or zombie) in group pgid, other than skip? */
+static const struct pt_proc *
+group_member(const struct proctab *t, int pgid, const struct pt_proc *skip)
+{
+	for (const struct pt_proc *c = t->pt_procs; c; c = c->pp_next)
+		if (c != skip && c->pp_pgid == pgid)
+			return c;
+	return NULL;
+}
+
+int
+proctab_setsid(struct proctab *t, int pid)
+{
+	struct pt_proc *p = proctab_find(t, pid);
+
+	if (p == NULL || p->pp_zombie)
+		return -ESRCH;
+	if (p->pp_pgid == pid || group_member(t, pid, p))
+		return -EPERM;		/* a group leader, or its id names a group */
+	p->pp_sid = p->pp_pgid = pid;
+	return pid;
+}
+
+int
+proctab_setpgid(struct proctab *t, int caller, int pid, int pgid)
+{
+	struct pt_proc *c = proctab_find(t, caller), *p;
+	const struct pt_proc *m;
+
+	if (pid < 0 || pgid < 0)
+		return -EINVAL;
+	if (pid == 0)
+		pid = caller;
+	if (pgid == 0)
+		pgid = pid;
+	p = proctab_find(t, pid);
+	if (c == NULL || p == NULL || p->pp_zombie || (p != c && p->pp_ppid != caller))
+		return -ESRCH;
+	if (p->pp_sid != c->pp_sid || p->pp_sid == p->pp_pid)
+		return -EPERM;		/* other session, or a session leader */
+	if (pgid != pid && ((m = group_member(t, pgid, NULL)) == NULL || m->pp_sid != p->pp_sid))
+		return -EPERM;		/* no such group in this session */
+	p->pp_pgid = pgid;
+	return 0;
+}
+
+int
+proctab_setids(struct pt_proc *p, int which, const int ids[3])
+{
+	int *cur = which ? p->pp_gid : p->pp_uid;
+
+	if (which != 0 && which != 1)
+		return -EINVAL;
+	for (int i = 0; i < 3; i++) {
+		if (ids[i] < -1)
+			return -EINVAL;
+		if (ids[i] != -1 && p->pp_uid[1] != 0 &&
+		    ids[i] != cur[0] && ids[i] != cur[1] && ids[i] != cur[2])
+			return -EPERM;
+	}
+	for (int i = 0; i < 3; i++)
+		if (ids[i] != -1)
+			cur[i] = ids[i];
+	return 0;
+}
+
+int
+proctab_live_count(const struct proctab *t)
+{
+	int n = 0;
+
+	for (const struct pt_proc *p = t->pt_procs; p; p = p->pp_next)
+		if (!p->pp_zombie && p->pp_pid != PROCTAB_MGR_PID)
+			n++;
+	return n;
+}

@@ -1,0 +1,101 @@
+/*
+ * taskman/common/proctab.h - taskman's view of processes: parent and
+ * children, zombies and their wait status, process groups, sessions and
+ * credentials.  Kernel pids are used as they are (the kernel assigns
+ * them; taskman records each process it starts).
+ *
+ * Generic (no kernel calls).  Owned by taskman's server thread; not
+ * thread-safe.  The table holds live processes and zombies; a zombie
+ * leaves when its parent reaps it.  Orphans are given to the process
+ * manager itself (PROCTAB_MGR_PID), which reaps its zombies at once
+ * unless something (the startup script) still waits for them.
+ */
+#ifndef TM_PROCTAB_H
+#define TM_PROCTAB_H
+
+#include <stdint.h>
+
+#define PROCTAB_MGR_PID	1	/* taskman: the adopter of orphans */
+
+struct pt_proc {
+	struct pt_proc	*pp_next;	/* the table's list */
+	int		pp_pid;
+	int		pp_ppid;	/* parent; PROCTAB_MGR_PID once orphaned */
+	int		pp_pgid;	/* process group */
+	int		pp_sid;		/* session */
+	int		pp_zombie;	/* dead, not yet reaped */
+	int		pp_exit_reported; /* it sent _PROC_EXIT: pp_exit_code is its code */
+	int		pp_exit_code;	/* the code it reported */
+	int		pp_wstatus;	/* zombie: the wait status */
+	int		pp_uid[3];	/* real, effective, saved */
+	int		pp_gid[3];
+	char		pp_name[32];	/* for diagnostics */
+	void		*pp_priv;	/* the kernel-specific part's data (freed by it) */
+};
+
+struct proctab {
+	struct pt_proc	*pt_procs;
+	int		pt_count;	/* live + zombies */
+};
+
+void proctab_init(struct proctab *t);
+void proctab_fini(struct proctab *t);
+
+/*
+ * Record process pid, a child of ppid (which must be in the table, or be
+ * 0 for the manager itself, which has no parent).  It starts in its
+ * parent's group and session with its credentials.  Returns the entry,
+ * or NULL (pid already there, no parent, out of memory).
+ */
+struct pt_proc *proctab_add(struct proctab *t, int pid, int ppid, const char *name);
+
+/* The entry of pid (live or zombie), or NULL. */
+struct pt_proc *proctab_find(const struct proctab *t, int pid);
+
+/*
+ * The wait status for a death: an exit code the process reported, or
+ * else the kernel's status read as sys/procmsg.h says (1..64: the
+ * signal that killed it; otherwise an exit with status & 0xff).
+ */
+int proctab_wstatus(const struct pt_proc *p, int kernel_status);
+
+/*
+ * pid died with the kernel's status: it becomes a zombie with its wait
+ * status, and its children (live or zombie) go to PROCTAB_MGR_PID.
+ * Returns the entry (still in the table), or NULL if pid is unknown.
+ */
+struct pt_proc *proctab_exit(struct proctab *t, int pid, int kernel_status);
+
+/* Remove a zombie (it has been reaped). */
+void proctab_reap(struct proctab *t, struct pt_proc *p);
+
+/*
+ * For waitid(idtype, id) by parent: a zombie child that matches, or
+ * NULL; *any_child is set to whether some child (live or dead) matches.
+ * idtype is _WAIT_P_ALL, _WAIT_P_PID or _WAIT_P_PGID.
+ */
+struct pt_proc *proctab_wait_match(const struct proctab *t, int parent, int idtype, int id,
+    int *any_child);
+
+/* setsid() for pid: the new session id, or -EPERM (already a group leader). */
+int proctab_setsid(struct proctab *t, int pid);
+
+/*
+ * setpgid(pid, pgid) asked by caller (pid 0: caller; pgid 0: = pid).
+ * 0, -ESRCH (pid is neither caller nor its child), -EPERM (session
+ * leader, another session, or no such group in the session), -EINVAL.
+ */
+int proctab_setpgid(struct proctab *t, int caller, int pid, int pgid);
+
+/*
+ * Credential changes, POSIX rules: an effective uid of 0 may set any id;
+ * others only to one of their real, effective or saved ids.  which: 0
+ * uid, 1 gid.  ids[3] = real, effective, saved, -1 meaning unchanged.
+ * 0 or -EPERM/-EINVAL.
+ */
+int proctab_setids(struct pt_proc *p, int which, const int ids[3]);
+
+/* How many live processes (not zombies) there are besides the manager. */
+int proctab_live_count(const struct proctab *t);
+
+#endif

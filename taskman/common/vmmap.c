@@ -1,0 +1,151 @@
+/*
+ * taskman/common/vmmap.c - mapped ranges of one address space (a sorted
+ * list of disjoint regions).  See vmmap.h.
+ */
+#include "vmmap.h"
+
+#include <abi/errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+vmmap_init(struct vmmap *m, uint64_t lo, uint64_t hi)
+{
+	memset(m, 0, sizeof(*m));
+	m->vm_lo = lo;
+	m->vm_hi = hi;
+}
+
+void
+vmmap_fini(struct vmmap *m)
+{
+	while (m->vm_regions) {
+		struct vm_region *r = m->vm_regions;
+
+		m->vm_regions = r->vr_next;
+		free(r);
+	}
+	m->vm_bytes = 0;
+}
+
+/* Is [a, a+len) free of regions? */
+static int
+range_free(const struct vmmap *m, uint64_t a, uint64_t len)
+{
+	for (const struct vm_region *r = m->vm_regions; r; r = r->vr_next)
+		if (r->vr_start < a + len && a < r->vr_end)
+			return 0;
+	return 1;
+}
+
+int
+vmmap_find(const struct vmmap *m, uint64_t hint, uint64_t len, uint64_t *addr)
+{
+	uint64_t a = m->vm_lo;
+
+	if (len == 0 || len > m->vm_hi - m->vm_lo)
+		return -ENOMEM;
+	if (hint >= m->vm_lo && hint <= m->vm_hi - len && range_free(m, hint, len)) {
+		*addr = hint;
+		return 0;
+	}
+	for (const struct vm_region *r = m->vm_regions; r; r = r->vr_next) {
+		if (r->vr_end <= a)
+			continue;
+		if (r->vr_start >= a + len)
+			break;		/* the gap before r fits */
+		a = r->vr_end;
+	}
+	if (a > m->vm_hi - len)
+		return -ENOMEM;
+	*addr = a;
+	return 0;
+}
+
+int
+vmmap_insert(struct vmmap *m, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	struct vm_region **pp = &m->vm_regions, *n;
+
+	if (len == 0 || ((addr | len) & (VMMAP_PAGE - 1)) || addr + len < addr)
+		return -EINVAL;
+	if (!range_free(m, addr, len))
+		return -EEXIST;
+	n = malloc(sizeof(*n));
+	if (n == NULL)
+		return -ENOMEM;
+	while (*pp && (*pp)->vr_start < addr)
+		pp = &(*pp)->vr_next;
+	*n = (struct vm_region){ .vr_next = *pp, .vr_start = addr, .vr_end = addr + len,
+	    .vr_prot = prot };
+	*pp = n;
+	m->vm_bytes += len;
+	return 0;
+}
+
+int64_t
+vmmap_remove(struct vmmap *m, uint64_t addr, uint64_t len,
+    void (*gone)(void *arg, uint64_t start, uint64_t len), void *arg)
+{
+	uint64_t end = addr + len;
+	struct vm_region **pp = &m->vm_regions, *spare;
+	int64_t removed = 0;
+
+	if (end < addr)
+		return -EINVAL;
+	spare = malloc(sizeof(*spare));	/* a cut inside one region needs one more */
+	if (spare == NULL)
+		return -ENOMEM;
+	while (*pp) {
+		struct vm_region *r = *pp;
+		uint64_t lo = r->vr_start > addr ? r->vr_start : addr;
+		uint64_t hi = r->vr_end < end ? r->vr_end : end;
+
+		if (lo >= hi) {
+			pp = &r->vr_next;
+			continue;
+		}
+		if (gone)
+			gone(arg, lo, hi - lo);
+		removed += (int64_t)(hi - lo);
+		if (lo > r->vr_start && hi < r->vr_end) {	/* split in two */
+			*spare = (struct vm_region){ .vr_next = r->vr_next, .vr_start = hi,
+			    .vr_end = r->vr_end, .vr_prot = r->vr_prot };
+			r->vr_end = lo;
+			r->vr_next = spare;
+			spare = NULL;
+			break;
+		} else if (lo > r->vr_start) {
+			r->vr_end = lo;
+		} else if (hi < r->vr_end) {
+			r->vr_start = hi;
+		} else {
+			*pp = r->vr_next;
+			free(r);
+			continue;
+		}
+		pp = &r->vr_next;
+	}
+	free(spare);
+	m->vm_bytes -= (uint64_t)removed;
+	return removed;
+}
+
+int
+vmmap_check(const struct vmmap *m, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	uint64_t at = addr, end = addr + len;
+	int same = 1;
+
+	for (const struct vm_region *r = m->vm_regions; r && at < end; r = r->vr_next) {
+		if (r->vr_end <= at)
+			continue;
+		if (r->vr_start > at)
+			return -ENOMEM;		/* a hole */
+		same &= r->vr_prot == prot;
+		at = r->vr_end;
+	}
+	if (at < end)
+		return -ENOMEM;
+	return same ? 0 : 1;
+}

@@ -1,0 +1,303 @@
+/*
+ * taskman/skimmer/bootfs.c - /proc/boot as a read-only resource manager
+ * inside taskman: _IO_CONNECT open (handle TM_BOOTFS_HANDLE), then
+ * _IO_READ (files, and directories as dirent records), _IO_STAT,
+ * _IO_LSEEK, _IO_CLOSE.  An open file is an OCB keyed by the client's
+ * connection (scoid, coid); a disconnect or the client's death frees it.
+ */
+#include "tm.h"
+
+#define O_ACCMODE_	3		/* musl's O_ACCMODE */
+#define O_CREAT_	0100
+#define O_TRUNC_	01000
+#define O_NOFOLLOW_	0400000
+#define DT_DIR_		4
+#define DT_REG_		8
+#define DT_LNK_		10
+#define DIR_READ_MAX	4096		/* bytes of dirents one read returns */
+
+struct ocb {
+	struct ocb	*o_next;
+	int		o_scoid, o_coid, o_pid;
+	const struct imagefs_node *o_node;
+	int64_t		o_off;		/* bytes, or for a directory the next entry index */
+};
+
+static struct ocb *ocbs;
+
+static struct ocb *
+ocb_find(const struct tm_msg *m)
+{
+	for (struct ocb *o = ocbs; o; o = o->o_next)
+		if (o->o_scoid == m->m_info.scoid && o->o_coid == m->m_info.coid)
+			return o;
+	return NULL;
+}
+
+static void
+ocb_free_if(int (*match)(const struct ocb *, int), int x)
+{
+	for (struct ocb **pp = &ocbs; *pp;) {
+		struct ocb *o = *pp;
+
+		if (match(o, x)) {
+			*pp = o->o_next;
+			free(o);
+		} else {
+			pp = &o->o_next;
+		}
+	}
+}
+
+static int is_scoid(const struct ocb *o, int s) { return o->o_scoid == s; }
+static int is_pid(const struct ocb *o, int p) { return o->o_pid == p; }
+static const struct ocb *closing;
+static int is_closing(const struct ocb *o, int unused) { (void)unused; return o == closing; }
+
+void bootfs_disconnect(int scoid) { ocb_free_if(is_scoid, scoid); }
+void bootfs_proc_gone(int pid) { ocb_free_if(is_pid, pid); }
+
+static int
+is_dir(const struct imagefs_node *n)
+{
+	return (n->in_mode & IMAGEFS_MODE_TYPE) == IMAGEFS_MODE_DIR;
+}
+
+/* The node of a path relative to /proc/boot, or NULL. */
+static const struct imagefs_node *
+boot_node(const char *rel)
+{
+	char path[_IO_CONNECT_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "proc/boot/%s", rel);
+	return imagefs_lookup(&tm.t_fs, path);
+}
+
+/* _IO_CONNECT_READLINK: the target of a symbolic link (EINVAL for anything else). */
+static void
+readlink(struct tm_msg *m, const struct _io_connect *c)
+{
+	const struct imagefs_node *n = boot_node(c->path);
+	size_t len;
+
+	if (n == NULL) {
+		tm_error(m->m_rcvid, ENOENT);
+		return;
+	}
+	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_LNK) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	len = n->in_size < c->reply_max ? n->in_size : c->reply_max;
+	tm_reply(m->m_rcvid, (long)len, n->in_data, len);
+}
+
+/*
+ * Opening a symbolic link: a link reply with no entries and the target as
+ * the new path (a relative target is relative to /proc/boot), which the
+ * client resolves from the start.  O_NOFOLLOW gives ELOOP.
+ */
+static void
+follow_link(struct tm_msg *m, const struct _io_connect *c, const struct imagefs_node *n)
+{
+	struct {
+		struct _io_connect_link_reply	lr;
+		char				path[_IO_CONNECT_PATH_MAX];
+	} r;
+	const char *dir = n->in_size && ((const char *)n->in_data)[0] == '/' ? "" : "/proc/boot/";
+	size_t len = strlen(dir) + n->in_size;
+
+	if (c->ioflag & O_NOFOLLOW_) {
+		tm_error(m->m_rcvid, ELOOP);
+		return;
+	}
+	if (n->in_size == 0 || len >= sizeof(r.path)) {
+		tm_error(m->m_rcvid, n->in_size ? ENAMETOOLONG : ENOENT);
+		return;
+	}
+	memcpy(r.path, dir, strlen(dir));
+	memcpy(r.path + strlen(dir), n->in_data, n->in_size);
+	r.path[len] = '\0';
+	memset(&r.lr, 0, sizeof(r.lr));
+	r.lr.eflag = c->eflag;
+	r.lr.path_len = (uint16_t)(len + 1);
+	tm_reply(m->m_rcvid, _IO_CONNECT_RET_LINK, &r, sizeof(r.lr) + len + 1);
+}
+
+void
+bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
+{
+	const struct imagefs_node *n;
+	struct ocb *o;
+
+	if (c->subtype == _IO_CONNECT_READLINK) {
+		readlink(m, c);
+		return;
+	}
+	if (c->subtype != _IO_CONNECT_OPEN && c->subtype != _IO_CONNECT_COMBINE &&
+	    c->subtype != _IO_CONNECT_COMBINE_CLOSE) {
+		tm_error(m->m_rcvid, EROFS);
+		return;
+	}
+	if (c->subtype != _IO_CONNECT_OPEN) {
+		tm_error(m->m_rcvid, ENOSYS);	/* combine messages: not yet */
+		return;
+	}
+	n = boot_node(c->path);
+	if (n == NULL) {
+		tm_error(m->m_rcvid, (c->ioflag & O_CREAT_) ? EROFS : ENOENT);
+		return;
+	}
+	if ((n->in_mode & IMAGEFS_MODE_TYPE) == IMAGEFS_MODE_LNK) {
+		follow_link(m, c, n);
+		return;
+	}
+	if ((c->ioflag & O_ACCMODE_) != 0 || (c->ioflag & O_TRUNC_)) {
+		tm_error(m->m_rcvid, is_dir(n) ? EISDIR : EROFS);
+		return;
+	}
+	if (ocb_find(m) || (o = malloc(sizeof(*o))) == NULL) {
+		tm_error(m->m_rcvid, ocb_find(m) ? EBUSY : ENOMEM);	/* one OCB per connection */
+		return;
+	}
+	*o = (struct ocb){ ocbs, m->m_info.scoid, m->m_info.coid, m->m_info.pid, n, 0 };
+	ocbs = o;
+	tm_reply(m->m_rcvid, 0, NULL, 0);
+}
+
+/* Directory entries from o_off on, as many as fit in max bytes. */
+static void
+read_dir(struct tm_msg *m, struct ocb *o, uint64_t max)
+{
+	static uint64_t buf[DIR_READ_MAX / 8];
+	uint8_t *b = (uint8_t *)buf;
+	size_t used = 0;
+	const struct imagefs_node *n;
+	int next;
+
+	if (max > sizeof(buf))
+		max = sizeof(buf);
+	while ((n = imagefs_readdir(&tm.t_fs, o->o_node, (int)o->o_off, &next)) != NULL) {
+		const char *name = imagefs_basename(n);
+		size_t reclen = (_IO_DIRENT_NAME_OFF + strlen(name) + 1 + 7) & ~(size_t)7;
+		struct _io_dirent *d = (struct _io_dirent *)(b + used);
+		uint32_t t = n->in_mode & IMAGEFS_MODE_TYPE;
+
+		if (used + reclen > max)
+			break;
+		memset(d, 0, reclen);
+		d->d_ino = n->in_ino;
+		d->d_off = next;
+		d->d_reclen = (uint16_t)reclen;
+		d->d_type = t == IMAGEFS_MODE_DIR ? DT_DIR_ : t == IMAGEFS_MODE_LNK ? DT_LNK_ : DT_REG_;
+		memcpy(d->d_name, name, strlen(name) + 1);
+		used += reclen;
+		o->o_off = next;
+	}
+	if (used == 0 && n != NULL)
+		tm_error(m->m_rcvid, EINVAL);	/* not even one entry fits */
+	else
+		tm_reply(m->m_rcvid, (long)used, buf, used);
+}
+
+static void
+io_read(struct tm_msg *m, struct ocb *o)
+{
+	const struct _io_read *r = m->m_buf;
+	uint32_t xt = r->xtype & _IO_XTYPE_MASK;
+	int64_t off = o->o_off;
+	uint64_t n;
+
+	if (m->m_len < sizeof(*r) || r->combine_len != 0 ||
+	    (xt != _IO_XTYPE_NONE && xt != _IO_XTYPE_OFFSET) ||
+	    (xt == _IO_XTYPE_OFFSET && m->m_len < sizeof(*r) + sizeof(struct _xtype_offset))) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if (is_dir(o->o_node)) {
+		read_dir(m, o, r->nbytes);
+		return;
+	}
+	if (xt == _IO_XTYPE_OFFSET)
+		memcpy(&off, (const uint8_t *)m->m_buf + sizeof(*r), sizeof(off));
+	if (off < 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	n = (uint64_t)off >= o->o_node->in_size ? 0 : o->o_node->in_size - (uint64_t)off;
+	if (n > r->nbytes)
+		n = r->nbytes;
+	if (xt == _IO_XTYPE_NONE)
+		o->o_off += (int64_t)n;
+	tm_reply(m->m_rcvid, (long)n, (const uint8_t *)o->o_node->in_data + (n ? off : 0), n);
+}
+
+static void
+io_stat(struct tm_msg *m, struct ocb *o)
+{
+	const struct imagefs_node *n = o->o_node;
+	struct _io_stat_buf sb = { .sb_dev = 1, .sb_ino = n->in_ino, .sb_mode = n->in_mode,
+	    .sb_nlink = is_dir(n) ? 2 : 1, .sb_uid = n->in_uid, .sb_gid = n->in_gid,
+	    .sb_size = (int64_t)n->in_size, .sb_blksize = 4096,
+	    .sb_blocks = (int64_t)((n->in_size + 511) / 512), .sb_atime_sec = n->in_mtime,
+	    .sb_mtime_sec = n->in_mtime, .sb_ctime_sec = n->in_mtime };
+
+	if (m->m_len != sizeof(struct _io_stat))
+		tm_error(m->m_rcvid, EINVAL);
+	else
+		tm_reply(m->m_rcvid, 0, &sb, sizeof(sb));
+}
+
+static void
+io_lseek(struct tm_msg *m, struct ocb *o)
+{
+	const struct _io_lseek *l = m->m_buf;
+	int64_t base, to;
+	struct _io_lseek_reply r;
+
+	if (m->m_len != sizeof(*l) || l->whence < 0 || l->whence > 2) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	base = l->whence == 0 ? 0 : l->whence == 1 ? o->o_off : (int64_t)o->o_node->in_size;
+	if (__builtin_add_overflow(base, l->offset, &to) || to < 0 ||
+	    (is_dir(o->o_node) && l->whence != 0)) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	o->o_off = to;
+	r.lr_offset = (uint64_t)to;
+	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+}
+
+void
+bootfs_io(struct tm_msg *m)
+{
+	const struct _msg_hdr *h = m->m_buf;
+	struct ocb *o = ocb_find(m);
+
+	if (o == NULL) {
+		tm_error(m->m_rcvid, EBADF);	/* no file open on this connection */
+		return;
+	}
+	if (h->subtype & _IO_COMBINE_FLAG) {
+		tm_error(m->m_rcvid, ENOSYS);	/* combine messages: not yet */
+		return;
+	}
+	switch (h->type) {
+	case _IO_READ:	io_read(m, o); break;
+	case _IO_STAT:	io_stat(m, o); break;
+	case _IO_LSEEK:	io_lseek(m, o); break;
+	case _IO_CLOSE:
+		closing = o;
+		ocb_free_if(is_closing, 0);
+		tm_reply(m->m_rcvid, 0, NULL, 0);
+		break;
+	case _IO_WRITE:	tm_error(m->m_rcvid, EBADF); break;	/* opened for reading */
+	case _IO_CHMOD: case _IO_CHOWN: case _IO_UTIME: case _IO_SPACE:
+		tm_error(m->m_rcvid, EROFS);
+		break;
+	case _IO_DEVCTL: tm_error(m->m_rcvid, ENOTTY); break;
+	default:	tm_error(m->m_rcvid, ENOSYS); break;
+	}
+}

@@ -1,0 +1,272 @@
+/*
+ * taskman/skimmer/procmsg.c - the process manager's messages: waitpid,
+ * ids, groups and sessions, exit reports, and what a death changes.
+ */
+#include "tm.h"
+
+/* A waitpid whose answer has not come yet. */
+struct waiter {
+	struct waiter	*w_next;
+	long		w_rcvid;
+	int		w_pid;		/* who waits */
+	int		w_idtype, w_id, w_options;
+};
+
+static struct waiter *waiters;
+
+/* Answer a wait with zombie z, reaping it unless WNOWAIT. */
+static void
+reply_zombie(long rcvid, struct pt_proc *z, int options)
+{
+	int ws = z->pp_wstatus;
+	struct _proc_wait_reply r = { .wr_pid = z->pp_pid, .wr_status = ws,
+	    .wr_code = (ws & 0x7f) ? _WAIT_CLD_KILLED : _WAIT_CLD_EXITED,
+	    .wr_value = (ws & 0x7f) ? (ws & 0x7f) : (ws >> 8) & 0xff, .wr_uid = z->pp_uid[0] };
+
+	tm_reply(rcvid, 0, &r, sizeof(r));
+	if (!(options & _WAIT_WNOWAIT)) {
+		tm_proc_free(z);
+		proctab_reap(&tm.t_procs, z);
+	}
+}
+
+/* Resolve waitpid's "0 = my group" and check the request; 0 or -errno. */
+static int
+wait_check(const struct _proc_wait *w, size_t len, int *idtype, int *id, const struct pt_proc *me)
+{
+	if (len != sizeof(*w) || w->subtype != 0 || (w->wt_options & ~_WAIT_OPTIONS_ALL) ||
+	    !(w->wt_options & _WAIT_WEXITED))
+		return -EINVAL;
+	*idtype = w->wt_idtype;
+	*id = w->wt_id;
+	if (*idtype == _WAIT_P_PGID && *id == 0)
+		*id = me->pp_pgid;
+	if ((*idtype == _WAIT_P_ALL && *id != 0) || (*idtype != _WAIT_P_ALL && *id <= 0) ||
+	    *idtype < _WAIT_P_ALL || *idtype > _WAIT_P_PGID)
+		return -EINVAL;
+	return 0;
+}
+
+void
+msg_wait(struct tm_msg *m)
+{
+	const struct _proc_wait *w = m->m_buf;
+	struct pt_proc *me = proctab_find(&tm.t_procs, m->m_info.pid), *z;
+	struct waiter *q;
+	int idtype, id, any, rc;
+
+	if (me == NULL) {
+		tm_error(m->m_rcvid, ESRCH);
+		return;
+	}
+	if ((rc = wait_check(w, m->m_len, &idtype, &id, me)) < 0) {
+		tm_error(m->m_rcvid, -rc);
+		return;
+	}
+	z = proctab_wait_match(&tm.t_procs, me->pp_pid, idtype, id, &any);
+	if (z) {
+		reply_zombie(m->m_rcvid, z, w->wt_options);
+	} else if (!any) {
+		tm_error(m->m_rcvid, ECHILD);
+	} else if (w->wt_options & _WAIT_WNOHANG) {
+		struct _proc_wait_reply r = { 0 };
+
+		tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+	} else if ((q = malloc(sizeof(*q))) == NULL) {
+		tm_error(m->m_rcvid, ENOMEM);
+	} else {
+		*q = (struct waiter){ waiters, m->m_rcvid, me->pp_pid, idtype, id, w->wt_options };
+		waiters = q;
+	}
+}
+
+/*
+ * Something changed for parent's children: answer its waiters that now
+ * have a zombie, or no matching child left (ECHILD).
+ */
+static void
+wake_waiters(int parent)
+{
+	for (struct waiter **pp = &waiters; *pp;) {
+		struct waiter *w = *pp;
+		struct pt_proc *z;
+		int any;
+
+		if (w->w_pid != parent) {
+			pp = &w->w_next;
+			continue;
+		}
+		z = proctab_wait_match(&tm.t_procs, parent, w->w_idtype, w->w_id, &any);
+		if (z == NULL && any) {
+			pp = &w->w_next;
+			continue;
+		}
+		*pp = w->w_next;
+		if (z)
+			reply_zombie(w->w_rcvid, z, w->w_options);
+		else
+			tm_error(w->w_rcvid, ECHILD);
+		free(w);
+	}
+}
+
+/* Drop the waits of a process that died (their rcvids died with it). */
+static void
+forget_waiters(int pid)
+{
+	for (struct waiter **pp = &waiters; *pp;) {
+		struct waiter *w = *pp;
+
+		if (w->w_pid == pid) {
+			*pp = w->w_next;
+			free(w);
+		} else {
+			pp = &w->w_next;
+		}
+	}
+}
+
+void
+wait_unblock(long rcvid)
+{
+	for (struct waiter **pp = &waiters; *pp; pp = &(*pp)->w_next) {
+		struct waiter *w = *pp;
+
+		if (w->w_rcvid == rcvid) {
+			*pp = w->w_next;
+			tm_error(rcvid, EINTR);
+			free(w);
+			return;
+		}
+	}
+}
+
+/* Reap the zombies taskman adopted (nobody else will). */
+static void
+reap_orphans(void)
+{
+	for (struct pt_proc *p = tm.t_procs.pt_procs, *next; p; p = next) {
+		next = p->pp_next;
+		if (p->pp_zombie && p->pp_ppid == SYSMGR_PID) {
+			startup_child_died(p->pp_pid, p->pp_wstatus);
+			tm_proc_free(p);
+			proctab_reap(&tm.t_procs, p);
+		}
+	}
+}
+
+void
+proc_died(int pid, int kstatus)
+{
+	struct pt_proc *p = proctab_find(&tm.t_procs, pid);
+	struct tm_proc *tp = p ? p->pp_priv : NULL;
+	int parent;
+
+	if (p == NULL || p->pp_zombie)
+		return;		/* a spawn that failed half-way, or already known */
+	pathtab_detach_pid(&tm.t_paths, pid);
+	bootfs_proc_gone(pid);
+	forget_waiters(pid);
+	if (tp && tp->tp_spawn_rcvid) {
+		tm_reply(tp->tp_spawn_rcvid, pid, NULL, 0);	/* it ran, and ended */
+		tp->tp_spawn_rcvid = 0;
+	}
+	tm_proc_free(p);
+	parent = p->pp_ppid;
+	proctab_exit(&tm.t_procs, pid, kstatus);
+	if ((p->pp_wstatus & 0x7f) && !tm.t_shutdown)
+		rt_printf("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
+		    p->pp_wstatus & 0x7f);
+	wake_waiters(parent);
+	reap_orphans();
+}
+
+void
+msg_exit(struct tm_msg *m)
+{
+	const struct _proc_exit *e = m->m_buf;
+	struct pt_proc *p = proctab_find(&tm.t_procs, m->m_info.pid);
+
+	if (m->m_len != sizeof(*e) || e->subtype != 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if (p) {
+		p->pp_exit_reported = 1;
+		p->pp_exit_code = e->ex_status;
+	}
+	tm_reply(m->m_rcvid, 0, NULL, 0);
+}
+
+static void
+reply_ids(struct tm_msg *m, const struct pt_proc *p)
+{
+	struct _proc_ids r = { p->pp_pid, p->pp_ppid, p->pp_pgid, p->pp_sid,
+	    p->pp_uid[0], p->pp_uid[1], p->pp_uid[2], p->pp_gid[0], p->pp_gid[1], p->pp_gid[2] };
+
+	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+}
+
+/* The ids array a set*id subtype means, for proctab_setids. */
+static int
+cred_request(const struct _proc_getsetid *g, const struct pt_proc *me, int ids[3])
+{
+	int root = me->pp_uid[1] == 0;
+
+	ids[0] = ids[1] = ids[2] = -1;
+	switch (g->subtype) {
+	case _PROC_ID_SETUID:
+	case _PROC_ID_SETGID:
+		if (root)
+			ids[0] = ids[2] = g->gi_id[0];
+		ids[1] = g->gi_id[0];
+		break;
+	case _PROC_ID_SETREUID:
+	case _PROC_ID_SETREGID:
+		ids[0] = g->gi_id[0];
+		ids[1] = g->gi_id[1];
+		break;
+	default:
+		ids[0] = g->gi_id[0];
+		ids[1] = g->gi_id[1];
+		ids[2] = g->gi_id[2];
+	}
+	return g->subtype == _PROC_ID_SETGID || g->subtype == _PROC_ID_SETREGID ||
+	    g->subtype == _PROC_ID_SETRESGID;
+}
+
+void
+msg_getsetid(struct tm_msg *m)
+{
+	const struct _proc_getsetid *g = m->m_buf;
+	struct pt_proc *me = proctab_find(&tm.t_procs, m->m_info.pid), *p;
+	int ids[3], rc;
+
+	if (m->m_len != sizeof(*g) || g->gi_zero != 0 || me == NULL ||
+	    g->subtype < _PROC_ID_GETIDS || g->subtype > _PROC_ID_SETRESGID) {
+		tm_error(m->m_rcvid, me ? EINVAL : ESRCH);
+		return;
+	}
+	switch (g->subtype) {
+	case _PROC_ID_GETIDS:
+		p = g->gi_pid ? proctab_find(&tm.t_procs, g->gi_pid) : me;
+		if (p == NULL || p->pp_zombie || g->gi_pid < 0)
+			tm_error(m->m_rcvid, ESRCH);
+		else
+			reply_ids(m, p);
+		return;
+	case _PROC_ID_SETSID:
+		rc = proctab_setsid(&tm.t_procs, me->pp_pid);
+		break;
+	case _PROC_ID_SETPGID:
+		rc = proctab_setpgid(&tm.t_procs, me->pp_pid, g->gi_pid, g->gi_id[0]);
+		break;
+	default:
+		rc = cred_request(g, me, ids);
+		rc = proctab_setids(me, rc, ids);
+	}
+	if (rc < 0)
+		tm_error(m->m_rcvid, -rc);
+	else
+		tm_reply(m->m_rcvid, rc, NULL, 0);
+}

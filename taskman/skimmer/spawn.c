@@ -1,0 +1,259 @@
+/*
+ * taskman/skimmer/spawn.c - _PROC_SPAWN: load an ELF program from the
+ * boot image into a new process with Skimmer's process-manager calls
+ * (ProcCreate, MemMap, MemWrite, ThreadCreate), with its arguments,
+ * environment and auxv on the first stack (sys/procmsg.h).
+ */
+#include "tm.h"
+#include "../../lib/elf/elf_load.h"
+#include <abi/thread.h>
+
+#define BOOT_DIR	"/proc/boot/"
+#define STACK_SLACK	(64 * 1024UL)	/* stack left for the program itself */
+
+static uint8_t stackimg[_SPAWN_ARGS_MAX + 80 * 1024] __attribute__((aligned(16)));
+
+struct loader {
+	long		ld_pid;
+	struct vmmap	*ld_vm;
+};
+
+static long
+mem_prot(unsigned elf_prot)
+{
+	return ((elf_prot & ELF_PROT_R) ? MEM_PROT_READ : 0) |
+	    ((elf_prot & ELF_PROT_W) ? MEM_PROT_WRITE | MEM_PROT_READ : 0) |
+	    ((elf_prot & ELF_PROT_X) ? MEM_PROT_EXEC : 0);
+}
+
+/*
+ * Map a segment's pages and copy its file bytes.  A page that an earlier
+ * segment already mapped (two segments sharing a page) is reused as it
+ * is; its protection stays the earlier segment's.
+ */
+static int
+load_seg(void *arg, const struct elf_segment *s)
+{
+	struct loader *ld = arg;
+	uint64_t start = s->es_vaddr & ~(TM_PAGE - 1);
+	uint64_t end = (s->es_vaddr + s->es_memsz + TM_PAGE - 1) & ~(TM_PAGE - 1);
+	long prot = mem_prot(s->es_prot), rc = 0;
+
+	if (start < end && vmmap_check(ld->ld_vm, start, TM_PAGE, 0) >= 0)
+		start += TM_PAGE;
+	if (start < end && vmmap_check(ld->ld_vm, end - TM_PAGE, TM_PAGE, 0) >= 0)
+		end -= TM_PAGE;
+	if (start < end) {
+		if (prot == 0)
+			prot = MEM_PROT_READ;	/* MemMap needs R or X; nothing maps PROT_NONE code */
+		rc = __kc_MemMap(ld->ld_pid, (long)start, (long)(end - start), prot, MEM_ANON, 0);
+		if (rc == 0 && vmmap_insert(ld->ld_vm, start, end - start, (uint32_t)prot) < 0)
+			rc = -ENOMEM;
+	}
+	if (rc == 0 && s->es_filesz)
+		rc = __kc_MemWrite(ld->ld_pid, (long)s->es_vaddr, (long)s->es_data, (long)s->es_filesz, 0, 0);
+	return rc < 0 ? (int)rc : 0;
+}
+
+static int
+dry_run(void *arg, const struct elf_segment *s)
+{
+	(void)arg;
+	(void)s;
+	return 0;
+}
+
+static void
+no_return(void *unused)
+{
+	(void)unused;	/* a program's first thread never returns from _start */
+}
+
+/* The image node of a program at path; -ENOENT/-EACCES/-ENOEXEC checks. */
+static long
+find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
+{
+	const struct imagefs_node *n;
+	char err[96];
+
+	if (strncmp(path, BOOT_DIR, strlen(BOOT_DIR)) != 0)
+		return -ENOENT;		/* part 1: programs come from /proc/boot only */
+	n = imagefs_lookup(&tm.t_fs, path);
+	if (n == NULL)
+		return -ENOENT;
+	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
+		return -EACCES;
+	if (elf_load(n->in_data, n->in_size, TM_MMAP_LO, dry_run, NULL, entry, err, sizeof(err)) < 0) {
+		rt_printf("taskman: spawn %s: %s\n", path, err);
+		return -ENOEXEC;
+	}
+	*np = n;
+	return 0;
+}
+
+/* Weak randomness for AT_RANDOM: the timebase, mixed.  (No entropy source yet.) */
+static void
+fill_random(uint8_t *b, size_t n)
+{
+	uint64_t x = tm_now_ns() ^ 0x9e3779b97f4a7c15ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		b[i] = (uint8_t)x;
+	}
+}
+
+/* Build and write the first stack; sp or -errno. */
+static long
+setup_stack(long pid, const struct spawn_req *r, const struct pt_proc *parent, uint64_t entry,
+    const struct imagefs_node *n)
+{
+	struct spawn_aux aux = { .sa_entry = entry, .sa_ppid = parent->pp_pid,
+	    .sa_uid = parent->pp_uid[0], .sa_euid = parent->pp_uid[1],
+	    .sa_gid = parent->pp_gid[0], .sa_egid = parent->pp_gid[1] };
+	long used, rc;
+
+	fill_random(aux.sa_random, sizeof(aux.sa_random));
+	if (elfaux_phdrs(n->in_data, n->in_size, &aux.sa_ph) < 0)
+		return -ENOEXEC;	/* (elf_load accepted it, so this does not happen) */
+	used = spawnmsg_stack(r, &aux, stackimg, sizeof(stackimg), USER_STACK_TOP);
+	if (used < 0 || (uint64_t)used > TM_STACK_SIZE - STACK_SLACK)
+		return -E2BIG;
+	rc = __kc_MemMap(pid, (long)(USER_STACK_TOP - TM_STACK_SIZE), (long)TM_STACK_SIZE,
+	    MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0);
+	if (rc == 0)
+		rc = __kc_MemWrite(pid, (long)(USER_STACK_TOP - (uint64_t)used),
+		    (long)(stackimg + sizeof(stackimg) - (size_t)used), used, 0, 0);
+	return rc < 0 ? rc : (long)(USER_STACK_TOP - (uint64_t)used);
+}
+
+/* Record the child, with its group and session as the flags ask; 0 or -errno. */
+static long
+adopt(long pid, struct pt_proc *parent, const struct spawn_req *r, const char *name,
+    struct tm_proc *tp)
+{
+	struct pt_proc *c = proctab_add(&tm.t_procs, (int)pid, parent->pp_pid, name);
+	uint32_t fl = r->sr_msg->sp_flags;
+	long rc = 0;
+
+	if (c == NULL)
+		return -ENOMEM;
+	c->pp_priv = tp;
+	if (fl & _SPAWN_SETSID)
+		rc = proctab_setsid(&tm.t_procs, c->pp_pid);
+	else if (fl & _SPAWN_SETPGROUP)
+		rc = proctab_setpgid(&tm.t_procs, parent->pp_pid, c->pp_pid, r->sr_msg->sp_pgroup);
+	if (rc < 0) {
+		c->pp_priv = NULL;
+		proctab_reap(&tm.t_procs, c);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+void
+tm_proc_free(struct pt_proc *p)
+{
+	struct tm_proc *tp = p->pp_priv;
+
+	if (tp) {
+		vmmap_fini(&tp->tp_vm);
+		free(tp);
+		p->pp_priv = NULL;
+	}
+}
+
+static long
+start_thread(long pid, uint64_t entry, uint64_t sp)
+{
+	struct _thread_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.__stackaddr = (void *)(USER_STACK_TOP - TM_STACK_SIZE);
+	attr.__stacksize = sp - (USER_STACK_TOP - TM_STACK_SIZE);
+	attr.__exitfunc = no_return;
+	return __kc_ThreadCreate(pid, (long)entry, (long)sp, (long)&attr, 0, 0);
+}
+
+long
+tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
+{
+	struct pt_proc *parent = proctab_find(&tm.t_procs, parent_pid);
+	const struct imagefs_node *n;
+	struct tm_proc *tp;
+	struct loader ld;
+	uint64_t entry;
+	char err[96];
+	long pid, rc, sp;
+
+	if (parent == NULL || parent->pp_zombie)
+		return -ESRCH;
+	if (tm.t_shutdown)
+		return -EAGAIN;		/* nothing new starts while everything ends */
+	if ((rc = find_program(r->sr_path, &n, &entry)) < 0)
+		return rc;
+	tp = calloc(1, sizeof(*tp));
+	if (tp == NULL)
+		return -ENOMEM;
+	vmmap_init(&tp->tp_vm, TM_MMAP_LO, TM_MMAP_HI);
+	pid = __kc_ProcCreate((long)imagefs_basename(n), abilities, 0, 0, 0, 0);
+	if (pid < 0) {
+		free(tp);
+		return pid;
+	}
+	ld = (struct loader){ pid, &tp->tp_vm };
+	rc = elf_load(n->in_data, n->in_size, TM_MMAP_LO, load_seg, &ld, &entry, err, sizeof(err));
+	sp = rc < 0 ? rc : setup_stack(pid, r, parent, entry, n);
+	rc = sp < 0 ? sp : vmmap_insert(&tp->tp_vm, USER_STACK_TOP - TM_STACK_SIZE, TM_STACK_SIZE,
+	    _PROT_READ | _PROT_WRITE);
+	if (rc == 0)
+		rc = adopt(pid, parent, r, imagefs_basename(n), tp);
+	if (rc == 0 && (rc = start_thread(pid, entry, (uint64_t)sp)) < 0)
+		proctab_reap(&tm.t_procs, proctab_find(&tm.t_procs, (int)pid));
+	if (rc < 0) {
+		__kc_ProcDestroy(pid, 9, 0, 0, 0, 0);	/* its death pulse finds no entry */
+		vmmap_fini(&tp->tp_vm);
+		free(tp);
+		return rc;
+	}
+	return pid;
+}
+
+void
+msg_spawn(struct tm_msg *m)
+{
+	struct spawn_req r;
+	struct pt_proc *c;
+	long rc = spawnmsg_decode(m->m_buf, m->m_len, &r);
+
+	if (rc == 0)
+		rc = tm_spawn(m->m_info.pid, &r, 0);
+	if (rc < 0) {
+		tm_error(m->m_rcvid, (int)-rc);
+		return;
+	}
+	c = proctab_find(&tm.t_procs, (int)rc);
+	if (r.sr_nfds && c && c->pp_priv) {
+		/* Answer when the child has taken its descriptors (or died). */
+		((struct tm_proc *)c->pp_priv)->tp_spawn_rcvid = m->m_rcvid;
+		return;
+	}
+	tm_reply(m->m_rcvid, rc, NULL, 0);
+}
+
+void
+msg_spawn_done(struct tm_msg *m)
+{
+	const struct _msg_hdr *h = m->m_buf;
+	struct pt_proc *c = proctab_find(&tm.t_procs, m->m_info.pid);
+	struct tm_proc *tp = c ? c->pp_priv : NULL;
+
+	if (m->m_len != sizeof(*h) || h->subtype != 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if (tp && tp->tp_spawn_rcvid) {
+		tm_reply(tp->tp_spawn_rcvid, c->pp_pid, NULL, 0);
+		tp->tp_spawn_rcvid = 0;
+	}
+	tm_reply(m->m_rcvid, 0, NULL, 0);
+}

@@ -1,0 +1,138 @@
+/*
+ * taskman/skimmer/tm.h - taskman for Skimmer: the server's shared state
+ * and the functions its files give each other.
+ *
+ * taskman is one thread: it owns every table below and never blocks
+ * except in MsgReceive.  A request that must wait (waitpid, a spawn
+ * waiting for its child, the startup script) is remembered and answered
+ * later from the event that ends the wait.
+ */
+#ifndef TM_H
+#define TM_H
+
+#include "rt.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <abi/msg.h>
+#include <abi/procmgr.h>
+#include <abi/vmlayout.h>
+#include <sys/iomsg.h>
+#include <sys/procmsg.h>
+#include "../common/imagefs.h"
+#include "../common/pathtab.h"
+#include "../common/proctab.h"
+#include "../common/spawnmsg.h"
+#include "../common/vmmap.h"
+
+#define TM_PAGE		4096UL
+#define TM_STACK_SIZE	(256 * 1024UL)		/* a new program's first stack */
+#define TM_MMAP_LO	0x0000001000000000UL	/* mmap's window: above programs ... */
+#define TM_MMAP_HI	(USER_STACK_TOP - 0x10000000UL)	/* ... below the stacks */
+#define TM_BOOTFS_HANDLE 1			/* our own /proc/boot attachment */
+#define TM_MSG_MAX	(_SPAWN_ARGS_MAX + 16 * 1024)	/* largest message we read */
+
+/* The kernel-specific data of a process (pt_proc.pp_priv). */
+struct tm_proc {
+	struct vmmap	tp_vm;		/* what is mapped in it */
+	long		tp_spawn_rcvid;	/* parent's spawn waiting for _PROC_SPAWN_DONE, or 0 */
+};
+
+/* A message being handled. */
+struct tm_msg {
+	long		m_rcvid;
+	struct _msg_info m_info;
+	const void	*m_buf;		/* the whole message, 8-aligned */
+	size_t		m_len;		/* its bytes */
+};
+
+struct tm_state {
+	int		t_chid;		/* SYSMGR_CHID */
+	const void	*t_img;		/* the boot image, mapped read-only */
+	size_t		t_imgsize;
+	struct imagefs	t_fs;
+	struct pathtab	t_paths;
+	struct proctab	t_procs;
+	int		t_shutdown;	/* ending: waiting for the others to die */
+	int		t_shutdown_status;
+};
+
+extern struct tm_state tm;
+
+/*
+ * Every msg_*(m) handler below is called from the loop with a whole
+ * message (m_len bytes, already at least a _msg_hdr and of its type),
+ * checks every field itself, and answers m_rcvid exactly once, now or
+ * later (never blocking).
+ */
+
+/* main.c: reply / error to a client; a dead client is not an error. */
+void tm_reply(long rcvid, long status, const void *buf, size_t len);
+void tm_error(long rcvid, int err);
+uint64_t tm_now_ns(void);			/* CLOCK_MONOTONIC */
+
+/*
+ * spawn.c.  tm_spawn: start r's program (a checked request) as a child of
+ * parent with the given ProcCreate abilities; the pid, or -errno with
+ * nothing left behind.  tm_proc_free: free p's kernel-specific data.
+ */
+long tm_spawn(int parent, const struct spawn_req *r, long abilities);
+void tm_proc_free(struct pt_proc *p);
+void msg_spawn(struct tm_msg *m);
+void msg_spawn_done(struct tm_msg *m);
+
+/*
+ * procmsg.c.  proc_died: the death pulse of pid with the kernel's status
+ * (unknown pids are ignored).  wait_unblock: a client held in a wait asks
+ * to unblock; it gets EINTR.
+ */
+void msg_wait(struct tm_msg *m);
+void msg_getsetid(struct tm_msg *m);
+void msg_exit(struct tm_msg *m);
+void proc_died(int pid, int kstatus);
+void wait_unblock(long rcvid);
+
+/* memmsg.c: mmap, munmap, mprotect for the sender. */
+void msg_mem_map(struct tm_msg *m);
+void msg_mem_ctrl(struct tm_msg *m);
+
+/*
+ * pathmsg.c.  path_exists: is path attached exactly by a server, or a
+ * file of /proc/boot?  (waitfor's test.)
+ */
+void msg_path_attach(struct tm_msg *m);
+void msg_path_detach(struct tm_msg *m);
+void msg_connect(struct tm_msg *m);
+int path_exists(const char *path);
+
+/*
+ * bootfs.c: the /proc/boot resource manager.  bootfs_connect: an
+ * _IO_CONNECT with our handle, c already checked.  bootfs_io: any other
+ * _IO_* message.  The last two free the OCBs of a connection or process.
+ */
+void bootfs_connect(struct tm_msg *m, const struct _io_connect *c);
+void bootfs_io(struct tm_msg *m);
+void bootfs_disconnect(int scoid);
+void bootfs_proc_gone(int pid);
+
+/*
+ * sysmsg.c.  shutdown_begin: end every other process; idempotent.
+ * shutdown_sweep: count as dead the processes the kernel has forgotten.
+ */
+void msg_sysconf(struct tm_msg *m);
+void msg_uname(struct tm_msg *m);
+void msg_shutdown(struct tm_msg *m);
+void shutdown_begin(int status);
+void shutdown_sweep(void);
+
+/*
+ * startup.c.  startup_load: parse the script at path in the image; 0 or
+ * -1 (reported).  startup_run: advance it as far as it can go; returns
+ * how many ns the loop may wait before calling again, 0 for "until the
+ * next message".  startup_child_died: a child of taskman was reaped.
+ */
+int startup_load(const char *path);
+uint64_t startup_run(void);
+void startup_child_died(int pid, int wstatus);
+
+#endif

@@ -1,0 +1,105 @@
+// uses:
+/*
+ * Host tests of the message headers (abi/include/sys/iomsg.h, procmsg.h).
+ *
+ * Layouts are checked at compile time by the headers; compiling them here,
+ * after the host libc's headers, checks that they coexist with a libc and
+ * hold on x86_64 too.  At run time we check that the values documented as
+ * "musl's (Linux) numbers" really are the host libc's, and the few layout
+ * facts the headers promise in words.
+ */
+#include "unit.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <sys/iomsg.h>
+#include <sys/procmsg.h>
+
+UNIT_TEST(wait_values_are_linux)
+{
+	CHECK_EQ(_WAIT_WNOHANG, WNOHANG);
+	CHECK_EQ(_WAIT_WUNTRACED, WUNTRACED);
+	CHECK_EQ(_WAIT_WEXITED, WEXITED);
+	CHECK_EQ(_WAIT_WCONTINUED, WCONTINUED);
+	CHECK_EQ(_WAIT_WNOWAIT, WNOWAIT);
+	CHECK_EQ(_WAIT_P_ALL, P_ALL);
+	CHECK_EQ(_WAIT_P_PID, P_PID);
+	CHECK_EQ(_WAIT_P_PGID, P_PGID);
+	CHECK_EQ(_WAIT_CLD_EXITED, CLD_EXITED);
+	CHECK_EQ(_WAIT_CLD_KILLED, CLD_KILLED);
+	/* The wait status encoding taskman uses is the one W* macros decode. */
+	int st = (3 & 0xff) << 8;
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	st = 11;
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == 11);
+}
+
+UNIT_TEST(mmap_values_are_linux)
+{
+	CHECK_EQ(_MAP_SHARED, MAP_SHARED);
+	CHECK_EQ(_MAP_PRIVATE, MAP_PRIVATE);
+	CHECK_EQ(_MAP_FIXED, MAP_FIXED);
+	CHECK_EQ(_MAP_ANONYMOUS, MAP_ANONYMOUS);
+	CHECK_EQ(_PROT_READ, PROT_READ);
+	CHECK_EQ(_PROT_WRITE, PROT_WRITE);
+	CHECK_EQ(_PROT_EXEC, PROT_EXEC);
+}
+
+UNIT_TEST(sysconf_names_are_linux)
+{
+	CHECK_EQ(_SYS_SC_ARG_MAX, _SC_ARG_MAX);
+	CHECK_EQ(_SYS_SC_CHILD_MAX, _SC_CHILD_MAX);
+	CHECK_EQ(_SYS_SC_CLK_TCK, _SC_CLK_TCK);
+	CHECK_EQ(_SYS_SC_OPEN_MAX, _SC_OPEN_MAX);
+	CHECK_EQ(_SYS_SC_PAGESIZE, _SC_PAGESIZE);
+	CHECK_EQ(_SYS_SC_NPROCESSORS_CONF, _SC_NPROCESSORS_CONF);
+	CHECK_EQ(_SYS_SC_NPROCESSORS_ONLN, _SC_NPROCESSORS_ONLN);
+	CHECK_EQ(_SYS_SC_PHYS_PAGES, _SC_PHYS_PAGES);
+}
+
+UNIT_TEST(uname_is_utsname)
+{
+	struct utsname u;
+
+	CHECK_EQ(sizeof(struct _sys_uname_reply), sizeof(u));
+	CHECK_EQ(offsetof(struct _sys_uname_reply, un_machine), offsetof(struct utsname, machine));
+	CHECK_EQ(_SYS_UTS_LEN, sizeof(u.sysname));
+}
+
+UNIT_TEST(dirent_is_linux_dirent64)
+{
+	/* glibc's struct dirent on LP64 Linux is linux_dirent64's layout. */
+	CHECK_EQ(offsetof(struct _io_dirent, d_ino), offsetof(struct dirent, d_ino));
+	CHECK_EQ(offsetof(struct _io_dirent, d_off), offsetof(struct dirent, d_off));
+	CHECK_EQ(offsetof(struct _io_dirent, d_reclen), offsetof(struct dirent, d_reclen));
+	CHECK_EQ(offsetof(struct _io_dirent, d_type), offsetof(struct dirent, d_type));
+	CHECK_EQ(offsetof(struct _io_dirent, d_name), offsetof(struct dirent, d_name));
+	CHECK_EQ(_IO_DIRENT_NAME_OFF, offsetof(struct dirent, d_name));
+}
+
+UNIT_TEST(types_are_disjoint)
+{
+	int sysmgr[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_EXIT, _PROC_SPAWN_DONE,
+	    _SYS_CONF, _SYS_UNAME, _SYS_SHUTDOWN, _MEM_MAP, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH };
+
+	for (size_t i = 0; i < sizeof(sysmgr) / sizeof(sysmgr[0]); i++) {
+		CHECK(sysmgr[i] >= _MSG_TYPE_SYSMGR_MIN && sysmgr[i] <= _MSG_TYPE_SYSMGR_MAX);
+		for (size_t j = 0; j < i; j++)
+			CHECK(sysmgr[i] != sysmgr[j]);
+	}
+	CHECK_EQ(_IO_CONNECT, _MSG_TYPE_IO_MIN);
+	CHECK(_IO_POWER <= _MSG_TYPE_IO_MAX);
+	CHECK_EQ(SYSMGR_COID, _NTO_SIDE_CHANNEL);
+	/* A redirect status must not read as an error. */
+	CHECK(_IO_CONNECT_RET_LINK > 0);
+	/* Connect extra data starts 8-aligned after the path. */
+	CHECK_EQ(_IO_CONNECT_EXTRA_OFF(1), 48);
+	CHECK_EQ(_IO_CONNECT_EXTRA_OFF(8), 48);
+	CHECK_EQ(_IO_CONNECT_EXTRA_OFF(9), 56);
+}

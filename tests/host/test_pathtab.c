@@ -1,0 +1,157 @@
+// uses: taskman/common/pathtab.c
+/*
+ * Host tests of the path manager's table (taskman/common/pathtab.c):
+ * prefix checks, longest-prefix resolution, unions on one prefix in QNX
+ * order (BEFORE, ordinary newest first, AFTER), opaque prefixes, single
+ * names versus directories, detach by id and when a server dies.
+ */
+#include "unit.h"
+#include <errno.h>
+#include "../../taskman/common/pathtab.h"
+#include <sys/iomsg.h>
+#include <sys/procmsg.h>
+
+#define D _RESMGR_FLAG_DIR
+
+static int
+resolve_pids(struct pathtab *pt, const char *path, int *pids, int *consumed, int max)
+{
+	struct pt_match m[16];
+	int n = pathtab_resolve(pt, path, _FTYPE_ANY, m, max);
+
+	for (int i = 0; i < n; i++) {
+		pids[i] = m[i].pm_attach->pa_pid;
+		consumed[i] = m[i].pm_consumed;
+	}
+	return n;
+}
+
+UNIT_TEST(prefix_rules)
+{
+	CHECK(pathtab_prefix_ok("/"));
+	CHECK(pathtab_prefix_ok("/dev"));
+	CHECK(pathtab_prefix_ok("/dev/ser1"));
+	CHECK(!pathtab_prefix_ok(""));
+	CHECK(!pathtab_prefix_ok("dev"));
+	CHECK(!pathtab_prefix_ok("/dev/"));
+	CHECK(!pathtab_prefix_ok("//dev"));
+	CHECK(!pathtab_prefix_ok("/dev//x"));
+	CHECK(!pathtab_prefix_ok("/dev/./x"));
+	CHECK(!pathtab_prefix_ok("/dev/.."));
+	char big[PATHTAB_PREFIX_MAX + 1];
+	memset(big, 'a', sizeof(big));
+	big[0] = '/';
+	big[PATHTAB_PREFIX_MAX] = '\0';
+	CHECK(!pathtab_prefix_ok(big));
+}
+
+UNIT_TEST(longest_prefix_first)
+{
+	struct pathtab pt;
+	int pids[16], c[16];
+
+	pathtab_init(&pt);
+	CHECK(pathtab_attach(&pt, "/", 10, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/dev", 11, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/dev/ser1", 12, 1, 1, 0, _FTYPE_ANY) > 0);
+	CHECK_EQ(resolve_pids(&pt, "/dev/ser1", pids, c, 16), 3);
+	CHECK_EQ(pids[0], 12);
+	CHECK_EQ(c[0], 9);
+	CHECK_EQ(pids[1], 11);
+	CHECK_EQ(c[1], 4);
+	CHECK_EQ(pids[2], 10);
+	CHECK_EQ(c[2], 1);
+	/* /dev/ser10 is not under /dev/ser1; /dev/ser1/x is not either (a single name). */
+	CHECK_EQ(resolve_pids(&pt, "/dev/ser10", pids, c, 16), 2);
+	CHECK_EQ(pids[0], 11);
+	CHECK_EQ(resolve_pids(&pt, "/dev/ser1/x", pids, c, 16), 2);
+	/* Repeated slashes count once; consumed is in the caller's bytes. */
+	CHECK_EQ(resolve_pids(&pt, "//dev//ser1", pids, c, 16), 3);
+	CHECK_EQ(pids[0], 12);
+	CHECK_EQ(c[0], 11);
+	/* At most max results, the best ones. */
+	CHECK_EQ(resolve_pids(&pt, "/dev/ser1", pids, c, 1), 1);
+	CHECK_EQ(pids[0], 12);
+	CHECK_EQ(resolve_pids(&pt, "relative", pids, c, 16), -EINVAL);
+	pathtab_fini(&pt);
+}
+
+UNIT_TEST(union_order)
+{
+	struct pathtab pt;
+	int pids[16], c[16];
+
+	pathtab_init(&pt);
+	CHECK(pathtab_attach(&pt, "/tmp", 1, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/tmp", 2, 1, 1, D | _RESMGR_FLAG_AFTER, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/tmp", 3, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/tmp", 4, 1, 1, D | _RESMGR_FLAG_BEFORE, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/tmp", 5, 1, 1, D | _RESMGR_FLAG_AFTER, _FTYPE_ANY) > 0);
+	CHECK_EQ(resolve_pids(&pt, "/tmp/f", pids, c, 16), 5);
+	CHECK_EQ(pids[0], 4);
+	CHECK_EQ(pids[1], 3);
+	CHECK_EQ(pids[2], 1);
+	CHECK_EQ(pids[3], 5);
+	CHECK_EQ(pids[4], 2);
+	CHECK_EQ(pathtab_attach(&pt, "/tmp", 1, 1, 1, D, _FTYPE_ANY), -EEXIST);
+	CHECK(pathtab_attach(&pt, "/tmp", 1, 1, 2, D, _FTYPE_ANY) > 0);	/* another handle */
+	CHECK_EQ(pathtab_attach(&pt, "/tmp", 1, 1, 1, D | _RESMGR_FLAG_BEFORE | _RESMGR_FLAG_AFTER,
+	    _FTYPE_ANY), -EINVAL);
+	CHECK_EQ(pathtab_attach(&pt, "/tmp", 1, 1, 1, 0x100, _FTYPE_ANY), -EINVAL);
+	CHECK_EQ(pathtab_attach(&pt, "/tmp/", 1, 1, 1, 0, _FTYPE_ANY), -EINVAL);
+	pathtab_fini(&pt);
+}
+
+UNIT_TEST(opaque_hides_shorter)
+{
+	struct pathtab pt;
+	int pids[16], c[16];
+
+	pathtab_init(&pt);
+	CHECK(pathtab_attach(&pt, "/", 1, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/a", 2, 1, 1, D | _RESMGR_FLAG_OPAQUE, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/a", 3, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/a/b", 4, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK_EQ(resolve_pids(&pt, "/a/b/c", pids, c, 16), 3);
+	CHECK_EQ(pids[0], 4);
+	CHECK_EQ(pids[2] == 2 || pids[1] == 2, 1);
+	CHECK_EQ(resolve_pids(&pt, "/z", pids, c, 16), 1);
+	pathtab_fini(&pt);
+}
+
+UNIT_TEST(ftype_filters)
+{
+	struct pathtab pt;
+	struct pt_match m[4];
+
+	pathtab_init(&pt);
+	CHECK(pathtab_attach(&pt, "/dev/mq", 1, 1, 1, D, _FTYPE_MQUEUE) > 0);
+	CHECK(pathtab_attach(&pt, "/dev", 2, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK_EQ(pathtab_resolve(&pt, "/dev/mq/q", _FTYPE_FILE, m, 4), 1);
+	CHECK_EQ(m[0].pm_attach->pa_pid, 2);
+	CHECK_EQ(pathtab_resolve(&pt, "/dev/mq/q", _FTYPE_MQUEUE, m, 4), 2);
+	CHECK_EQ(pathtab_resolve(&pt, "/dev/mq/q", _FTYPE_ANY, m, 4), 2);
+	pathtab_fini(&pt);
+}
+
+UNIT_TEST(detach_by_id_and_by_death)
+{
+	struct pathtab pt;
+	int pids[16], c[16], id;
+
+	pathtab_init(&pt);
+	id = pathtab_attach(&pt, "/x", 7, 1, 1, D, _FTYPE_ANY);
+	CHECK(id > 0);
+	CHECK(pathtab_attach(&pt, "/y", 7, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/x", 8, 1, 1, D, _FTYPE_ANY) > 0);
+	CHECK_EQ(pathtab_detach(&pt, id, 8), -ENOENT);		/* not its own */
+	CHECK_EQ(pathtab_detach(&pt, id, 7), 0);
+	CHECK_EQ(pathtab_detach(&pt, id, 7), -ENOENT);		/* twice */
+	CHECK_EQ(resolve_pids(&pt, "/x", pids, c, 16), 1);
+	CHECK_EQ(pids[0], 8);
+	CHECK_EQ(pathtab_detach_pid(&pt, 8), 1);
+	CHECK_EQ(resolve_pids(&pt, "/x", pids, c, 16), 0);
+	CHECK_EQ(pathtab_detach_pid(&pt, 7), 1);
+	CHECK_EQ(pt.pt_count, 0);
+	pathtab_fini(&pt);
+}

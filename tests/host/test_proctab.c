@@ -1,0 +1,149 @@
+// uses: taskman/common/proctab.c
+/*
+ * Host tests of taskman's process table (taskman/common/proctab.c):
+ * parents and children, zombies and wait statuses, orphans going to
+ * taskman, waitid matching, sessions, process groups and credentials.
+ */
+#include "unit.h"
+#include <errno.h>
+#include "../../taskman/common/proctab.h"
+#include <sys/procmsg.h>
+
+/* taskman (1) -> a (2) -> b (3), c (4) */
+static void
+family(struct proctab *t)
+{
+	proctab_init(t);
+	CHECK(proctab_add(t, 1, 0, "taskman") != NULL);
+	CHECK(proctab_add(t, 2, 1, "a") != NULL);
+	CHECK(proctab_add(t, 3, 2, "b") != NULL);
+	CHECK(proctab_add(t, 4, 2, "c") != NULL);
+}
+
+UNIT_TEST(add_inherits)
+{
+	struct proctab t;
+	struct pt_proc *b;
+
+	family(&t);
+	b = proctab_find(&t, 3);
+	CHECK(b != NULL);
+	CHECK_EQ(b->pp_ppid, 2);
+	CHECK_EQ(b->pp_pgid, 1);
+	CHECK_EQ(b->pp_sid, 1);
+	CHECK(proctab_add(&t, 3, 2, "dup") == NULL);
+	CHECK(proctab_add(&t, 9, 99, "orphan") == NULL);
+	CHECK(proctab_add(&t, 0, 1, "zero") == NULL);
+	CHECK_EQ(proctab_live_count(&t), 3);
+	proctab_fini(&t);
+}
+
+UNIT_TEST(wait_status)
+{
+	struct pt_proc p = { 0 };
+
+	CHECK_EQ(proctab_wstatus(&p, 11), 11);		/* killed by SIGSEGV */
+	CHECK_EQ(proctab_wstatus(&p, 0), 0);
+	CHECK_EQ(proctab_wstatus(&p, 300), (300 & 0xff) << 8);
+	p.pp_exit_reported = 1;
+	p.pp_exit_code = 11;
+	CHECK_EQ(proctab_wstatus(&p, 11), 11 << 8);	/* exit(11) */
+	p.pp_exit_code = 0x1ff;
+	CHECK_EQ(proctab_wstatus(&p, 0), 0xff << 8);
+}
+
+UNIT_TEST(zombies_and_orphans)
+{
+	struct proctab t;
+	struct pt_proc *z;
+	int any;
+
+	family(&t);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, &any) == NULL);
+	CHECK_EQ(any, 1);
+	z = proctab_exit(&t, 3, 0);
+	CHECK(z && z->pp_zombie);
+	CHECK(proctab_exit(&t, 3, 0) == NULL);		/* dies once */
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PID, 4, &any) == NULL);
+	CHECK_EQ(any, 1);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PID, 3, &any) == z);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, &any) == z);
+	CHECK(proctab_wait_match(&t, 1, _WAIT_P_PID, 3, &any) == NULL);
+	CHECK_EQ(any, 0);				/* not taskman's child: ECHILD */
+	/* a dies: c (live) and b (zombie) go to taskman. */
+	CHECK(proctab_exit(&t, 2, 0) != NULL);
+	CHECK_EQ(proctab_find(&t, 4)->pp_ppid, PROCTAB_MGR_PID);
+	CHECK_EQ(z->pp_ppid, PROCTAB_MGR_PID);
+	CHECK(proctab_wait_match(&t, 1, _WAIT_P_PID, 3, &any) == z);
+	proctab_reap(&t, z);
+	CHECK(proctab_find(&t, 3) == NULL);
+	CHECK_EQ(t.pt_count, 3);
+	CHECK(proctab_add(&t, 5, 2, "child of a zombie") == NULL);
+	proctab_fini(&t);
+}
+
+UNIT_TEST(wait_by_group)
+{
+	struct proctab t;
+	int any;
+
+	family(&t);
+	CHECK_EQ(proctab_setpgid(&t, 2, 4, 0), 0);	/* c leads group 4 */
+	proctab_exit(&t, 3, 0);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 4, &any) == NULL);
+	CHECK_EQ(any, 1);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 1, &any) != NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 77, &any) == NULL);
+	CHECK_EQ(any, 0);
+	proctab_fini(&t);
+}
+
+UNIT_TEST(sessions_and_groups)
+{
+	struct proctab t;
+
+	family(&t);
+	CHECK_EQ(proctab_setsid(&t, 1), -EPERM);	/* taskman leads group 1 */
+	CHECK_EQ(proctab_setsid(&t, 3), 3);
+	CHECK_EQ(proctab_find(&t, 3)->pp_sid, 3);
+	CHECK_EQ(proctab_find(&t, 3)->pp_pgid, 3);
+	CHECK_EQ(proctab_setsid(&t, 3), -EPERM);	/* now a group leader */
+	/* setpgid rules. */
+	CHECK_EQ(proctab_setpgid(&t, 2, 3, 0), -EPERM);	/* b: another session (and a leader) */
+	CHECK_EQ(proctab_setpgid(&t, 2, 99, 0), -ESRCH);
+	CHECK_EQ(proctab_setpgid(&t, 3, 4, 0), -ESRCH);	/* c is not b's child */
+	CHECK_EQ(proctab_setpgid(&t, 2, 4, 0), 0);	/* c: group 4 */
+	CHECK_EQ(proctab_setpgid(&t, 2, 0, 4), 0);	/* a joins group 4 */
+	CHECK_EQ(proctab_find(&t, 2)->pp_pgid, 4);
+	CHECK_EQ(proctab_setpgid(&t, 2, 0, 3), -EPERM);	/* group 3 is in another session */
+	CHECK_EQ(proctab_setpgid(&t, 2, 0, 55), -EPERM);	/* no group 55 */
+	CHECK_EQ(proctab_setpgid(&t, 2, -1, 0), -EINVAL);
+	/* A new process starts in its parent's group and session. */
+	CHECK(proctab_add(&t, 6, 3, "d") != NULL);
+	CHECK_EQ(proctab_find(&t, 6)->pp_sid, 3);
+	CHECK_EQ(proctab_find(&t, 6)->pp_pgid, 3);
+	CHECK_EQ(proctab_setpgid(&t, 3, 6, 0), 0);
+	CHECK_EQ(proctab_find(&t, 6)->pp_pgid, 6);
+	proctab_fini(&t);
+}
+
+UNIT_TEST(credentials)
+{
+	struct proctab t;
+	struct pt_proc *a;
+	int set_user[3] = { 100, 100, 100 }, to_root[3] = { -1, 0, -1 };
+	int swap[3] = { -1, 100, -1 }, bad[3] = { -2, -1, -1 };
+
+	family(&t);
+	a = proctab_find(&t, 2);
+	CHECK_EQ(proctab_setids(a, 0, set_user), 0);	/* root may */
+	CHECK_EQ(a->pp_uid[0], 100);
+	CHECK_EQ(proctab_setids(a, 0, to_root), -EPERM);	/* not back */
+	CHECK_EQ(proctab_setids(a, 0, swap), 0);
+	CHECK_EQ(proctab_setids(a, 0, bad), -EINVAL);
+	CHECK_EQ(proctab_setids(a, 2, swap), -EINVAL);
+	CHECK(proctab_add(&t, 7, 2, "e") != NULL);
+	CHECK_EQ(proctab_find(&t, 7)->pp_uid[1], 100);	/* inherited */
+	CHECK_EQ(proctab_setids(a, 1, set_user), -EPERM);	/* gid: no longer root */
+	proctab_fini(&t);
+}

@@ -1,0 +1,100 @@
+// uses: taskman/common/vmmap.c
+/*
+ * Host tests of the memory manager's region map (taskman/common/vmmap.c):
+ * placement with and without hints, overlaps, munmap splitting regions
+ * and reporting exactly the pieces that were mapped, protection checks.
+ */
+#include "unit.h"
+#include <errno.h>
+#include "../../taskman/common/vmmap.h"
+
+#define P VMMAP_PAGE
+#define LO 0x100000UL
+#define HI (LO + 16 * P)
+
+struct gone_log {
+	int		n;
+	uint64_t	start[8], len[8];
+};
+
+static void
+log_gone(void *arg, uint64_t start, uint64_t len)
+{
+	struct gone_log *g = arg;
+
+	g->start[g->n] = start;
+	g->len[g->n++] = len;
+}
+
+UNIT_TEST(find_and_insert)
+{
+	struct vmmap m;
+	uint64_t a;
+
+	vmmap_init(&m, LO, HI);
+	CHECK_EQ(vmmap_find(&m, 0, 2 * P, &a), 0);
+	CHECK_EQ(a, LO);
+	CHECK_EQ(vmmap_insert(&m, a, 2 * P, 3), 0);
+	CHECK_EQ(vmmap_find(&m, LO + P, P, &a), 0);	/* hint taken: find the next gap */
+	CHECK_EQ(a, LO + 2 * P);
+	CHECK_EQ(vmmap_find(&m, LO + 8 * P, P, &a), 0);	/* a free hint is honoured */
+	CHECK_EQ(a, LO + 8 * P);
+	CHECK_EQ(vmmap_insert(&m, LO + P, P, 3), -EEXIST);
+	CHECK_EQ(vmmap_insert(&m, LO + 5 * P, P, 3), 0);
+	CHECK_EQ(vmmap_find(&m, 0, 3 * P, &a), 0);	/* gap of 3 between 2 and 5 */
+	CHECK_EQ(a, LO + 2 * P);
+	CHECK_EQ(vmmap_find(&m, 0, 4 * P, &a), 0);
+	CHECK_EQ(a, LO + 6 * P);
+	CHECK_EQ(vmmap_find(&m, 0, 17 * P, &a), -ENOMEM);
+	CHECK_EQ(vmmap_find(&m, 0, 11 * P, &a), -ENOMEM);
+	CHECK_EQ(vmmap_find(&m, 0, 10 * P, &a), 0);
+	CHECK_EQ(vmmap_find(&m, 0, 0, &a), -ENOMEM);
+	CHECK_EQ(vmmap_insert(&m, LO + 1, P, 3), -EINVAL);
+	CHECK_EQ(vmmap_insert(&m, LO, 0, 3), -EINVAL);
+	CHECK_EQ(vmmap_insert(&m, ~0UL & ~(P - 1), 2 * P, 3), -EINVAL);	/* wraps */
+	CHECK_EQ(m.vm_bytes, 3 * P);
+	vmmap_fini(&m);
+}
+
+UNIT_TEST(remove_splits)
+{
+	struct vmmap m;
+	struct gone_log g = { 0 };
+
+	vmmap_init(&m, LO, HI);
+	CHECK_EQ(vmmap_insert(&m, LO, 8 * P, 3), 0);
+	CHECK_EQ(vmmap_remove(&m, LO + 2 * P, 2 * P, log_gone, &g), (int64_t)(2 * P));
+	CHECK_EQ(g.n, 1);
+	CHECK_EQ(g.start[0], LO + 2 * P);
+	CHECK_EQ(vmmap_check(&m, LO, 2 * P, 3), 0);
+	CHECK_EQ(vmmap_check(&m, LO, 3 * P, 3), -ENOMEM);
+	CHECK_EQ(vmmap_check(&m, LO + 4 * P, 4 * P, 3), 0);
+	CHECK_EQ(vmmap_check(&m, LO + 4 * P, 4 * P, 1), 1);
+	/* A range over a hole reports only mapped pieces. */
+	g.n = 0;
+	CHECK_EQ(vmmap_remove(&m, LO + P, 4 * P, log_gone, &g), (int64_t)(2 * P));
+	CHECK_EQ(g.n, 2);
+	CHECK_EQ(g.start[0], LO + P);
+	CHECK_EQ(g.len[0], P);
+	CHECK_EQ(g.start[1], LO + 4 * P);
+	CHECK_EQ(g.len[1], P);
+	CHECK_EQ(m.vm_bytes, 4 * P);
+	/* Nothing there: 0 bytes, not an error (POSIX munmap). */
+	CHECK_EQ(vmmap_remove(&m, LO + 12 * P, P, NULL, NULL), 0);
+	CHECK_EQ(vmmap_remove(&m, 0, ~0UL, NULL, NULL), (int64_t)(4 * P));
+	CHECK(m.vm_regions == NULL);
+	vmmap_fini(&m);
+}
+
+UNIT_TEST(check_mixed_protections)
+{
+	struct vmmap m;
+
+	vmmap_init(&m, LO, HI);
+	CHECK_EQ(vmmap_insert(&m, LO, P, 1), 0);
+	CHECK_EQ(vmmap_insert(&m, LO + P, P, 3), 0);
+	CHECK_EQ(vmmap_check(&m, LO, 2 * P, 1), 1);
+	CHECK_EQ(vmmap_check(&m, LO, P, 1), 0);
+	CHECK_EQ(vmmap_check(&m, LO + 2 * P, P, 1), -ENOMEM);
+	vmmap_fini(&m);
+}

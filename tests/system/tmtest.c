@@ -1,0 +1,987 @@
+/*
+ * tests/system/tmtest.c - taskman through its messages (sys/procmsg.h,
+ * sys/iomsg.h), with raw structs as libc will send them.  taskman runs
+ * it from a test script (script=/proc/boot/tmtest.script); it starts
+ * copies of itself in other roles (argv[1]) through _PROC_SPAWN.
+ */
+#include "utest.h"
+#include <abi/neutrino.h>
+#include <abi/thread.h>
+#include <sys/iomsg.h>
+#include <sys/procmsg.h>
+
+#define KC(name, ...)	__kercall(__KER_##name, __VA_ARGS__)
+#define SELF		"/proc/boot/tmtest"
+#define PAGE		4096UL
+#define BIG_ARG		20000		/* bytes: more than taskman receives at once */
+#define MOTD		"Welcome to QSOE, the QNX-Style Open Environment.\n"	/* boot/motd */
+
+static long sys_coid;			/* our connection to taskman */
+static uint64_t *init_sp;		/* argc, argv, envp, auxv */
+static volatile uintptr_t bad_addr;	/* 0; volatile so the store is not optimised away */
+
+static long
+sysmgr(const void *s, size_t sb, void *r, size_t rb)
+{
+	return KC(MsgSend, sys_coid, (long)s, (long)sb, (long)r, (long)rb, 0);
+}
+
+static void
+sleep_ms(uint64_t ms)
+{
+	uint64_t ns = ms * 1000000;
+
+	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
+}
+
+/* Report our exit code to taskman (libc's _exit does this), then return it. */
+static int
+exit_report(int status)
+{
+	struct _proc_exit e = { .type = _PROC_EXIT, .ex_status = status };
+
+	sysmgr(&e, sizeof(e), NULL, 0);
+	return status;
+}
+
+/* ---- spawn, wait and ids, as libc will do them ----------------------------- */
+
+static uint64_t spawnbuf[24 * 1024 / 8];
+
+/* _PROC_SPAWN path with argv/envp (NULL-terminated) and fds; pid or -errno. */
+static long
+spawn_fl(const char *path, const char *const *argv, const char *const *envp, uint32_t flags,
+    int pgroup, const struct _proc_spawn_fd *fds, int nfds)
+{
+	struct _proc_spawn *m = (struct _proc_spawn *)spawnbuf;
+	char *p = (char *)(m + 1);
+	size_t l;
+
+	memset(spawnbuf, 0, sizeof(spawnbuf));
+	m->type = _PROC_SPAWN;
+	m->sp_flags = flags;
+	m->sp_pgroup = pgroup;
+	l = strlen(path) + 1;
+	memcpy(p, path, l);
+	m->sp_path_len = (uint16_t)l;
+	p += l;
+	for (; argv && argv[m->sp_argc]; m->sp_argc++, p += l)
+		memcpy(p, argv[m->sp_argc], l = strlen(argv[m->sp_argc]) + 1);
+	for (; envp && envp[m->sp_envc]; m->sp_envc++, p += l)
+		memcpy(p, envp[m->sp_envc], l = strlen(envp[m->sp_envc]) + 1);
+	m->sp_strings_len = (uint32_t)(p - (char *)(m + 1) - m->sp_path_len);
+	while ((p - (char *)m) & 7)
+		p++;
+	memcpy(p, fds, sizeof(*fds) * (size_t)nfds);
+	m->sp_nfds = (uint16_t)nfds;
+	p += sizeof(*fds) * (size_t)nfds;
+	return sysmgr(m, (size_t)(p - (char *)m), NULL, 0);
+}
+
+static long
+spawn_role(const char *role, const char *arg)
+{
+	const char *argv[] = { SELF, role, arg, NULL };
+
+	return spawn_fl(SELF, argv, NULL, 0, 0, NULL, 0);
+}
+
+static long
+wait_id(int idtype, int id, int options, struct _proc_wait_reply *r)
+{
+	struct _proc_wait w = { .type = _PROC_WAIT, .wt_idtype = idtype, .wt_id = id,
+	    .wt_options = options | _WAIT_WEXITED };
+
+	memset(r, 0, sizeof(*r));
+	return sysmgr(&w, sizeof(w), r, sizeof(*r));
+}
+
+static long
+ids_of(int pid, struct _proc_ids *ids)
+{
+	struct _proc_getsetid g = { .type = _PROC_GETSETID, .subtype = _PROC_ID_GETIDS, .gi_pid = pid };
+
+	return sysmgr(&g, sizeof(g), ids, sizeof(*ids));
+}
+
+static long
+setid(int subtype, int pid, int id0)
+{
+	struct _proc_getsetid g = { .type = _PROC_GETSETID, .subtype = (uint16_t)subtype,
+	    .gi_pid = pid, .gi_id = { id0 } };
+
+	return sysmgr(&g, sizeof(g), NULL, 0);
+}
+
+/* Tell a "sleep" child (it receives on its channel 1) to exit with code 5. */
+static long
+wake_sleeper(long pid)
+{
+	long co = -1, rc;
+
+	for (int i = 0; i < 200 && co < 0; i++) {
+		co = KC(ConnectAttach, 0, pid, 1, 0, 0, 0);
+		if (co < 0)
+			sleep_ms(10);	/* it has not created its channel yet */
+	}
+	if (co < 0)
+		return co;
+	rc = KC(MsgSend, co, (long)"bye", 4, 0, 0, 0);
+	KC(ConnectDetach, co, 0, 0, 0, 0, 0);
+	return rc;
+}
+
+/* ---- tests: spawn and wait ---------------------------------------------------- */
+
+UTEST(tm, spawn_passes_argv_and_envp)
+{
+	const char *argv[] = { SELF, "args", "a b", "", "ccc", NULL };
+	const char *envp[] = { "X=1", "PATH=/proc/boot", NULL };
+	struct _proc_wait_reply r;
+	long pid = spawn_fl(SELF, argv, envp, 0, 0, NULL, 0);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_pid, pid);
+	UT_EQ(r.wr_code, _WAIT_CLD_EXITED);
+	UT_EQ(r.wr_value, 0);		/* the child found exactly what we sent */
+	return 0;
+}
+
+/* A spawn message longer than taskman's receive buffer: it reads the rest. */
+UTEST(tm, spawn_with_long_arguments)
+{
+	static char big[BIG_ARG + 1];
+	const char *argv[] = { SELF, "bigarg", big, NULL };
+	struct _proc_wait_reply r;
+	long pid;
+
+	for (int i = 0; i < BIG_ARG; i++)
+		big[i] = (char)('a' + i % 26);
+	pid = spawn_fl(SELF, argv, NULL, 0, 0, NULL, 0);
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_value, 0);
+	/* Claiming more than _SPAWN_ARGS_MAX is refused before anything is read. */
+	struct _proc_spawn s = { .type = _PROC_SPAWN, .sp_path_len = 2,
+	    .sp_strings_len = _SPAWN_ARGS_MAX + 1, .sp_argc = 1 };
+	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -E2BIG);
+	return 0;
+}
+
+UTEST(tm, wait_returns_exit_status)
+{
+	struct _proc_wait_reply r;
+	long pid = spawn_role("exit", "42");
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_ALL, 0, 0, &r), 0);
+	UT_EQ(r.wr_pid, pid);
+	UT_EQ(r.wr_status, 42 << 8);
+	UT_EQ(r.wr_value, 42);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), -ECHILD);	/* reaped */
+	return 0;
+}
+
+UTEST(tm, wnohang_then_wait)
+{
+	struct _proc_wait_reply r;
+	long pid = spawn_role("sleep", NULL);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, _WAIT_WNOHANG, &r), 0);
+	UT_EQ(r.wr_pid, 0);			/* still running */
+	UT_EQ(wake_sleeper(pid), 0);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, _WAIT_WNOWAIT, &r), 0);
+	UT_EQ(r.wr_pid, pid);
+	UT_EQ(r.wr_value, 5);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, _WAIT_WNOHANG, &r), 0);	/* WNOWAIT left it */
+	UT_EQ(r.wr_pid, pid);
+	return 0;
+}
+
+UTEST(tm, echild)
+{
+	struct _proc_wait_reply r;
+
+	UT_EQ(wait_id(_WAIT_P_ALL, 0, 0, &r), -ECHILD);
+	UT_EQ(wait_id(_WAIT_P_PID, 1, 0, &r), -ECHILD);		/* taskman is not our child */
+	UT_EQ(wait_id(_WAIT_P_PGID, 99999, _WAIT_WNOHANG, &r), -ECHILD);
+	return 0;
+}
+
+UTEST(tm, wait_by_group)
+{
+	struct _proc_wait_reply r;
+	long a = spawn_fl(SELF, (const char *[]){ SELF, "exit", "3", NULL }, NULL,
+	    _SPAWN_SETPGROUP, 0, NULL, 0);
+	long b;
+
+	UT_CHECK(a > 1);
+	b = spawn_fl(SELF, (const char *[]){ SELF, "exit", "4", NULL }, NULL, _SPAWN_SETPGROUP,
+	    (int)a, NULL, 0);
+	UT_CHECK(b > 1);
+	UT_EQ(wait_id(_WAIT_P_PGID, (int)a, 0, &r), 0);
+	UT_CHECK(r.wr_pid == a || r.wr_pid == b);
+	UT_EQ(wait_id(_WAIT_P_PGID, (int)a, 0, &r), 0);
+	UT_CHECK(r.wr_pid == a || r.wr_pid == b);
+	UT_EQ(wait_id(_WAIT_P_PGID, (int)a, 0, &r), -ECHILD);
+	return 0;
+}
+
+UTEST(tm, a_fault_is_a_signal_status)
+{
+	struct _proc_wait_reply r;
+	long pid = spawn_role("fault", NULL);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_code, _WAIT_CLD_KILLED);
+	UT_EQ(r.wr_status, 11);
+	UT_EQ(r.wr_value, 11);
+	return 0;
+}
+
+UTEST(tm, spawn_errors)
+{
+	const char *argv[] = { "x", NULL };
+
+	UT_EQ(spawn_fl("/proc/boot/no-such-program", argv, NULL, 0, 0, NULL, 0), -ENOENT);
+	UT_EQ(spawn_fl("/etc/passwd", argv, NULL, 0, 0, NULL, 0), -ENOENT);
+	UT_EQ(spawn_fl("/proc/boot/tmtest.notelf", argv, NULL, 0, 0, NULL, 0), -ENOEXEC);
+	UT_EQ(spawn_fl("/proc/boot/motd", argv, NULL, 0, 0, NULL, 0), -EACCES);	/* not executable */
+	UT_EQ(spawn_fl("/proc/boot/", argv, NULL, 0, 0, NULL, 0), -EACCES);	/* a directory */
+	UT_EQ(spawn_fl(SELF, argv, NULL, 0x8000, 0, NULL, 0), -EINVAL);	/* unknown flag */
+	UT_EQ(spawn_fl(SELF, argv, NULL, _SPAWN_SETPGROUP, 99999, NULL, 0), -EPERM);
+	return 0;
+}
+
+UTEST(tm, spawn_with_fds_waits_for_the_child)
+{
+	struct _proc_spawn_fd fd = { .sf_fd = 3, .sf_parent_fd = 7, .sf_pid = 1, .sf_chid = 1,
+	    .sf_scoid = 12 };
+	const char *argv[] = { SELF, "fds", NULL };
+	struct _proc_wait_reply r;
+	long pid = spawn_fl(SELF, argv, NULL, 0, 0, &fd, 1);
+
+	UT_CHECK(pid > 1);
+	/* The reply came after the child's _PROC_SPAWN_DONE, so it ran already. */
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_value, 0);
+	return 0;
+}
+
+UTEST(tm, exit_closes_connections)
+{
+	long chid = KC(ChannelCreate, _NTO_CHF_DISCONNECT, 0, 0, 0, 0, 0), pid, rcvid;
+	struct _proc_ids me;
+	struct _proc_wait_reply r;
+	struct _msg_info info;
+	union { struct _pulse p; char b[16]; } in;
+	char arg[24];
+
+	UT_CHECK(chid > 0);
+	UT_EQ(ids_of(0, &me), 0);
+	rt_snprintf(arg, sizeof(arg), "%d.%ld", me.pi_pid, chid);
+	pid = spawn_role("connect", arg);
+	UT_CHECK(pid > 1);
+	rcvid = KC(MsgReceive, chid, (long)&in, sizeof(in), (long)&info, 0, 0);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(info.pid, pid);
+	UT_EQ(KC(MsgReply, rcvid, 0, 0, 0, 0, 0), 0);
+	/* The child exits without ConnectDetach: the kernel closes its connection. */
+	UT_EQ(KC(MsgReceive, chid, (long)&in, sizeof(in), (long)&info, 0, 0), 0);
+	UT_EQ(in.p.code, _PULSE_CODE_DISCONNECT);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_value, 0);
+	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
+	return 0;
+}
+
+/* ---- ids, groups, sessions --------------------------------------------------- */
+
+UTEST(tm, ids_and_parent)
+{
+	struct _proc_ids me, child;
+	long pid = spawn_role("sleep", NULL);
+	struct _proc_wait_reply r;
+
+	UT_CHECK(pid > 1);
+	UT_EQ(ids_of(0, &me), 0);
+	UT_EQ(me.pi_ppid, SYSMGR_PID);		/* the script started us */
+	UT_EQ(me.pi_euid, 0);
+	UT_EQ(ids_of((int)pid, &child), 0);
+	UT_EQ(child.pi_pid, pid);
+	UT_EQ(child.pi_ppid, me.pi_pid);
+	UT_EQ(child.pi_pgid, me.pi_pgid);
+	UT_EQ(child.pi_sid, me.pi_sid);
+	UT_EQ(ids_of(99999, &child), -ESRCH);
+	UT_EQ(setid(_PROC_ID_SETPGID, (int)pid, 0), 0);	/* the child leads its own group */
+	UT_EQ(ids_of((int)pid, &child), 0);
+	UT_EQ(child.pi_pgid, pid);
+	UT_EQ(setid(_PROC_ID_SETPGID, 1, 0), -ESRCH);	/* not our child */
+	UT_EQ(wake_sleeper(pid), 0);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	return 0;
+}
+
+UTEST(tm, setsid)
+{
+	struct _proc_ids me;
+	long sid = setid(_PROC_ID_SETSID, 0, 0);
+
+	UT_EQ(ids_of(0, &me), 0);
+	UT_EQ(sid, me.pi_pid);
+	UT_EQ(me.pi_sid, me.pi_pid);
+	UT_EQ(me.pi_pgid, me.pi_pid);
+	UT_EQ(setid(_PROC_ID_SETSID, 0, 0), -EPERM);	/* a group leader now */
+	return 0;
+}
+
+/* ---- bad messages ---------------------------------------------------------------- */
+
+UTEST(tm, malformed_messages_get_errors)
+{
+	struct _proc_ids me;
+	uint8_t junk[64];
+	struct _proc_wait w = { .type = _PROC_WAIT, .wt_options = 0x40 | _WAIT_WEXITED };
+	struct _proc_spawn s = { .type = _PROC_SPAWN, .sp_path_len = 60000, .sp_argc = 1 };
+	struct _mem_map mm = { .type = _MEM_MAP };
+
+	memset(junk, 0xa5, sizeof(junk));
+	UT_EQ(sysmgr(junk, 1, NULL, 0), -EINVAL);		/* shorter than a header */
+	UT_EQ(sysmgr(junk, sizeof(junk), NULL, 0), -ENOSYS);	/* unknown type */
+	((struct _msg_hdr *)junk)->type = 0x00ff;
+	UT_EQ(sysmgr(junk, sizeof(junk), NULL, 0), -ENOSYS);
+	UT_EQ(sysmgr(&w, sizeof(w), NULL, 0), -EINVAL);		/* unknown option */
+	UT_EQ(sysmgr(&w, 6, NULL, 0), -EINVAL);			/* short */
+	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -EINVAL);		/* lengths lie */
+	UT_EQ(sysmgr(&s, 20, NULL, 0), -EINVAL);
+	UT_EQ(sysmgr(&mm, sizeof(mm) - 1, NULL, 0), -EINVAL);
+	/* A connect whose path runs past the message. */
+	struct _io_connect c = { .type = _IO_CONNECT, .subtype = _IO_CONNECT_OPEN,
+	    .path_len = 200, .reply_max = 512, .entry_max = 4 };
+	UT_EQ(sysmgr(&c, sizeof(c), NULL, 0), -EINVAL);
+	struct { struct _io_connect c; char p[8]; } ck = { .c = { .type = _IO_CONNECT,
+	    .subtype = _IO_CONNECT_OPEN, .path_len = 2, .reply_max = 512, .entry_max = 4,
+	    .key = 1 }, .p = "/" };
+	UT_EQ(sysmgr(&ck, sizeof(ck.c) + 2, junk, sizeof(junk)), -EINVAL);	/* reserved key */
+	ck.c.key = 0;
+	ck.c.entry_max = 0;
+	UT_EQ(sysmgr(&ck, sizeof(ck.c) + 2, junk, sizeof(junk)), -EINVAL);	/* no room for entries */
+	/* I/O on a connection with nothing open. */
+	struct _io_read rd = { .type = _IO_READ, .nbytes = 8 };
+	UT_EQ(sysmgr(&rd, sizeof(rd), junk, 8), -EBADF);
+	/* ... and taskman still answers. */
+	UT_EQ(ids_of(0, &me), 0);
+	UT_CHECK(me.pi_pid > 1);
+	return 0;
+}
+
+UTEST(tm, fuzzed_messages_leave_taskman_running)
+{
+	struct _proc_wait_reply r;
+	struct _proc_ids me;
+	long pid = spawn_role("fuzz", NULL);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_pid, pid);		/* however the fuzzer ended ... */
+	UT_EQ(ids_of(0, &me), 0);	/* ... taskman still answers */
+	UT_EQ(me.pi_ppid, SYSMGR_PID);
+	return 0;
+}
+
+/* ---- the startup script that started us ------------------------------------------ */
+
+UTEST(tm, script_environment_and_waitfor)
+{
+	const char *const *envp = (const char *const *)(init_sp + 1 + init_sp[0] + 1);
+	struct link_reply_s {
+		struct _io_connect_link_reply	lr;
+		struct _io_connect_entry	e[4];
+	} lr;
+	struct {
+		struct _io_connect	c;
+		char			path[16];
+	} m = { .c = { .type = _IO_CONNECT, .subtype = _IO_CONNECT_OPEN, .reply_max = sizeof(lr),
+	    .entry_max = 4, .path_len = sizeof("/tmtest-svc") } , .path = "/tmtest-svc" };
+	int found = 0;
+
+	for (int i = 0; envp[i]; i++)
+		found |= strcmp(envp[i], "TMTEST=script") == 0;
+	UT_CHECK(found);		/* the script's NAME=value line */
+	/* The script waited (waitfor) for the background server's path before starting us. */
+	UT_EQ(sysmgr(&m, sizeof(m.c) + m.c.path_len, &lr, sizeof(lr)), _IO_CONNECT_RET_LINK);
+	UT_EQ(lr.lr.nentries, 1);
+	return 0;
+}
+
+/* ---- the path manager ------------------------------------------------------------ */
+
+static long
+attach(const char *prefix, long chid, uint32_t handle, uint32_t flags)
+{
+	struct {
+		struct _path_attach	a;
+		char			path[128];
+	} m = { .a = { .type = _PATH_ATTACH, .pa_flags = flags, .pa_chid = (int32_t)chid,
+	    .pa_handle = handle } };
+
+	m.a.pa_path_len = (uint16_t)(strlen(prefix) + 1);
+	memcpy(m.path, prefix, m.a.pa_path_len);
+	return sysmgr(&m, sizeof(m.a) + m.a.pa_path_len, NULL, 0);
+}
+
+static long
+detach(long id)
+{
+	struct _path_detach d = { .type = _PATH_DETACH, .pd_id = (int32_t)id };
+
+	return sysmgr(&d, sizeof(d), NULL, 0);
+}
+
+struct link_reply {
+	struct _io_connect_link_reply	lr;
+	struct _io_connect_entry	e[8];
+};
+
+/* _IO_CONNECT to coid with handle; the reply's status. */
+static long
+connect(long coid, uint32_t handle, uint16_t subtype, const char *path, uint32_t ioflag,
+    struct link_reply *r)
+{
+	struct {
+		struct _io_connect	c;
+		char			path[256];
+	} m = { .c = { .type = _IO_CONNECT, .subtype = subtype, .handle = handle,
+	    .ioflag = ioflag, .reply_max = sizeof(*r), .entry_max = 8 } };
+
+	m.c.path_len = (uint16_t)(strlen(path) + 1);
+	memcpy(m.path, path, m.c.path_len);
+	memset(r, 0, sizeof(*r));
+	return KC(MsgSend, coid, (long)&m, (long)(sizeof(m.c) + m.c.path_len), (long)r,
+	    sizeof(*r), 0);
+}
+
+UTEST(tm, attach_and_resolve_longest_prefix)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), a, b;
+	struct link_reply r;
+	struct _proc_ids me;
+
+	UT_CHECK(chid > 0);
+	UT_EQ(ids_of(0, &me), 0);
+	a = attach("/tmtest", chid, 10, _RESMGR_FLAG_DIR);
+	b = attach("/tmtest/deep", chid, 11, _RESMGR_FLAG_DIR);
+	UT_CHECK(a > 0 && b > 0 && a != b);
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deep/file", 0, &r), _IO_CONNECT_RET_LINK);
+	UT_EQ(r.lr.nentries, 2);
+	UT_EQ(r.e[0].pid, me.pi_pid);
+	UT_EQ(r.e[0].chid, chid);
+	UT_EQ(r.e[0].handle, 11);
+	UT_EQ(r.e[0].prefix_len, 12);
+	UT_EQ(r.e[1].handle, 10);
+	UT_EQ(r.e[1].prefix_len, 7);
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deeper", 0, &r), _IO_CONNECT_RET_LINK);
+	UT_EQ(r.lr.nentries, 1);
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/nothing/here", 0, &r), -ENOENT);
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "relative", 0, &r), -EINVAL);
+	UT_EQ(attach("/tmtest", chid, 10, _RESMGR_FLAG_DIR), -EEXIST);
+	UT_EQ(attach("/tmtest/", chid, 12, 0), -EINVAL);
+	UT_EQ(attach("/tmtest/x", chid, 0, 0), -EINVAL);	/* handle 0 is the path manager's */
+	UT_EQ(detach(b), 0);
+	UT_EQ(detach(b), -ENOENT);
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deep/file", 0, &r), _IO_CONNECT_RET_LINK);
+	UT_EQ(r.lr.nentries, 1);
+	UT_EQ(detach(a), 0);
+	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
+	return 0;
+}
+
+/* A child's child outlives it: taskman adopts it, and reaps it when it ends. */
+UTEST(tm, orphans_go_to_taskman)
+{
+	struct _proc_wait_reply r;
+	struct link_reply lr;
+	struct _proc_ids ids;
+	long pid = spawn_role("orphaner", NULL), gpid, co;
+	int i;
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_value, 0);
+	/* The grandchild attaches /tmtest-orphan once its parent is gone. */
+	for (i = 0; i < 300; i++) {
+		if (connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest-orphan", 0, &lr) == _IO_CONNECT_RET_LINK)
+			break;
+		sleep_ms(10);
+	}
+	UT_CHECK(i < 300);
+	gpid = lr.e[0].pid;
+	UT_EQ(ids_of((int)gpid, &ids), 0);
+	UT_EQ(ids.pi_ppid, SYSMGR_PID);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)gpid, _WAIT_WNOHANG, &r), -ECHILD);	/* not ours */
+	co = KC(ConnectAttach, 0, gpid, lr.e[0].chid, 0, 0, 0);
+	UT_CHECK(co >= 0);
+	UT_EQ(KC(MsgSend, co, (long)"bye", 4, 0, 0, 0), 0);		/* it ends */
+	KC(ConnectDetach, co, 0, 0, 0, 0, 0);
+	for (i = 0; i < 300 && ids_of((int)gpid, &ids) == 0; i++)
+		sleep_ms(10);
+	UT_EQ(ids_of((int)gpid, &ids), -ESRCH);			/* gone: reaped */
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest-orphan", 0, &lr), -ENOENT);
+	return 0;
+}
+
+UTEST(tm, a_dead_server_is_detached)
+{
+	struct _proc_wait_reply r;
+	struct link_reply lr;
+	long pid = spawn_role("attach", NULL);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_value, 0);				/* its attach succeeded */
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest-child", 0, &lr), -ENOENT);
+	return 0;
+}
+
+/* ---- /proc/boot through taskman's own resource manager --------------------------- */
+
+UTEST(tm, read_proc_boot)
+{
+	struct link_reply r;
+	struct _io_read rd = { .type = _IO_READ, .nbytes = 5 };
+	struct _io_stat st = { .type = _IO_STAT };
+	struct _io_lseek sk = { .type = _IO_LSEEK, .whence = 0, .offset = 1 };
+	struct _io_close cl = { .type = _IO_CLOSE };
+	struct _io_stat_buf sb;
+	char buf[16];
+	uint32_t h;
+	long co;
+
+	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/proc/boot/motd", 0, &r), _IO_CONNECT_RET_LINK);
+	UT_EQ(r.lr.nentries, 1);
+	UT_EQ(r.e[0].pid, SYSMGR_PID);
+	UT_EQ(r.e[0].prefix_len, 10);
+	h = r.e[0].handle;
+	co = KC(ConnectAttach, 0, r.e[0].pid, r.e[0].chid, 0, 0, 0);
+	UT_CHECK(co >= 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "no-such-file", 0, &r), -ENOENT);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 1 /* O_WRONLY */, &r), -EROFS);
+	UT_EQ(connect(co, h, _IO_CONNECT_UNLINK, "motd", 0, &r), -EROFS);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 0, &r), 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 0, &r), -EBUSY);	/* one file per connection */
+	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), 5);
+	UT_CHECK(memcmp(buf, MOTD, 5) == 0);
+	UT_EQ(KC(MsgSend, co, (long)&st, sizeof(st), (long)&sb, sizeof(sb), 0), 0);
+	UT_EQ(sb.sb_size, sizeof(MOTD) - 1);
+	UT_EQ(sb.sb_mode & 0170000, 0100000);
+	UT_EQ(KC(MsgSend, co, (long)&sk, sizeof(sk), (long)buf, 8, 0), 0);
+	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), 5);
+	UT_CHECK(memcmp(buf, MOTD + 1, 5) == 0);
+	sk.offset = 1000;
+	UT_EQ(KC(MsgSend, co, (long)&sk, sizeof(sk), (long)buf, 8, 0), 0);
+	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), 0);	/* EOF */
+	sk.offset = -1;
+	UT_EQ(KC(MsgSend, co, (long)&sk, sizeof(sk), (long)buf, 8, 0), -EINVAL);
+	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
+	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -EBADF);
+	/* readlink, and the reserved fields and combine flag that are refused. */
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "tmtest.link", 0, &r), 17);
+	UT_CHECK(memcmp(&r, "/proc/boot/tmtest", 17) == 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "motd", 0, &r), -EINVAL);
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "nothing", 0, &r), -ENOENT);
+	/* Opening the link redirects to its target (a link reply with a new path). */
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "tmtest.link", 0, &r), _IO_CONNECT_RET_LINK);
+	UT_EQ(r.lr.nentries, 0);
+	UT_EQ(r.lr.path_len, 18);
+	UT_CHECK(strcmp((const char *)(&r.lr + 1), "/proc/boot/tmtest") == 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "tmtest.link", 0400000 /* O_NOFOLLOW */, &r), -ELOOP);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
+	rd.combine_len = _IO_COMBINE_FLAG;
+	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -ENOSYS);
+	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
+	/* The directory lists this program. */
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
+	static uint64_t dbuf[1024];
+	struct _io_read rdd = { .type = _IO_READ, .nbytes = sizeof(dbuf) };
+	long n = KC(MsgSend, co, (long)&rdd, sizeof(rdd), (long)dbuf, sizeof(dbuf), 0);
+	int found = 0;
+	UT_CHECK(n > 0);
+	for (long off = 0; off < n;) {
+		const struct _io_dirent *d = (const void *)((const char *)dbuf + off);
+
+		UT_CHECK(d->d_reclen >= 24 && (d->d_reclen & 7) == 0);
+		found |= strcmp(d->d_name, "tmtest") == 0;
+		off += d->d_reclen;
+	}
+	UT_CHECK(found);
+	UT_EQ(KC(MsgSend, co, (long)&rdd, sizeof(rdd), (long)dbuf, sizeof(dbuf), 0), 0);	/* the end */
+	UT_EQ(KC(ConnectDetach, co, 0, 0, 0, 0, 0), 0);
+	return 0;
+}
+
+/* ---- memory --------------------------------------------------------------------- */
+
+static long
+mmap_(uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, int fd, uint64_t *out)
+{
+	struct _mem_map m = { .type = _MEM_MAP, .mm_addr = addr, .mm_len = len, .mm_prot = prot,
+	    .mm_flags = flags, .mm_fd = fd };
+	struct _mem_map_reply r = { 0 };
+	long rc = sysmgr(&m, sizeof(m), &r, sizeof(r));
+
+	*out = r.mr_addr;
+	return rc;
+}
+
+static long
+memctrl(int subtype, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	struct _mem_ctrl c = { .type = _MEM_CTRL, .subtype = (uint16_t)subtype, .mc_addr = addr,
+	    .mc_len = len, .mc_prot = prot };
+
+	return sysmgr(&c, sizeof(c), NULL, 0);
+}
+
+UTEST(tm, mmap_anonymous)
+{
+	const uint32_t rw = _PROT_READ | _PROT_WRITE, anon = _MAP_PRIVATE | _MAP_ANONYMOUS;
+	uint64_t a, b;
+	volatile uint8_t *p;
+
+	UT_EQ(mmap_(0, 3 * PAGE, rw, anon, -1, &a), 0);
+	UT_CHECK(a != 0 && (a & (PAGE - 1)) == 0);
+	p = (volatile uint8_t *)a;
+	UT_EQ(p[0] | p[3 * PAGE - 1], 0);		/* zeroed */
+	p[0] = 1;
+	p[3 * PAGE - 1] = 2;
+	UT_EQ(p[0] + p[3 * PAGE - 1], 3);
+	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a + PAGE, PAGE, 0), 0);
+	UT_EQ(mmap_(a + PAGE, PAGE, rw, anon | _MAP_FIXED, -1, &b), 0);	/* the hole */
+	UT_EQ(b, a + PAGE);
+	UT_EQ(p[PAGE], 0);
+	UT_EQ(p[0], 1);					/* the neighbours kept their data */
+	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, 3 * PAGE, rw), 0);
+	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, 3 * PAGE, _PROT_READ), -ENOSYS);
+	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 3 * PAGE, 0), 0);
+	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, PAGE, rw), -ENOMEM);	/* gone */
+	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 3 * PAGE, 0), 0);		/* POSIX: not an error */
+	/* Bad arguments. */
+	UT_EQ(mmap_(0, 0, rw, anon, -1, &b), -EINVAL);
+	UT_EQ(mmap_(0, PAGE, rw, _MAP_ANONYMOUS, -1, &b), -EINVAL);	/* neither private nor shared */
+	UT_EQ(mmap_(0, PAGE, rw, _MAP_PRIVATE, 3, &b), -ENOTSUP);	/* file-backed: later */
+	UT_EQ(mmap_(0, PAGE, rw, anon, 3, &b), -EINVAL);
+	UT_EQ(mmap_(a + 1, PAGE, rw, anon | _MAP_FIXED, -1, &b), -EINVAL);
+	UT_EQ(mmap_(0, PAGE, 0x10, anon, -1, &b), -EINVAL);
+	UT_EQ(mmap_(0, 1UL << 40, rw, anon, -1, &b), -ENOMEM);
+	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a + 1, PAGE, 0), -EINVAL);
+	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 0, 0), -EINVAL);
+	UT_EQ(memctrl(9, a, PAGE, 0), -EINVAL);
+	return 0;
+}
+
+UTEST(tm, sysconf_and_uname)
+{
+	struct _sys_conf c = { .type = _SYS_CONF, .sc_name = _SYS_SC_PAGESIZE };
+	struct _sys_conf_reply cr;
+	struct _msg_hdr u = { _SYS_UNAME, 0 };
+	struct _sys_uname_reply ur;
+	struct _sys_shutdown s = { .type = _SYS_SHUTDOWN, .subtype = _SYS_SHUTDOWN_REBOOT };
+
+	UT_EQ(sysmgr(&c, sizeof(c), &cr, sizeof(cr)), 0);
+	UT_EQ(cr.cr_value, 4096);
+	c.sc_name = 12345;
+	UT_EQ(sysmgr(&c, sizeof(c), &cr, sizeof(cr)), -EINVAL);
+	UT_EQ(sysmgr(&u, sizeof(u), &ur, sizeof(ur)), 0);
+	UT_EQ(strcmp(ur.un_sysname, "QSOE"), 0);
+	UT_EQ(strcmp(ur.un_machine, "riscv64"), 0);
+	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -ENOSYS);		/* reboot: not yet */
+	s.subtype = _SYS_SHUTDOWN_POWEROFF;
+	s.sd_status = 300;
+	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -EINVAL);
+	return 0;
+}
+
+/* ---- the roles of the children --------------------------------------------------- */
+
+static const char *
+arg_str(int i)
+{
+	return (const char *)(uintptr_t)init_sp[1 + i];
+}
+
+static int
+number(const char *s)
+{
+	int v = 0;
+
+	while (s && *s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+/* argv and envp exactly as spawn_passes_argv_and_envp sent them?  A code per mismatch. */
+static int
+role_args(void)
+{
+	static const char *const want[] = { SELF, "args", "a b", "", "ccc" };
+	const char *const *envp = (const char *const *)(init_sp + 1 + init_sp[0] + 1);
+
+	if (init_sp[0] != 5)
+		return 10;
+	for (int i = 0; i < 5; i++)
+		if (strcmp(arg_str(i), want[i]) != 0)
+			return 11 + i;
+	if (init_sp[1 + 5] != 0)
+		return 20;
+	if (!envp[0] || strcmp(envp[0], "X=1") || !envp[1] || strcmp(envp[1], "PATH=/proc/boot") || envp[2])
+		return 21;
+	return 0;
+}
+
+/* The auxv entry of type t, or ~0. */
+static uint64_t
+auxv(uint64_t t)
+{
+	const uint64_t *p = init_sp + 1 + init_sp[0] + 1;
+
+	while (*p)
+		p++;
+	for (p++; p[0] != _AT_NULL; p += 2)
+		if (p[0] == t)
+			return p[1];
+	return ~0UL;
+}
+
+static int
+role_bigarg(void)
+{
+	const char *a = arg_str(2);
+
+	if (init_sp[0] != 3 || strlen(a) != BIG_ARG)
+		return 70;
+	for (int i = 0; i < BIG_ARG; i++)
+		if (a[i] != (char)('a' + i % 26))
+			return 71;
+	return 0;
+}
+
+/* Do the program headers that auxv points at (in our memory) load addr? */
+static int
+phdrs_cover(uint64_t addr)
+{
+	const uint8_t *ph = (const uint8_t *)(uintptr_t)auxv(_AT_PHDR);
+	uint64_t n = auxv(_AT_PHNUM), ent = auxv(_AT_PHENT);
+
+	if (ph == NULL || n == 0 || n > 64 || ent != 56)
+		return 0;
+	for (uint64_t i = 0; i < n; i++, ph += ent) {
+		uint32_t type;
+		uint64_t va, memsz;
+
+		memcpy(&type, ph, 4);
+		memcpy(&va, ph + 16, 8);
+		memcpy(&memsz, ph + 40, 8);
+		if (type == 1 && addr >= va && addr < va + memsz)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+role_fds(void)
+{
+	const struct _proc_spawn_fd *f = (const void *)(uintptr_t)auxv(_AT_QSOE_FDS);
+	struct _msg_hdr done = { _PROC_SPAWN_DONE, 0 };
+
+	if (auxv(_AT_QSOE_NFDS) != 1 || f == NULL || f->sf_fd != 3 || f->sf_parent_fd != 7)
+		return 30;
+	if (auxv(_AT_PAGESZ) != 4096 || auxv(_AT_QSOE_PPID) == ~0UL)
+		return 31;
+	if (!phdrs_cover((uintptr_t)&umain))
+		return 33;
+	return sysmgr(&done, sizeof(done), NULL, 0) == 0 ? 0 : 32;
+}
+
+static int
+role_sleep(void)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	struct _msg_info info;
+	char buf[8];
+	long rcvid;
+
+	if (chid != 1)
+		return 40;
+	rcvid = KC(MsgReceive, chid, (long)buf, sizeof(buf), (long)&info, 0, 0);
+	KC(MsgReply, rcvid, 0, 0, 0, 0, 0);
+	return 5;
+}
+
+static int
+role_attach(void)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+
+	return attach("/tmtest-child", chid, 1, 0) > 0 ? 0 : 50;
+}
+
+/* Connect to "pid.chid", send one message, exit without detaching. */
+static int
+role_connect(const char *where)
+{
+	const char *dot = where;
+	long co;
+
+	while (*dot && *dot != '.')
+		dot++;
+	co = KC(ConnectAttach, 0, number(where), number(*dot ? dot + 1 : dot), 0, 0, 0);
+	if (co < 0)
+		return 80;
+	return KC(MsgSend, co, (long)"hi", 3, 0, 0, 0) == 0 ? 0 : 81;
+}
+
+/* Random messages of every taskman type but shutdown; returns when done. */
+static int
+role_fuzz(void)
+{
+	static const uint16_t types[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_EXIT,
+	    _PROC_SPAWN_DONE, _SYS_CONF, _SYS_UNAME, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH,
+	    _IO_CONNECT, _IO_READ, _IO_WRITE, _IO_STAT, _IO_LSEEK, _IO_CLOSE, _IO_DEVCTL,
+	    0x77, 0x1ff, 0x1234 };
+	static uint64_t buf[64], reply[64];
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+
+	for (int i = 0; i < 3000; i++) {
+		uint8_t *b = (uint8_t *)buf;
+		size_t len;
+
+		for (size_t k = 0; k < sizeof(buf) / 8; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[k] = x;
+		}
+		len = (size_t)(x >> 40) % sizeof(buf);
+		((struct _msg_hdr *)b)->type = types[(x >> 20) % (sizeof(types) / sizeof(types[0]))];
+		if ((x >> 8) & 1)
+			((struct _msg_hdr *)b)->subtype = (uint16_t)((x >> 10) & 3);
+		if (((struct _msg_hdr *)b)->type == _PROC_WAIT)
+			((struct _proc_wait *)b)->wt_options |= _WAIT_WNOHANG;	/* never hold us */
+		sysmgr(b, len, reply, sizeof(reply));
+	}
+	return 0;
+}
+
+/* Start a grandchild ("orphan") and end at once. */
+static int
+role_orphaner(void)
+{
+	struct _proc_ids me;
+	char arg[16];
+
+	if (ids_of(0, &me) < 0)
+		return 100;
+	rt_snprintf(arg, sizeof(arg), "%d", me.pi_pid);
+	return spawn_role("orphan", arg) > 1 ? 0 : 101;
+}
+
+/* Wait until the parent (argv[2]) is gone, attach /tmtest-orphan, serve one message. */
+static int
+role_orphan(void)
+{
+	struct _proc_ids me;
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), rcvid;
+	char buf[8];
+
+	for (int i = 0; i < 500; i++) {
+		if (ids_of(0, &me) < 0)
+			return 110;
+		if (me.pi_ppid != number(arg_str(2)))
+			break;
+		sleep_ms(10);
+	}
+	if (me.pi_ppid != SYSMGR_PID || attach("/tmtest-orphan", chid, 1, 0) <= 0)
+		return 111;
+	rcvid = KC(MsgReceive, chid, (long)buf, sizeof(buf), 0, 0, 0);
+	KC(MsgReply, rcvid, 0, 0, 0, 0, 0);
+	return 0;
+}
+
+/* A background server for the test script: attach /tmtest-svc after a while, then serve. */
+static int
+role_serve(void)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	char buf[64];
+
+	sleep_ms(300);		/* so the script's waitfor really waits */
+	if (attach("/tmtest-svc", chid, 1, 0) <= 0)
+		return 90;
+	for (;;) {
+		long rcvid = KC(MsgReceive, chid, (long)buf, sizeof(buf), 0, 0, 0);
+
+		if (rcvid > 0)
+			KC(MsgError, rcvid, ENOSYS, 0, 0, 0, 0);
+	}
+}
+
+static int
+role_shutdown(int status)
+{
+	struct _sys_shutdown s = { .type = _SYS_SHUTDOWN, .subtype = _SYS_SHUTDOWN_POWEROFF,
+	    .sd_status = status };
+
+	rt_printf("tmtest: asking for a shutdown with status %d\n", status);
+	sysmgr(&s, sizeof(s), NULL, 0);
+	sleep_ms(10000);		/* taskman ends us before this ends */
+	return 70;
+}
+
+static int
+role(const char *r)
+{
+	if (strcmp(r, "args") == 0)
+		return role_args();
+	if (strcmp(r, "exit") == 0)
+		return number(arg_str(2));
+	if (strcmp(r, "fault") == 0) {
+		*(volatile int *)bad_addr = 1;
+		return 60;
+	}
+	if (strcmp(r, "fds") == 0)
+		return role_fds();
+	if (strcmp(r, "sleep") == 0)
+		return role_sleep();
+	if (strcmp(r, "attach") == 0)
+		return role_attach();
+	if (strcmp(r, "orphaner") == 0)
+		return role_orphaner();
+	if (strcmp(r, "orphan") == 0)
+		return role_orphan();
+	if (strcmp(r, "bigarg") == 0)
+		return role_bigarg();
+	if (strcmp(r, "fuzz") == 0)
+		return role_fuzz();
+	if (strcmp(r, "serve") == 0)
+		return role_serve();
+	if (strcmp(r, "connect") == 0)
+		return role_connect(arg_str(2));
+	if (strcmp(r, "shutdown") == 0)
+		return role_shutdown(number(arg_str(2)));
+	return 99;
+}
+
+int
+umain(uint64_t arg)
+{
+	init_sp = (uint64_t *)(uintptr_t)arg;
+	sys_coid = KC(ConnectAttach, 0, SYSMGR_PID, SYSMGR_CHID, _NTO_SIDE_CHANNEL, 0, 0);
+	if (sys_coid != SYSMGR_COID) {
+		rt_printf("tmtest: cannot reach taskman (%ld)\n", sys_coid);
+		return 2;
+	}
+	if (init_sp[0] >= 2)
+		return exit_report(role(arg_str(1)));
+	return exit_report(utest_run_all() ? 1 : 0);
+}
