@@ -15,6 +15,14 @@
 #define PROC_ABILITY_PROCMGR	0x1	/* may use these calls */
 #define PROC_ABILITY_IO		0x2	/* interrupts, device memory (MemMap MEM_PHYS) */
 
+/*
+ * fork: MemClone(dst, src, va, len) shares src's pages with dst
+ * copy-on-write; ThreadClone(dst, src, tid, a0) starts dst's thread as a
+ * copy of src's REPLY-blocked thread tid, returning a0 from its MsgSend.
+ * ProcSetGroup(pid, pgid) records a process group for SignalKill(-pgid).
+ * (docs/kernel-calls.md.)
+ */
+
 /* MemMap flags. */
 #define MEM_ANON		0x1	/* fresh zeroed frames, owned by the target */
 #define MEM_PHYS		0x2	/* map physical memory at paddr (device memory) */

@@ -662,3 +662,30 @@ frame_check(void)
 	}
 	KASSERT(ncached == incaches, "cached frames %zu, in caches %zu", ncached, incaches);
 }
+
+void
+frame_share(paddr_t pa)
+{
+	__atomic_fetch_add(&frame_lookup(pa)->fr_share, 1, __ATOMIC_RELAXED);
+}
+
+void
+frame_put(paddr_t pa)
+{
+	struct frame *f = frame_lookup(pa);
+	uint32_t n = __atomic_load_n(&f->fr_share, __ATOMIC_ACQUIRE);
+
+	do {
+		if (n == 0) {
+			frame_free(pa, 0);	/* the last holder */
+			return;
+		}
+	} while (!__atomic_compare_exchange_n(&f->fr_share, &n, n - 1, false,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+}
+
+bool
+frame_shared(paddr_t pa)
+{
+	return __atomic_load_n(&frame_lookup(pa)->fr_share, __ATOMIC_ACQUIRE) != 0;
+}

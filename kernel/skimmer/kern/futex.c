@@ -63,10 +63,15 @@ futex_word_pa(uaddr_t addr, size_t align, bool write, paddr_t *pa)
 	if (addr >= USER_TOP)
 		return -EFAULT;
 	fl = spin_lock_irqsave(&vs->vs_lock);
-	ok = pmap_lookup_arch(&vs->vs_pmap, addr, pa, &prot) && (prot & VMP_R) &&
-	    (!write || (prot & VMP_W));
+	ok = pmap_lookup_arch(&vs->vs_pmap, addr, pa, &prot) && (prot & VMP_R);
 	spin_unlock_irqrestore(&vs->vs_lock, fl);
-	return ok ? 0 : -EFAULT;
+	if (ok && write && (prot & VMP_COW)) {
+		/* The kernel will write it: make it the process's own first. */
+		if (vm_cow_break(vs, addr) < 0)
+			return -EFAULT;
+		return futex_word_pa(addr, align, write, pa);
+	}
+	return ok && (!write || (prot & VMP_W)) ? 0 : -EFAULT;
 }
 
 /*

@@ -280,11 +280,19 @@ user_thread_main(void *arg)
 		lwkt_setpolicy_self(SCHED_RR);
 	memset(tf, 0, sizeof(*tf));
 	tf->tf_sepc = r.ur_pc;
-	tf->tf_regs[REG_SP] = r.ur_sp;
-	tf->tf_regs[REG_A0] = r.ur_a0;
-	tf->tf_regs[REG_A0 + 1] = r.ur_a1;
-	tf->tf_regs[REG_RA] = r.ur_ra;
-	tf->tf_regs[REG_GP] = r.ur_gp;
+	if (r.ur_full) {
+		memcpy(tf->tf_regs, r.ur_regs, sizeof(tf->tf_regs));
+		tf->tf_regs[0] = 0;
+		td->td_sig.ts_blocked = r.ur_sigmask & ~SIG_UNCATCHABLE;
+		if (r.ur_has_fpu)
+			fpu_replace_arch(td, r.ur_fpu.fs_f, r.ur_fpu.fs_fcsr);
+	} else {
+		tf->tf_regs[REG_SP] = r.ur_sp;
+		tf->tf_regs[REG_A0] = r.ur_a0;
+		tf->tf_regs[REG_A0 + 1] = r.ur_a1;
+		tf->tf_regs[REG_RA] = r.ur_ra;
+		tf->tf_regs[REG_GP] = r.ur_gp;
+	}
 	tf->tf_sstatus = SSTATUS_SPIE | SSTATUS_FS_OFF;	/* SPP = user */
 	proc_switch_vm(td);
 	user_enter_arch(tf);

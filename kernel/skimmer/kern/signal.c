@@ -502,3 +502,17 @@ sig_waitinfo(uint64_t set, struct ksiginfo *si, uint64_t deadline)
 	td->td_state = STATE_RUNNING;
 	return rc;
 }
+
+void
+sig_proc_copy(struct proc *dst, struct proc *src)
+{
+	struct proc *first = dst < src ? dst : src, *second = dst < src ? src : dst;
+	unsigned long fl = spin_lock_irqsave(&first->pr_lock);
+
+	spin_lock(&second->pr_lock);
+	memcpy(dst->pr_sig.ps_tab->pt_act, src->pr_sig.ps_tab->pt_act,
+	    sizeof(dst->pr_sig.ps_tab->pt_act));
+	dst->pr_sig.ps_stub = src->pr_sig.ps_stub;
+	spin_unlock(&second->pr_lock);
+	spin_unlock_irqrestore(&first->pr_lock, fl);
+}

@@ -8,7 +8,12 @@
 #include <kern/ipc.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
+#include <kern/signal.h>
 #include <kern/string.h>
+#include <kern/thread.h>
+#include <arch/fpu.h>
+#include <arch/trapframe.h>
+#include <abi/thread.h>
 #include <kern/syscall.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
@@ -190,4 +195,112 @@ sys_ProcSetGroup(long pid, long pgid, long a2, long a3, long a4, long a5)
 	__atomic_store_n(&p->pr_pgid, (int)pgid, __ATOMIC_RELEASE);
 	proc_release(p);
 	return 0;
+}
+
+/*
+ * MemClone(dst_pid, src_pid, va, len): share every mapped page of
+ * [va, va+len) of src with dst, copy-on-write (kern/vm_cow.c): fork's
+ * memory.  dst must have nothing mapped there.  0, -EPERM, -ESRCH,
+ * -EINVAL, -EEXIST or -ENOMEM (dst may then hold part of the range).
+ */
+long
+sys_MemClone(long dst_pid, long src_pid, long va, long len, long a4, long a5)
+{
+	struct proc *dst, *src;
+	long rc;
+
+	if (!is_procmgr())
+		return -EPERM;
+	if (dst_pid == src_pid)
+		return -EINVAL;
+	dst = proc_hold((int)dst_pid);
+	src = proc_hold((int)src_pid);
+	if (dst == NULL || src == NULL)
+		rc = -ESRCH;
+	else
+		rc = vm_clone(dst->pr_vm, src->pr_vm, (uaddr_t)va, (size_t)len);
+	if (dst)
+		proc_release(dst);
+	if (src)
+		proc_release(src);
+	return rc;
+}
+
+/* Thread tid of p, held; NULL if none. */
+static struct thread *
+thread_of(struct proc *p, int tid)
+{
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	struct thread *td;
+
+	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+		if (td->td_tid == tid)
+			break;
+	if (td)
+		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return td;
+}
+
+/* The clone's registers: src's, as saved when it blocked, with a0 replaced. */
+static int
+clone_regs(struct thread *src, long a0, struct uregs *r)
+{
+	const struct trapframe *tf = proc_user_frame(src);
+
+	if (src->td_state != STATE_REPLY)
+		return -EINVAL;		/* only a thread blocked in MsgSend has a stable frame */
+	memset(r, 0, sizeof(*r));
+	r->ur_full = true;
+	memcpy(r->ur_regs, tf->tf_regs, sizeof(r->ur_regs));
+	r->ur_regs[REG_A0] = (uint64_t)a0;
+	r->ur_pc = tf->tf_sepc;		/* past its ecall */
+	r->ur_sp = tf->tf_regs[REG_SP];
+	r->ur_policy = src->td_policy;
+	r->ur_sigmask = src->td_sig.ts_blocked;
+	if (src->td_flags & TDF_FPU) {
+		fpu_flush_remote_arch(src);
+		r->ur_fpu = src->td_fpu;
+		r->ur_has_fpu = true;
+	}
+	return 0;
+}
+
+/*
+ * ThreadClone(dst_pid, src_pid, src_tid, a0): start a thread in dst with
+ * the registers, FP state and signal mask of thread src_tid of src, which
+ * must be REPLY-blocked (it sent the fork request), except that a0 = a0:
+ * fork's child returns from its MsgSend with a0.  The first thread cloned
+ * into a process without threads also gets src's signal actions.
+ * Returns the new tid.
+ */
+long
+sys_ThreadClone(long dst_pid, long src_pid, long src_tid, long a0, long a4, long a5)
+{
+	struct proc *dst, *src;
+	struct thread *std = NULL;
+	struct uregs r;		/* ~600 bytes: the stack is shallow here */
+	long rc;
+
+	if (!is_procmgr())
+		return -EPERM;
+	dst = proc_hold((int)dst_pid);
+	src = proc_hold((int)src_pid);
+	rc = (dst && src) ? 0 : -ESRCH;
+	if (rc == 0 && (std = thread_of(src, (int)src_tid)) == NULL)
+		rc = -ESRCH;
+	if (rc == 0)
+		rc = clone_regs(std, a0, &r);
+	if (rc == 0) {
+		if (dst->pr_nthreads == 0)
+			sig_proc_copy(dst, src);
+		rc = proc_thread_create(dst, &r, std->td_basepri, proc_pick_cpu());
+	}
+	if (std)
+		__atomic_fetch_sub(&std->td_holds, 1, __ATOMIC_RELEASE);
+	if (dst)
+		proc_release(dst);
+	if (src)
+		proc_release(src);
+	return rc;
 }

@@ -66,6 +66,15 @@ shootdown_here(void *arg)
 
 /* Flush va (0: all) of vs on every CPU that may cache it; wait for all. */
 static void
+shootdown(struct vmspace *vs, vaddr_t va, bool leave);
+
+void
+vm_shootdown(struct vmspace *vs, uaddr_t va)
+{
+	shootdown(vs, va, false);
+}
+
+static void
 shootdown(struct vmspace *vs, vaddr_t va, bool leave)
 {
 	struct shootdown sd = { vs, va, leave, 0, curthread };
@@ -89,7 +98,7 @@ static void
 release_frame(paddr_t pa, unsigned prot)
 {
 	if (prot & VMP_OWNED)
-		frame_free(pa, 0);
+		frame_put(pa);		/* freed unless a copy-on-write sharer holds it too */
 }
 
 void
@@ -201,6 +210,27 @@ xlate(struct vmspace *vs, uaddr_t va, unsigned prot)
 	return phys_to_virt(pa);
 }
 
+/*
+ * xlate for a write of the kernel's own (prot: what the page must allow,
+ * 0 for the loader's forced writes).  A copy-on-write page gives NULL and
+ * *cow: the caller breaks it (vm_cow_break, no locks held) and retries.
+ */
+static void *
+xlate_w(struct vmspace *vs, uaddr_t va, unsigned prot, bool *cow)
+{
+	paddr_t pa;
+	unsigned have;
+
+	*cow = false;
+	if (!pmap_lookup_arch(&vs->vs_pmap, va, &pa, &have))
+		return NULL;
+	if (have & VMP_COW) {
+		*cow = true;
+		return NULL;
+	}
+	return (have & prot) == prot ? phys_to_virt(pa) : NULL;
+}
+
 static size_t
 page_left(uaddr_t va)
 {
@@ -216,11 +246,14 @@ copy_user(struct vmspace *vs, uaddr_t uva, void *kbuf, size_t len, bool out)
 	while (len) {
 		size_t n = MIN(len, page_left(uva));
 		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
-		void *p = xlate(vs, uva, out ? VMP_W : VMP_R);
+		bool cow = false;
+		void *p = out ? xlate_w(vs, uva, VMP_W, &cow) : xlate(vs, uva, VMP_R);
 
 		if (p)
 			memcpy(out ? p : k, out ? k : p, n);
 		spin_unlock_irqrestore(&vs->vs_lock, fl);
+		if (cow && vm_cow_break(vs, uva) == 0)
+			continue;		/* a private copy now: again */
 		if (p == NULL)
 			return -EFAULT;
 		k += n;
@@ -272,12 +305,15 @@ copy_between(struct vmspace *dvs, uaddr_t dst, unsigned dprot, struct vmspace *s
 	while (len) {
 		size_t n = MIN(len, MIN(page_left(dst), page_left(src)));
 		unsigned long fl = lock_two(dvs, svs);
-		void *d = xlate(dvs, dst, dprot);
+		bool cow;
+		void *d = xlate_w(dvs, dst, dprot, &cow);
 		void *s = xlate(svs, src, VMP_R);
 
 		if (d && s)
 			memmove(d, s, n);
 		unlock_two(dvs, svs, fl);
+		if (cow && vm_cow_break(dvs, dst) == 0)
+			continue;
 		if (!d || !s)
 			return -EFAULT;
 		dst += n;
@@ -319,10 +355,14 @@ vm_check(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
 	while (len) {
 		size_t n = MIN(len, page_left(va));
 		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
-		void *p = xlate(vs, va, prot);
+		paddr_t pa;
+		unsigned have = 0;
+		bool ok = pmap_lookup_arch(&vs->vs_pmap, va, &pa, &have);
 
 		spin_unlock_irqrestore(&vs->vs_lock, fl);
-		if (p == NULL)
+		if (have & VMP_COW)
+			have |= VMP_W;		/* writable: the write will copy it */
+		if (!ok || (have & prot) != prot)
 			return -EFAULT;
 		va += n;
 		len -= n;

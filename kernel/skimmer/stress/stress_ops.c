@@ -201,7 +201,7 @@ pick_order(struct st_worker *w)
 }
 
 static void
-frame_put(struct st_worker *w, int i)
+stress_frame_put(struct st_worker *w, int i)
 {
 	paddr_t pa = w->w_frames[i];
 	int order = w->w_forder[i];
@@ -247,7 +247,7 @@ void
 st_op_frame(struct st_worker *w)
 {
 	if (w->w_nframes == ST_FRAMES || (w->w_nframes > 0 && st_below(w, 2)))
-		frame_put(w, st_below(w, w->w_nframes));
+		stress_frame_put(w, st_below(w, w->w_nframes));
 	else
 		frame_get(w);
 }
@@ -344,7 +344,7 @@ st_release_all(struct st_worker *w)
 	st_collect_all(w);
 	timers_release(w);
 	while (w->w_nframes > 0)
-		frame_put(w, w->w_nframes - 1);
+		stress_frame_put(w, w->w_nframes - 1);
 	while (w->w_nobjs > 0)
 		obj_put(w, w->w_nobjs - 1);
 }

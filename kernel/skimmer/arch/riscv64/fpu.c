@@ -2,6 +2,7 @@
  * arch/riscv64/fpu.c - lazy FPU ownership (see arch/fpu.h).
  */
 #include <kern/cpu.h>
+#include <kern/ipiq.h>
 #include <kern/lwkt.h>
 #include <kern/string.h>
 #include <arch/csr.h>
@@ -108,4 +109,26 @@ fpu_replace_arch(struct thread *td, const uint64_t *f, uint64_t fcsr)
 	td->td_fpu.fs_fcsr = fcsr;
 	td->td_flags |= TDF_FPU;
 	crit_exit();
+}
+
+/* On td's CPU: save its FP registers if they live there, changed. */
+static void
+flush_here(void *arg)
+{
+	struct thread *td = arg;
+	struct cpu *gd = mycpu();
+	unsigned long fs = csr_read(sstatus) & SSTATUS_FS_MASK;
+
+	if (gd->gd_fpu_owner != td || !td->td_fpu_dirty)
+		return;
+	set_fs(SSTATUS_FS_CLEAN);
+	fpu_save_arch(&td->td_fpu);
+	td->td_fpu_dirty = 0;
+	set_fs(fs);
+}
+
+void
+fpu_flush_remote_arch(struct thread *td)
+{
+	ipiq_call_sync(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), flush_here, td);
 }

@@ -19,6 +19,7 @@
 #define PTE_A		0x040
 #define PTE_D		0x080
 #define PTE_OWNED	0x100	/* RSW bit: frame freed on unmap (software) */
+#define PTE_COW		0x200	/* RSW bit: copy on write (read-only in hardware) */
 #define PTE_PPN_SHIFT	10
 #define PTES		512
 
@@ -125,7 +126,8 @@ static unsigned
 pte_prot(uint64_t pte)
 {
 	return ((pte & PTE_R) ? VMP_R : 0) | ((pte & PTE_W) ? VMP_W : 0) |
-	    ((pte & PTE_X) ? VMP_X : 0) | ((pte & PTE_OWNED) ? VMP_OWNED : 0);
+	    ((pte & PTE_X) ? VMP_X : 0) | ((pte & PTE_OWNED) ? VMP_OWNED : 0) |
+	    ((pte & PTE_COW) ? VMP_COW : 0);
 }
 
 static void
@@ -188,24 +190,51 @@ user_va_ok(vaddr_t va)
 	return va < USER_TOP && (va & (PAGE_SIZE - 1)) == 0;
 }
 
+static bool
+prot_ok(unsigned prot)
+{
+	return (prot & (VMP_R | VMP_X)) && (!(prot & VMP_W) || (prot & VMP_R)) &&
+	    !((prot & VMP_COW) && (prot & VMP_W));
+}
+
+static uint64_t
+pte_make(paddr_t pa, unsigned prot)
+{
+	uint64_t bits = PTE_V | PTE_U | PTE_A;
+
+	bits |= (prot & VMP_R) ? PTE_R : 0;
+	bits |= (prot & VMP_W) ? PTE_W | PTE_D : 0;
+	bits |= (prot & VMP_X) ? PTE_X : 0;
+	bits |= (prot & VMP_OWNED) ? PTE_OWNED : 0;
+	bits |= (prot & VMP_COW) ? PTE_COW : 0;
+	return (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | bits;
+}
+
 int
 pmap_enter_arch(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned prot)
 {
-	uint64_t *pte, bits = PTE_V | PTE_U | PTE_A;
+	uint64_t *pte;
 
-	if (!user_va_ok(va) || (pa & (PAGE_SIZE - 1)) || !(prot & (VMP_R | VMP_X)) ||
-	    ((prot & VMP_W) && !(prot & VMP_R)))
+	if (!user_va_ok(va) || (pa & (PAGE_SIZE - 1)) || !prot_ok(prot))
 		return -EINVAL;
 	pte = walk(pm, va, true);
 	if (pte == NULL)
 		return -ENOMEM;
 	if (*pte & PTE_V)
 		return -EEXIST;
-	bits |= (prot & VMP_R) ? PTE_R : 0;
-	bits |= (prot & VMP_W) ? PTE_W | PTE_D : 0;
-	bits |= (prot & VMP_X) ? PTE_X : 0;
-	bits |= (prot & VMP_OWNED) ? PTE_OWNED : 0;
-	*pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | bits;
+	*pte = pte_make(pa, prot);
+	return 0;
+}
+
+int
+pmap_replace_arch(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned prot)
+{
+	uint64_t *pte = user_va_ok(va) ? walk(pm, va, false) : NULL;
+
+	if (pte == NULL || !(*pte & PTE_V) || (pa & (PAGE_SIZE - 1)) || !prot_ok(prot))
+		return -EINVAL;
+	*pte = pte_make(pa, prot);
+	pmap_flush_local_arch(pm, va);
 	return 0;
 }
 
@@ -260,4 +289,36 @@ pmap_flush_local_arch(const struct pmap *pm, vaddr_t va)
 		__asm__ __volatile__("sfence.vma %0, %1" :: "r"(va), "r"(asid) : "memory");
 	else
 		__asm__ __volatile__("sfence.vma zero, %0" :: "r"(asid) : "memory");
+}
+
+bool
+pmap_next_arch(const struct pmap *pm, vaddr_t *va, vaddr_t end, paddr_t *pa, unsigned *prot)
+{
+	vaddr_t v = *va & ~(vaddr_t)(PAGE_SIZE - 1);
+
+	while (v < end && v < USER_TOP) {
+		uint64_t *t = table_va(pm->pm_root), pte = 0;
+		int level;
+
+		/* Down the tree; an empty slot skips the whole range it covers. */
+		for (level = 2; level > 0; level--) {
+			pte = t[vpn(v, level)];
+			if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W | PTE_X)))
+				break;
+			t = table_va(pte_pa(pte));
+		}
+		if (level > 0) {
+			v = (v | ((1UL << (PAGE_SHIFT + 9 * level)) - 1)) + 1;
+			continue;
+		}
+		pte = t[vpn(v, 0)];
+		if ((pte & (PTE_V | PTE_U)) == (PTE_V | PTE_U)) {
+			*va = v;
+			*pa = pte_pa(pte);
+			*prot = pte_prot(pte);
+			return true;
+		}
+		v += PAGE_SIZE;
+	}
+	return false;
 }

@@ -12,6 +12,7 @@
 #include <kern/timer.h>
 #include <kern/shutdown.h>
 #include <kern/signal.h>
+#include <kern/vm.h>
 #include <abi/errno.h>
 #include <abi/kercall.h>
 #include <arch/csr.h>
@@ -118,6 +119,18 @@ fault_signal(uint64_t cause, int *sig, int *code)
 	}
 }
 
+/* A store to a copy-on-write page: give the process its own copy (kern/vm_cow.c). */
+static bool
+cow_fault(struct trapframe *tf)
+{
+	bool ok;
+
+	intr_enable_arch();
+	ok = vm_cow_break(curthread->td_proc->pr_vm, tf->tf_stval) == 0;
+	intr_disable_arch();
+	return ok;
+}
+
 /* A user thread's kernel call: a7 = number, a0..a5 = arguments. */
 static void
 user_kercall(struct trapframe *tf)
@@ -154,6 +167,8 @@ user_trap(struct trapframe *tf)
 
 	if (cause == EXC_ECALL_U) {
 		user_kercall(tf);
+	} else if (cause == EXC_STORE_PAGE_FAULT && cow_fault(tf)) {
+		/* A copy-on-write page, now the thread's own: run the store again. */
 	} else {
 		fault_signal(cause, &sig, &code);
 		intr_enable_arch();

@@ -58,6 +58,8 @@ struct frame {
 	paddr_t		fr_pa;		/* physical address of the frame (const) */
 	uint8_t		fr_order;	/* order of the block this frame heads */
 	uint8_t		fr_state;	/* FRAME_* above; see the locking notes */
+	uint32_t	fr_share;	/* atomic: extra address spaces sharing this
+					   allocated frame (copy on write); 0: one */
 };
 
 /*
@@ -117,6 +119,15 @@ void frame_free(paddr_t pa, int order);
  * RAM ranges (reserved frames have one too, in state FRAME_RESERVED).
  */
 struct frame *frame_lookup(paddr_t pa);
+
+/*
+ * Sharing an allocated order-0 frame between address spaces (copy on
+ * write): frame_share adds a holder; frame_put drops one and frees the
+ * frame when it was the last.  frame_shared says whether others hold it.
+ */
+void frame_share(paddr_t pa);
+void frame_put(paddr_t pa);
+bool frame_shared(paddr_t pa);
 
 /* Physical address of a frame's memory. */
 paddr_t frame_to_pa(const struct frame *fr);

@@ -15,6 +15,7 @@
 #include <kern/param.h>
 #include <kern/spinlock.h>
 #include <kern/signal.h>
+#include <arch/fpu.h>
 
 struct vmspace;
 struct thread;
@@ -104,6 +105,12 @@ struct uregs {
 	uint64_t	ur_gp;		/* the program's global pointer */
 	bool		ur_detached;	/* nobody will join it */
 	int		ur_policy;	/* SCHED_FIFO or SCHED_RR */
+	/* A clone (ThreadClone, for fork) starts with a whole register set: */
+	bool		ur_full;	/* ur_regs[1..31] and ur_pc; the fields above but ur_pc ignored */
+	bool		ur_has_fpu;	/* and ur_fpu */
+	uint64_t	ur_sigmask;	/* its signal mask */
+	uint64_t	ur_regs[32];
+	struct fpu_state ur_fpu;
 };
 
 /*

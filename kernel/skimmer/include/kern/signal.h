@@ -150,6 +150,12 @@ void sig_init(void);
 /* Set up and tear down a process's and a thread's signal state.  0 or -ENOMEM. */
 int sig_proc_init(struct proc *p);
 void sig_proc_fini(struct proc *p);
+/*
+ * fork: dst (no threads yet) gets src's signal actions and return stub.
+ * Takes both pr_locks, in address order.
+ */
+void sig_proc_copy(struct proc *dst, struct proc *src);
+
 /* A new thread's mask is its creator's. */
 int sig_thread_init(struct thread *td, const struct thread *creator);
 void sig_thread_fini(struct thread *td);

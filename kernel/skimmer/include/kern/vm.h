@@ -66,7 +66,24 @@ int vm_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, 
 int vm_copy_force(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, size_t len);
 /* Copy a NUL-terminated string of at most size bytes: its length, -EFAULT or -ENAMETOOLONG. */
 long vm_copyinstr(struct vmspace *vs, char *dst, uaddr_t src, size_t size);
-/* Check that [va, va+len) is mapped with at least prot.  0 or -EFAULT. */
+/*
+ * Check that [va, va+len) is mapped with at least prot (a copy-on-write
+ * page counts as writable).  0 or -EFAULT.
+ */
 int vm_check(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
+
+/* Flush va (0: all of it) of vs from every CPU's TLB and wait.  Thread context. */
+void vm_shootdown(struct vmspace *vs, uaddr_t va);
+
+/*
+ * Copy on write (kern/vm_cow.c).  vm_clone shares every mapped page of
+ * [va, va+len) of src with dst, which must have nothing mapped there:
+ * writable pages become copy-on-write in both.  0, -EEXIST, -ENOMEM
+ * (then dst may hold part of the range).  vm_cow_break gives vs a private
+ * copy of the copy-on-write page at va: 0, or -EFAULT if it is not one.
+ * Both: thread context, no locks held.
+ */
+int vm_clone(struct vmspace *dst, struct vmspace *src, uaddr_t va, size_t len);
+int vm_cow_break(struct vmspace *vs, uaddr_t va);
 
 #endif

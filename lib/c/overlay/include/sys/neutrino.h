@@ -112,6 +112,8 @@ __KC(int, MemUnmap, (pid_t __pid, uintptr_t __va, size_t __len));
 __KC(ssize_t, MemWrite, (pid_t __pid, uintptr_t __va, const void *__src, size_t __len));
 __KC(int, ProcNotify, (int __chid));
 __KC(int, ProcSetGroup, (pid_t __pid, pid_t __pgid));
+__KC(int, MemClone, (pid_t __dst, pid_t __src, uintptr_t __va, size_t __len));
+__KC(int, ThreadClone, (pid_t __dst, pid_t __src, int __src_tid, long __a0));
 
 /* Skimmer's futex-like wait and wake, keyed by physical address. */
 __KC(int, FutexWait, (volatile int *__addr, int __expected));

@@ -50,6 +50,13 @@ void fpu_sync_arch(struct thread *td);
  */
 void fpu_replace_arch(struct thread *td, const uint64_t *f, uint64_t fcsr);
 
+/*
+ * Make td->td_fpu hold the FP state of td, a thread that is not running
+ * (blocked): its CPU saves the registers if they are still live there.
+ * Thread context (waits for that CPU).
+ */
+void fpu_flush_remote_arch(struct thread *td);
+
 /* On trap return: make the frame's FS reflect what the thread owns now. */
 void fpu_fixup_frame_arch(struct trapframe *tf);
 

@@ -21,6 +21,8 @@
 #define VMP_W		0x2
 #define VMP_X		0x4
 #define VMP_OWNED	0x8	/* the frame is freed when the page is unmapped */
+#define VMP_COW		0x10	/* copy on write: read-only until a write copies it
+				   (kern/vm_cow.c); never with VMP_W */
 
 struct pmap {
 	paddr_t		pm_root;	/* root table (PA) */
@@ -42,11 +44,24 @@ void pmap_destroy_arch(struct pmap *pm, void (*release)(paddr_t pa, unsigned pro
 /* Map the 4 KiB page at user va to pa.  0, -EINVAL (bad va/prot), -EEXIST, -ENOMEM. */
 int pmap_enter_arch(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned prot);
 
+/*
+ * Point the existing mapping of user va at pa with prot instead.  0 or
+ * -EINVAL (not mapped, bad prot).  Local TLB only.
+ */
+int pmap_replace_arch(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned prot);
+
 /* Unmap user va; its pa and prot go to *pa and *prot.  0 or -ENOENT.  Local TLB only. */
 int pmap_remove_arch(struct pmap *pm, vaddr_t va, paddr_t *pa, unsigned *prot);
 
 /* Translate user va: true with the frame's pa and VMP_* prot if mapped. */
 bool pmap_lookup_arch(const struct pmap *pm, vaddr_t va, paddr_t *pa, unsigned *prot);
+
+/*
+ * The first mapped user page at or above *va and below end: true with its
+ * address in *va, its frame and VMP_* prot.  Skips unmapped tables whole.
+ */
+bool pmap_next_arch(const struct pmap *pm, vaddr_t *va, vaddr_t end, paddr_t *pa,
+    unsigned *prot);
 
 /* Make pm (NULL: the kernel's) the current address space on this hart. */
 void pmap_activate_arch(const struct pmap *pm);

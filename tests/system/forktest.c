@@ -1,0 +1,211 @@
+/*
+ * tests/system/forktest.c - the kernel's fork mechanism (kern/vm_cow.c,
+ * MemClone and ThreadClone): a server thread plays taskman and forks the
+ * test thread that asks it to, the way taskman will.  Checks copy-on-write
+ * isolation both ways (user stores and kernel writes), that the child
+ * resumes with the parent's registers, FP state and signal mask, that
+ * frames come back when both are gone (the kernel's leak check at the
+ * end), and the calls' errors.  Runs as init (init=/proc/boot/forktest).
+ */
+#include "utest.h"
+#include <abi/neutrino.h>
+#include <abi/procmgr.h>
+#include <abi/signal.h>
+#include <abi/vmlayout.h>
+
+#define KC(name, ...)	__kercall(__KER_##name, __VA_ARGS__)
+#define STACK		16384
+
+static uint8_t fstack[STACK] __attribute__((aligned(16)));
+static long fork_chid, fork_co, deaths_chid;
+static volatile long shared_word = 1;
+static uint8_t big[64 * 1024];
+
+/* The forker: one request is one fork of the requesting thread. */
+static void
+forker(void *arg)
+{
+	struct _msg_info mi;
+	char req;
+
+	(void)arg;
+	for (;;) {
+		long rcvid = KC(MsgReceive, fork_chid, (long)&req, 1, (long)&mi, 0, 0);
+		long child, rc;
+
+		if (rcvid <= 0)
+			continue;
+		child = KC(ProcCreate, (long)"forkchild", 0, 0, 0, 0, 0);
+		rc = child;
+		if (child > 0)
+			rc = KC(MemClone, child, mi.pid, 0, (long)USER_SPACE_TOP, 0, 0);
+		if (rc >= 0)
+			rc = KC(ThreadClone, child, mi.pid, mi.tid, 0, 0, 0);
+		KC(MsgReply, rcvid, rc < 0 ? rc : child, 0, 0, 0, 0);
+	}
+}
+
+/* fork(): 0 in the child, the child's pid in the parent. */
+static long
+fork(void)
+{
+	char req = 'f';
+
+	return KC(MsgSend, fork_co, (long)&req, 1, 0, 0, 0);
+}
+
+static int
+wait_death(long pid)
+{
+	struct _pulse p;
+	uint64_t v;
+
+	if (KC(MsgReceive, deaths_chid, (long)&p, sizeof(p), 0, 0, 0) != 0)
+		return -1000;
+	v = (uint64_t)(uintptr_t)p.value.sival_ptr;
+	if (p.code != _PULSE_CODE_PROCDEATH || (long)(v >> 32) != pid)
+		return -2000;
+	return (int32_t)(v & 0xffffffff);
+}
+
+static uint32_t
+sum(const uint8_t *b, size_t n)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s = s * 31 + b[i];
+	return s;
+}
+
+UTEST(fork, child_gets_a_private_copy)
+{
+	uint32_t before;
+	long pid;
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7);
+	before = sum(big, sizeof(big));
+	shared_word = 1;
+	pid = fork();
+	if (pid == 0) {
+		/* The child: the parent's memory as it was, then our own. */
+		int ok = shared_word == 1 && sum(big, sizeof(big)) == before;
+
+		shared_word = 99;
+		memset(big, 0x5a, sizeof(big));
+		ok = ok && big[1000] == 0x5a;
+		rt_exit(ok ? 42 : 1);
+	}
+	UT_CHECK(pid > 1);
+	shared_word = 2;			/* not seen by the child */
+	UT_EQ(wait_death(pid), 42 << 8);
+	UT_EQ(shared_word, 2);			/* the child's stores stayed its own */
+	UT_EQ(sum(big, sizeof(big)), before);
+	return 0;
+}
+
+UTEST(fork, kernel_writes_break_copy_on_write)
+{
+	static volatile uint64_t t_parent = 7;
+	long pid = fork();
+
+	if (pid == 0) {
+		uint64_t *t = (uint64_t *)&t_parent;
+
+		/* ClockTime writes through the kernel into a shared page. */
+		if (KC(ClockTime, CLOCK_MONOTONIC, 0, (long)t, 0, 0, 0) != 0 || *t == 7)
+			rt_exit(2);
+		rt_exit(43);
+	}
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_death(pid), 43 << 8);
+	UT_EQ(t_parent, 7);			/* the kernel wrote the child's copy */
+	return 0;
+}
+
+UTEST(fork, registers_fp_and_mask_carry_over)
+{
+	register double f0 __asm__("fs0") = 1.25;
+	register long s5 __asm__("s5") = 0x1234;
+	uint64_t set = 1ULL << (SIGUSR1 - 1), mask = 0;
+	long pid;
+
+	UT_EQ(KC(SignalProcmask, 0, 0, __ABI_SIG_BLOCK, (long)&set, 0, 0), 0);
+	__asm__ __volatile__("" : "+f"(f0), "+r"(s5));
+	pid = fork();
+	__asm__ __volatile__("" : "+f"(f0), "+r"(s5));
+	if (pid == 0) {
+		KC(SignalProcmask, 0, 0, __ABI_SIG_BLOCK, 0, (long)&mask, 0);
+		rt_exit(f0 == 1.25 && s5 == 0x1234 && mask == set ? 44 : 3);
+	}
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_death(pid), 44 << 8);
+	set = 0;
+	UT_EQ(KC(SignalProcmask, 0, 0, __ABI_SIG_SETMASK, (long)&set, 0, 0), 0);
+	return 0;
+}
+
+UTEST(fork, three_holders_of_one_frame)
+{
+	long a, b;
+
+	shared_word = 5;
+	a = fork();
+	if (a == 0)
+		rt_exit(shared_word == 5 ? 45 : 5);
+	b = fork();
+	if (b == 0) {
+		shared_word = 8;		/* a private copy while a may still share */
+		rt_exit(46);
+	}
+	UT_CHECK(a > 1 && b > 1);
+	shared_word = 6;
+	for (int i = 0; i < 2; i++) {
+		struct _pulse p;
+		uint64_t v;
+
+		UT_EQ(KC(MsgReceive, deaths_chid, (long)&p, sizeof(p), 0, 0, 0), 0);
+		v = (uint64_t)(uintptr_t)p.value.sival_ptr;
+		if ((long)(v >> 32) == a)
+			UT_EQ((int32_t)v, 45 << 8);
+		else
+			UT_EQ((int32_t)v, 46 << 8);
+	}
+	UT_EQ(shared_word, 6);
+	return 0;
+}
+
+UTEST(fork, errors)
+{
+	long child = KC(ProcCreate, (long)"x", 0, 0, 0, 0, 0);
+
+	UT_CHECK(child > 1);
+	UT_EQ(KC(MemClone, 1, 1, 0, 4096, 0, 0), -EINVAL);		/* same space */
+	UT_EQ(KC(MemClone, child, 1, 1, 4096, 0, 0), -EINVAL);		/* unaligned */
+	UT_EQ(KC(MemClone, child, 1, 0, (long)USER_SPACE_TOP + 4096, 0, 0), -EINVAL);
+	UT_EQ(KC(MemClone, 999999, 1, 0, 4096, 0, 0), -ESRCH);
+	UT_EQ(KC(MemMap, child, 0x10000, 4096, MEM_PROT_READ, MEM_ANON, 0), 0);
+	UT_EQ(KC(MemClone, child, 1, 0, (long)USER_SPACE_TOP, 0, 0), -EEXIST);
+	UT_EQ(KC(ThreadClone, child, 1, 1, 0, 0, 0), -EINVAL);	/* we are running, not blocked */
+	UT_EQ(KC(ThreadClone, child, 1, 999, 0, 0, 0), -ESRCH);
+	UT_EQ(KC(ThreadClone, 999999, 1, 1, 0, 0, 0), -ESRCH);
+	UT_EQ(KC(ProcDestroy, child, 0, 0, 0, 0, 0), 0);
+	UT_EQ(wait_death(child), 0);
+	return 0;
+}
+
+int
+umain(uint64_t arg)
+{
+	(void)arg;
+	fork_chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	fork_co = KC(ConnectAttach, 0, 0, fork_chid, _NTO_SIDE_CHANNEL, 0, 0);
+	deaths_chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	if (fork_co <= 0 || deaths_chid <= 0 || KC(ProcNotify, deaths_chid, 0, 0, 0, 0, 0) != 0 ||
+	    rt_thread_create(forker, NULL, fstack, STACK, 10) <= 0) {
+		rt_printf("forktest: cannot set up\n");
+		return 1;
+	}
+	return utest_run_all() ? 1 : 0;
+}
