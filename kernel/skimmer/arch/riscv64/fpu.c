@@ -111,7 +111,11 @@ fpu_replace_arch(struct thread *td, const uint64_t *f, uint64_t fcsr)
 	crit_exit();
 }
 
-/* On td's CPU: save its FP registers if they live there, changed. */
+/*
+ * On td's CPU: save its FP registers if they live there.  Always, not only
+ * when td_fpu_dirty says so: td may still be this CPU's current thread,
+ * on its way to sleep, and then only sstatus knows they changed.
+ */
 static void
 flush_here(void *arg)
 {
@@ -119,7 +123,7 @@ flush_here(void *arg)
 	struct cpu *gd = mycpu();
 	unsigned long fs = csr_read(sstatus) & SSTATUS_FS_MASK;
 
-	if (gd->gd_fpu_owner != td || !td->td_fpu_dirty)
+	if (gd->gd_fpu_owner != td)
 		return;
 	set_fs(SSTATUS_FS_CLEAN);
 	fpu_save_arch(&td->td_fpu);
