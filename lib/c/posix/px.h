@@ -19,6 +19,9 @@
 
 struct iovec;
 struct k_sigaction;
+struct ksigevent;
+struct itimerspec;
+struct itimerval;
 
 /* Threads and exit (exit.c, clone.c, thread.c). */
 hidden _Noreturn void __px_exit(int status);
@@ -73,6 +76,15 @@ hidden long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, sigi
 hidden long __px_kill(int pid, int sig);
 hidden long __px_tgkill(int tgid, int tid, int sig);
 hidden long __px_rt_sigqueueinfo(int pid, int sig, const siginfo_t *si);
+
+/* Timers (timer.c). */
+hidden long __px_timer_create(clockid_t clk, const struct ksigevent *ksev, int *res);
+hidden long __px_timer_settime(int id, int flags, const struct itimerspec *val,
+    struct itimerspec *old);
+hidden long __px_timer_gettime(int id, struct itimerspec *val);
+hidden long __px_timer_delete(int id);
+hidden long __px_setitimer(int which, const struct itimerval *val, struct itimerval *old);
+hidden long __px_getitimer(int which, struct itimerval *val);
 
 /* Memory (mm.c): the memory manager is qsoe_mm.h's. */
 hidden long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);

@@ -44,6 +44,18 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_tgkill:		return __px_tgkill((int)a, (int)b, (int)c);
 	case SYS_rt_sigqueueinfo:
 		return __px_rt_sigqueueinfo((int)a, (int)b, (const siginfo_t *)c);
+	case SYS_timer_create:
+		return __px_timer_create((clockid_t)a, (const struct ksigevent *)b, (int *)c);
+	case SYS_timer_settime:
+		return __px_timer_settime((int)a, (int)b, (const struct itimerspec *)c,
+		    (struct itimerspec *)d);
+	case SYS_timer_gettime:
+		return __px_timer_gettime((int)a, (struct itimerspec *)b);
+	case SYS_timer_delete:		return __px_timer_delete((int)a);
+	case SYS_setitimer:
+		return __px_setitimer((int)a, (const struct itimerval *)b, (struct itimerval *)c);
+	case SYS_getitimer:
+		return __px_getitimer((int)a, (struct itimerval *)b);
 	case SYS_brk:			return -ENOMEM;	/* no heap break: malloc uses mmap */
 	case SYS_read: case SYS_write: case SYS_readv: case SYS_writev:
 	case SYS_pread64: case SYS_pwrite64: case SYS_close: case SYS_lseek:
