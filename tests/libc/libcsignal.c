@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <setjmp.h>
@@ -139,6 +140,10 @@ LTEST(sig, bad_arguments)
 	LT_EQ(kill(getpid(), -1), -1);
 	LT_EQ(errno, EINVAL);
 	LT_EQ(kill(999999, SIGUSR1), -1);
+	LT_EQ(errno, ESRCH);
+	LT_EQ(syscall(SYS_tgkill, 0, 1, SIGUSR1), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(syscall(SYS_tkill, 9999, SIGUSR1), -1);	/* no such thread */
 	LT_EQ(errno, ESRCH);
 	LT_EQ(kill(getpid(), 0), 0);			/* existence check */
 	LT_EQ(kill(0, SIGUSR1), -1);			/* process groups: taskman's */
@@ -367,6 +372,25 @@ LTEST(sig, sigsuspend_runs_handler_and_restores_mask)
 	LT_EQ(pthread_join(k, 0), 0);
 	reset();
 	signal(SIGUSR1, SIG_DFL);
+	return 0;
+}
+
+LTEST(sig, pause_waits_for_a_handler)
+{
+	struct later l;
+	pthread_t k;
+	struct pollfd pfd = { -1, 0, 0 };
+
+	reset();
+	LT_EQ(set_handler(SIGUSR2, on_plain, SA_RESTART, 0), 0);
+	LT_CHECK((k = kill_later(&l, SIGUSR2, 30)) != 0);
+	LT_EQ(pause(), -1);
+	LT_EQ(errno, EINTR);
+	LT_EQ(hits, 1);
+	LT_EQ(pthread_join(k, 0), 0);
+	LT_EQ(poll(&pfd, 1, 0), -1);		/* descriptors: not yet */
+	LT_EQ(errno, ENOSYS);
+	signal(SIGUSR2, SIG_DFL);
 	return 0;
 }
 

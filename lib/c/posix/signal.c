@@ -107,23 +107,56 @@ long __px_kill(int pid, int sig)
 	return SignalKill_r(0, pid, 0, sig, SI_USER, 0);
 }
 
-/* SYS_tgkill (tgid > 0) and SYS_tkill (tgid 0: ours): to one thread. */
+/* SYS_tkill: to thread tid of this process. */
+long __px_tkill(int tid, int sig)
+{
+	if (tid <= 0)
+		return -EINVAL;
+	return SignalKill_r(0, 0, tid, sig, SI_TKILL, 0);
+}
+
+/* SYS_tgkill: to thread tid of process tgid. */
 long __px_tgkill(int tgid, int tid, int sig)
 {
-	if (tgid < 0 || tid <= 0)
+	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	return SignalKill_r(0, tgid, tid, sig, SI_TKILL, 0);
 }
 
 /*
- * SYS_rt_sigqueueinfo: sig with si's code (a user code, <= 0) and value
- * to process pid (> 0).
+ * SYS_rt_sigqueueinfo: sig with si's code and value to process pid (> 0).
  */
 long __px_rt_sigqueueinfo(int pid, int sig, const siginfo_t *si)
 {
 	if (pid <= 0)
 		return -ESRCH;
-	if (si->si_code >= 0)
-		return -EPERM;		/* as Linux: only user codes may be forged */
+	/* As Linux: only negative (user) codes may be sent to another process. */
+	if ((si->si_code >= 0 || si->si_code == SI_TKILL) && pid != __px_getpid())
+		return -EPERM;
+	if (si->si_code > 0)
+		return -EINVAL;		/* the kernel takes user codes only */
 	return SignalKill_r(0, pid, 0, sig, si->si_code, (intptr_t)si->si_value.sival_ptr);
+}
+
+/*
+ * SYS_ppoll with no descriptors and no time-out (pause(), poll(0, 0, -1)):
+ * wait for a handler with mask, or with the current mask if mask is NULL;
+ * -EINTR.  Anything else needs the servers' _IO_NOTIFY: -ENOSYS.  A
+ * cancellation point when cancel is not NULL.
+ */
+long __px_ppoll(volatile int *cancel, const void *fds, unsigned long n,
+    const struct timespec *ts, const sigset_t *mask, size_t sz)
+{
+	uint64_t cur;
+	long r;
+
+	(void)fds;
+	if (n != 0 || ts)
+		return -ENOSYS;
+	if (mask)
+		return __px_rt_sigsuspend(cancel, mask, sz);
+	r = SignalProcmask_r(0, 0, SIG_BLOCK, 0, &cur);
+	if (r < 0)
+		return r;
+	return __qsoe_SignalSuspend_cp(cancel, &cur);
 }

@@ -22,7 +22,7 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_getpid:		return __px_getpid();
 	case SYS_sched_yield:		return __px_sched_yield();
 	case SYS_futex: case SYS_nanosleep: case SYS_clock_nanosleep:
-	case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait:
+	case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait: case SYS_ppoll:
 		return __qsoe_syscall_cp(0, n, a, b, c, d, e, f);
 	case SYS_clock_gettime:
 		return __px_clock_gettime((clockid_t)a, (struct timespec *)b);
@@ -40,7 +40,7 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_rt_sigprocmask:
 		return __px_rt_sigprocmask((int)a, (const sigset_t *)b, (sigset_t *)c, (size_t)d);
 	case SYS_kill:			return __px_kill((int)a, (int)b);
-	case SYS_tkill:			return __px_tgkill(0, (int)a, (int)b);
+	case SYS_tkill:			return __px_tkill((int)a, (int)b);
 	case SYS_tgkill:		return __px_tgkill((int)a, (int)b, (int)c);
 	case SYS_rt_sigqueueinfo:
 		return __px_rt_sigqueueinfo((int)a, (int)b, (const siginfo_t *)c);
@@ -88,6 +88,9 @@ long __qsoe_syscall_cp(volatile int *cancel, long n, long a, long b, long c, lon
 	case SYS_rt_sigtimedwait:
 		return __px_rt_sigtimedwait(cancel, (const sigset_t *)a, (siginfo_t *)b,
 		    (const struct timespec *)c, (size_t)d);
+	case SYS_ppoll:
+		return __px_ppoll(cancel, (const void *)a, (unsigned long)b,
+		    (const struct timespec *)c, (const sigset_t *)d, (size_t)e);
 	default:
 		return __qsoe_syscall(n, a, b, c, d, e, f);
 	}
