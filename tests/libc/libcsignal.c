@@ -640,6 +640,47 @@ LTEST(sig, timer_create_sigev_thread_id)
 	return 0;
 }
 
+/* SIGEV_THREAD: musl's helper thread runs the function (it makes its own timer). */
+static volatile int notified;
+static volatile pthread_t notify_thread;
+
+static void on_timer(union sigval v)
+{
+	notified += v.sival_int;
+	notify_thread = pthread_self();
+}
+
+LTEST(sig, timer_create_sigev_thread)
+{
+	struct sigevent ev;
+	struct itimerspec its = { { 0, 10 * 1000000 }, { 0, 10 * 1000000 } }, cur;
+	timer_t t;
+	uint64_t t0 = now_ms();
+	int n;
+
+	notified = 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_THREAD;
+	ev.sigev_notify_function = on_timer;
+	ev.sigev_value.sival_int = 1;
+	LT_EQ(timer_create(CLOCK_MONOTONIC, &ev, &t), 0);
+	LT_EQ(timer_settime(t, 0, &its, 0), 0);
+	LT_EQ(timer_gettime(t, &cur), 0);
+	LT_EQ(cur.it_interval.tv_nsec, 10 * 1000000);
+	while (notified < 3 && now_ms() - t0 < 2000)
+		sleep_ms(5);
+	LT_CHECK(notified >= 3);
+	LT_CHECK(!pthread_equal(notify_thread, pthread_self()));
+	LT_EQ(timer_delete(t), 0);
+	sleep_ms(30);
+	n = notified;
+	sleep_ms(50);
+	LT_EQ(notified, n);			/* deleted: no more calls */
+	LT_EQ(timer_create(12345, &ev, &t), -1);	/* the helper's error comes back */
+	LT_EQ(errno, EINVAL);
+	return 0;
+}
+
 /* pthread_cancel of a thread blocked in a condvar wait, then in nanosleep. */
 static pthread_mutex_t cmx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ccv = PTHREAD_COND_INITIALIZER;
