@@ -9,11 +9,13 @@
 #include <sys/neutrino.h>
 #include "futex.h"
 #include "px.h"
+#include "qsoe_kernel.h"
 
 #define NSEC	1000000000ULL
 
 /* FUTEX_WAIT: sleep while *addr == val, at most ts (relative) if given. */
-static long futex_wait(volatile int *addr, int val, const struct timespec *ts)
+static long futex_wait(volatile int *cancel, volatile int *addr, int val,
+    const struct timespec *ts)
 {
 	uint64_t ns;
 
@@ -27,16 +29,19 @@ static long futex_wait(volatile int *addr, int val, const struct timespec *ts)
 		if (r < 0)
 			return r;
 	}
-	return FutexWait_r(addr, val);
+	return __qsoe_FutexWait_cp(cancel, addr, val);
 }
 
-/* musl's futex calls: WAIT, WAKE and REQUEUE; others are ENOSYS. */
-long __px_futex(volatile int *addr, int op, int val, const struct timespec *ts,
-    volatile int *addr2, int val3)
+/*
+ * musl's futex calls: WAIT (a cancellation point when cancel is not
+ * NULL), WAKE and REQUEUE; others are ENOSYS.
+ */
+long __px_futex(volatile int *cancel, volatile int *addr, int op, int val,
+    const struct timespec *ts, volatile int *addr2, int val3)
 {
 	switch (op & ~FUTEX_PRIVATE) {
 	case FUTEX_WAIT:
-		return futex_wait(addr, val, ts);
+		return futex_wait(cancel, addr, val, ts);
 	case FUTEX_WAKE:
 		return FutexWake_r(addr, val < 0 ? INT_MAX : val);
 	case FUTEX_REQUEUE: {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/neutrino.h>
 #include "px.h"
+#include "qsoe_kernel.h"
 
 #define NSEC	1000000000ULL
 
@@ -20,8 +21,8 @@ static uint64_t to_ns(const struct timespec *ts)
  * SYS_clock_nanosleep: sleep until req (TIMER_ABSTIME) or for req; 0 when
  * the time has come, -EINTR (rest in *rem) or -EINVAL.  May block.
  */
-long __px_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
-    struct timespec *rem)
+long __px_clock_nanosleep(volatile int *cancel, clockid_t clk, int flags,
+    const struct timespec *req, struct timespec *rem)
 {
 	uint64_t ns, start = 0, now = 0;
 	long r;
@@ -33,7 +34,8 @@ long __px_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 	ns = to_ns(req);
 	if (rem && !(flags & TIMER_ABSTIME) && (r = ClockTime_r(clk, 0, &start)) < 0)
 		return r;
-	r = TimerTimeout_r(clk, _NTO_TIMEOUT_NANOSLEEP | (flags & TIMER_ABSTIME), 0, &ns, 0);
+	r = __qsoe_TimerTimeout_cp(cancel, clk,
+	    _NTO_TIMEOUT_NANOSLEEP | (flags & TIMER_ABSTIME), &ns);
 	if (r == -ETIMEDOUT)
 		return 0;
 	/* Interrupted: the kernel does not report the rest yet, so compute it. */
@@ -47,7 +49,7 @@ long __px_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 }
 
 /* SYS_nanosleep: clock_nanosleep on CLOCK_REALTIME, relative. */
-long __px_nanosleep(const struct timespec *req, struct timespec *rem)
+long __px_nanosleep(volatile int *cancel, const struct timespec *req, struct timespec *rem)
 {
-	return __px_clock_nanosleep(CLOCK_REALTIME, 0, req, rem);
+	return __px_clock_nanosleep(cancel, CLOCK_REALTIME, 0, req, rem);
 }

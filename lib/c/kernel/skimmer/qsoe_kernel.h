@@ -8,7 +8,10 @@
 #define QSOE_KERNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <features.h>
+#include <abi/kercall.h>
+#include <sys/neutrino.h>
 
 #ifndef hidden		/* musl's internal <features.h> has it; the sysroot's not */
 #define hidden __attribute__((__visibility__("hidden")))
@@ -30,5 +33,54 @@ hidden long __qsoe_kerr(long r);
  */
 hidden _Noreturn void __qsoe_thread_exit(volatile int *ctid, void *ubase, size_t ulen,
     volatile int *ulock, int status);
+
+/*
+ * The return stub of every signal handler (riscv64/sigstub.S): the
+ * sigstub the POSIX layer gives SignalAction.  It calls SignalReturn(sp)
+ * and never returns.  Not to be called.
+ */
+hidden void __qsoe_sigstub(void);
+
+/*
+ * Kernel call num(a..f) as a cancellation point (riscv64/kercall_cp.S):
+ * if *cancel is set, or a cancel request interrupts the call before it
+ * has done anything, musl's __cancel() runs instead (it ends the thread,
+ * or returns -ECANCELED for a masked cancel).  Otherwise the raw result.
+ * May block as the call does.  cancel is &self->cancel from musl's
+ * __syscall_cp_asm; never NULL.
+ */
+hidden long __qsoe_kercall_cp(volatile int *cancel, long num, long a, long b, long c,
+    long d, long e, long f);
+
+/*
+ * The blocking calls of the POSIX layer's cancellation points: with
+ * cancel NULL (not called as a cancellation point) the plain Name_r(),
+ * else through __qsoe_kercall_cp.
+ */
+static inline long __qsoe_FutexWait_cp(volatile int *cancel, volatile int *addr, int val)
+{
+	return cancel ? __qsoe_kercall_cp(cancel, __KER_FutexWait, (long)addr, val,
+	    0, 0, 0, 0) : FutexWait_r(addr, val);
+}
+
+static inline long __qsoe_TimerTimeout_cp(volatile int *cancel, clockid_t clk, int flags,
+    const uint64_t *ntime)
+{
+	return cancel ? __qsoe_kercall_cp(cancel, __KER_TimerTimeout, clk, flags, 0,
+	    (long)ntime, 0, 0) : TimerTimeout_r(clk, flags, 0, ntime, 0);
+}
+
+static inline long __qsoe_SignalSuspend_cp(volatile int *cancel, const uint64_t *set)
+{
+	return cancel ? __qsoe_kercall_cp(cancel, __KER_SignalSuspend, (long)set,
+	    0, 0, 0, 0, 0) : SignalSuspend_r(set);
+}
+
+static inline long __qsoe_SignalWaitinfo_cp(volatile int *cancel, const uint64_t *set,
+    siginfo_t *info)
+{
+	return cancel ? __qsoe_kercall_cp(cancel, __KER_SignalWaitinfo, (long)set,
+	    (long)info, 0, 0, 0, 0) : SignalWaitinfo_r(set, info);
+}
 
 #endif

@@ -1,12 +1,12 @@
-# QSOE overlay: the signal-return trampoline.  QSOE has no signal delivery
-# yet, so nothing returns through here; rt_sigreturn goes to the POSIX
-# layer (ENOSYS), and the trap after it makes any arrival loud.
+# QSOE overlay: musl's signal-return trampolines.  musl hands them to
+# rt_sigaction as the restorer (SA_RESTORER); QSOE ignores that, because
+# the kernel returns every handler through the kernel layer's
+# __qsoe_sigstub (SignalReturn), which the POSIX layer registers.  Should
+# anything call these the Linux way (sp at the frame), they do the same.
 .global __restore
 .type __restore, %function
 __restore:
 .global __restore_rt
 .type __restore_rt, %function
 __restore_rt:
-	li a0, 139 # SYS_rt_sigreturn
-	call __qsoe_syscall
-	unimp
+	tail __qsoe_sigstub

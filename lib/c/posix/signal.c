@@ -1,0 +1,162 @@
+/*
+ * Signals: Linux's rt_sig* calls, kill and friends, on the Signal*
+ * kernel calls (docs/kernel-calls.md, "Signals").  Numbers, flags,
+ * siginfo_t and ucontext_t are musl's on both sides, so little is
+ * translated: a set crosses as one 64-bit word (the first word of musl's
+ * sigset_t), and every handler returns through the kernel layer's
+ * __qsoe_sigstub (musl's SA_RESTORER trampoline is not used).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/neutrino.h>
+#include "ksigaction.h"
+#include "px.h"
+#include "qsoe_kernel.h"
+
+#define NSEC	1000000000ULL
+
+/* Linux passes the size of a set; the kernel's is one 64-bit word. */
+#define SET_SIZE_OK(sz)	((sz) == sizeof(uint64_t))
+
+/*
+ * SYS_rt_sigaction: sig's action from act, the old one into old (each
+ * may be NULL).  -EINVAL for a bad number or size, SIGKILL/SIGSTOP, or a
+ * flag the kernel lacks (SA_ONSTACK).
+ */
+long __px_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *old,
+    size_t sz)
+{
+	struct __abi_sigaction a, o;
+	long r;
+
+	if (!SET_SIZE_OK(sz))
+		return -EINVAL;
+	if (act) {
+		a.asa_handler = (uint64_t)(uintptr_t)act->handler;
+		a.asa_flags = act->flags & ~(unsigned long)SA_RESTORER;
+		memcpy(&a.asa_mask, act->mask, sizeof(a.asa_mask));
+	}
+	r = SignalAction_r(0, __qsoe_sigstub, sig, act ? &a : 0, old ? &o : 0);
+	if (r == 0 && old) {
+		memset(old, 0, sizeof(*old));
+		old->handler = (void (*)(int))(uintptr_t)o.asa_handler;
+		old->flags = o.asa_flags;
+		memcpy(old->mask, &o.asa_mask, sizeof(o.asa_mask));
+	}
+	return r;
+}
+
+/* SYS_rt_sigprocmask: the calling thread's mask (how: SIG_BLOCK/UNBLOCK/SETMASK). */
+long __px_rt_sigprocmask(int how, const sigset_t *set, sigset_t *old, size_t sz)
+{
+	if (!SET_SIZE_OK(sz))
+		return -EINVAL;
+	return SignalProcmask_r(0, 0, how, (const uint64_t *)set, (uint64_t *)old);
+}
+
+/*
+ * SYS_rt_sigsuspend: wait with mask set until a handler has run; always
+ * -EINTR (or a fault).  A cancellation point when cancel is not NULL.
+ */
+long __px_rt_sigsuspend(volatile int *cancel, const sigset_t *set, size_t sz)
+{
+	if (!SET_SIZE_OK(sz))
+		return -EINVAL;
+	return __qsoe_SignalSuspend_cp(cancel, (const uint64_t *)set);
+}
+
+/*
+ * SYS_rt_sigtimedwait: take a pending signal of set, waiting at most ts
+ * (relative; NULL: no limit).  The signal number, or -EAGAIN when the
+ * time is up, -EINTR, -EINVAL, -EFAULT.  A cancellation point when
+ * cancel is not NULL.
+ */
+long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, siginfo_t *si,
+    const struct timespec *ts, size_t sz)
+{
+	uint64_t ns;
+	long r;
+
+	if (!SET_SIZE_OK(sz))
+		return -EINVAL;
+	if (ts) {
+		if (ts->tv_sec < 0 || (unsigned long)ts->tv_nsec >= NSEC)
+			return -EINVAL;
+		ns = (uint64_t)ts->tv_sec > UINT64_MAX / NSEC - 1 ? UINT64_MAX :
+		    (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
+		/* Bounds exactly the next kernel call: the wait below. */
+		r = TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_SIGWAITINFO, 0, &ns, 0);
+		if (r < 0)
+			return r;
+	}
+	r = __qsoe_SignalWaitinfo_cp(cancel, (const uint64_t *)set, si);
+	return r == -ETIMEDOUT ? -EAGAIN : r;
+}
+
+/*
+ * SYS_kill: pid > 0 only.  Process groups and "every process" (pid <= 0)
+ * are taskman's, which has no such message yet: -ENOSYS.
+ */
+long __px_kill(int pid, int sig)
+{
+	if (pid <= 0)
+		return -ENOSYS;
+	return SignalKill_r(0, pid, 0, sig, SI_USER, 0);
+}
+
+/* SYS_tkill: to thread tid of this process. */
+long __px_tkill(int tid, int sig)
+{
+	if (tid <= 0)
+		return -EINVAL;
+	return SignalKill_r(0, 0, tid, sig, SI_TKILL, 0);
+}
+
+/* SYS_tgkill: to thread tid of process tgid. */
+long __px_tgkill(int tgid, int tid, int sig)
+{
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	return SignalKill_r(0, tgid, tid, sig, SI_TKILL, 0);
+}
+
+/*
+ * SYS_rt_sigqueueinfo: sig with si's code and value to process pid (> 0).
+ */
+long __px_rt_sigqueueinfo(int pid, int sig, const siginfo_t *si)
+{
+	if (pid <= 0)
+		return -ESRCH;
+	/* As Linux: only negative (user) codes may be sent to another process. */
+	if ((si->si_code >= 0 || si->si_code == SI_TKILL) && pid != __px_getpid())
+		return -EPERM;
+	if (si->si_code > 0)
+		return -EINVAL;		/* the kernel takes user codes only */
+	return SignalKill_r(0, pid, 0, sig, si->si_code, (intptr_t)si->si_value.sival_ptr);
+}
+
+/*
+ * SYS_ppoll with no descriptors and no time-out (pause(), poll(0, 0, -1)):
+ * wait for a handler with mask, or with the current mask if mask is NULL;
+ * -EINTR.  Anything else needs the servers' _IO_NOTIFY: -ENOSYS.  A
+ * cancellation point when cancel is not NULL.
+ */
+long __px_ppoll(volatile int *cancel, const void *fds, unsigned long n,
+    const struct timespec *ts, const sigset_t *mask, size_t sz)
+{
+	uint64_t cur;
+	long r;
+
+	(void)fds;
+	if (n != 0 || ts)
+		return -ENOSYS;
+	if (mask)
+		return __px_rt_sigsuspend(cancel, mask, sz);
+	r = SignalProcmask_r(0, 0, SIG_BLOCK, 0, &cur);
+	if (r < 0)
+		return r;
+	return __qsoe_SignalSuspend_cp(cancel, &cur);
+}
