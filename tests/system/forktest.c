@@ -21,7 +21,47 @@ static long fork_chid, fork_co, deaths_chid;
 static volatile long shared_word = 1;
 static uint8_t big[64 * 1024];
 
-/* The forker: one request is one fork of the requesting thread. */
+/*
+ * exec's "new program": it starts with only pc and sp set (and a0 from the
+ * reply), so it sets gp before any C code runs.
+ */
+static uint8_t exec_stack[8192] __attribute__((aligned(16)));
+void exec_entry(void);
+int exec_main(long a0, long s5, long tp);
+
+__asm__(
+"	.text\n"
+"	.globl	exec_entry\n"
+"exec_entry:\n"
+"	mv	a1, s5\n"
+"	mv	a2, tp\n"
+"	.option	push\n"
+"	.option	norelax\n"
+"	la	gp, __global_pointer$\n"
+"	.option	pop\n"
+"	call	exec_main\n"
+"	unimp\n");
+
+int
+exec_main(long a0, long s5, long tp)
+{
+	struct __abi_sigaction old = { 1, 1, 1 };
+	uint64_t mask = 0;
+	double f;
+	int bad = 0;
+
+	KC(SignalAction, 0, 0, SIGUSR1, 0, (long)&old, 0);
+	KC(SignalProcmask, 0, 0, __ABI_SIG_BLOCK, 0, (long)&mask, 0);
+	__asm__ __volatile__("fmv.d %0, fs0" : "=f"(f));
+	bad |= a0 != 77;				/* the reply's status */
+	bad |= (s5 != 0 || tp != 0) << 1;		/* fresh registers */
+	bad |= (old.asa_handler != __ABI_SIG_DFL) << 2;	/* the handler is gone */
+	bad |= (mask != 1ULL << (SIGUSR2 - 1)) << 3;	/* the mask stays */
+	bad |= (f != 0.0) << 4;				/* fresh FP state */
+	rt_exit(bad ? bad : 47);
+}
+
+/* The forker: one request is one fork (or exec) of the requesting thread. */
 static void
 forker(void *arg)
 {
@@ -35,6 +75,15 @@ forker(void *arg)
 
 		if (rcvid <= 0)
 			continue;
+		if (req == 'e') {		/* exec: the "new program" is exec_entry below */
+			rc = KC(ThreadExec, mi.pid, mi.tid, (long)exec_entry,
+			    (long)(exec_stack + sizeof(exec_stack)), 0, 0);
+			if (rc == 0)
+				KC(MsgReply, rcvid, 77, 0, 0, 0, 0);	/* a0 of the new program */
+			else
+				KC(MsgError, rcvid, -rc, 0, 0, 0, 0);
+			continue;
+		}
 		child = KC(ProcCreate, (long)"forkchild", 0, 0, 0, 0, 0);
 		rc = child;
 		if (child > 0)
@@ -175,6 +224,38 @@ UTEST(fork, three_holders_of_one_frame)
 			UT_EQ((int32_t)v, 46 << 8);
 	}
 	UT_EQ(shared_word, 6);
+	return 0;
+}
+
+static void
+on_usr1(int signo)
+{
+	(void)signo;
+}
+
+UTEST(fork, exec_replaces_the_program)
+{
+	long pid = fork();
+
+	if (pid == 0) {
+		struct __abi_sigaction act = { (uint64_t)(uintptr_t)on_usr1, 0, 0 };
+		uint64_t set = 1ULL << (SIGUSR2 - 1);
+		register double f0 __asm__("fs0") = 3.5;
+		register long s5 __asm__("s5") = 0x55;
+		long co = KC(ConnectAttach, 0, 1, fork_chid, _NTO_SIDE_CHANNEL, 0, 0);
+		char req = 'e';
+
+		KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, (long)&act, 0, 0);
+		KC(SignalProcmask, 0, 0, __ABI_SIG_BLOCK, (long)&set, 0, 0);
+		__asm__ __volatile__("" : "+f"(f0), "+r"(s5));
+		KC(MsgSend, co, (long)&req, 1, 0, 0, 0);	/* does not come back */
+		rt_exit(9);
+	}
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_death(pid), 47 << 8);
+	UT_EQ(KC(ThreadExec, 1, 1, 0x1000, 0x2000, 0, 0), -EINVAL);	/* ourselves */
+	UT_EQ(KC(ThreadExec, 999999, 1, 0x1000, 0x2000, 0, 0), -ESRCH);
+	UT_EQ(KC(ThreadExec, 2, 1, 0x1000, 0x2001, 0, 0), -EINVAL);	/* sp */
 	return 0;
 }
 

@@ -19,7 +19,9 @@
  * fork: MemClone(dst, src, va, len) shares src's pages with dst
  * copy-on-write; ThreadClone(dst, src, tid, a0) starts dst's thread as a
  * copy of src's REPLY-blocked thread tid, returning a0 from its MsgSend.
- * ProcSetGroup(pid, pgid) records a process group for SignalKill(-pgid).
+ * ThreadExec(pid, tid, pc, sp) restarts REPLY-blocked thread tid as the
+ * only thread of pid at pc/sp (exec).  ProcSetGroup(pid, pgid) records a
+ * process group for SignalKill(-pgid).
  * (docs/kernel-calls.md.)
  */
 

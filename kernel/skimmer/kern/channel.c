@@ -284,12 +284,27 @@ sys_ConnectServerInfo(long pid, long coid, long info, long a3, long a4, long a5)
 	return rc < 0 ? rc : cr.cr_coid;
 }
 
+static void ipc_proc_release(struct proc *p, bool exec);
+
 void
 ipc_proc_exit(struct proc *p)
 {
+	ipc_proc_release(p, false);
+}
+
+void
+ipc_proc_exec(struct proc *p)
+{
+	ipc_proc_release(p, true);
+}
+
+/* Destroy p's channels and free its connections (on exec only the _NTO_COF_CLOEXEC ones). */
+static void
+ipc_proc_release(struct proc *p, bool exec)
+{
 	unsigned long fl;
 
-	/* pr_dying is set: the tables cannot grow; empty them. */
+	/* pr_dying is set (or p execs with one thread): the tables do not grow. */
 	for (int i = 0; i < PROC_MAX_CHANNELS; i++) {
 		struct channel *ch;
 
@@ -309,7 +324,10 @@ ipc_proc_exit(struct proc *p)
 
 			fl = spin_lock_irqsave(&p->pr_lock);
 			co = tab[i];
-			tab[i] = NULL;
+			if (co && exec && !(co->co_flags & _NTO_COF_CLOEXEC))
+				co = NULL;		/* exec keeps it */
+			else
+				tab[i] = NULL;
 			spin_unlock_irqrestore(&p->pr_lock, fl);
 			if (co)
 				conn_free(co);

@@ -448,8 +448,22 @@ proc_nudge(struct thread *td)
 	__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
 }
 
+static void kill_threads(struct proc *p, struct thread *except, int status, bool whole);
+
 void
 proc_kill(struct proc *p, struct thread *except, int status)
+{
+	kill_threads(p, except, status, true);
+}
+
+void
+proc_kill_threads(struct proc *p, struct thread *except)
+{
+	kill_threads(p, except, 0, false);
+}
+
+static void
+kill_threads(struct proc *p, struct thread *except, int status, bool whole)
 {
 	struct thread *td, *batch[16];
 	unsigned long fl;
@@ -464,11 +478,11 @@ proc_kill(struct proc *p, struct thread *except, int status)
 		 */
 		n = 0;
 		fl = spin_lock_irqsave(&p->pr_lock);
-		if (!p->pr_dying) {
+		if (whole && !p->pr_dying) {
 			p->pr_dying = true;
 			p->pr_status = status;
 		}
-		if (p->pr_nthreads == 0 && !p->pr_dead)
+		if (whole && p->pr_nthreads == 0 && !p->pr_dead)
 			die = p->pr_dead = true;	/* never had a thread, or all gone */
 		TAILQ_FOREACH(td, &p->pr_threads, td_plink) {
 			if (td == except || td->td_killed)

@@ -516,3 +516,17 @@ sig_proc_copy(struct proc *dst, struct proc *src)
 	spin_unlock(&second->pr_lock);
 	spin_unlock_irqrestore(&first->pr_lock, fl);
 }
+
+void
+sig_exec_reset(struct proc *p)
+{
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+
+	for (int i = 0; i < NSIG_K; i++) {
+		struct ksigact *a = &p->pr_sig.ps_tab->pt_act[i];
+
+		if (a->ka_handler > __ABI_SIG_IGN)
+			memset(a, 0, sizeof(*a));	/* caught: the new program has no handler */
+	}
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+}

@@ -5,6 +5,7 @@
  */
 #include <kern/cpu.h>
 #include <kern/frame.h>
+#include <kern/intr.h>
 #include <kern/ipc.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
@@ -302,5 +303,50 @@ sys_ThreadClone(long dst_pid, long src_pid, long src_tid, long a0, long a4, long
 		proc_release(dst);
 	if (src)
 		proc_release(src);
+	return rc;
+}
+
+/*
+ * ThreadExec(pid, tid, pc, sp): the kernel's part of exec.  Thread tid of
+ * pid must be REPLY-blocked (it sent the exec request to taskman).  Every
+ * other thread of pid ends; pid's channels, timers, interrupt attachments
+ * and _NTO_COF_CLOEXEC connections go; caught signals go back to SIG_DFL
+ * (the mask and pending signals stay, as POSIX says); tid's registers
+ * become pc and sp, every other one 0, and its FP state is dropped.
+ * taskman then loads the new program and replies to tid with no data: the
+ * reply's status is the new program's a0.
+ */
+long
+sys_ThreadExec(long pid, long tid, long pc, long sp, long a4, long a5)
+{
+	struct trapframe *tf;
+	struct thread *td;
+	struct proc *p;
+	long rc = 0;
+
+	if (!is_procmgr())
+		return -EPERM;
+	if ((uint64_t)pc >= USER_TOP || (uint64_t)sp > USER_TOP || (sp & 15))
+		return -EINVAL;
+	if (pid == curthread->td_proc->pr_pid || (p = proc_hold((int)pid)) == NULL)
+		return pid == curthread->td_proc->pr_pid ? -EINVAL : -ESRCH;
+	td = thread_of(p, (int)tid);
+	if (td == NULL || td->td_state != STATE_REPLY)
+		rc = td ? -EINVAL : -ESRCH;
+	if (rc == 0) {
+		proc_kill_threads(p, td);
+		ipc_proc_exec(p);
+		ktimer_proc_exit(p);
+		uintr_proc_exit(p);
+		sig_exec_reset(p);
+		fpu_drop_remote_arch(td);
+		tf = proc_user_frame(td);
+		memset(tf->tf_regs, 0, sizeof(tf->tf_regs));
+		tf->tf_sepc = (uint64_t)pc;
+		tf->tf_regs[REG_SP] = (uint64_t)sp;
+	}
+	if (td)
+		__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
+	proc_release(p);
 	return rc;
 }

@@ -136,3 +136,26 @@ fpu_flush_remote_arch(struct thread *td)
 {
 	ipiq_call_sync(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), flush_here, td);
 }
+
+/* On td's CPU: forget td's FP state (exec). */
+static void
+drop_here(void *arg)
+{
+	struct thread *td = arg;
+	struct cpu *gd = mycpu();
+
+	if (gd->gd_fpu_owner == td) {
+		gd->gd_fpu_owner = NULL;
+		if (gd->gd_curthread == td)
+			set_fs(SSTATUS_FS_OFF);
+	}
+	td->td_flags &= ~TDF_FPU;
+	td->td_fpu_dirty = 0;
+	memset(&td->td_fpu, 0, sizeof(td->td_fpu));
+}
+
+void
+fpu_drop_remote_arch(struct thread *td)
+{
+	ipiq_call_sync(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), drop_here, td);
+}

@@ -99,6 +99,8 @@ void ipc_thread_fini(struct thread *td);
 
 /* Tear down a dying process's channels and connections (its last thread). */
 void ipc_proc_exit(struct proc *p);
+/* p replaces its program (ThreadExec): its channels go, and its _NTO_COF_CLOEXEC connections. */
+void ipc_proc_exec(struct proc *p);
 
 /* Unblock td from any IPC state with error (kill); td's own context. */
 void ipc_cancel_self(int error);

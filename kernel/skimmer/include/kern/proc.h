@@ -82,6 +82,12 @@ void proc_release(struct proc *p);
  */
 void proc_kill(struct proc *p, struct thread *except, int status);
 
+/*
+ * End every thread of p except `except` (exec: the process lives on with
+ * that one).  Each ends at its next return to user mode.  Thread context.
+ */
+void proc_kill_threads(struct proc *p, struct thread *except);
+
 /* Boot CPU, once. */
 void proc_init(void);
 

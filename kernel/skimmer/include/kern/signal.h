@@ -156,6 +156,9 @@ void sig_proc_fini(struct proc *p);
  */
 void sig_proc_copy(struct proc *dst, struct proc *src);
 
+/* exec: caught signals go back to SIG_DFL; ignored ones stay ignored (POSIX). */
+void sig_exec_reset(struct proc *p);
+
 /* A new thread's mask is its creator's. */
 int sig_thread_init(struct thread *td, const struct thread *creator);
 void sig_thread_fini(struct thread *td);

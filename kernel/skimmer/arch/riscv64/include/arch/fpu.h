@@ -57,6 +57,9 @@ void fpu_replace_arch(struct thread *td, const uint64_t *f, uint64_t fcsr);
  */
 void fpu_flush_remote_arch(struct thread *td);
 
+/* Give td, a blocked thread, a fresh FPU (exec): its state is dropped on its CPU. */
+void fpu_drop_remote_arch(struct thread *td);
+
 /* On trap return: make the frame's FS reflect what the thread owns now. */
 void fpu_fixup_frame_arch(struct trapframe *tf);
 
