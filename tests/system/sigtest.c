@@ -137,7 +137,7 @@ UTEST(sig, bad_arguments)
 	UT_EQ(KC(SignalKill, 1, 0, 0, SIGUSR1, 0, 0), -EINVAL);		/* nd */
 	UT_EQ(KC(SignalKill, 0, 0, 0, 65, 0, 0), -EINVAL);
 	UT_EQ(KC(SignalKill, 0, 0, 0, -1, 0, 0), -EINVAL);
-	UT_EQ(KC(SignalKill, 0, 0, 0, SIGUSR1, 5, 0), -EINVAL);		/* kernel code */
+	UT_EQ(KC(SignalKill, 0, 0, 0, SIGUSR1, 500, 0), -EINVAL);	/* no such code */
 	UT_EQ(KC(SignalKill, 0, 999999, 0, SIGUSR1, 0, 0), -ESRCH);
 	UT_EQ(KC(SignalKill, 0, 0, 9999, SIGUSR1, 0, 0), -ESRCH);		/* no such thread */
 	UT_EQ(KC(SignalKill, 0, 0, 0, 0, 0, 0), 0);			/* existence check */
@@ -570,6 +570,31 @@ UTEST(sig, process_group_kill)
 	return 0;
 }
 
+/* The process manager sends SIGCHLD on a child's behalf: CLD_* code, pid and status. */
+static volatile int chld_code, chld_pid, chld_status;
+
+static void
+chld_handler(int signo, struct __abi_siginfo *si, struct __abi_ucontext *uc)
+{
+	(void)signo;
+	(void)uc;
+	chld_code = si->asi_code;
+	chld_pid = si->__asi_fields.__asi_chld.asi_pid;
+	chld_status = si->__asi_fields.__asi_chld.asi_status;
+}
+
+UTEST(sig, sigchld_from_the_process_manager)
+{
+	UT_EQ(set_action(SIGCHLD, chld_handler, SA_SIGINFO, 0), 0);
+	UT_EQ(KC(SignalKill, 0, 0, 0, SIGCHLD, 1, (long)((uint64_t)1234 << 32 | 7)), 0);
+	UT_EQ(chld_code, 1);		/* CLD_EXITED */
+	UT_EQ(chld_pid, 1234);
+	UT_EQ(chld_status, 7);
+	UT_EQ(KC(SignalKill, 0, 0, 0, SIGCHLD, 200, 0), -EINVAL);	/* above the codes */
+	UT_EQ(set_action(SIGCHLD, 0, 0, 0), 0);
+	return 0;
+}
+
 UTEST(sig, unprivileged_cannot_signal_taskman)
 {
 	long pid = spawn(ROLE_UNPRIV);
@@ -622,6 +647,7 @@ umain(uint64_t arg)
 	case ROLE_UNPRIV:
 		KC(ProcSetGroup, 1, 77, 0, 0, 0, 0);	/* (not allowed either) */
 		return KC(SignalKill, 0, 1, 0, SIGTERM, 0, 0) == -EPERM &&
+		    KC(SignalKill, 0, 0, 0, SIGCHLD, 1, 0) == -EINVAL &&	/* kernel-only codes */
 		    KC(ProcSetGroup, 0, 77, 0, 0, 0, 0) == -EPERM ? 0 : 1;
 	}
 	img = (const void *)arg;

@@ -67,8 +67,11 @@ kill_group(int pgid, const struct ksiginfo *si)
  * (0: the caller's), to its thread tid if tid != 0, or to every process of
  * group -pid if pid < 0 (ProcSetGroup keeps groups; tid must be 0).  signo 0 only
  * checks that the target exists.  code must be SI_USER or another
- * user code (<= 0).  A process without the process-manager ability may
- * not signal one that has it (taskman).
+ * user code (<= 0), except from the process manager, which sends SIGCHLD
+ * with CLD_* codes (> 0) and value = child pid << 32 | status (si_pid and
+ * si_status of the siginfo).  A
+ * process without the process-manager ability may not signal one that has
+ * it (taskman).
  */
 long
 sys_SignalKill(long nd, long pid, long tid, long signo, long code, long value)
@@ -78,9 +81,16 @@ sys_SignalKill(long nd, long pid, long tid, long signo, long code, long value)
 		.ksi_signo = (int32_t)signo, .ksi_code = (int32_t)code,
 		.ksi_pid = me->pr_pid, .ksi_value = value,
 	};
+	bool mgr = (me->pr_abilities & PRA_PROCMGR) != 0;
 	long rc = 0;
 
-	if (nd != 0 || signo < 0 || signo > NSIG_K || code > 0 || code < -128 || tid < 0)
+	if (mgr && signo == SIGCHLD && code > 0) {	/* on a child's behalf */
+		si.ksi_pid = (int32_t)((uint64_t)value >> 32);
+		si.ksi_status = (int32_t)value;
+	}
+
+	if (nd != 0 || signo < 0 || signo > NSIG_K || code > (mgr ? 127 : 0) || code < -128 ||
+	    tid < 0)
 		return -EINVAL;
 	if (pid < 0)
 		return tid ? -EINVAL : kill_group((int)-pid, &si);
