@@ -50,4 +50,25 @@
  */
 #define _PULSE_CODE_PROCSTOP	(-49)
 
+/*
+ * Paging (ProcPager, PageFaultInfo, PageResume; kern/pager.c): the pager's
+ * channel receives _PULSE_CODE_PAGEFAULT with value pid << 32 | tid when
+ * a thread of a process it pages faults on a page the kernel cannot
+ * resolve; PageFaultInfo fills struct _page_fault.
+ */
+#define _PULSE_CODE_PAGEFAULT	(-50)
+#define PF_READ			0x1
+#define PF_WRITE		0x2
+#define PF_EXEC			0x4
+
+#ifndef __ASSEMBLER__
+#include <abi/cdefs.h>
+struct _page_fault {
+	uint64_t	pf_vaddr;	/* the faulting address */
+	uint32_t	pf_access;	/* PF_* */
+	uint32_t	pf_reserved;
+};
+_Static_assert(sizeof(struct _page_fault) == 16, "struct _page_fault");
+#endif
+
 #endif

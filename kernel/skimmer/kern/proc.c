@@ -238,6 +238,10 @@ proc_die(struct proc *p)
 	}
 	uintr_proc_exit(p);
 	ktimer_proc_exit(p);
+	if (p->pr_pager) {
+		ipc_chan_release(p->pr_pager);
+		p->pr_pager = NULL;
+	}
 	notify_forget(p);
 	ipc_proc_exit(p);
 	fl = spin_lock_irqsave(&pid_lock);

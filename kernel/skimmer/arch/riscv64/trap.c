@@ -15,6 +15,7 @@
 #include <kern/vm.h>
 #include <abi/errno.h>
 #include <abi/kercall.h>
+#include <abi/procmgr.h>
 #include <arch/csr.h>
 #include <arch/fpu.h>
 #include <arch/intr.h>
@@ -131,6 +132,28 @@ cow_fault(struct trapframe *tf)
 	return ok;
 }
 
+/*
+ * A page fault for the pager (kern/pager.c).  True if it was resolved;
+ * otherwise *sig is the signal the pager chose, or 0 for the default.
+ */
+static bool
+paged(struct trapframe *tf, int *sig)
+{
+	uint64_t c = tf->tf_scause;
+	unsigned access = c == EXC_STORE_PAGE_FAULT ? PF_WRITE :
+	    c == EXC_INST_PAGE_FAULT ? PF_EXEC : PF_READ;
+	int rc;
+
+	*sig = 0;
+	if (c != EXC_LOAD_PAGE_FAULT && c != EXC_STORE_PAGE_FAULT && c != EXC_INST_PAGE_FAULT)
+		return false;
+	intr_enable_arch();
+	rc = pager_fault(tf->tf_stval, access, sig);
+	intr_disable_arch();
+	/* Killed while it waited: "resolved" too, proc_user_return ends the thread. */
+	return (rc == 0 && *sig == 0) || curthread->td_killed;
+}
+
 /* A user thread's kernel call: a7 = number, a0..a5 = arguments. */
 static void
 user_kercall(struct trapframe *tf)
@@ -169,8 +192,13 @@ user_trap(struct trapframe *tf)
 		user_kercall(tf);
 	} else if (cause == EXC_STORE_PAGE_FAULT && cow_fault(tf)) {
 		/* A copy-on-write page, now the thread's own: run the store again. */
+	} else if (paged(tf, &sig)) {
+		/* The pager mapped it: run the access again. */
 	} else {
-		fault_signal(cause, &sig, &code);
+		if (sig == 0)
+			fault_signal(cause, &sig, &code);
+		else
+			code = __ABI_SI_KERNEL;	/* the pager's choice */
 		intr_enable_arch();
 		if (!sig_fault(sig, code, tf->tf_stval)) {
 			kprintf("user fault: pid %d tid %d (%s): killed with signal %d\n",

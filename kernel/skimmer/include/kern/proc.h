@@ -59,6 +59,7 @@ struct proc {
 	struct tzombie	*pr_zombies;	/* pr_lock: ended, joinable threads */
 	uint32_t	pr_wakegen;	/* pr_lock: rounds of proc_wake_threads */
 	int		pr_pgid;	/* atomic: process group (ProcSetGroup), 0: none */
+	struct channel	*pr_pager;	/* pr_lock: page faults go here (a reference), or NULL */
 	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 };
 
@@ -189,6 +190,14 @@ void proc_nudge(struct thread *td);
 
 /* The saved user registers of user thread td (top of its kernel stack). */
 struct trapframe *proc_user_frame(struct thread *td);
+
+/*
+ * A page fault the kernel cannot resolve (kern/pager.c): if the process has
+ * a pager, wait for its answer and return 0 with *signo = 0 (retry) or the
+ * signal to raise; -ENOENT without a pager (or if it is gone).  The calling
+ * user thread, interrupts on.
+ */
+int pager_fault(uint64_t addr, unsigned access, int *signo);
 
 /* Make the current CPU run in td's address space if it is a user thread. */
 void proc_switch_vm(struct thread *td);

@@ -89,6 +89,10 @@ struct thread {
 	int		td_mtxpri;	/* inherited from waiters on our Sync mutexes (owner cpu) */
 	int		td_syncprop;	/* atomic: boosted while blocked on a mutex: pass it on */
 	uint32_t	td_sync_owner;	/* SyncMutexLock: the tid we wait for (bucket lock) */
+	uint64_t	td_page_addr;	/* STATE_WAITPAGE: the faulting address (kern/pager.c) */
+	unsigned	td_page_access;	/* ... and the access (PF_READ/WRITE/EXEC) */
+	int		td_page_signo;	/* the pager's answer: 0 retry, or a signal */
+	int		td_page_done;	/* atomic: the pager answered */
 	int		td_basepri;	/* priority without IPC inheritance */
 	bool		td_pulseonly;	/* server: in MsgReceivePulse (no messages) */
 	struct _msg_info td_msginfo;	/* server: info of the message it received */
