@@ -385,6 +385,36 @@ blocked_client(void *arg)
 	MsgSendPulse(done_coid, -1, 2, 0);
 }
 
+UTEST(chan, coid_disconnect_pulse)
+{
+	long watch = ChannelCreate(_NTO_CHF_COID_DISCONNECT), deaf = ChannelCreate(0);
+	long srv = ChannelCreate(0), co, co2;
+	struct _pulse p;
+	uint64_t ns = 20000000;
+
+	UT_CHECK(watch > 0 && deaf > 0 && srv > 0);
+	co = ConnectAttach(0, 0, srv, _NTO_SIDE_CHANNEL, 0);
+	co2 = ConnectAttach(0, 0, srv, 0, 0);
+	UT_CHECK(co > 0 && co2 > 0);
+	UT_EQ(ChannelDestroy(srv), 0);
+	for (int i = 0; i < 2; i++) {	/* one pulse per connection, with its coid */
+		UT_EQ(MsgReceive(watch, &p, sizeof(p), NULL), 0);
+		UT_EQ(p.code, _PULSE_CODE_COIDDEATH);
+		UT_CHECK(p.value.sival_int == (int)co || p.value.sival_int == (int)co2);
+	}
+	UT_EQ(MsgSend(co, &p, 1, NULL, 0), -ESRCH);	/* the coid is dead until detached */
+	UT_EQ(ConnectDetach(co), 0);
+	UT_EQ(ConnectDetach(co2), 0);
+	/* Nothing more, and nothing on the channel that did not ask. */
+	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, 0, (long)&ns, 0, 0);
+	UT_EQ(MsgReceive(watch, &p, sizeof(p), NULL), -ETIMEDOUT);
+	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, 0, (long)&ns, 0, 0);
+	UT_EQ(MsgReceive(deaf, &p, sizeof(p), NULL), -ETIMEDOUT);
+	UT_EQ(ChannelDestroy(watch), 0);
+	UT_EQ(ChannelDestroy(deaf), 0);
+	return 0;
+}
+
 UTEST(chan, destroy_fails_blocked_clients)
 {
 	static long r1, r2;

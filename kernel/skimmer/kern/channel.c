@@ -66,6 +66,7 @@ sys_ChannelCreate(long flags, long a1, long a2, long a3, long a4, long a5)
 	TAILQ_INIT(&ch->ch_receivers);
 	TAILQ_INIT(&ch->ch_senders);
 	TAILQ_INIT(&ch->ch_workers);
+	TAILQ_INIT(&ch->ch_conns);
 	TAILQ_INIT(&ch->ch_repliers);
 	TAILQ_INIT(&ch->ch_pulses);
 	ch->ch_proc = p;
@@ -84,6 +85,56 @@ sys_ChannelCreate(long flags, long a1, long a2, long a3, long a4, long a5)
 	if (chid < 0)
 		kobj_free(&channel_cache, ch);
 	return chid;
+}
+
+/*
+ * The process of connection (pid, coid) learns that the connection's
+ * channel is gone: a _PULSE_CODE_COIDDEATH pulse with the coid on its
+ * first channel that asked for them (_NTO_CHF_COID_DISCONNECT), if any.
+ */
+static void
+tell_owner(int pid, int coid)
+{
+	struct channel *to = NULL;
+	unsigned long fl;
+	struct proc *p = proc_lookup_lock(pid, &fl);
+
+	if (p == NULL)
+		return;
+	for (int i = 1; i < PROC_MAX_CHANNELS && to == NULL; i++)
+		if (p->pr_chans[i] && (p->pr_chans[i]->ch_flags & _NTO_CHF_COID_DISCONNECT))
+			chan_hold(to = p->pr_chans[i]);
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (to) {
+		ipc_pulse_send(to, _PULSE_CODE_COIDDEATH, coid, 0, PRI_MAX, false);
+		chan_release(to);
+	}
+}
+
+/* ch is dead: tell the owners of its connections (in batches; no lock held while we tell). */
+static void
+tell_connections(struct channel *ch)
+{
+	struct connection *co;
+	int pid[16], coid[16], n;
+	unsigned long fl;
+
+	do {
+		n = 0;
+		fl = spin_lock_irqsave(&ch->ch_lock);
+		TAILQ_FOREACH(co, &ch->ch_conns, co_chlink) {
+			if (co->co_told)
+				continue;
+			co->co_told = true;
+			pid[n] = co->co_pid;
+			coid[n++] = co->co_coid;
+			if (n == (int)ARRAY_SIZE(pid))
+				break;
+		}
+		spin_unlock_irqrestore(&ch->ch_lock, fl);
+		for (int i = 0; i < n; i++)
+			tell_owner(pid[i], coid[i]);
+	} while (n > 0);
 }
 
 /*
@@ -112,6 +163,7 @@ chan_destroy(struct channel *ch)
 		fl = spin_lock_irqsave(&ch->ch_lock);
 	}
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
+	tell_connections(ch);
 	chan_release(ch);
 }
 
@@ -174,6 +226,12 @@ sys_ConnectAttach(long nd, long pid, long chid, long index, long flags, long a5)
 	co->co_flags = (uint32_t)flags;
 	co->co_pid = me->pr_pid;
 	co->co_scoid = __atomic_fetch_add(&next_scoid, 1, __ATOMIC_RELAXED);
+	/* On the channel's list before anyone can find it (and ConnectDetach it). */
+	fl = spin_lock_irqsave(&ch->ch_lock);
+	TAILQ_INSERT_TAIL(&ch->ch_conns, co, co_chlink);
+	co->co_linked = true;
+	co->co_told = ch->ch_dead;	/* attached to a dead channel: nothing to tell later */
+	spin_unlock_irqrestore(&ch->ch_lock, fl);
 	fl = spin_lock_irqsave(&me->pr_lock);
 	tab = conn_table(me, side, &n);
 	for (int i = first; i < n && !me->pr_dying; i++) {
@@ -186,6 +244,9 @@ sys_ConnectAttach(long nd, long pid, long chid, long index, long flags, long a5)
 	}
 	spin_unlock_irqrestore(&me->pr_lock, fl);
 	if (coid < 0) {
+		fl = spin_lock_irqsave(&ch->ch_lock);
+		TAILQ_REMOVE(&ch->ch_conns, co, co_chlink);
+		spin_unlock_irqrestore(&ch->ch_lock, fl);
 		chan_release(ch);
 		kobj_free(&conn_cache, co);
 	}
@@ -232,7 +293,11 @@ static void
 conn_free(struct connection *co)
 {
 	struct channel *ch = co->co_chan;
+	unsigned long fl = spin_lock_irqsave(&ch->ch_lock);
 
+	if (co->co_linked)
+		TAILQ_REMOVE(&ch->ch_conns, co, co_chlink);
+	spin_unlock_irqrestore(&ch->ch_lock, fl);
 	if (ch->ch_flags & _NTO_CHF_DISCONNECT)
 		ipc_pulse_send(ch, _PULSE_CODE_DISCONNECT, 0, co->co_scoid, PRI_MAX, false);
 	chan_release(ch);

@@ -12,7 +12,7 @@
 /* Flags Skimmer implements; others are refused with EINVAL. */
 #define CHF_SUPPORTED	(_NTO_CHF_FIXED_PRIORITY | _NTO_CHF_UNBLOCK | \
 			 _NTO_CHF_DISCONNECT | _NTO_CHF_SENDER_LEN | \
-			 _NTO_CHF_REPLY_LEN | _NTO_CHF_PRIVATE)
+			 _NTO_CHF_REPLY_LEN | _NTO_CHF_PRIVATE | _NTO_CHF_COID_DISCONNECT)
 #define COF_SUPPORTED	(_NTO_COF_CLOEXEC | _NTO_COF_NOSHARE)
 
 /* td_ipcresult of a receiver whose message fell through: receive again. */

@@ -59,6 +59,7 @@ struct channel {
 	struct ipcq	ch_senders;	/* SEND-blocked clients, by priority */
 	struct ipcq	ch_repliers;	/* REPLY-blocked clients */
 	struct ipcq	ch_workers;	/* threads working on a message from here (kern/ipc_prio.c) */
+	TAILQ_HEAD(, connection) ch_conns; /* connections to it, for COIDDEATH (ch_lock) */
 	struct pulseq	ch_pulses;	/* queued pulses, by priority */
 	int		ch_npulses;
 	bool		ch_dead;	/* destroyed: new operations fail */
@@ -71,6 +72,9 @@ struct connection {
 	struct channel	*co_chan;	/* a reference (const) */
 	int		co_scoid;	/* server connection id, unique (const) */
 	int		co_pid;		/* owner process id (const) */
+	TAILQ_ENTRY(connection) co_chlink; /* on co_chan->ch_conns (its ch_lock) */
+	bool		co_linked;	/* on ch_conns (ch_lock) */
+	bool		co_told;	/* its owner heard of the channel's death (ch_lock) */
 };
 
 /*
