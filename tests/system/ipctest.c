@@ -393,6 +393,7 @@ UTEST(chan, coid_disconnect_pulse)
 	uint64_t ns = 20000000;
 
 	UT_CHECK(watch > 0 && deaf > 0 && srv > 0);
+	UT_EQ(ChannelCreate(_NTO_CHF_COID_DISCONNECT), -EBUSY);	/* one per process */
 	co = ConnectAttach(0, 0, srv, _NTO_SIDE_CHANNEL, 0);
 	co2 = ConnectAttach(0, 0, srv, 0, 0);
 	UT_CHECK(co > 0 && co2 > 0);

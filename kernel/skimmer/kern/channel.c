@@ -74,7 +74,10 @@ sys_ChannelCreate(long flags, long a1, long a2, long a3, long a4, long a5)
 	ch->ch_flags = (uint32_t)flags;
 	ch->ch_refs = 1;		/* the owner's table */
 	fl = spin_lock_irqsave(&p->pr_lock);
-	for (int i = 1; i < PROC_MAX_CHANNELS && !p->pr_dying; i++) {
+	for (int i = 1; i < PROC_MAX_CHANNELS && (flags & _NTO_CHF_COID_DISCONNECT); i++)
+		if (p->pr_chans[i] && (p->pr_chans[i]->ch_flags & _NTO_CHF_COID_DISCONNECT))
+			chid = -EBUSY;		/* one per process, as in QNX */
+	for (int i = 1; i < PROC_MAX_CHANNELS && !p->pr_dying && chid != -EBUSY; i++) {
 		if (p->pr_chans[i] == NULL) {
 			p->pr_chans[i] = ch;
 			ch->ch_chid = chid = i;
