@@ -657,6 +657,42 @@ UTEST(sched, get_set_yield_and_errors)
 	return 0;
 }
 
+/* A thread that waits on a futex until told to end. */
+static volatile int sched_sleeper_go;
+
+static void
+sched_sleeper(void *arg)
+{
+	(void)arg;
+	while (!sched_sleeper_go)
+		KC(FutexWait, (long)&sched_sleeper_go, 0, 0, 0, 0, 0);
+	KC(ThreadDestroy, 0, 0, 0, 0, 0, 0);
+}
+
+UTEST(sched, set_and_get_another_thread)
+{
+	struct sched_param sp;
+	long tid;
+
+	sched_sleeper_go = 0;
+	tid = rt_thread_create(sched_sleeper, NULL, stacks[3], STACK, 10);
+	UT_CHECK(tid > 0);
+	memset(&sp, 0, sizeof(sp));
+	sp.sched_priority = 23;
+	UT_EQ(KC(SchedSet, 0, tid, SCHED_RR, (long)&sp, 0, 0), 0);
+	memset(&sp, 0, sizeof(sp));
+	UT_EQ(KC(SchedGet, 0, tid, (long)&sp, 0, 0, 0), SCHED_RR);
+	UT_EQ(sp.sched_priority, 23);
+	UT_EQ(sp.sched_curpriority, 23);
+	memset(&sp, 0, sizeof(sp));
+	UT_EQ(KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0), SCHED_FIFO);	/* we are unchanged */
+	UT_EQ(sp.sched_priority, 10);
+	UT_EQ(KC(SchedGet, 999999, 1, (long)&sp, 0, 0, 0), -ESRCH);	/* no such process */
+	sched_sleeper_go = 1;
+	KC(FutexWake, (long)&sched_sleeper_go, 1, 0, 0, 0, 0);
+	return 0;
+}
+
 /* ---- futexes -------------------------------------------------------------- */
 
 static volatile uint32_t fword;

@@ -272,6 +272,18 @@ child_unpriv(void)
 	bad += KC(ProcDestroy, 1, 0, 0, 0, 0, 0) != -EPERM;
 	bad += KC(ProcNotify, 1, 0, 0, 0, 0, 0) != -EPERM;
 	bad += KC(InterruptAttachEvent, 10, (long)name, 0, 0, 0, 0) != -EPERM;
+	{
+		struct sched_param sp = { .sched_priority = 10 };
+
+		bad += KC(SchedGet, 1, 1, (long)&sp, 0, 0, 0) != -EPERM;	/* another process */
+		bad += KC(SchedSet, 1, 1, SCHED_NOCHANGE, (long)&sp, 0, 0) != -EPERM;
+		bad += KC(MemClone, 1, 2, 0, 4096, 0, 0) != -EPERM;
+		bad += KC(ThreadClone, 1, 2, 1, 0, 0, 0) != -EPERM;
+		bad += KC(ThreadExec, 1, 1, 0x1000, 0x2000, 0, 0) != -EPERM;
+		bad += KC(ProcPager, 1, 1, 0, 0, 0, 0) != -EPERM;
+		bad += KC(PageResume, 1, 1, 0, 0, 0, 0) != -EPERM;
+		bad += KC(ProcSetGroup, 1, 5, 0, 0, 0, 0) != -EPERM;
+	}
 	return bad;
 }
 

@@ -1652,7 +1652,14 @@ op_prio(struct worker *w, int tid)
 	}
 	memset(&sp, 0, sizeof(sp));
 	rc = KC(SchedGet, 0, tid, &sp, 0, 0, 0);
-	if (rc < 0 || sp.sched_priority != pri || (tid == 0 && sp.sched_curpriority != pri))
+	/*
+	 * Other workers set priorities too (me.prio_other), so a thread's may
+	 * have changed again meanwhile: then it must at least be one that a
+	 * worker chose.  Without them, exactly ours.
+	 */
+	if (rc < 0 || (me.prio_other ?
+	    (sp.sched_priority < CLI_PRIO_LO || sp.sched_priority > CLI_PRIO_HI) :
+	    (sp.sched_priority != pri || (tid == 0 && sp.sched_curpriority != pri))))
 		violation(V_PRIO, "SchedGet(tid %d) after SchedSet(%d): rc %ld, priority %d/%d", tid,
 		    pri, rc, sp.sched_priority, sp.sched_curpriority);
 }

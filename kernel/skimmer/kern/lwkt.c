@@ -641,3 +641,51 @@ lwkt_boost(struct thread *td, int pri, bool mutex)
 	    __ATOMIC_ACQUIRE) == 0)
 		ipiq_send(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), boost_here, td);
 }
+
+struct setsched {
+	struct thread	*ss_td;
+	int		ss_pri, ss_policy;	/* policy 0: unchanged */
+	bool		ss_done;
+};
+
+/* On td's CPU: its own priority pri (and policy), keeping a mutex's inheritance. */
+static void
+setsched_here(void *arg)
+{
+	struct setsched *ss = arg;
+	struct thread *td = ss->ss_td;
+	struct cpu *gd = mycpu();
+	int pri = MAX(ss->ss_pri, td->td_mtxpri);
+
+	if (td->td_cpu != gd)
+		return;			/* it moved: the caller asks its new CPU */
+	ss->ss_done = true;
+	if (ss->ss_policy)
+		td->td_policy = ss->ss_policy;
+	td->td_basepri = ss->ss_pri;
+	if (td->td_flags & TDF_RUNQ) {
+		runq_remove(&gd->gd_runq, td, td->td_pri);
+		td->td_pri = pri;
+		runq_insert(&gd->gd_runq, td, pri, false);
+		if (pri > gd->gd_curthread->td_pri)
+			cpu_request(gd, RQF_RESCHED);
+	} else {
+		td->td_pri = pri;
+		if (td == gd->gd_curthread && runq_top_pri(&gd->gd_runq) > pri)
+			cpu_request(gd, RQF_RESCHED);
+	}
+	if (td == gd->gd_curthread && ss->ss_policy == SCHED_RR) {
+		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
+		callout_reset(&rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
+	}
+}
+
+void
+lwkt_setsched(struct thread *td, int pri, int policy)
+{
+	struct setsched ss = { td, pri, policy, false };
+
+	KASSERT(pri > PRI_MIN && pri <= PRI_MAX, "bad priority %d", pri);
+	while (!ss.ss_done)
+		ipiq_call_sync(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), setsched_here, &ss);
+}

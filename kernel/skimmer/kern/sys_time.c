@@ -23,51 +23,95 @@ sys_SchedYield(long a0, long a1, long a2, long a3, long a4, long a5)
 	return 0;
 }
 
-/* The thread named by (pid, tid): the caller, or NULL (others: not yet). */
+/*
+ * The thread (pid, tid) names, held: pid 0 is the caller's process, tid 0
+ * the calling thread (in another process: its first thread, tid 1).  A
+ * thread of another process only for the process manager.  NULL with
+ * *err = -ESRCH or -EPERM.
+ */
 static struct thread *
-sched_target(long pid, long tid)
+sched_target(long pid, long tid, long *err)
 {
-	struct thread *td = curthread;
+	struct thread *me = curthread, *td = NULL;
+	struct proc *p;
+	unsigned long fl;
 
-	if ((pid != 0 && pid != td->td_proc->pr_pid) || (tid != 0 && tid != td->td_tid))
+	*err = -ESRCH;
+	if (pid == 0 || pid == me->td_proc->pr_pid) {
+		p = me->td_proc;
+		if (tid == 0)
+			tid = me->td_tid;
+	} else if (!(me->td_proc->pr_abilities & PRA_PROCMGR)) {
+		*err = -EPERM;
 		return NULL;
+	} else if ((p = proc_hold((int)pid)) == NULL) {
+		return NULL;
+	}
+	if (tid == 0)
+		tid = 1;
+	fl = spin_lock_irqsave(&p->pr_lock);
+	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+		if (td->td_tid == tid)
+			break;
+	if (td)
+		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (p != me->td_proc)
+		proc_release(p);	/* the thread's hold keeps what we need */
 	return td;
 }
 
+static void
+sched_done(struct thread *td)
+{
+	__atomic_fetch_sub(&td->td_holds, 1, __ATOMIC_RELEASE);
+}
+
+/* SchedGet(pid, tid, param): the policy; param gets the base and current priorities. */
 long
 sys_SchedGet(long pid, long tid, long param, long a3, long a4, long a5)
 {
-	struct thread *td = sched_target(pid, tid);
 	struct __abi_sched_param sp;
+	struct thread *td;
+	long rc;
 
-	if (td == NULL)
-		return pid == 0 || pid == curthread->td_proc->pr_pid ? -ESRCH : -ENOSYS;
+	if ((td = sched_target(pid, tid, &rc)) == NULL)
+		return rc;
 	memset(&sp, 0, sizeof(sp));
 	sp.sched_priority = td->td_basepri;
 	sp.sched_curpriority = td->td_pri;
-	if (param && vm_copyout(td->td_proc->pr_vm, (uaddr_t)param, &sp, sizeof(sp)) < 0)
+	rc = td->td_policy;
+	sched_done(td);
+	if (param && vm_copyout(curthread->td_proc->pr_vm, (uaddr_t)param, &sp, sizeof(sp)) < 0)
 		return -EFAULT;
-	return td->td_policy;
+	return rc;
 }
 
+/* SchedSet(pid, tid, policy, param): a thread's own priority (and policy). */
 long
 sys_SchedSet(long pid, long tid, long policy, long param, long a4, long a5)
 {
-	struct thread *td = sched_target(pid, tid);
+	struct thread *me = curthread, *td;
 	struct __abi_sched_param sp;
+	long rc;
 
-	if (td == NULL)
-		return pid == 0 || pid == curthread->td_proc->pr_pid ? -ESRCH : -ENOSYS;
 	if (policy != SCHED_NOCHANGE && policy != SCHED_FIFO && policy != SCHED_RR)
 		return -EINVAL;
-	if (vm_copyin(td->td_proc->pr_vm, &sp, (uaddr_t)param, sizeof(sp)) < 0)
+	if (vm_copyin(me->td_proc->pr_vm, &sp, (uaddr_t)param, sizeof(sp)) < 0)
 		return -EFAULT;
 	if (sp.sched_priority < 1 || sp.sched_priority > 255)
 		return -EINVAL;
-	if (policy != SCHED_NOCHANGE)
-		lwkt_setpolicy_self((int)policy);
-	td->td_basepri = sp.sched_priority;
-	lwkt_setpri_self(MAX(sp.sched_priority, td->td_mtxpri));	/* keep a mutex's inheritance */
+	if ((td = sched_target(pid, tid, &rc)) == NULL)
+		return rc;
+	if (td == me) {
+		if (policy != SCHED_NOCHANGE)
+			lwkt_setpolicy_self((int)policy);
+		td->td_basepri = sp.sched_priority;
+		lwkt_setpri_self(MAX(sp.sched_priority, td->td_mtxpri));	/* keep a mutex's inheritance */
+	} else {
+		lwkt_setsched(td, sp.sched_priority, policy == SCHED_NOCHANGE ? 0 : (int)policy);
+	}
+	sched_done(td);
 	return 0;
 }
 

@@ -121,6 +121,14 @@ void lwkt_boost(struct thread *td, int pri, bool mutex);
 /* Set the current thread's scheduling policy (SCHED_FIFO or SCHED_RR). */
 void lwkt_setpolicy_self(int policy);
 
+/*
+ * SchedSet of another thread: its own priority becomes pri (its current
+ * one too, unless a mutex's waiters keep it higher) and, if policy is not
+ * 0, its policy.  Done on td's CPU; the caller waits.  The caller holds td
+ * (td_holds).  Thread context.
+ */
+void lwkt_setsched(struct thread *td, int pri, int policy);
+
 /* Move the current thread to CPU c: it continues there when this returns. */
 void lwkt_setcpu_self(struct cpu *c);
 
