@@ -22,6 +22,7 @@ volatile bool smp_stopping;	/* set once by smp_stop_others() */
 static volatile bool bringup_closed;	/* a hart timed out: late arrivals park */
 
 extern char entry_secondary[];
+extern struct cpu *smp_hart_cpu[SMP_MAX_HARTID];	/* head.S */
 void trap_init_cpu(void);
 
 /*
@@ -77,6 +78,8 @@ smp_start_secondaries(void)
 		c->gd_id = ncpus;
 		c->gd_hartid = hart;
 		c->gd_boot_sp = (vaddr_t)&cpu_stacks[ncpus][KSTACK_SIZE];
+		if (hart < SMP_MAX_HARTID)
+			smp_hart_cpu[hart] = c;	/* for a hart that comes in at _start (head.S) */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		err = sbi_hart_start(hart, virt_to_phys(entry_secondary), (unsigned long)c);
 		if (err) {

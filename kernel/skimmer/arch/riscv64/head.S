@@ -37,6 +37,11 @@ _start:
 entry_boot:
 	csrw	sie, zero
 	csrw	sip, zero
+	/* Only the first hart here boots; see wrong_door below. */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aqrl t1, t1, (t0)
+	bnez	t1, wrong_door
 	mv	s0, a0			/* hart id */
 	mv	s1, a1			/* dtb PA */
 	call	build_boot_pgd
@@ -55,6 +60,28 @@ entry_boot:
 	call	kmain			/* never returns */
 1:	wfi
 	j	1b
+
+/*
+ * A second hart at _start.  OpenSBI 1.1's sbi_hsm_hart_start marks the
+ * hart START_PENDING before it stores the hart's start address and
+ * argument, so a hart that wakes in between jumps to the firmware's old
+ * next address, _start, with the old argument.  Booting again would
+ * clear .bss under the running kernel (it happened: cpus[0] zeroed, and a
+ * second "cpu 0").  Instead take the struct cpu the boot hart published
+ * for this hart id before it asked for the start, and go where the hart
+ * was meant to go; a hart nobody started parks.  MMU off: PC-relative.
+ */
+wrong_door:
+	li	t1, SMP_MAX_HARTID
+	bgeu	a0, t1, 2f
+	la	t0, smp_hart_cpu
+	slli	t1, a0, 3
+	add	t0, t0, t1
+	fence	rw, rw
+	ld	a1, 0(t0)
+	bnez	a1, entry_secondary
+2:	wfi
+	j	2b
 
 /*
  * Secondary harts arrive here from SBI HSM hart_start with a0 = hart id and
@@ -154,6 +181,13 @@ boot_satp:
 	.globl	kernel_phys_base
 kernel_phys_base:
 	.dword	0
+	/* In .data, not .bss: the boot hart clears .bss after it claims. */
+boot_claimed:
+	.word	0
+	.balign	8
+	.globl	smp_hart_cpu
+smp_hart_cpu:				/* struct cpu * by hart id (kern/smp.c) */
+	.fill	SMP_MAX_HARTID, 8, 0
 
 	.section .bss.stack, "aw", @nobits
 	.balign	16

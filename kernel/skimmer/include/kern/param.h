@@ -7,6 +7,7 @@
 #define KSTACK_ORDER		2	/* kernel stacks: 2^order pages */
 #define KSTACK_SIZE		(4096 << KSTACK_ORDER)	/* every kernel stack, boot ones too */
 
+#define SMP_MAX_HARTID		64	/* hart ids the wrong-door table of head.S covers */
 #define MAX_PROCS		1024	/* live processes (pid table) */
 #define MAX_THREADS		4096	/* live user threads (rcvid slots) */
 #define PROC_MAX_CHANNELS	64	/* channels per process */
