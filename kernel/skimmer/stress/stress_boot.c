@@ -90,7 +90,7 @@ stress_boot(const char *seconds)
 	}
 	st_protocol = true;
 	kprintf("TEST START stress.kernel\n");
-	rc = stress_run((unsigned)secs, seed);
+	rc = stress_run((unsigned)secs, seed, false);
 	if (rc == 0 && st_inject_req != INJ_NONE)
 		kprintf("TEST FAIL stress.kernel: stress_inject=%s was %s\n",
 		    inject_names[st_inject_req], st.g_injected ? "not caught" : "never injected");

@@ -21,7 +21,9 @@
  * powers off with the panic status.
  *
  * The frame and kobj baselines are exact only when nothing else in the
- * system allocates during the run (true at boot).
+ * system allocates during the run (true at boot).  A live run (the
+ * SysStress kernel call, with user space running) checks only the stress
+ * test's own caches.
  */
 #ifndef KERN_STRESS_H
 #define KERN_STRESS_H
@@ -36,9 +38,10 @@
  * context on any CPU; blocks for the duration (a little more while the
  * load drains).  Returns 0 on PASS, -EBUSY if a run is already going on,
  * -EINVAL for a bad duration, -ENOMEM if the workers cannot be created.
- * Does not return on a violated invariant: it panics.
+ * Does not return on a violated invariant: it panics.  live: the system
+ * is in use, so the global memory baselines are not checked.
  */
-int stress_run(unsigned seconds, uint64_t seed);
+int stress_run(unsigned seconds, uint64_t seed, bool live);
 
 /* A seed from the time CSR, for runs that were given none. */
 uint64_t stress_default_seed(void);

@@ -119,6 +119,9 @@ __KC(int, ProcPager, (pid_t __pid, int __chid));
 __KC(int, PageFaultInfo, (pid_t __pid, int __tid, struct _page_fault *__info));
 __KC(int, PageResume, (pid_t __pid, int __tid, int __signo));
 
+/* The embedded stress test (the shell's `stress`; privileged). */
+__KC(int, SysStress, (unsigned __seconds, uint64_t __seed));
+
 /* Skimmer's futex-like wait and wake, keyed by physical address. */
 __KC(int, FutexWait, (volatile int *__addr, int __expected));
 __KC(int, FutexWake, (volatile int *__addr, int __count));
