@@ -77,7 +77,7 @@ forker(void *arg)
 			continue;
 		if (req == 'e') {		/* exec: the "new program" is exec_entry below */
 			rc = KC(ThreadExec, mi.pid, mi.tid, (long)exec_entry,
-			    (long)(exec_stack + sizeof(exec_stack)), 0, 0);
+			    (long)(exec_stack + sizeof(exec_stack)), (long)"execd", 0);
 			if (rc == 0)
 				KC(MsgReply, rcvid, 77, 0, 0, 0, 0);	/* a0 of the new program */
 			else

@@ -147,7 +147,7 @@ UTEST(sig, bad_arguments)
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, 65, (long)&a, 0, 0), -EINVAL);
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, 8, 0, 0), -EFAULT);
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, 0, 8, 0), -EFAULT);
-	UT_EQ(KC(SignalAction, 999, (long)__rt_sigstub, SIGUSR1, (long)&a, 0, 0), -EPERM);
+	UT_EQ(KC(SignalAction, 999, (long)__rt_sigstub, SIGUSR1, (long)&a, 0, 0), -ESRCH);
 	a.asa_flags = 0x100;	/* unknown flag */
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, (long)&a, 0, 0), -EINVAL);
 	a.asa_flags = 0;
@@ -595,6 +595,60 @@ UTEST(sig, sigchld_from_the_process_manager)
 	return 0;
 }
 
+UTEST(sig, blocked_default_ignored_signal_stays_pending)
+{
+	uint64_t set = BIT(SIGCHLD), ns = 10000000;
+	struct __abi_siginfo si;
+
+	reset();
+	UT_EQ(KC(SignalKill, 0, 0, 0, SIGCHLD, 0, 0), 0);		/* not blocked: discarded */
+	UT_EQ(setmask(__ABI_SIG_BLOCK, set), 0);
+	UT_EQ(KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_SIGWAITINFO, 0, (long)&ns, 0, 0), 0);
+	UT_EQ(KC(SignalWaitinfo, (long)&set, (long)&si, 0, 0, 0, 0), -ETIMEDOUT);
+	UT_EQ(KC(SignalKill, 0, 0, 0, SIGCHLD, 0, 0), 0);		/* blocked: kept */
+	UT_EQ(KC(SignalWaitinfo, (long)&set, (long)&si, 0, 0, 0, 0), SIGCHLD);
+	reset();
+	return 0;
+}
+
+UTEST(sig, sa_nocldstop_drops_stop_notices)
+{
+	reset();
+	UT_EQ(set_action(SIGCHLD, chld_handler, SA_SIGINFO | SA_NOCLDSTOP, 0), 0);
+	chld_code = 0;
+	UT_EQ(KC(SignalKill, 0, 1, 0, SIGCHLD, 5, 0), 0);	/* CLD_STOPPED: dropped */
+	UT_EQ(chld_code, 0);
+	UT_EQ(KC(SignalKill, 0, 1, 0, SIGCHLD, 1, 0), 0);	/* CLD_EXITED: delivered */
+	UT_EQ(chld_code, 1);
+	UT_EQ(set_action(SIGCHLD, 0, 0, 0), 0);
+	return 0;
+}
+
+UTEST(sig, manager_sets_another_process_actions_and_first_mask)
+{
+	struct __abi_sigaction ign = { __ABI_SIG_IGN, 0, 0 }, old, h = { 0x10000, 0, 0 };
+	uint64_t set = BIT(SIGUSR2), got = 0;
+	long pid = spawn(ROLE_SPIN), empty = KC(ProcCreate, (long)"empty", 0, 0, 0, 0, 0);
+
+	UT_CHECK(pid > 1 && empty > 1);
+	UT_EQ(KC(SignalAction, pid, 0, SIGTERM, (long)&ign, (long)&old, 0), 0);
+	UT_EQ(old.asa_handler, __ABI_SIG_DFL);
+	UT_EQ(KC(SignalAction, pid, 0, SIGTERM, (long)&h, 0, 0), -EINVAL);	/* no handlers */
+	UT_EQ(KC(SignalAction, 999999, 0, SIGTERM, 0, (long)&old, 0), -ESRCH);
+	UT_EQ(KC(SignalKill, 0, pid, 0, SIGTERM, 0, 0), 0);
+	sleep_ms(20);
+	UT_EQ(KC(SignalKill, 0, pid, 0, 0, 0, 0), 0);			/* ignored: alive */
+	UT_EQ(KC(SignalProcmask, pid, 0, __ABI_SIG_BLOCK, (long)&set, 0, 0), -EBUSY);
+	UT_EQ(KC(SignalProcmask, empty, 0, __ABI_SIG_SETMASK, (long)&set, 0, 0), 0);
+	UT_EQ(KC(SignalProcmask, empty, 0, __ABI_SIG_BLOCK, 0, (long)&got, 0), 0);
+	UT_EQ(got, set);
+	UT_EQ(KC(SignalKill, 0, pid, 0, SIGKILL, 0, 0), 0);
+	UT_EQ(wait_death(pid), SIGKILL);
+	UT_EQ(KC(ProcDestroy, empty, 0, 0, 0, 0, 0), 0);
+	UT_EQ(wait_death(empty), 0);
+	return 0;
+}
+
 UTEST(sig, unprivileged_cannot_signal_taskman)
 {
 	long pid = spawn(ROLE_UNPRIV);
@@ -647,6 +701,8 @@ umain(uint64_t arg)
 	case ROLE_UNPRIV:
 		KC(ProcSetGroup, 1, 77, 0, 0, 0, 0);	/* (not allowed either) */
 		return KC(SignalKill, 0, 1, 0, SIGTERM, 0, 0) == -EPERM &&
+		    KC(SignalAction, 1, 0, SIGTERM, 0, (long)&(uint64_t[3]){0}, 0) == -EPERM &&
+		    KC(SignalProcmask, 1, 0, 0, 0, (long)&(uint64_t){0}, 0) == -EPERM &&
 		    KC(SignalKill, 0, 0, 0, SIGCHLD, 1, 0) == -EINVAL &&	/* kernel-only codes */
 		    KC(ProcSetGroup, 0, 77, 0, 0, 0, 0) == -EPERM ? 0 : 1;
 	}

@@ -80,6 +80,18 @@ pend(struct proc *p, struct thread *td, const struct ksiginfo *si)
 	}
 }
 
+/* Does any thread of p (td alone if td) block bit? (pr_lock held) */
+static bool
+blocked_by_any(struct proc *p, struct thread *td, uint64_t bit)
+{
+	if (td)
+		return (td->td_sig.ts_blocked & bit) != 0;
+	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+		if (td->td_sig.ts_blocked & bit)
+			return true;
+	return false;
+}
+
 /* A thread of p that takes bit, preferring td (pr_lock held).  NULL if none. */
 static struct thread *
 pick_thread(struct proc *p, struct thread *td, uint64_t bit)
@@ -118,6 +130,21 @@ find_thread(struct proc *p, int tid)
 	return NULL;
 }
 
+/*
+ * An ignored signal is discarded when sent, unless it is ignored only by
+ * default and someone may still want it: a thread blocks it (it stays
+ * pending, as on Linux) or waits for it in SignalWaitinfo (pr_lock held).
+ */
+static bool
+wants_ignored(struct proc *p, struct thread *td, int signo, struct thread *taker)
+{
+	uint64_t bit = SIGBIT(signo);
+
+	if (p->pr_sig.ps_tab->pt_act[signo - 1].ka_handler == __ABI_SIG_IGN)
+		return false;
+	return blocked_by_any(p, td, bit) || (taker && (taker->td_sigwait & bit));
+}
+
 int
 sig_post(struct proc *p, int tid, const struct ksiginfo *si, int flags)
 {
@@ -146,7 +173,7 @@ sig_post(struct proc *p, int tid, const struct ksiginfo *si, int flags)
 	}
 	what = sig_what(p, signo);
 	wake = pick_thread(p, td, bit);
-	if (what == SD_IGNORE && !(td && !takes(td, bit))) {
+	if (what == SD_IGNORE && !wants_ignored(p, td, signo, wake)) {
 		wake = NULL;			/* discarded, as POSIX says */
 	} else if ((what == SD_KILL || what == SD_STOP) && wake &&
 	    !(wake->td_sig.ts_blocked & bit) && !(flags & SIGPOST_DEFER)) {
@@ -368,6 +395,9 @@ sig_thread_init(struct thread *td, const struct thread *creator)
 		return -ENOMEM;
 	if (creator && creator->td_proc == td->td_proc)
 		td->td_sig.ts_blocked = creator->td_sig.ts_blocked;
+	else				/* a process's first thread: what the manager set */
+		td->td_sig.ts_blocked = __atomic_load_n(&td->td_proc->pr_sig.ps_initmask,
+		    __ATOMIC_ACQUIRE);
 	return 0;
 }
 
@@ -529,4 +559,24 @@ sig_exec_reset(struct proc *p)
 			memset(a, 0, sizeof(*a));	/* caught: the new program has no handler */
 	}
 	spin_unlock_irqrestore(&p->pr_lock, fl);
+}
+
+uint64_t
+sig_initmask(struct proc *p, int how, uint64_t set)
+{
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	uint64_t old = p->pr_sig.ps_initmask;
+
+	if (p->pr_nthreads > 0) {
+		old = (uint64_t)-1;
+	} else if (how == __ABI_SIG_BLOCK) {
+		p->pr_sig.ps_initmask |= set;
+	} else if (how == __ABI_SIG_UNBLOCK) {
+		p->pr_sig.ps_initmask &= ~set;
+	} else if (how == __ABI_SIG_SETMASK) {
+		p->pr_sig.ps_initmask = set;
+	}
+	p->pr_sig.ps_initmask &= ~SIG_UNCATCHABLE;
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return old;
 }

@@ -307,18 +307,20 @@ sys_ThreadClone(long dst_pid, long src_pid, long src_tid, long a0, long a4, long
 }
 
 /*
- * ThreadExec(pid, tid, pc, sp): the kernel's part of exec.  Thread tid of
+ * ThreadExec(pid, tid, pc, sp, name): the kernel's part of exec.  Thread tid of
  * pid must be REPLY-blocked (it sent the exec request to taskman).  Every
  * other thread of pid ends; pid's channels, timers, interrupt attachments
  * and _NTO_COF_CLOEXEC connections go; caught signals go back to SIG_DFL
  * (the mask and pending signals stay, as POSIX says); tid's registers
  * become pc and sp, every other one 0, and its FP state is dropped.
+ * The process takes the new program's name (name; 0 keeps the old one).
  * taskman then loads the new program and replies to tid with no data: the
  * reply's status is the new program's a0.
  */
 long
-sys_ThreadExec(long pid, long tid, long pc, long sp, long a4, long a5)
+sys_ThreadExec(long pid, long tid, long pc, long sp, long uname, long a5)
 {
+	char name[PROC_NAME_MAX];
 	struct trapframe *tf;
 	struct thread *td;
 	struct proc *p;
@@ -328,6 +330,10 @@ sys_ThreadExec(long pid, long tid, long pc, long sp, long a4, long a5)
 		return -EPERM;
 	if ((uint64_t)pc >= USER_TOP || (uint64_t)sp > USER_TOP || (sp & 15))
 		return -EINVAL;
+	if (uname && (rc = vm_copyinstr(curthread->td_proc->pr_vm, name, (uaddr_t)uname,
+	    sizeof(name))) < 0)
+		return rc == -ENAMETOOLONG ? -EINVAL : rc;
+	rc = 0;
 	if (pid == curthread->td_proc->pr_pid || (p = proc_hold((int)pid)) == NULL)
 		return pid == curthread->td_proc->pr_pid ? -EINVAL : -ESRCH;
 	td = thread_of(p, (int)tid);
@@ -339,6 +345,8 @@ sys_ThreadExec(long pid, long tid, long pc, long sp, long a4, long a5)
 		ktimer_proc_exit(p);
 		uintr_proc_exit(p);
 		sig_exec_reset(p);
+		if (uname)
+			strlcpy(p->pr_name, name, sizeof(p->pr_name));
 		fpu_drop_remote_arch(td);
 		tf = proc_user_frame(td);
 		memset(tf->tf_regs, 0, sizeof(tf->tf_regs));

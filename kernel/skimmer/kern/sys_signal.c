@@ -30,6 +30,23 @@ set_in(long uset, uint64_t *set)
 	    -EFAULT : 0;
 }
 
+#define CLD_STOPPED_K	5	/* si_code values of SIGCHLD (Linux's) */
+#define CLD_CONTINUED_K	6
+
+/* Has process pid's SIGCHLD action SA_NOCLDSTOP? */
+static bool
+nocldstop(int pid)
+{
+	struct proc *p = proc_hold(pid);
+	struct ksigact a = { 0 };
+
+	if (p == NULL)
+		return false;
+	sig_action(p, SIGCHLD, NULL, &a, 0);
+	proc_release(p);
+	return (a.ka_flags & SA_NOCLDSTOP) != 0;
+}
+
 /* May me signal p?  Not if p is the process manager (taskman) and me is not. */
 static bool
 may_signal(struct proc *me, struct proc *p)
@@ -88,6 +105,9 @@ sys_SignalKill(long nd, long pid, long tid, long signo, long code, long value)
 		si.ksi_pid = (int32_t)((uint64_t)value >> 32);
 		si.ksi_status = (int32_t)value;
 	}
+	if (mgr && signo == SIGCHLD && (code == CLD_STOPPED_K || code == CLD_CONTINUED_K) &&
+	    pid > 0 && nocldstop((int)pid))
+		return 0;		/* the parent asked not to hear of these (SA_NOCLDSTOP) */
 
 	if (nd != 0 || signo < 0 || signo > NSIG_K || code > (mgr ? 127 : 0) || code < -128 ||
 	    tid < 0)
@@ -108,20 +128,57 @@ sys_SignalKill(long nd, long pid, long tid, long signo, long code, long value)
 }
 
 /*
- * SignalAction(pid, sigstub, signo, act, oact): the caller's process only.
+ * The process manager on process p: read an action (taskman checks the
+ * parent's SIGCHLD for SA_NOCLDWAIT) or set SIG_DFL/SIG_IGN (spawn's
+ * sigdefault); handlers only a process can install for itself.
+ */
+static long
+other_action(struct proc *me, struct proc *p, long signo, long uact, long uoact)
+{
+	struct __abi_sigaction ua;
+	struct ksigact act, old;
+
+	if (signo < 1 || signo > NSIG_K)
+		return -EINVAL;
+	if (uact) {
+		if (vm_copyin(me->pr_vm, &ua, (uaddr_t)uact, sizeof(ua)) < 0)
+			return -EFAULT;
+		if (ua.asa_handler > __ABI_SIG_IGN || (ua.asa_flags & ~(uint64_t)__ABI_SA_KNOWN) ||
+		    (SIGBIT(signo) & SIG_UNCATCHABLE))
+			return -EINVAL;
+		act = (struct ksigact){ ua.asa_handler, ua.asa_flags, ua.asa_mask };
+	}
+	sig_action(p, (int)signo, uact ? &act : NULL, &old, 0);
+	ua = (struct __abi_sigaction){ old.ka_handler, old.ka_flags, old.ka_mask };
+	if (uoact && vm_copyout(me->pr_vm, (uaddr_t)uoact, &ua, sizeof(ua)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * SignalAction(pid, sigstub, signo, act, oact): the caller's process; for
+ * the process manager also another's (other_action).
  * sigstub (if non-zero) becomes the trampoline every handler returns to;
  * a handler cannot be installed before there is one.
  */
 long
 sys_SignalAction(long pid, long sigstub, long signo, long uact, long uoact, long a5)
 {
-	struct proc *p = curthread->td_proc;
+	struct proc *me = curthread->td_proc, *p = me;
 	struct __abi_sigaction ua;
 	struct ksigact act, old;
+	long rc;
 
 	(void)a5;
-	if (!own_pid(pid))
-		return -EPERM;
+	if (!own_pid(pid)) {
+		if (!(me->pr_abilities & PRA_PROCMGR))
+			return -EPERM;
+		if ((p = proc_hold((int)pid)) == NULL)
+			return -ESRCH;
+		rc = other_action(me, p, signo, uact, uoact);
+		proc_release(p);
+		return rc;
+	}
 	if (signo < 1 || signo > NSIG_K || (uint64_t)sigstub >= USER_TOP)
 		return -EINVAL;
 	if (uact) {
@@ -150,8 +207,36 @@ sys_SignalAction(long pid, long sigstub, long signo, long uact, long uoact, long
 }
 
 /*
+ * The process manager sets the mask a new process's first thread starts
+ * with (spawn's sigmask), before the thread exists.
+ */
+static long
+initial_mask(int pid, long how, long uset, long uold)
+{
+	struct proc *p = proc_hold(pid);
+	uint64_t set = 0, old;
+	long rc = 0;
+
+	if (p == NULL)
+		return -ESRCH;
+	if (uset && (how < __ABI_SIG_BLOCK || how > __ABI_SIG_SETMASK))
+		rc = -EINVAL;
+	else if (uset && set_in(uset, &set) < 0)
+		rc = -EFAULT;
+	else if ((old = sig_initmask(p, uset ? (int)how : -1, set)) == (uint64_t)-1)
+		rc = -EBUSY;		/* it has threads: each sets its own */
+	else if (uold && vm_copyout(curthread->td_proc->pr_vm, (uaddr_t)uold, &old,
+	    sizeof(old)) < 0)
+		rc = -EFAULT;
+	proc_release(p);
+	return rc;
+}
+
+/*
  * SignalProcmask(pid, tid, how, set, oldset): the calling thread's mask
- * (other threads: not yet).  SIGKILL and SIGSTOP cannot be blocked.
+ * (other threads: not yet); the process manager may set the initial mask
+ * of another process that has no thread yet.  SIGKILL and SIGSTOP cannot
+ * be blocked.
  */
 long
 sys_SignalProcmask(long pid, long tid, long how, long uset, long uold, long a5)
@@ -160,8 +245,11 @@ sys_SignalProcmask(long pid, long tid, long how, long uset, long uold, long a5)
 	uint64_t set = 0, old = td->td_sig.ts_blocked;
 
 	(void)a5;
-	if (!own_pid(pid))
-		return -EPERM;
+	if (!own_pid(pid)) {
+		if (!(td->td_proc->pr_abilities & PRA_PROCMGR))
+			return -EPERM;
+		return initial_mask((int)pid, how, uset, uold);
+	}
 	if (tid != 0 && tid != td->td_tid)
 		return -ENOSYS;
 	if (uset && (how < __ABI_SIG_BLOCK || how > __ABI_SIG_SETMASK))

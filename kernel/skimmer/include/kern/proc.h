@@ -41,7 +41,7 @@ TAILQ_HEAD(pthreadq, thread);
 
 struct proc {
 	int		pr_pid;			/* const */
-	char		pr_name[PROC_NAME_MAX];	/* const */
+	char		pr_name[PROC_NAME_MAX];	/* set at creation and by exec (ThreadExec) */
 	struct vmspace	*pr_vm;			/* const */
 	uint32_t	pr_abilities;		/* const */
 	struct spinlock	pr_lock;		/* see above */

@@ -71,6 +71,7 @@ struct psig {
 	uint64_t	ps_stub;	/* SignalAction's sigstub: the return trampoline */
 	uint64_t	ps_pend;	/* process-directed pending signals */
 	bool		ps_stopped;	/* stopped by a stop signal, until SIGCONT */
+	uint64_t	ps_initmask;	/* the first thread's mask (SignalProcmask by the manager) */
 };
 
 /* Per-thread signal state, in struct thread (its process's pr_lock). */
@@ -159,7 +160,14 @@ void sig_proc_copy(struct proc *dst, struct proc *src);
 /* exec: caught signals go back to SIG_DFL; ignored ones stay ignored (POSIX). */
 void sig_exec_reset(struct proc *p);
 
-/* A new thread's mask is its creator's. */
+/*
+ * The first thread's mask of p, which has no thread yet: how (SIG_BLOCK...,
+ * or -1 to only read) with set.  Returns the old mask, or (uint64_t)-1 if p
+ * has threads already.
+ */
+uint64_t sig_initmask(struct proc *p, int how, uint64_t set);
+
+/* A new thread's mask is its creator's (a first thread's: ps_initmask). */
 int sig_thread_init(struct thread *td, const struct thread *creator);
 void sig_thread_fini(struct thread *td);
 

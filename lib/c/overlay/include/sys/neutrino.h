@@ -114,7 +114,8 @@ __KC(int, ProcNotify, (int __chid));
 __KC(int, ProcSetGroup, (pid_t __pid, pid_t __pgid));
 __KC(int, MemClone, (pid_t __dst, pid_t __src, uintptr_t __va, size_t __len));
 __KC(int, ThreadClone, (pid_t __dst, pid_t __src, int __src_tid, long __a0));
-__KC(int, ThreadExec, (pid_t __pid, int __tid, uintptr_t __pc, uintptr_t __sp));
+__KC(int, ThreadExec, (pid_t __pid, int __tid, uintptr_t __pc, uintptr_t __sp,
+    const char *__name));
 __KC(int, ProcPager, (pid_t __pid, int __chid));
 __KC(int, PageFaultInfo, (pid_t __pid, int __tid, struct _page_fault *__info));
 __KC(int, PageResume, (pid_t __pid, int __tid, int __signo));
