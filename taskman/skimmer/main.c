@@ -68,8 +68,12 @@ bootarg(const char *opt, char *val, size_t len)
 static void
 handle_pulse(const struct _pulse *p)
 {
+	uint64_t v = (uint64_t)p->value.sival_ptr;
+
 	if (p->code == _PULSE_CODE_PROCDEATH)
-		proc_died((int)((uint64_t)p->value.sival_ptr >> 32), (int)(uint32_t)(uint64_t)p->value.sival_ptr);
+		proc_died((int)(v >> 32), (int)(uint32_t)v);
+	else if (p->code == _PULSE_CODE_PROCSTOP)
+		proc_stopcont((int)(v >> 32), (int)(uint32_t)v);
 	else if (p->code == _PULSE_CODE_DISCONNECT)
 		bootfs_disconnect(p->scoid);
 	else if (p->code == _PULSE_CODE_UNBLOCK)
@@ -103,7 +107,6 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _PROC_SPAWN_DONE:	msg_spawn_done(m); break;
 	case _PROC_WAIT:	msg_wait(m); break;
 	case _PROC_GETSETID:	msg_getsetid(m); break;
-	case _PROC_EXIT:	msg_exit(m); break;
 	case _SYS_CONF:		msg_sysconf(m); break;
 	case _SYS_UNAME:	msg_uname(m); break;
 	case _SYS_SHUTDOWN:	msg_shutdown(m); break;

@@ -34,16 +34,6 @@ sleep_ms(uint64_t ms)
 	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
 }
 
-/* Report our exit code to taskman (libc's _exit does this), then return it. */
-static int
-exit_report(int status)
-{
-	struct _proc_exit e = { .type = _PROC_EXIT, .ex_status = status };
-
-	sysmgr(&e, sizeof(e), NULL, 0);
-	return status;
-}
-
 /* ---- spawn, wait and ids, as libc will do them ----------------------------- */
 
 static uint64_t spawnbuf[24 * 1024 / 8];
@@ -847,8 +837,8 @@ role_connect(const char *where)
 static int
 role_fuzz(void)
 {
-	static const uint16_t types[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_EXIT,
-	    _PROC_SPAWN_DONE, _SYS_CONF, _SYS_UNAME, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH,
+	static const uint16_t types[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_FORK,
+	    _PROC_EXEC, _PROC_SPAWN_DONE, _SYS_CONF, _SYS_UNAME, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH,
 	    _IO_CONNECT, _IO_READ, _IO_WRITE, _IO_STAT, _IO_LSEEK, _IO_CLOSE, _IO_DEVCTL,
 	    0x77, 0x1ff, 0x1234 };
 	static uint64_t buf[64], reply[64];
@@ -982,6 +972,6 @@ umain(uint64_t arg)
 		return 2;
 	}
 	if (init_sp[0] >= 2)
-		return exit_report(role(arg_str(1)));
-	return exit_report(utest_run_all() ? 1 : 0);
+		return role(arg_str(1));
+	return utest_run_all() ? 1 : 0;
 }
