@@ -107,6 +107,7 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _PROC_SPAWN_DONE:	msg_spawn_done(m); break;
 	case _PROC_WAIT:	msg_wait(m); break;
 	case _PROC_GETSETID:	msg_getsetid(m); break;
+	case _PROC_FORK:	msg_fork(m); break;
 	case _SYS_CONF:		msg_sysconf(m); break;
 	case _SYS_UNAME:	msg_uname(m); break;
 	case _SYS_SHUTDOWN:	msg_shutdown(m); break;
