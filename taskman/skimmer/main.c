@@ -108,6 +108,7 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _PROC_WAIT:	msg_wait(m); break;
 	case _PROC_GETSETID:	msg_getsetid(m); break;
 	case _PROC_FORK:	msg_fork(m); break;
+	case _PROC_EXEC:	msg_exec(m); break;
 	case _SYS_CONF:		msg_sysconf(m); break;
 	case _SYS_UNAME:	msg_uname(m); break;
 	case _SYS_SHUTDOWN:	msg_shutdown(m); break;
@@ -130,7 +131,7 @@ dispatch(struct tm_msg *m)
 		return;
 	}
 	/* Only these carry more than a fixed header; others are judged on what fit. */
-	if ((h->type == _PROC_SPAWN || h->type == _IO_CONNECT || h->type == _PATH_ATTACH) &&
+	if ((h->type == _PROC_SPAWN || h->type == _PROC_EXEC || h->type == _IO_CONNECT || h->type == _PATH_ATTACH) &&
 	    (rc = whole_message(m)) < 0) {
 		tm_error(m->m_rcvid, -rc);
 		return;
