@@ -4,122 +4,18 @@
  * it from a test script (script=/proc/boot/tmtest.script); it starts
  * copies of itself in other roles (argv[1]) through _PROC_SPAWN.
  */
-#include "utest.h"
 #include <abi/neutrino.h>
 #include <abi/thread.h>
 #include <sys/iomsg.h>
 #include <sys/procmsg.h>
-
-#define KC(name, ...)	__kercall(__KER_##name, __VA_ARGS__)
 #define SELF		"/proc/boot/tmtest"
+#include "tmutil.h"
+
 #define PAGE		4096UL
 #define BIG_ARG		20000		/* bytes: more than taskman receives at once */
 #define MOTD		"Welcome to QSOE, the QNX-Style Open Environment.\n"	/* boot/motd */
 
-static long sys_coid;			/* our connection to taskman */
-static uint64_t *init_sp;		/* argc, argv, envp, auxv */
 static volatile uintptr_t bad_addr;	/* 0; volatile so the store is not optimised away */
-
-static long
-sysmgr(const void *s, size_t sb, void *r, size_t rb)
-{
-	return KC(MsgSend, sys_coid, (long)s, (long)sb, (long)r, (long)rb, 0);
-}
-
-static void
-sleep_ms(uint64_t ms)
-{
-	uint64_t ns = ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
-/* ---- spawn, wait and ids, as libc will do them ----------------------------- */
-
-static uint64_t spawnbuf[24 * 1024 / 8];
-
-/* _PROC_SPAWN path with argv/envp (NULL-terminated) and fds; pid or -errno. */
-static long
-spawn_fl(const char *path, const char *const *argv, const char *const *envp, uint32_t flags,
-    int pgroup, const struct _proc_spawn_fd *fds, int nfds)
-{
-	struct _proc_spawn *m = (struct _proc_spawn *)spawnbuf;
-	char *p = (char *)(m + 1);
-	size_t l;
-
-	memset(spawnbuf, 0, sizeof(spawnbuf));
-	m->type = _PROC_SPAWN;
-	m->sp_flags = flags;
-	m->sp_pgroup = pgroup;
-	l = strlen(path) + 1;
-	memcpy(p, path, l);
-	m->sp_path_len = (uint16_t)l;
-	p += l;
-	for (; argv && argv[m->sp_argc]; m->sp_argc++, p += l)
-		memcpy(p, argv[m->sp_argc], l = strlen(argv[m->sp_argc]) + 1);
-	for (; envp && envp[m->sp_envc]; m->sp_envc++, p += l)
-		memcpy(p, envp[m->sp_envc], l = strlen(envp[m->sp_envc]) + 1);
-	m->sp_strings_len = (uint32_t)(p - (char *)(m + 1) - m->sp_path_len);
-	while ((p - (char *)m) & 7)
-		p++;
-	memcpy(p, fds, sizeof(*fds) * (size_t)nfds);
-	m->sp_nfds = (uint16_t)nfds;
-	p += sizeof(*fds) * (size_t)nfds;
-	return sysmgr(m, (size_t)(p - (char *)m), NULL, 0);
-}
-
-static long
-spawn_role(const char *role, const char *arg)
-{
-	const char *argv[] = { SELF, role, arg, NULL };
-
-	return spawn_fl(SELF, argv, NULL, 0, 0, NULL, 0);
-}
-
-static long
-wait_id(int idtype, int id, int options, struct _proc_wait_reply *r)
-{
-	struct _proc_wait w = { .type = _PROC_WAIT, .wt_idtype = idtype, .wt_id = id,
-	    .wt_options = options | _WAIT_WEXITED };
-
-	memset(r, 0, sizeof(*r));
-	return sysmgr(&w, sizeof(w), r, sizeof(*r));
-}
-
-static long
-ids_of(int pid, struct _proc_ids *ids)
-{
-	struct _proc_getsetid g = { .type = _PROC_GETSETID, .subtype = _PROC_ID_GETIDS, .gi_pid = pid };
-
-	return sysmgr(&g, sizeof(g), ids, sizeof(*ids));
-}
-
-static long
-setid(int subtype, int pid, int id0)
-{
-	struct _proc_getsetid g = { .type = _PROC_GETSETID, .subtype = (uint16_t)subtype,
-	    .gi_pid = pid, .gi_id = { id0 } };
-
-	return sysmgr(&g, sizeof(g), NULL, 0);
-}
-
-/* Tell a "sleep" child (it receives on its channel 1) to exit with code 5. */
-static long
-wake_sleeper(long pid)
-{
-	long co = -1, rc;
-
-	for (int i = 0; i < 200 && co < 0; i++) {
-		co = KC(ConnectAttach, 0, pid, 1, 0, 0, 0);
-		if (co < 0)
-			sleep_ms(10);	/* it has not created its channel yet */
-	}
-	if (co < 0)
-		return co;
-	rc = KC(MsgSend, co, (long)"bye", 4, 0, 0, 0);
-	KC(ConnectDetach, co, 0, 0, 0, 0, 0);
-	return rc;
-}
 
 /* ---- tests: spawn and wait ---------------------------------------------------- */
 
@@ -696,22 +592,6 @@ UTEST(tm, sysconf_and_uname)
 
 /* ---- the roles of the children --------------------------------------------------- */
 
-static const char *
-arg_str(int i)
-{
-	return (const char *)(uintptr_t)init_sp[1 + i];
-}
-
-static int
-number(const char *s)
-{
-	int v = 0;
-
-	while (s && *s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
-
 /* argv and envp exactly as spawn_passes_argv_and_envp sent them?  A code per mismatch. */
 static int
 role_args(void)
@@ -966,8 +846,7 @@ int
 umain(uint64_t arg)
 {
 	init_sp = (uint64_t *)(uintptr_t)arg;
-	sys_coid = KC(ConnectAttach, 0, SYSMGR_PID, SYSMGR_CHID, _NTO_SIDE_CHANNEL, 0, 0);
-	if (sys_coid != SYSMGR_COID) {
+	if (sysmgr_attach() < 0) {
 		rt_printf("tmtest: cannot reach taskman (%ld)\n", sys_coid);
 		return 2;
 	}
