@@ -58,7 +58,8 @@ msg_fork(struct tm_msg *m)
 	struct tm_proc *ptp = p ? p->pp_priv : NULL, *tp;
 	long pid, rc;
 
-	if (m->m_len != sizeof(*f) || f->subtype != 0 || f->fk_flags != 0 || f->fk_zero != 0) {
+	if (m->m_len != sizeof(*f) || f->subtype != 0 || (f->fk_flags & ~(uint32_t)_FORK_FLAGS_ALL) ||
+	    f->fk_zero != 0) {
 		tm_error(m->m_rcvid, EINVAL);
 		return;
 	}
@@ -80,5 +81,8 @@ msg_fork(struct tm_msg *m)
 		tm_error(m->m_rcvid, rc == -EEXIST ? ENOMEM : (int)-rc);
 		return;
 	}
-	tm_reply(m->m_rcvid, pid, NULL, 0);
+	if (f->fk_flags & _FORK_WAITFDS)
+		tp->tp_spawn_rcvid = m->m_rcvid;	/* msg_spawn_done or proc_died answers */
+	else
+		tm_reply(m->m_rcvid, pid, NULL, 0);
 }

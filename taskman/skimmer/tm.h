@@ -36,7 +36,7 @@
 /* The kernel-specific data of a process (pt_proc.pp_priv). */
 struct tm_proc {
 	struct vmmap	tp_vm;		/* what is mapped in it */
-	long		tp_spawn_rcvid;	/* parent's spawn waiting for _PROC_SPAWN_DONE, or 0 */
+	long		tp_spawn_rcvid;	/* parent's spawn/fork waiting for _PROC_SPAWN_DONE, or 0 */
 	long		tp_abilities;	/* PROC_ABILITY_* it was created with (fork passes them on) */
 };
 

@@ -8,6 +8,7 @@
  */
 #include <abi/signal.h>
 #include <abi/time.h>
+#include <sys/iomsg.h>
 #define SELF		"/proc/boot/tmproc"
 #include "tmutil.h"
 
@@ -17,11 +18,36 @@
 static volatile int shared = 42;		/* fork's copy-on-write checks */
 
 static long
-fork_(void)
+fork_fl(uint32_t flags)
 {
-	struct _proc_fork f = { .type = _PROC_FORK };
+	struct _proc_fork f = { .type = _PROC_FORK, .fk_flags = flags };
 
 	return sysmgr(&f, sizeof(f), NULL, 0);
+}
+
+static long
+fork_(void)
+{
+	return fork_fl(0);
+}
+
+/* Does the path manager resolve path?  _IO_CONNECT_RET_LINK, or -ENOENT. */
+static long
+resolve(const char *path)
+{
+	struct {
+		struct _io_connect		c;
+		char				path[64];
+	} m = { .c = { .type = _IO_CONNECT, .subtype = _IO_CONNECT_OPEN, .entry_max = 4 } };
+	struct {
+		struct _io_connect_link_reply	lr;
+		struct _io_connect_entry	e[4];
+	} r;
+
+	m.c.reply_max = sizeof(r);
+	m.c.path_len = (uint16_t)(strlen(path) + 1);
+	memcpy(m.path, path, m.c.path_len);
+	return sysmgr(&m, sizeof(m.c) + m.c.path_len, &r, sizeof(r));
 }
 
 /* _PROC_EXEC of path with argv; returns only on an error (-errno). */
@@ -220,9 +246,56 @@ UTEST(tmp, fork_copies_memory_apart)
 	UT_EQ(r.wr_status, 33 << 8);
 	UT_EQ(shared, 99);			/* the child's write stayed in the child */
 	UT_EQ(ids_of((int)pid, &me), -ESRCH);	/* reaped */
-	struct _proc_fork bad = { .type = _PROC_FORK, .fk_flags = 1 };
+	struct _proc_fork bad = { .type = _PROC_FORK, .fk_zero = 1 };
 	UT_EQ(sysmgr(&bad, sizeof(bad), NULL, 0), -EINVAL);
-	UT_EQ(sysmgr(&bad, 8, NULL, 0), -EINVAL);
+	bad.fk_zero = 0;
+	UT_EQ(sysmgr(&bad, 8, NULL, 0), -EINVAL);		/* short */
+	return 0;
+}
+
+/* The forked child "takes its fds" (attaches a path) before saying _PROC_SPAWN_DONE. */
+static int
+waitfds_child(void)
+{
+	struct _msg_hdr done = { _PROC_SPAWN_DONE, 0 };
+	struct {
+		struct _path_attach	a;
+		char			path[16];
+	} at = { .a = { .type = _PATH_ATTACH, .pa_handle = 1, .pa_path_len = sizeof("/tmproc-fds") },
+	    .path = "/tmproc-fds" };
+
+	if (sysmgr_attach() < 0)
+		return 64;
+	at.a.pa_chid = (int32_t)KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
+	sleep_ms(100);			/* the parent must still be waiting */
+	if (sysmgr(&at, sizeof(at.a) + at.a.pa_path_len, NULL, 0) <= 0)
+		return 65;
+	if (sysmgr(&done, sizeof(done), NULL, 0) != 0)
+		return 66;
+	sleep_ms(100);
+	return 34;
+}
+
+/* _FORK_WAITFDS: the parent's fork returns after the child's _PROC_SPAWN_DONE, or its death. */
+UTEST(tmp, fork_waits_for_the_childs_fds)
+{
+	struct _proc_wait_reply r;
+	long pid = fork_fl(_FORK_WAITFDS);
+
+	if (pid == 0)
+		rt_exit(waitfds_child());
+	UT_CHECK(pid > 1);
+	UT_EQ(resolve("/tmproc-fds"), _IO_CONNECT_RET_LINK);	/* it had attached */
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_status, 34 << 8);
+	UT_EQ(resolve("/tmproc-fds"), -ENOENT);			/* gone with it */
+	pid = fork_fl(_FORK_WAITFDS);
+	if (pid == 0)
+		rt_exit(35);				/* dies without _PROC_SPAWN_DONE */
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_status, 35 << 8);
+	UT_EQ(fork_fl(2), -EINVAL);				/* an unknown flag */
 	return 0;
 }
 

@@ -235,8 +235,10 @@ __ABI_SIZE(struct _proc_wait_reply, 24, 4);
  * actions, the parent's ids, group, session, credentials and abilities,
  * and taskman's record of its mappings.  The parent's reply status is
  * the child's pid; the child returns from the same MsgSend with status 0
- * and no reply data.  Errors: EINVAL (fk_flags or fk_zero not 0),
- * EAGAIN (shutting down), ENOMEM.
+ * and no reply data.  With _FORK_WAITFDS the parent's reply waits until
+ * the child sends _PROC_SPAWN_DONE (it has re-created its fds, below) or
+ * dies, as spawn with fds does.  Errors: EINVAL (unknown fk_flags,
+ * fk_zero not 0), EAGAIN (shutting down), ENOMEM.
  *
  * What the kernel does not copy: connections (so file descriptors and
  * SYSMGR_COID), channels, timers, interrupt attachments, other threads.
@@ -250,14 +252,18 @@ __ABI_SIZE(struct _proc_wait_reply, 24, 4);
  *     (the parent's pid, its coid, the scoid), which the server checks;
  *  3. reset what musl keeps per process (the cached pid, the thread
  *     list: one thread now).
- * The parent's fds stay open while the child does this: the parent is
- * blocked in the MsgSend until the child exists, and the server's check
- * of _IO_DUP needs only that the parent's connection still exists.
+ *  4. send _PROC_SPAWN_DONE if the parent asked for _FORK_WAITFDS.
+ * With _FORK_WAITFDS the parent's fds stay open while the child dups them
+ * (the parent is blocked in fork until then), which the server's check
+ * of _IO_DUP needs.
  */
+#define _FORK_WAITFDS		0x0001	/* answer the parent after the child's _PROC_SPAWN_DONE */
+#define _FORK_FLAGS_ALL		0x0001
+
 struct _proc_fork {
 	uint16_t	type;		/* _PROC_FORK */
 	uint16_t	subtype;	/* 0 */
-	uint32_t	fk_flags;	/* 0 */
+	uint32_t	fk_flags;	/* _FORK_* */
 	uint64_t	fk_zero;	/* 0 */
 };
 __ABI_SIZE(struct _proc_fork, 16, 8);
