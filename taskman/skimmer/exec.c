@@ -40,7 +40,7 @@ exec_load(struct tm_msg *m, struct pt_proc *p, const struct imagefs_node *n, lon
 	rc = tm_load_elf(p->pp_pid, n, &tp->tp_vm, &entry);
 	sp = rc < 0 ? rc : tm_write_stack(p->pp_pid, used, &tp->tp_vm);
 	if (sp < 0) {
-		rt_printf("taskman: exec of %s in pid %d failed late (%ld): ending it\n",
+		tm_log("taskman: exec of %s in pid %d failed late (%ld): ending it\n",
 		    imagefs_basename(n), p->pp_pid, sp);
 		__kc_ProcDestroy(p->pp_pid, SIGKILL, 0, 0, 0, 0);
 		return;

@@ -195,7 +195,7 @@ proc_died(int pid, int wstatus)
 	parent = p->pp_ppid;
 	proctab_exit(&tm.t_procs, pid, wstatus);
 	if ((wstatus & 0x7f) && !tm.t_shutdown)
-		rt_printf("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
+		tm_log("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
 		    wstatus & 0x7f);
 	send_sigchld(parent, pid, wstatus);
 	wake_waiters(parent);

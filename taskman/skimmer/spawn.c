@@ -84,7 +84,7 @@ tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entr
 	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
 		return -EACCES;
 	if (elf_load(n->in_data, n->in_size, TM_MMAP_LO, dry_run, NULL, entry, err, sizeof(err)) < 0) {
-		rt_printf("taskman: spawn %s: %s\n", path, err);
+		tm_log("taskman: spawn %s: %s\n", path, err);
 		return -ENOEXEC;
 	}
 	*np = n;
@@ -176,7 +176,7 @@ tm_set_group(const struct pt_proc *p)
 	long rc = __kc_ProcSetGroup(p->pp_pid, p->pp_pgid, 0, 0, 0, 0);
 
 	if (rc < 0 && rc != -ESRCH)	/* ESRCH: it is already gone */
-		rt_printf("taskman: ProcSetGroup(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
+		tm_log("taskman: ProcSetGroup(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
 }
 
 void

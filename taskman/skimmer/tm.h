@@ -10,10 +10,14 @@
 #ifndef TM_H
 #define TM_H
 
-#include "rt.h"
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <abi/errno.h>
+#include <abi/kercall.h>
 #include <abi/msg.h>
 #include <abi/procmgr.h>
 #include <abi/signal.h>
@@ -68,7 +72,12 @@ extern struct tm_state tm;
  * later (never blocking).
  */
 
-/* main.c: reply / error to a client; a dead client is not an error. */
+/*
+ * main.c.  tm_log: printf to the kernel console (DebugWrite), never to an
+ * fd: taskman must not send messages to itself, and stdout would be one.
+ * tm_reply / tm_error: to a client; a dead client is not an error.
+ */
+void tm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tm_reply(long rcvid, long status, const void *buf, size_t len);
 void tm_error(long rcvid, int err);
 uint64_t tm_now_ns(void);			/* CLOCK_MONOTONIC */
