@@ -8,6 +8,7 @@
 
 #include "utest.h"
 #include <abi/neutrino.h>
+#include <sys/iomsg.h>
 #include <sys/procmsg.h>
 
 #define KC(name, ...)	__kercall(__KER_##name, __VA_ARGS__)
@@ -145,6 +146,53 @@ number(const char *s)
 	return v;
 }
 
+
+/* ---- the path manager ------------------------------------------------------------ */
+
+static inline long
+attach(const char *prefix, long chid, uint32_t handle, uint32_t flags)
+{
+	struct {
+		struct _path_attach	a;
+		char			path[128];
+	} m = { .a = { .type = _PATH_ATTACH, .pa_flags = flags, .pa_chid = (int32_t)chid,
+	    .pa_handle = handle } };
+
+	m.a.pa_path_len = (uint16_t)(strlen(prefix) + 1);
+	memcpy(m.path, prefix, m.a.pa_path_len);
+	return sysmgr(&m, sizeof(m.a) + m.a.pa_path_len, NULL, 0);
+}
+
+static inline long
+detach(long id)
+{
+	struct _path_detach d = { .type = _PATH_DETACH, .pd_id = (int32_t)id };
+
+	return sysmgr(&d, sizeof(d), NULL, 0);
+}
+
+struct link_reply {
+	struct _io_connect_link_reply	lr;
+	struct _io_connect_entry	e[8];
+};
+
+/* _IO_CONNECT to coid with handle; the reply's status. */
+static inline long
+connect(long coid, uint32_t handle, uint16_t subtype, const char *path, uint32_t ioflag,
+    struct link_reply *r)
+{
+	struct {
+		struct _io_connect	c;
+		char			path[256];
+	} m = { .c = { .type = _IO_CONNECT, .subtype = subtype, .handle = handle,
+	    .ioflag = ioflag, .reply_max = sizeof(*r), .entry_max = 8 } };
+
+	m.c.path_len = (uint16_t)(strlen(path) + 1);
+	memcpy(m.path, path, m.c.path_len);
+	memset(r, 0, sizeof(*r));
+	return KC(MsgSend, coid, (long)&m, (long)(sizeof(m.c) + m.c.path_len), (long)r,
+	    sizeof(*r), 0);
+}
 
 /*
  * Reach taskman: SYSMGR_COID if it is already there (after an exec, which
