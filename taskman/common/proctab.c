@@ -62,29 +62,69 @@ proctab_add(struct proctab *t, int pid, int ppid, const char *name)
 	return p;
 }
 
-int
-proctab_wstatus(const struct pt_proc *p, int kernel_status)
-{
-	if (p->pp_exit_reported)
-		return (p->pp_exit_code & 0xff) << 8;
-	if (kernel_status >= 1 && kernel_status <= 64)
-		return kernel_status;		/* killed by this signal */
-	return (kernel_status & 0xff) << 8;
-}
-
 struct pt_proc *
-proctab_exit(struct proctab *t, int pid, int kernel_status)
+proctab_exit(struct proctab *t, int pid, int wstatus)
 {
 	struct pt_proc *p = proctab_find(t, pid);
 
 	if (p == NULL || p->pp_zombie)
 		return NULL;
 	p->pp_zombie = 1;
-	p->pp_wstatus = proctab_wstatus(p, kernel_status);
+	p->pp_wstatus = wstatus;
+	p->pp_event = 0;
 	for (struct pt_proc *c = t->pt_procs; c; c = c->pp_next)
 		if (c->pp_ppid == pid)
 			c->pp_ppid = PROCTAB_MGR_PID;
 	return p;
+}
+
+/* Linux's encoding: stopped is sig << 8 | 0x7f, continued 0xffff. */
+static int
+is_stopped(int ws)
+{
+	return (ws & 0xff) == 0x7f && ws != 0xffff;
+}
+
+struct pt_proc *
+proctab_stopcont(struct proctab *t, int pid, int wstatus)
+{
+	struct pt_proc *p = proctab_find(t, pid);
+
+	if (p == NULL || p->pp_zombie || !(is_stopped(wstatus) || wstatus == 0xffff))
+		return NULL;
+	p->pp_event = wstatus;
+	return p;
+}
+
+int
+proctab_cld(int ws, int *value)
+{
+	if (ws == 0xffff) {
+		*value = 18;			/* SIGCONT */
+		return _WAIT_CLD_CONTINUED;
+	}
+	if (is_stopped(ws)) {
+		*value = (ws >> 8) & 0xff;
+		return _WAIT_CLD_STOPPED;
+	}
+	if (ws & 0x7f) {
+		*value = ws & 0x7f;
+		return _WAIT_CLD_KILLED;
+	}
+	*value = (ws >> 8) & 0xff;
+	return _WAIT_CLD_EXITED;
+}
+
+int
+proctab_event(const struct pt_proc *p, int options)
+{
+	if (p->pp_zombie)
+		return (options & _WAIT_WEXITED) ? p->pp_wstatus : -1;
+	if (p->pp_event == 0)
+		return -1;
+	if (p->pp_event == 0xffff)
+		return (options & _WAIT_WCONTINUED) ? p->pp_event : -1;
+	return (options & _WAIT_WUNTRACED) ? p->pp_event : -1;
 }
 
 void
@@ -108,7 +148,8 @@ wait_matches(const struct pt_proc *c, int idtype, int id)
 }
 
 struct pt_proc *
-proctab_wait_match(const struct proctab *t, int parent, int idtype, int id, int *any_child)
+proctab_wait_match(const struct proctab *t, int parent, int idtype, int id, int options,
+    int *any_child)
 {
 	struct pt_proc *found = NULL;
 
@@ -117,7 +158,7 @@ proctab_wait_match(const struct proctab *t, int parent, int idtype, int id, int 
 		if (c->pp_ppid != parent || c->pp_pid == parent || !wait_matches(c, idtype, id))
 			continue;
 		*any_child = 1;
-		if (c->pp_zombie)
+		if (proctab_event(c, options) != -1)
 			found = c;	/* the list is newest first: keep the oldest */
 	}
 	return found;

@@ -24,9 +24,8 @@ struct pt_proc {
 	int		pp_pgid;	/* process group */
 	int		pp_sid;		/* session */
 	int		pp_zombie;	/* dead, not yet reaped */
-	int		pp_exit_reported; /* it sent _PROC_EXIT: pp_exit_code is its code */
-	int		pp_exit_code;	/* the code it reported */
 	int		pp_wstatus;	/* zombie: the wait status */
+	int		pp_event;	/* live: a stop or continue status not yet waited for, or 0 */
 	int		pp_uid[3];	/* real, effective, saved */
 	int		pp_gid[3];
 	char		pp_name[32];	/* for diagnostics */
@@ -53,29 +52,43 @@ struct pt_proc *proctab_add(struct proctab *t, int pid, int ppid, const char *na
 struct pt_proc *proctab_find(const struct proctab *t, int pid);
 
 /*
- * The wait status for a death: an exit code the process reported, or
- * else the kernel's status read as sys/procmsg.h says (1..64: the
- * signal that killed it; otherwise an exit with status & 0xff).
- */
-int proctab_wstatus(const struct pt_proc *p, int kernel_status);
-
-/*
- * pid died with the kernel's status: it becomes a zombie with its wait
+ * pid died with the kernel's wait status: it becomes a zombie with that
  * status, and its children (live or zombie) go to PROCTAB_MGR_PID.
  * Returns the entry (still in the table), or NULL if pid is unknown.
  */
-struct pt_proc *proctab_exit(struct proctab *t, int pid, int kernel_status);
+struct pt_proc *proctab_exit(struct proctab *t, int pid, int wstatus);
+
+/*
+ * pid stopped or continued (a WIFSTOPPED or WIFCONTINUED status): the
+ * event waits for waitpid(WUNTRACED/WCONTINUED), replacing one not yet
+ * reported.  The entry, or NULL (unknown, a zombie, or not such a status).
+ */
+struct pt_proc *proctab_stopcont(struct proctab *t, int pid, int wstatus);
+
+/*
+ * The si_code (_WAIT_CLD_*) of a wait status; *value gets si_status (the
+ * exit code, or the signal; SIGCONT for a continue).
+ */
+int proctab_cld(int wstatus, int *value);
+
+/*
+ * The status waitid with options (_WAIT_* bits) would report for p: its
+ * end (a zombie, with WEXITED), its pending stop (WUNTRACED) or continue
+ * (WCONTINUED); -1 if none.
+ */
+int proctab_event(const struct pt_proc *p, int options);
 
 /* Remove a zombie (it has been reaped). */
 void proctab_reap(struct proctab *t, struct pt_proc *p);
 
 /*
- * For waitid(idtype, id) by parent: a zombie child that matches, or
- * NULL; *any_child is set to whether some child (live or dead) matches.
- * idtype is _WAIT_P_ALL, _WAIT_P_PID or _WAIT_P_PGID.
+ * For waitid(idtype, id, options) by parent: a matching child with an
+ * event to report (proctab_event), the oldest first, or NULL; *any_child
+ * is set to whether some child (live or dead) matches.  idtype is
+ * _WAIT_P_ALL, _WAIT_P_PID or _WAIT_P_PGID.
  */
 struct pt_proc *proctab_wait_match(const struct proctab *t, int parent, int idtype, int id,
-    int *any_child);
+    int options, int *any_child);
 
 /* setsid() for pid: the new session id, or -EPERM (already a group leader). */
 int proctab_setsid(struct proctab *t, int pid);

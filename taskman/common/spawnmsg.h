@@ -25,7 +25,8 @@ struct spawn_req {
 };
 
 /*
- * Decode and check a _PROC_SPAWN message of len bytes at msg (8-aligned).
+ * Decode and check a _PROC_SPAWN (or _PROC_EXEC: the same layout) message
+ * of len bytes at msg (8-aligned).
  * 0 and *r, or -EINVAL (malformed: sizes, counts, NULs, reserved fields,
  * flags, duplicate fds) or -E2BIG (more than _SPAWN_ARGS_MAX bytes or
  * _SPAWN_ARGC_MAX strings).

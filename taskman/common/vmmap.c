@@ -149,3 +149,25 @@ vmmap_check(const struct vmmap *m, uint64_t addr, uint64_t len, uint32_t prot)
 		return -ENOMEM;
 	return same ? 0 : 1;
 }
+
+int
+vmmap_copy(struct vmmap *dst, const struct vmmap *src)
+{
+	struct vm_region **tail = &dst->vm_regions;
+
+	vmmap_init(dst, src->vm_lo, src->vm_hi);
+	for (const struct vm_region *r = src->vm_regions; r; r = r->vr_next) {
+		struct vm_region *n = malloc(sizeof(*n));
+
+		if (n == NULL) {
+			vmmap_fini(dst);
+			return -ENOMEM;
+		}
+		*n = *r;
+		n->vr_next = NULL;
+		*tail = n;
+		tail = &n->vr_next;
+	}
+	dst->vm_bytes = src->vm_bytes;
+	return 0;
+}

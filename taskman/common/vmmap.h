@@ -28,6 +28,9 @@ struct vmmap {
 void vmmap_init(struct vmmap *m, uint64_t lo, uint64_t hi);
 void vmmap_fini(struct vmmap *m);
 
+/* dst (uninitialised) becomes a copy of src (fork): 0, or -ENOMEM with dst empty. */
+int vmmap_copy(struct vmmap *dst, const struct vmmap *src);
+
 /*
  * Room for len bytes in [vm_lo, vm_hi): at hint if that is free and in
  * the window, else the lowest free address.  0 and *addr, or -ENOMEM.

@@ -8,6 +8,8 @@
  * startup script (or the one script= names) and then serves requests
  * until a shutdown.  Its exit status powers the machine off.
  */
+#include <sys/auxv.h>
+#include <sys/neutrino.h>	/* AT_QSOE_BOOTIMG*; first: it reconciles musl's and the ABI's types */
 #include "tm.h"
 #include <abi/time.h>
 
@@ -19,12 +21,28 @@ static uint64_t rxbuf[2048 / 8];		/* most messages fit here */
 static uint64_t bigbuf[TM_MSG_MAX / 8 + 1];	/* the rest are read again here */
 
 void
+tm_log(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	if (n > 0)
+		__kc_DebugWrite((long)buf, n, 0, 0, 0, 0);
+}
+
+void
 tm_reply(long rcvid, long status, const void *buf, size_t len)
 {
 	long rc = __kc_MsgReply(rcvid, status, (long)buf, (long)len, 0, 0);
 
 	if (rc < 0 && rc != -ESRCH)	/* ESRCH: the client is gone; nothing to do */
-		rt_printf("taskman: reply to %ld failed: %ld\n", rcvid, rc);
+		tm_log("taskman: reply to %ld failed: %ld\n", rcvid, rc);
 }
 
 void
@@ -68,8 +86,12 @@ bootarg(const char *opt, char *val, size_t len)
 static void
 handle_pulse(const struct _pulse *p)
 {
+	uint64_t v = (uint64_t)p->value.sival_ptr;
+
 	if (p->code == _PULSE_CODE_PROCDEATH)
-		proc_died((int)((uint64_t)p->value.sival_ptr >> 32), (int)(uint32_t)(uint64_t)p->value.sival_ptr);
+		proc_died((int)(v >> 32), (int)(uint32_t)v);
+	else if (p->code == _PULSE_CODE_PROCSTOP)
+		proc_stopcont((int)(v >> 32), (int)(uint32_t)v);
 	else if (p->code == _PULSE_CODE_DISCONNECT)
 		bootfs_disconnect(p->scoid);
 	else if (p->code == _PULSE_CODE_UNBLOCK)
@@ -103,7 +125,8 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _PROC_SPAWN_DONE:	msg_spawn_done(m); break;
 	case _PROC_WAIT:	msg_wait(m); break;
 	case _PROC_GETSETID:	msg_getsetid(m); break;
-	case _PROC_EXIT:	msg_exit(m); break;
+	case _PROC_FORK:	msg_fork(m); break;
+	case _PROC_EXEC:	msg_exec(m); break;
 	case _SYS_CONF:		msg_sysconf(m); break;
 	case _SYS_UNAME:	msg_uname(m); break;
 	case _SYS_SHUTDOWN:	msg_shutdown(m); break;
@@ -126,7 +149,7 @@ dispatch(struct tm_msg *m)
 		return;
 	}
 	/* Only these carry more than a fixed header; others are judged on what fit. */
-	if ((h->type == _PROC_SPAWN || h->type == _IO_CONNECT || h->type == _PATH_ATTACH) &&
+	if ((h->type == _PROC_SPAWN || h->type == _PROC_EXEC || h->type == _IO_CONNECT || h->type == _PATH_ATTACH) &&
 	    (rc = whole_message(m)) < 0) {
 		tm_error(m->m_rcvid, -rc);
 		return;
@@ -163,7 +186,7 @@ serve(void)
 			continue;
 		}
 		if (rcvid < 0) {
-			rt_printf("taskman: MsgReceive failed: %ld\n", rcvid);
+			tm_log("taskman: MsgReceive failed: %ld\n", rcvid);
 			continue;
 		}
 		if (rcvid == 0) {
@@ -187,7 +210,7 @@ setup(uint64_t img, uint64_t size)
 	tm.t_imgsize = size;
 	rc = imagefs_init(&tm.t_fs, tm.t_img, size);
 	if (rc < 0) {
-		rt_printf("taskman: the boot image is malformed: %s\n", tm.t_fs.if_err);
+		tm_log("taskman: the boot image is malformed: %s\n", tm.t_fs.if_err);
 		return 2;
 	}
 	pathtab_init(&tm.t_paths);
@@ -198,30 +221,31 @@ setup(uint64_t img, uint64_t size)
 	    proctab_add(&tm.t_procs, SYSMGR_PID, 0, "taskman") == NULL ||
 	    pathtab_attach(&tm.t_paths, "/proc/boot", SYSMGR_PID, tm.t_chid, TM_BOOTFS_HANDLE,
 	    _RESMGR_FLAG_DIR, _FTYPE_ANY) < 0) {
-		rt_printf("taskman: cannot set up (channel %d)\n", tm.t_chid);
+		tm_log("taskman: cannot set up (channel %d)\n", tm.t_chid);
 		return 3;
 	}
 	return 0;
 }
 
 int
-umain(uint64_t arg)
+main(void)
 {
 	char script[128];
 	int rc, explicit;
 
-	if ((rc = setup(arg, rt_arg2)) != 0)
+	/* musl's crt1 put the kernel's a0/a1 (the image and its size) into auxv. */
+	if ((rc = setup(getauxval(AT_QSOE_BOOTIMG), getauxval(AT_QSOE_BOOTIMG_SIZE))) != 0)
 		return rc;
 	explicit = bootarg("script", script, sizeof(script)) != NULL;
 	if (!explicit)
 		strncpy(script, "/proc/boot/startup", sizeof(script));
-	rt_printf("taskman: /proc/boot has %d entries; running %s\n", tm.t_fs.if_count - 1, script);
+	tm_log("taskman: /proc/boot has %d entries; running %s\n", tm.t_fs.if_count - 1, script);
 	if (startup_load(script) < 0) {
 		if (explicit)
 			return 2;	/* a test script that cannot run: fail the boot, do not idle */
-		rt_printf("taskman: no startup script run; serving requests\n");
+		tm_log("taskman: no startup script run; serving requests\n");
 	}
 	serve();
-	rt_printf("taskman: shutdown with status %d\n", tm.t_shutdown_status);
+	tm_log("taskman: shutdown with status %d\n", tm.t_shutdown_status);
 	return tm.t_shutdown_status;
 }

@@ -17,7 +17,17 @@ unmap_piece(void *arg, uint64_t start, uint64_t len)
 {
 	struct unmapper *u = arg;
 
-	__kc_MemUnmap(u->u_pid, (long)start, (long)len, 0, 0, 0);
+	for (uint64_t off = 0; off < len; off += MAP_MAX)	/* MemUnmap: 1 GiB at most */
+		__kc_MemUnmap(u->u_pid, (long)(start + off),
+		    (long)(len - off < MAP_MAX ? len - off : MAP_MAX), 0, 0, 0);
+}
+
+void
+tm_unmap_all(long pid, struct vmmap *vm)
+{
+	struct unmapper u = { pid };
+
+	vmmap_remove(vm, 0, USER_SPACE_TOP, unmap_piece, &u);
 }
 
 static struct vmmap *

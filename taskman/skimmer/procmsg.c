@@ -14,19 +14,27 @@ struct waiter {
 
 static struct waiter *waiters;
 
-/* Answer a wait with zombie z, reaping it unless WNOWAIT. */
+/*
+ * Answer a wait with child c's event (proctab_event under options); a
+ * zombie is reaped and a stop or continue consumed, unless WNOWAIT.
+ */
 static void
-reply_zombie(long rcvid, struct pt_proc *z, int options)
+reply_event(long rcvid, struct pt_proc *c, int options)
 {
-	int ws = z->pp_wstatus;
-	struct _proc_wait_reply r = { .wr_pid = z->pp_pid, .wr_status = ws,
-	    .wr_code = (ws & 0x7f) ? _WAIT_CLD_KILLED : _WAIT_CLD_EXITED,
-	    .wr_value = (ws & 0x7f) ? (ws & 0x7f) : (ws >> 8) & 0xff, .wr_uid = z->pp_uid[0] };
+	int ws = proctab_event(c, options), value;
+	struct _proc_wait_reply r = { .wr_pid = c->pp_pid, .wr_status = ws,
+	    .wr_uid = c->pp_uid[0] };
 
+	r.wr_code = proctab_cld(ws, &value);
+	r.wr_value = value;
 	tm_reply(rcvid, 0, &r, sizeof(r));
-	if (!(options & _WAIT_WNOWAIT)) {
-		tm_proc_free(z);
-		proctab_reap(&tm.t_procs, z);
+	if (options & _WAIT_WNOWAIT)
+		return;
+	if (c->pp_zombie) {
+		tm_proc_free(c);
+		proctab_reap(&tm.t_procs, c);
+	} else {
+		c->pp_event = 0;
 	}
 }
 
@@ -35,7 +43,7 @@ static int
 wait_check(const struct _proc_wait *w, size_t len, int *idtype, int *id, const struct pt_proc *me)
 {
 	if (len != sizeof(*w) || w->subtype != 0 || (w->wt_options & ~_WAIT_OPTIONS_ALL) ||
-	    !(w->wt_options & _WAIT_WEXITED))
+	    !(w->wt_options & _WAIT_EVENTS))
 		return -EINVAL;
 	*idtype = w->wt_idtype;
 	*id = w->wt_id;
@@ -63,9 +71,9 @@ msg_wait(struct tm_msg *m)
 		tm_error(m->m_rcvid, -rc);
 		return;
 	}
-	z = proctab_wait_match(&tm.t_procs, me->pp_pid, idtype, id, &any);
+	z = proctab_wait_match(&tm.t_procs, me->pp_pid, idtype, id, w->wt_options, &any);
 	if (z) {
-		reply_zombie(m->m_rcvid, z, w->wt_options);
+		reply_event(m->m_rcvid, z, w->wt_options);
 	} else if (!any) {
 		tm_error(m->m_rcvid, ECHILD);
 	} else if (w->wt_options & _WAIT_WNOHANG) {
@@ -82,7 +90,7 @@ msg_wait(struct tm_msg *m)
 
 /*
  * Something changed for parent's children: answer its waiters that now
- * have a zombie, or no matching child left (ECHILD).
+ * have an event, or no matching child left (ECHILD).
  */
 static void
 wake_waiters(int parent)
@@ -96,22 +104,21 @@ wake_waiters(int parent)
 			pp = &w->w_next;
 			continue;
 		}
-		z = proctab_wait_match(&tm.t_procs, parent, w->w_idtype, w->w_id, &any);
+		z = proctab_wait_match(&tm.t_procs, parent, w->w_idtype, w->w_id, w->w_options, &any);
 		if (z == NULL && any) {
 			pp = &w->w_next;
 			continue;
 		}
 		*pp = w->w_next;
 		if (z)
-			reply_zombie(w->w_rcvid, z, w->w_options);
+			reply_event(w->w_rcvid, z, w->w_options);
 		else
 			tm_error(w->w_rcvid, ECHILD);
 		free(w);
 	}
 }
 
-/* Drop the waits of a process that died (their rcvids died with it). */
-static void
+void
 forget_waiters(int pid)
 {
 	for (struct waiter **pp = &waiters; *pp;) {
@@ -155,8 +162,21 @@ reap_orphans(void)
 	}
 }
 
+/* Tell parent (unless taskman) about child's event with SIGCHLD. */
+static void
+send_sigchld(int parent, int child, int wstatus)
+{
+	int value, code = proctab_cld(wstatus, &value);
+
+	if (parent == SYSMGR_PID || tm.t_shutdown)
+		return;
+	__kc_SignalKill(0, parent, 0, SIGCHLD, code,
+	    (long)((uint64_t)(uint32_t)child << 32 | (uint32_t)value));
+}
+
+/* A process's end as forget, wake and SIGCHLD see it. */
 void
-proc_died(int pid, int kstatus)
+proc_died(int pid, int wstatus)
 {
 	struct pt_proc *p = proctab_find(&tm.t_procs, pid);
 	struct tm_proc *tp = p ? p->pp_priv : NULL;
@@ -173,29 +193,24 @@ proc_died(int pid, int kstatus)
 	}
 	tm_proc_free(p);
 	parent = p->pp_ppid;
-	proctab_exit(&tm.t_procs, pid, kstatus);
-	if ((p->pp_wstatus & 0x7f) && !tm.t_shutdown)
-		rt_printf("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
-		    p->pp_wstatus & 0x7f);
+	proctab_exit(&tm.t_procs, pid, wstatus);
+	if ((wstatus & 0x7f) && !tm.t_shutdown)
+		tm_log("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
+		    wstatus & 0x7f);
+	send_sigchld(parent, pid, wstatus);
 	wake_waiters(parent);
 	reap_orphans();
 }
 
 void
-msg_exit(struct tm_msg *m)
+proc_stopcont(int pid, int wstatus)
 {
-	const struct _proc_exit *e = m->m_buf;
-	struct pt_proc *p = proctab_find(&tm.t_procs, m->m_info.pid);
+	struct pt_proc *p = proctab_stopcont(&tm.t_procs, pid, wstatus);
 
-	if (m->m_len != sizeof(*e) || e->subtype != 0) {
-		tm_error(m->m_rcvid, EINVAL);
+	if (p == NULL)
 		return;
-	}
-	if (p) {
-		p->pp_exit_reported = 1;
-		p->pp_exit_code = e->ex_status;
-	}
-	tm_reply(m->m_rcvid, 0, NULL, 0);
+	send_sigchld(p->pp_ppid, pid, wstatus);
+	wake_waiters(p->pp_ppid);
 }
 
 static void
@@ -257,9 +272,14 @@ msg_getsetid(struct tm_msg *m)
 		return;
 	case _PROC_ID_SETSID:
 		rc = proctab_setsid(&tm.t_procs, me->pp_pid);
+		if (rc > 0)
+			tm_set_group(me);
 		break;
 	case _PROC_ID_SETPGID:
 		rc = proctab_setpgid(&tm.t_procs, me->pp_pid, g->gi_pid, g->gi_id[0]);
+		p = proctab_find(&tm.t_procs, g->gi_pid ? g->gi_pid : me->pp_pid);
+		if (rc == 0 && p)
+			tm_set_group(p);
 		break;
 	default:
 		rc = cred_request(g, me, ids);

@@ -70,8 +70,8 @@ no_return(void *unused)
 }
 
 /* The image node of a program at path; -ENOENT/-EACCES/-ENOEXEC checks. */
-static long
-find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
+long
+tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
 {
 	const struct imagefs_node *n;
 	char err[96];
@@ -84,7 +84,7 @@ find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
 	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
 		return -EACCES;
 	if (elf_load(n->in_data, n->in_size, TM_MMAP_LO, dry_run, NULL, entry, err, sizeof(err)) < 0) {
-		rt_printf("taskman: spawn %s: %s\n", path, err);
+		tm_log("taskman: spawn %s: %s\n", path, err);
 		return -ENOEXEC;
 	}
 	*np = n;
@@ -103,15 +103,14 @@ fill_random(uint8_t *b, size_t n)
 	}
 }
 
-/* Build and write the first stack; sp or -errno. */
-static long
-setup_stack(long pid, const struct spawn_req *r, const struct pt_proc *parent, uint64_t entry,
+long
+tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid, uint64_t entry,
     const struct imagefs_node *n)
 {
-	struct spawn_aux aux = { .sa_entry = entry, .sa_ppid = parent->pp_pid,
-	    .sa_uid = parent->pp_uid[0], .sa_euid = parent->pp_uid[1],
-	    .sa_gid = parent->pp_gid[0], .sa_egid = parent->pp_gid[1] };
-	long used, rc;
+	struct spawn_aux aux = { .sa_entry = entry, .sa_ppid = ppid,
+	    .sa_uid = cred->pp_uid[0], .sa_euid = cred->pp_uid[1],
+	    .sa_gid = cred->pp_gid[0], .sa_egid = cred->pp_gid[1] };
+	long used;
 
 	fill_random(aux.sa_random, sizeof(aux.sa_random));
 	if (elfaux_phdrs(n->in_data, n->in_size, &aux.sa_ph) < 0)
@@ -119,12 +118,31 @@ setup_stack(long pid, const struct spawn_req *r, const struct pt_proc *parent, u
 	used = spawnmsg_stack(r, &aux, stackimg, sizeof(stackimg), USER_STACK_TOP);
 	if (used < 0 || (uint64_t)used > TM_STACK_SIZE - STACK_SLACK)
 		return -E2BIG;
-	rc = __kc_MemMap(pid, (long)(USER_STACK_TOP - TM_STACK_SIZE), (long)TM_STACK_SIZE,
+	return used;
+}
+
+long
+tm_write_stack(long pid, long used, struct vmmap *vm)
+{
+	long rc = __kc_MemMap(pid, (long)(USER_STACK_TOP - TM_STACK_SIZE), (long)TM_STACK_SIZE,
 	    MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0);
+
 	if (rc == 0)
 		rc = __kc_MemWrite(pid, (long)(USER_STACK_TOP - (uint64_t)used),
 		    (long)(stackimg + sizeof(stackimg) - (size_t)used), used, 0, 0);
+	if (rc >= 0)
+		rc = vmmap_insert(vm, USER_STACK_TOP - TM_STACK_SIZE, TM_STACK_SIZE,
+		    _PROT_READ | _PROT_WRITE);
 	return rc < 0 ? rc : (long)(USER_STACK_TOP - (uint64_t)used);
+}
+
+long
+tm_load_elf(long pid, const struct imagefs_node *n, struct vmmap *vm, uint64_t *entry)
+{
+	struct loader ld = { pid, vm };
+	char err[96];
+
+	return elf_load(n->in_data, n->in_size, TM_MMAP_LO, load_seg, &ld, entry, err, sizeof(err));
 }
 
 /* Record the child, with its group and session as the flags ask; 0 or -errno. */
@@ -146,8 +164,19 @@ adopt(long pid, struct pt_proc *parent, const struct spawn_req *r, const char *n
 	if (rc < 0) {
 		c->pp_priv = NULL;
 		proctab_reap(&tm.t_procs, c);
+		return rc;
 	}
-	return rc < 0 ? rc : 0;
+	tm_set_group(c);
+	return 0;
+}
+
+void
+tm_set_group(const struct pt_proc *p)
+{
+	long rc = __kc_ProcSetGroup(p->pp_pid, p->pp_pgid, 0, 0, 0, 0);
+
+	if (rc < 0 && rc != -ESRCH)	/* ESRCH: it is already gone */
+		tm_log("taskman: ProcSetGroup(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
 }
 
 void
@@ -180,37 +209,34 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 	struct pt_proc *parent = proctab_find(&tm.t_procs, parent_pid);
 	const struct imagefs_node *n;
 	struct tm_proc *tp;
-	struct loader ld;
 	uint64_t entry;
-	char err[96];
 	long pid, rc, sp;
 
 	if (parent == NULL || parent->pp_zombie)
 		return -ESRCH;
 	if (tm.t_shutdown)
 		return -EAGAIN;		/* nothing new starts while everything ends */
-	if ((rc = find_program(r->sr_path, &n, &entry)) < 0)
+	if ((rc = tm_find_program(r->sr_path, &n, &entry)) < 0)
 		return rc;
 	tp = calloc(1, sizeof(*tp));
 	if (tp == NULL)
 		return -ENOMEM;
 	vmmap_init(&tp->tp_vm, TM_MMAP_LO, TM_MMAP_HI);
+	tp->tp_abilities = abilities;
 	pid = __kc_ProcCreate((long)imagefs_basename(n), abilities, 0, 0, 0, 0);
 	if (pid < 0) {
 		free(tp);
 		return pid;
 	}
-	ld = (struct loader){ pid, &tp->tp_vm };
-	rc = elf_load(n->in_data, n->in_size, TM_MMAP_LO, load_seg, &ld, &entry, err, sizeof(err));
-	sp = rc < 0 ? rc : setup_stack(pid, r, parent, entry, n);
-	rc = sp < 0 ? sp : vmmap_insert(&tp->tp_vm, USER_STACK_TOP - TM_STACK_SIZE, TM_STACK_SIZE,
-	    _PROT_READ | _PROT_WRITE);
-	if (rc == 0)
-		rc = adopt(pid, parent, r, imagefs_basename(n), tp);
+	rc = tm_load_elf(pid, n, &tp->tp_vm, &entry);
+	if (rc >= 0)
+		rc = tm_build_stack(r, parent, parent->pp_pid, entry, n);
+	sp = rc < 0 ? rc : tm_write_stack(pid, rc, &tp->tp_vm);
+	rc = sp < 0 ? sp : adopt(pid, parent, r, imagefs_basename(n), tp);
 	if (rc == 0 && (rc = start_thread(pid, entry, (uint64_t)sp)) < 0)
 		proctab_reap(&tm.t_procs, proctab_find(&tm.t_procs, (int)pid));
 	if (rc < 0) {
-		__kc_ProcDestroy(pid, 9, 0, 0, 0, 0);	/* its death pulse finds no entry */
+		__kc_ProcDestroy(pid, SIGKILL, 0, 0, 0, 0);	/* its death pulse finds no entry */
 		vmmap_fini(&tp->tp_vm);
 		free(tp);
 		return rc;

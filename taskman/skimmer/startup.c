@@ -26,11 +26,11 @@ startup_load(const char *path)
 	const struct imagefs_node *n = imagefs_lookup(&tm.t_fs, path);
 
 	if (n == NULL || (n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG) {
-		rt_printf("taskman: startup script %s: not in the boot image\n", path);
+		tm_log("taskman: startup script %s: not in the boot image\n", path);
 		return -1;
 	}
 	if (script_parse(&script, n->in_data, n->in_size) < 0) {
-		rt_printf("taskman: startup script %s: %s\n", path, script.s_err);
+		tm_log("taskman: startup script %s: %s\n", path, script.s_err);
 		script_fini(&script);
 		return -1;
 	}
@@ -123,7 +123,7 @@ step(const struct sc_cmd *c)
 		set_env(c->sc_argv[0]);
 		return 0;
 	case SC_DISPLAY:
-		rt_printf("%s\n", c->sc_argv[0]);
+		tm_log("%s\n", c->sc_argv[0]);
 		return 0;
 	case SC_SHUTDOWN:
 		shutdown_begin(c->sc_status < 0 ? last_status : c->sc_status);
@@ -135,7 +135,7 @@ step(const struct sc_cmd *c)
 	case SC_RUN:
 		rc = run(c, &pid);
 		if (rc < 0) {
-			rt_printf("taskman: startup line %d: %s: error %ld\n", c->sc_line, c->sc_argv[0], -rc);
+			tm_log("taskman: startup line %d: %s: error %ld\n", c->sc_line, c->sc_argv[0], -rc);
 			last_status = 127;
 			return 0;
 		}
@@ -154,7 +154,7 @@ waitfor_done(const struct sc_cmd *c, uint64_t *wait)
 	if (path_exists(c->sc_argv[1]))
 		return 1;
 	if (now >= waitfor_deadline) {
-		rt_printf("taskman: startup line %d: waitfor %s: not there after %d s\n",
+		tm_log("taskman: startup line %d: waitfor %s: not there after %d s\n",
 		    c->sc_line, c->sc_argv[1], c->sc_seconds);
 		return 1;
 	}

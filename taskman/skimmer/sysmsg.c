@@ -98,7 +98,7 @@ msg_shutdown(struct tm_msg *m)
 		tm_error(m->m_rcvid, ENOSYS);
 		return;
 	}
-	rt_printf("taskman: shutdown requested by pid %d (%s), status %d\n", p->pp_pid,
+	tm_log("taskman: shutdown requested by pid %d (%s), status %d\n", p->pp_pid,
 	    p->pp_name, s->sd_status);
 	tm_reply(m->m_rcvid, 0, NULL, 0);
 	shutdown_begin(s->sd_status);

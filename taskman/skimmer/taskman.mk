@@ -1,22 +1,23 @@
-# taskman/skimmer/taskman.mk - taskman for Skimmer, built on the early
-# runtime user/rt (until musl exists: then drop shim/ and rt_shim.c and
-# link with libc instead).  The generic part, taskman/common, is the same
-# code the host tests build.
+# taskman/skimmer/taskman.mk - taskman for Skimmer, built with qsoe-cc on
+# musl and the local memory manager (--qsoe-local-mm: taskman maps its own
+# memory with MemMap(0, ...); it is the memory manager).  The generic part,
+# taskman/common, is the same code the host tests build; lib/elf and
+# lib/newc are built again here for musl.
 
 TM_OUT    := $(O)/taskman
-TM_SRC    := $(wildcard taskman/skimmer/*.c) $(wildcard taskman/common/*.c)
+TM_SRC    := $(wildcard taskman/skimmer/*.c) $(wildcard taskman/common/*.c) \
+             lib/elf/elf_load.c lib/newc/newc.c
 TM_OBJ    := $(patsubst %.c,$(TM_OUT)/obj/%.o,$(TM_SRC))
 TM_BIN    := $(TM_OUT)/taskman
-TM_CFLAGS := $(UCFLAGS) -Itaskman/skimmer/shim
+TM_CFLAGS := -std=gnu11 -O2 -g $(WARNFLAGS) -Iabi/include
 
-$(TM_OUT)/obj/%.o: %.c $(CONFIG_H) | setup-quiet
+$(TM_OUT)/obj/%.o: %.c $(CONFIG_H) $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC) | setup-quiet
 	@mkdir -p $(dir $@)
-	@echo "  UCC     $<"
-	@$(CC) $(TM_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  QSOECC  $<"
+	@$(QSOE_CC) $(TM_CFLAGS) -MMD -MP -c $< -o $@
 
-$(TM_BIN): $(TM_OBJ) $(URT_OBJ) user/rt/user.ld
-	@echo "  ULD     $@"
-	@$(CC) $(TM_CFLAGS) -nostdlib -static -Wl,--build-id=none -T user/rt/user.ld -o $@ \
-	    $(URT_OBJ) $(TM_OBJ) -lgcc
+$(TM_BIN): $(TM_OBJ) $(LIBC_A) $(LOCALMM_A) $(QSOE_CC)
+	@echo "  QSOECC  $@"
+	@$(QSOE_CC) --qsoe-local-mm $(TM_CFLAGS) -o $@ $(TM_OBJ)
 
 -include $(TM_OBJ:.o=.d)

@@ -10,12 +10,17 @@
 #ifndef TM_H
 #define TM_H
 
-#include "rt.h"
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <abi/errno.h>
+#include <abi/kercall.h>
 #include <abi/msg.h>
 #include <abi/procmgr.h>
+#include <abi/signal.h>
 #include <abi/vmlayout.h>
 #include <sys/iomsg.h>
 #include <sys/procmsg.h>
@@ -35,7 +40,8 @@
 /* The kernel-specific data of a process (pt_proc.pp_priv). */
 struct tm_proc {
 	struct vmmap	tp_vm;		/* what is mapped in it */
-	long		tp_spawn_rcvid;	/* parent's spawn waiting for _PROC_SPAWN_DONE, or 0 */
+	long		tp_spawn_rcvid;	/* parent's spawn/fork waiting for _PROC_SPAWN_DONE, or 0 */
+	long		tp_abilities;	/* PROC_ABILITY_* it was created with (fork passes them on) */
 };
 
 /* A message being handled. */
@@ -66,7 +72,12 @@ extern struct tm_state tm;
  * later (never blocking).
  */
 
-/* main.c: reply / error to a client; a dead client is not an error. */
+/*
+ * main.c.  tm_log: printf to the kernel console (DebugWrite), never to an
+ * fd: taskman must not send messages to itself, and stdout would be one.
+ * tm_reply / tm_error: to a client; a dead client is not an error.
+ */
+void tm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tm_reply(long rcvid, long status, const void *buf, size_t len);
 void tm_error(long rcvid, int err);
 uint64_t tm_now_ns(void);			/* CLOCK_MONOTONIC */
@@ -78,23 +89,53 @@ uint64_t tm_now_ns(void);			/* CLOCK_MONOTONIC */
  */
 long tm_spawn(int parent, const struct spawn_req *r, long abilities);
 void tm_proc_free(struct pt_proc *p);
+
+/*
+ * spawn.c's steps, which exec shares.  tm_find_program: the image node of
+ * an executable at path and its entry (0, -ENOENT, -EACCES, -ENOEXEC).
+ * tm_load_elf: map and fill n's segments in pid, recording them in vm
+ * (0 or -errno).  tm_build_stack: the first stack for r in a static
+ * buffer (the bytes it takes, or -E2BIG), with cred's ids and ppid in
+ * auxv.  tm_write_stack: map the stack in pid, write what tm_build_stack
+ * built and record it in vm; sp or -errno.
+ */
+long tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry);
+long tm_load_elf(long pid, const struct imagefs_node *n, struct vmmap *vm, uint64_t *entry);
+long tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid,
+    uint64_t entry, const struct imagefs_node *n);
+long tm_write_stack(long pid, long used, struct vmmap *vm);
 void msg_spawn(struct tm_msg *m);
 void msg_spawn_done(struct tm_msg *m);
 
 /*
- * procmsg.c.  proc_died: the death pulse of pid with the kernel's status
- * (unknown pids are ignored).  wait_unblock: a client held in a wait asks
- * to unblock; it gets EINTR.
+ * procmsg.c.  proc_died: the death pulse of pid with its wait status
+ * (unknown pids are ignored).  proc_stopcont: the stop/continue pulse.
+ * Both send the parent SIGCHLD and answer its waits.  wait_unblock: a
+ * client held in a wait asks to unblock; it gets EINTR.  forget_waiters:
+ * drop pid's held waits (it died or exec'd: their rcvids are gone).
  */
 void msg_wait(struct tm_msg *m);
 void msg_getsetid(struct tm_msg *m);
-void msg_exit(struct tm_msg *m);
-void proc_died(int pid, int kstatus);
+void proc_died(int pid, int wstatus);
+void proc_stopcont(int pid, int wstatus);
 void wait_unblock(long rcvid);
+void forget_waiters(int pid);
 
-/* memmsg.c: mmap, munmap, mprotect for the sender. */
+/*
+ * fork.c (_PROC_FORK) and exec.c (_PROC_EXEC).  tm_set_group: tell the
+ * kernel p's process group (ProcSetGroup), for SignalKill(-pgid).
+ */
+void msg_fork(struct tm_msg *m);
+void msg_exec(struct tm_msg *m);
+void tm_set_group(const struct pt_proc *p);
+
+/*
+ * memmsg.c: mmap, munmap, mprotect for the sender.  tm_unmap_all: unmap
+ * every region vm records in pid and forget them (exec).
+ */
 void msg_mem_map(struct tm_msg *m);
 void msg_mem_ctrl(struct tm_msg *m);
+void tm_unmap_all(long pid, struct vmmap *vm);
 
 /*
  * pathmsg.c.  path_exists: is path attached exactly by a server, or a

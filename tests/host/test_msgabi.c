@@ -33,11 +33,17 @@ UNIT_TEST(wait_values_are_linux)
 	CHECK_EQ(_WAIT_P_PGID, P_PGID);
 	CHECK_EQ(_WAIT_CLD_EXITED, CLD_EXITED);
 	CHECK_EQ(_WAIT_CLD_KILLED, CLD_KILLED);
+	CHECK_EQ(_WAIT_CLD_STOPPED, CLD_STOPPED);
+	CHECK_EQ(_WAIT_CLD_CONTINUED, CLD_CONTINUED);
 	/* The wait status encoding taskman uses is the one W* macros decode. */
 	int st = (3 & 0xff) << 8;
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
 	st = 11;
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == 11);
+	st = 19 << 8 | 0x7f;			/* the kernel's stop status (SIGSTOP) */
+	CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == 19 && !WIFSIGNALED(st) && !WIFEXITED(st));
+	st = 0xffff;				/* ... and its continue status */
+	CHECK(WIFCONTINUED(st) && !WIFSTOPPED(st) && !WIFSIGNALED(st));
 }
 
 UNIT_TEST(mmap_values_are_linux)
@@ -85,7 +91,8 @@ UNIT_TEST(dirent_is_linux_dirent64)
 
 UNIT_TEST(types_are_disjoint)
 {
-	int sysmgr[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_EXIT, _PROC_SPAWN_DONE,
+	int sysmgr[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_SPAWN_DONE, _PROC_FORK,
+	    _PROC_EXEC,
 	    _SYS_CONF, _SYS_UNAME, _SYS_SHUTDOWN, _MEM_MAP, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH };
 
 	for (size_t i = 0; i < sizeof(sysmgr) / sizeof(sysmgr[0]); i++) {

@@ -40,16 +40,46 @@ UNIT_TEST(add_inherits)
 
 UNIT_TEST(wait_status)
 {
-	struct pt_proc p = { 0 };
+	int v;
 
-	CHECK_EQ(proctab_wstatus(&p, 11), 11);		/* killed by SIGSEGV */
-	CHECK_EQ(proctab_wstatus(&p, 0), 0);
-	CHECK_EQ(proctab_wstatus(&p, 300), (300 & 0xff) << 8);
-	p.pp_exit_reported = 1;
-	p.pp_exit_code = 11;
-	CHECK_EQ(proctab_wstatus(&p, 11), 11 << 8);	/* exit(11) */
-	p.pp_exit_code = 0x1ff;
-	CHECK_EQ(proctab_wstatus(&p, 0), 0xff << 8);
+	CHECK_EQ(proctab_cld(11, &v), _WAIT_CLD_KILLED);	/* killed by SIGSEGV */
+	CHECK_EQ(v, 11);
+	CHECK_EQ(proctab_cld(0, &v), _WAIT_CLD_EXITED);
+	CHECK_EQ(v, 0);
+	CHECK_EQ(proctab_cld(42 << 8, &v), _WAIT_CLD_EXITED);	/* exit(42) */
+	CHECK_EQ(v, 42);
+	CHECK_EQ(proctab_cld(11 << 8, &v), _WAIT_CLD_EXITED);	/* exit(11), not a signal */
+	CHECK_EQ(v, 11);
+	CHECK_EQ(proctab_cld(19 << 8 | 0x7f, &v), _WAIT_CLD_STOPPED);
+	CHECK_EQ(v, 19);
+	CHECK_EQ(proctab_cld(0xffff, &v), _WAIT_CLD_CONTINUED);
+	CHECK_EQ(v, 18);
+}
+
+UNIT_TEST(stops_and_continues)
+{
+	struct proctab t;
+	struct pt_proc *b;
+	int any, all = _WAIT_WEXITED | _WAIT_WUNTRACED | _WAIT_WCONTINUED;
+
+	family(&t);
+	b = proctab_stopcont(&t, 3, 19 << 8 | 0x7f);
+	CHECK(b != NULL);
+	CHECK(proctab_stopcont(&t, 3, 42 << 8) == NULL);	/* not a stop status */
+	CHECK(proctab_stopcont(&t, 99, 0xffff) == NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, _WAIT_WEXITED, &any) == NULL);
+	CHECK_EQ(any, 1);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, _WAIT_WCONTINUED, &any) == NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PID, 3, all, &any) == b);
+	CHECK_EQ(proctab_event(b, all), 19 << 8 | 0x7f);
+	proctab_stopcont(&t, 3, 0xffff);			/* replaces the stop */
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, _WAIT_WUNTRACED, &any) == NULL);
+	CHECK_EQ(proctab_event(b, _WAIT_WCONTINUED), 0xffff);
+	CHECK(proctab_exit(&t, 3, 9) == b);			/* an end replaces both */
+	CHECK_EQ(proctab_event(b, _WAIT_WCONTINUED), -1);
+	CHECK_EQ(proctab_event(b, _WAIT_WEXITED), 9);
+	CHECK(proctab_stopcont(&t, 3, 0xffff) == NULL);		/* a zombie does not continue */
+	proctab_fini(&t);
 }
 
 UNIT_TEST(zombies_and_orphans)
@@ -59,22 +89,22 @@ UNIT_TEST(zombies_and_orphans)
 	int any;
 
 	family(&t);
-	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, &any) == NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, _WAIT_WEXITED, &any) == NULL);
 	CHECK_EQ(any, 1);
 	z = proctab_exit(&t, 3, 0);
 	CHECK(z && z->pp_zombie);
 	CHECK(proctab_exit(&t, 3, 0) == NULL);		/* dies once */
-	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PID, 4, &any) == NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PID, 4, _WAIT_WEXITED, &any) == NULL);
 	CHECK_EQ(any, 1);
-	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PID, 3, &any) == z);
-	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, &any) == z);
-	CHECK(proctab_wait_match(&t, 1, _WAIT_P_PID, 3, &any) == NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PID, 3, _WAIT_WEXITED, &any) == z);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_ALL, 0, _WAIT_WEXITED, &any) == z);
+	CHECK(proctab_wait_match(&t, 1, _WAIT_P_PID, 3, _WAIT_WEXITED, &any) == NULL);
 	CHECK_EQ(any, 0);				/* not taskman's child: ECHILD */
 	/* a dies: c (live) and b (zombie) go to taskman. */
 	CHECK(proctab_exit(&t, 2, 0) != NULL);
 	CHECK_EQ(proctab_find(&t, 4)->pp_ppid, PROCTAB_MGR_PID);
 	CHECK_EQ(z->pp_ppid, PROCTAB_MGR_PID);
-	CHECK(proctab_wait_match(&t, 1, _WAIT_P_PID, 3, &any) == z);
+	CHECK(proctab_wait_match(&t, 1, _WAIT_P_PID, 3, _WAIT_WEXITED, &any) == z);
 	proctab_reap(&t, z);
 	CHECK(proctab_find(&t, 3) == NULL);
 	CHECK_EQ(t.pt_count, 3);
@@ -90,10 +120,10 @@ UNIT_TEST(wait_by_group)
 	family(&t);
 	CHECK_EQ(proctab_setpgid(&t, 2, 4, 0), 0);	/* c leads group 4 */
 	proctab_exit(&t, 3, 0);
-	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 4, &any) == NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 4, _WAIT_WEXITED, &any) == NULL);
 	CHECK_EQ(any, 1);
-	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 1, &any) != NULL);
-	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 77, &any) == NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 1, _WAIT_WEXITED, &any) != NULL);
+	CHECK(proctab_wait_match(&t, 2, _WAIT_P_PGID, 77, _WAIT_WEXITED, &any) == NULL);
 	CHECK_EQ(any, 0);
 	proctab_fini(&t);
 }

@@ -98,3 +98,25 @@ UNIT_TEST(check_mixed_protections)
 	CHECK_EQ(vmmap_check(&m, LO + 2 * P, P, 1), -ENOMEM);
 	vmmap_fini(&m);
 }
+
+/* fork's copy: the same regions, independent of the original afterwards. */
+UNIT_TEST(copy_is_independent)
+{
+	struct vmmap a, b;
+	struct gone_log g = { 0 };
+
+	vmmap_init(&a, LO, HI);
+	CHECK_EQ(vmmap_insert(&a, LO, 2 * P, 3), 0);
+	CHECK_EQ(vmmap_insert(&a, LO + 4 * P, P, 1), 0);
+	CHECK_EQ(vmmap_copy(&b, &a), 0);
+	CHECK_EQ(b.vm_bytes, a.vm_bytes);
+	CHECK_EQ(vmmap_check(&b, LO, 2 * P, 3), 0);
+	CHECK_EQ(vmmap_check(&b, LO + 4 * P, P, 1), 0);
+	CHECK_EQ(vmmap_remove(&a, LO, 16 * P, log_gone, &g), 3 * (int64_t)P);
+	CHECK_EQ(g.n, 2);
+	CHECK_EQ(vmmap_check(&b, LO, 2 * P, 3), 0);		/* b kept its regions */
+	CHECK_EQ(vmmap_insert(&b, LO + 2 * P, P, 3), 0);
+	CHECK_EQ(vmmap_check(&a, LO + 2 * P, P, 3), -ENOMEM);	/* a did not get b's */
+	vmmap_fini(&a);
+	vmmap_fini(&b);
+}

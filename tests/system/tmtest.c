@@ -4,132 +4,16 @@
  * it from a test script (script=/proc/boot/tmtest.script); it starts
  * copies of itself in other roles (argv[1]) through _PROC_SPAWN.
  */
-#include "utest.h"
 #include <abi/neutrino.h>
 #include <abi/thread.h>
 #include <sys/iomsg.h>
 #include <sys/procmsg.h>
-
-#define KC(name, ...)	__kercall(__KER_##name, __VA_ARGS__)
 #define SELF		"/proc/boot/tmtest"
-#define PAGE		4096UL
+#include "tmutil.h"
+
 #define BIG_ARG		20000		/* bytes: more than taskman receives at once */
-#define MOTD		"Welcome to QSOE, the QNX-Style Open Environment.\n"	/* boot/motd */
 
-static long sys_coid;			/* our connection to taskman */
-static uint64_t *init_sp;		/* argc, argv, envp, auxv */
 static volatile uintptr_t bad_addr;	/* 0; volatile so the store is not optimised away */
-
-static long
-sysmgr(const void *s, size_t sb, void *r, size_t rb)
-{
-	return KC(MsgSend, sys_coid, (long)s, (long)sb, (long)r, (long)rb, 0);
-}
-
-static void
-sleep_ms(uint64_t ms)
-{
-	uint64_t ns = ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
-/* Report our exit code to taskman (libc's _exit does this), then return it. */
-static int
-exit_report(int status)
-{
-	struct _proc_exit e = { .type = _PROC_EXIT, .ex_status = status };
-
-	sysmgr(&e, sizeof(e), NULL, 0);
-	return status;
-}
-
-/* ---- spawn, wait and ids, as libc will do them ----------------------------- */
-
-static uint64_t spawnbuf[24 * 1024 / 8];
-
-/* _PROC_SPAWN path with argv/envp (NULL-terminated) and fds; pid or -errno. */
-static long
-spawn_fl(const char *path, const char *const *argv, const char *const *envp, uint32_t flags,
-    int pgroup, const struct _proc_spawn_fd *fds, int nfds)
-{
-	struct _proc_spawn *m = (struct _proc_spawn *)spawnbuf;
-	char *p = (char *)(m + 1);
-	size_t l;
-
-	memset(spawnbuf, 0, sizeof(spawnbuf));
-	m->type = _PROC_SPAWN;
-	m->sp_flags = flags;
-	m->sp_pgroup = pgroup;
-	l = strlen(path) + 1;
-	memcpy(p, path, l);
-	m->sp_path_len = (uint16_t)l;
-	p += l;
-	for (; argv && argv[m->sp_argc]; m->sp_argc++, p += l)
-		memcpy(p, argv[m->sp_argc], l = strlen(argv[m->sp_argc]) + 1);
-	for (; envp && envp[m->sp_envc]; m->sp_envc++, p += l)
-		memcpy(p, envp[m->sp_envc], l = strlen(envp[m->sp_envc]) + 1);
-	m->sp_strings_len = (uint32_t)(p - (char *)(m + 1) - m->sp_path_len);
-	while ((p - (char *)m) & 7)
-		p++;
-	memcpy(p, fds, sizeof(*fds) * (size_t)nfds);
-	m->sp_nfds = (uint16_t)nfds;
-	p += sizeof(*fds) * (size_t)nfds;
-	return sysmgr(m, (size_t)(p - (char *)m), NULL, 0);
-}
-
-static long
-spawn_role(const char *role, const char *arg)
-{
-	const char *argv[] = { SELF, role, arg, NULL };
-
-	return spawn_fl(SELF, argv, NULL, 0, 0, NULL, 0);
-}
-
-static long
-wait_id(int idtype, int id, int options, struct _proc_wait_reply *r)
-{
-	struct _proc_wait w = { .type = _PROC_WAIT, .wt_idtype = idtype, .wt_id = id,
-	    .wt_options = options | _WAIT_WEXITED };
-
-	memset(r, 0, sizeof(*r));
-	return sysmgr(&w, sizeof(w), r, sizeof(*r));
-}
-
-static long
-ids_of(int pid, struct _proc_ids *ids)
-{
-	struct _proc_getsetid g = { .type = _PROC_GETSETID, .subtype = _PROC_ID_GETIDS, .gi_pid = pid };
-
-	return sysmgr(&g, sizeof(g), ids, sizeof(*ids));
-}
-
-static long
-setid(int subtype, int pid, int id0)
-{
-	struct _proc_getsetid g = { .type = _PROC_GETSETID, .subtype = (uint16_t)subtype,
-	    .gi_pid = pid, .gi_id = { id0 } };
-
-	return sysmgr(&g, sizeof(g), NULL, 0);
-}
-
-/* Tell a "sleep" child (it receives on its channel 1) to exit with code 5. */
-static long
-wake_sleeper(long pid)
-{
-	long co = -1, rc;
-
-	for (int i = 0; i < 200 && co < 0; i++) {
-		co = KC(ConnectAttach, 0, pid, 1, 0, 0, 0);
-		if (co < 0)
-			sleep_ms(10);	/* it has not created its channel yet */
-	}
-	if (co < 0)
-		return co;
-	rc = KC(MsgSend, co, (long)"bye", 4, 0, 0, 0);
-	KC(ConnectDetach, co, 0, 0, 0, 0, 0);
-	return rc;
-}
 
 /* ---- tests: spawn and wait ---------------------------------------------------- */
 
@@ -419,86 +303,6 @@ UTEST(tm, script_environment_and_waitfor)
 
 /* ---- the path manager ------------------------------------------------------------ */
 
-static long
-attach(const char *prefix, long chid, uint32_t handle, uint32_t flags)
-{
-	struct {
-		struct _path_attach	a;
-		char			path[128];
-	} m = { .a = { .type = _PATH_ATTACH, .pa_flags = flags, .pa_chid = (int32_t)chid,
-	    .pa_handle = handle } };
-
-	m.a.pa_path_len = (uint16_t)(strlen(prefix) + 1);
-	memcpy(m.path, prefix, m.a.pa_path_len);
-	return sysmgr(&m, sizeof(m.a) + m.a.pa_path_len, NULL, 0);
-}
-
-static long
-detach(long id)
-{
-	struct _path_detach d = { .type = _PATH_DETACH, .pd_id = (int32_t)id };
-
-	return sysmgr(&d, sizeof(d), NULL, 0);
-}
-
-struct link_reply {
-	struct _io_connect_link_reply	lr;
-	struct _io_connect_entry	e[8];
-};
-
-/* _IO_CONNECT to coid with handle; the reply's status. */
-static long
-connect(long coid, uint32_t handle, uint16_t subtype, const char *path, uint32_t ioflag,
-    struct link_reply *r)
-{
-	struct {
-		struct _io_connect	c;
-		char			path[256];
-	} m = { .c = { .type = _IO_CONNECT, .subtype = subtype, .handle = handle,
-	    .ioflag = ioflag, .reply_max = sizeof(*r), .entry_max = 8 } };
-
-	m.c.path_len = (uint16_t)(strlen(path) + 1);
-	memcpy(m.path, path, m.c.path_len);
-	memset(r, 0, sizeof(*r));
-	return KC(MsgSend, coid, (long)&m, (long)(sizeof(m.c) + m.c.path_len), (long)r,
-	    sizeof(*r), 0);
-}
-
-UTEST(tm, attach_and_resolve_longest_prefix)
-{
-	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), a, b;
-	struct link_reply r;
-	struct _proc_ids me;
-
-	UT_CHECK(chid > 0);
-	UT_EQ(ids_of(0, &me), 0);
-	a = attach("/tmtest", chid, 10, _RESMGR_FLAG_DIR);
-	b = attach("/tmtest/deep", chid, 11, _RESMGR_FLAG_DIR);
-	UT_CHECK(a > 0 && b > 0 && a != b);
-	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deep/file", 0, &r), _IO_CONNECT_RET_LINK);
-	UT_EQ(r.lr.nentries, 2);
-	UT_EQ(r.e[0].pid, me.pi_pid);
-	UT_EQ(r.e[0].chid, chid);
-	UT_EQ(r.e[0].handle, 11);
-	UT_EQ(r.e[0].prefix_len, 12);
-	UT_EQ(r.e[1].handle, 10);
-	UT_EQ(r.e[1].prefix_len, 7);
-	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deeper", 0, &r), _IO_CONNECT_RET_LINK);
-	UT_EQ(r.lr.nentries, 1);
-	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/nothing/here", 0, &r), -ENOENT);
-	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "relative", 0, &r), -EINVAL);
-	UT_EQ(attach("/tmtest", chid, 10, _RESMGR_FLAG_DIR), -EEXIST);
-	UT_EQ(attach("/tmtest/", chid, 12, 0), -EINVAL);
-	UT_EQ(attach("/tmtest/x", chid, 0, 0), -EINVAL);	/* handle 0 is the path manager's */
-	UT_EQ(detach(b), 0);
-	UT_EQ(detach(b), -ENOENT);
-	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deep/file", 0, &r), _IO_CONNECT_RET_LINK);
-	UT_EQ(r.lr.nentries, 1);
-	UT_EQ(detach(a), 0);
-	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
-	return 0;
-}
-
 /* A child's child outlives it: taskman adopts it, and reaps it when it ends. */
 UTEST(tm, orphans_go_to_taskman)
 {
@@ -546,181 +350,7 @@ UTEST(tm, a_dead_server_is_detached)
 	return 0;
 }
 
-/* ---- /proc/boot through taskman's own resource manager --------------------------- */
-
-UTEST(tm, read_proc_boot)
-{
-	struct link_reply r;
-	struct _io_read rd = { .type = _IO_READ, .nbytes = 5 };
-	struct _io_stat st = { .type = _IO_STAT };
-	struct _io_lseek sk = { .type = _IO_LSEEK, .whence = 0, .offset = 1 };
-	struct _io_close cl = { .type = _IO_CLOSE };
-	struct _io_stat_buf sb;
-	char buf[16];
-	uint32_t h;
-	long co;
-
-	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/proc/boot/motd", 0, &r), _IO_CONNECT_RET_LINK);
-	UT_EQ(r.lr.nentries, 1);
-	UT_EQ(r.e[0].pid, SYSMGR_PID);
-	UT_EQ(r.e[0].prefix_len, 10);
-	h = r.e[0].handle;
-	co = KC(ConnectAttach, 0, r.e[0].pid, r.e[0].chid, 0, 0, 0);
-	UT_CHECK(co >= 0);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "no-such-file", 0, &r), -ENOENT);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 1 /* O_WRONLY */, &r), -EROFS);
-	UT_EQ(connect(co, h, _IO_CONNECT_UNLINK, "motd", 0, &r), -EROFS);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 0, &r), 0);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 0, &r), -EBUSY);	/* one file per connection */
-	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), 5);
-	UT_CHECK(memcmp(buf, MOTD, 5) == 0);
-	UT_EQ(KC(MsgSend, co, (long)&st, sizeof(st), (long)&sb, sizeof(sb), 0), 0);
-	UT_EQ(sb.sb_size, sizeof(MOTD) - 1);
-	UT_EQ(sb.sb_mode & 0170000, 0100000);
-	UT_EQ(KC(MsgSend, co, (long)&sk, sizeof(sk), (long)buf, 8, 0), 0);
-	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), 5);
-	UT_CHECK(memcmp(buf, MOTD + 1, 5) == 0);
-	sk.offset = 1000;
-	UT_EQ(KC(MsgSend, co, (long)&sk, sizeof(sk), (long)buf, 8, 0), 0);
-	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), 0);	/* EOF */
-	sk.offset = -1;
-	UT_EQ(KC(MsgSend, co, (long)&sk, sizeof(sk), (long)buf, 8, 0), -EINVAL);
-	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
-	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -EBADF);
-	/* readlink, and the reserved fields and combine flag that are refused. */
-	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "tmtest.link", 0, &r), 17);
-	UT_CHECK(memcmp(&r, "/proc/boot/tmtest", 17) == 0);
-	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "motd", 0, &r), -EINVAL);
-	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "nothing", 0, &r), -ENOENT);
-	/* Opening the link redirects to its target (a link reply with a new path). */
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "tmtest.link", 0, &r), _IO_CONNECT_RET_LINK);
-	UT_EQ(r.lr.nentries, 0);
-	UT_EQ(r.lr.path_len, 18);
-	UT_CHECK(strcmp((const char *)(&r.lr + 1), "/proc/boot/tmtest") == 0);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "tmtest.link", 0400000 /* O_NOFOLLOW */, &r), -ELOOP);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
-	rd.combine_len = _IO_COMBINE_FLAG;
-	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -ENOSYS);
-	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
-	/* The directory lists this program. */
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
-	static uint64_t dbuf[1024];
-	struct _io_read rdd = { .type = _IO_READ, .nbytes = sizeof(dbuf) };
-	long n = KC(MsgSend, co, (long)&rdd, sizeof(rdd), (long)dbuf, sizeof(dbuf), 0);
-	int found = 0;
-	UT_CHECK(n > 0);
-	for (long off = 0; off < n;) {
-		const struct _io_dirent *d = (const void *)((const char *)dbuf + off);
-
-		UT_CHECK(d->d_reclen >= 24 && (d->d_reclen & 7) == 0);
-		found |= strcmp(d->d_name, "tmtest") == 0;
-		off += d->d_reclen;
-	}
-	UT_CHECK(found);
-	UT_EQ(KC(MsgSend, co, (long)&rdd, sizeof(rdd), (long)dbuf, sizeof(dbuf), 0), 0);	/* the end */
-	UT_EQ(KC(ConnectDetach, co, 0, 0, 0, 0, 0), 0);
-	return 0;
-}
-
-/* ---- memory --------------------------------------------------------------------- */
-
-static long
-mmap_(uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, int fd, uint64_t *out)
-{
-	struct _mem_map m = { .type = _MEM_MAP, .mm_addr = addr, .mm_len = len, .mm_prot = prot,
-	    .mm_flags = flags, .mm_fd = fd };
-	struct _mem_map_reply r = { 0 };
-	long rc = sysmgr(&m, sizeof(m), &r, sizeof(r));
-
-	*out = r.mr_addr;
-	return rc;
-}
-
-static long
-memctrl(int subtype, uint64_t addr, uint64_t len, uint32_t prot)
-{
-	struct _mem_ctrl c = { .type = _MEM_CTRL, .subtype = (uint16_t)subtype, .mc_addr = addr,
-	    .mc_len = len, .mc_prot = prot };
-
-	return sysmgr(&c, sizeof(c), NULL, 0);
-}
-
-UTEST(tm, mmap_anonymous)
-{
-	const uint32_t rw = _PROT_READ | _PROT_WRITE, anon = _MAP_PRIVATE | _MAP_ANONYMOUS;
-	uint64_t a, b;
-	volatile uint8_t *p;
-
-	UT_EQ(mmap_(0, 3 * PAGE, rw, anon, -1, &a), 0);
-	UT_CHECK(a != 0 && (a & (PAGE - 1)) == 0);
-	p = (volatile uint8_t *)a;
-	UT_EQ(p[0] | p[3 * PAGE - 1], 0);		/* zeroed */
-	p[0] = 1;
-	p[3 * PAGE - 1] = 2;
-	UT_EQ(p[0] + p[3 * PAGE - 1], 3);
-	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a + PAGE, PAGE, 0), 0);
-	UT_EQ(mmap_(a + PAGE, PAGE, rw, anon | _MAP_FIXED, -1, &b), 0);	/* the hole */
-	UT_EQ(b, a + PAGE);
-	UT_EQ(p[PAGE], 0);
-	UT_EQ(p[0], 1);					/* the neighbours kept their data */
-	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, 3 * PAGE, rw), 0);
-	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, 3 * PAGE, _PROT_READ), -ENOSYS);
-	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 3 * PAGE, 0), 0);
-	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, PAGE, rw), -ENOMEM);	/* gone */
-	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 3 * PAGE, 0), 0);		/* POSIX: not an error */
-	/* Bad arguments. */
-	UT_EQ(mmap_(0, 0, rw, anon, -1, &b), -EINVAL);
-	UT_EQ(mmap_(0, PAGE, rw, _MAP_ANONYMOUS, -1, &b), -EINVAL);	/* neither private nor shared */
-	UT_EQ(mmap_(0, PAGE, rw, _MAP_PRIVATE, 3, &b), -ENOTSUP);	/* file-backed: later */
-	UT_EQ(mmap_(0, PAGE, rw, anon, 3, &b), -EINVAL);
-	UT_EQ(mmap_(a + 1, PAGE, rw, anon | _MAP_FIXED, -1, &b), -EINVAL);
-	UT_EQ(mmap_(0, PAGE, 0x10, anon, -1, &b), -EINVAL);
-	UT_EQ(mmap_(0, 1UL << 40, rw, anon, -1, &b), -ENOMEM);
-	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a + 1, PAGE, 0), -EINVAL);
-	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 0, 0), -EINVAL);
-	UT_EQ(memctrl(9, a, PAGE, 0), -EINVAL);
-	return 0;
-}
-
-UTEST(tm, sysconf_and_uname)
-{
-	struct _sys_conf c = { .type = _SYS_CONF, .sc_name = _SYS_SC_PAGESIZE };
-	struct _sys_conf_reply cr;
-	struct _msg_hdr u = { _SYS_UNAME, 0 };
-	struct _sys_uname_reply ur;
-	struct _sys_shutdown s = { .type = _SYS_SHUTDOWN, .subtype = _SYS_SHUTDOWN_REBOOT };
-
-	UT_EQ(sysmgr(&c, sizeof(c), &cr, sizeof(cr)), 0);
-	UT_EQ(cr.cr_value, 4096);
-	c.sc_name = 12345;
-	UT_EQ(sysmgr(&c, sizeof(c), &cr, sizeof(cr)), -EINVAL);
-	UT_EQ(sysmgr(&u, sizeof(u), &ur, sizeof(ur)), 0);
-	UT_EQ(strcmp(ur.un_sysname, "QSOE"), 0);
-	UT_EQ(strcmp(ur.un_machine, "riscv64"), 0);
-	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -ENOSYS);		/* reboot: not yet */
-	s.subtype = _SYS_SHUTDOWN_POWEROFF;
-	s.sd_status = 300;
-	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -EINVAL);
-	return 0;
-}
-
 /* ---- the roles of the children --------------------------------------------------- */
-
-static const char *
-arg_str(int i)
-{
-	return (const char *)(uintptr_t)init_sp[1 + i];
-}
-
-static int
-number(const char *s)
-{
-	int v = 0;
-
-	while (s && *s >= '0' && *s <= '9')
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
 
 /* argv and envp exactly as spawn_passes_argv_and_envp sent them?  A code per mismatch. */
 static int
@@ -847,8 +477,8 @@ role_connect(const char *where)
 static int
 role_fuzz(void)
 {
-	static const uint16_t types[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_EXIT,
-	    _PROC_SPAWN_DONE, _SYS_CONF, _SYS_UNAME, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH,
+	static const uint16_t types[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_FORK,
+	    _PROC_EXEC, _PROC_SPAWN_DONE, _SYS_CONF, _SYS_UNAME, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH,
 	    _IO_CONNECT, _IO_READ, _IO_WRITE, _IO_STAT, _IO_LSEEK, _IO_CLOSE, _IO_DEVCTL,
 	    0x77, 0x1ff, 0x1234 };
 	static uint64_t buf[64], reply[64];
@@ -976,12 +606,11 @@ int
 umain(uint64_t arg)
 {
 	init_sp = (uint64_t *)(uintptr_t)arg;
-	sys_coid = KC(ConnectAttach, 0, SYSMGR_PID, SYSMGR_CHID, _NTO_SIDE_CHANNEL, 0, 0);
-	if (sys_coid != SYSMGR_COID) {
+	if (sysmgr_attach() < 0) {
 		rt_printf("tmtest: cannot reach taskman (%ld)\n", sys_coid);
 		return 2;
 	}
 	if (init_sp[0] >= 2)
-		return exit_report(role(arg_str(1)));
-	return exit_report(utest_run_all() ? 1 : 0);
+		return role(arg_str(1));
+	return utest_run_all() ? 1 : 0;
 }

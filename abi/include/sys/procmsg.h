@@ -38,8 +38,10 @@
 #define _PROC_SPAWN		0x0001	/* start a program */
 #define _PROC_WAIT		0x0002	/* waitpid/waitid */
 #define _PROC_GETSETID		0x0003	/* ids, groups, sessions, credentials */
-#define _PROC_EXIT		0x0004	/* report the exit status, then die */
+/*			0x0004	   retired: _PROC_EXIT (the kernel's wait status says it all) */
 #define _PROC_SPAWN_DONE	0x0005	/* a spawned child took its fds */
+#define _PROC_FORK		0x0006	/* fork the sender */
+#define _PROC_EXEC		0x0007	/* replace the sender's program */
 #define _SYS_CONF		0x0020	/* sysconf */
 #define _SYS_UNAME		0x0021	/* uname */
 #define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
@@ -164,26 +166,39 @@ __ABI_SIZE(struct _proc_spawn_fd, 24, 4);
 /* ---------------------------------------------------------------------- */
 /*
  * _PROC_WAIT: waitid() semantics; waitpid(p) is libc's translation
- * (p > 0: _WAIT_P_PID; -1: _WAIT_P_ALL; 0: _WAIT_P_PGID of the caller's group, < -1:
- * _WAIT_P_PGID -p; options | WEXITED).  Without WNOHANG the reply waits until
- * a matching child ends.  Reply status 0 and struct _proc_wait_reply;
- * with WNOHANG and nothing ended yet, wr_pid is 0.  Errors: ECHILD (no
- * matching child), EINVAL (bad idtype or options).
+ * (p > 0: _WAIT_P_PID; -1: _WAIT_P_ALL; 0: _WAIT_P_PGID of the caller's
+ * group, < -1: _WAIT_P_PGID -p; options | WEXITED).  wt_options must hold
+ * at least one of WEXITED, WUNTRACED (WSTOPPED) and WCONTINUED: the events
+ * it asks for.  Without WNOHANG the reply waits until a matching child
+ * has such an event.  Reply status 0 and struct _proc_wait_reply; with
+ * WNOHANG and nothing to report yet, wr_pid is 0.  Errors: ECHILD (no
+ * matching child), EINVAL (bad idtype or options), EINTR (unblocked).
+ *
+ * The statuses are the kernel's (abi/procmgr.h), in the Linux encoding
+ * musl's W* macros read: exit(n) gives (n & 0xff) << 8 (CLD_EXITED,
+ * wr_value n); death by signal s gives s (CLD_KILLED, wr_value s); a stop
+ * by signal s gives s << 8 | 0x7f (CLD_STOPPED, wr_value s, with
+ * WUNTRACED); continuing gives 0xffff (CLD_CONTINUED, wr_value SIGCONT,
+ * with WCONTINUED).  A stop or continue is reported once (unless
+ * WNOWAIT), and a newer one replaces one not yet reported.
  */
 #define _WAIT_P_ALL		0
 #define _WAIT_P_PID		1
 #define _WAIT_P_PGID		2
 
 #define _WAIT_WNOHANG	0x00000001	/* WNOHANG */
-#define _WAIT_WUNTRACED	0x00000002	/* WUNTRACED / WSTOPPED: accepted, no stops yet */
-#define _WAIT_WEXITED	0x00000004	/* WEXITED: required */
-#define _WAIT_WCONTINUED 0x00000008	/* WCONTINUED: accepted, no stops yet */
-#define _WAIT_WNOWAIT	0x01000000	/* WNOWAIT: leave the zombie */
+#define _WAIT_WUNTRACED	0x00000002	/* WUNTRACED / WSTOPPED: report stops */
+#define _WAIT_WEXITED	0x00000004	/* WEXITED: report ends */
+#define _WAIT_WCONTINUED 0x00000008	/* WCONTINUED: report SIGCONT */
+#define _WAIT_WNOWAIT	0x01000000	/* WNOWAIT: leave the event to report again */
 #define _WAIT_OPTIONS_ALL 0x0100000f
+#define _WAIT_EVENTS	(_WAIT_WUNTRACED | _WAIT_WEXITED | _WAIT_WCONTINUED)
 
-/* si_code of a child's end (musl's CLD_* values). */
+/* si_code of a child's event (musl's CLD_* values), in wr_code and SIGCHLD. */
 #define _WAIT_CLD_EXITED	1
 #define _WAIT_CLD_KILLED	2
+#define _WAIT_CLD_STOPPED	5
+#define _WAIT_CLD_CONTINUED	6
 
 struct _proc_wait {
 	uint16_t	type;		/* _PROC_WAIT */
@@ -196,27 +211,82 @@ __ABI_SIZE(struct _proc_wait, 16, 4);
 
 struct _proc_wait_reply {
 	int32_t		wr_pid;		/* the child, or 0 (WNOHANG, none yet) */
-	int32_t		wr_status;	/* wait status: (code & 0xff) << 8, or the signal */
+	int32_t		wr_status;	/* wait status (above) */
 	int32_t		wr_code;	/* _WAIT_CLD_* */
-	int32_t		wr_value;	/* exit code, or the signal */
+	int32_t		wr_value;	/* exit code, or the signal (si_status) */
 	int32_t		wr_uid;		/* the child's real uid */
 	int32_t		wr_zero;	/* 0 */
 };
 __ABI_SIZE(struct _proc_wait_reply, 24, 4);
 
 /*
- * How a child's end becomes a wait status.  A child that sends
- * _PROC_EXIT (libc's _exit does) exited with that code.  One that dies
- * without it ended through the kernel: the death pulse's status is then
- * the signal that killed it if it is 1..64 (the kernel's fault kill
- * passes 11, 4, 5 or 7), else it counts as an exit with status & 0xff.
+ * SIGCHLD.  When a child ends, stops or continues, taskman sends its
+ * parent SIGCHLD with si_code _WAIT_CLD_*, si_pid the child and si_status
+ * its exit code or signal (SIGCONT for CLD_CONTINUED), through
+ * SignalKill(0, ppid, 0, SIGCHLD, code, pid << 32 | si_status).  Orphans
+ * (adopted by taskman) send none.
  */
-struct _proc_exit {
-	uint16_t	type;		/* _PROC_EXIT */
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_FORK: fork the sender.  The child is a copy of the sender: its
+ * memory copy-on-write (the whole user address space), the calling
+ * thread only (its registers, FP state and signal mask), the signal
+ * actions, the parent's ids, group, session, credentials and abilities,
+ * and taskman's record of its mappings.  The parent's reply status is
+ * the child's pid; the child returns from the same MsgSend with status 0
+ * and no reply data.  With _FORK_WAITFDS the parent's reply waits until
+ * the child sends _PROC_SPAWN_DONE (it has re-created its fds, below) or
+ * dies, as spawn with fds does.  Errors: EINVAL (unknown fk_flags,
+ * fk_zero not 0), EAGAIN (shutting down), ENOMEM.
+ *
+ * What the kernel does not copy: connections (so file descriptors and
+ * SYSMGR_COID), channels, timers, interrupt attachments, other threads.
+ * The child's libc must, before anything else (docs/taskman.md, "fork"):
+ *  1. ConnectAttach(0, SYSMGR_PID, SYSMGR_CHID, _NTO_SIDE_CHANNEL, 0),
+ *     which is SYSMGR_COID again, being the child's first side channel;
+ *  2. re-create each fd as spawn's inheritance does: ConnectAttach at the
+ *     same index to the server (pid and chid, which the parent's libc
+ *     read with ConnectServerInfo before sending _PROC_FORK and left in
+ *     memory the child shares) and _IO_DUP naming the parent's connection
+ *     (the parent's pid, its coid, the scoid), which the server checks;
+ *  3. reset what musl keeps per process (the cached pid, the thread
+ *     list: one thread now).
+ *  4. send _PROC_SPAWN_DONE if the parent asked for _FORK_WAITFDS.
+ * With _FORK_WAITFDS the parent's fds stay open while the child dups them
+ * (the parent is blocked in fork until then), which the server's check
+ * of _IO_DUP needs.
+ */
+#define _FORK_WAITFDS		0x0001	/* answer the parent after the child's _PROC_SPAWN_DONE */
+#define _FORK_FLAGS_ALL		0x0001
+
+struct _proc_fork {
+	uint16_t	type;		/* _PROC_FORK */
 	uint16_t	subtype;	/* 0 */
-	int32_t		ex_status;	/* exit(status): the low 8 bits count */
+	uint32_t	fk_flags;	/* _FORK_* */
+	uint64_t	fk_zero;	/* 0 */
 };
-__ABI_SIZE(struct _proc_exit, 8, 4);
+__ABI_SIZE(struct _proc_fork, 16, 8);
+
+/*
+ * _PROC_EXEC: replace the sender's program.  The message is a struct
+ * _proc_spawn with type _PROC_EXEC (path, argv, envp: the same layout and
+ * limits); sp_flags, sp_pgroup and sp_nfds must be 0 (descriptors without
+ * _NTO_COF_CLOEXEC simply stay: they are the same connections).  taskman
+ * checks the program first: ENOENT, EACCES, ENOEXEC, E2BIG and EINVAL come
+ * back as errors and the caller goes on.  Then the kernel ends the
+ * sender's other threads, drops its channels, timers, interrupt
+ * attachments and CLOEXEC connections, and resets caught signals to
+ * SIG_DFL (the mask and pending signals stay); taskman unmaps the old
+ * program, loads the new one with a new first stack (spawn's layout;
+ * _AT_QSOE_NFDS 0) and answers the sending thread, which starts at the new
+ * entry with a0 = the reply status = sp.  Pid, parent, children, group,
+ * session and credentials stay.  SYSMGR_COID stays too: libc must not
+ * attach it with _NTO_COF_CLOEXEC (the exec's reply travels on it), and
+ * the new program's libc finds it with ConnectServerInfo instead of
+ * attaching it again.  If loading fails after the point of no return,
+ * the process ends with SIGKILL's status.
+ */
 
 /* ---------------------------------------------------------------------- */
 /*
