@@ -66,7 +66,7 @@ msg_exec(struct tm_msg *m)
 		rc = used = tm_build_stack(&r, p, p->pp_ppid, entry, n);
 	if (rc >= 0)
 		rc = __kc_ThreadExec(p->pp_pid, m->m_info.tid, (long)entry,
-		    (long)(USER_STACK_TOP - (uint64_t)used), 0, 0);
+		    (long)(USER_STACK_TOP - (uint64_t)used), (long)imagefs_basename(n), 0);
 	if (rc < 0) {
 		tm_error(m->m_rcvid, (int)-rc);
 		return;
