@@ -1652,6 +1652,8 @@ op_prio(struct worker *w, int tid)
 	}
 	memset(&sp, 0, sizeof(sp));
 	rc = KC(SchedGet, 0, tid, &sp, 0, 0, 0);
+	if (rc == -ESRCH && tid)
+		return;					/* it ended since */
 	/*
 	 * Other workers set priorities too (me.prio_other), so a thread's may
 	 * have changed again meanwhile: then it must at least be one that a

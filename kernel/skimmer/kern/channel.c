@@ -264,8 +264,8 @@ conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
 	struct connection **tab, *co = NULL;
 	unsigned long fl;
 
-	if (coid < 0)
-		return false;
+	if (coid < 0 || coid > INT32_MAX)
+		return false;		/* idx would not be the coid's */
 	fl = spin_lock_irqsave(&p->pr_lock);
 	tab = conn_table(p, side, &n);
 	if (idx < n && (co = tab[idx]) != NULL) {
@@ -316,7 +316,7 @@ sys_ConnectDetach(long coid, long a1, long a2, long a3, long a4, long a5)
 	struct connection **tab, *co = NULL;
 	unsigned long fl;
 
-	if (coid < 0)
+	if (coid < 0 || coid > INT32_MAX)
 		return -EINVAL;
 	fl = spin_lock_irqsave(&p->pr_lock);
 	tab = conn_table(p, side, &n);

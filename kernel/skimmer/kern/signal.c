@@ -474,11 +474,12 @@ sig_setmask(struct thread *td, int how, uint64_t set)
 }
 
 int
-sig_suspend(uint64_t mask)
+sig_suspend(uint64_t mask, uint64_t deadline)
 {
 	struct thread *td = curthread;
 	struct tsig *ts = &td->td_sig;
 	unsigned long fl = spin_lock_irqsave(&td->td_proc->pr_lock);
+	int rc = -EINTR;
 
 	ts->ts_saved = ts->ts_blocked;
 	ts->ts_has_saved = true;
@@ -486,11 +487,24 @@ sig_suspend(uint64_t mask)
 	spin_unlock_irqrestore(&td->td_proc->pr_lock, fl);
 	td->td_state = STATE_SIGSUSPEND;
 	crit_enter();
-	while (sig_interrupted(td) == 0)
-		lwkt_sleep(0);
+	while (sig_interrupted(td) == 0) {
+		uint64_t now = timer_now();
+
+		if (deadline && now >= deadline) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		lwkt_sleep(deadline ? deadline - now : 0);
+	}
 	crit_exit();
 	td->td_state = STATE_RUNNING;
-	return -EINTR;		/* the old mask comes back in sig_user_return */
+	if (rc == -ETIMEDOUT) {		/* no signal: the old mask now */
+		fl = spin_lock_irqsave(&td->td_proc->pr_lock);
+		ts->ts_blocked = ts->ts_saved;
+		ts->ts_has_saved = false;
+		spin_unlock_irqrestore(&td->td_proc->pr_lock, fl);
+	}
+	return rc;		/* -EINTR: the old mask comes back in sig_user_return */
 }
 
 int

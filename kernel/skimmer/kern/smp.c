@@ -68,9 +68,11 @@ smp_start_secondaries(void)
 
 		if (hart == me)
 			continue;
-		if (ncpus >= CONFIG_SKIMMER_MAX_CPUS) {
+		if (ncpus >= CONFIG_SKIMMER_MAX_CPUS || bringup_closed) {
 			kprintf("smp: hart %lu left stopped (CONFIG_SKIMMER_MAX_CPUS=%d)\n",
 			    hart, CONFIG_SKIMMER_MAX_CPUS);
+			if (hart < SMP_MAX_HARTID)
+				smp_hart_cpu[hart] = (struct cpu *)SMP_HART_PARK;
 			continue;
 		}
 		c = &cpus[ncpus];
@@ -82,6 +84,10 @@ smp_start_secondaries(void)
 			smp_hart_cpu[hart] = c;	/* for a hart that comes in at _start (head.S) */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		err = sbi_hart_start(hart, virt_to_phys(entry_secondary), (unsigned long)c);
+		if (err == SBI_ERR_ALREADY_AVAILABLE && hart < SMP_MAX_HARTID) {
+			/* The firmware let it run already: it waits at _start for c (head.S). */
+			err = 0;
+		}
 		if (err) {
 			kprintf("smp: hart %lu: SBI hart_start failed (%ld)\n", hart, err);
 			continue;
@@ -97,6 +103,14 @@ smp_start_secondaries(void)
 		}
 		ncpus++;
 	}
+	/* Harts we never asked for may still wait at _start (head.S): let them park. */
+	for (int i = 0; i < bootinfo.bi_nharts; i++) {
+		unsigned long hart = bootinfo.bi_harts[i];
+
+		if (hart != me && hart < SMP_MAX_HARTID && smp_hart_cpu[hart] == NULL)
+			smp_hart_cpu[hart] = (struct cpu *)SMP_HART_PARK;
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return ncpus;
 }
 

@@ -263,15 +263,21 @@ sys_SignalProcmask(long pid, long tid, long how, long uset, long uold, long a5)
 	return 0;
 }
 
-/* SignalSuspend(set): wait with mask set until a handler runs; -EINTR. */
+/*
+ * SignalSuspend(set): wait with mask set until a handler runs (-EINTR);
+ * TimerTimeout(_NTO_TIMEOUT_SIGSUSPEND) bounds it (-ETIMEDOUT).
+ */
 long
 sys_SignalSuspend(long uset, long a1, long a2, long a3, long a4, long a5)
 {
-	uint64_t set;
+	struct thread *td = curthread;
+	uint64_t set, deadline = 0;
 
 	if (set_in(uset, &set) < 0)
 		return -EFAULT;
-	return sig_suspend(set);
+	if (td->td_tmo_flags & (1U << STATE_SIGSUSPEND))
+		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
+	return sig_suspend(set, deadline);
 }
 
 /*

@@ -62,26 +62,31 @@ entry_boot:
 	j	1b
 
 /*
- * A second hart at _start.  OpenSBI 1.1's sbi_hsm_hart_start marks the
- * hart START_PENDING before it stores the hart's start address and
- * argument, so a hart that wakes in between jumps to the firmware's old
- * next address, _start, with the old argument.  Booting again would
- * clear .bss under the running kernel (it happened: cpus[0] zeroed, and a
- * second "cpu 0").  Instead take the struct cpu the boot hart published
- * for this hart id before it asked for the start, and go where the hart
- * was meant to go; a hart nobody started parks.  MMU off: PC-relative.
+ * A second hart at _start.  Harts do come in here: OpenSBI 1.1 may let a
+ * hart out of HSM before it has stored the hart's start address (it marks
+ * the hart START_PENDING first), and sometimes releases the hart that
+ * lost the boot lottery to the firmware's next address, _start, by
+ * itself (then our hart_start says SBI_ERR_ALREADY_AVAILABLE).  Booting
+ * again would clear .bss under the running kernel (seen: cpus[0] zeroed,
+ * a second "cpu 0").  Instead wait until the boot hart publishes this
+ * hart's struct cpu (smp_hart_cpu, kern/smp.c) and go where a started
+ * hart goes; SMP_HART_PARK there, or a hart id beyond the table, parks
+ * for good.  MMU off: PC-relative, and no wfi (interrupts are off).
  */
 wrong_door:
 	li	t1, SMP_MAX_HARTID
-	bgeu	a0, t1, 2f
+	bgeu	a0, t1, 3f
 	la	t0, smp_hart_cpu
 	slli	t1, a0, 3
 	add	t0, t0, t1
-	fence	rw, rw
+2:	fence	rw, rw
 	ld	a1, 0(t0)
-	bnez	a1, entry_secondary
-2:	wfi
-	j	2b
+	beqz	a1, 2b
+	li	t1, SMP_HART_PARK
+	beq	a1, t1, 3f
+	j	entry_secondary
+3:	wfi
+	j	3b
 
 /*
  * Secondary harts arrive here from SBI HSM hart_start with a0 = hart id and

@@ -8,6 +8,7 @@
 #define KSTACK_SIZE		(4096 << KSTACK_ORDER)	/* every kernel stack, boot ones too */
 
 #define SMP_MAX_HARTID		64	/* hart ids the wrong-door table of head.S covers */
+#define SMP_HART_PARK		1	/* in that table: this hart is not wanted */
 #define MAX_PROCS		1024	/* live processes (pid table) */
 #define MAX_THREADS		4096	/* live user threads (rcvid slots) */
 #define PROC_MAX_CHANNELS	64	/* channels per process */

@@ -132,8 +132,11 @@ bool sig_has_stub(struct proc *p);
 /* SignalProcmask for the calling thread td: apply how/set; returns the old mask. */
 uint64_t sig_setmask(struct thread *td, int how, uint64_t set);
 
-/* SignalSuspend: wait with mask until a signal comes.  Returns -EINTR. */
-int sig_suspend(uint64_t mask);
+/*
+ * SignalSuspend: wait with mask until a signal comes (-EINTR) or deadline
+ * (timebase ticks, 0: none) passes (-ETIMEDOUT).
+ */
+int sig_suspend(uint64_t mask, uint64_t deadline);
 
 /*
  * SignalWaitinfo: take a pending signal of set into *si and return its

@@ -20,6 +20,9 @@
 #define SBI_SRST_REASON_NONE	0
 #define SBI_SRST_REASON_FAILURE	1
 
+/* SBI error codes (the SBI specification). */
+#define SBI_ERR_ALREADY_AVAILABLE	(-6)	/* hart_start: the hart is running already */
+
 #define SBI_HSM_STARTED		0
 #define SBI_HSM_STOPPED		1
 
