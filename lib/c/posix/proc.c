@@ -15,6 +15,12 @@
 
 static int my_pid;
 
+/* In a fork child: the pid is the child's, learned again when asked. */
+void __px_pid_forget(void)
+{
+	my_pid = 0;
+}
+
 /* SYS_getpid: the caller's pid, or -errno if the kernel cannot say. */
 long __px_getpid(void)
 {

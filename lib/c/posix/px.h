@@ -153,6 +153,14 @@ hidden long __px_getcwd(char *buf, size_t n);
 
 /* Start-up in a program taskman spawned (sysmgr.c; crt1 calls it). */
 void __qsoe_start(long *sp);
+struct _proc_spawn_fd;
+hidden int __px_inherit_fd(const struct _proc_spawn_fd *f, int ppid, int cof);
+
+/* fork and exec (fork.c, spawn.c), when taskman's protocol has them. */
+hidden long __px_fork(void);
+hidden long __px_execve(const char *path, char *const argv[], char *const envp[]);
+hidden void __px_pid_forget(void);
+hidden void __px_timers_forget(void);
 
 /* Processes (proc.c, wait.c, spawn.c): taskman's messages. */
 hidden int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fa,

@@ -115,13 +115,16 @@ static size_t strings_len(char *const v[], uint32_t *count)
 	return n;
 }
 
-/* Build and send the message: the pid, or -errno. */
-static long send_spawn(const char *path, const struct fdmap *fm, const posix_spawnattr_t *at,
-    char *const argv[], char *const envp[])
+/*
+ * Build and send the message (type _PROC_SPAWN, or _PROC_EXEC with no fd
+ * map): the pid, or -errno.
+ */
+static long send_spawn(int type, const char *path, const struct fdmap *fm,
+    const posix_spawnattr_t *at, char *const argv[], char *const envp[])
 {
 	struct _proc_spawn_fd fds[_SPAWN_FDS_MAX];
-	struct _proc_spawn h = { .type = _PROC_SPAWN };
-	long nfds = fd_entries(fm, fds), r;
+	struct _proc_spawn h = { .type = (uint16_t)type };
+	long nfds = fm ? fd_entries(fm, fds) : 0, r;
 	size_t plen = strlen(path) + 1, alen = strings_len(argv, &h.sp_argc);
 	size_t elen = strings_len(envp, &h.sp_envc), off, total;
 	char *m;
@@ -185,7 +188,7 @@ static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
 	fm->m_ntmp = 0;
 	inherit_all(fm);
 	err = apply_all(fm, fa);
-	r = err ? -err : send_spawn(abs, fm, at, argv, envp);
+	r = err ? -err : send_spawn(_PROC_SPAWN, abs, fm, at, argv, envp);
 	for (int i = 0; i < fm->m_ntmp; i++)
 		__px_close(fm->m_tmp[i]);
 	free(fm);
@@ -231,3 +234,32 @@ int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void
 		*res = (pid_t)r;
 	return r >= 0 ? 0 : eacces && r == -ENOENT ? EACCES : (int)-r;
 }
+
+#ifdef _PROC_EXEC
+/*
+ * SYS_execve: _PROC_EXEC, the spawn message without fds or attributes.
+ * Connections with _NTO_COF_CLOEXEC go with the old program (the kernel
+ * drops them); an fd given FD_CLOEXEC later by fcntl is closed here first,
+ * as the kernel cannot change a connection's flags.  Returns only on
+ * failure.
+ */
+long __px_execve(const char *path, char *const argv[], char *const envp[])
+{
+	struct _server_info si;
+	char abs[PX_PATH_MAX];
+	int eflag;
+	long r = __px_abspath(AT_FDCWD, path, abs, &eflag);
+
+	if (r < 0)
+		return r;
+	for (int i = 0; (i = ConnectServerInfo_r(0, i, &si)) >= 0 && i < PX_FD_MAX; i++)
+		if (__px_fds[i].f_cloexec && !(si.flags & _NTO_COF_CLOEXEC))
+			__px_close(i);
+	return send_spawn(_PROC_EXEC, abs, 0, 0, argv, envp);
+}
+#else
+long __px_execve(const char *path, char *const argv[], char *const envp[])
+{
+	return -ENOSYS;		/* taskman's protocol has no _PROC_EXEC yet */
+}
+#endif

@@ -35,6 +35,10 @@ static long procs(long n, long a, long b, long c, long d, long e)
 	case SYS_setresgid:	return __px_setid(_PROC_ID_SETRESGID, (int)a, (int)b, (int)c);
 	case SYS_wait4: case SYS_waitid:
 		return __qsoe_syscall_cp(0, n, a, b, c, d, e, 0);
+	case SYS_clone:		/* threads come through __px_clone; this is _Fork */
+		return a == SIGCHLD && b == 0 ? __px_fork() : -ENOSYS;
+	case SYS_execve:
+		return __px_execve((const char *)a, (char *const *)b, (char *const *)c);
 	default:		return -ENOSYS;
 	}
 }

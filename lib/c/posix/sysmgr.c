@@ -24,28 +24,51 @@ long __px_sysmgr_send(const void *msg, size_t len, void *reply, size_t rlen)
 	return MsgSend_r(__px_sysmgr, msg, len, reply, rlen);
 }
 
-/* Re-create inherited fd f: connect at its number, then _IO_DUP the parent's OCB. */
-static void inherit_fd(const struct _proc_spawn_fd *f, int ppid)
+/*
+ * Re-create inherited fd f (spawn, fork): connect at its number with
+ * connection flags cof, then ask the server to share the parent's OCB
+ * (_IO_DUP naming ppid's connection).  0, or -errno and the fd stays
+ * closed (a server without _IO_DUP, or one that finds no such connection).
+ */
+int __px_inherit_fd(const struct _proc_spawn_fd *f, int ppid, int cof)
 {
 	struct _io_dup d = { .type = _IO_DUP };
-	int coid;
+	int coid, r;
 
 	if (f->sf_fd < 0 || f->sf_fd >= PX_FD_MAX)
-		return;
-	coid = ConnectAttach_r(ND_LOCAL_NODE, f->sf_pid, f->sf_chid, (unsigned)f->sf_fd, 0);
+		return -EBADF;
+	coid = ConnectAttach_r(ND_LOCAL_NODE, f->sf_pid, f->sf_chid, (unsigned)f->sf_fd, cof);
 	if (coid < 0)
-		return;
+		return coid;
 	d.info.pid = ppid;
+	d.info.chid = f->sf_chid;
 	d.info.coid = f->sf_parent_fd;
 	d.info.scoid = f->sf_scoid;
-	if (coid != f->sf_fd || MsgSend_r(coid, &d, sizeof(d), 0, 0) < 0)
-		ConnectDetach_r(coid);	/* the server refused: the fd stays closed */
+	r = coid != f->sf_fd ? -EBUSY : (int)MsgSend_r(coid, &d, sizeof(d), 0, 0);
+	if (r < 0)
+		ConnectDetach_r(coid);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * SYSMGR_COID: after an exec the connection is already there (taskman's
+ * reply to _PROC_EXEC came on it); otherwise attach it.  Never CLOEXEC.
+ */
+static int sysmgr_attach(void)
+{
+	struct _server_info si;
+
+	if (ConnectServerInfo_r(0, SYSMGR_COID, &si) == SYSMGR_COID &&
+	    si.pid == SYSMGR_PID && si.chid == SYSMGR_CHID)
+		return SYSMGR_COID;
+	return ConnectAttach_r(ND_LOCAL_NODE, SYSMGR_PID, SYSMGR_CHID, _NTO_SIDE_CHANNEL, 0);
 }
 
 /*
  * Called by crt1 before anything else (no TLS, no errno yet) in a program
- * that taskman started; sp is its initial stack.  Attaches SYSMGR_COID,
- * takes the inherited fds and tells taskman it is done with them.
+ * that taskman started; sp is its initial stack.  Attaches SYSMGR_COID
+ * (or finds it, after an exec), takes the inherited fds and tells taskman
+ * it is done with them.
  */
 void __qsoe_start(long *sp)
 {
@@ -64,11 +87,10 @@ void __qsoe_start(long *sp)
 		else if (p[0] == _AT_QSOE_PPID)
 			ppid = p[1];
 	}
-	__px_sysmgr = ConnectAttach_r(ND_LOCAL_NODE, SYSMGR_PID, SYSMGR_CHID,
-	    _NTO_SIDE_CHANNEL, 0);
+	__px_sysmgr = sysmgr_attach();
 	if (__px_sysmgr < 0 || nfds <= 0 || fds == 0)
 		return;
 	for (long i = 0; i < nfds && i < _SPAWN_FDS_MAX; i++)
-		inherit_fd(&fds[i], (int)ppid);
+		__px_inherit_fd(&fds[i], (int)ppid, 0);
 	MsgSend_r(__px_sysmgr, &done, sizeof(done), 0, 0);
 }
