@@ -7,6 +7,7 @@
  * ROLE ARGS...".
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -293,6 +294,36 @@ LTEST(proc, memory_from_taskman)
 		LT_EQ(m[n - 1], (char)i);
 		free(m);
 	}
+	return 0;
+}
+
+static void *add_one(void *arg)
+{
+	char big[16384];		/* touches the stack below its first page */
+
+	memset(big, 1, sizeof(big));
+	return (void *)((long)arg + big[100] + big[16000] - 1);
+}
+
+LTEST(proc, threads_on_taskman_memory)
+{
+	pthread_t t[4];
+	void *r;
+
+	/* musl reserves stacks PROT_NONE and opens them with mprotect. */
+	for (long i = 0; i < 4; i++)
+		LT_EQ(pthread_create(&t[i], NULL, add_one, (void *)i), 0);
+	for (long i = 0; i < 4; i++) {
+		LT_EQ(pthread_join(t[i], &r), 0);
+		LT_EQ((long)r, i + 1);
+	}
+	/* Other protection changes are refused, not faked. */
+	char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	LT_CHECK(p != MAP_FAILED);
+	errno = 0;
+	LT_EQ(mprotect(p, 4096, PROT_READ), -1);
+	LT_EQ(errno, ENOSYS);
+	LT_EQ(munmap(p, 4096), 0);
 	return 0;
 }
 
