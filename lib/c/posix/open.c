@@ -27,16 +27,28 @@ union connect_reply {
 	char	data[1];
 };
 
-/* Send _IO_CONNECT c with path to coid; the reply into r. */
+/* What follows the path (rename's old path, symlink's target, link's fd). */
+struct extra {
+	int		x_type;		/* _IO_CONNECT_EXTRA_* */
+	const void	*x_data;
+	size_t		x_len;
+};
+
+/* Send _IO_CONNECT c with path (and x) to coid; the reply into r. */
 static long send_connect(int coid, struct _io_connect *c, const char *path,
-    union connect_reply *r)
+    const struct extra *x, union connect_reply *r)
 {
-	iov_t s[2];
+	static const char zeros[8];
+	iov_t s[4];
 
 	c->path_len = (uint16_t)(strlen(path) + 1);
+	c->extra_type = (uint8_t)x->x_type;
+	c->extra_len = (uint16_t)x->x_len;
 	SETIOV(&s[0], c, sizeof(*c));
 	SETIOV(&s[1], path, c->path_len);
-	return MsgSendvs_r(coid, s, 2, r, sizeof(*r));
+	SETIOV(&s[2], zeros, _IO_CONNECT_EXTRA_OFF(c->path_len) - sizeof(*c) - c->path_len);
+	SETIOV(&s[3], x->x_data, x->x_len);
+	return MsgSendvs_r(coid, s, x->x_len ? 4 : 2, r, sizeof(*r));
 }
 
 /*
@@ -70,8 +82,8 @@ static long redirect(char *abs, const union connect_reply *r, int *eflag)
  * the status, 1 << 30 for "redirected: abs is the new path", or -errno.
  */
 #define REDIRECTED	(1L << 30)
-static long try_servers(struct _io_connect *c, char *abs, union connect_reply *r,
-    void *rbuf, size_t rmax, int *eflag)
+static long try_servers(struct _io_connect *c, char *abs, const struct extra *x,
+    union connect_reply *r, void *rbuf, size_t rmax, int *eflag)
 {
 	struct _io_connect_entry e[_IO_CONNECT_ENTRIES_MAX];
 	int n = r->l.lr.nentries, cof = (c->ioflag & O_CLOEXEC) ? _NTO_COF_CLOEXEC : 0;
@@ -94,7 +106,7 @@ static long try_servers(struct _io_connect *c, char *abs, union connect_reply *r
 		}
 		rest += strspn(rest, "/");
 		c->handle = e[i].handle;
-		st = send_connect((int)coid, c, rest, r);
+		st = send_connect((int)coid, c, rest, x, r);
 		if (st >= 0 && st != _IO_CONNECT_RET_LINK && c->subtype == _IO_CONNECT_OPEN)
 			return coid;
 		ConnectDetach_r((int)coid);
@@ -122,6 +134,15 @@ static long try_servers(struct _io_connect *c, char *abs, union connect_reply *r
 long __px_connect(int dirfd, const char *path, int subtype, unsigned ioflag,
     unsigned mode, void *rbuf, size_t rmax)
 {
+	return __px_connect_x(dirfd, path, subtype, ioflag, mode, _IO_CONNECT_EXTRA_NONE, 0, 0,
+	    rbuf, rmax);
+}
+
+/* __px_connect with extra data of type xtype (xlen bytes at xdata) after the path. */
+long __px_connect_x(int dirfd, const char *path, int subtype, unsigned ioflag, unsigned mode,
+    int xtype, const void *xdata, size_t xlen, void *rbuf, size_t rmax)
+{
+	const struct extra x = { xtype, xdata, xlen };
 	char abs[PX_PATH_MAX];
 	union connect_reply r;
 	struct _io_connect c;
@@ -139,14 +160,14 @@ long __px_connect(int dirfd, const char *path, int subtype, unsigned ioflag,
 			c.reply_max = sizeof(r.l.lr) + sizeof(r.l.e);
 		if (__px_sysmgr < 0)
 			return -ENOSYS;		/* the first process: no path manager */
-		st = send_connect(__px_sysmgr, &c, abs, &r);
+		st = send_connect(__px_sysmgr, &c, abs, &x, &r);
 		if (st >= 0 && st != _IO_CONNECT_RET_LINK)
 			return -EINVAL;		/* taskman answers only with link replies */
 		if (st < 0)
 			return st;
 		if (r.l.lr.nentries == 0)
 			st = redirect(abs, &r, &eflag);
-		else if ((st = try_servers(&c, abs, &r, rbuf, rmax, &eflag)) != REDIRECTED)
+		else if ((st = try_servers(&c, abs, &x, &r, rbuf, rmax, &eflag)) != REDIRECTED)
 			return st;
 		else
 			st = 0;

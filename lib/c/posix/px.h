@@ -126,7 +126,17 @@ hidden void __px_fd_clear(int fd);
 hidden long __px_abspath(int dirfd, const char *path, char *out, int *eflag);
 hidden long __px_connect(int dirfd, const char *path, int subtype, unsigned ioflag,
     unsigned mode, void *rbuf, size_t rmax);
+hidden long __px_connect_x(int dirfd, const char *path, int subtype, unsigned ioflag,
+    unsigned mode, int xtype, const void *xdata, size_t xlen, void *rbuf, size_t rmax);
 hidden long __px_openat(int dirfd, const char *path, int flags, unsigned mode);
+hidden long __px_renameat(int ofd, const char *old, int nfd, const char *new_, unsigned flags);
+hidden long __px_symlinkat(const char *target, int dirfd, const char *path);
+hidden long __px_linkat(int ofd, const char *old, int nfd, const char *new_, int flags);
+hidden long __px_fchmod(int fd, unsigned mode);
+hidden long __px_fchown(int fd, int uid, int gid);
+hidden long __px_ftruncate(int fd, off_t len);
+hidden long __px_futimens(int fd, const struct timespec *ts);
+hidden long __px_atpath(int call, int dirfd, const char *path, long a, long b, int flags);
 hidden long __px_close(int fd);
 hidden long __px_read(int fd, void *buf, size_t n);
 hidden long __px_write(int fd, const void *buf, size_t n);

@@ -6,6 +6,7 @@
  * lists what exists).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/procmsg.h>
@@ -72,6 +73,18 @@ static long files(long n, long a, long b, long c, long d, long e)
 	case SYS_faccessat2:	return __px_faccessat((int)a, (const char *)b, (int)c, (int)d);
 	case SYS_mkdirat:	return __px_mkdirat((int)a, (const char *)b, (unsigned)c);
 	case SYS_unlinkat:	return __px_unlinkat((int)a, (const char *)b, (int)c);
+	case SYS_renameat2:
+		return __px_renameat((int)a, (const char *)b, (int)c, (const char *)d, (unsigned)e);
+	case SYS_symlinkat:	return __px_symlinkat((const char *)a, (int)b, (const char *)c);
+	case SYS_linkat:
+		return __px_linkat((int)a, (const char *)b, (int)c, (const char *)d, (int)e);
+	case SYS_fchmod:	return __px_fchmod((int)a, (unsigned)b);
+	case SYS_fchown:	return __px_fchown((int)a, (int)b, (int)c);
+	case SYS_ftruncate:	return __px_ftruncate((int)a, (off_t)b);
+	case SYS_fchmodat:	return __px_atpath((int)n, (int)a, (const char *)b, c, 0, 0);
+	case SYS_fchownat:	return __px_atpath((int)n, (int)a, (const char *)b, c, d, (int)e);
+	case SYS_truncate:	return __px_atpath((int)n, AT_FDCWD, (const char *)a, b, 0, 0);
+	case SYS_utimensat:	return __px_atpath((int)n, (int)a, (const char *)b, c, 0, (int)d);
 	case SYS_chdir:		return __px_chdir((const char *)a);
 	case SYS_fchdir:	return __px_fchdir((int)a);
 	case SYS_getcwd:	return __px_getcwd((char *)a, (size_t)b);
