@@ -189,6 +189,36 @@ LTEST(file, errors)
 	return 0;
 }
 
+/* Each call must fail with e; errno is checked. */
+#define LT_ERR(call, e) do { errno = 0; LT_EQ((call), -1); LT_EQ(errno, (e)); } while (0)
+
+LTEST(file, attributes_and_names_readonly)
+{
+	int fd = open("/proc/boot/motd", O_RDONLY);
+
+	LT_CHECK(fd >= 0);
+	/* On an fd: the messages reach /proc/boot, which is read-only. */
+	LT_ERR(fchmod(fd, 0600), EROFS);
+	LT_ERR(fchown(fd, 1, 1), EROFS);
+	LT_ERR(ftruncate(fd, 0), EROFS);
+	LT_ERR(futimens(fd, NULL), EROFS);
+	LT_ERR(ftruncate(fd, -1), EINVAL);
+	LT_EQ(close(fd), 0);
+	LT_ERR(fchmod(fd, 0600), EBADF);
+	/* By path. */
+	LT_ERR(chmod("/proc/boot/motd", 0600), EROFS);
+	LT_ERR(chown("/proc/boot/motd", 1, 1), EROFS);
+	LT_ERR(utimensat(AT_FDCWD, "/proc/boot/motd", NULL, 0), EROFS);
+	LT_ERR(truncate("/proc/boot/motd", 0), EROFS);
+	LT_ERR(chmod("/proc/boot/nope", 0600), ENOENT);
+	LT_ERR(rename("/proc/boot/motd", "/proc/boot/motd2"), EROFS);
+	LT_ERR(symlink("motd", "/proc/boot/motd.lnk"), EROFS);
+	LT_ERR(link("/proc/boot/motd", "/proc/boot/motd.hard"), EROFS);
+	LT_ERR(rename("/proc/boot/motd", "/nowhere/x"), ENOENT);	/* no server there */
+	LT_ERR(symlink("", "/proc/boot/x"), ENOENT);
+	return 0;
+}
+
 LTEST(file, readdir)
 {
 	DIR *d = opendir("/proc/boot");
