@@ -69,14 +69,18 @@ $(QSOE_CC): tools/qsoe-cc.in
 libc: $(LIBC_A) $(SYSROOT_ABI) $(LOCALMM_A) $(QSOE_CC)
 
 # In-system libc tests: every tests/libc/<name>.c but the runner (ltest.c)
-# is one program, $(O)/ltests/<name>, built with qsoe-cc and the local
-# memory manager (it runs as the first process).  boot/qsoe.build lists them.
+# is one program, $(O)/ltests/<name>, built with qsoe-cc.  Most run as the
+# first process and so link the local memory manager; those in
+# LTESTS_TASKMAN run under taskman (a boot's script= starts them) and use
+# libc's default, taskman's memory.  boot/qsoe.build lists them all.
 LTEST_OUT := $(O)/ltests
 LTESTS    := $(patsubst tests/libc/%.c,$(LTEST_OUT)/%,\
                $(filter-out tests/libc/ltest.c,$(wildcard tests/libc/*.c)))
+LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcfork
 
-$(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c tests/libc/ltest.h \
+$(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/libc/*.h) \
     $(LIBC_A) $(LOCALMM_A) $(SYSROOT_ABI) $(QSOE_CC)
 	@mkdir -p $(dir $@)
 	@echo "  QSOECC  $@"
-	@$(QSOE_CC) --qsoe-local-mm $(WARNFLAGS) -O2 -g -Itests/libc -o $@ $< tests/libc/ltest.c
+	@$(QSOE_CC) $(if $(filter $@,$(LTESTS_TASKMAN)),,--qsoe-local-mm) $(WARNFLAGS) -O2 -g \
+	    -Itests/libc -o $@ $< tests/libc/ltest.c

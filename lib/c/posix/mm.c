@@ -3,35 +3,144 @@
  * manager of qsoe_mm.h.  Only anonymous memory exists so far; file
  * mappings need the _IO_MMAP path of servers (not yet).
  *
- * The weak __qsoe_mm_* below are the default memory manager, which will
- * ask taskman; its protocol does not exist yet, so they fail with ENOSYS.
- * The local memory manager (libqsoe_local_mm.a) overrides them.
+ * The weak __qsoe_mm_* below are the default memory manager: messages to
+ * taskman (_MEM_MAP, _MEM_CTRL; ENOSYS in the first process, which has no
+ * taskman).  The local memory manager (libqsoe_local_mm.a) overrides them.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/procmsg.h>
+#include "lock.h"
 #include "px.h"
 #include "qsoe_kernel.h"
 #include "qsoe_mm.h"
 
 #define PAGE	4096UL
 
+/*
+ * PROT_NONE reservations.  taskman cannot change a mapping's protection
+ * yet (the kernel has no call for it), but musl reserves address space
+ * with PROT_NONE and then opens parts of it with mprotect (mallocng's
+ * meta areas, pthread stacks with their guard page).  A reserved page
+ * was never accessible, so opening it is the same as mapping fresh zeroed
+ * memory over it: the default manager remembers its reservations and
+ * turns such an mprotect into a MAP_FIXED mapping.  Other protection
+ * changes stay ENOSYS.
+ */
+#define RESV_MAX	256
+
+struct resv { uintptr_t r_start, r_end; };
+static struct resv resv[RESV_MAX];	/* r_end 0: free slot */
+static volatile int resv_lock[1];
+
+/* Forget [a, b) in every reservation (splitting one if needed); lock held. */
+static void resv_cut(uintptr_t a, uintptr_t b)
+{
+	for (int i = 0; i < RESV_MAX; i++) {
+		uintptr_t s = resv[i].r_start, e = resv[i].r_end;
+
+		if (e == 0 || e <= a || s >= b)
+			continue;
+		resv[i].r_end = 0;
+		if (s < a)
+			resv[i] = (struct resv){ s, a };
+		if (e > b) {
+			for (int j = 0; j < RESV_MAX; j++)
+				if (resv[j].r_end == 0) {
+					resv[j] = (struct resv){ b, e };
+					break;	/* (full: the tail is forgotten) */
+				}
+		}
+	}
+}
+
+/* Is [a, b) inside one reservation?  Lock held. */
+static int resv_holds(uintptr_t a, uintptr_t b)
+{
+	for (int i = 0; i < RESV_MAX; i++)
+		if (resv[i].r_end && resv[i].r_start <= a && b <= resv[i].r_end)
+			return 1;
+	return 0;
+}
+
+static long map_msg(uintptr_t addr, size_t len, int prot, int flags)
+{
+	struct _mem_map m = { .type = _MEM_MAP, .mm_prot = (uint32_t)prot,
+	    .mm_addr = addr, .mm_len = len,
+	    .mm_flags = (uint32_t)(flags & (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS)),
+	    .mm_fd = -1 };
+	struct _mem_map_reply r;
+	long st = __px_sysmgr_send(&m, sizeof(m), &r, sizeof(r));
+
+	return st < 0 ? st : (long)r.mr_addr;
+}
+
+static long mem_ctrl(int subtype, void *addr, size_t len, int prot)
+{
+	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = (uint16_t)subtype,
+	    .mc_prot = (uint32_t)prot, .mc_addr = (uintptr_t)addr, .mc_len = len };
+
+	return __px_sysmgr_send(&m, sizeof(m), 0, 0);
+}
+
+/* The default memory manager: taskman's _MEM_MAP and _MEM_CTRL. */
 weak long __qsoe_mm_map(void *addr, size_t len, int prot, int flags)
 {
-	return -ENOSYS;		/* taskman's mmap message: not yet */
+	long r;
+
+	LOCK(resv_lock);
+	r = map_msg((uintptr_t)addr, len, prot, flags);
+	if (r >= 0) {
+		resv_cut((uintptr_t)r, (uintptr_t)r + len);
+		if (prot == PROT_NONE)
+			for (int i = 0; i < RESV_MAX; i++)
+				if (resv[i].r_end == 0) {
+					resv[i] = (struct resv){ (uintptr_t)r, (uintptr_t)r + len };
+					break;
+				}
+	}
+	UNLOCK(resv_lock);
+	return r;
 }
 
 weak long __qsoe_mm_unmap(void *addr, size_t len)
 {
-	return -ENOSYS;
+	long r;
+
+	LOCK(resv_lock);
+	r = mem_ctrl(_MEM_CTRL_UNMAP, addr, len, 0);
+	if (r >= 0)
+		resv_cut((uintptr_t)addr, (uintptr_t)addr + len);
+	UNLOCK(resv_lock);
+	return r;
 }
 
 weak long __qsoe_mm_protect(void *addr, size_t len, int prot)
 {
-	return -ENOSYS;
+	uintptr_t a = (uintptr_t)addr;
+	long r = mem_ctrl(_MEM_CTRL_PROTECT, addr, len, prot);
+
+	if ((r != -ENOSYS && r != -ENOMEM) || prot == PROT_NONE)
+		return r;
+	LOCK(resv_lock);
+	if (resv_holds(a, a + len)) {
+		r = map_msg(a, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+		if (r >= 0) {
+			resv_cut(a, a + len);
+			r = 0;
+		}
+	}
+	UNLOCK(resv_lock);
+	return r;
 }
 
-/* Nothing could have been mapped, so there is nothing to give back. */
+/*
+ * A detached thread's own stack cannot be given back by a message sent
+ * from that stack (the reply would return onto unmapped memory), so under
+ * taskman it stays mapped: a leak per detached thread, until the kernel
+ * layer has a register-only "send _MEM_CTRL and exit" (docs/libc.md).
+ */
 weak _Noreturn void __qsoe_mm_unmapself(void *base, size_t len,
     volatile int *ctid, int status)
 {

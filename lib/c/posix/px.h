@@ -94,7 +94,94 @@ hidden long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 hidden long __px_munmap(void *addr, size_t len);
 hidden long __px_mprotect(void *addr, size_t len, int prot);
 
-/* File descriptors (fd.c): an fd is a connection id. */
-hidden long __px_fd_io(int fd);
+/*
+ * taskman (sysmgr.c): the connection to it, -1 in the first process
+ * (which has no taskman: every message then fails with ENOSYS).
+ */
+extern hidden int __px_sysmgr;
+hidden long __px_sysmgr_send(const void *msg, size_t len, void *reply, size_t rlen);
+
+/*
+ * File descriptors (fdtab.c, open.c, fdio.c, fdctl.c, cwd.c).  An fd is a
+ * connection id below PX_FD_MAX; libc keeps what the kernel and the
+ * servers do not: the open flags, FD_CLOEXEC and the absolute path it was
+ * opened by (for fchdir and *at() calls).  Guarded by __px_fdlock.
+ */
+#define PX_FD_MAX	1024
+#define PX_PATH_MAX	1024		/* _IO_CONNECT_PATH_MAX, NUL included */
+
+struct px_fd {
+	unsigned	f_oflag;	/* open() flags (O_APPEND, O_NONBLOCK settable) */
+	unsigned char	f_known;	/* 1: opened here (f_oflag valid); 0: inherited */
+	unsigned char	f_cloexec;	/* FD_CLOEXEC */
+	char		*f_path;	/* absolute path (malloc), or NULL */
+};
+extern hidden struct px_fd __px_fds[PX_FD_MAX];
+extern hidden volatile int __px_fdlock[1];
+
+struct _msg_info;
+hidden int __px_fd_check(int fd, struct _msg_info *info);
+hidden void __px_fd_set(int fd, unsigned oflag, int cloexec, const char *path);
+hidden void __px_fd_clear(int fd);
+hidden long __px_abspath(int dirfd, const char *path, char *out, int *eflag);
+hidden long __px_connect(int dirfd, const char *path, int subtype, unsigned ioflag,
+    unsigned mode, void *rbuf, size_t rmax);
+hidden long __px_connect_x(int dirfd, const char *path, int subtype, unsigned ioflag,
+    unsigned mode, int xtype, const void *xdata, size_t xlen, void *rbuf, size_t rmax);
+hidden long __px_openat(int dirfd, const char *path, int flags, unsigned mode);
+hidden long __px_renameat(int ofd, const char *old, int nfd, const char *new_, unsigned flags);
+hidden long __px_symlinkat(const char *target, int dirfd, const char *path);
+hidden long __px_linkat(int ofd, const char *old, int nfd, const char *new_, int flags);
+hidden long __px_fchmod(int fd, unsigned mode);
+hidden long __px_fchown(int fd, int uid, int gid);
+hidden long __px_ftruncate(int fd, off_t len);
+hidden long __px_futimens(int fd, const struct timespec *ts);
+hidden long __px_atpath(int call, int dirfd, const char *path, long a, long b, int flags);
+hidden long __px_close(int fd);
+hidden long __px_read(int fd, void *buf, size_t n);
+hidden long __px_write(int fd, const void *buf, size_t n);
+hidden long __px_pread(int fd, void *buf, size_t n, off_t off);
+hidden long __px_pwrite(int fd, const void *buf, size_t n, off_t off);
+hidden long __px_readv(int fd, const struct iovec *iov, int n);
+hidden long __px_writev(int fd, const struct iovec *iov, int n);
+hidden long __px_lseek(int fd, off_t off, int whence);
+hidden long __px_fstat(int fd, void *st);
+hidden long __px_fstatat(int dirfd, const char *path, void *st, int flags);
+hidden long __px_getdents(int fd, void *buf, size_t n);
+hidden long __px_ioctl(int fd, unsigned long req, void *arg);
+hidden long __px_fsync(int fd, int data);
+hidden long __px_dup(int fd, int min, int exact, int cloexec);
+hidden long __px_dup3(int fd, int fd2, int flags);
+hidden long __px_fcntl(int fd, int cmd, long arg);
+hidden long __px_readlinkat(int dirfd, const char *path, char *buf, size_t n);
+hidden long __px_faccessat(int dirfd, const char *path, int amode, int flags);
+hidden long __px_mkdirat(int dirfd, const char *path, unsigned mode);
+hidden long __px_unlinkat(int dirfd, const char *path, int flags);
+hidden long __px_chdir(const char *path);
+hidden long __px_fchdir(int fd);
+hidden long __px_getcwd(char *buf, size_t n);
+
+/* Start-up in a program taskman spawned (sysmgr.c; crt1 calls it). */
+void __qsoe_start(long *sp);
+struct _proc_spawn_fd;
+hidden int __px_inherit_fd(const struct _proc_spawn_fd *f, int ppid, int cof);
+
+/* fork and exec (fork.c, spawn.c), when taskman's protocol has them. */
+hidden long __px_fork(void);
+hidden long __px_execve(const char *path, char *const argv[], char *const envp[]);
+hidden void __px_pid_forget(void);
+hidden void __px_timers_forget(void);
+
+/* Processes (proc.c, wait.c, spawn.c): taskman's messages. */
+hidden int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fa,
+    const void *attr, char *const argv[], char *const envp[]);
+hidden long __px_getppid(void);
+hidden long __px_getid(int which, int pid);
+hidden long __px_setsid(void);
+hidden long __px_setpgid(int pid, int pgid);
+hidden long __px_setid(int subtype, int a, int b, int c);
+hidden long __px_getresid(int gid, unsigned *r, unsigned *e, unsigned *s);
+hidden long __px_wait4(volatile int *cancel, int pid, int *status, int options, void *ru);
+hidden long __px_waitid(volatile int *cancel, int type, int id, siginfo_t *si, int options);
 
 #endif

@@ -8,10 +8,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/neutrino.h>
+#include <sys/syscall.h>
 #include "ksigaction.h"
 #include "px.h"
 #include "qsoe_kernel.h"
@@ -97,13 +99,21 @@ long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, siginfo_t *
 }
 
 /*
- * SYS_kill: pid > 0 only.  Process groups and "every process" (pid <= 0)
- * are taskman's, which has no such message yet: -ENOSYS.
+ * SYS_kill: a process (pid > 0), the caller's group (0), or group -pid:
+ * the kernel reaches a group's members by the ids taskman gave it
+ * (ProcSetGroup).  Every process (-1) is taskman's to route: ENOSYS.
  */
 long __px_kill(int pid, int sig)
 {
-	if (pid <= 0)
-		return -ENOSYS;
+	long pgid;
+
+	if (pid == -1 || pid == INT_MIN)
+		return pid == -1 ? -ENOSYS : -ESRCH;	/* every process: taskman's, not yet */
+	if (pid == 0) {		/* the caller's group: the kernel knows groups by id */
+		if ((pgid = __px_getid(SYS_getpgid, 0)) < 0)
+			return pgid;
+		pid = -(int)pgid;
+	}
 	return SignalKill_r(0, pid, 0, sig, SI_USER, 0);
 }
 

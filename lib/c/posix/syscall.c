@@ -6,10 +6,91 @@
  * lists what exists).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/procmsg.h>
 #include "px.h"
 #include "syscall.h"
+
+/* Process ids and credentials: taskman's (proc.c, wait.c). */
+static long procs(long n, long a, long b, long c, long d, long e)
+{
+	switch (n) {
+	case SYS_getppid:	return __px_getppid();
+	case SYS_getpgid: case SYS_getsid:
+		return __px_getid((int)n, (int)a);
+	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid:
+		return __px_getid((int)n, 0);
+	case SYS_getresuid:
+		return __px_getresid(0, (unsigned *)a, (unsigned *)b, (unsigned *)c);
+	case SYS_getresgid:
+		return __px_getresid(1, (unsigned *)a, (unsigned *)b, (unsigned *)c);
+	case SYS_setsid:	return __px_setsid();
+	case SYS_setpgid:	return __px_setpgid((int)a, (int)b);
+	case SYS_setuid:	return __px_setid(_PROC_ID_SETUID, (int)a, 0, 0);
+	case SYS_setgid:	return __px_setid(_PROC_ID_SETGID, (int)a, 0, 0);
+	case SYS_setreuid:	return __px_setid(_PROC_ID_SETREUID, (int)a, (int)b, 0);
+	case SYS_setregid:	return __px_setid(_PROC_ID_SETREGID, (int)a, (int)b, 0);
+	case SYS_setresuid:	return __px_setid(_PROC_ID_SETRESUID, (int)a, (int)b, (int)c);
+	case SYS_setresgid:	return __px_setid(_PROC_ID_SETRESGID, (int)a, (int)b, (int)c);
+	case SYS_wait4: case SYS_waitid:
+		return __qsoe_syscall_cp(0, n, a, b, c, d, e, 0);
+	case SYS_clone:		/* threads come through __px_clone; this is _Fork */
+		return a == SIGCHLD && b == 0 ? __px_fork() : -ENOSYS;
+	case SYS_execve:
+		return __px_execve((const char *)a, (char *const *)b, (char *const *)c);
+	default:		return -ENOSYS;
+	}
+}
+
+/* Files and fds (open.c, fdio.c, fdctl.c, pathcall.c, path.c). */
+static long files(long n, long a, long b, long c, long d, long e)
+{
+	switch (n) {
+	case SYS_openat:	return __px_openat((int)a, (const char *)b, (int)c, (unsigned)d);
+	case SYS_close:		return __px_close((int)a);
+	case SYS_read:		return __px_read((int)a, (void *)b, (size_t)c);
+	case SYS_write:		return __px_write((int)a, (const void *)b, (size_t)c);
+	case SYS_pread64:	return __px_pread((int)a, (void *)b, (size_t)c, (off_t)d);
+	case SYS_pwrite64:	return __px_pwrite((int)a, (const void *)b, (size_t)c, (off_t)d);
+	case SYS_readv:		return __px_readv((int)a, (const struct iovec *)b, (int)c);
+	case SYS_writev:	return __px_writev((int)a, (const struct iovec *)b, (int)c);
+	case SYS_lseek:		return __px_lseek((int)a, (off_t)b, (int)c);
+	case SYS_fstat:		return __px_fstat((int)a, (void *)b);
+	case SYS_newfstatat:
+		return __px_fstatat((int)a, (const char *)b, (void *)c, (int)d);
+	case SYS_getdents64:	return __px_getdents((int)a, (void *)b, (size_t)c);
+	case SYS_ioctl:		return __px_ioctl((int)a, (unsigned long)b, (void *)c);
+	case SYS_fsync:		return __px_fsync((int)a, 0);
+	case SYS_fdatasync:	return __px_fsync((int)a, 1);
+	case SYS_dup:		return __px_dup((int)a, 0, 0, 0);
+	case SYS_dup3:		return __px_dup3((int)a, (int)b, (int)c);
+	case SYS_fcntl:		return __px_fcntl((int)a, (int)b, c);
+	case SYS_readlinkat:
+		return __px_readlinkat((int)a, (const char *)b, (char *)c, (size_t)d);
+	case SYS_faccessat:	return __px_faccessat((int)a, (const char *)b, (int)c, 0);
+	case SYS_faccessat2:	return __px_faccessat((int)a, (const char *)b, (int)c, (int)d);
+	case SYS_mkdirat:	return __px_mkdirat((int)a, (const char *)b, (unsigned)c);
+	case SYS_unlinkat:	return __px_unlinkat((int)a, (const char *)b, (int)c);
+	case SYS_renameat2:
+		return __px_renameat((int)a, (const char *)b, (int)c, (const char *)d, (unsigned)e);
+	case SYS_symlinkat:	return __px_symlinkat((const char *)a, (int)b, (const char *)c);
+	case SYS_linkat:
+		return __px_linkat((int)a, (const char *)b, (int)c, (const char *)d, (int)e);
+	case SYS_fchmod:	return __px_fchmod((int)a, (unsigned)b);
+	case SYS_fchown:	return __px_fchown((int)a, (int)b, (int)c);
+	case SYS_ftruncate:	return __px_ftruncate((int)a, (off_t)b);
+	case SYS_fchmodat:	return __px_atpath((int)n, (int)a, (const char *)b, c, 0, 0);
+	case SYS_fchownat:	return __px_atpath((int)n, (int)a, (const char *)b, c, d, (int)e);
+	case SYS_truncate:	return __px_atpath((int)n, AT_FDCWD, (const char *)a, b, 0, 0);
+	case SYS_utimensat:	return __px_atpath((int)n, (int)a, (const char *)b, c, 0, (int)d);
+	case SYS_chdir:		return __px_chdir((const char *)a);
+	case SYS_fchdir:	return __px_fchdir((int)a);
+	case SYS_getcwd:	return __px_getcwd((char *)a, (size_t)b);
+	default:		return procs(n, a, b, c, d, e);
+	}
+}
 
 /* Linux's system call n with its arguments: the result or -errno. */
 long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
@@ -57,12 +138,8 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_getitimer:
 		return __px_getitimer((int)a, (struct itimerval *)b);
 	case SYS_brk:			return -ENOMEM;	/* no heap break: malloc uses mmap */
-	case SYS_read: case SYS_write: case SYS_readv: case SYS_writev:
-	case SYS_pread64: case SYS_pwrite64: case SYS_close: case SYS_lseek:
-	case SYS_fstat: case SYS_ioctl: case SYS_fcntl: case SYS_fsync:
-		return __px_fd_io((int)a);
 	default:
-		return -ENOSYS;
+		return files(n, a, b, c, d, e);
 	}
 }
 
@@ -88,6 +165,10 @@ long __qsoe_syscall_cp(volatile int *cancel, long n, long a, long b, long c, lon
 	case SYS_rt_sigtimedwait:
 		return __px_rt_sigtimedwait(cancel, (const sigset_t *)a, (siginfo_t *)b,
 		    (const struct timespec *)c, (size_t)d);
+	case SYS_wait4:
+		return __px_wait4(cancel, (int)a, (int *)b, (int)c, (void *)d);
+	case SYS_waitid:
+		return __px_waitid(cancel, (int)a, (int)b, (siginfo_t *)c, (int)d);
 	case SYS_ppoll:
 		return __px_ppoll(cancel, (const void *)a, (unsigned long)b,
 		    (const struct timespec *)c, (const sigset_t *)d, (size_t)e);

@@ -306,3 +306,11 @@ long __px_getitimer(int which, struct itimerval *val)
 	ns_tv(iv, &val->it_interval);
 	return 0;
 }
+
+/* In a fork child: the kernel copied no timers, so forget every record. */
+void __px_timers_forget(void)
+{
+	memset(timers, 0, sizeof(timers));
+	itimer_id = -1;
+	lock[0] = 0;
+}

@@ -9,7 +9,8 @@
  * the page size, the program headers (for TLS), the boot image
  * (AT_QSOE_BOOTIMG, AT_QSOE_BOOTIMG_SIZE) and, where the kernel puts it
  * above the stack, its command line (AT_QSOE_INITARGS); getauxval()
- * reads them.
+ * reads them.  A program taskman started first lets the POSIX layer
+ * attach SYSMGR_COID and take the fds its parent passed (__qsoe_start).
  */
 #include <features.h>
 #include <elf.h>
@@ -39,6 +40,9 @@ extern const Elf64_Ehdr __ehdr_start __attribute__((__weak__, __visibility__("hi
 
 hidden void _start_c(long *p, void *dyn, uintptr_t a0, uintptr_t a1);
 
+/* libc's POSIX layer: attach taskman, take the inherited fds (sysmgr.c). */
+void __qsoe_start(long *sp);
+
 void _start_c(long *p, void *dyn, uintptr_t a0, uintptr_t a1)
 {
 	if (a0 == BOOTIMG_VA) {
@@ -58,5 +62,6 @@ void _start_c(long *p, void *dyn, uintptr_t a0, uintptr_t a1)
 		/* Never returns, so boot[] lives as long as the program. */
 		__libc_start_main(main, 1, (char **)(boot + 1), _init, _fini, 0);
 	}
+	__qsoe_start(p);
 	__libc_start_main(main, p[0], (char **)(p + 1), _init, _fini, 0);
 }

@@ -1,0 +1,241 @@
+/*
+ * I/O on an fd: each call is one _IO_* message to the server behind the
+ * connection (sys/iomsg.h); the server's status is the result.
+ */
+#include <errno.h>
+#include <signal.h>		/* before <sys/iomsg.h>: musl's struct sigevent first */
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/neutrino.h>
+#include <sys/iomsg.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include "px.h"
+
+#define IOV_STACK	64	/* readv/writev with more parts go one by one */
+
+/*
+ * A send on an fd whose server has gone fails with ESRCH (or EBADF, once
+ * the kernel marks the connection dead): to the caller the fd is bad.
+ */
+static long io(long r)
+{
+	return r == -ESRCH ? -EBADF : r;
+}
+
+/* SYS_openat: the two-step open, then the fd table entry. */
+long __px_openat(int dirfd, const char *path, int flags, unsigned mode)
+{
+	char abs[PX_PATH_MAX];
+	struct _io_stat_buf sb;
+	int eflag;
+	long fd = __px_abspath(dirfd, path, abs, &eflag);
+
+	if (fd < 0)
+		return fd;
+	fd = __px_connect(AT_FDCWD, abs, _IO_CONNECT_OPEN, (unsigned)flags, mode, 0, 0);
+	if (fd < 0)
+		return fd;
+	/* The server may not check these: a directory is wanted. */
+	if ((flags & O_DIRECTORY) || eflag) {
+		long r = __px_fstat((int)fd, &sb);
+
+		if (r == 0 && !S_ISDIR(sb.sb_mode))
+			r = -ENOTDIR;
+		if (r < 0) {
+			__px_close((int)fd);
+			return r;
+		}
+	}
+	__px_fd_set((int)fd, (unsigned)flags, (flags & O_CLOEXEC) != 0, abs);
+	return fd;
+}
+
+/* SYS_close: _IO_CLOSE, then the connection goes, whatever the server said. */
+long __px_close(int fd)
+{
+	struct _io_close m = { .type = _IO_CLOSE };
+	long r = __px_fd_check(fd, 0);
+
+	if (r < 0)
+		return r;
+	r = MsgSend_r(fd, &m, sizeof(m), 0, 0);
+	__px_fd_clear(fd);
+	ConnectDetach_r(fd);
+	return r == -EINTR ? -EINTR : 0;	/* the fd is gone either way */
+}
+
+static long rd(int fd, void *buf, size_t n, int xtype, off_t off)
+{
+	struct {
+		struct _io_read		r;
+		struct _xtype_offset	o;
+	} m = { { .type = _IO_READ, .xtype = (uint32_t)xtype, .nbytes = n }, { off } };
+
+	if (fd < 0 || fd >= PX_FD_MAX)
+		return -EBADF;
+	return io(MsgSend_r(fd, &m, xtype ? sizeof(m) : sizeof(m.r), buf, n));
+}
+
+static long wr(int fd, const iov_t *data, int parts, size_t n, int xtype, off_t off)
+{
+	struct {
+		struct _io_write	w;
+		struct _xtype_offset	o;
+	} m = { { .type = _IO_WRITE, .xtype = (uint32_t)xtype, .nbytes = n }, { off } };
+	iov_t s[IOV_STACK + 1];
+
+	if (fd < 0 || fd >= PX_FD_MAX)
+		return -EBADF;
+	SETIOV(&s[0], &m, xtype ? sizeof(m) : sizeof(m.w));
+	memcpy(&s[1], data, (size_t)parts * sizeof(iov_t));
+	return io(MsgSendv_r(fd, s, (size_t)parts + 1, 0, 0));
+}
+
+/* SYS_read, SYS_write, SYS_pread64, SYS_pwrite64. */
+long __px_read(int fd, void *buf, size_t n)
+{
+	return rd(fd, buf, n, _IO_XTYPE_NONE, 0);
+}
+
+long __px_pread(int fd, void *buf, size_t n, off_t off)
+{
+	return off < 0 ? -EINVAL : rd(fd, buf, n, _IO_XTYPE_OFFSET, off);
+}
+
+long __px_write(int fd, const void *buf, size_t n)
+{
+	iov_t v;
+
+	SETIOV(&v, buf, n);
+	return wr(fd, &v, 1, n, _IO_XTYPE_NONE, 0);
+}
+
+long __px_pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	iov_t v;
+
+	SETIOV(&v, buf, n);
+	return off < 0 ? -EINVAL : wr(fd, &v, 1, n, _IO_XTYPE_OFFSET, off);
+}
+
+/* The total of an iovec array, or -EINVAL. */
+static long iov_total(const struct iovec *iov, int n)
+{
+	size_t t = 0;
+
+	if (n < 0 || n > 1024)
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		if (__builtin_add_overflow(t, iov[i].iov_len, &t) || t > (size_t)LONG_MAX)
+			return -EINVAL;
+	return (long)t;
+}
+
+/* SYS_readv: one _IO_READ whose reply is scattered into the parts. */
+long __px_readv(int fd, const struct iovec *iov, int n)
+{
+	struct _io_read m = { .type = _IO_READ };
+	long t = iov_total(iov, n);
+
+	if (t < 0)
+		return t;
+	if (fd < 0 || fd >= PX_FD_MAX)
+		return -EBADF;
+	m.nbytes = (uint64_t)t;
+	return io(MsgSendsv_r(fd, &m, sizeof(m), iov, (size_t)n));
+}
+
+/* SYS_writev: one _IO_WRITE gathering the parts (up to IOV_STACK of them). */
+long __px_writev(int fd, const struct iovec *iov, int n)
+{
+	long t = iov_total(iov, n), done = 0, r;
+
+	if (t < 0)
+		return t;
+	if (n <= IOV_STACK)
+		return wr(fd, iov, n, (size_t)t, _IO_XTYPE_NONE, 0);
+	for (int i = 0; i < n; i++, done += r)
+		if ((r = wr(fd, &iov[i], 1, iov[i].iov_len, _IO_XTYPE_NONE, 0)) < 0 ||
+		    (size_t)r < iov[i].iov_len)
+			return done ? done + (r > 0 ? r : 0) : r;
+	return done;
+}
+
+/* SYS_lseek: _IO_LSEEK; the reply is the new offset. */
+long __px_lseek(int fd, off_t off, int whence)
+{
+	struct _io_lseek m = { .type = _IO_LSEEK, .whence = (int16_t)whence, .offset = off };
+	struct _io_lseek_reply r;
+	long st;
+
+	if (fd < 0 || fd >= PX_FD_MAX)
+		return -EBADF;
+	if (whence < SEEK_SET || whence > SEEK_END)
+		return -EINVAL;
+	st = io(MsgSend_r(fd, &m, sizeof(m), &r, sizeof(r)));
+	return st < 0 ? st : (long)r.lr_offset;
+}
+
+/* SYS_fstat: _IO_STAT; struct _io_stat_buf is musl's riscv64 struct stat. */
+long __px_fstat(int fd, void *st)
+{
+	struct _io_stat m = { .type = _IO_STAT };
+	long r;
+
+	if (fd < 0 || fd >= PX_FD_MAX)
+		return -EBADF;
+	r = io(MsgSend_r(fd, &m, sizeof(m), st, sizeof(struct _io_stat_buf)));
+	return r < 0 ? r : 0;
+}
+
+/* SYS_getdents64: _IO_READ on a directory gives linux_dirent64 records. */
+long __px_getdents(int fd, void *buf, size_t n)
+{
+	struct _io_stat_buf sb;
+	long r = __px_fstat(fd, &sb);
+
+	if (r < 0)
+		return r;
+	if (!S_ISDIR(sb.sb_mode))
+		return -ENOTDIR;
+	return rd(fd, buf, n, _IO_XTYPE_NONE, 0);
+}
+
+/*
+ * SYS_ioctl: _IO_DEVCTL.  Linux's request numbers encode direction and
+ * size as QNX's dcmd does (_IOW is __DIOT, _IOR is __DIOF, the size in
+ * bits 16-29), so the request is the dcmd.  The result is the server's
+ * ret_val.
+ */
+long __px_ioctl(int fd, unsigned long req, void *arg)
+{
+	struct _io_devctl m = { .type = _IO_DEVCTL, .dcmd = (int32_t)req };
+	struct _io_devctl_reply rh;
+	size_t sz = _DEVCTL_SIZE(req);
+	iov_t s[2], r[2];
+	long st;
+
+	if (fd < 0 || fd >= PX_FD_MAX)
+		return -EBADF;
+	m.nbytes = (uint32_t)sz;
+	SETIOV(&s[0], &m, sizeof(m));
+	SETIOV(&s[1], arg, (req & _DEVCTL_DATA_TO) ? sz : 0);
+	SETIOV(&r[0], &rh, sizeof(rh));
+	SETIOV(&r[1], arg, (req & _DEVCTL_DATA_FROM) ? sz : 0);
+	st = io(MsgSendv_r(fd, s, 2, r, 2));
+	return st < 0 ? st : rh.ret_val;
+}
+
+/* SYS_fsync, SYS_fdatasync: _IO_SYNC. */
+long __px_fsync(int fd, int data)
+{
+	struct _io_sync m = { .type = _IO_SYNC, .flag = data ? _IO_SYNC_DATA : 0 };
+	long r;
+
+	if (fd < 0 || fd >= PX_FD_MAX)
+		return -EBADF;
+	r = io(MsgSend_r(fd, &m, sizeof(m), 0, 0));
+	return r < 0 ? r : 0;
+}

@@ -1,0 +1,265 @@
+/*
+ * posix_spawn as one _PROC_SPAWN message (docs/taskman.md): the path,
+ * argv and envp, the attributes taskman knows, and the child's fds.  The
+ * file actions are applied here, in the parent, to a map of the child's
+ * fds (child fd -> parent connection): close and dup2 change the map, open
+ * opens the file in the parent for the child to inherit.  The child's
+ * libc re-creates each fd (sysmgr.c) before taskman answers, so the
+ * parent closes what it opened for the child when the reply comes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/neutrino.h>
+#include <sys/procmsg.h>
+#include "../process/fdop.h"	/* musl's file actions (and its __libc_malloc) */
+#include "px.h"
+
+struct fdmap {
+	int	m_fd[PX_FD_MAX];	/* child fd -> parent fd, or -1 */
+	int	m_tmp[_SPAWN_FDS_MAX];	/* fds the parent opened for the child */
+	int	m_ntmp;
+};
+
+/* The parent's fds a child inherits: open, no FD_CLOEXEC, no NOSHARE. */
+static void inherit_all(struct fdmap *fm)
+{
+	struct _server_info si;
+
+	for (int i = 0; i < PX_FD_MAX; i++)
+		fm->m_fd[i] = -1;
+	for (int i = 0; (i = ConnectServerInfo_r(0, i, &si)) >= 0 && i < PX_FD_MAX; i++)
+		if (!__px_fds[i].f_cloexec && !(si.flags & (_NTO_COF_NOSHARE | _NTO_COF_DEAD)))
+			fm->m_fd[i] = i;
+}
+
+/* Apply one file action to the map: 0 or an errno. */
+static int apply(struct fdmap *fm, const struct fdop *op)
+{
+	long fd;
+
+	if (op->fd < 0 || op->fd >= PX_FD_MAX)
+		return EBADF;
+	switch (op->cmd) {
+	case FDOP_CLOSE:
+		fm->m_fd[op->fd] = -1;
+		return 0;
+	case FDOP_DUP2:
+		if (op->srcfd < 0 || op->srcfd >= PX_FD_MAX)
+			return EBADF;
+		if (op->srcfd == op->fd && fm->m_fd[op->fd] < 0 &&
+		    __px_fd_check(op->fd, 0) == 0)
+			fm->m_fd[op->fd] = op->fd;	/* dup2(fd, fd) clears FD_CLOEXEC */
+		if (fm->m_fd[op->srcfd] < 0)
+			return EBADF;
+		fm->m_fd[op->fd] = fm->m_fd[op->srcfd];
+		return 0;
+	case FDOP_OPEN:
+		if (fm->m_ntmp == _SPAWN_FDS_MAX)
+			return EMFILE;
+		fd = __px_openat(AT_FDCWD, op->path, op->oflag, op->mode);
+		if (fd < 0)
+			return (int)-fd;
+		fm->m_tmp[fm->m_ntmp++] = (int)fd;
+		fm->m_fd[op->fd] = (int)fd;
+		return 0;
+	default:
+		return ENOSYS;	/* chdir, fchdir: taskman's spawn carries no cwd */
+	}
+}
+
+/* Every file action, oldest first (musl keeps the newest at the head). */
+static int apply_all(struct fdmap *fm, const posix_spawn_file_actions_t *fa)
+{
+	const struct fdop *op = fa ? fa->__actions : 0;
+	int err = 0;
+
+	while (op && op->next)
+		op = op->next;
+	for (; op && err == 0; op = op->prev)
+		err = apply(fm, op);
+	return err;
+}
+
+/* The fd entries of the map at fds; their number or -errno. */
+static long fd_entries(const struct fdmap *fm, struct _proc_spawn_fd *fds)
+{
+	struct _server_info si;
+	long n = 0;
+
+	for (int c = 0; c < PX_FD_MAX; c++) {
+		int p = fm->m_fd[c];
+
+		if (p < 0)
+			continue;
+		if (n == _SPAWN_FDS_MAX)
+			return -EMFILE;
+		if (ConnectServerInfo_r(0, p, &si) != p)
+			return -EBADF;
+		fds[n++] = (struct _proc_spawn_fd){ .sf_fd = c, .sf_parent_fd = p,
+		    .sf_pid = si.pid, .sf_chid = si.chid, .sf_scoid = si.scoid };
+	}
+	return n;
+}
+
+static size_t strings_len(char *const v[], uint32_t *count)
+{
+	size_t n = 0;
+
+	*count = 0;
+	for (; v && v[*count]; (*count)++)
+		n += strlen(v[*count]) + 1;
+	return n;
+}
+
+/*
+ * Build and send the message (type _PROC_SPAWN, or _PROC_EXEC with no fd
+ * map): the pid, or -errno.
+ */
+static long send_spawn(int type, const char *path, const struct fdmap *fm,
+    const posix_spawnattr_t *at, char *const argv[], char *const envp[])
+{
+	struct _proc_spawn_fd fds[_SPAWN_FDS_MAX];
+	struct _proc_spawn h = { .type = (uint16_t)type };
+	long nfds = fm ? fd_entries(fm, fds) : 0, r;
+	size_t plen = strlen(path) + 1, alen = strings_len(argv, &h.sp_argc);
+	size_t elen = strings_len(envp, &h.sp_envc), off, total;
+	char *m;
+	short fl = at ? (short)at->__flags : 0;
+
+	if (nfds < 0)
+		return nfds;
+	if (plen > PX_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (alen + elen > _SPAWN_ARGS_MAX || h.sp_argc > _SPAWN_ARGC_MAX ||
+	    h.sp_envc > _SPAWN_ARGC_MAX)
+		return -E2BIG;
+	if (fl & (POSIX_SPAWN_RESETIDS | POSIX_SPAWN_SETSCHEDPARAM | POSIX_SPAWN_SETSCHEDULER))
+		return -ENOSYS;		/* not in taskman's spawn message */
+	h.sp_flags = ((fl & POSIX_SPAWN_SETSID) ? _SPAWN_SETSID : 0) |
+	    ((fl & POSIX_SPAWN_SETPGROUP) ? _SPAWN_SETPGROUP : 0) |
+	    ((fl & POSIX_SPAWN_SETSIGMASK) ? _SPAWN_SETSIGMASK : 0) |
+	    ((fl & POSIX_SPAWN_SETSIGDEF) ? _SPAWN_SETSIGDEF : 0);
+	h.sp_pgroup = at && (fl & POSIX_SPAWN_SETPGROUP) ? at->__pgrp : 0;
+	if (at) {
+		memcpy(&h.sp_sigmask, &at->__mask, sizeof(h.sp_sigmask));
+		memcpy(&h.sp_sigdefault, &at->__def, sizeof(h.sp_sigdefault));
+		if (!(fl & POSIX_SPAWN_SETSIGMASK))
+			h.sp_sigmask = 0;
+		if (!(fl & POSIX_SPAWN_SETSIGDEF))
+			h.sp_sigdefault = 0;
+	}
+	h.sp_path_len = (uint16_t)plen;
+	h.sp_nfds = (uint16_t)nfds;
+	h.sp_strings_len = (uint32_t)(alen + elen);
+	off = (sizeof(h) + plen + alen + elen + 7) & ~(size_t)7;
+	total = off + (size_t)nfds * sizeof(fds[0]);
+	if ((m = calloc(1, total)) == 0)
+		return -ENOMEM;
+	memcpy(m, &h, sizeof(h));
+	memcpy(m + sizeof(h), path, plen);
+	total = sizeof(h) + plen;
+	for (uint32_t i = 0; i < h.sp_argc; total += strlen(argv[i]) + 1, i++)
+		memcpy(m + total, argv[i], strlen(argv[i]) + 1);
+	for (uint32_t i = 0; i < h.sp_envc; total += strlen(envp[i]) + 1, i++)
+		memcpy(m + total, envp[i], strlen(envp[i]) + 1);
+	memcpy(m + off, fds, (size_t)nfds * sizeof(fds[0]));
+	r = __px_sysmgr_send(m, off + (size_t)nfds * sizeof(fds[0]), 0, 0);
+	free(m);
+	return r;
+}
+
+/* One try at an absolute or cwd-relative path: the pid or -errno. */
+static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
+    const posix_spawnattr_t *at, char *const argv[], char *const envp[])
+{
+	char abs[PX_PATH_MAX];
+	struct fdmap *fm;
+	int eflag, err;
+	long r = __px_abspath(AT_FDCWD, path, abs, &eflag);
+
+	if (r < 0)
+		return r;
+	if ((fm = malloc(sizeof(*fm))) == 0)
+		return -ENOMEM;
+	fm->m_ntmp = 0;
+	inherit_all(fm);
+	err = apply_all(fm, fa);
+	r = err ? -err : send_spawn(_PROC_SPAWN, abs, fm, at, argv, envp);
+	for (int i = 0; i < fm->m_ntmp; i++)
+		__px_close(fm->m_tmp[i]);
+	free(fm);
+	return r;
+}
+
+/*
+ * posix_spawn and (attr->__fn set by musl's posix_spawnp) posix_spawnp,
+ * which searches PATH for a name without '/'.  0 and *res, or an errno.
+ */
+int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void *atv,
+    char *const argv[], char *const envp[])
+{
+	const posix_spawn_file_actions_t *fa = fav;
+	const posix_spawnattr_t *at = atv;
+	const char *p = getenv("PATH");
+	char buf[PX_PATH_MAX];
+	long r = -ENOENT;
+	int eacces = 0;
+
+	if (file == 0 || file[0] == '\0')
+		return ENOENT;
+	if (!(at && at->__fn) || strchr(file, '/'))
+		r = spawn_one(file, fa, at, argv, envp);
+	else for (p = p ? p : "/proc/boot:/bin:/usr/bin"; *p; p += *p == ':') {
+		size_t n = strcspn(p, ":");
+
+		if (n + 1 + strlen(file) + 1 > sizeof(buf)) {
+			r = -ENAMETOOLONG;
+		} else {
+			memcpy(buf, p, n);
+			buf[n] = '/';
+			strcpy(buf + n + 1, file);
+			r = spawn_one(buf, fa, at, argv, envp);
+		}
+		p += n;
+		if (r == -EACCES)
+			eacces = 1;
+		else if (r != -ENOENT && r != -ENOTDIR && r != -ENAMETOOLONG)
+			break;
+	}
+	if (r >= 0 && res)
+		*res = (pid_t)r;
+	return r >= 0 ? 0 : eacces && r == -ENOENT ? EACCES : (int)-r;
+}
+
+#ifdef _PROC_EXEC
+/*
+ * SYS_execve: _PROC_EXEC, the spawn message without fds or attributes.
+ * Connections with _NTO_COF_CLOEXEC go with the old program (the kernel
+ * drops them); an fd given FD_CLOEXEC later by fcntl is closed here first,
+ * as the kernel cannot change a connection's flags.  Returns only on
+ * failure.
+ */
+long __px_execve(const char *path, char *const argv[], char *const envp[])
+{
+	struct _server_info si;
+	char abs[PX_PATH_MAX];
+	int eflag;
+	long r = __px_abspath(AT_FDCWD, path, abs, &eflag);
+
+	if (r < 0)
+		return r;
+	for (int i = 0; (i = ConnectServerInfo_r(0, i, &si)) >= 0 && i < PX_FD_MAX; i++)
+		if (__px_fds[i].f_cloexec && !(si.flags & _NTO_COF_CLOEXEC))
+			__px_close(i);
+	return send_spawn(_PROC_EXEC, abs, 0, 0, argv, envp);
+}
+#else
+long __px_execve(const char *path, char *const argv[], char *const envp[])
+{
+	return -ENOSYS;		/* taskman's protocol has no _PROC_EXEC yet */
+}
+#endif

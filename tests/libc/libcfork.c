@@ -1,0 +1,151 @@
+/*
+ * tests/libc/libcfork.c - fork and exec through taskman's _PROC_FORK and
+ * _PROC_EXEC (docs/libc.md).  Where <sys/procmsg.h> lacks them (taskman's
+ * part that defines them is not merged), libc's fork and execve are ENOSYS
+ * and this program checks exactly that.  Runs under taskman.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "ltest.h"
+#include "lsvc.h"
+
+#define SELF	"/proc/boot/libcfork"
+#define SVC	"/libcfork-svc"
+extern char **environ;
+
+static __attribute__((unused)) int wait_for(pid_t pid)
+{
+	int st = -1;
+
+	return waitpid(pid, &st, 0) == pid ? st : -1;
+}
+
+#if defined(_PROC_FORK) && defined(_PROC_EXEC)
+
+static volatile int shared = 1;
+
+LTEST(fork, status_ids_memory)
+{
+	pid_t me = getpid(), pid;
+	int st;
+
+	pid = fork();
+	if (pid == 0) {
+		shared = 2;		/* the parent must not see it */
+		_exit(getppid() == me && getpid() != me && getpid() > 1 ? 7 : 1);
+	}
+	LT_CHECK(pid > 0);
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 7);
+	LT_EQ(shared, 1);
+	LT_EQ(getpid(), me);
+	/* A child that malloc()s and exits through exit() (atexit, stdio). */
+	pid = fork();
+	if (pid == 0) {
+		char *p = malloc(100000);
+
+		exit(p && memset(p, 1, 100000) == p ? 3 : 4);
+	}
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	return 0;
+}
+
+LTEST(fork, fds_shared)
+{
+	char *argv[] = { "libcfork", "serve", SVC, NULL };
+	struct stat st;
+	pid_t svc, pid;
+	char b[4];
+	int fd, s;
+
+	LT_EQ(posix_spawn(&svc, SELF, NULL, NULL, argv, environ), 0);
+	for (int i = 0; i < 500 && stat(SVC "/data", &st) != 0; i++)
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	fd = open(SVC "/data", O_RDONLY);
+	LT_CHECK(fd >= 0);
+	LT_EQ(read(fd, b, 2), 2);
+	pid = fork();
+	if (pid == 0)
+		_exit(read(fd, b, 2) == 2 && memcmp(b, "23", 2) == 0 ? 0 : 1);
+	s = wait_for(pid);
+	LT_CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 0);
+	LT_EQ(lseek(fd, 0, SEEK_CUR), 4);	/* one open file, one offset */
+	LT_EQ(close(fd), 0);
+	LT_EQ(kill(svc, SIGKILL), 0);
+	s = wait_for(svc);
+	LT_CHECK(WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL);
+	return 0;
+}
+
+LTEST(exec, replace_and_errors)
+{
+	char *argv[] = { "libcfork", "exit", "9", NULL };
+	pid_t pid;
+	int st;
+
+	/* A failed exec leaves the caller running. */
+	errno = 0;
+	LT_EQ(execve("/proc/boot/no-such", argv, environ), -1);
+	LT_EQ(errno, ENOENT);
+	errno = 0;
+	LT_EQ(execve("/proc/boot/motd", argv, environ), -1);
+	LT_EQ(errno, EACCES);
+	pid = fork();
+	if (pid == 0) {
+		execve(SELF, argv, environ);
+		_exit(100);
+	}
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 9);
+	/* execvp searches PATH; the pid stays across the exec. */
+	pid = fork();
+	if (pid == 0) {
+		char me[16], *v[] = { "libcfork", "pid", me, NULL };
+
+		snprintf(me, sizeof(me), "%d", getpid());
+		execvp("libcfork", v);
+		_exit(100);
+	}
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
+
+#else
+
+LTEST(fork, not_in_the_protocol_yet)
+{
+	char *argv[] = { "libcfork", NULL };
+
+	errno = 0;
+	LT_EQ(fork(), -1);
+	LT_EQ(errno, ENOSYS);
+	errno = 0;
+	LT_EQ(execve(SELF, argv, environ), -1);
+	LT_EQ(errno, ENOSYS);
+	return 0;
+}
+
+#endif
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "serve") == 0)
+		return lsvc_serve(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "exit") == 0)
+		return atoi(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "pid") == 0)
+		return atoi(argv[2]) == getpid() ? 0 : 1;
+	return lt_run_all() ? 1 : 0;
+}

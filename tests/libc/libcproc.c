@@ -1,0 +1,375 @@
+/*
+ * tests/libc/libcproc.c - processes through taskman (docs/libc.md):
+ * posix_spawn/posix_spawnp with argv, envp, attributes and file actions,
+ * fd inheritance (through the server of lsvc.h), waitpid/waitid statuses,
+ * WNOHANG, ECHILD, ids, process groups and sessions, kill(-pgid), and
+ * memory from taskman.  Copies of itself play the children: "libcproc
+ * ROLE ARGS...".
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "ltest.h"
+#include "lsvc.h"
+
+#define SELF	"/proc/boot/libcproc"
+#define SVC	"/libcproc-svc"
+extern char **environ;
+
+static void msleep(long ms)
+{
+	nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000 }, NULL);
+}
+
+/* Spawn "libcproc role a b" (NULLs end it early); the pid or -errno. */
+static pid_t spawn_role(const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *at,
+    const char *role, const char *a, const char *b)
+{
+	char *argv[] = { "libcproc", (char *)role, (char *)a, (char *)b, NULL };
+	char *envp[] = { "LIBCPROC=child", "PATH=/proc/boot", NULL };
+	pid_t pid;
+	int e = posix_spawn(&pid, SELF, fa, at, argv, envp);
+
+	return e ? -e : pid;
+}
+
+static int wait_for(pid_t pid)
+{
+	int st = -1;
+
+	return waitpid(pid, &st, 0) == pid ? st : -1;
+}
+
+LTEST(proc, ids)
+{
+	LT_CHECK(getpid() > 1);
+	LT_EQ(getppid(), 1);		/* the script's programs are taskman's children */
+	LT_EQ(getuid(), 0);
+	LT_EQ(geteuid(), 0);
+	LT_EQ(getgid(), 0);
+	LT_EQ(getegid(), 0);
+	LT_EQ(getpgrp(), getpgid(0));
+	LT_CHECK(getsid(0) > 0);
+	errno = 0;
+	LT_EQ(getpgid(999999), -1);
+	LT_EQ(errno, ESRCH);
+	LT_EQ(setuid(0), 0);
+	return 0;
+}
+
+LTEST(proc, spawn_exit_status)
+{
+	char me[16];
+	pid_t pid;
+	int st;
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	pid = spawn_role(NULL, NULL, "exit", "42", me);
+	LT_CHECK(pid > 0);
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 42);	/* the child checked argv, envp and getppid */
+	/* A child that finds something wrong exits with 1 instead. */
+	pid = spawn_role(NULL, NULL, "exit", "42", "1");
+	LT_CHECK(pid > 0);
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	/* Gone: ECHILD. */
+	errno = 0;
+	LT_EQ(waitpid(pid, &st, 0), -1);
+	LT_EQ(errno, ECHILD);
+	errno = 0;
+	LT_EQ(waitpid(-1, &st, WNOHANG), -1);
+	LT_EQ(errno, ECHILD);
+	errno = 0;
+	LT_EQ(waitpid(-1, &st, 0x100), -1);
+	LT_EQ(errno, EINVAL);
+	return 0;
+}
+
+LTEST(proc, signal_status_and_wnohang)
+{
+	siginfo_t si;
+	pid_t pid = spawn_role(NULL, NULL, "pause", NULL, NULL);
+	int st = 12345;
+
+	LT_CHECK(pid > 0);
+	LT_EQ(waitpid(pid, &st, WNOHANG), 0);
+	LT_EQ(st, 12345);
+	LT_EQ(kill(pid, SIGTERM), 0);
+	st = wait_for(pid);
+	LT_CHECK(WIFSIGNALED(st));
+	LT_EQ(WTERMSIG(st), SIGTERM);
+	/* waitid: WNOWAIT leaves the zombie for a second wait. */
+	pid = spawn_role(NULL, NULL, "exit", "3", NULL);
+	LT_CHECK(pid > 0);
+	memset(&si, 0, sizeof(si));
+	LT_EQ(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	LT_EQ(si.si_pid, pid);
+	LT_EQ(si.si_signo, SIGCHLD);
+	LT_EQ(si.si_code, CLD_EXITED);
+	LT_EQ(si.si_status, 3);
+	LT_EQ(waitid(P_ALL, 0, &si, WEXITED), 0);
+	LT_EQ(si.si_pid, pid);
+	errno = 0;
+	LT_EQ(waitid(P_PID, (id_t)pid, &si, WEXITED), -1);
+	LT_EQ(errno, ECHILD);
+	errno = 0;
+	LT_EQ(waitid(7, 0, &si, WEXITED), -1);
+	LT_EQ(errno, EINVAL);
+	return 0;
+}
+
+LTEST(proc, spawn_errors_and_spawnp)
+{
+	char *argv[] = { "libcproc", "exit", "5", NULL };
+	pid_t pid = 0;
+
+	LT_EQ(posix_spawn(&pid, "/proc/boot/no-such", NULL, NULL, argv, environ), ENOENT);
+	LT_EQ(posix_spawn(&pid, "/proc/boot/motd", NULL, NULL, argv, environ), EACCES);
+	LT_EQ(posix_spawnp(&pid, "no-such", NULL, NULL, argv, environ), ENOENT);
+	/* posix_spawnp searches PATH (the script set PATH=/proc/boot). */
+	LT_EQ(setenv("PATH", "/nowhere:/proc/boot", 1), 0);
+	LT_EQ(posix_spawnp(&pid, "libcproc", NULL, NULL, argv, environ), 0);
+	int st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+	/* Attributes taskman's spawn cannot carry are refused, not ignored. */
+	posix_spawnattr_t at;
+	LT_EQ(posix_spawnattr_init(&at), 0);
+	LT_EQ(posix_spawnattr_setflags(&at, POSIX_SPAWN_RESETIDS), 0);
+	LT_EQ(posix_spawn(&pid, SELF, NULL, &at, argv, environ), ENOSYS);
+	LT_EQ(posix_spawnattr_destroy(&at), 0);
+	return 0;
+}
+
+LTEST(proc, groups_and_sessions)
+{
+	posix_spawnattr_t at;
+	pid_t a, b;
+	int st;
+
+	/* A child in a new group of its own, then a second child joining it. */
+	LT_EQ(posix_spawnattr_init(&at), 0);
+	LT_EQ(posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP), 0);
+	LT_EQ(posix_spawnattr_setpgroup(&at, 0), 0);
+	a = spawn_role(NULL, &at, "pause", NULL, NULL);
+	LT_CHECK(a > 0);
+	LT_EQ(getpgid(a), a);
+	LT_EQ(posix_spawnattr_setpgroup(&at, a), 0);
+	b = spawn_role(NULL, &at, "pause", NULL, NULL);
+	LT_CHECK(b > 0);
+	LT_EQ(getpgid(b), a);
+	LT_EQ(getsid(a), getsid(0));
+	LT_CHECK(getpgid(0) != a);
+	/* setpgid: a child may be moved; someone else's process may not. */
+	errno = 0;
+	LT_EQ(setpgid(1, 0), -1);
+	LT_EQ(errno, ESRCH);
+	/*
+	 * kill(-pgid) reaches both and only them, once taskman tells the
+	 * kernel the groups (ProcSetGroup; its next part does).  Until then
+	 * the kernel knows no such group: ESRCH, and the test says so.
+	 */
+	errno = 0;
+	if (kill(-a, SIGTERM) != 0) {
+		LT_EQ(errno, ESRCH);
+		lt_printf("libcproc: kill(-pgid): ESRCH, taskman has not set the group "
+		    "in the kernel (ProcSetGroup); killing by pid\n");
+		LT_EQ(kill(a, SIGTERM), 0);
+		LT_EQ(kill(b, SIGTERM), 0);
+	}
+	st = wait_for(a);
+	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	st = wait_for(b);
+	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	errno = 0;
+	LT_EQ(kill(-a, SIGTERM), -1);
+	LT_EQ(errno, ESRCH);
+	/* A child that makes its own session (it checks setsid and getsid). */
+	LT_EQ(posix_spawnattr_setflags(&at, 0), 0);
+	a = spawn_role(NULL, &at, "setsid", NULL, NULL);
+	LT_CHECK(a > 0);
+	st = wait_for(a);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	LT_EQ(posix_spawnattr_destroy(&at), 0);
+	/* A group leader cannot make a session. */
+	if (getpgid(0) == getpid()) {
+		errno = 0;
+		LT_EQ(setsid(), -1);
+		LT_EQ(errno, EPERM);
+	}
+	errno = 0;
+	LT_EQ(kill(-1, 0), -1);		/* every process: not routed yet */
+	LT_EQ(errno, ENOSYS);
+	return 0;
+}
+
+LTEST(proc, fd_inheritance)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { "libcproc", "serve", SVC, NULL };
+	pid_t svc, pid;
+	struct stat st;
+	int fd, s, i;
+	char b[16];
+
+	LT_EQ(posix_spawn(&svc, SELF, NULL, NULL, argv, environ), 0);
+	for (i = 0; i < 500 && stat(SVC "/data", &st) != 0; i++)
+		msleep(10);
+	fd = open(SVC "/data", O_RDONLY);
+	LT_CHECK(fd >= 0);
+	LT_EQ(read(fd, b, 2), 2);
+	/* The child gets it as fd 5 (dup2 action) and reads on from offset 2. */
+	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, 5), 0);
+	LT_EQ(posix_spawn_file_actions_addclose(&fa, fd), 0);
+	/* (Not /proc/boot: taskman's server has no _IO_DUP, so it cannot be passed.) */
+	LT_EQ(posix_spawn_file_actions_addopen(&fa, 7, SVC "/data", O_RDONLY, 0), 0);
+	pid = spawn_role(&fa, NULL, "readfd", "5", "7");
+	LT_CHECK(pid > 0);
+	s = wait_for(pid);
+	LT_CHECK(WIFEXITED(s));
+	LT_EQ(WEXITSTATUS(s), 0);
+	/* The OCB is shared: the child's read moved our offset too. */
+	LT_EQ(lseek(fd, 0, SEEK_CUR), 6);
+	LT_EQ(posix_spawn_file_actions_destroy(&fa), 0);
+	/* An fd with FD_CLOEXEC is not passed. */
+	LT_EQ(fcntl(fd, F_SETFD, FD_CLOEXEC), 0);
+	snprintf(b, sizeof(b), "%d", fd);
+	pid = spawn_role(NULL, NULL, "nofd", b, NULL);
+	LT_CHECK(pid > 0);
+	s = wait_for(pid);
+	LT_CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 0);
+	/* A file action on a bad fd fails the spawn. */
+	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	LT_EQ(posix_spawn_file_actions_adddup2(&fa, 77, 5), 0);
+	LT_EQ(posix_spawn(&pid, SELF, &fa, NULL, argv, environ), EBADF);
+	LT_EQ(posix_spawn_file_actions_destroy(&fa), 0);
+	LT_EQ(close(fd), 0);
+	LT_EQ(kill(svc, SIGKILL), 0);
+	s = wait_for(svc);
+	LT_CHECK(WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL);
+	return 0;
+}
+
+LTEST(proc, memory_from_taskman)
+{
+	char *p = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *q;
+
+	LT_CHECK(p != MAP_FAILED);
+	LT_EQ(p[100], 0);
+	p[0] = 1, p[3 * 4096 - 1] = 2;
+	LT_EQ(munmap(p + 4096, 4096), 0);
+	q = mmap(p + 4096, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+	    -1, 0);
+	LT_CHECK(q == p + 4096);
+	q[0] = 3;
+	LT_EQ(p[0] + p[3 * 4096 - 1] + q[0], 6);
+	LT_EQ(mprotect(p, 4096, PROT_READ | PROT_WRITE), 0);
+	LT_EQ(munmap(p, 3 * 4096), 0);
+	errno = 0;
+	LT_CHECK(mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED);
+	LT_EQ(errno, EINVAL);
+	errno = 0;
+	LT_CHECK(mmap(0, 1UL << 40, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED);
+	LT_EQ(errno, ENOMEM);
+	/* malloc (mallocng on taskman's mmap), small and large. */
+	for (int i = 0; i < 50; i++) {
+		size_t n = (size_t)(i * 37 + 1) << (i % 12);
+		char *m = malloc(n);
+
+		LT_CHECK(m != NULL);
+		memset(m, i, n);
+		LT_EQ(m[n - 1], (char)i);
+		free(m);
+	}
+	return 0;
+}
+
+static void *add_one(void *arg)
+{
+	char big[16384];		/* touches the stack below its first page */
+
+	memset(big, 1, sizeof(big));
+	return (void *)((long)arg + big[100] + big[16000] - 1);
+}
+
+LTEST(proc, threads_on_taskman_memory)
+{
+	pthread_t t[4];
+	void *r;
+
+	/* musl reserves stacks PROT_NONE and opens them with mprotect. */
+	for (long i = 0; i < 4; i++)
+		LT_EQ(pthread_create(&t[i], NULL, add_one, (void *)i), 0);
+	for (long i = 0; i < 4; i++) {
+		LT_EQ(pthread_join(t[i], &r), 0);
+		LT_EQ((long)r, i + 1);
+	}
+	/* Other protection changes are refused, not faked. */
+	char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	LT_CHECK(p != MAP_FAILED);
+	errno = 0;
+	LT_EQ(mprotect(p, 4096, PROT_READ), -1);
+	LT_EQ(errno, ENOSYS);
+	LT_EQ(munmap(p, 4096), 0);
+	return 0;
+}
+
+/* The children's roles; each exits 0 (or the asked code) when all is well. */
+static int child(int argc, char **argv)
+{
+	const char *role = argv[1];
+	char b[8];
+
+	if (strcmp(role, "exit") == 0) {
+		const char *e = getenv("LIBCPROC");
+
+		if (argc > 3 && (atoi(argv[3]) != getppid() || !e || strcmp(e, "child")))
+			return 1;
+		exit(atoi(argv[2]));
+	}
+	if (strcmp(role, "pause") == 0) {
+		for (;;)
+			pause();
+	}
+	if (strcmp(role, "setsid") == 0)
+		return setsid() == getpid() && getsid(0) == getpid() && getpgid(0) == getpid() ?
+		    0 : 1;
+	if (strcmp(role, "readfd") == 0) {
+		struct stat st;
+		int fd = atoi(argv[2]), mf = atoi(argv[3]);
+
+		if (read(fd, b, 4) != 4 || memcmp(b, "2345", 4) != 0)
+			return 2;
+		for (int i = 0; i < 32; i++)	/* nothing else came: the close action */
+			if (i != fd && i != mf && (fcntl(i, F_GETFD) != -1 || errno != EBADF))
+				return 3;
+		if (fstat(mf, &st) != 0 || !S_ISREG(st.st_mode))
+			return 4;
+		return 0;
+	}
+	if (strcmp(role, "nofd") == 0)
+		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;
+	if (strcmp(role, "serve") == 0)
+		return lsvc_serve(argv[2]);
+	return 99;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return child(argc, argv);
+	return lt_run_all() ? 1 : 0;
+}
