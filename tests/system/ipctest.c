@@ -871,6 +871,79 @@ UTEST(thread, threadctl)
 
 /* ---- timers ------------------------------------------------------------------ */
 
+UTEST(timer, info_reports_state_and_overruns)
+{
+	struct sigevent ev;
+	struct _itimer it = { 1000000, 1000000 };
+	struct _timer_info ti;
+	long id;
+
+	SIGEV_NONE_INIT(&ev);
+	id = KC(TimerCreate, CLOCK_MONOTONIC, (long)&ev, 0, 0, 0, 0);
+	UT_CHECK(id >= 0);
+	memset(&ti, 0xff, sizeof(ti));
+	UT_EQ(KC(TimerInfo, 0, id, 0, (long)&ti, 0, 0), id);
+	UT_EQ(ti.flags, 0);				/* not armed, never fired */
+	UT_EQ(ti.clockid, CLOCK_MONOTONIC);
+	UT_EQ(ti.tid, 1);
+	UT_EQ(ti.notify, SIGEV_NONE);
+	UT_EQ(KC(TimerSettime, id, 0, (long)&it, 0, 0, 0), 0);
+	{
+		uint64_t ns = 20000000;
+
+		KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
+	}
+	UT_EQ(KC(TimerInfo, 0, id, 0, (long)&ti, 0, 0), id);
+	UT_EQ(ti.flags, _NTO_TI_ACTIVE | _NTO_TI_EXPIRED);
+	UT_EQ(ti.itime.interval_nsec, 1000000);
+	UT_CHECK(ti.itime.nsec <= 1000000);
+	UT_EQ(KC(TimerInfo, 0, id, 0x100, (long)&ti, 0, 0), -EINVAL);
+	UT_EQ(KC(TimerInfo, 0, id, 0, 8, 0, 0), -EFAULT);
+	UT_EQ(KC(TimerInfo, 0, id + 1, 0, (long)&ti, 0, 0), -EINVAL);
+	UT_EQ(KC(TimerInfo, 999, id, 0, (long)&ti, 0, 0), -EPERM);
+	UT_EQ(KC(TimerDestroy, id, 0, 0, 0, 0, 0), 0);
+	UT_EQ(KC(TimerInfo, 0, id, 0, (long)&ti, 0, 0), -EINVAL);
+	return 0;
+}
+
+static volatile int detach_go;
+
+static void
+detach_victim(void *arg)
+{
+	(void)arg;
+	while (!detach_go)
+		KC(FutexWait, (long)&detach_go, 0, 0, 0, 0, 0);
+	KC(ThreadDestroy, 0, 0, 5, 0, 0, 0);
+}
+
+UTEST(thread, detach)
+{
+	long tid;
+	int st;
+
+	detach_go = 1;				/* ends at once */
+	tid = rt_thread_create(detach_victim, NULL, stacks[4], STACK, 10);
+	UT_CHECK(tid > 0);
+	{
+		uint64_t ns = 10000000;
+
+		KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
+	}
+	UT_EQ(KC(ThreadDetach, tid, 0, 0, 0, 0, 0), 0);		/* its record goes */
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), -ESRCH);
+	detach_go = 0;
+	tid = rt_thread_create(detach_victim, NULL, stacks[4], STACK, 10);
+	UT_CHECK(tid > 0);
+	UT_EQ(KC(ThreadDetach, tid, 0, 0, 0, 0, 0), 0);
+	UT_EQ(KC(ThreadDetach, tid, 0, 0, 0, 0, 0), -EINVAL);	/* already */
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), -EINVAL);	/* not joinable */
+	UT_EQ(KC(ThreadDetach, 999, 0, 0, 0, 0, 0), -ESRCH);
+	detach_go = 1;
+	KC(FutexWake, (long)&detach_go, 1, 0, 0, 0, 0);
+	return 0;
+}
+
 UTEST(timer, errors_and_clockperiod)
 {
 	struct sigevent ev;

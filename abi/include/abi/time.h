@@ -61,6 +61,9 @@
 #define _NTO_TIMEOUT_SEM		(1 << STATE_SEM)
 #define _NTO_TIMEOUT_MASK		((1 << STATE_MAX) - 1)
 
+/* TimerInfo() flags (QNX's values). */
+#define _NTO_TIMER_RESET_OVERRUNS	0x00000002	/* clear the overrun count */
+
 /* struct _timer_info.flags */
 #define _NTO_TI_ACTIVE			0x0001	/* armed */
 #define _NTO_TI_ABSOLUTE		0x0002	/* armed with TIMER_ABSTIME */

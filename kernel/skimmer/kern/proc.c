@@ -394,7 +394,7 @@ proc_thread_exit(int status)
 		joiner->td_join_status = status;
 		__atomic_store_n(&joiner->td_join_done, 1, __ATOMIC_RELEASE);
 		__atomic_fetch_add(&joiner->td_holds, 1, __ATOMIC_ACQUIRE);
-	} else if (td->td_zombie) {		/* keep it for a later ThreadJoin */
+	} else if (td->td_zombie && !td->td_detached) {	/* keep it for a later ThreadJoin */
 		td->td_zombie->tz_tid = td->td_tid;
 		td->td_zombie->tz_status = status;
 		td->td_zombie->tz_next = p->pr_zombies;
@@ -680,5 +680,39 @@ proc_wait_flag(volatile int *flag, uint64_t deadline)
 		lwkt_sleep(deadline ? deadline - now : 0);
 	}
 	crit_exit();
+	return rc;
+}
+
+int
+proc_thread_detach(int tid)
+{
+	struct proc *p = curthread->td_proc;
+	struct tzombie **zp, *z = NULL;
+	struct thread *td;
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	int rc = -ESRCH;
+
+	for (zp = &p->pr_zombies; *zp; zp = &(*zp)->tz_next) {
+		if ((*zp)->tz_tid == tid) {	/* ended already: forget its status */
+			z = *zp;
+			*zp = z->tz_next;
+			rc = 0;
+			break;
+		}
+	}
+	if (z == NULL) {
+		TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+			if (td->td_tid == tid)
+				break;
+		if (td && (td->td_detached || td->td_joiner))
+			rc = -EINVAL;		/* detached already, or being joined */
+		else if (td) {
+			td->td_detached = true;	/* its exit record is freed, not kept */
+			rc = 0;
+		}
+	}
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (z)
+		kobj_free(&zombie_cache, z);
 	return rc;
 }

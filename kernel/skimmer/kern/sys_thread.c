@@ -177,3 +177,14 @@ sys_ThreadCtl(long cmd, long data, long a2, long a3, long a4, long a5)
 		return -ENOSYS;
 	}
 }
+
+/* ThreadDetach(tid): see proc_thread_detach (0 is the caller). */
+long
+sys_ThreadDetach(long tid, long a1, long a2, long a3, long a4, long a5)
+{
+	if (tid == 0)
+		tid = curthread->td_tid;
+	if (tid < 0 || tid > INT32_MAX)
+		return -ESRCH;
+	return proc_thread_detach((int)tid);
+}

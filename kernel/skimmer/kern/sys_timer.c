@@ -33,6 +33,9 @@ struct ktimer {
 	uint64_t	kt_period;	/* ticks, 0: one shot (kt_cpu) */
 	uint32_t	kt_overruns;	/* kt_cpu */
 	int		kt_tid;		/* creator: SIGEV_SIGNAL_THREAD goes to it */
+	int		kt_clockid;	/* const */
+	bool		kt_fired;	/* kt_cpu: expired at least once */
+	int		kt_refs;	/* atomic: the table's, plus calls using it */
 };
 
 static struct kobj_cache ktimer_cache;
@@ -50,6 +53,7 @@ fire(void *arg)
 	struct ktimer *kt = arg;
 	uint64_t now = timer_now();
 
+	kt->kt_fired = true;
 	event_deliver(kt->kt_proc, &kt->kt_ev, NULL, kt->kt_tid, __ABI_SI_TIMER, 0);
 	if (kt->kt_period) {
 		kt->kt_next += kt->kt_period;
@@ -88,17 +92,27 @@ settime_here(void *arg)
 	}
 }
 
-/* The timer id of p, or NULL (pr_lock taken inside). */
+/* The timer id of p with a reference (kt_put it), or NULL (pr_lock taken inside). */
 static struct ktimer *
 lookup(struct proc *p, long id)
 {
 	struct ktimer *kt = NULL;
 	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
 
-	if (id >= 0 && id < PROC_MAX_TIMERS)
-		kt = p->pr_timers[id];
+	if (id >= 0 && id < PROC_MAX_TIMERS && (kt = p->pr_timers[id]) != NULL)
+		__atomic_fetch_add(&kt->kt_refs, 1, __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&p->pr_lock, fl);
 	return kt;
+}
+
+static void ktimer_free(struct ktimer *kt);
+
+/* Drop a reference; the last one stops and frees the timer.  Thread context. */
+static void
+kt_put(struct ktimer *kt)
+{
+	if (__atomic_sub_fetch(&kt->kt_refs, 1, __ATOMIC_ACQ_REL) == 0)
+		ktimer_free(kt);
 }
 
 long
@@ -127,7 +141,9 @@ sys_TimerCreate(long clockid, long event, long a2, long a3, long a4, long a5)
 		return rc;
 	}
 	kt->kt_proc = p;
+	kt->kt_refs = 1;		/* the table's */
 	kt->kt_tid = curthread->td_tid;
+	kt->kt_clockid = (int)clockid;
 	kt->kt_cpu = mycpu();
 	callout_init(&kt->kt_co);
 	fl = spin_lock_irqsave(&p->pr_lock);
@@ -171,7 +187,7 @@ sys_TimerDestroy(long id, long a1, long a2, long a3, long a4, long a5)
 	spin_unlock_irqrestore(&p->pr_lock, fl);
 	if (kt == NULL)
 		return -EINVAL;
-	ktimer_free(kt);
+	kt_put(kt);		/* stopped and freed when no call still uses it */
 	return 0;
 }
 
@@ -183,12 +199,17 @@ sys_TimerSettime(long id, long flags, long itime, long oitime, long a4, long a5)
 	struct _itimer it, old;
 	struct settime st;
 
-	if (kt == NULL || (flags & ~(long)TIMER_ABSTIME))
+	if (kt == NULL)
 		return -EINVAL;
-	if (vm_copyin(p->pr_vm, &it, (uaddr_t)itime, sizeof(it)) < 0)
+	if (flags & ~(long)TIMER_ABSTIME) {
+		kt_put(kt);
+		return -EINVAL;
+	}
+	if (vm_copyin(p->pr_vm, &it, (uaddr_t)itime, sizeof(it)) < 0 ||
+	    (oitime && vm_check(p->pr_vm, (uaddr_t)oitime, sizeof(old), VMP_W) < 0)) {
+		kt_put(kt);
 		return -EFAULT;
-	if (oitime && vm_check(p->pr_vm, (uaddr_t)oitime, sizeof(old), VMP_W) < 0)
-		return -EFAULT;
+	}
 	st.st_kt = kt;
 	st.st_period = timer_ns_to_ticks(it.interval_nsec);
 	if (it.nsec == 0)
@@ -198,6 +219,7 @@ sys_TimerSettime(long id, long flags, long itime, long oitime, long a4, long a5)
 	else
 		st.st_when = timer_now() + MAX(timer_ns_to_ticks(it.nsec), 1);
 	ipiq_call_sync(kt->kt_cpu, settime_here, &st);
+	kt_put(kt);
 	old.nsec = timer_ticks_to_ns(st.st_old_left);
 	old.interval_nsec = timer_ticks_to_ns(st.st_old_period);
 	if (oitime && vm_copyout(p->pr_vm, (uaddr_t)oitime, &old, sizeof(old)) < 0)
@@ -230,6 +252,63 @@ ktimer_proc_exit(struct proc *p)
 		p->pr_timers[i] = NULL;
 		spin_unlock_irqrestore(&p->pr_lock, fl);
 		if (kt)
-			ktimer_free(kt);
+			kt_put(kt);
 	}
+}
+
+/* What TimerInfo reads on kt_cpu. */
+struct tinfo {
+	struct ktimer	*ti_kt;
+	bool		ti_reset;	/* _NTO_TIMER_RESET_OVERRUNS */
+	struct _timer_info ti_info;
+};
+
+static void
+info_here(void *arg)
+{
+	struct tinfo *ti = arg;
+	struct ktimer *kt = ti->ti_kt;
+	struct _timer_info *i = &ti->ti_info;
+	uint64_t now = timer_now();
+	bool armed = (kt->kt_co.c_flags & CALLOUT_PENDING) != 0;
+
+	i->itime.nsec = armed && kt->kt_next > now ? timer_ticks_to_ns(kt->kt_next - now) : 0;
+	i->itime.interval_nsec = timer_ticks_to_ns(kt->kt_period);
+	i->flags = (armed ? _NTO_TI_ACTIVE : 0) | (kt->kt_fired ? _NTO_TI_EXPIRED : 0);
+	i->overruns = kt->kt_overruns;
+	if (ti->ti_reset)
+		kt->kt_overruns = 0;
+}
+
+/*
+ * TimerInfo(pid, id, flags, info): the state of timer id of the caller's
+ * process (pid 0 or its own): time to expiry and period, whether it is
+ * armed or has fired, its thread, event, clock and overruns (flags
+ * _NTO_TIMER_RESET_OVERRUNS clears them).  Returns id.
+ */
+long
+sys_TimerInfo(long pid, long id, long flags, long uinfo, long a4, long a5)
+{
+	struct proc *p = curthread->td_proc;
+	struct tinfo ti = { 0 };
+
+	if (pid != 0 && pid != p->pr_pid)
+		return -EPERM;
+	if (flags & ~(long)_NTO_TIMER_RESET_OVERRUNS)
+		return -EINVAL;
+	if (vm_check(p->pr_vm, (uaddr_t)uinfo, sizeof(ti.ti_info), VMP_W) < 0)
+		return -EFAULT;
+	ti.ti_reset = (flags & _NTO_TIMER_RESET_OVERRUNS) != 0;
+	ti.ti_kt = lookup(p, id);
+	if (ti.ti_kt == NULL)
+		return -EINVAL;
+	ti.ti_info.tid = ti.ti_kt->kt_tid;
+	ti.ti_info.notify = ti.ti_kt->kt_ev.sigev_notify;
+	ti.ti_info.clockid = ti.ti_kt->kt_clockid;
+	ti.ti_info.event = ti.ti_kt->kt_ev;
+	ipiq_call_sync(ti.ti_kt->kt_cpu, info_here, &ti);
+	kt_put(ti.ti_kt);
+	if (vm_copyout(p->pr_vm, (uaddr_t)uinfo, &ti.ti_info, sizeof(ti.ti_info)) < 0)
+		return -EFAULT;
+	return id;
 }

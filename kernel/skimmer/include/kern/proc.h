@@ -167,6 +167,13 @@ int proc_wait_flag(volatile int *flag, uint64_t deadline);
 /* ThreadJoin(tid): wait for it to end; its status in *status.  0 or -errno. */
 int proc_thread_join(int tid, int *status);
 
+/*
+ * ThreadDetach(tid): nobody will join tid of the caller's process; if it
+ * ended already, its exit record goes.  0, -ESRCH or -EINVAL (detached
+ * already, or a ThreadJoin waits for it).
+ */
+int proc_thread_detach(int tid);
+
 /* ThreadDestroy(tid): end another thread of the caller's process.  0 or -ESRCH. */
 int proc_thread_kill(int tid, int status);
 

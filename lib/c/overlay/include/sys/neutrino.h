@@ -120,6 +120,9 @@ __KC(int, ProcPager, (pid_t __pid, int __chid));
 __KC(int, PageFaultInfo, (pid_t __pid, int __tid, struct _page_fault *__info));
 __KC(int, PageResume, (pid_t __pid, int __tid, int __signo));
 
+__KC(int, TimerInfo, (pid_t __pid, int __id, int __flags, struct _timer_info *__info));
+__KC(int, ThreadDetach, (int __tid));
+
 /* The embedded stress test (the shell's `stress`; privileged). */
 __KC(int, SysStress, (unsigned __seconds, uint64_t __seed));
 
