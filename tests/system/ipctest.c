@@ -170,6 +170,8 @@ UTEST(conn, attach_detach_and_bad_ids)
 	UT_EQ(ConnectAttach(0, 0, chid, -5, 0), -EINVAL);
 	UT_EQ(ConnectAttach(0, 0, chid, 0, 0x8000), -EINVAL);	/* unknown flag */
 	UT_EQ(KC(ConnectServerInfo, 0, co, 16, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(ConnectServerInfo, 1, co, (long)&si, 0, 0, 0), co);	/* by pid (ours) */
+	UT_EQ(KC(ConnectServerInfo, 999999, co, (long)&si, 0, 0, 0), -ESRCH);
 	UT_EQ(ConnectDetach(co), 0);
 	UT_EQ(ConnectDetach(co), -EINVAL);
 	UT_EQ(ConnectDetach(side), 0);

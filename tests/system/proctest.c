@@ -283,6 +283,10 @@ child_unpriv(void)
 		bad += KC(ProcPager, 1, 1, 0, 0, 0, 0) != -EPERM;
 		bad += KC(PageResume, 1, 1, 0, 0, 0, 0) != -EPERM;
 		bad += KC(ProcSetGroup, 1, 5, 0, 0, 0, 0) != -EPERM;
+		/* init's side connection leads to init's channel, not ours. */
+		static struct _server_info si;
+
+		bad += KC(ConnectServerInfo, 1, _NTO_SIDE_CHANNEL, (long)&si, 0, 0, 0) != -EPERM;
 	}
 	return bad;
 }
@@ -307,7 +311,8 @@ umain(uint64_t arg)
 	imgsize = rt_arg2;
 	events_chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
 	deaths_chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
-	if (events_chid != PARENT_EVENTS || deaths_chid <= 0 ||
+	if (KC(ConnectAttach, 0, 0, events_chid, _NTO_SIDE_CHANNEL, 0, 0) != _NTO_SIDE_CHANNEL ||
+	    events_chid != PARENT_EVENTS || deaths_chid <= 0 ||
 	    KC(ProcNotify, deaths_chid, 0, 0, 0, 0, 0) != 0) {
 		rt_printf("proctest: cannot set up (%ld %ld)\n", events_chid, deaths_chid);
 		return 1;

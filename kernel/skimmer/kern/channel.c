@@ -329,18 +329,32 @@ sys_ConnectDetach(long coid, long a1, long a2, long a3, long a4, long a5)
 	return 0;
 }
 
+/*
+ * ConnectServerInfo(pid, coid, info): where connection coid of process pid
+ * (0: the caller's) leads.  Another process's connection only if it leads
+ * to one of the caller's channels (a server checking a client's claim,
+ * e.g. in _IO_DUP), or for the process manager.  Returns coid.
+ */
 long
 sys_ConnectServerInfo(long pid, long coid, long info, long a3, long a4, long a5)
 {
-	struct proc *me = curthread->td_proc;
+	struct proc *me = curthread->td_proc, *p = me;
 	struct _server_info si;
 	struct conn_ref cr;
+	bool found;
 	int rc;
 
-	if (pid != 0 && pid != me->pr_pid)
-		return -ENOSYS;		/* other processes' connections: not yet */
-	if (!conn_lookup(me, coid, &cr))
+	if (pid != 0 && pid != me->pr_pid && (p = proc_hold((int)pid)) == NULL)
+		return -ESRCH;
+	found = conn_lookup(p, coid, &cr);
+	if (p != me)
+		proc_release(p);
+	if (!found)
 		return -EINVAL;
+	if (p != me && cr.cr_chan->ch_pid != me->pr_pid && !(me->pr_abilities & PRA_PROCMGR)) {
+		chan_release(cr.cr_chan);
+		return -EPERM;		/* not to us: none of our business */
+	}
 	memset(&si, 0, sizeof(si));
 	si.pid = cr.cr_chan->ch_pid;
 	si.chid = cr.cr_chan->ch_chid;
