@@ -41,13 +41,14 @@ test-host: $(HOST_TESTS)
 test-system: all $(CORRUPT_IMAGE)
 	@tools/harness --boots tests/boots.conf --kernel $(KERNEL_BIN) --initrd $(IMAGE) --logdir $(O)/tests
 
-# `make stress`: one long run of the embedded stress test through the harness
-# (STRESS_SECONDS, default 60; STRESS_SMP harts, default 4; STRESS_SEED to
-# repeat a run's choices), then its summary from the log.  Fails unless the
-# run printed TEST PASS and powered off with status 0.
-STRESS_SECONDS ?= 60
-STRESS_SMP     ?= 4
-STRESS_SEED    ?=
+# `make stress SECONDS=N SMP=M [SEED=s]`: one long run of the embedded stress
+# test through the harness (60 s on 4 harts by default; SEED repeats a run's
+# choices), then its summary from the log.  Fails unless the run printed
+# TEST PASS and powered off with status 0.  (STRESS_SECONDS, STRESS_SMP and
+# STRESS_SEED are the long names.)
+STRESS_SECONDS ?= $(or $(SECONDS),60)
+STRESS_SMP     ?= $(or $(SMP),4)
+STRESS_SEED    ?= $(SEED)
 STRESS_NAME    := stress-$(STRESS_SECONDS)s-smp$(STRESS_SMP)
 .PHONY: stress
 stress: all
