@@ -434,6 +434,28 @@ mutexes(void)
 		    rc = lock(&mtx, me));
 }
 
+/* ---- the scheduler alone: SchedYield with and without another thread ---- */
+
+static void
+yielder(void *arg)
+{
+	(void)arg;
+	for (;;)
+		KC(SchedYield, 0, 0, 0, 0, 0, 0);
+}
+
+/* Last: the yielder stays ready for ever. */
+static void
+yields(void)
+{
+	MEASURE("sched_yield_alone", rc = KC(SchedYield, 0, 0, 0, 0, 0, 0));
+	if (start(yielder, NULL, 0) <= 0) {
+		failed = 1;
+		return;
+	}
+	MEASURE("sched_yield_pingpong_2switches", rc = KC(SchedYield, 0, 0, 0, 0, 0, 0));
+}
+
 int
 umain(uint64_t arg)
 {
@@ -463,5 +485,6 @@ umain(uint64_t arg)
 	pulses();
 	futexes();
 	mutexes();
+	yields();
 	return failed;
 }
