@@ -84,3 +84,13 @@ $(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/li
 	@echo "  QSOECC  $@"
 	@$(QSOE_CC) $(if $(filter $@,$(LTESTS_TASKMAN)),,--qsoe-local-mm) $(WARNFLAGS) -O2 -g \
 	    -Itests/libc -o $@ $< tests/libc/ltest.c
+
+# The musl programs of `make bench` (tests/bench/*.c, docs/benchmarks.md):
+# $(O)/benchprogs/<name>, run under taskman by /proc/boot/bench.script.
+BENCH_OUT  := $(O)/benchprogs
+BENCHPROGS := $(patsubst tests/bench/%.c,$(BENCH_OUT)/%,$(wildcard tests/bench/*.c))
+
+$(BENCHPROGS): $(BENCH_OUT)/%: tests/bench/%.c $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC)
+	@mkdir -p $(dir $@)
+	@echo "  QSOECC  $@"
+	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -o $@ $<
