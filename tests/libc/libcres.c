@@ -226,7 +226,7 @@ LTEST(pipe, epipe_sigpipe)
 
 LTEST(pipe, nonblock)
 {
-	static char b[4096];
+	static char b[4096], big[2 * PIPE_BUF];
 	long total = 0, r;
 	int p[2];
 
@@ -238,8 +238,30 @@ LTEST(pipe, nonblock)
 	LT_EQ(r, -1);
 	LT_EQ(errno, EAGAIN);
 	LT_CHECK(total >= 4096);
+	LT_EQ(read(p[0], b, 100), 100);	/* room for 100 bytes */
+	LT_EQ(write(p[1], b, PIPE_BUF), -1);	/* PIPE_BUF: all or nothing */
+	LT_EQ(errno, EAGAIN);
+	LT_EQ(write(p[1], big, sizeof(big)), 100);	/* longer: what fits */
 	LT_EQ(read(p[0], b, sizeof(b)), sizeof(b));
 	LT_EQ(write(p[1], b, 100), 100);	/* room again */
+	close(p[0]);
+	close(p[1]);
+	return 0;
+}
+
+/* O_NONBLOCK set later by fcntl reaches the server with each call. */
+LTEST(pipe, setfl_nonblock)
+{
+	int p[2];
+	char c;
+
+	LT_EQ(pipe(p), 0);
+	LT_EQ(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+	LT_EQ(read(p[0], &c, 1), -1);
+	LT_EQ(errno, EAGAIN);
+	LT_EQ(write(p[1], "q", 1), 1);
+	LT_EQ(read(p[0], &c, 1), 1);
+	LT_EQ(c, 'q');
 	close(p[0]);
 	close(p[1]);
 	return 0;
