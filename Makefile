@@ -83,6 +83,7 @@ include tools/build.mk
 include kernel/skimmer/kernel.mk
 include user/user.mk
 include lib/c/libc.mk
+include lib/resmgr/resmgr.mk
 include taskman/skimmer/taskman.mk
 include tools/image.mk
 include tests/tests.mk
@@ -92,7 +93,7 @@ all:
 	@echo "QSOE/L (seL4) is not yet available: run 'make menuconfig' and choose Skimmer." >&2
 	@exit 1
 else
-all: $(KERNEL_BIN) $(IMAGE) libc
+all: $(KERNEL_BIN) $(IMAGE) libc resmgr
 endif
 
 setup:
@@ -114,7 +115,7 @@ setup-quiet:
 
 clean:
 	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
-	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench
+	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/servers
 
 distclean:
 	rm -rf $(O) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old defconfig

@@ -76,7 +76,8 @@ libc: $(LIBC_A) $(SYSROOT_ABI) $(LOCALMM_A) $(QSOE_CC)
 LTEST_OUT := $(O)/ltests
 LTESTS    := $(patsubst tests/libc/%.c,$(LTEST_OUT)/%,\
                $(filter-out tests/libc/ltest.c,$(wildcard tests/libc/*.c)))
-LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcfork
+LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcfork \
+                  $(LTEST_OUT)/libcres
 
 $(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/libc/*.h) \
     $(LIBC_A) $(LOCALMM_A) $(SYSROOT_ABI) $(QSOE_CC)

@@ -66,6 +66,15 @@ long __px_close(int fd)
 	return r == -EINTR ? -EINTR : 0;	/* the fd is gone either way */
 }
 
+/*
+ * O_NONBLOCK that fcntl(F_SETFL) set travels with each read and write
+ * (_IO_XFLAG_NONBLOCK): the server's OCB keeps only the open's flags.
+ */
+static uint32_t nonblock(int fd)
+{
+	return (__px_fds[fd].f_oflag & O_NONBLOCK) ? _IO_XFLAG_NONBLOCK : 0;
+}
+
 static long rd(int fd, void *buf, size_t n, int xtype, off_t off)
 {
 	struct {
@@ -75,6 +84,7 @@ static long rd(int fd, void *buf, size_t n, int xtype, off_t off)
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
+	m.r.xtype |= nonblock(fd);
 	return io(MsgSend_r(fd, &m, xtype ? sizeof(m) : sizeof(m.r), buf, n));
 }
 
@@ -88,6 +98,7 @@ static long wr(int fd, const iov_t *data, int parts, size_t n, int xtype, off_t 
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
+	m.w.xtype |= nonblock(fd);
 	SETIOV(&s[0], &m, xtype ? sizeof(m) : sizeof(m.w));
 	memcpy(&s[1], data, (size_t)parts * sizeof(iov_t));
 	return io(MsgSendv_r(fd, s, (size_t)parts + 1, 0, 0));

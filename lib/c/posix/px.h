@@ -138,6 +138,7 @@ hidden long __px_ftruncate(int fd, off_t len);
 hidden long __px_futimens(int fd, const struct timespec *ts);
 hidden long __px_atpath(int call, int dirfd, const char *path, long a, long b, int flags);
 hidden long __px_close(int fd);
+hidden long __px_pipe2(int *fds, int flags);
 hidden long __px_read(int fd, void *buf, size_t n);
 hidden long __px_write(int fd, const void *buf, size_t n);
 hidden long __px_pread(int fd, void *buf, size_t n, off_t off);

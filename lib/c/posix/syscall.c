@@ -65,6 +65,7 @@ static long files(long n, long a, long b, long c, long d, long e)
 	case SYS_fsync:		return __px_fsync((int)a, 0);
 	case SYS_fdatasync:	return __px_fsync((int)a, 1);
 	case SYS_dup:		return __px_dup((int)a, 0, 0, 0);
+	case SYS_pipe2:		return __px_pipe2((int *)a, (int)b);
 	case SYS_dup3:		return __px_dup3((int)a, (int)b, (int)c);
 	case SYS_fcntl:		return __px_fcntl((int)a, (int)b, c);
 	case SYS_readlinkat:

@@ -1,0 +1,89 @@
+/*
+ * sys/iofunc.h - libresmgr's POSIX layer, in QNX Neutrino's shape
+ * (docs/resmgr.md): iofunc_attr_t describes one object (mode, owner,
+ * times, open counts), iofunc_ocb_t one open of it, and the
+ * iofunc_*_default handlers answer every _IO_* message as a POSIX file
+ * would, so a resource manager writes only what differs (read and write
+ * at least).  iofunc_func_init() fills the tables with the defaults.
+ * A server with its own attribute or OCB puts iofunc_attr_t / iofunc_ocb_t
+ * first in its struct and casts.
+ */
+#ifndef _SYS_IOFUNC_H
+#define _SYS_IOFUNC_H
+
+#include <sys/types.h>
+#include <sys/resmgr.h>
+
+typedef struct _iofunc_attr {
+	mode_t		mode;		/* S_IF* type and permissions */
+	uid_t		uid;		/* owner */
+	gid_t		gid;
+	nlink_t		nlink;
+	uint64_t	inode;		/* serial number (0: the library picks one) */
+	int64_t		nbytes;		/* size */
+	uint64_t	rdev;		/* what device it is */
+	int64_t		mtime, atime, ctime; /* seconds */
+	unsigned	count;		/* OCBs open on it */
+	unsigned	rcount;		/* ... for reading */
+	unsigned	wcount;		/* ... for writing */
+} iofunc_attr_t;
+
+typedef struct _iofunc_ocb {
+	iofunc_attr_t	*attr;		/* the object */
+	unsigned	ioflag;		/* open() flags (O_ACCMODE, O_NONBLOCK, O_APPEND) */
+	int64_t		offset;		/* file position */
+	unsigned	refs;		/* connections bound to it (the library's) */
+} iofunc_ocb_t;
+
+/* The client's credentials (from taskman: _PROC_GETSETID GETIDS). */
+struct _client_info {
+	pid_t		pid;
+	uid_t		ruid, euid;
+	gid_t		rgid, egid;
+};
+
+/* Fill both tables with the defaults (nconnect/nio: the tables' sizes). */
+void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *connect,
+    unsigned nio, resmgr_io_funcs_t *io);
+
+/* A new object: mode, owned by the client in info (or root if NULL), times now. */
+void iofunc_attr_init(iofunc_attr_t *attr, mode_t mode, iofunc_attr_t *dattr,
+    struct _client_info *info);
+
+/* Who sent ctp's message; 0 or an errno. */
+int iofunc_client_info(resmgr_context_t *ctp, int ioflag, struct _client_info *info);
+
+/* May info open attr with ioflag (O_ACCMODE)?  0, EACCES. */
+int iofunc_check_access(resmgr_context_t *ctp, const iofunc_attr_t *attr,
+    int ioflag, const struct _client_info *info);
+
+/* Open attr for the sender: access check, new OCB, bound; 0 or an errno. */
+int iofunc_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *attr,
+    iofunc_attr_t *dattr, struct _client_info *info);
+int iofunc_ocb_attach(resmgr_context_t *ctp, unsigned ioflag, iofunc_attr_t *attr,
+    const resmgr_io_funcs_t *io);
+void iofunc_ocb_detach(resmgr_context_t *ctp, iofunc_ocb_t *ocb);
+
+/* The defaults. */
+int iofunc_open_default(resmgr_context_t *, io_open_t *, iofunc_attr_t *, void *);
+int iofunc_read_default(resmgr_context_t *, io_read_t *, iofunc_ocb_t *);	/* ENOSYS */
+int iofunc_write_default(resmgr_context_t *, io_write_t *, iofunc_ocb_t *);	/* ENOSYS */
+int iofunc_close_ocb_default(resmgr_context_t *, void *, iofunc_ocb_t *);
+int iofunc_stat_default(resmgr_context_t *, io_stat_t *, iofunc_ocb_t *);
+int iofunc_devctl_default(resmgr_context_t *, io_devctl_t *, iofunc_ocb_t *);	/* ENOTTY */
+int iofunc_unblock_default(resmgr_context_t *, io_pulse_t *, iofunc_ocb_t *);	/* EINTR */
+int iofunc_pathconf_default(resmgr_context_t *, io_pathconf_t *, iofunc_ocb_t *);
+int iofunc_lseek_default(resmgr_context_t *, io_lseek_t *, iofunc_ocb_t *);
+int iofunc_chmod_default(resmgr_context_t *, io_chmod_t *, iofunc_ocb_t *);
+int iofunc_chown_default(resmgr_context_t *, io_chown_t *, iofunc_ocb_t *);
+int iofunc_utime_default(resmgr_context_t *, io_utime_t *, iofunc_ocb_t *);
+int iofunc_openfd_default(resmgr_context_t *, io_openfd_t *, iofunc_ocb_t *);
+int iofunc_fdinfo_default(resmgr_context_t *, io_fdinfo_t *, iofunc_ocb_t *);
+int iofunc_sync_default(resmgr_context_t *, io_sync_t *, iofunc_ocb_t *);
+int iofunc_dup_default(resmgr_context_t *, io_dup_t *, iofunc_ocb_t *);
+
+/* read/write helpers: may the OCB read (write)?  0 or EBADF. */
+int iofunc_read_verify(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb, int *nonblock);
+int iofunc_write_verify(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb, int *nonblock);
+
+#endif

@@ -1,0 +1,39 @@
+# lib/resmgr/resmgr.mk - libresmgr (docs/resmgr.md), built with qsoe-cc
+# into the sysroot: $(SYSROOT)/lib/libresmgr.a and the headers
+# <sys/dispatch.h>, <sys/resmgr.h>, <sys/iofunc.h>.  Shared by every
+# kernel: it uses only libc and the kernel calls of <sys/neutrino.h>.
+
+RESMGR_A    := $(SYSROOT)/lib/libresmgr.a
+RESMGR_SRC  := $(wildcard lib/resmgr/*.c)
+RESMGR_OBJ  := $(patsubst lib/resmgr/%.c,$(O)/resmgr/%.o,$(RESMGR_SRC))
+RESMGR_HDRS := $(patsubst lib/resmgr/include/%,$(SYSROOT)/include/%,\
+                 $(wildcard lib/resmgr/include/sys/*.h))
+
+$(RESMGR_HDRS): $(SYSROOT)/include/%: lib/resmgr/include/% | $(LIBC_A)
+	@mkdir -p $(dir $@)
+	@cp -p $< $@
+
+$(O)/resmgr/%.o: lib/resmgr/%.c lib/resmgr/rm.h $(RESMGR_HDRS) $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC)
+	@mkdir -p $(dir $@)
+	@echo "  QSOECC  $<"
+	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -ffunction-sections -c $< -o $@
+
+$(RESMGR_A): $(RESMGR_OBJ)
+	@echo "  AR      $@"
+	@rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+.PHONY: resmgr
+resmgr: $(RESMGR_A) $(RESMGR_HDRS)
+
+# The resource managers (drivers/, fs/): one program per directory, from
+# every .c file in it, linked with libresmgr.
+SERVER_DIRS := drivers/devnull fs/pipe
+SERVERS     := $(foreach d,$(SERVER_DIRS),$(O)/servers/$(notdir $(d)))
+
+define server_rule
+$(O)/servers/$(notdir $(1)): $(wildcard $(1)/*.c) $(wildcard $(1)/*.h) $(RESMGR_A) $(RESMGR_HDRS) $(QSOE_CC)
+	@mkdir -p $$(dir $$@)
+	@echo "  QSOECC  $$@"
+	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -o $$@ $(wildcard $(1)/*.c) -lresmgr
+endef
+$(foreach d,$(SERVER_DIRS),$(eval $(call server_rule,$(d))))
