@@ -586,6 +586,26 @@ lwkt_runq_consistent(void)
 	return ok;
 }
 
+/*
+ * td's priority becomes pri, on its own CPU gd (crit): requeued if it is
+ * queued, and a reschedule asked for if the order of gd's threads changed.
+ */
+static void
+set_pri_here(struct cpu *gd, struct thread *td, int pri)
+{
+	if (td->td_flags & TDF_RUNQ) {
+		runq_remove(&gd->gd_runq, td, td->td_pri);
+		td->td_pri = pri;
+		runq_insert(&gd->gd_runq, td, pri, false);
+		if (pri > gd->gd_curthread->td_pri)
+			cpu_request(gd, RQF_RESCHED);
+	} else {
+		td->td_pri = pri;	/* running, sleeping, or arriving (it queues at td_pri) */
+		if (td == gd->gd_curthread && runq_top_pri(&gd->gd_runq) > pri)
+			cpu_request(gd, RQF_RESCHED);
+	}
+}
+
 /* Runs on td's CPU: raise its priority to td_boostpri (see lwkt_boost). */
 static void
 boost_here(void *arg)
@@ -605,15 +625,7 @@ boost_here(void *arg)
 	pri = MAX(pri, mpri);
 	if (pri <= td->td_pri || (td->td_flags & TDF_EXITING))
 		return;
-	if (td->td_flags & TDF_RUNQ) {
-		runq_remove(&gd->gd_runq, td, td->td_pri);
-		td->td_pri = pri;
-		runq_insert(&gd->gd_runq, td, pri, false);
-		if (pri > gd->gd_curthread->td_pri)
-			cpu_request(gd, RQF_RESCHED);
-	} else {
-		td->td_pri = pri;	/* running, sleeping, or arriving (it queues at td_pri) */
-	}
+	set_pri_here(gd, td, pri);
 	/* Blocked in IPC or on a Sync mutex: it passes the boost on itself. */
 	if (td->td_state == STATE_SEND || td->td_state == STATE_REPLY) {
 		__atomic_store_n(&td->td_ipcprop, 1, __ATOMIC_RELEASE);
@@ -663,17 +675,7 @@ setsched_here(void *arg)
 	if (ss->ss_policy)
 		td->td_policy = ss->ss_policy;
 	td->td_basepri = ss->ss_pri;
-	if (td->td_flags & TDF_RUNQ) {
-		runq_remove(&gd->gd_runq, td, td->td_pri);
-		td->td_pri = pri;
-		runq_insert(&gd->gd_runq, td, pri, false);
-		if (pri > gd->gd_curthread->td_pri)
-			cpu_request(gd, RQF_RESCHED);
-	} else {
-		td->td_pri = pri;
-		if (td == gd->gd_curthread && runq_top_pri(&gd->gd_runq) > pri)
-			cpu_request(gd, RQF_RESCHED);
-	}
+	set_pri_here(gd, td, pri);
 	if (td == gd->gd_curthread && ss->ss_policy == SCHED_RR) {
 		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
 		callout_reset(&rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);

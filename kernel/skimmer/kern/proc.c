@@ -577,12 +577,27 @@ proc_wake_threads(struct proc *p)
 	} while (n > 0);
 }
 
+/* Take the exit record of ended thread tid off p's list (pr_lock held); NULL if none. */
+static struct tzombie *
+zombie_take(struct proc *p, int tid)
+{
+	struct tzombie **zp, *z;
+
+	for (zp = &p->pr_zombies; (z = *zp) != NULL; zp = &z->tz_next) {
+		if (z->tz_tid == tid) {
+			*zp = z->tz_next;
+			return z;
+		}
+	}
+	return NULL;
+}
+
 int
 proc_thread_join(int tid, int *status)
 {
 	struct thread *me = curthread, *td;
 	struct proc *p = me->td_proc;
-	struct tzombie **zp, *z = NULL;
+	struct tzombie *z;
 	uint64_t deadline = 0;
 	unsigned long fl;
 	int rc = 0;
@@ -592,13 +607,7 @@ proc_thread_join(int tid, int *status)
 	if (me->td_tmo_flags & (1U << STATE_JOIN))
 		deadline = me->td_tmo_now ? 1 : me->td_tmo_deadline;
 	fl = spin_lock_irqsave(&p->pr_lock);
-	for (zp = &p->pr_zombies; *zp; zp = &(*zp)->tz_next) {
-		if ((*zp)->tz_tid == tid) {
-			z = *zp;
-			*zp = z->tz_next;
-			break;
-		}
-	}
+	z = zombie_take(p, tid);
 	if (z) {
 		spin_unlock_irqrestore(&p->pr_lock, fl);
 		*status = z->tz_status;
@@ -687,20 +696,15 @@ int
 proc_thread_detach(int tid)
 {
 	struct proc *p = curthread->td_proc;
-	struct tzombie **zp, *z = NULL;
+	struct tzombie *z;
 	struct thread *td;
 	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
 	int rc = -ESRCH;
 
-	for (zp = &p->pr_zombies; *zp; zp = &(*zp)->tz_next) {
-		if ((*zp)->tz_tid == tid) {	/* ended already: forget its status */
-			z = *zp;
-			*zp = z->tz_next;
-			rc = 0;
-			break;
-		}
-	}
-	if (z == NULL) {
+	z = zombie_take(p, tid);	/* ended already: forget its status */
+	if (z) {
+		rc = 0;
+	} else {
 		TAILQ_FOREACH(td, &p->pr_threads, td_plink)
 			if (td->td_tid == tid)
 				break;
@@ -715,4 +719,19 @@ proc_thread_detach(int tid)
 	if (z)
 		kobj_free(&zombie_cache, z);
 	return rc;
+}
+
+struct thread *
+proc_thread_hold(struct proc *p, int tid)
+{
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	struct thread *td;
+
+	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+		if (td->td_tid == tid)
+			break;
+	if (td)
+		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return td;
 }

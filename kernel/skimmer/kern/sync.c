@@ -152,28 +152,12 @@ dequeue_self(struct thread *td)
 	return woken;
 }
 
-/* The live thread tid of the caller's process, held; NULL if none. */
-static struct thread *
-thread_hold(int tid)
-{
-	struct proc *p = curthread->td_proc;
-	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
-	struct thread *td;
-
-	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
-		if (td->td_tid == tid)
-			break;
-	if (td)
-		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
-	spin_unlock_irqrestore(&p->pr_lock, fl);
-	return td;
-}
-
 /* Raise the owner tid of a mutex we wait on to our priority (if it is lower). */
 static void
 boost_owner(uint32_t owner)
 {
-	struct thread *td = thread_hold((int)(owner & _NTO_SYNC_OWNER_MASK));
+	struct thread *td = proc_thread_hold(curthread->td_proc,
+	    (int)(owner & _NTO_SYNC_OWNER_MASK));
 
 	if (td == NULL)
 		return;

@@ -227,22 +227,6 @@ sys_MemClone(long dst_pid, long src_pid, long va, long len, long a4, long a5)
 	return rc;
 }
 
-/* Thread tid of p, held; NULL if none. */
-static struct thread *
-thread_of(struct proc *p, int tid)
-{
-	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
-	struct thread *td;
-
-	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
-		if (td->td_tid == tid)
-			break;
-	if (td)
-		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
-	spin_unlock_irqrestore(&p->pr_lock, fl);
-	return td;
-}
-
 /* The clone's registers: src's, as saved when it blocked, with a0 replaced. */
 static int
 clone_regs(struct thread *src, long a0, struct uregs *r)
@@ -288,7 +272,7 @@ sys_ThreadClone(long dst_pid, long src_pid, long src_tid, long a0, long a4, long
 	dst = proc_hold((int)dst_pid);
 	src = proc_hold((int)src_pid);
 	rc = (dst && src) ? 0 : -ESRCH;
-	if (rc == 0 && (std = thread_of(src, (int)src_tid)) == NULL)
+	if (rc == 0 && (std = proc_thread_hold(src, (int)src_tid)) == NULL)
 		rc = -ESRCH;
 	if (rc == 0)
 		rc = clone_regs(std, a0, &r);
@@ -336,7 +320,7 @@ sys_ThreadExec(long pid, long tid, long pc, long sp, long uname, long a5)
 	rc = 0;
 	if (pid == curthread->td_proc->pr_pid || (p = proc_hold((int)pid)) == NULL)
 		return pid == curthread->td_proc->pr_pid ? -EINVAL : -ESRCH;
-	td = thread_of(p, (int)tid);
+	td = proc_thread_hold(p, (int)tid);
 	if (td == NULL || td->td_state != STATE_REPLY)
 		rc = td ? -EINVAL : -ESRCH;
 	if (rc == 0) {

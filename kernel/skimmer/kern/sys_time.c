@@ -32,9 +32,8 @@ sys_SchedYield(long a0, long a1, long a2, long a3, long a4, long a5)
 static struct thread *
 sched_target(long pid, long tid, long *err)
 {
-	struct thread *me = curthread, *td = NULL;
+	struct thread *me = curthread, *td;
 	struct proc *p;
-	unsigned long fl;
 
 	*err = -ESRCH;
 	if (pid == 0 || pid == me->td_proc->pr_pid) {
@@ -49,13 +48,7 @@ sched_target(long pid, long tid, long *err)
 	}
 	if (tid == 0)
 		tid = 1;
-	fl = spin_lock_irqsave(&p->pr_lock);
-	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
-		if (td->td_tid == tid)
-			break;
-	if (td)
-		__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
-	spin_unlock_irqrestore(&p->pr_lock, fl);
+	td = proc_thread_hold(p, (int)tid);
 	if (p != me->td_proc)
 		proc_release(p);	/* the thread's hold keeps what we need */
 	return td;

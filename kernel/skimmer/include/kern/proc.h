@@ -72,6 +72,9 @@ struct proc *proc_lookup_lock(int pid, unsigned long *flags);
  */
 int proc_hold_group(int pgid, struct proc **ps, int max);
 
+/* Thread tid of p with a hold (td_holds; drop it when done), or NULL.  Takes pr_lock. */
+struct thread *proc_thread_hold(struct proc *p, int tid);
+
 /* Find a live process by pid and take a reference; NULL if none. */
 struct proc *proc_hold(int pid);
 void proc_release(struct proc *p);
