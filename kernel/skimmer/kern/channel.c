@@ -26,6 +26,7 @@ ipc_init(void)
 	    kobj_cache_init(&conn_cache, "connection", sizeof(struct connection), 8) < 0 ||
 	    kobj_cache_init(&pulse_cache, "pulse", sizeof(struct pulse_rec), 8) < 0)
 		panic("ipc_init: no caches");
+	kobj_cache_keep_one(&pulse_cache);	/* pulses come and go one at a time */
 	ipc_slots_init();
 }
 

@@ -210,8 +210,8 @@ kobj_free(struct kobj_cache *kc, void *p)
 		slab_remove(&kc->kc_full, sb);
 	else
 		slab_remove(&kc->kc_partial, sb);
-	if (sb->sb_inuse > 0) {
-		slab_push(&kc->kc_partial, sb);
+	if (sb->sb_inuse > 0 || (kc->kc_keep && kc->kc_nslabs == 1)) {
+		slab_push(&kc->kc_partial, sb);		/* (or kept: kobj_cache_keep_one) */
 		sb = NULL;
 	} else {
 		kc->kc_nslabs--;
@@ -269,8 +269,8 @@ kobj_cache_fini(struct kobj_cache *kc)
 	int err = 0;
 
 	spin_lock(&kc->kc_lock);
-	if (kc->kc_inuse != 0) {
-		err = -EBUSY;
+	if (kc->kc_inuse != 0 || kc->kc_keep) {
+		err = -EBUSY;		/* (kept caches are static and never finished) */
 	} else {
 		while (*pp != NULL && *pp != kc)
 			pp = &(*pp)->kc_next;
@@ -321,4 +321,45 @@ kobj_cache_list(struct kobj_stats *out, int max)
 	}
 	spin_unlock_irqrestore(&kobj_list_lock, s);
 	return n;
+}
+
+void
+kobj_cache_keep_one(struct kobj_cache *kc)
+{
+	unsigned long s = spin_lock_irqsave(&kc->kc_lock);
+
+	kc->kc_keep = true;
+	spin_unlock_irqrestore(&kc->kc_lock, s);
+}
+
+/* Take kc's empty kept slab off its list (kc_lock held); NULL if it has none. */
+static struct kobj_slab *
+kept_slab(struct kobj_cache *kc)
+{
+	struct kobj_slab *sb = kc->kc_partial;
+
+	if (!kc->kc_keep || sb == NULL || sb->sb_inuse != 0)
+		return NULL;
+	slab_remove(&kc->kc_partial, sb);
+	kc->kc_nslabs--;
+	return sb;
+}
+
+void
+kobj_drain_kept(void)
+{
+	unsigned long s = spin_lock_irqsave(&kobj_list_lock);
+
+	for (struct kobj_cache *kc = kobj_caches; kc != NULL; kc = kc->kc_next) {
+		struct kobj_slab *sb;
+
+		spin_lock(&kc->kc_lock);
+		sb = kept_slab(kc);
+		spin_unlock(&kc->kc_lock);
+		if (sb != NULL) {
+			sb->sb_magic = 0;
+			frame_free(sb->sb_pa, 0);	/* frame_lock is a leaf: fine here */
+		}
+	}
+	spin_unlock_irqrestore(&kobj_list_lock, s);
 }

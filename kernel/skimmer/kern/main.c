@@ -110,6 +110,7 @@ init_done_wait(size_t free_at_start)
 		crit_enter();
 		lwkt_sleep(timer_ns_to_ticks(1000000));
 		crit_exit();
+		kobj_drain_kept();
 		frame_drain_all_caches();
 		if ((now = frame_free_count()) == free_at_start)
 			break;
@@ -190,6 +191,7 @@ kmain(unsigned long hartid, paddr_t dtb)
 		kernel_poweroff(0);
 	if (!bootarg_value(&bootinfo, "init", filter, sizeof(filter)))
 		strlcpy(filter, "/proc/boot/taskman", sizeof(filter));
+	kobj_drain_kept();
 	frame_drain_all_caches();
 	free_at_start = frame_free_count();
 	ncaches_at_start = kobj_cache_list(caches_at_start, MAX_CACHES);

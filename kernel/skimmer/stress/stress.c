@@ -75,6 +75,7 @@ baseline(void)
 {
 	settle_reaps();
 	st_each_cpu(take_baseline);
+	kobj_drain_kept();
 	frame_drain_all_caches();
 	base_frames = frame_free_count();
 	base_nkobj = kobj_cache_list(base_kobj, ST_KOBJ_MAX);
@@ -229,6 +230,7 @@ check_memory(bool live)
 			fail("kobj-leak", "cache %s: %lu objects in %lu slabs, %lu in %lu before",
 			    now[i].kst_name, now[i].kst_inuse, now[i].kst_nslabs,
 			    base_kobj[i].kst_inuse, base_kobj[i].kst_nslabs);
+	kobj_drain_kept();
 	frame_drain_all_caches();
 	frames = frame_free_count();
 	if (frames != base_frames)

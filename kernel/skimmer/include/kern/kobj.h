@@ -7,7 +7,8 @@
  * a free object's first word links the slab's free list, so an object is at
  * least KOBJ_MIN_SIZE bytes.  A slab whose last object is freed goes back
  * to the frame allocator at once, so a cache with no objects in use holds
- * no frames: free-frame leak checks need no reaping step.
+ * no frames: free-frame leak checks need no reaping step (except for the
+ * few caches that keep one slab: kobj_drain_kept()).
  *
  * Caches are static (struct kobj_cache in the owner's data) and every
  * initialised cache is on one list, for kobj_cache_list() (pidin-style
@@ -51,6 +52,7 @@ struct kobj_cache {
 	uint64_t	kc_nalloc;	/* allocations ever (kc_lock) */
 	uint64_t	kc_nfail;	/* allocations that found no memory (kc_lock) */
 	struct kobj_cache *kc_next;	/* all caches (kobj_list_lock) */
+	bool		kc_keep;	/* keep the last empty slab (kobj_cache_keep_one) */
 };
 
 /* A snapshot of one cache's counters. */
@@ -72,6 +74,15 @@ struct kobj_stats {
  * fits in a slab.  Any CPU; kc must not be on the list already.
  */
 int kobj_cache_init(struct kobj_cache *kc, const char *name, size_t size, size_t align);
+
+/*
+ * A hot cache (one object allocated and freed again and again, e.g.
+ * pulses) keeps its last slab when it empties, instead of handing the
+ * frame back and building a new slab for the next object.  Leak checks
+ * call kobj_drain_kept() first, which frees such slabs.
+ */
+void kobj_cache_keep_one(struct kobj_cache *kc);
+void kobj_drain_kept(void);
 
 /* Take kc off the list.  Returns 0, or -EBUSY if objects are still in use. */
 int kobj_cache_fini(struct kobj_cache *kc);
