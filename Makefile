@@ -115,7 +115,7 @@ setup-quiet:
 
 clean:
 	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
-	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/servers
+	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/servers $(O)/utils
 
 distclean:
 	rm -rf $(O) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old defconfig

@@ -86,6 +86,16 @@ $(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/li
 	@$(QSOE_CC) $(if $(filter $@,$(LTESTS_TASKMAN)),,--qsoe-local-mm) $(WARNFLAGS) -O2 -g \
 	    -Itests/libc -o $@ $< tests/libc/ltest.c
 
+# QSOE's own utilities (utils/*.c): $(O)/utils/<name>, in the image at
+# /proc/boot (the shell's programs, issue G).
+UTILS_OUT := $(O)/utils
+UTILS     := $(patsubst utils/%.c,$(UTILS_OUT)/%,$(wildcard utils/*.c))
+
+$(UTILS): $(UTILS_OUT)/%: utils/%.c $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC)
+	@mkdir -p $(dir $@)
+	@echo "  QSOECC  $@"
+	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -o $@ $<
+
 # The musl programs of `make bench` (tests/bench/*.c, docs/benchmarks.md):
 # $(O)/benchprogs/<name>, run under taskman by /proc/boot/bench.script.
 BENCH_OUT  := $(O)/benchprogs
