@@ -106,6 +106,9 @@ ubuf_copy(struct vmspace *dvs, const struct ubuf *dst, uint64_t doff,
 	struct ucur d, s;
 	uint64_t done = 0;
 
+	*srcfault = false;
+	if (max == 0)
+		return 0;	/* nothing to move; both sides were checked when sized */
 	*srcfault = true;
 	if (cur_init(&s, svs, src, soff) < 0)
 		return -EFAULT;
