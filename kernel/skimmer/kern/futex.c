@@ -111,8 +111,7 @@ sys_FutexWait(long addr, long expected, long a2, long a3, long a4, long a5)
 
 	if ((rc = futex_word_pa((uaddr_t)addr, 4, false, &pa)) < 0)
 		return rc;
-	if (td->td_tmo_flags & (1U << STATE_MUTEX))
-		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
+	deadline = thread_tmo_deadline(td, STATE_MUTEX);
 	fb = futex_bucket(pa);
 	fl = spin_lock_irqsave(&fb->fb_lock);
 	if (!word_equals(pa, (uaddr_t)addr, (uint32_t)expected, &rc)) {

@@ -119,14 +119,6 @@ unqueue_self(int64_t error, int only)
 	return true;
 }
 
-/* The deadline TimerTimeout set for the state we are in, or 0 for none. */
-static uint64_t
-tmo_deadline(struct thread *td, int state)
-{
-	if (!(td->td_tmo_flags & (1U << state)))
-		return 0;
-	return td->td_tmo_now ? 1 : td->td_tmo_deadline;
-}
 
 /*
  * A REPLY-blocked client timed out on an _NTO_CHF_UNBLOCK channel: ask the
@@ -168,7 +160,7 @@ ipc_block(void)
 			crit_enter();
 			continue;
 		}
-		uint64_t dl = td->td_unblock_req ? 0 : tmo_deadline(td, state), now;
+		uint64_t dl = td->td_unblock_req ? 0 : thread_tmo_deadline(td, state), now;
 		int sig = td->td_unblock_req ? 0 : sig_interrupted(td);
 
 		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {

@@ -90,12 +90,6 @@ waiting_thread(long pid, long tid, struct proc **pp)
 	return td;
 }
 
-static bool
-is_procmgr(void)
-{
-	return (curthread->td_proc->pr_abilities & PRA_PROCMGR) != 0;
-}
-
 /*
  * ProcPager(pid, chid): page faults of pid go to the caller's channel chid
  * (0: no pager any more).  Process manager only.
@@ -107,7 +101,7 @@ sys_ProcPager(long pid, long chid, long a2, long a3, long a4, long a5)
 	struct proc *p;
 	unsigned long fl;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if (chid && (ch = ipc_chan_lookup(curthread->td_proc, chid)) == NULL)
 		return -EINVAL;
@@ -137,7 +131,7 @@ sys_PageFaultInfo(long pid, long tid, long uinfo, long a3, long a4, long a5)
 	struct thread *td;
 	struct proc *p;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	td = waiting_thread(pid, tid, &p);
 	if (td == NULL)
@@ -161,7 +155,7 @@ sys_PageResume(long pid, long tid, long signo, long a3, long a4, long a5)
 	struct thread *td;
 	struct proc *p;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if (signo < 0 || signo > NSIG_K)
 		return -EINVAL;

@@ -466,32 +466,26 @@ proc_kill_threads(struct proc *p, struct thread *except)
 	kill_threads(p, except, 0, false);
 }
 
+/*
+ * Wake every thread of p that pick(td, arg) selects, out of any sleep and
+ * out of user mode.  pick runs under pr_lock and marks what it selects, so
+ * a thread is picked once.  A batch is held (td_holds) under pr_lock and
+ * nudged without it: no IPI is sent under a spinlock, and a held thread is
+ * not freed (proc_thread_exit waits).  Batches until none is picked.
+ */
 static void
-kill_threads(struct proc *p, struct thread *except, int status, bool whole)
+nudge_picked(struct proc *p, bool (*pick)(struct thread *, void *), void *arg)
 {
 	struct thread *td, *batch[16];
 	unsigned long fl;
-	bool die = false;
 	int n;
 
 	do {
-		/*
-		 * Mark a batch under pr_lock and hold each (td_holds), then
-		 * wake them without the lock: no IPI is sent under a spinlock,
-		 * and a held thread is not freed (proc_thread_exit waits).
-		 */
 		n = 0;
 		fl = spin_lock_irqsave(&p->pr_lock);
-		if (whole && !p->pr_dying) {
-			p->pr_dying = true;
-			p->pr_status = status;
-		}
-		if (whole && p->pr_nthreads == 0 && !p->pr_dead)
-			die = p->pr_dead = true;	/* never had a thread, or all gone */
 		TAILQ_FOREACH(td, &p->pr_threads, td_plink) {
-			if (td == except || td->td_killed)
+			if (!pick(td, arg))
 				continue;
-			__atomic_store_n(&td->td_killed, 1, __ATOMIC_RELEASE);
 			__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
 			batch[n++] = td;
 			if (n == (int)ARRAY_SIZE(batch))
@@ -501,6 +495,43 @@ kill_threads(struct proc *p, struct thread *except, int status, bool whole)
 		for (int i = 0; i < n; i++)
 			proc_nudge(batch[i]);
 	} while (n > 0);
+}
+
+/* nudge_picked: every thread but arg that is not killed yet, now killed. */
+static bool
+pick_to_kill(struct thread *td, void *except)
+{
+	if (td == except || td->td_killed)
+		return false;
+	__atomic_store_n(&td->td_killed, 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* nudge_picked: every thread not yet woken in wake round *gen. */
+static bool
+pick_to_wake(struct thread *td, void *gen)
+{
+	if (td->td_wakegen == *(uint32_t *)gen)
+		return false;
+	td->td_wakegen = *(uint32_t *)gen;
+	return true;
+}
+
+static void
+kill_threads(struct proc *p, struct thread *except, int status, bool whole)
+{
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	bool die = false;
+
+	if (whole && !p->pr_dying) {
+		p->pr_dying = true;
+		p->pr_status = status;
+	}
+	/* A process that never had a thread ends here; otherwise its last thread ends it. */
+	if (whole && p->pr_nthreads == 0 && !p->pr_dead)
+		die = p->pr_dead = true;
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	nudge_picked(p, pick_to_kill, except);
 	if (die)
 		proc_die(p);
 }
@@ -551,30 +582,11 @@ proc_user_frame(struct thread *td)
 void
 proc_wake_threads(struct proc *p)
 {
-	struct thread *td, *batch[16];
-	unsigned long fl;
-	uint32_t gen;
-	int n;
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	uint32_t gen = ++p->pr_wakegen;
 
-	fl = spin_lock_irqsave(&p->pr_lock);
-	gen = ++p->pr_wakegen;
 	spin_unlock_irqrestore(&p->pr_lock, fl);
-	do {
-		n = 0;
-		fl = spin_lock_irqsave(&p->pr_lock);
-		TAILQ_FOREACH(td, &p->pr_threads, td_plink) {
-			if (td->td_wakegen == gen)
-				continue;
-			td->td_wakegen = gen;
-			__atomic_fetch_add(&td->td_holds, 1, __ATOMIC_ACQUIRE);
-			batch[n++] = td;
-			if (n == (int)ARRAY_SIZE(batch))
-				break;
-		}
-		spin_unlock_irqrestore(&p->pr_lock, fl);
-		for (int i = 0; i < n; i++)
-			proc_nudge(batch[i]);
-	} while (n > 0);
+	nudge_picked(p, pick_to_wake, &gen);
 }
 
 /* Take the exit record of ended thread tid off p's list (pr_lock held); NULL if none. */
@@ -604,8 +616,7 @@ proc_thread_join(int tid, int *status)
 
 	if (tid == me->td_tid)
 		return -EDEADLK;
-	if (me->td_tmo_flags & (1U << STATE_JOIN))
-		deadline = me->td_tmo_now ? 1 : me->td_tmo_deadline;
+	deadline = thread_tmo_deadline(me, STATE_JOIN);
 	fl = spin_lock_irqsave(&p->pr_lock);
 	z = zombie_take(p, tid);
 	if (z) {

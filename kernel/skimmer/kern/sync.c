@@ -84,6 +84,26 @@ sref_unlock(struct sref *sr)
 	spin_unlock_irqrestore(&sr->sr_fb->fb_lock, sr->sr_fl);
 }
 
+/*
+ * sref_lock for an object that must be a kind (_NTO_SYNC_SEM or
+ * _NTO_SYNC_COND; a condition variable may still be statically
+ * initialised).  Another kind is -EINVAL, and nothing is left locked.
+ */
+static int
+sref_lock_kind(uaddr_t addr, uint32_t kind, struct sref *sr)
+{
+	uint32_t owner;
+	int rc;
+
+	if ((rc = sref_lock(addr, sr)) < 0)
+		return rc;
+	owner = __atomic_load_n(sr->sr_owner, __ATOMIC_ACQUIRE);
+	if (owner == kind || (kind == _NTO_SYNC_COND && owner == _NTO_SYNC_INITIALIZER))
+		return 0;
+	sref_unlock(sr);
+	return -EINVAL;
+}
+
 /* Queue the caller on sr by priority (FIFO within one) in state. */
 static void
 enqueue(struct sref *sr, int state)
@@ -200,13 +220,6 @@ wait_woken(struct thread *td, uint64_t deadline, bool sigs)
 	return dequeue_self(td) ? 0 : rc;
 }
 
-static uint64_t
-deadline_for(struct thread *td, int state)
-{
-	if (!(td->td_tmo_flags & (1U << state)))
-		return 0;
-	return td->td_tmo_now ? 1 : td->td_tmo_deadline;
-}
 
 /*
  * Take the mutex at addr for the caller, waiting if needed.  The caller's
@@ -390,7 +403,7 @@ long
 sys_SyncMutexLock(long sync, long a1, long a2, long a3, long a4, long a5)
 {
 	struct thread *td = curthread;
-	int rc = mutex_lock((uaddr_t)sync, deadline_for(td, STATE_MUTEX), true);
+	int rc = mutex_lock((uaddr_t)sync, thread_tmo_deadline(td, STATE_MUTEX), true);
 
 	td->td_sync_owner = 0;
 	return rc;
@@ -414,18 +427,12 @@ long
 sys_SyncCondvarWait(long cond, long mutex, long a2, long a3, long a4, long a5)
 {
 	struct thread *td = curthread;
-	uint64_t deadline = deadline_for(td, STATE_CONDVAR);
+	uint64_t deadline = thread_tmo_deadline(td, STATE_CONDVAR);
 	struct sref sr;
-	uint32_t kind;
 	int rc, rc2;
 
-	if ((rc = sref_lock((uaddr_t)cond, &sr)) < 0)
+	if ((rc = sref_lock_kind((uaddr_t)cond, _NTO_SYNC_COND, &sr)) < 0)
 		return rc;
-	kind = __atomic_load_n(sr.sr_owner, __ATOMIC_ACQUIRE);
-	if (kind != _NTO_SYNC_COND && kind != _NTO_SYNC_INITIALIZER) {
-		sref_unlock(&sr);
-		return -EINVAL;
-	}
 	__atomic_store_n(sr.sr_owner, _NTO_SYNC_COND, __ATOMIC_RELEASE);
 	enqueue(&sr, STATE_CONDVAR);	/* before the unlock: no signal can be missed */
 	sref_unlock(&sr);
@@ -454,13 +461,8 @@ sys_SyncCondvarSignal(long cond, long all, long a2, long a3, long a4, long a5)
 
 	do {
 		n = 0;
-		if ((rc = sref_lock((uaddr_t)cond, &sr)) < 0)
+		if ((rc = sref_lock_kind((uaddr_t)cond, _NTO_SYNC_COND, &sr)) < 0)
 			return rc;
-		if (__atomic_load_n(sr.sr_owner, __ATOMIC_ACQUIRE) != _NTO_SYNC_COND &&
-		    __atomic_load_n(sr.sr_owner, __ATOMIC_ACQUIRE) != _NTO_SYNC_INITIALIZER) {
-			sref_unlock(&sr);
-			return -EINVAL;
-		}
 		while (n < (int)ARRAY_SIZE(batch) && (batch[n] = dequeue(&sr)) != NULL) {
 			n++;
 			if (!all)
@@ -481,11 +483,9 @@ sys_SyncSemPost(long sem, long a1, long a2, long a3, long a4, long a5)
 	struct sref sr;
 	int rc;
 
-	if ((rc = sref_lock((uaddr_t)sem, &sr)) < 0)
+	if ((rc = sref_lock_kind((uaddr_t)sem, _NTO_SYNC_SEM, &sr)) < 0)
 		return rc;
-	if (__atomic_load_n(sr.sr_owner, __ATOMIC_ACQUIRE) != _NTO_SYNC_SEM)
-		rc = -EINVAL;
-	else if (*sr.sr_count == INT32_MAX)
+	if (*sr.sr_count == INT32_MAX)
 		rc = -EOVERFLOW;
 	else if ((td = dequeue(&sr)) == NULL)
 		__atomic_fetch_add(sr.sr_count, 1, __ATOMIC_RELEASE);
@@ -507,12 +507,8 @@ sys_SyncSemWait(long sem, long try, long a2, long a3, long a4, long a5)
 	struct sref sr;
 	int rc;
 
-	if ((rc = sref_lock((uaddr_t)sem, &sr)) < 0)
+	if ((rc = sref_lock_kind((uaddr_t)sem, _NTO_SYNC_SEM, &sr)) < 0)
 		return rc;
-	if (__atomic_load_n(sr.sr_owner, __ATOMIC_ACQUIRE) != _NTO_SYNC_SEM) {
-		sref_unlock(&sr);
-		return -EINVAL;
-	}
 	if (*sr.sr_count > 0) {
 		__atomic_fetch_sub(sr.sr_count, 1, __ATOMIC_ACQ_REL);
 		sref_unlock(&sr);
@@ -524,6 +520,6 @@ sys_SyncSemWait(long sem, long try, long a2, long a3, long a4, long a5)
 	}
 	enqueue(&sr, STATE_SEM);
 	sref_unlock(&sr);
-	rc = wait_woken(td, deadline_for(td, STATE_SEM), true);
+	rc = wait_woken(td, thread_tmo_deadline(td, STATE_SEM), true);
 	return rc == -ERESTART ? -EINTR : rc;	/* sem_wait: EINTR, as POSIX says */
 }

@@ -195,8 +195,7 @@ sys_InterruptWait(long flags, long timeout, long a2, long a3, long a4, long a5)
 
 	if (flags != 0 || timeout != 0)
 		return -EINVAL;		/* use TimerTimeout(_NTO_TIMEOUT_INTR) */
-	if (td->td_tmo_flags & (1U << STATE_INTR))
-		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
+	deadline = thread_tmo_deadline(td, STATE_INTR);
 	td->td_state = STATE_INTR;
 	crit_enter();
 	for (;;) {

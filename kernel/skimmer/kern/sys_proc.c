@@ -26,12 +26,6 @@
 _Static_assert(PROC_ABILITY_PROCMGR == PRA_PROCMGR && PROC_ABILITY_IO == PRA_IO,
     "ProcCreate passes abilities through");
 
-static bool
-is_procmgr(void)
-{
-	return (curthread->td_proc->pr_abilities & PRA_PROCMGR) != 0;
-}
-
 long
 sys_ProcCreate(long name, long abilities, long a2, long a3, long a4, long a5)
 {
@@ -39,7 +33,7 @@ sys_ProcCreate(long name, long abilities, long a2, long a3, long a4, long a5)
 	char buf[PROC_NAME_MAX];
 	long rc;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if (abilities & ~(long)(PROC_ABILITY_PROCMGR | PROC_ABILITY_IO))
 		return -EINVAL;
@@ -57,7 +51,7 @@ sys_ProcDestroy(long pid, long status, long a2, long a3, long a4, long a5)
 {
 	struct proc *p;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if (pid == curthread->td_proc->pr_pid)
 		return -EINVAL;		/* to end yourself, ThreadDestroy(-1) */
@@ -80,7 +74,7 @@ vm_prot(long prot)
 static long
 mem_target(long pid, long va, long len, struct proc **pp)
 {
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if (((uint64_t)va | (uint64_t)len) & (PAGE_SIZE - 1) || len <= 0 ||
 	    (uint64_t)len > MEM_MAX_LEN || (uint64_t)va + (uint64_t)len > USER_TOP)
@@ -151,7 +145,7 @@ sys_MemWrite(long pid, long va, long src, long len, long a4, long a5)
 	struct proc *me = curthread->td_proc, *p;
 	long rc;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if (len < 0 || (uint64_t)len > MEM_MAX_LEN)
 		return -EINVAL;
@@ -168,7 +162,7 @@ sys_ProcNotify(long chid, long a1, long a2, long a3, long a4, long a5)
 {
 	struct channel *ch;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	ch = ipc_chan_lookup(curthread->td_proc, chid);
 	if (ch == NULL)
@@ -186,7 +180,7 @@ sys_ProcSetGroup(long pid, long pgid, long a2, long a3, long a4, long a5)
 {
 	struct proc *p;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if (pgid <= 0 || pgid > 0x3fffffff)
 		return -EINVAL;
@@ -210,7 +204,7 @@ sys_MemClone(long dst_pid, long src_pid, long va, long len, long a4, long a5)
 	struct proc *dst, *src;
 	long rc;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if (dst_pid == src_pid)
 		return -EINVAL;
@@ -267,7 +261,7 @@ sys_ThreadClone(long dst_pid, long src_pid, long src_tid, long a0, long a4, long
 	struct uregs r;		/* ~600 bytes: the stack is shallow here */
 	long rc;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	dst = proc_hold((int)dst_pid);
 	src = proc_hold((int)src_pid);
@@ -310,7 +304,7 @@ sys_ThreadExec(long pid, long tid, long pc, long sp, long uname, long a5)
 	struct proc *p;
 	long rc = 0;
 
-	if (!is_procmgr())
+	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
 	if ((uint64_t)pc >= USER_TOP || (uint64_t)sp > USER_TOP || (sp & 15))
 		return -EINVAL;

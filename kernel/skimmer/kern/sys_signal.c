@@ -128,82 +128,76 @@ sys_SignalKill(long nd, long pid, long tid, long signo, long code, long value)
 }
 
 /*
- * The process manager on process p: read an action (taskman checks the
- * parent's SIGCHLD for SA_NOCLDWAIT) or set SIG_DFL/SIG_IGN (spawn's
- * sigdefault); handlers only a process can install for itself.
+ * Read and check the action at uact for signo of p: a handler only for the
+ * caller's own process, and only once it has a return stub (sigstub, or
+ * one given before).  0, -EFAULT or -EINVAL.
  */
 static long
-other_action(struct proc *me, struct proc *p, long signo, long uact, long uoact)
+act_in(struct proc *me, struct proc *p, long signo, long uact, long sigstub,
+    struct ksigact *act)
 {
 	struct __abi_sigaction ua;
-	struct ksigact act, old;
+	uint64_t most = p == me ? USER_TOP - 1 : __ABI_SIG_IGN;
 
-	if (signo < 1 || signo > NSIG_K)
-		return -EINVAL;
-	if (uact) {
-		if (vm_copyin(me->pr_vm, &ua, (uaddr_t)uact, sizeof(ua)) < 0)
-			return -EFAULT;
-		if (ua.asa_handler > __ABI_SIG_IGN || (ua.asa_flags & ~(uint64_t)__ABI_SA_KNOWN) ||
-		    (SIGBIT(signo) & SIG_UNCATCHABLE))
-			return -EINVAL;
-		act = (struct ksigact){ ua.asa_handler, ua.asa_flags, ua.asa_mask };
-	}
-	sig_action(p, (int)signo, uact ? &act : NULL, &old, 0);
-	ua = (struct __abi_sigaction){ old.ka_handler, old.ka_flags, old.ka_mask };
-	if (uoact && vm_copyout(me->pr_vm, (uaddr_t)uoact, &ua, sizeof(ua)) < 0)
+	if (vm_copyin(me->pr_vm, &ua, (uaddr_t)uact, sizeof(ua)) < 0)
 		return -EFAULT;
+	if ((ua.asa_flags & ~(uint64_t)__ABI_SA_KNOWN) || ua.asa_handler > most ||
+	    (SIGBIT(signo) & SIG_UNCATCHABLE))
+		return -EINVAL;
+	if (ua.asa_handler > __ABI_SIG_IGN && sigstub == 0 && !sig_has_stub(p))
+		return -EINVAL;
+	*act = (struct ksigact){ ua.asa_handler, ua.asa_flags, ua.asa_mask };
 	return 0;
 }
 
+/* Write action a to the caller's uoact.  0 or -EFAULT. */
+static long
+act_out(struct proc *me, long uoact, const struct ksigact *a)
+{
+	struct __abi_sigaction ua = { a->ka_handler, a->ka_flags, a->ka_mask };
+
+	return vm_copyout(me->pr_vm, (uaddr_t)uoact, &ua, sizeof(ua)) < 0 ? -EFAULT : 0;
+}
+
 /*
- * SignalAction(pid, sigstub, signo, act, oact): the caller's process; for
- * the process manager also another's (other_action).
- * sigstub (if non-zero) becomes the trampoline every handler returns to;
- * a handler cannot be installed before there is one.
+ * SignalAction(pid, sigstub, signo, act, oact): the caller's process; the
+ * process manager may also read another's actions and set SIG_DFL or
+ * SIG_IGN there (taskman: a parent's SA_NOCLDWAIT, spawn's sigdefault);
+ * handlers only a process can install for itself.  sigstub (if non-zero)
+ * becomes the trampoline every handler returns to; a handler cannot be
+ * installed before there is one.
  */
 long
 sys_SignalAction(long pid, long sigstub, long signo, long uact, long uoact, long a5)
 {
 	struct proc *me = curthread->td_proc, *p = me;
-	struct __abi_sigaction ua;
 	struct ksigact act, old;
-	long rc;
+	long rc = 0;
 
 	(void)a5;
 	if (!own_pid(pid)) {
-		if (!(me->pr_abilities & PRA_PROCMGR))
+		if (!proc_is_manager(me))
 			return -EPERM;
 		if ((p = proc_hold((int)pid)) == NULL)
 			return -ESRCH;
-		rc = other_action(me, p, signo, uact, uoact);
-		proc_release(p);
-		return rc;
+		sigstub = 0;		/* never installed in another process */
 	}
 	if (signo < 1 || signo > NSIG_K || (uint64_t)sigstub >= USER_TOP)
-		return -EINVAL;
-	if (uact) {
-		if (vm_copyin(p->pr_vm, &ua, (uaddr_t)uact, sizeof(ua)) < 0)
-			return -EFAULT;
-		if ((ua.asa_flags & ~(uint64_t)__ABI_SA_KNOWN) || ua.asa_handler >= USER_TOP ||
-		    (SIGBIT(signo) & SIG_UNCATCHABLE))
-			return -EINVAL;
-		if (ua.asa_handler > __ABI_SIG_IGN && sigstub == 0 && !sig_has_stub(p))
-			return -EINVAL;
-		act = (struct ksigact){ ua.asa_handler, ua.asa_flags, ua.asa_mask };
-	}
-	if (uoact) {		/* check it is writable before anything changes */
+		rc = -EINVAL;
+	if (rc == 0 && uact)
+		rc = act_in(me, p, signo, uact, sigstub, &act);
+	if (rc == 0 && uoact) {		/* check it is writable before anything changes */
 		sig_action(p, (int)signo, NULL, &old, 0);
-		ua = (struct __abi_sigaction){ old.ka_handler, old.ka_flags, old.ka_mask };
-		if (vm_copyout(p->pr_vm, (uaddr_t)uoact, &ua, sizeof(ua)) < 0)
-			return -EFAULT;
+		rc = act_out(me, uoact, &old);
 	}
-	if (uact) {
+	if (rc == 0 && uact) {
 		sig_action(p, (int)signo, &act, &old, (uint64_t)sigstub);
-		ua = (struct __abi_sigaction){ old.ka_handler, old.ka_flags, old.ka_mask };
 		if (uoact)
-			(void)vm_copyout(p->pr_vm, (uaddr_t)uoact, &ua, sizeof(ua));
+			(void)act_out(me, uoact, &old);
 	}
-	return 0;
+	if (p != me)
+		proc_release(p);
+	return rc;
 }
 
 /*
@@ -275,8 +269,7 @@ sys_SignalSuspend(long uset, long a1, long a2, long a3, long a4, long a5)
 
 	if (set_in(uset, &set) < 0)
 		return -EFAULT;
-	if (td->td_tmo_flags & (1U << STATE_SIGSUSPEND))
-		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
+	deadline = thread_tmo_deadline(td, STATE_SIGSUSPEND);
 	return sig_suspend(set, deadline);
 }
 
@@ -299,8 +292,7 @@ sys_SignalWaitinfo(long uset, long uinfo, long a2, long a3, long a4, long a5)
 	memset(&info, 0, sizeof(info));
 	if (uinfo && vm_copyout(td->td_proc->pr_vm, (uaddr_t)uinfo, &info, sizeof(info)) < 0)
 		return -EFAULT;		/* checked before a signal is taken */
-	if (td->td_tmo_flags & (1U << STATE_SIGWAITINFO))
-		deadline = td->td_tmo_now ? 1 : td->td_tmo_deadline;
+	deadline = thread_tmo_deadline(td, STATE_SIGWAITINFO);
 	rc = sig_waitinfo(set, &si, deadline);
 	if (rc > 0 && uinfo) {
 		sig_fill_info(&info, &si);

@@ -63,6 +63,13 @@ struct proc {
 	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 };
 
+/* May p use the process manager's calls (it has PRA_PROCMGR: taskman)? */
+static inline bool
+proc_is_manager(const struct proc *p)
+{
+	return (p->pr_abilities & PRA_PROCMGR) != 0;
+}
+
 /* Find a live process by pid and lock it (pr_lock held on return). NULL if none. */
 struct proc *proc_lookup_lock(int pid, unsigned long *flags);
 

@@ -119,6 +119,18 @@ struct thread {
 	struct fpu_state td_fpu;	/* saved FP registers, valid with TDF_FPU */
 };
 
+/*
+ * The deadline (timebase ticks) a TimerTimeout set for td's next wait in
+ * state (STATE_*), or 0 for none; 1 for an immediate time-out.
+ */
+static inline uint64_t
+thread_tmo_deadline(const struct thread *td, int state)
+{
+	if (!(td->td_tmo_flags & (1U << state)))
+		return 0;
+	return td->td_tmo_now ? 1 : td->td_tmo_deadline;
+}
+
 /* td_flags */
 #define TDF_RUNQ	0x0001	/* on its CPU's run queue */
 #define TDF_IDLE	0x0002	/* the CPU's idle thread: never on a run queue */
