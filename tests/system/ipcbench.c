@@ -104,15 +104,6 @@ report(const char *name)
 
 #define MEASURE(name, OP)	MEASURE_PART(name, (void)0, OP, (void)0)
 
-static int
-mypri(void)
-{
-	struct sched_param sp = { 0 };
-
-	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
-	return sp.sched_curpriority;
-}
-
 static long
 pin(int cpu)
 {
@@ -319,7 +310,7 @@ pulses(void)
 	/* To a receiver blocked in MsgReceive: it runs, and blocks again. */
 	pulse_chid = KC(ChannelCreate, _NTO_CHF_FIXED_PRIORITY, 0, 0, 0, 0, 0);
 	pco = KC(ConnectAttach, 0, 0, pulse_chid, _NTO_SIDE_CHANNEL, 0, 0);
-	if (pulse_chid <= 0 || pco < 0 || start(pulse_server, NULL, mypri() + 1) <= 0) {
+	if (pulse_chid <= 0 || pco < 0 || start(pulse_server, NULL, rt_mypri() + 1) <= 0) {
 		rt_printf("ipcbench: pulse setup failed\n");
 		failed = 1;
 		return;

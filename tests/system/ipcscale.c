@@ -97,14 +97,6 @@ client(void *arg)
 	p->done = 1;
 }
 
-static void
-sleep_ms(long ms)
-{
-	uint64_t ns = (uint64_t)ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
 /* One round with n pairs; returns 0 or -1. */
 static int
 round_of(int n, int round)
@@ -118,14 +110,14 @@ round_of(int n, int round)
 		if (rt_thread_create(client, &pairs[i], cstacks[round][i], STACK, 0) <= 0)
 			return -1;
 	}
-	sleep_ms(20);			/* every client is on its CPU */
+	rt_sleep_ms(20);			/* every client is on its CPU */
 	t0 = rdtime() + 10000;		/* 1 ms from now */
 	stop_at = t0 + RUN_TICKS;
 	go_at = t0;
-	sleep_ms(1100);
+	rt_sleep_ms(1100);
 	for (int i = 0; i < n; i++) {
 		while (!pairs[i].done)
-			sleep_ms(10);
+			rt_sleep_ms(10);
 		total += pairs[i].count;
 		if (pairs[i].end > last)
 			last = pairs[i].end;

@@ -20,14 +20,6 @@ static const void *img;
 static uint64_t imgsize;
 static long pager_chid, deaths_chid;
 
-static void
-sleep_ms(long ms)
-{
-	uint64_t ns = (uint64_t)ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
 /* A child in role, paged by us from the start (it waits a moment before it faults). */
 static long
 spawn_paged(int role)
@@ -135,10 +127,10 @@ umain(uint64_t arg)
 {
 	switch (arg & 0xff) {
 	case ROLE_READ:
-		sleep_ms(30);		/* let the parent name its pager first */
+		rt_sleep_ms(30);		/* let the parent name its pager first */
 		return *(volatile uint32_t *)(HOLE + 8) == 0x600dc0de ? 0x5a : 1;
 	case ROLE_WRITE:
-		sleep_ms(30);
+		rt_sleep_ms(30);
 		*(volatile uint32_t *)(HOLE + 16) = 1;
 		return 2;
 	}

@@ -16,38 +16,13 @@
 
 static uint8_t stacks[6][STACK] __attribute__((aligned(16)));
 
-static int
-mypri(void)
-{
-	struct sched_param sp = { 0 };
-
-	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
-	return sp.sched_curpriority;
-}
-
-static void
-setpri(int pri)
-{
-	struct sched_param sp = { .sched_priority = pri };
-
-	KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0);
-}
-
-static void
-sleep_ms(long ms)
-{
-	uint64_t ns = (uint64_t)ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
 /* Poll our priority until it is at least want (or 2 s pass); returns what we saw. */
 static int
 await_pri(int want)
 {
-	for (int i = 0; i < 400 && mypri() < want; i++)
-		sleep_ms(5);
-	return mypri();
+	for (int i = 0; i < 400 && rt_mypri() < want; i++)
+		rt_sleep_ms(5);
+	return rt_mypri();
 }
 
 static long
@@ -71,7 +46,7 @@ client_main(void *arg)
 	struct client *c = arg;
 	int tag = c->tag;
 
-	setpri(c->pri);
+	rt_setpri(c->pri);
 	c->result = KC(MsgSend, c->co, (long)&tag, sizeof(tag), 0, 0, 0);
 	c->done = 1;
 	KC(ThreadDestroy, 0, 0, 0, 0, 0, 0);
@@ -94,7 +69,7 @@ static void
 wait_done(struct client *c)
 {
 	for (int i = 0; i < 400 && !c->done; i++)
-		sleep_ms(5);
+		rt_sleep_ms(5);
 }
 
 UTEST(pi, busy_server_is_boosted_and_unwinds)
@@ -104,32 +79,32 @@ UTEST(pi, busy_server_is_boosted_and_unwinds)
 	struct _msg_info mi;
 	int tag;
 
-	setpri(BASE);
+	rt_setpri(BASE);
 	UT_CHECK(chid > 0);
 	lo.co = hi.co = attach(chid);
 	UT_EQ(start_client(&lo, 0), 0);
 	rcvid = receive(chid, &tag, &mi);
 	UT_CHECK(rcvid > 0);
 	UT_EQ(tag, 1);
-	UT_EQ(mypri(), BASE);
+	UT_EQ(rt_mypri(), BASE);
 	UT_EQ(start_client(&hi, 1), 0);		/* queues: we are busy with lo */
 	UT_EQ(await_pri(HIGH), HIGH);		/* boosted while busy */
 	UT_EQ(KC(MsgReply, rcvid, 0, 0, 0, 0, 0), 0);
-	UT_EQ(mypri(), HIGH);			/* until we receive again */
+	UT_EQ(rt_mypri(), HIGH);			/* until we receive again */
 	r2 = receive(chid, &tag, &mi);
 	UT_CHECK(r2 > 0);
 	UT_EQ(tag, 2);
 	UT_EQ(mi.priority, HIGH);
-	UT_EQ(mypri(), HIGH);			/* the client's own now */
+	UT_EQ(rt_mypri(), HIGH);			/* the client's own now */
 	UT_EQ(KC(MsgReply, r2, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(MsgSendPulse, hi.co, BASE + 2, 3, 0, 0, 0), 0);
 	UT_EQ(receive(chid, &tag, &mi), 0);	/* a pulse brings its priority */
-	UT_EQ(mypri(), BASE + 2);
+	UT_EQ(rt_mypri(), BASE + 2);
 	wait_done(&lo);
 	wait_done(&hi);
 	UT_EQ(lo.result, 0);
 	UT_EQ(hi.result, 0);
-	setpri(BASE);
+	rt_setpri(BASE);
 	UT_EQ(KC(ConnectDetach, lo.co, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
 	return 0;
@@ -142,15 +117,15 @@ UTEST(pi, fixed_priority_channel_inherits_nothing)
 	struct _msg_info mi;
 	int tag;
 
-	setpri(BASE);
+	rt_setpri(BASE);
 	lo.co = hi.co = attach(chid);
 	UT_EQ(start_client(&lo, 0), 0);
 	rcvid = receive(chid, &tag, &mi);
 	UT_CHECK(rcvid > 0);
-	UT_EQ(mypri(), BASE);			/* not the client's */
+	UT_EQ(rt_mypri(), BASE);			/* not the client's */
 	UT_EQ(start_client(&hi, 1), 0);
-	sleep_ms(50);
-	UT_EQ(mypri(), BASE);			/* and no boost */
+	rt_sleep_ms(50);
+	UT_EQ(rt_mypri(), BASE);			/* and no boost */
 	UT_EQ(KC(MsgReply, rcvid, 0, 0, 0, 0, 0), 0);
 	rcvid = receive(chid, &tag, &mi);
 	UT_EQ(KC(MsgReply, rcvid, 0, 0, 0, 0, 0), 0);
@@ -178,14 +153,14 @@ middle_server(void *arg)
 	int tag, t2 = 9;
 
 	(void)arg;
-	setpri(BASE);
+	rt_setpri(BASE);
 	for (int n = 0; n < 2; n++) {
 		rcvid = receive(ch1, &tag, &mi);
 		if (rcvid <= 0)
 			break;
 		if (tag == 1)		/* the low client's request needs S2 */
 			KC(MsgSend, co2, (long)&t2, sizeof(t2), 0, 0, 0);
-		s1_pri_after = mypri();
+		s1_pri_after = rt_mypri();
 		KC(MsgReply, rcvid, 0, 0, 0, 0, 0);
 	}
 	KC(ConnectDetach, co2, 0, 0, 0, 0, 0);
@@ -199,7 +174,7 @@ UTEST(pi, boost_travels_along_reply_chain)
 	long rcvid;
 	int tag;
 
-	setpri(BASE);
+	rt_setpri(BASE);
 	ch1 = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
 	ch2 = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
 	UT_CHECK(ch1 > 0 && ch2 > 0);
@@ -209,7 +184,7 @@ UTEST(pi, boost_travels_along_reply_chain)
 	rcvid = receive(ch2, &tag, &mi);	/* S1's request, on lo's behalf */
 	UT_CHECK(rcvid > 0);
 	UT_EQ(tag, 9);
-	UT_EQ(mypri(), BASE);
+	UT_EQ(rt_mypri(), BASE);
 	UT_EQ(start_client(&hi, 1), 0);		/* queues on ch1: S1 is busy */
 	UT_EQ(await_pri(HIGH), HIGH);		/* S1 -> us */
 	UT_EQ(KC(MsgReply, rcvid, 0, 0, 0, 0, 0), 0);
@@ -218,8 +193,8 @@ UTEST(pi, boost_travels_along_reply_chain)
 	UT_EQ(lo.result, 0);
 	UT_EQ(hi.result, 0);
 	UT_EQ(s1_pri_after, HIGH);		/* S1 was boosted too */
-	setpri(BASE);
-	sleep_ms(20);
+	rt_setpri(BASE);
+	rt_sleep_ms(20);
 	UT_EQ(KC(ConnectDetach, lo.co, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(ChannelDestroy, ch1, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(ChannelDestroy, ch2, 0, 0, 0, 0, 0), 0);
@@ -239,7 +214,7 @@ UTEST(pi, boosted_sender_moves_up_the_queue)
 	long rb, r;
 	int tag;
 
-	setpri(BASE);
+	rt_setpri(BASE);
 	ch1 = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
 	ch2 = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
 	blocker.co = other.co = attach(ch2);
@@ -247,11 +222,11 @@ UTEST(pi, boosted_sender_moves_up_the_queue)
 	rb = receive(ch2, &tag, &mi);		/* we are now busy on ch2 */
 	UT_EQ(tag, 5);
 	UT_EQ(start_client(&other, 4), 0);	/* queued first on ch2, at BASE too */
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_CHECK(rt_thread_create(middle_server, NULL, stacks[2], STACK, BASE) > 0);
 	lo.co = hi.co = attach(ch1);
 	UT_EQ(start_client(&lo, 0), 0);		/* S1 takes it and queues on ch2 */
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_EQ(start_client(&hi, 1), 0);		/* boosts S1, which boosts us */
 	UT_EQ(await_pri(HIGH), HIGH);
 	UT_EQ(KC(MsgReply, rb, 0, 0, 0, 0, 0), 0);
@@ -266,8 +241,8 @@ UTEST(pi, boosted_sender_moves_up_the_queue)
 	wait_done(&hi);
 	wait_done(&other);
 	wait_done(&blocker);
-	setpri(BASE);
-	sleep_ms(20);
+	rt_setpri(BASE);
+	rt_sleep_ms(20);
 	UT_EQ(KC(ConnectDetach, lo.co, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(ConnectDetach, other.co, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(ChannelDestroy, ch1, 0, 0, 0, 0, 0), 0);

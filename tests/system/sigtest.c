@@ -68,14 +68,6 @@ reset(void)
 	setmask(__ABI_SIG_SETMASK, 0);
 }
 
-static void
-sleep_ms(long ms)
-{
-	uint64_t ns = (uint64_t)ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
 static long
 spawn(int role)
 {
@@ -122,7 +114,7 @@ delayed_kill(void *arg)
 {
 	(void)arg;
 	do {
-		sleep_ms(30);
+		rt_sleep_ms(30);
 		if (!kill_stop)
 			KC(SignalKill, 0, 0, kill_tid, kill_signo, 0, 0);
 	} while (!kill_stop);
@@ -333,7 +325,7 @@ static void
 delayed_pulse(void *arg)
 {
 	(void)arg;
-	sleep_ms(80);
+	rt_sleep_ms(80);
 	KC(MsgSendPulse, pulse_co, 10, 5, 77, 0, 0);
 }
 
@@ -403,7 +395,7 @@ UTEST(sig, reply_blocked_eintr_without_unblock_flag)
 	UT_EQ(rc, -EINTR);
 	UT_CHECK(hits >= 1);	/* the killer may have sent more */
 	UT_EQ(KC(MsgSendPulse, co, 10, 1, 0, 0, 0), 0);	/* let the server finish */
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_EQ(KC(ConnectDetach, co, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(ChannelDestroy, srv_chid, 0, 0, 0, 0, 0), 0);
 	UT_EQ(set_action(SIGUSR1, 0, 0, 0), 0);
@@ -428,7 +420,7 @@ UTEST(sig, reply_blocked_with_unblock_flag_waits_for_server)
 	UT_EQ(rc, 9);			/* the server's reply, after its unblock pulse */
 	UT_EQ(srv_unblock_seen, 1);
 	UT_CHECK(hits >= 1);	/* after the call was done; the killer may have sent more */
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_EQ(KC(ConnectDetach, co, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(ChannelDestroy, srv_chid, 0, 0, 0, 0, 0), 0);
 	UT_EQ(set_action(SIGUSR1, 0, 0, 0), 0);
@@ -501,7 +493,7 @@ UTEST(sig, timer_sends_sigalrm)
 	id = KC(TimerCreate, CLOCK_MONOTONIC, 0, 0, 0, 0, 0);	/* NULL event: SIGALRM */
 	UT_CHECK(id >= 0);
 	UT_EQ(KC(TimerSettime, id, 0, (long)&it, 0, 0, 0), 0);
-	sleep_ms(200);			/* interrupted by the alarm */
+	rt_sleep_ms(200);			/* interrupted by the alarm */
 	UT_EQ(hits, 1);
 	UT_EQ(last_signo, SIGALRM);
 	UT_EQ(last_code, __ABI_SI_TIMER);
@@ -517,7 +509,7 @@ UTEST(sig, default_action_terminates)
 	long pid = spawn(ROLE_SPIN);
 
 	UT_CHECK(pid > 1);
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_EQ(KC(SignalKill, 0, pid, 0, SIGTERM, 0, 0), 0);
 	UT_EQ(wait_death(pid), SIGTERM);		/* WIFSIGNALED, WTERMSIG 15 */
 	UT_EQ(KC(SignalKill, 0, pid, 0, SIGTERM, 0, 0), -ESRCH);
@@ -530,7 +522,7 @@ UTEST(sig, blocked_fatal_signal_waits_then_kills_blocked_thread)
 	int code;
 
 	UT_CHECK(pid > 1);
-	sleep_ms(30);
+	rt_sleep_ms(30);
 	UT_EQ(KC(SignalKill, 0, pid, 0, SIGTERM, 0, 0), 0);	/* pending only */
 	UT_EQ(KC(SignalKill, 0, pid, 0, SIGINT, 0, 0), 0);	/* not blocked: ends it */
 	UT_EQ(wait_note(pid, &code), SIGINT);
@@ -544,7 +536,7 @@ UTEST(sig, stop_and_continue)
 	int code;
 
 	UT_CHECK(pid > 1);
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_EQ(KC(SignalKill, 0, pid, 0, SIGSTOP, 0, 0), 0);
 	UT_EQ(wait_note(pid, &code), (SIGSTOP << 8) | 0x7f);	/* WIFSTOPPED */
 	UT_EQ(code, _PULSE_CODE_PROCSTOP);
@@ -581,7 +573,7 @@ UTEST(sig, process_group_kill)
 	UT_EQ(KC(ProcSetGroup, c, 501, 0, 0, 0, 0), 0);
 	UT_EQ(KC(SignalKill, 0, -500, 1, SIGTERM, 0, 0), -EINVAL);	/* no tid with a group */
 	UT_EQ(KC(SignalKill, 0, -500, 0, 0, 0, 0), 0);			/* exists */
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_EQ(KC(SignalKill, 0, -500, 0, SIGTERM, 0, 0), 0);
 	for (int i = 0; i < 2; i++) {
 		struct _pulse p;
@@ -668,7 +660,7 @@ UTEST(sig, manager_sets_another_process_actions_and_first_mask)
 	UT_EQ(KC(SignalAction, pid, 0, SIGTERM, (long)&h, 0, 0), -EINVAL);	/* no handlers */
 	UT_EQ(KC(SignalAction, 999999, 0, SIGTERM, 0, (long)&old, 0), -ESRCH);
 	UT_EQ(KC(SignalKill, 0, pid, 0, SIGTERM, 0, 0), 0);
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_EQ(KC(SignalKill, 0, pid, 0, 0, 0, 0), 0);			/* ignored: alive */
 	UT_EQ(KC(SignalProcmask, pid, 0, __ABI_SIG_BLOCK, (long)&set, 0, 0), -EBUSY);
 	UT_EQ(KC(SignalProcmask, empty, 0, __ABI_SIG_SETMASK, (long)&set, 0, 0), 0);

@@ -66,14 +66,6 @@ second_run(void *arg)
 	KC(ThreadDestroy, 0, 0, 0, 0, 0, 0);
 }
 
-static void
-sleep_ms(long ms)
-{
-	uint64_t ns = (uint64_t)ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
 UTEST(stress, bad_arguments_and_rights)
 {
 	long pid;
@@ -104,15 +96,15 @@ UTEST(stress, passes_with_user_load)
 		UT_CHECK(rt_thread_create(server, (void *)i, stacks[2 * i], STACK, 10) > 0);
 		UT_CHECK(rt_thread_create(client, (void *)i, stacks[2 * i + 1], STACK, 10) > 0);
 	}
-	sleep_ms(50);
+	rt_sleep_ms(50);
 	UT_CHECK(rt_thread_create(second_run, NULL, stacks[2 * PAIRS], STACK, 10) > 0);
 	rc = KC(SysStress, 3, 0x5eed, 0, 0, 0, 0);
 	/* One of the two runs got in first; the other was told it was busy. */
 	for (int i = 0; i < 200 && second_rc == 1; i++)
-		sleep_ms(10);
+		rt_sleep_ms(10);
 	UT_CHECK((rc == 0 && second_rc == -EBUSY) || (rc == -EBUSY && second_rc == 0));
 	stop = 1;
-	sleep_ms(50);
+	rt_sleep_ms(50);
 	for (long i = 0; i < PAIRS; i++) {
 		UT_EQ(bad[i], 0);
 		UT_CHECK(sent[i] > 10);			/* the user load really ran */

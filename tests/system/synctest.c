@@ -17,31 +17,6 @@ static uint8_t stacks[8][STACK] __attribute__((aligned(16)));
 static sync_t m1 __attribute__((aligned(8))), m2 __attribute__((aligned(8)));
 static sync_t cv __attribute__((aligned(8))), sem __attribute__((aligned(8)));
 
-static int
-mypri(void)
-{
-	struct sched_param sp = { 0 };
-
-	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
-	return sp.sched_curpriority;
-}
-
-static void
-setpri(int pri)
-{
-	struct sched_param sp = { .sched_priority = pri };
-
-	KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0);
-}
-
-static void
-sleep_ms(long ms)
-{
-	uint64_t ns = (uint64_t)ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
 static void
 timeout_ms(int states, long ms)
 {
@@ -100,7 +75,7 @@ worker_main(void *arg)
 
 	while (w->tid == 0)		/* set by start() right after creation */
 		KC(SchedYield, 0, 0, 0, 0, 0, 0);
-	setpri(w->pri);
+	rt_setpri(w->pri);
 	w->fn(w);
 	w->done = 1;
 	KC(ThreadDestroy, 0, 0, 0, 0, 0, 0);
@@ -124,7 +99,7 @@ static void
 join(struct worker *w)
 {
 	for (int i = 0; i < 1000 && !w->done; i++)
-		sleep_ms(5);
+		rt_sleep_ms(5);
 }
 
 /* ---- bad arguments ---- */
@@ -139,7 +114,7 @@ UTEST(sync, bad_arguments)
 	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, 0, 0, 0, 0, 0), -EFAULT);
 	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, (long)0xffffffff80200000UL, 0, 0, 0, 0),
 	    -EFAULT);
-	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, (long)((uintptr_t)mypri & ~7UL), 0, 0, 0, 0),
+	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, (long)((uintptr_t)rt_mypri & ~7UL), 0, 0, 0, 0),
 	    -EFAULT);					/* read-only text */
 	UT_EQ(KC(SyncTypeCreate, _NTO_SYNC_MUTEX_FREE, (long)&s, 8, 0, 0, 0), -EFAULT);
 	a.__flags = 0x4;
@@ -234,11 +209,11 @@ hold_then_release(struct worker *w)
 {
 	lock(w->a, w->tid);
 	w->ready = 1;
-	for (int i = 0; i < 400 && mypri() < 30; i++)
-		sleep_ms(5);
-	holder_pri_seen = mypri();
+	for (int i = 0; i < 400 && rt_mypri() < 30; i++)
+		rt_sleep_ms(5);
+	holder_pri_seen = rt_mypri();
 	w->rc = unlock(w->a, w->tid);
-	holder_pri_after = mypri();
+	holder_pri_after = rt_mypri();
 }
 
 UTEST(sync, mutex_priority_inheritance_and_handoff)
@@ -246,10 +221,10 @@ UTEST(sync, mutex_priority_inheritance_and_handoff)
 	struct worker lo = { .fn = hold_then_release, .pri = BASE, .a = &m1 };
 
 	UT_EQ(init(&m1, _NTO_SYNC_MUTEX_FREE, 0), 0);
-	setpri(30);
+	rt_setpri(30);
 	UT_EQ(start(&lo, 0), 0);
 	while (!lo.ready)
-		sleep_ms(2);
+		rt_sleep_ms(2);
 	UT_EQ(lock(&m1, 1), 0);			/* waits: lo inherits 30 */
 	UT_EQ(m1.__owner & _NTO_SYNC_OWNER_MASK, 1);	/* handed straight to us */
 	join(&lo);
@@ -257,7 +232,7 @@ UTEST(sync, mutex_priority_inheritance_and_handoff)
 	UT_EQ(holder_pri_seen, 30);
 	UT_EQ(holder_pri_after, BASE);		/* unwound at unlock */
 	UT_EQ(unlock(&m1, 1), 0);
-	setpri(BASE);
+	rt_setpri(BASE);
 	return 0;
 }
 
@@ -268,7 +243,7 @@ hold_m2_wait_m1(struct worker *w)
 	lock(&m2, w->tid);
 	w->ready = 1;
 	lock(&m1, w->tid);			/* blocks on lo */
-	holder_pri_after = mypri();		/* still 30: it holds m2 we wait on */
+	holder_pri_after = rt_mypri();		/* still 30: it holds m2 we wait on */
 	unlock(&m1, w->tid);
 	w->rc = unlock(&m2, w->tid);
 }
@@ -280,21 +255,21 @@ UTEST(sync, mutex_inheritance_travels_a_chain)
 
 	UT_EQ(init(&m1, _NTO_SYNC_MUTEX_FREE, 0), 0);
 	UT_EQ(init(&m2, _NTO_SYNC_MUTEX_FREE, 0), 0);
-	setpri(30);
+	rt_setpri(30);
 	UT_EQ(start(&lo, 0), 0);
 	while (!lo.ready)
-		sleep_ms(2);
+		rt_sleep_ms(2);
 	UT_EQ(start(&mid, 1), 0);
 	while (!mid.ready)
-		sleep_ms(2);
-	sleep_ms(10);				/* mid is blocked on m1 now */
+		rt_sleep_ms(2);
+	rt_sleep_ms(10);				/* mid is blocked on m1 now */
 	UT_EQ(lock(&m2, 1), 0);			/* us -> mid -> lo: lo reaches 30 */
 	join(&lo);
 	join(&mid);
 	UT_EQ(holder_pri_seen, 30);
 	UT_EQ(mid.rc, 0);
 	UT_EQ(unlock(&m2, 1), 0);
-	setpri(BASE);
+	rt_setpri(BASE);
 	return 0;
 }
 
@@ -326,17 +301,17 @@ UTEST(sync, condvar_signal_and_broadcast)
 		w[i] = (struct worker){ .fn = cv_waiter, .pri = BASE };
 		UT_EQ(start(&w[i], i), 0);
 		while (!w[i].ready)
-			sleep_ms(2);
+			rt_sleep_ms(2);
 	}
-	sleep_ms(20);
+	rt_sleep_ms(20);
 	UT_EQ(woke, 0);
 	lock(&m1, 1);
 	ready_flag = 1;
 	UT_EQ(KC(SyncCondvarSignal, (long)&cv, 0, 0, 0, 0, 0), 0);	/* one */
 	unlock(&m1, 1);
 	for (int i = 0; i < 400 && woke == 0; i++)	/* a loaded host may take a while */
-		sleep_ms(5);
-	sleep_ms(20);
+		rt_sleep_ms(5);
+	rt_sleep_ms(20);
 	UT_EQ(woke, 1);					/* and only one */
 	UT_EQ(KC(SyncCondvarSignal, (long)&cv, 1, 0, 0, 0, 0), 0);	/* the rest */
 	for (int i = 0; i < 3; i++)
@@ -392,8 +367,8 @@ UTEST(sync, semaphore_counts_waits_and_interrupts)
 	UT_EQ(KC(SyncSemWait, (long)&sem, 0, 0, 0, 0, 0), -ETIMEDOUT);
 	UT_EQ(start(&w, 0), 0);
 	while (!w.ready)
-		sleep_ms(2);
-	sleep_ms(10);
+		rt_sleep_ms(2);
+	rt_sleep_ms(10);
 	UT_EQ(w.done, 0);				/* blocked */
 	UT_EQ(KC(SyncSemPost, (long)&sem, 0, 0, 0, 0, 0), 0);
 	join(&w);
@@ -406,11 +381,11 @@ UTEST(sync, semaphore_counts_waits_and_interrupts)
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, (long)&act, 0, 0), 0);
 	UT_EQ(start(&w, 1), 0);
 	while (!w.ready)
-		sleep_ms(2);
+		rt_sleep_ms(2);
 	/* Until it is really waiting, a signal only runs the handler: send again. */
 	for (int i = 0; i < 400 && !w.done; i++) {
 		UT_EQ(KC(SignalKill, 0, 0, w.tid, SIGUSR1, 0, 0), 0);
-		sleep_ms(5);
+		rt_sleep_ms(5);
 	}
 	join(&w);
 	UT_EQ(w.rc, -EINTR);
@@ -424,6 +399,6 @@ int
 umain(uint64_t arg)
 {
 	(void)arg;
-	setpri(BASE);
+	rt_setpri(BASE);
 	return utest_run_all() ? 1 : 0;
 }

@@ -101,7 +101,7 @@ sleeper_coid(long pid)
 	for (int i = 0; i < 200 && co < 0; i++) {
 		co = KC(ConnectAttach, 0, pid, 1, 0, 0, 0);
 		if (co < 0)
-			sleep_ms(10);
+			rt_sleep_ms(10);
 	}
 	return co;
 }
@@ -221,7 +221,7 @@ forked_child(int parent, const char *on_stack)
 		return 61;
 	if (ids_of(0, &ids) < 0 || ids.pi_ppid != parent || ids.pi_pid == parent)
 		return 62;
-	sleep_ms(50);
+	rt_sleep_ms(50);
 	if (shared != 42)
 		return 63;		/* the parent's write after the fork leaked in */
 	shared = 7;
@@ -267,12 +267,12 @@ waitfds_child(void)
 	if (sysmgr_attach() < 0)
 		return 64;
 	at.a.pa_chid = (int32_t)KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
-	sleep_ms(100);			/* the parent must still be waiting */
+	rt_sleep_ms(100);			/* the parent must still be waiting */
 	if (sysmgr(&at, sizeof(at.a) + at.a.pa_path_len, NULL, 0) <= 0)
 		return 65;
 	if (sysmgr(&done, sizeof(done), NULL, 0) != 0)
 		return 66;
-	sleep_ms(100);
+	rt_sleep_ms(100);
 	return 34;
 }
 

@@ -319,7 +319,7 @@ UTEST(tm, orphans_go_to_taskman)
 	for (i = 0; i < 300; i++) {
 		if (connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest-orphan", 0, &lr) == _IO_CONNECT_RET_LINK)
 			break;
-		sleep_ms(10);
+		rt_sleep_ms(10);
 	}
 	UT_CHECK(i < 300);
 	gpid = lr.e[0].pid;
@@ -331,7 +331,7 @@ UTEST(tm, orphans_go_to_taskman)
 	UT_EQ(KC(MsgSend, co, (long)"bye", 4, 0, 0, 0), 0);		/* it ends */
 	KC(ConnectDetach, co, 0, 0, 0, 0, 0);
 	for (i = 0; i < 300 && ids_of((int)gpid, &ids) == 0; i++)
-		sleep_ms(10);
+		rt_sleep_ms(10);
 	UT_EQ(ids_of((int)gpid, &ids), -ESRCH);			/* gone: reaped */
 	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest-orphan", 0, &lr), -ENOENT);
 	return 0;
@@ -529,7 +529,7 @@ role_orphan(void)
 			return 110;
 		if (me.pi_ppid != number(arg_str(2)))
 			break;
-		sleep_ms(10);
+		rt_sleep_ms(10);
 	}
 	if (me.pi_ppid != SYSMGR_PID || attach("/tmtest-orphan", chid, 1, 0) <= 0)
 		return 111;
@@ -545,7 +545,7 @@ role_serve(void)
 	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0);
 	char buf[64];
 
-	sleep_ms(300);		/* so the script's waitfor really waits */
+	rt_sleep_ms(300);		/* so the script's waitfor really waits */
 	if (attach("/tmtest-svc", chid, 1, 0) <= 0)
 		return 90;
 	for (;;) {
@@ -564,7 +564,7 @@ role_shutdown(int status)
 
 	rt_printf("tmtest: asking for a shutdown with status %d\n", status);
 	sysmgr(&s, sizeof(s), NULL, 0);
-	sleep_ms(10000);		/* taskman ends us before this ends */
+	rt_sleep_ms(10000);		/* taskman ends us before this ends */
 	return 70;
 }
 

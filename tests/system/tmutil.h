@@ -22,14 +22,6 @@ sysmgr(const void *s, size_t sb, void *r, size_t rb)
 	return KC(MsgSend, sys_coid, (long)s, (long)sb, (long)r, (long)rb, 0);
 }
 
-static inline void
-sleep_ms(uint64_t ms)
-{
-	uint64_t ns = ms * 1000000;
-
-	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
-}
-
 /* ---- spawn, wait and ids, as libc will do them ----------------------------- */
 
 static uint64_t spawnbuf[24 * 1024 / 8];
@@ -121,7 +113,7 @@ wake_sleeper(long pid)
 	for (int i = 0; i < 200 && co < 0; i++) {
 		co = KC(ConnectAttach, 0, pid, 1, 0, 0, 0);
 		if (co < 0)
-			sleep_ms(10);	/* it has not created its channel yet */
+			rt_sleep_ms(10);	/* it has not created its channel yet */
 	}
 	if (co < 0)
 		return co;

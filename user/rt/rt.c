@@ -2,6 +2,7 @@
  * user/rt/rt.c - start, exit, formatted output.
  */
 #include "rt.h"
+#include <abi/neutrino.h>
 
 void __rt_start(uint64_t arg, uint64_t arg2);
 uint64_t rt_arg2;
@@ -182,4 +183,29 @@ __rt_sigstub(void)
 	    "li a7, %0\n\t"
 	    "ecall\n\t"
 	    "unimp" :: "i"(__KER_SignalReturn));
+}
+
+void
+rt_sleep_ms(long ms)
+{
+	uint64_t ns = (uint64_t)ms * 1000000;
+
+	__kercall(__KER_TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0);
+}
+
+int
+rt_mypri(void)
+{
+	struct sched_param sp = { 0 };
+
+	__kercall(__KER_SchedGet, 0, 0, (long)&sp, 0, 0, 0);
+	return sp.sched_curpriority;
+}
+
+void
+rt_setpri(int pri)
+{
+	struct sched_param sp = { .sched_priority = pri };
+
+	__kercall(__KER_SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0);
 }

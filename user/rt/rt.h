@@ -26,6 +26,13 @@ extern uint64_t rt_arg2;
  */
 long rt_spawn(const void *img, uint64_t size, const char *path, uint64_t arg, long abilities);
 
+/* Sleep ms milliseconds (TimerTimeout _NTO_TIMEOUT_NANOSLEEP; a signal may end it early). */
+void rt_sleep_ms(long ms);
+
+/* The calling thread's current priority, and setting its own (SchedGet/SchedSet). */
+int rt_mypri(void);
+void rt_setpri(int pri);
+
 /* Where signal handlers return (pass it to SignalAction as sigstub). */
 void __rt_sigstub(void);
 
