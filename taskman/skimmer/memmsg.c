@@ -1,11 +1,11 @@
 /*
  * taskman/skimmer/memmsg.c - the memory manager's messages: anonymous
- * mmap, munmap and mprotect for the sending process, which taskman maps
+ * mmap, device memory (_MAP_PHYS), munmap and mprotect for the sending process, which taskman maps
  * with MemMap/MemUnmap into that process (not into itself).
  */
 #include "tm.h"
 
-#define MAP_KNOWN	(_MAP_SHARED | _MAP_PRIVATE | _MAP_FIXED | _MAP_ANONYMOUS)
+#define MAP_KNOWN	(_MAP_SHARED | _MAP_PRIVATE | _MAP_FIXED | _MAP_ANONYMOUS | _MAP_PHYS)
 #define MAP_MAX		(1UL << 30)	/* one MemMap call maps at most 1 GiB */
 
 struct unmapper {
@@ -41,19 +41,25 @@ sender_map(const struct tm_msg *m)
 
 /* Check an mmap request; its page-rounded length, or -errno. */
 static int64_t
-map_check(const struct _mem_map *mm)
+map_check(const struct _mem_map *mm, const struct tm_proc *tp)
 {
 	uint64_t len = (mm->mm_len + TM_PAGE - 1) & ~(TM_PAGE - 1);
 	uint32_t share = mm->mm_flags & (_MAP_SHARED | _MAP_PRIVATE);
+	int phys = (mm->mm_flags & _MAP_PHYS) != 0;
 
 	if (mm->subtype != 0 || (mm->mm_flags & ~(uint32_t)MAP_KNOWN) ||
-	    (mm->mm_prot & ~(uint32_t)7) || mm->mm_len == 0 ||
+	    (mm->mm_prot & ~(uint32_t)(7 | _PROT_NOCACHE)) || mm->mm_len == 0 ||
 	    (share != _MAP_SHARED && share != _MAP_PRIVATE))
 		return -EINVAL;
-	if (!(mm->mm_flags & _MAP_ANONYMOUS) || share == _MAP_SHARED)
+	if (phys && (mm->mm_flags & _MAP_ANONYMOUS))
+		return -ENOTSUP;	/* contiguous DMA memory: later */
+	if (!phys && (!(mm->mm_flags & _MAP_ANONYMOUS) || share == _MAP_SHARED))
 		return -ENOTSUP;	/* file-backed and shared mappings: later */
-	if (mm->mm_fd != -1 || mm->mm_offset != 0)
+	if (mm->mm_fd != -1 || (!phys && mm->mm_offset != 0) ||
+	    (phys && (mm->mm_offset & (TM_PAGE - 1))))
 		return -EINVAL;
+	if (phys && (tp == NULL || !(tp->tp_abilities & PROC_ABILITY_IO)))
+		return -EPERM;		/* device memory: drivers only */
 	if (len < mm->mm_len || len > MAP_MAX)
 		return -ENOMEM;
 	if ((mm->mm_flags & _MAP_FIXED) && ((mm->mm_addr & (TM_PAGE - 1)) || mm->mm_addr < TM_PAGE ||
@@ -66,11 +72,14 @@ void
 msg_mem_map(struct tm_msg *m)
 {
 	const struct _mem_map *mm = m->m_buf;
-	struct vmmap *vm = sender_map(m);
+	struct pt_proc *p = proctab_find(&tm.t_procs, m->m_info.pid);
+	struct tm_proc *tp = p ? p->pp_priv : NULL;
+	struct vmmap *vm = tp ? &tp->tp_vm : NULL;
 	struct unmapper u = { m->m_info.pid };
 	struct _mem_map_reply r;
-	int64_t len = m->m_len == sizeof(*mm) ? map_check(mm) : -EINVAL;
+	int64_t len = m->m_len == sizeof(*mm) ? map_check(mm, tp) : -EINVAL;
 	long rc = len < 0 ? (long)len : 0;
+	long prot = (long)(mm->mm_prot & 7);
 
 	if (rc == 0 && vm == NULL)
 		rc = -EPERM;		/* taskman itself, or a process it did not start */
@@ -82,10 +91,11 @@ msg_mem_map(struct tm_msg *m)
 		rc = vmmap_find(vm, mm->mm_addr & ~(TM_PAGE - 1), (uint64_t)len, &r.mr_addr);
 	}
 	/* PROT_NONE is a reservation: recorded, never mapped, so any access faults. */
-	if (rc == 0 && mm->mm_prot != _PROT_NONE)
+	if (rc == 0 && prot != _PROT_NONE)
 		rc = __kc_MemMap(m->m_info.pid, (long)r.mr_addr, len,
-		    mm->mm_prot | ((mm->mm_prot & _PROT_WRITE) ? _PROT_READ : 0), MEM_ANON, 0);
-	if (rc == 0 && vmmap_insert(vm, r.mr_addr, (uint64_t)len, mm->mm_prot) < 0) {
+		    prot | ((prot & _PROT_WRITE) ? _PROT_READ : 0),
+		    (mm->mm_flags & _MAP_PHYS) ? MEM_PHYS : MEM_ANON, mm->mm_offset);
+	if (rc == 0 && vmmap_insert(vm, r.mr_addr, (uint64_t)len, (uint32_t)prot) < 0) {
 		__kc_MemUnmap(m->m_info.pid, (long)r.mr_addr, len, 0, 0, 0);
 		rc = -ENOMEM;
 	}

@@ -338,18 +338,30 @@ __ABI_SIZE(struct _proc_ids, 40, 4);
  * (MAP_ANONYMOUS | MAP_PRIVATE, mm_fd -1, mm_offset 0); anything else
  * gets ENOTSUP (file-backed, shared: later) or EINVAL.  mm_addr is a hint
  * unless MAP_FIXED, which replaces what was there.  The memory is zeroed.
+ *
+ * _MAP_PHYS (QNX's MAP_PHYS; mmap_device_memory): device memory at the
+ * physical address mm_offset (page-aligned), mm_fd -1, without
+ * _MAP_ANONYMOUS (QNX's MAP_PHYS | MAP_ANON, contiguous DMA memory, is
+ * ENOTSUP for now).  Only a process with PROC_ABILITY_IO may ask (else
+ * EPERM); a range that touches RAM is EINVAL (the kernel checks).  The
+ * mapping is shared whatever the type says, and _PROT_NOCACHE is
+ * accepted (RISC-V's physical memory attributes make device memory
+ * uncached already).
+ *
  * Reply status 0 and struct _mem_map_reply.  Errors: EINVAL (length 0,
- * misaligned MAP_FIXED address, range outside user space, bad flags or
- * prot), ENOMEM (no room or no memory).
+ * misaligned MAP_FIXED address or physical address, range outside user
+ * space, bad flags or prot), ENOMEM (no room or no memory), EPERM.
  */
 #define _MAP_SHARED	0x01
 #define _MAP_PRIVATE	0x02
 #define _MAP_FIXED	0x10
 #define _MAP_ANONYMOUS	0x20
+#define _MAP_PHYS	0x10000		/* QNX's value: mm_offset is a physical address */
 #define _PROT_NONE	0x0
 #define _PROT_READ	0x1
 #define _PROT_WRITE	0x2
 #define _PROT_EXEC	0x4
+#define _PROT_NOCACHE	0x800		/* QNX's value; device memory is uncached anyway */
 
 struct _mem_map {
 	uint16_t	type;		/* _MEM_MAP */

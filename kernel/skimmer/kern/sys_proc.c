@@ -91,6 +91,23 @@ unmap_range(struct vmspace *vs, uint64_t va, uint64_t done)
 		vm_unmap(vs, va + off);
 }
 
+/*
+ * MEM_PHYS maps device memory only: a range that wraps or touches RAM
+ * (which has frame metadata, reserved frames included: the kernel's own
+ * image) is refused, so a driver cannot reach the kernel's or another
+ * process's memory through it.
+ */
+static bool
+phys_is_device(uint64_t pa, uint64_t len)
+{
+	if (pa + len < pa)
+		return false;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		if (frame_lookup((paddr_t)(pa + off)) != NULL)
+			return false;
+	return true;
+}
+
 long
 sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 {
@@ -107,6 +124,10 @@ sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 		return -EINVAL;
 	if ((rc = mem_target(pid, va, len, &p)) < 0)
 		return rc;
+	if (flags == MEM_PHYS && !phys_is_device((uint64_t)paddr, (uint64_t)len)) {
+		proc_release(p);
+		return -EINVAL;
+	}
 	for (; off < (uint64_t)len; off += PAGE_SIZE) {
 		if (flags == MEM_ANON) {
 			paddr_t pa = frame_alloc(0, FRAME_ZERO);

@@ -1,7 +1,8 @@
 /*
  * mmap, munmap, mprotect: the argument checks Linux makes, then the memory
- * manager of qsoe_mm.h.  Only anonymous memory exists so far; file
- * mappings need the _IO_MMAP path of servers (not yet).
+ * manager of qsoe_mm.h.  Only anonymous memory and device memory
+ * (MAP_PHYS, mmap_device_memory) exist so far; file mappings need the
+ * _IO_MMAP path of servers (not yet).
  *
  * The weak __qsoe_mm_* below are the default memory manager: messages to
  * taskman (_MEM_MAP, _MEM_CTRL; ENOSYS in the first process, which has no
@@ -153,6 +154,22 @@ static size_t page_len(size_t len)
 	return len == 0 || len > SIZE_MAX - PAGE ? 0 : (len + PAGE - 1) & ~(PAGE - 1);
 }
 
+/*
+ * MAP_PHYS: device memory at physical address off, from taskman (which
+ * checks the I/O ability), never from the local memory manager.
+ */
+static long phys_map(void *addr, size_t len, int prot, int flags, off_t off)
+{
+	struct _mem_map m = { .type = _MEM_MAP, .mm_prot = (uint32_t)prot,
+	    .mm_addr = (uintptr_t)addr, .mm_len = len,
+	    .mm_flags = (uint32_t)(flags & (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_PHYS)),
+	    .mm_fd = -1, .mm_offset = off };
+	struct _mem_map_reply r;
+	long st = __px_sysmgr_send(&m, sizeof(m), &r, sizeof(r));
+
+	return st < 0 ? st : (long)r.mr_addr;
+}
+
 /* SYS_mmap: Linux's checks, then anonymous memory from the manager. */
 long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -160,6 +177,9 @@ long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 	if (n == 0 || ((uintptr_t)addr & (PAGE - 1)) || (off & (PAGE - 1)))
 		return -EINVAL;
+	if ((flags & MAP_PHYS) && !(prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_NOCACHE)) &&
+	    ((flags & MAP_TYPE) == MAP_PRIVATE || (flags & MAP_TYPE) == MAP_SHARED))
+		return (flags & MAP_ANONYMOUS) ? -ENOTSUP : phys_map(addr, n, prot, flags, off);
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED)
@@ -187,4 +207,15 @@ long __px_mprotect(void *addr, size_t len, int prot)
 	if (((uintptr_t)addr & (PAGE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
 	return n == 0 ? 0 : __qsoe_mm_protect(addr, n, prot);
+}
+
+/* QNX's device-memory calls: MAP_PHYS | MAP_SHARED, and munmap. */
+void *mmap_device_memory(void *addr, size_t len, int prot, int flags, off_t physical)
+{
+	return mmap(addr, len, prot, flags | MAP_PHYS | MAP_SHARED, -1, physical);
+}
+
+int munmap_device_memory(void *addr, size_t len)
+{
+	return munmap(addr, len);
 }
