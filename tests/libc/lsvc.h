@@ -9,7 +9,7 @@
  *	PREFIX/link	opening it redirects to /proc/boot/motd (a link
  *			reply with a new path); readlink gives that path
  *	PREFIX/tty	like data, but devctl answers as a terminal would
- *			(TIOCGWINSZ), so isatty() is true
+ *			(DCMD_CHR_GETSIZE, from TIOCGWINSZ), so isatty() is true
  *	anything else	ENOENT
  *
  * devctl LSVC_DCMD_WRITTEN returns the bytes written through the OCB.
@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/neutrino.h>
 #include <sys/iomsg.h>
+#include <sys/dcmd_chr.h>
 #include <sys/procmsg.h>
 
 #define LSVC_DATA		"0123456789abcdef"
@@ -129,7 +130,7 @@ static void lsvc_io(int rcvid, const void *msg, const struct _msg_info *mi)
 		rep.r.ret_val = (int32_t)f->f_written;
 		if (d->dcmd == LSVC_DCMD_WRITTEN)
 			MsgReply(rcvid, 0, &rep, sizeof(rep.r));
-		else if ((unsigned)d->dcmd == TIOCGWINSZ && o->o_tty) {
+		else if (d->dcmd == DCMD_CHR_GETSIZE && o->o_tty) {
 			rep.r.ret_val = 0;
 			rep.w.ws_row = 24, rep.w.ws_col = 80;
 			MsgReply(rcvid, 0, &rep, sizeof(rep));

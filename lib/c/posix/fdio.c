@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/neutrino.h>
 #include <sys/iomsg.h>
+#include <sys/dcmd_chr.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include "px.h"
@@ -215,26 +218,66 @@ long __px_getdents(int fd, void *buf, size_t n)
 }
 
 /*
- * SYS_ioctl: _IO_DEVCTL.  Linux's request numbers encode direction and
- * size as QNX's dcmd does (_IOW is __DIOT, _IOR is __DIOF, the size in
- * bits 16-29), so the request is the dcmd.  The result is the server's
- * ret_val.
+ * The terminal ioctls have Linux's old numbers (0x54xx) without direction
+ * or size bits, so they become <sys/dcmd_chr.h>'s commands; the ones
+ * that take an int by value get it by address.  A request of another
+ * kind is the dcmd itself.
+ */
+_Static_assert(sizeof(struct termios) == _DCMD_CHR_TERMIOS_SIZE, "struct termios: <sys/dcmd_chr.h>");
+_Static_assert(sizeof(struct winsize) == 8, "struct winsize: <sys/dcmd_chr.h>");
+
+static int32_t tty_dcmd(unsigned long req, void **arg, int *byval)
+{
+	int v = (int)(intptr_t)*arg;
+
+	switch (req) {
+	case TCGETS:		return DCMD_CHR_TCGETATTR;
+	case TCSETS:		return DCMD_CHR_TCSETATTR;
+	case TCSETSW:		return DCMD_CHR_TCSETATTRD;
+	case TCSETSF:		return DCMD_CHR_TCSETATTRF;
+	case TIOCGWINSZ:	return DCMD_CHR_GETSIZE;
+	case TIOCSWINSZ:	return DCMD_CHR_SETSIZE;
+	case TIOCGPGRP:		return DCMD_CHR_TCGETPGRP;
+	case TIOCSPGRP:		return DCMD_CHR_TCSETPGRP;
+	case TIOCGSID:		return DCMD_CHR_TCGETSID;
+	case FIONREAD:		return DCMD_CHR_FIONREAD;
+	case TIOCNOTTY:		return DCMD_CHR_TCNOTTY;
+	case TCSBRK:		return DCMD_CHR_TCDRAIN;	/* tcdrain; a break is only a drain */
+	case TCFLSH:
+	case TCXONC:
+	case TIOCSCTTY:
+		*byval = v;
+		*arg = byval;
+		return req == TCFLSH ? DCMD_CHR_TCFLUSH : req == TCXONC ? DCMD_CHR_TCFLOW :
+		    DCMD_CHR_TCSETCTTY;
+	}
+	return (int32_t)req;
+}
+
+/*
+ * SYS_ioctl: _IO_DEVCTL.  Other requests than the terminal's pass
+ * as they are: Linux's _IOW/_IOR numbers encode direction and size as
+ * QNX's dcmd does (_IOW is __DIOT, _IOR is __DIOF, the size in bits
+ * 16-29).  The result is the server's ret_val.
  */
 long __px_ioctl(int fd, unsigned long req, void *arg)
 {
-	struct _io_devctl m = { .type = _IO_DEVCTL, .dcmd = (int32_t)req };
+	struct _io_devctl m = { .type = _IO_DEVCTL };
 	struct _io_devctl_reply rh;
-	size_t sz = _DEVCTL_SIZE(req);
+	int byval;
+	size_t sz;
 	iov_t s[2], r[2];
 	long st;
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
+	m.dcmd = tty_dcmd(req, &arg, &byval);
+	sz = _DEVCTL_SIZE(m.dcmd);
 	m.nbytes = (uint32_t)sz;
 	SETIOV(&s[0], &m, sizeof(m));
-	SETIOV(&s[1], arg, (req & _DEVCTL_DATA_TO) ? sz : 0);
+	SETIOV(&s[1], arg, ((uint32_t)m.dcmd & _DEVCTL_DATA_TO) ? sz : 0);
 	SETIOV(&r[0], &rh, sizeof(rh));
-	SETIOV(&r[1], arg, (req & _DEVCTL_DATA_FROM) ? sz : 0);
+	SETIOV(&r[1], arg, ((uint32_t)m.dcmd & _DEVCTL_DATA_FROM) ? sz : 0);
 	st = io(MsgSendv_r(fd, s, 2, r, 2));
 	return st < 0 ? st : rh.ret_val;
 }
