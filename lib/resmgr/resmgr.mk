@@ -27,7 +27,7 @@ resmgr: $(RESMGR_A) $(RESMGR_HDRS)
 
 # The resource managers (drivers/, fs/): one program per directory, from
 # every .c file in it, linked with libresmgr.
-SERVER_DIRS := drivers/devnull fs/pipe
+SERVER_DIRS := drivers/devnull fs/pipe drivers/devc-ns16550
 SERVERS     := $(foreach d,$(SERVER_DIRS),$(O)/servers/$(notdir $(d)))
 
 define server_rule
