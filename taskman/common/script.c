@@ -138,10 +138,25 @@ classify(struct sc_cmd *c, struct words *w, const char *line)
 			line++;
 		w->w_v[0] = (char *)line;	/* the raw rest of the line */
 		w->w_n = 1;
+	} else if (strcmp(v[0], "reopen") == 0) {
+		if (w->w_n > 2 || (w->w_n == 2 && v[1][0] != '/'))
+			return "usage: reopen [/path]";
+		c->sc_kind = SC_REOPEN;
+		if (w->w_n == 1)
+			w->w_v[0] = (char *)"/dev/console";
+		else
+			w->w_v[0] = w->w_v[1];
+		w->w_n = 1;
 	} else if (w->w_n == 1 && is_assignment(v[0])) {
 		c->sc_kind = SC_SETENV;
 	} else {
 		c->sc_kind = SC_RUN;
+		if (strcmp(v[0], "[+session]") == 0) {
+			c->sc_session = 1;
+			memmove(w->w_v, w->w_v + 1, sizeof(w->w_v[0]) * (size_t)w->w_n--);
+			if (w->w_n == 0 || strcmp(v[0], "&") == 0)
+				return "[+session] without a command";
+		}
 		if (strcmp(v[w->w_n - 1], "&") == 0) {
 			c->sc_bg = 1;
 			w->w_n--;

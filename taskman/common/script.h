@@ -11,6 +11,11 @@
  *					to end unless the line ends with '&'
  *	waitfor path [seconds]		wait until path exists (default 10 s)
  *	display_msg text ...		print the rest of the line
+ *	reopen [path]			later programs start with path (default
+ *					/dev/console) open as fds 0, 1 and 2
+ *	[+session] prog arg ... [&]	run prog as the leader of a new session
+ *					whose controlling terminal is the
+ *					reopen path (which must be set)
  *	shutdown [status|$?]		power off with status (default 0; $?: the
  *					last waited-for command's exit code, or
  *					128 + signal if a signal ended it)
@@ -29,6 +34,7 @@ enum sc_kind {
 	SC_WAITFOR,	/* sc_argv[0] is the path; sc_seconds */
 	SC_DISPLAY,	/* sc_argv[0] is the text */
 	SC_SHUTDOWN,	/* sc_status (-1: $?) */
+	SC_REOPEN,	/* sc_argv[0] is the path */
 };
 
 #define SCRIPT_WAITFOR_DEFAULT	10	/* seconds */
@@ -39,6 +45,7 @@ struct sc_cmd {
 	enum sc_kind	sc_kind;
 	int		sc_line;	/* 1-based, for messages */
 	int		sc_bg;		/* the line ended with '&' */
+	int		sc_session;	/* SC_RUN: [+session] */
 	int		sc_argc;
 	char		**sc_argv;	/* sc_argc words, then NULL */
 	int		sc_seconds;	/* SC_WAITFOR */

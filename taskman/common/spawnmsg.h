@@ -22,6 +22,8 @@ struct spawn_req {
 	uint32_t	sr_argc, sr_envc;
 	const struct _proc_spawn_fd *sr_fds;	/* 8-aligned if the message is */
 	uint32_t	sr_nfds;
+	const char	*sr_stdio;		/* _AT_QSOE_STDIO (the script's reopen), or NULL */
+	int		sr_ctty;		/* _AT_QSOE_CTTY (the script's session) */
 };
 
 /*

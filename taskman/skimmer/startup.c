@@ -19,6 +19,7 @@ static int last_status;			/* $?: its exit code, or 128 + signal */
 static uint64_t waitfor_deadline;	/* the current waitfor's end, or 0 */
 static char *env[ENV_MAX];
 static int nenv;
+static const char *stdio_path;		/* reopen: what later programs get as fds 0-2 */
 
 int
 startup_load(const char *path)
@@ -71,6 +72,8 @@ pack_spawn(const struct sc_cmd *c, uint64_t *buf, size_t size)
 
 	memset(m, 0, sizeof(*m));
 	m->type = _PROC_SPAWN;
+	if (c->sc_session)
+		m->sp_flags = _SPAWN_SETSID;
 	n = snprintf(p, (size_t)(end - p), "%s%s", strchr(prog, '/') ? "" : "/proc/boot/", prog);
 	if (n < 0 || n + 1 >= end - p)
 		return -E2BIG;
@@ -104,6 +107,10 @@ run(const struct sc_cmd *c, int *pid)
 	if (len < 0)
 		return len;
 	rc = spawnmsg_decode(buf, (size_t)len, &r);
+	r.sr_stdio = stdio_path;
+	r.sr_ctty = c->sc_session;
+	if (rc == 0 && c->sc_session && stdio_path == NULL)
+		rc = -ENOTTY;		/* a session needs a terminal: reopen first */
 	if (rc == 0)
 		rc = tm_spawn(SYSMGR_PID, &r, PROC_ABILITY_IO);	/* system programs may drive devices */
 	if (rc > 0)
@@ -124,6 +131,9 @@ step(const struct sc_cmd *c)
 		return 0;
 	case SC_DISPLAY:
 		tm_log("%s\n", c->sc_argv[0]);
+		return 0;
+	case SC_REOPEN:
+		stdio_path = c->sc_argv[0];	/* the script's own storage: it lives on */
 		return 0;
 	case SC_SHUTDOWN:
 		shutdown_begin(c->sc_status < 0 ? last_status : c->sc_status);

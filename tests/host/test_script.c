@@ -93,6 +93,30 @@ UNIT_TEST(errors_name_the_line)
 	free(big);
 }
 
+UNIT_TEST(reopen_and_session)
+{
+	struct script s;
+
+	CHECK_EQ(parse(&s, "reopen\nreopen /dev/ser1\n[+session] sh -i &\n[+session] prog\n"), 0);
+	CHECK_EQ(s.s_count, 4);
+	CHECK_EQ(s.s_cmds[0].sc_kind, SC_REOPEN);
+	CHECK_STR(s.s_cmds[0].sc_argv[0], "/dev/console");
+	CHECK_STR(s.s_cmds[1].sc_argv[0], "/dev/ser1");
+	CHECK_EQ(s.s_cmds[2].sc_kind, SC_RUN);
+	CHECK_EQ(s.s_cmds[2].sc_session, 1);
+	CHECK_EQ(s.s_cmds[2].sc_bg, 1);
+	CHECK_EQ(s.s_cmds[2].sc_argc, 2);
+	CHECK_STR(s.s_cmds[2].sc_argv[0], "sh");
+	CHECK_STR(s.s_cmds[2].sc_argv[1], "-i");
+	CHECK_EQ(s.s_cmds[3].sc_session, 1);
+	CHECK_EQ(s.s_cmds[3].sc_bg, 0);
+	script_fini(&s);
+	CHECK(fails_at("reopen a\n", "line 1: usage: reopen"));
+	CHECK(fails_at("reopen /a /b\n", "line 1: usage: reopen"));
+	CHECK(fails_at("x\n[+session]\n", "line 2: [+session] without a command"));
+	CHECK(fails_at("[+session] &\n", "line 1: [+session] without a command"));
+}
+
 UNIT_TEST(not_assignments)
 {
 	struct script s;

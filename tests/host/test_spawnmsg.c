@@ -222,6 +222,23 @@ UNIT_TEST(stack_layout)
 	for (uint64_t a = sp + 64; at(stk, size, top, a) != _AT_NULL; a += 16)
 		if (at(stk, size, top, a) == _AT_PHDR)
 			CHECK_EQ(at(stk, size, top, a + 8), 0x10040);
+	/* The script's reopen and [+session]: the path on the stack, the flag. */
+	found = 0;
+	r.sr_stdio = "/dev/console";
+	r.sr_ctty = 1;
+	used = spawnmsg_stack(&r, &aux, stk, size, top);
+	CHECK(used > 0);
+	sp = top - (uint64_t)used;
+	for (uint64_t a = sp + 64; at(stk, size, top, a) != _AT_NULL; a += 16) {
+		uint64_t type = at(stk, size, top, a), val = at(stk, size, top, a + 8);
+
+		if (type == _AT_QSOE_STDIO)
+			found |= (val > sp && val < top &&
+			    strcmp((const char *)stk + size - (top - val), "/dev/console") == 0) << 0;
+		found |= (type == _AT_QSOE_CTTY && val == 1) << 1;
+	}
+	CHECK_EQ(found, 3);
+	r.sr_stdio = NULL;
 	/* Too small a buffer: E2BIG, no overrun. */
 	CHECK_EQ(spawnmsg_stack(&r, &aux, stk, 64, top), -E2BIG);
 	free(stk);

@@ -144,7 +144,11 @@ __ABI_SIZE(struct _proc_spawn_fd, 24, 4);
  * _AT_EUID, _AT_GID, _AT_EGID, _AT_SECURE (0), _AT_RANDOM (16 bytes), _AT_EXECFN,
  * _AT_QSOE_PPID, _AT_QSOE_FDS and _AT_QSOE_NFDS (the inherited
  * descriptors: an array of struct _proc_spawn_fd on the stack; 0 and 0
- * when there are none), in that order.
+ * when there are none), _AT_QSOE_STDIO and _AT_QSOE_CTTY, in that order.
+ * The last two come only from taskman's startup script (its `reopen` and
+ * `session` commands, docs/taskman.md): the path (a string on the stack)
+ * that libc opens as the standard fds before main, and whether the new
+ * session leader then makes it its controlling terminal.
  */
 #define _AT_NULL		0
 #define _AT_PHDR		3	/* the program headers in memory (musl finds PT_TLS) */
@@ -162,6 +166,8 @@ __ABI_SIZE(struct _proc_spawn_fd, 24, 4);
 #define _AT_QSOE_FDS	0x5153000	/* struct _proc_spawn_fd[] of inherited fds */
 #define _AT_QSOE_NFDS	0x5153001	/* how many */
 #define _AT_QSOE_PPID	0x5153002	/* the parent's pid */
+#define _AT_QSOE_STDIO	0x5153003	/* a path libc opens as fds 0, 1, 2 before main, or 0 */
+#define _AT_QSOE_CTTY	0x5153004	/* 1: then TIOCSCTTY on fd 0 (a session leader) */
 
 /* ---------------------------------------------------------------------- */
 /*

@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <signal.h>		/* before <sys/iomsg.h>: musl's struct sigevent first */
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/neutrino.h>
 #include <sys/iomsg.h>
 #include <sys/procmsg.h>
@@ -65,6 +67,26 @@ static int sysmgr_attach(void)
 }
 
 /*
+ * The startup script's reopen (and [+session]): path as fds 0, 1 and 2,
+ * then, for a session leader, its controlling terminal.  A failure leaves
+ * the program without them, as if started with nothing open.
+ */
+static void open_stdio(const char *path, long ctty)
+{
+	long fd = __px_openat(AT_FDCWD, path, O_RDWR, 0);
+
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		if (i != fd)
+			__px_dup3((int)fd, i, 0);
+	if (fd > 2)
+		__px_close((int)fd);
+	if (ctty)
+		__px_ioctl(0, TIOCSCTTY, 0);
+}
+
+/*
  * Called by crt1 before anything else (no TLS, no errno yet) in a program
  * that taskman started; sp is its initial stack.  Attaches SYSMGR_COID
  * (or finds it, after an exec), takes the inherited fds and tells taskman
@@ -74,7 +96,8 @@ void __qsoe_start(long *sp)
 {
 	long *p = sp + 1 + sp[0] + 1;
 	const struct _proc_spawn_fd *fds = 0;
-	long nfds = 0, ppid = 0;
+	long nfds = 0, ppid = 0, ctty = 0;
+	const char *stdio = 0;
 	struct _msg_hdr done = { _PROC_SPAWN_DONE, 0 };
 
 	while (*p)			/* envp */
@@ -86,8 +109,14 @@ void __qsoe_start(long *sp)
 			nfds = p[1];
 		else if (p[0] == _AT_QSOE_PPID)
 			ppid = p[1];
+		else if (p[0] == _AT_QSOE_STDIO)
+			stdio = (const char *)p[1];
+		else if (p[0] == _AT_QSOE_CTTY)
+			ctty = p[1];
 	}
 	__px_sysmgr = sysmgr_attach();
+	if (__px_sysmgr >= 0 && stdio)
+		open_stdio(stdio, ctty);
 	if (__px_sysmgr < 0 || nfds <= 0 || fds == 0)
 		return;
 	for (long i = 0; i < nfds && i < _SPAWN_FDS_MAX; i++)
