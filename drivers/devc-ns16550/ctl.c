@@ -127,6 +127,8 @@ command(resmgr_context_t *ctp, struct tty *t, int32_t dcmd, void *d)
 		if (pid == t->t_sid)
 			t->t_sid = t->t_pgrp = 0;
 		return EOK;
+	case DCMD_CHR_TCDRAIN:
+		return EOK;			/* the ring is empty already */
 	case DCMD_CHR_FIONREAD:
 		v = (int)ld_avail(&t->t_ld);
 		memcpy(d, &v, sizeof(v));
@@ -145,6 +147,8 @@ tty_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 	size_t sz = _DEVCTL_SIZE(dcmd);
 	int r;
 
+	if (dcmd == (uint32_t)DCMD_CHR_TCDRAIN && (r = tty_drain(ctp, ocb)) != EOK)
+		return r;			/* queued (or ENOMEM) */
 	if (sz > sizeof(d) || msg->i.nbytes < sz)
 		return sz > sizeof(d) ? ENOTTY : EINVAL;
 	memset(&d, 0, sizeof(d));

@@ -90,13 +90,26 @@ vtime_arm(struct tty *t, int on)
 	t->t_timing = on;
 }
 
+/*
+ * Answer the first reader.  A reader that died while waiting (its OCB
+ * lives on when another process shares it, as after fork) is dropped
+ * first, so that no input goes to a dead client.
+ */
 static void
 reply_read(struct tty *t)
 {
-	struct waiter *w = t->t_readers;
+	struct waiter *w;
+	struct _msg_info info;
 	char buf[LD_BUF];
-	size_t n = ld_read(&t->t_ld, buf, w->w_nbytes < sizeof(buf) ? w->w_nbytes : sizeof(buf));
+	size_t n;
 
+	while ((w = t->t_readers) != NULL && MsgInfo(w->w_rcvid, &info) < 0) {
+		t->t_readers = w->w_next;
+		free(w);
+	}
+	if (w == NULL)
+		return;
+	n = ld_read(&t->t_ld, buf, w->w_nbytes < sizeof(buf) ? w->w_nbytes : sizeof(buf));
 	t->t_readers = w->w_next;
 	MsgReply(w->w_rcvid, (long)n, buf, n);
 	free(w);
@@ -157,9 +170,10 @@ tty_serve(struct tty *t)
 	}
 	while (t->t_drainers && t->t_tx_len == 0) {
 		struct waiter *w = t->t_drainers;
+		struct _io_devctl_reply rh = { 0 };
 
 		t->t_drainers = w->w_next;
-		MsgReply(w->w_rcvid, 0, NULL, 0);
+		MsgReply(w->w_rcvid, 0, &rh, sizeof(rh));
 		free(w);
 	}
 }
@@ -184,6 +198,21 @@ tty_vtime(struct tty *t)
 }
 
 /* ---- handlers ---- */
+
+/* tcdrain: answered when the output ring is empty (the FIFO holds the rest). */
+int
+tty_drain(resmgr_context_t *ctp, iofunc_ocb_t *ocb)
+{
+	struct tty *t = (struct tty *)ocb->attr;
+	struct waiter *w;
+
+	if (t->t_tx_len == 0)
+		return EOK;
+	if ((w = new_waiter(ctp, ocb, 0)) == NULL)
+		return ENOMEM;
+	enqueue(&t->t_drainers, w);
+	return _RESMGR_NOREPLY;
+}
 
 static int
 tty_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)

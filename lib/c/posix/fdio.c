@@ -263,7 +263,7 @@ static int32_t tty_dcmd(unsigned long req, void **arg, int *byval)
 long __px_ioctl(int fd, unsigned long req, void *arg)
 {
 	struct _io_devctl m = { .type = _IO_DEVCTL };
-	struct _io_devctl_reply rh;
+	struct _io_devctl_reply rh = { 0 };
 	int byval;
 	size_t sz;
 	iov_t s[2], r[2];

@@ -69,11 +69,22 @@ static int sysmgr_attach(void)
 /*
  * The startup script's reopen (and [+session]): path as fds 0, 1 and 2,
  * then, for a session leader, its controlling terminal.  A failure leaves
- * the program without them, as if started with nothing open.
+ * the program without them, as if started with nothing open.  It runs as
+ * the first constructor, once libc is initialised (an open may allocate,
+ * and malloc needs AT_RANDOM): __qsoe_start only notes what auxv says.
  */
-static void open_stdio(const char *path, long ctty)
+static const char *stdio_path;
+static long stdio_ctty;
+
+__attribute__((constructor(101))) static void open_stdio(void)
 {
-	long fd = __px_openat(AT_FDCWD, path, O_RDWR, 0);
+	const char *path = stdio_path;
+	long fd;
+
+	if (path == 0)
+		return;
+	stdio_path = 0;
+	fd = __px_openat(AT_FDCWD, path, O_RDWR, 0);
 
 	if (fd < 0)
 		return;
@@ -82,7 +93,7 @@ static void open_stdio(const char *path, long ctty)
 			__px_dup3((int)fd, i, 0);
 	if (fd > 2)
 		__px_close((int)fd);
-	if (ctty)
+	if (stdio_ctty)
 		__px_ioctl(0, TIOCSCTTY, 0);
 }
 
@@ -115,8 +126,10 @@ void __qsoe_start(long *sp)
 			ctty = p[1];
 	}
 	__px_sysmgr = sysmgr_attach();
-	if (__px_sysmgr >= 0 && stdio)
-		open_stdio(stdio, ctty);
+	if (__px_sysmgr >= 0 && stdio) {
+		stdio_path = stdio;
+		stdio_ctty = ctty;
+	}
 	if (__px_sysmgr < 0 || nfds <= 0 || fds == 0)
 		return;
 	for (long i = 0; i < nfds && i < _SPAWN_FDS_MAX; i++)
