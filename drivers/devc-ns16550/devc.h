@@ -40,6 +40,7 @@ struct tty {
 	int		t_timer;	/* VTIME timer id */
 	int		t_timing;	/* the VTIME timer is armed for the first reader */
 	uint64_t	t_overruns;	/* characters the UART lost (LSR overrun) */
+	iofunc_notify_t	t_notify[3];	/* select/poll: input, output, out-of-band */
 };
 
 extern struct tty tty;

@@ -168,6 +168,10 @@ tty_serve(struct tty *t)
 		if (t->t_readers && !t->t_timing && ld_timer_wanted(&t->t_ld))
 			vtime_arm(t, 1);
 	}
+	if (t->t_notify[IOFUNC_NOTIFY_INPUT].list && ld_avail(&t->t_ld) > 0)
+		iofunc_notify_trigger(t->t_notify, 1, IOFUNC_NOTIFY_INPUT);
+	if (t->t_notify[IOFUNC_NOTIFY_OUTPUT].list && t->t_tx_len < TX_SIZE)
+		iofunc_notify_trigger(t->t_notify, 1, IOFUNC_NOTIFY_OUTPUT);
 	while (t->t_drainers && t->t_tx_len == 0) {
 		struct waiter *w = t->t_drainers;
 		struct _io_devctl_reply rh = { 0 };
@@ -338,6 +342,17 @@ tty_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *ocb)
 	return iofunc_close_ocb_default(ctp, NULL, ocb);
 }
 
+/* select/poll: readable when a read would not wait, writable when the ring has room. */
+static int
+tty_notify(resmgr_context_t *ctp, io_notify_t *msg, iofunc_ocb_t *ocb)
+{
+	struct tty *t = (struct tty *)ocb->attr;
+	int trig = (ld_avail(&t->t_ld) > 0 ? _NOTIFY_COND_INPUT : 0) |
+	    (t->t_tx_len < TX_SIZE ? _NOTIFY_COND_OUTPUT : 0);
+
+	return iofunc_notify(ctp, msg, t->t_notify, trig, NULL, NULL);
+}
+
 static int
 tty_stat(resmgr_context_t *ctp, io_stat_t *msg, iofunc_ocb_t *ocb)
 {
@@ -363,4 +378,5 @@ tty_init(struct tty *t, int chid)
 	tty_io.close_ocb = tty_close_ocb;
 	tty_io.stat = tty_stat;
 	tty_io.devctl = tty_devctl;
+	tty_io.notify = tty_notify;
 }

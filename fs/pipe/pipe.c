@@ -44,6 +44,7 @@ struct pipe {
 	char		p_buf[PIPE_SIZE];
 	size_t		p_head, p_len;	/* ring: first byte, bytes held */
 	struct waiter	*p_readers, *p_writers;	/* FIFO queues */
+	iofunc_notify_t	p_notify[3];	/* select/poll: input, output */
 };
 
 static resmgr_io_funcs_t pipe_io;
@@ -129,9 +130,16 @@ static void broken(struct pipe *p)
 }
 
 /* After any change: serve every waiter that can go on. */
+/* What select/poll sees: input (data, or EOF), output (PIPE_BUF of room, or no reader: EPIPE). */
+static int conds(const struct pipe *p)
+{
+	return (p->p_len || p->p_attr.wcount == 0 ? _NOTIFY_COND_INPUT : 0) |
+	    (PIPE_SIZE - p->p_len >= PIPE_BUF || p->p_attr.rcount == 0 ? _NOTIFY_COND_OUTPUT : 0);
+}
+
 static void kick(struct pipe *p)
 {
-	int progress = 1;
+	int progress = 1, c;
 
 	while (progress) {
 		progress = 0;
@@ -142,6 +150,18 @@ static void kick(struct pipe *p)
 		while (p->p_writers && serve_writer(p))
 			progress = 1;
 	}
+	c = conds(p);
+	if ((c & _NOTIFY_COND_INPUT) && p->p_notify[IOFUNC_NOTIFY_INPUT].list)
+		iofunc_notify_trigger(p->p_notify, 1, IOFUNC_NOTIFY_INPUT);
+	if ((c & _NOTIFY_COND_OUTPUT) && p->p_notify[IOFUNC_NOTIFY_OUTPUT].list)
+		iofunc_notify_trigger(p->p_notify, 1, IOFUNC_NOTIFY_OUTPUT);
+}
+
+static int pipe_notify(resmgr_context_t *ctp, io_notify_t *msg, iofunc_ocb_t *ocb)
+{
+	struct pipe *p = (struct pipe *)ocb->attr;
+
+	return iofunc_notify(ctp, msg, p->p_notify, conds(p), NULL, NULL);
 }
 
 static struct waiter *new_waiter(resmgr_context_t *ctp, iofunc_ocb_t *ocb, size_t n, size_t hdr)
@@ -254,8 +274,10 @@ static int pipe_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *o
 		else
 			q = &(*q)->w_next;
 	iofunc_close_ocb_default(ctp, NULL, ocb);
-	if (p->p_attr.count == 0)
+	if (p->p_attr.count == 0) {
+		iofunc_notify_remove(NULL, p->p_notify);
 		free(p);
+	}
 	else
 		kick(p);
 	return EOK;
@@ -307,6 +329,7 @@ int main(int argc, char **argv)
 	pipe_io.unblock = pipe_unblock;
 	pipe_io.close_ocb = pipe_close_ocb;
 	pipe_io.stat = pipe_stat;
+	pipe_io.notify = pipe_notify;
 	iofunc_attr_init(&node, S_IFCHR | 0666, NULL, NULL);
 	if (resmgr_attach(dpp, NULL, path, _FTYPE_ANY, 0, &cf, &pipe_io, &node) < 0)
 		return 2;

@@ -12,6 +12,8 @@
  * when a TEST line is printed, and the two never interleave.
  */
 #include <errno.h>
+#include <poll.h>
+#include <sys/select.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -383,6 +385,31 @@ static int t_blocked_reader_dies(void)
 	return 0;
 }
 
+static int t_poll_select(void)
+{
+	struct pollfd pf[2] = { { 0, POLLIN, 0 }, { 1, POLLOUT, 0 } };
+	fd_set rs;
+	struct timeval tv = { 0, 50000 };
+	char b[64];
+
+	tcflush(0, TCIFLUSH);
+	LT_EQ(poll(pf, 2, 100), 1);		/* nothing typed: only writable */
+	LT_EQ(pf[0].revents, 0);
+	LT_EQ(pf[1].revents, POLLOUT);
+	FD_ZERO(&rs);
+	FD_SET(0, &rs);
+	LT_EQ(select(1, &rs, 0, 0, &tv), 0);
+	say("READY poll\n");
+	LT_EQ(poll(pf, 1, 20000), 1);		/* woken by the typed line */
+	LT_EQ(pf[0].revents, POLLIN);
+	FD_ZERO(&rs);
+	FD_SET(0, &rs);
+	LT_EQ(select(1, &rs, 0, 0, 0), 1);
+	LT_EQ(get(b, sizeof(b)), 7);
+	LT_CHECK(strcmp(b, "polled\n") == 0);
+	return 0;
+}
+
 static int t_malformed_messages(void)
 {
 	struct { struct _io_devctl d; char data[64]; } m;
@@ -447,6 +474,7 @@ static const struct ltest tests[] = {	/* in the scenario's order */
 	{ "cons.intr_quit_susp", t_intr_quit_susp },
 	{ "cons.blocked_read_eintr", t_blocked_read_eintr },
 	{ "cons.blocked_reader_dies", t_blocked_reader_dies },
+	{ "cons.poll_select", t_poll_select },
 	{ "cons.malformed_messages", t_malformed_messages },
 	{ "cons.burst_nothing_lost", t_burst_nothing_lost },
 };

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/iomsg.h>
@@ -292,6 +294,68 @@ LTEST(pipe, blocked_reader_woken)
 	pthread_join(t, 0);
 	close(p[0]);
 	close(p[1]);
+	return 0;
+}
+
+/* poll and select (_IO_NOTIFY): readiness now, a wake-up later, time-outs, EOF, bad fds. */
+LTEST(pipe, poll_select)
+{
+	int p[2], fd;
+	char c;
+	pthread_t t;
+	struct delayed d;
+	struct pollfd pf[3];
+	fd_set rs, ws;
+	struct timeval tv = { 0, 100000 };
+	struct timespec t0, t1;
+
+	LT_EQ(pipe(p), 0);
+	pf[0] = (struct pollfd){ p[0], POLLIN, 0 };
+	pf[1] = (struct pollfd){ p[1], POLLOUT, 0 };
+	LT_EQ(poll(pf, 2, 0), 1);			/* empty: writable only */
+	LT_EQ(pf[0].revents, 0);
+	LT_EQ(pf[1].revents, POLLOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	LT_EQ(poll(pf, 1, 150), 0);			/* nothing to read: the time-out */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	LT_CHECK((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 140);
+	d = (struct delayed){ p[1], 100, 0 };
+	LT_EQ(pthread_create(&t, 0, late_writer, &d), 0);
+	LT_EQ(poll(pf, 1, 5000), 1);			/* woken by the write */
+	LT_EQ(pf[0].revents, POLLIN);
+	pthread_join(t, 0);
+	FD_ZERO(&rs);
+	FD_ZERO(&ws);
+	FD_SET(p[0], &rs);
+	FD_SET(p[1], &ws);
+	LT_EQ(select(p[1] + 1, &rs, &ws, 0, &tv), 2);
+	LT_CHECK(FD_ISSET(p[0], &rs) && FD_ISSET(p[1], &ws));
+	LT_EQ(read(p[0], &c, 1), 1);
+	FD_ZERO(&rs);
+	FD_SET(p[0], &rs);
+	tv = (struct timeval){ 0, 50000 };
+	LT_EQ(select(p[0] + 1, &rs, 0, 0, &tv), 0);	/* empty again */
+	LT_CHECK(!FD_ISSET(p[0], &rs));
+	close(p[1]);
+	LT_EQ(poll(pf, 1, 1000), 1);			/* no writer left: readable (EOF) */
+	LT_CHECK(pf[0].revents & POLLIN);
+	/* A negative fd is skipped; a closed one is POLLNVAL; select says EBADF. */
+	fd = open("/proc/boot/motd", O_RDONLY);	/* no _IO_NOTIFY there: always ready */
+	LT_CHECK(fd >= 0);
+	pf[0] = (struct pollfd){ -1, POLLIN, 0 };
+	pf[1] = (struct pollfd){ 60, POLLIN, 0 };
+	pf[2] = (struct pollfd){ fd, POLLIN, 0 };
+	LT_EQ(poll(pf, 3, 0), 2);
+	LT_EQ(pf[0].revents, 0);
+	LT_EQ(pf[1].revents, POLLNVAL);
+	LT_EQ(pf[2].revents, POLLIN);
+	FD_ZERO(&rs);
+	FD_SET(60, &rs);
+	errno = 0;
+	LT_EQ(select(61, &rs, 0, 0, 0), -1);
+	LT_EQ(errno, EBADF);
+	close(fd);
+	close(p[0]);
 	return 0;
 }
 

@@ -388,8 +388,8 @@ LTEST(sig, pause_waits_for_a_handler)
 	LT_EQ(errno, EINTR);
 	LT_EQ(hits, 1);
 	LT_EQ(pthread_join(k, 0), 0);
-	LT_EQ(poll(&pfd, 1, 0), -1);		/* descriptors: not yet */
-	LT_EQ(errno, ENOSYS);
+	LT_EQ(poll(&pfd, 1, 0), 0);		/* a negative fd is skipped: nothing ready */
+	LT_EQ(poll(&pfd, 1, 20), 0);		/* ... and the time-out ends it */
 	signal(SIGUSR2, SIG_DFL);
 	return 0;
 }

@@ -80,6 +80,13 @@ hidden long __px_rt_sigqueueinfo(int pid, int sig, const siginfo_t *si);
 hidden long __px_ppoll(volatile int *cancel, const void *fds, unsigned long n,
     const struct timespec *ts, const sigset_t *mask, size_t sz);
 
+/* poll and select through _IO_NOTIFY (poll.c). */
+struct pollfd;
+hidden long __px_poll(struct pollfd *fds, unsigned long n, const struct timespec *ts,
+    const sigset_t *mask, size_t sz);
+hidden long __px_pselect6(int n, void *rfds, void *wfds, void *efds,
+    const struct timespec *ts, const long *data);
+
 /* Timers (timer.c). */
 hidden long __px_timer_create(clockid_t clk, const struct ksigevent *ksev, int *res);
 hidden long __px_timer_settime(int id, int flags, const struct itimerspec *val,

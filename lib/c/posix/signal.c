@@ -151,8 +151,8 @@ long __px_rt_sigqueueinfo(int pid, int sig, const siginfo_t *si)
 /*
  * SYS_ppoll with no descriptors and no time-out (pause(), poll(0, 0, -1)):
  * wait for a handler with mask, or with the current mask if mask is NULL;
- * -EINTR.  Anything else needs the servers' _IO_NOTIFY: -ENOSYS.  A
- * cancellation point when cancel is not NULL.
+ * -EINTR; a cancellation point when cancel is not NULL.  Anything else
+ * is poll.c's (the servers' _IO_NOTIFY).
  */
 long __px_ppoll(volatile int *cancel, const void *fds, unsigned long n,
     const struct timespec *ts, const sigset_t *mask, size_t sz)
@@ -160,9 +160,8 @@ long __px_ppoll(volatile int *cancel, const void *fds, unsigned long n,
 	uint64_t cur;
 	long r;
 
-	(void)fds;
 	if (n != 0 || ts)
-		return -ENOSYS;
+		return __px_poll((struct pollfd *)fds, n, ts, mask, sz);	/* poll.c */
 	if (mask)
 		return __px_rt_sigsuspend(cancel, mask, sz);
 	r = SignalProcmask_r(0, 0, SIG_BLOCK, 0, &cur);

@@ -105,6 +105,7 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_sched_yield:		return __px_sched_yield();
 	case SYS_futex: case SYS_nanosleep: case SYS_clock_nanosleep:
 	case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait: case SYS_ppoll:
+	case SYS_pselect6:
 		return __qsoe_syscall_cp(0, n, a, b, c, d, e, f);
 	case SYS_clock_gettime:
 		return __px_clock_gettime((clockid_t)a, (struct timespec *)b);
@@ -173,6 +174,9 @@ long __qsoe_syscall_cp(volatile int *cancel, long n, long a, long b, long c, lon
 	case SYS_ppoll:
 		return __px_ppoll(cancel, (const void *)a, (unsigned long)b,
 		    (const struct timespec *)c, (const sigset_t *)d, (size_t)e);
+	case SYS_pselect6:
+		return __px_pselect6((int)a, (void *)b, (void *)c, (void *)d,
+		    (const struct timespec *)e, (const long *)f);
 	default:
 		return __qsoe_syscall(n, a, b, c, d, e, f);
 	}

@@ -86,4 +86,27 @@ int iofunc_dup_default(resmgr_context_t *, io_dup_t *, iofunc_ocb_t *);
 int iofunc_read_verify(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb, int *nonblock);
 int iofunc_write_verify(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb, int *nonblock);
 
+/*
+ * _IO_NOTIFY (select, poll), in QNX's shape (lib/resmgr/notify.c).  A
+ * server keeps iofunc_notify_t nop[3] per object (IOFUNC_NOTIFY_INPUT,
+ * _OUTPUT, _OBAND); its notify handler calls iofunc_notify() with the
+ * _NOTIFY_COND_* bits true now (notifycounts is ignored), and calls
+ * iofunc_notify_trigger(nop, 1, index) when a condition becomes true.
+ * iofunc_notify_remove(ctp, nop) forgets ctp's connection's entries (all
+ * of them with ctp NULL, when the object goes).
+ */
+#define IOFUNC_NOTIFY_INPUT	0
+#define IOFUNC_NOTIFY_OUTPUT	1
+#define IOFUNC_NOTIFY_OBAND	2
+
+typedef struct _iofunc_notify {
+	int				cnt;	/* entries armed */
+	struct _iofunc_notify_ent	*list;
+} iofunc_notify_t;
+
+int iofunc_notify(resmgr_context_t *ctp, io_notify_t *msg, iofunc_notify_t *nop, int trig,
+    const int *notifycounts, int *armed);
+void iofunc_notify_trigger(iofunc_notify_t *nop, int count, int index);
+void iofunc_notify_remove(resmgr_context_t *ctp, iofunc_notify_t *nop);
+
 #endif
