@@ -462,6 +462,57 @@ static int t_burst_nothing_lost(void)
 	return 0;
 }
 
+/*
+ * Random _IO_* messages on a connection of its own (the driver survives
+ * them), then the settings put back: they may have changed termios, the
+ * window, the output flow or the foreground group.  Last, as it may print
+ * junk.
+ */
+static int t_fuzz(void)
+{
+	static union {
+		uint64_t		q[64];
+		struct _io_devctl	d;
+		struct _io_write	w;
+	} m;
+	char rep[512];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	int fd = open("/dev/ser1", O_RDWR), errs = 0;
+
+	LT_CHECK(fd >= 0);
+	for (int i = 0; i < 1000; i++) {
+		size_t len;
+
+		for (int k = 0; k < 64; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			m.q[k] = x;
+		}
+		m.d.type = (uint16_t)(0x100 + x % 0x14);	/* an _IO_* type */
+		m.d.combine_len = (x >> 8) % 4 ? 0 : (uint16_t)(x >> 16);
+		if (m.d.type == _IO_CLOSE || m.d.type == _IO_READ)
+			m.d.type = _IO_STAT;		/* keep the connection; never wait */
+		if (m.d.type == _IO_WRITE)
+			m.w.nbytes = (x >> 24) % 64;	/* small writes, honest or not */
+		if (m.d.type == _IO_DEVCTL && m.d.dcmd == DCMD_CHR_TCDRAIN)
+			m.d.dcmd = 0;			/* (a drain waits while output is stopped) */
+		len = (size_t)((x >> 32) % sizeof(m));
+		errs += MsgSend_r(fd, &m, len, rep, sizeof(rep)) < 0;
+	}
+	close(fd);
+	tcflow(1, TCOON);
+	restore();
+	ioctl(0, TIOCSWINSZ, &ws);
+	tcsetpgrp(0, getpgrp());
+	drain();
+	LT_CHECK(errs > 500);			/* most were refused */
+	LT_EQ(isatty(0), 1);
+	LT_EQ(tcgetsid(0), getpid());
+	LT_EQ(write(1, "fuzzed\n", 7), 7);
+	drain();
+	return 0;
+}
+
 static const struct ltest tests[] = {	/* in the scenario's order */
 	{ "cons.stdio_is_the_console", t_stdio_is_the_console },
 	{ "cons.device_memory", t_device_memory },
@@ -477,6 +528,7 @@ static const struct ltest tests[] = {	/* in the scenario's order */
 	{ "cons.poll_select", t_poll_select },
 	{ "cons.malformed_messages", t_malformed_messages },
 	{ "cons.burst_nothing_lost", t_burst_nothing_lost },
+	{ "cons.fuzz", t_fuzz },
 };
 
 /* lt_run_all's protocol, in this order (a section's order is the linker's). */
