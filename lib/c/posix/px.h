@@ -59,6 +59,10 @@ hidden long __px_futex(volatile int *cancel, volatile int *addr, int op, int val
 
 /* Time (clock.c, sleep.c). */
 hidden long __px_clock_gettime(clockid_t clk, struct timespec *ts);
+struct rusage;
+struct tms;
+hidden long __px_getrusage(int who, struct rusage *ru);
+hidden long __px_times(struct tms *t);
 hidden long __px_clock_getres(clockid_t clk, struct timespec *ts);
 hidden long __px_clock_settime(clockid_t clk, const struct timespec *ts);
 hidden long __px_clock_nanosleep(volatile int *cancel, clockid_t clk, int flags,
@@ -107,6 +111,16 @@ hidden long __px_mprotect(void *addr, size_t len, int prot);
  */
 extern hidden int __px_sysmgr;
 hidden long __px_sysmgr_send(const void *msg, size_t len, void *reply, size_t rlen);
+
+/*
+ * MsgSend for a request the server answers at once (dup, close, stat,
+ * lseek, chmod, taskman's requests).  A signal can end the send while it
+ * waits for the server to receive (SEND-blocked: the server never saw
+ * it), which POSIX does not allow for these calls: send again.  Once the
+ * server has the message, every QSOE server's channel has
+ * _NTO_CHF_UNBLOCK, so the reply comes whatever signals arrive.
+ */
+hidden long __px_send_quick(int coid, const void *smsg, size_t sbytes, void *rmsg, size_t rbytes);
 
 /*
  * File descriptors (fdtab.c, open.c, fdio.c, fdctl.c, cwd.c).  An fd is a
