@@ -87,6 +87,11 @@ def main():
             check(name, ("TEST PASS t.seq" in out) == ok and st == (0 if ok else 1),
                   f"status {st}", out[-2000:])
 
+        for name, n, ok in [("strip_counts", 3, True), ("strip_miscounted", 4, False)]:
+            st, out = run(d, f"test t.s\nstrip ~\nexpect READY\nexpect ab\nstripped {n}\nend\n",
+                          'echo "~RE~ADY"; echo "a~b"; echo "TEST DONE 0 passed, 0 failed"')
+            check(name, ("TEST PASS t.s" in out) == ok, f"status {st}", out)
+
         st, out = run(d, "test t.a\nexpect READY\nend\n", 'echo READY; exit 99')
         check("panic_status_kept", st == 99, f"status {st}", out)
 
