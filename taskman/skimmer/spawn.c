@@ -69,18 +69,23 @@ no_return(void *unused)
 	(void)unused;	/* a program's first thread never returns from _start */
 }
 
-/* The image node of a program at path; -ENOENT/-EACCES/-ENOEXEC checks. */
+/*
+ * The image node of a program at path, through symbolic links (toybox's
+ * applets are links to it); -ENOENT/-ELOOP/-EACCES/-ENOEXEC checks.
+ */
 long
 tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
 {
 	const struct imagefs_node *n;
 	char err[96];
+	int rc;
 
 	if (strncmp(path, BOOT_DIR, strlen(BOOT_DIR)) != 0)
 		return -ENOENT;		/* part 1: programs come from /proc/boot only */
-	n = imagefs_lookup(&tm.t_fs, path);
-	if (n == NULL)
-		return -ENOENT;
+	if ((rc = imagefs_follow(&tm.t_fs, path, &n)) < 0)
+		return rc;
+	if (strncmp(n->in_path, BOOT_DIR + 1, strlen(BOOT_DIR) - 1) != 0)
+		return -ENOENT;		/* a link out of /proc/boot */
 	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
 		return -EACCES;
 	if (elf_load(n->in_data, n->in_size, TM_MMAP_LO, dry_run, NULL, entry, err, sizeof(err)) < 0) {
