@@ -84,7 +84,8 @@ tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entr
 		return -ENOENT;		/* part 1: programs come from /proc/boot only */
 	if ((rc = imagefs_follow(&tm.t_fs, path, &n)) < 0)
 		return rc;
-	if (strncmp(n->in_path, BOOT_DIR + 1, strlen(BOOT_DIR) - 1) != 0)
+	if (strncmp(n->in_path, BOOT_DIR + 1, strlen(BOOT_DIR) - 2) != 0 ||
+	    (n->in_path[strlen(BOOT_DIR) - 2] != '/' && n->in_path[strlen(BOOT_DIR) - 2] != '\0'))
 		return -ENOENT;		/* a link out of /proc/boot */
 	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
 		return -EACCES;

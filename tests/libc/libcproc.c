@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include "ltest.h"
 #include "lsvc.h"
@@ -64,6 +65,23 @@ LTEST(proc, ids)
 	LT_EQ(getpgid(999999), -1);
 	LT_EQ(errno, ESRCH);
 	LT_EQ(setuid(0), 0);
+	return 0;
+}
+
+/* uname is taskman's _SYS_UNAME. */
+LTEST(proc, uname)
+{
+	struct utsname u;
+
+	memset(&u, 'x', sizeof(u));
+	LT_EQ(uname(&u), 0);
+	LT_CHECK(strcmp(u.sysname, "QSOE") == 0);
+	LT_CHECK(strcmp(u.nodename, "qsoe") == 0);
+	LT_CHECK(strcmp(u.release, "0.1.0") == 0);
+	LT_CHECK(strcmp(u.version, "Skimmer") == 0);
+	LT_CHECK(strcmp(u.machine, "riscv64") == 0);
+	LT_EQ(uname((struct utsname *)16), -1);
+	LT_EQ(errno, EFAULT);
 	return 0;
 }
 
