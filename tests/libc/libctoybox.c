@@ -562,6 +562,29 @@ LTEST(toybox, kill)
 	return 0;
 }
 
+/* devnull's devices take writes, times and modes. */
+LTEST(toybox, devices)
+{
+	RUN_OK(0, 0, "character device 666\n", "stat", "-c", "%F %a", "/dev/null");
+	RUN_OK(0, 0, "", "touch", "/dev/null");
+	RUN_OK(0, 0, "", "cp", "/proc/boot/motd", "/dev/null");
+	RUN_OK(0, 0, "", "chmod", "600", "/dev/full");
+	RUN_OK(0, 0, "600\n", "stat", "-c", "%a", "/dev/full");
+	RUN_OK(0, 0, "", "chmod", "a+rw", "/dev/full");
+	RUN_OK(0, 0, "666\n", "stat", "-c", "%a", "/dev/full");
+	RUN_ERR(0, 1, "", NULL, "chmod", "600", "/dev/no-such");
+	return 0;
+}
+
+/* Applets that run others: through PATH, with fork and exec. */
+LTEST(toybox, exec_others)
+{
+	RUN_OK(0, 0, "hi\n", "env", "echo", "hi");
+	RUN_OK(0, 0, "A=1\n", "env", "-i", "A=1", "env");
+	RUN_ERR(0, 127, "", NULL, "env", "no-such-program");
+	return 0;
+}
+
 /* The applets that write need a writable file system: here only their errors. */
 LTEST(toybox, read_only_errors)
 {
@@ -586,3 +609,4 @@ int main(void)
 		;
 	return lt_run_all() ? 1 : 0;
 }
+
