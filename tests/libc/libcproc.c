@@ -251,7 +251,7 @@ LTEST(proc, fd_inheritance)
 	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
 	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, 5), 0);
 	LT_EQ(posix_spawn_file_actions_addclose(&fa, fd), 0);
-	/* (Not /proc/boot: taskman's server has no _IO_DUP, so it cannot be passed.) */
+	/* (/proc/boot fds pass too, through taskman's _IO_DUP: libcfile, libctoybox.) */
 	LT_EQ(posix_spawn_file_actions_addopen(&fa, 7, SVC "/data", O_RDONLY, 0), 0);
 	pid = spawn_role(&fa, NULL, "readfd", "5", "7");
 	LT_CHECK(pid > 0);
@@ -268,6 +268,35 @@ LTEST(proc, fd_inheritance)
 	LT_CHECK(pid > 0);
 	s = wait_for(pid);
 	LT_CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 0);
+	/*
+	 * ... but a dup2 action may name it (the actions run before the
+	 * exec): the child has fd 5 and not the FD_CLOEXEC one.
+	 */
+	LT_EQ(lseek(fd, 2, SEEK_SET), 2);
+	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, 5), 0);
+	pid = spawn_role(&fa, NULL, "readfd", "5", "5");
+	LT_CHECK(pid > 0);
+	s = wait_for(pid);
+	LT_CHECK(WIFEXITED(s));
+	LT_EQ(WEXITSTATUS(s), 0);
+	LT_EQ(posix_spawn_file_actions_destroy(&fa), 0);
+	/* dup2(fd, fd) clears FD_CLOEXEC for the child. */
+	LT_EQ(lseek(fd, 2, SEEK_SET), 2);
+	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, fd), 0);
+	pid = spawn_role(&fa, NULL, "readfd", b, b);
+	LT_CHECK(pid > 0);
+	s = wait_for(pid);
+	LT_CHECK(WIFEXITED(s));
+	LT_EQ(WEXITSTATUS(s), 0);
+	LT_EQ(posix_spawn_file_actions_destroy(&fa), 0);
+	/* A closed fd stays closed: close, then dup2 of it, fails the spawn. */
+	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	LT_EQ(posix_spawn_file_actions_addclose(&fa, fd), 0);
+	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, 5), 0);
+	LT_EQ(posix_spawn(&pid, SELF, &fa, NULL, argv, environ), EBADF);
+	LT_EQ(posix_spawn_file_actions_destroy(&fa), 0);
 	/* A file action on a bad fd fails the spawn. */
 	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
 	LT_EQ(posix_spawn_file_actions_adddup2(&fa, 77, 5), 0);

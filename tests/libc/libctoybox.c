@@ -113,7 +113,8 @@ static int run_env(struct result *r, const char *in, const char *path, char *con
 
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
-	if (pipe(o) || pipe(e) || (in && pipe(i)))
+	/* FD_CLOEXEC: the child gets only what the dup2 actions give it. */
+	if (pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC) || (in && pipe2(i, O_CLOEXEC)))
 		return -1;
 	posix_spawn_file_actions_init(&fa);
 	if (in)
@@ -122,12 +123,6 @@ static int run_env(struct result *r, const char *in, const char *path, char *con
 		posix_spawn_file_actions_addopen(&fa, 0, stdin_file, O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, o[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, e[1], 2);
-	for (int k = 0; k < 2; k++) {
-		posix_spawn_file_actions_addclose(&fa, o[k]);
-		posix_spawn_file_actions_addclose(&fa, e[k]);
-		if (in)
-			posix_spawn_file_actions_addclose(&fa, i[k]);
-	}
 	rc = posix_spawn(&pid, path, &fa, 0, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	close(o[1]);
