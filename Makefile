@@ -85,8 +85,9 @@ include user/user.mk
 include lib/c/libc.mk
 include lib/resmgr/resmgr.mk
 include taskman/skimmer/taskman.mk
-include tools/image.mk
+include ports/mksh/mksh.mk
 include ports/toybox/toybox.mk
+include tools/image.mk
 include tests/tests.mk
 
 ifeq ($(CONFIG_KERNEL_SEL4),y)
@@ -117,7 +118,7 @@ setup-quiet:
 clean:
 	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
 	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/servers $(O)/utils \
-	    $(O)/toybox
+	    $(O)/ports
 
 distclean:
 	rm -rf $(O) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old defconfig

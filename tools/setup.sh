@@ -94,6 +94,7 @@ fi
 # name=version pairs; each is unpacked into $build/src/<name>-<upstream>.
 sources=(
 	musl=1.2.3-1
+	mksh=59c-28+deb12u1
 	toybox=0.8.9+dfsg-1
 )
 # Packages whose Debian packaging tarball the archive does not serve

@@ -1,5 +1,5 @@
 # ports/toybox/toybox.mk - toybox (Debian's toybox source package), cross-
-# built with qsoe-cc into $(O)/toybox; docs/toybox.md.
+# built with qsoe-cc into $(O)/ports/toybox; docs/toybox.md.
 #
 # tools/setup.sh unpacks the upstream tarball into $(TOYBOX_SRC), which is
 # never written: the build copies it to $(TOYBOX_DIR)/src, applies
@@ -12,7 +12,7 @@
 
 TOYBOX_VER     := 0.8.9+dfsg
 TOYBOX_SRC     := $(O)/src/toybox-$(TOYBOX_VER)
-TOYBOX_DIR     := $(O)/toybox
+TOYBOX_DIR     := $(O)/ports/toybox
 TOYBOX_TREE    := $(TOYBOX_DIR)/src
 TOYBOX_BIN     := $(TOYBOX_DIR)/toybox
 TOYBOX_APPLETS := $(TOYBOX_DIR)/applets
@@ -21,10 +21,14 @@ TOYBOX_PATCHES := $(sort $(wildcard ports/toybox/patches/*.patch))
 TOYBOX_ENV     := CC=$(abspath $(QSOE_CC)) HOSTCC=cc CROSS_COMPILE= CPUS=1 \
                   STRIP=$(CROSS_COMPILE)strip
 
-# The image needs it only when CONFIG_TOYBOX is set.  (Included after
-# tools/image.mk, so $(IMAGE) and $(IMAGE_BUILD) are known.)
-TOYBOX := $(if $(filter y,$(CONFIG_TOYBOX)),$(TOYBOX_BIN) $(TOYBOX_DIR)/links.ok)
-$(IMAGE): $(TOYBOX)
+# The boot image's build file (tools/image.mk's IMAGE_BUILD, which is
+# included after the ports), whose links must match the applets.
+TOYBOX_BUILDFILE := boot/qsoe.build
+
+# The image needs it only when CONFIG_TOYBOX is set.
+ifeq ($(CONFIG_TOYBOX),y)
+PORTS += $(TOYBOX_BIN) $(TOYBOX_DIR)/links.ok
+endif
 
 # A fresh copy of the pristine tree with our patches, whenever they change.
 $(TOYBOX_DIR)/stage.stamp: $(TOYBOX_PATCHES) ports/toybox/toybox.mk | setup-quiet
@@ -57,8 +61,8 @@ $(TOYBOX_APPLETS): $(TOYBOX_BIN) ports/toybox/applets.sh
 	@ports/toybox/applets.sh $(TOYBOX_TREE) >$@.new && mv $@.new $@
 
 # boot/qsoe.build must link each applet to /proc/boot/toybox.
-$(TOYBOX_DIR)/links.ok: $(TOYBOX_APPLETS) $(IMAGE_BUILD) ports/toybox/check-links.sh
-	@ports/toybox/check-links.sh $(IMAGE_BUILD) $(TOYBOX_APPLETS)
+$(TOYBOX_DIR)/links.ok: $(TOYBOX_APPLETS) $(TOYBOX_BUILDFILE) ports/toybox/check-links.sh
+	@ports/toybox/check-links.sh $(TOYBOX_BUILDFILE) $(TOYBOX_APPLETS)
 	@touch $@
 
 .PHONY: toybox
