@@ -557,6 +557,42 @@ LTEST(toybox, kill)
 	return 0;
 }
 
+/* taskman serves the image at "/", with the attached names in its directories. */
+LTEST(toybox, root_and_dev)
+{
+	static struct result r;
+
+	RUN_STATUS(r, 0, 0, "ls", "/");
+	LT_CHECK(strstr(r.out, "proc\n") != NULL);
+	LT_CHECK(strstr(r.out, "dev\n") != NULL);
+	RUN_STATUS(r, 0, 0, "ls", "/dev");
+	LT_CHECK(strstr(r.out, "null\n") != NULL);
+	LT_CHECK(strstr(r.out, "pipe\n") != NULL);
+	RUN_OK(0, 0, "/proc/boot/toybox\n", "readlink", "-f", "/proc/boot/ls");
+	RUN_OK(0, 0, "/proc/boot/motd\n", "readlink", "-f", "/proc/./boot/../boot/motd");
+	RUN_OK(0, 0, "/proc/boot/motd\n", "find", "/proc/boot", "-name", "motd", "-exec", "echo",
+	    "{}", ";");
+	RUN_OK(0, 0, "/proc\n/proc/boot\n", "find", "/", "-maxdepth", "2", "-name", "[pb]*",
+	    "-type", "d");
+	return 0;
+}
+
+/* Pipelines of applets, as the shell (mksh) runs them. */
+LTEST(toybox, shell_pipelines)
+{
+	RUN_OK(0, 0, "10\n9\n8\n", "sh", "-c", "seq 10 | sort -rn | head -3");
+	/* Five processes: 1, 10..19; reversed; the first three; edited. */
+	RUN_OK(0, 0, "x9\nx8\nx7\n", "sh", "-c",
+	    "seq 20 | grep 1 | sort -r | head -n 3 | sed 's/^1/x/'");
+	RUN_OK(0, 0, "3\n", "sh", "-c", "echo a b c | tr ' ' '\\n' | wc -l");
+	RUN_OK(0, 0, "1\n", "sh", "-c", "false; echo $?");
+	RUN_OK(0, 0, "none\n", "sh", "-c", "grep -q nomatch /proc/boot/motd || echo none");
+	RUN_OK(0, 0, "QSOE\n", "sh", "-c", "x=$(uname -s); echo $x");
+	RUN_OK("b\na\n", 0, "a\nb\n", "sh", "-c", "sort | cat");
+	RUN_ERR(0, 1, "", "cat: /none: No such file or directory\n", "sh", "-c", "cat /none");
+	return 0;
+}
+
 /* devnull's devices take writes, times and modes. */
 LTEST(toybox, devices)
 {
@@ -604,4 +640,5 @@ int main(void)
 		;
 	return lt_run_all() ? 1 : 0;
 }
+
 

@@ -43,7 +43,14 @@ long __px_dup(int fd, int min, int exact, int cloexec)
 	m.info.coid = fd;
 	m.info.scoid = si.scoid;
 	m.info.chid = si.chid;
-	if ((r = MsgSend_r((int)nfd, &m, sizeof(m), 0, 0)) < 0) {
+	/*
+	 * dup may not fail with EINTR.  A signal gives it only while the
+	 * server has not received the message (servers take
+	 * _NTO_CHF_UNBLOCK, so a received one is answered): send it again.
+	 */
+	while ((r = MsgSend_r((int)nfd, &m, sizeof(m), 0, 0)) == -EINTR)
+		;
+	if (r < 0) {
 		ConnectDetach_r((int)nfd);
 		return r;
 	}

@@ -22,7 +22,13 @@ long __px_pipe2(int *fds, int flags)
 
 	if (flags & ~(O_NONBLOCK | O_CLOEXEC))
 		return -EINVAL;
-	if ((rfd = __px_openat(AT_FDCWD, PX_PIPE_NODE, O_RDONLY | keep, 0)) < 0)
+	/*
+	 * pipe may not fail with EINTR, which a signal gives only while the
+	 * server has not received a message yet (as for dup): try again.
+	 */
+	while ((rfd = __px_openat(AT_FDCWD, PX_PIPE_NODE, O_RDONLY | keep, 0)) == -EINTR)
+		;
+	if (rfd < 0)
 		return rfd;
 	if ((r = __px_fd_check((int)rfd, &si)) < 0)
 		goto fail;
@@ -39,7 +45,9 @@ long __px_pipe2(int *fds, int flags)
 	m.info.coid = (int32_t)rfd;
 	m.info.scoid = si.scoid;
 	m.info.chid = si.chid;
-	if ((r = MsgSend_r((int)wfd, &m, sizeof(m), 0, 0)) < 0) {
+	while ((r = MsgSend_r((int)wfd, &m, sizeof(m), 0, 0)) == -EINTR)
+		;
+	if (r < 0) {
 		ConnectDetach_r((int)wfd);
 		goto fail;
 	}
