@@ -97,6 +97,14 @@ tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entr
 	return 0;
 }
 
+const char *
+tm_prog_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 /* Weak randomness for AT_RANDOM: the timebase, mixed.  (No entropy source yet.) */
 static void
 fill_random(uint8_t *b, size_t n)
@@ -229,7 +237,7 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 		return -ENOMEM;
 	vmmap_init(&tp->tp_vm, TM_MMAP_LO, TM_MMAP_HI);
 	tp->tp_abilities = abilities;
-	pid = __kc_ProcCreate((long)imagefs_basename(n), abilities, 0, 0, 0, 0);
+	pid = __kc_ProcCreate((long)tm_prog_name(r->sr_path), abilities, 0, 0, 0, 0);
 	if (pid < 0) {
 		free(tp);
 		return pid;
@@ -238,7 +246,7 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 	if (rc >= 0)
 		rc = tm_build_stack(r, parent, parent->pp_pid, entry, n);
 	sp = rc < 0 ? rc : tm_write_stack(pid, rc, &tp->tp_vm);
-	rc = sp < 0 ? sp : adopt(pid, parent, r, imagefs_basename(n), tp);
+	rc = sp < 0 ? sp : adopt(pid, parent, r, tm_prog_name(r->sr_path), tp);
 	if (rc == 0 && (rc = start_thread(pid, entry, (uint64_t)sp)) < 0)
 		proctab_reap(&tm.t_procs, proctab_find(&tm.t_procs, (int)pid));
 	if (rc < 0) {
