@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -309,6 +310,58 @@ LTEST(proc, fd_inheritance)
 	return 0;
 }
 
+/*
+ * umask is taskman's, inherited by spawn and fork; libc applies it to
+ * open(O_CREAT) and mkdir (the server of lsvc.h reports the mode it got).
+ */
+LTEST(proc, umask)
+{
+	char *argv[] = { "libcproc", "serve", SVC "-um", NULL };
+	struct _proc_umask um = { .type = _PROC_UMASK, .subtype = _PROC_UMASK_GET };
+	pid_t svc, pid;
+	struct stat st;
+	int fd, i;
+
+	LT_EQ(umask(027), 022);			/* taskman's default */
+	LT_EQ(umask(027), 027);
+	pid = spawn_role(NULL, NULL, "umask", NULL, NULL);
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 027);	/* the child has ours */
+	pid = fork();
+	if (pid == 0)
+		_exit((int)umask(0));
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 027);
+	LT_EQ(umask(0777 | 07000), 027);		/* only the permission bits count */
+	LT_EQ(umask(027), 0777);
+	LT_EQ(posix_spawn(&svc, SELF, NULL, NULL, argv, environ), 0);
+	for (i = 0; i < 500 && stat(SVC "-um/data", &st) != 0; i++)
+		msleep(10);
+	fd = open(SVC "-um/mode", O_RDWR | O_CREAT, 0666);
+	LT_CHECK(fd >= 0);
+	LT_EQ(ioctl(fd, LSVC_DCMD_MODE), 0640);
+	LT_EQ(mkdir(SVC "-um/mode", 0777), 0);
+	LT_EQ(ioctl(fd, LSVC_DCMD_MODE), S_IFDIR | 0750);
+	LT_EQ(umask(0), 027);
+	LT_EQ(mkdir(SVC "-um/mode", 0777), 0);
+	LT_EQ(ioctl(fd, LSVC_DCMD_MODE), S_IFDIR | 0777);
+	LT_EQ(umask(022), 0);
+	/* The raw message: GET, and EINVAL for what is not a mask. */
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, sizeof(um), 0, 0), 022);
+	um.um_mask = 1;
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, sizeof(um), 0, 0), -EINVAL);	/* GET with a mask */
+	um = (struct _proc_umask){ .type = _PROC_UMASK, .subtype = _PROC_UMASK_SET, .um_mask = 01022 };
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, sizeof(um), 0, 0), -EINVAL);
+	um = (struct _proc_umask){ .type = _PROC_UMASK, .subtype = 7 };
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, sizeof(um), 0, 0), -EINVAL);
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, 4, 0, 0), -EINVAL);
+	LT_EQ(umask(022), 022);			/* unchanged by them */
+	close(fd);
+	LT_EQ(kill(svc, SIGKILL), 0);
+	wait_for(svc);
+	return 0;
+}
+
 LTEST(proc, memory_from_taskman)
 {
 	char *p = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -407,6 +460,8 @@ static int child(int argc, char **argv)
 			return 4;
 		return 0;
 	}
+	if (strcmp(role, "umask") == 0)
+		return (int)umask(0);
 	if (strcmp(role, "nofd") == 0)
 		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;
 	if (strcmp(role, "serve") == 0)

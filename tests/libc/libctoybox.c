@@ -603,6 +603,11 @@ LTEST(toybox, devices)
 	RUN_OK(0, 0, "600\n", "stat", "-c", "%a", "/dev/full");
 	RUN_OK(0, 0, "", "chmod", "a+rw", "/dev/full");
 	RUN_OK(0, 0, "666\n", "stat", "-c", "%a", "/dev/full");
+	/* Without ugoa, chmod honours the umask (taskman's 022). */
+	RUN_OK(0, 0, "", "chmod", "444", "/dev/full");
+	RUN_OK(0, 0, "", "chmod", "+w", "/dev/full");
+	RUN_OK(0, 0, "644\n", "stat", "-c", "%a", "/dev/full");
+	RUN_OK(0, 0, "", "chmod", "666", "/dev/full");
 	RUN_ERR(0, 1, "", NULL, "chmod", "600", "/dev/no-such");
 	return 0;
 }
