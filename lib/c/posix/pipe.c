@@ -23,8 +23,9 @@ long __px_pipe2(int *fds, int flags)
 	if (flags & ~(O_NONBLOCK | O_CLOEXEC))
 		return -EINVAL;
 	/*
-	 * pipe may not fail with EINTR, which a signal gives only while the
-	 * server has not received a message yet (as for dup): try again.
+	 * pipe may not fail with EINTR, which a signal gives the open only
+	 * while a server has not received its message yet (open is not one
+	 * of the quick requests that __px_send_quick retries): try again.
 	 */
 	while ((rfd = __px_openat(AT_FDCWD, PX_PIPE_NODE, O_RDONLY | keep, 0)) == -EINTR)
 		;
@@ -45,9 +46,7 @@ long __px_pipe2(int *fds, int flags)
 	m.info.coid = (int32_t)rfd;
 	m.info.scoid = si.scoid;
 	m.info.chid = si.chid;
-	while ((r = MsgSend_r((int)wfd, &m, sizeof(m), 0, 0)) == -EINTR)
-		;
-	if (r < 0) {
+	if ((r = __px_send_quick((int)wfd, &m, sizeof(m), 0, 0)) < 0) {
 		ConnectDetach_r((int)wfd);
 		goto fail;
 	}
