@@ -183,8 +183,8 @@ long __px_lseek(int fd, off_t off, int whence)
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
-	if (whence < SEEK_SET || whence > SEEK_END)
-		return -EINVAL;
+	if (whence < SEEK_SET || whence > 4)
+		return -EINVAL;		/* 3, 4: Linux's SEEK_DATA, SEEK_HOLE, for the servers that know them */
 	st = io(MsgSend_r(fd, &m, sizeof(m), &r, sizeof(r)));
 	return st < 0 ? st : (long)r.lr_offset;
 }
