@@ -711,9 +711,11 @@ static void free_tree(struct ramfs *fs, struct rf_inode *dir)
 		if (dir->i_ents[i].de_name == NULL)
 			continue;
 		dir_remove(dir, (int)i);
-		if (S_ISDIR(c->i_mode))
-			free_tree(fs, c);
-		c->i_nlink = S_ISDIR(c->i_mode) ? 0 : c->i_nlink - 1;
+		if (S_ISDIR(c->i_mode)) {
+			free_tree(fs, c);	/* frees c too */
+			continue;
+		}
+		c->i_nlink--;
 		c->i_opens = 0;
 		inode_put(fs, c);
 	}
