@@ -189,15 +189,33 @@ int rf_truncate(struct ramfs *fs, struct rf_inode *ino, int64_t size)
 	return 0;
 }
 
+/* Is block b there?  1, 0, or -n: a hole of whole subtrees, skip to block n. */
+static int64_t present(const struct rf_inode *ino, uint64_t b)
+{
+	void **n1 = ino->i_tree, **n2, **n3;
+
+	if (n1 == NULL)
+		return -(int64_t)RF_FILE_MAX;
+	if ((n2 = n1[L1(b)]) == NULL)
+		return -(int64_t)((L1(b) + 1) << 18);
+	if ((n3 = n2[L2(b)]) == NULL)
+		return -(int64_t)(((b >> 9) + 1) << 9);
+	return n3[L3(b)] != NULL;
+}
+
 int64_t rf_seek_data(const struct rf_inode *ino, int64_t off, int hole)
 {
+	uint64_t b = (uint64_t)off / RF_BLOCK;
+
 	if (off < 0 || off >= ino->i_size)
 		return -ENXIO;
-	for (uint64_t b = (uint64_t)off / RF_BLOCK; (int64_t)(b * RF_BLOCK) < ino->i_size; b++) {
-		int64_t at = (int64_t)(b * RF_BLOCK) > off ? (int64_t)(b * RF_BLOCK) : off;
+	while ((int64_t)(b * RF_BLOCK) < ino->i_size) {
+		int64_t p = present(ino, b), at = (int64_t)(b * RF_BLOCK) > off ?
+		    (int64_t)(b * RF_BLOCK) : off;
 
-		if ((block_get(ino, b) == NULL) == (hole != 0))
+		if ((p > 0) != (hole != 0))
 			return at;
+		b = p < 0 ? (uint64_t)-p : b + 1;	/* over a missing subtree at once */
 	}
 	return hole ? ino->i_size : -ENXIO;
 }

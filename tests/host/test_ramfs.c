@@ -148,6 +148,14 @@ UNIT_TEST(files_and_holes)
 	CHECK_EQ(rf_truncate(fs, f, 0), 0);
 	CHECK_EQ(f->i_nblocks, 0);
 	CHECK(f->i_tree == NULL);
+	/* SEEK_DATA/HOLE over a huge hole skip whole subtrees (this would take minutes otherwise) */
+	CHECK_EQ(rf_truncate(fs, f, RF_FILE_MAX), 0);
+	CHECK_EQ(rf_seek_data(f, 0, 0), -ENXIO);
+	CHECK_EQ(rf_seek_data(f, 5, 1), 5);
+	CHECK_EQ(rf_write(fs, f, RF_FILE_MAX - 1, "z", 1, &done), 0);
+	CHECK_EQ(rf_seek_data(f, 0, 0), RF_FILE_MAX - RF_BLOCK);
+	CHECK_EQ(rf_truncate(fs, f, 0), 0);
+	CHECK_EQ(rf_truncate(fs, f, RF_FILE_MAX + 1), EFBIG);
 	CHECK_EQ(rf_truncate(fs, f, -1), EINVAL);
 	CHECK_EQ(rf_truncate(fs, fs->f_root, 0), EISDIR);
 	CHECK_EQ(rf_write(fs, f, -1, "x", 1, &done), EINVAL);
