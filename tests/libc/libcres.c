@@ -89,6 +89,29 @@ LTEST(dev, random)
 	return 0;
 }
 
+/* Writes to the random devices are taken (mixed in); 64 KiB of output has balanced bits. */
+LTEST(dev, random_bits)
+{
+	static unsigned char b[65536];
+	int fd = open("/dev/urandom", O_RDWR);
+	long ones = 0;
+	size_t have = 0;
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(write(fd, "more seed", 9), 9);
+	while (have < sizeof(b)) {
+		long r = read(fd, b + have, sizeof(b) - have);
+
+		LT_CHECK(r > 0);
+		have += (size_t)r;
+	}
+	for (size_t i = 0; i < sizeof(b); i++)
+		ones += __builtin_popcount(b[i]);
+	LT_CHECK(ones > 262144 - 2000 && ones < 262144 + 2000);	/* within ~8 sigma of half */
+	close(fd);
+	return 0;
+}
+
 LTEST(dev, stat_dup_lseek)
 {
 	struct stat st;
