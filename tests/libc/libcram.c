@@ -10,6 +10,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -687,6 +689,82 @@ LTEST(ram, malformed)
 	LT_EQ(close(fd), 0);
 	LT_EQ(put("/tmp/fz2", "ok"), 0);
 	LT_EQ(get("/tmp/fz2", b, sizeof(b)), 2);
+	return 0;
+}
+
+/* Connect messages with bad extra data: errors, and nothing changes. */
+LTEST(ram, bad_extra)
+{
+	struct {
+		struct _io_connect	c;
+		char			p[8];
+		char			x[16];
+	} m;
+	struct _io_read rd = { .type = _IO_READ, .nbytes = 8 };
+	struct _server_info si;
+	struct stat st;
+	char b[64];
+	int fd, coid;
+
+	LT_EQ(put("/tmp/bx", "x"), 0);
+	fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+	LT_CHECK(fd >= 0);
+	LT_EQ(MsgSend_r(fd, &rd, sizeof(rd), b, sizeof(b)), -EINVAL);	/* no record fits */
+	LT_EQ(ConnectServerInfo(0, fd, &si), fd);
+	coid = ConnectAttach(0, si.pid, si.chid, _NTO_SIDE_CHANNEL, 0);
+	LT_CHECK(coid >= 0);
+	memset(&m, 0, sizeof(m));
+	m.c = (struct _io_connect){ .type = _IO_CONNECT, .subtype = _IO_CONNECT_RENAME, .handle = 1,
+	    .path_len = 3, .extra_type = _IO_CONNECT_EXTRA_RENAME, .extra_len = 16,
+	    .reply_max = 64 };
+	memcpy(m.p, "by", 3);
+	memset(m.x, 'a', sizeof(m.x));				/* the old path has no NUL */
+	LT_EQ(MsgSend_r(coid, &m, sizeof(m), b, sizeof(b)), -EINVAL);
+	memcpy(m.x, "/tmp/bx", 8);
+	m.c.extra_type = _IO_CONNECT_EXTRA_SYMLINK;		/* not rename's */
+	LT_EQ(MsgSend_r(coid, &m, sizeof(m), b, sizeof(b)), -EINVAL);
+	m.c.extra_type = _IO_CONNECT_EXTRA_RENAME;
+	memcpy(m.x, "/elsewhere/bx", 14);
+	LT_EQ(MsgSend_r(coid, &m, sizeof(m), b, sizeof(b)), -EXDEV);
+	m.c.subtype = _IO_CONNECT_LINK;
+	m.c.extra_type = _IO_CONNECT_EXTRA_LINK;
+	m.c.extra_len = 8;
+	memset(m.x, 0, sizeof(m.x));				/* pid 0: not the sender */
+	LT_EQ(MsgSend_r(coid, &m, sizeof(m) - 8, b, sizeof(b)), -EINVAL);
+	m.c.extra_type = 77;
+	LT_EQ(MsgSend_r(coid, &m, sizeof(m) - 8, b, sizeof(b)), -EINVAL);
+	ConnectDetach(coid);
+	close(fd);
+	LT_EQ(stat("/tmp/by", &st), -1);
+	LT_EQ(stat("/tmp/bx", &st), 0);
+	LT_EQ(unlink("/tmp/bx"), 0);
+	return 0;
+}
+
+/* A file-system server killed: its fds give EBADF (no hang), its prefix ENOENT. */
+LTEST(ram, server_killed)
+{
+	char *argv[] = { "fs-ram", "/libcram-kill", 0 };
+	struct timespec ts = { 0, 20000000 };
+	pid_t pid;
+	char c;
+	int fd = -1, st;
+
+	LT_EQ(posix_spawn(&pid, "/proc/boot/fs-ram", 0, 0, argv, 0), 0);
+	for (int i = 0; i < 200 && fd < 0; i++) {
+		fd = open("/libcram-kill/f", O_RDWR | O_CREAT, 0644);
+		if (fd < 0)
+			nanosleep(&ts, 0);
+	}
+	LT_CHECK(fd >= 0);
+	LT_EQ(write(fd, "k", 1), 1);
+	LT_EQ(kill(pid, SIGKILL), 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_EQ(read(fd, &c, 1), -1);
+	LT_EQ(errno, EBADF);
+	close(fd);
+	LT_EQ(open("/libcram-kill/f", O_RDONLY), -1);
+	LT_EQ(errno, ENOENT);
 	return 0;
 }
 
