@@ -508,7 +508,7 @@ LTEST(ram, attributes)
 	return 0;
 }
 
-/* A child that drops root: the mode bits and the sticky bit hold. */
+/* A child that drops root: the mode bits and the sticky bit hold (its status: the first check that failed). */
 LTEST(ram, permissions)
 {
 	int st = -1;
@@ -524,43 +524,43 @@ LTEST(ram, permissions)
 	pid = fork();
 	if (pid == 0) {
 		struct stat s;
-		int r = 0, fd;
+		int fd;
 
 		if (setgid(1000) != 0 || setuid(1000) != 0)
 			_exit(100);
 		if (open("/tmp/perm/secret", O_RDONLY) != -1 || errno != EACCES)
-			r |= 1;
+			_exit(1);
 		if (open("/tmp/perm/public", O_WRONLY) != -1 || errno != EACCES)
-			r |= 2;
+			_exit(2);
 		if (open("/tmp/perm/public", O_RDONLY) < 0)
-			r |= 4;
+			_exit(3);
 		if (open("/tmp/perm/new", O_WRONLY | O_CREAT, 0644) != -1 || errno != EACCES)
-			r |= 8;				/* no write on the directory */
+			_exit(4);				/* no write on the directory */
 		if (unlink("/tmp/perm/public") != -1 || errno != EACCES)
-			r |= 16;
+			_exit(5);
 		if (chmod("/tmp/perm/public", 0666) != -1 || errno != EPERM)
-			r |= 32;
+			_exit(6);
 		if (stat("/tmp/perm/closed/f", &s) != -1 || errno != EACCES)
-			r |= 64;			/* no search on closed */
+			_exit(7);			/* no search on closed */
 		if (stat("/tmp/perm/secret", &s) != 0)	/* stat needs no read permission */
-			r |= 128;
+			_exit(8);
 		if (access("/tmp/perm/public", W_OK) != -1 || errno != EACCES)
-			r |= 256;
+			_exit(9);
 		if (access("/tmp/perm/public", R_OK) != 0)
-			r |= 512;
+			_exit(10);
 		fd = open("/tmp/mine", O_RDWR | O_CREAT, 0600);	/* /tmp is 1777 */
 		if (fd < 0 || fstat(fd, &s) != 0 || s.st_uid != 1000 || s.st_gid != 1000)
-			r |= 1024;
+			_exit(11);
 		close(fd);
 		if (unlink("/tmp/rootfile") != -1 || errno != EPERM)
-			r |= 2048;			/* the sticky bit */
+			_exit(12);			/* the sticky bit */
 		if (rename("/tmp/rootfile", "/tmp/stolen") != -1 || errno != EPERM)
-			r |= 4096;
+			_exit(13);
 		if (chown("/tmp/mine", 0, -1) != -1 || errno != EPERM)
-			r |= 8192;
+			_exit(14);
 		if (unlink("/tmp/mine") != 0)
-			r |= 16384;
-		_exit(r);
+			_exit(15);
+		_exit(0);
 	}
 	LT_CHECK(pid > 0);
 	LT_EQ(waitpid(pid, &st, 0), pid);
