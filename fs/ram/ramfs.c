@@ -382,7 +382,7 @@ int rf_open(struct ramfs *fs, const struct rf_cred *cr, const char *path, unsign
 		return ELOOP;
 	if (!S_ISDIR(ino->i_mode) && ((ioflag & O_DIRECTORY) || dirflag))
 		return ENOTDIR;
-	if (S_ISDIR(ino->i_mode) && (acc != O_RDONLY || (ioflag & O_TRUNC)))
+	if (S_ISDIR(ino->i_mode) && (acc != O_RDONLY || (ioflag & (O_TRUNC | O_CREAT))))
 		return EISDIR;
 	if (!(ioflag & O_PATH)) {
 		want = (acc != O_WRONLY ? 4 : 0) | (acc != O_RDONLY || (ioflag & O_TRUNC) ? 2 : 0);

@@ -171,6 +171,8 @@ UNIT_TEST(files_and_holes)
 	CHECK(op(fs, &root, "none", O_RDONLY, &err) == NULL && err == ENOENT);
 	CHECK_EQ(rf_open(fs, &root, "new", O_WRONLY | O_CREAT, 0644, 1, &lk, &f), EISDIR);
 	CHECK_EQ(rf_open(fs, &root, "g", O_RDONLY, 0, 1, &lk, &f), ENOTDIR);
+	CHECK(op(fs, &root, "", O_RDONLY | O_CREAT, &err) == NULL && err == EISDIR);
+	CHECK(op(fs, &root, "", O_RDWR, &err) == NULL && err == EISDIR);
 	endfs(fs);
 }
 

@@ -369,6 +369,10 @@ LTEST(ram, hard_links)
 	LT_EQ(errno, EPERM);
 	LT_EQ(link("/proc/boot/motd", "/tmp/hl/motd"), -1);	/* another server */
 	LT_EQ(errno, EXDEV);
+	LT_EQ(put("/rsmall/x", "x"), 0);
+	LT_EQ(link("/rsmall/x", "/tmp/hl/x"), -1);		/* another fs-ram */
+	LT_EQ(errno, EXDEV);
+	LT_EQ(unlink("/rsmall/x"), 0);
 	LT_EQ(link("/tmp/hl/none", "/tmp/hl/c"), -1);
 	LT_EQ(errno, ENOENT);
 	LT_EQ(unlink("/tmp/hl/a"), 0);
