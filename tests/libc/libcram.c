@@ -644,6 +644,33 @@ LTEST(ram, two_processes)
 	return 0;
 }
 
+/* An fd inherited across fork shares its offset (_IO_DUP binds the same OCB); dup too. */
+LTEST(ram, inherited_fd)
+{
+	char b[16];
+	int fd = open("/tmp/inh", O_RDWR | O_CREAT | O_TRUNC, 0644), fd2, st;
+	pid_t pid;
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(write(fd, "ab", 2), 2);
+	pid = fork();
+	if (pid == 0)
+		_exit(write(fd, "cd", 2) == 2 ? 0 : 1);
+	LT_CHECK(pid > 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	LT_EQ(lseek(fd, 0, SEEK_CUR), 4);			/* the child moved it */
+	fd2 = dup(fd);
+	LT_CHECK(fd2 >= 0);
+	LT_EQ(write(fd2, "ef", 2), 2);
+	LT_EQ(close(fd2), 0);
+	LT_EQ(pread(fd, b, sizeof(b), 0), 6);
+	LT_CHECK(memcmp(b, "abcdef", 6) == 0);
+	LT_EQ(close(fd), 0);
+	LT_EQ(unlink("/tmp/inh"), 0);
+	return 0;
+}
+
 /* Random messages to the server, on an fd and as connects: it answers afterwards. */
 LTEST(ram, malformed)
 {
