@@ -293,6 +293,31 @@ static int io_pathconf(resmgr_context_t *ctp, io_pathconf_t *msg, iofunc_ocb_t *
 	return _RESMGR_NPARTS(0);
 }
 
+/* _IO_DEVCTL: DCMD_FSYS_STATVFS (statfs, df); anything else ENOTTY. */
+static int io_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *o)
+{
+	static struct {
+		struct _io_devctl_reply	r;
+		struct _io_statvfs	sv;
+	} rep;
+	const struct ramfs *fs = &rf_fs;
+
+	(void)o;
+	if (msg->i.dcmd != DCMD_FSYS_STATVFS)
+		return ENOTTY;
+	if (msg->i.nbytes < sizeof(rep.sv))
+		return EINVAL;
+	rep.r = (struct _io_devctl_reply){ .nbytes = sizeof(rep.sv) };
+	rep.sv = (struct _io_statvfs){ .sv_type = 0x01021994, .sv_bsize = RF_BLOCK,
+	    .sv_blocks = fs->f_limit / RF_BLOCK,
+	    .sv_bfree = (fs->f_limit - fs->f_used) / RF_BLOCK,
+	    .sv_bavail = (fs->f_limit - fs->f_used) / RF_BLOCK,
+	    .sv_files = fs->f_maxinodes, .sv_ffree = fs->f_maxinodes - fs->f_ninodes,
+	    .sv_fsid = (uint64_t)getpid(), .sv_namemax = RF_NAME_MAX };
+	SETIOV(&ctp->iov[0], &rep, sizeof(rep));
+	return _RESMGR_NPARTS(1);
+}
+
 static int io_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *o)
 {
 	(void)ctp, (void)reserved;
@@ -314,5 +339,6 @@ void rf_io_init(resmgr_io_funcs_t *io)
 	io->openfd = io_openfd;
 	io->fdinfo = io_fdinfo;
 	io->pathconf = io_pathconf;
+	io->devctl = io_devctl;
 	io->close_ocb = io_close_ocb;
 }

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <sys/iomsg.h>
 #include "ltest.h"
@@ -668,6 +670,35 @@ LTEST(ram, inherited_fd)
 	LT_CHECK(memcmp(b, "abcdef", 6) == 0);
 	LT_EQ(close(fd), 0);
 	LT_EQ(unlink("/tmp/inh"), 0);
+	return 0;
+}
+
+/* statvfs/statfs: the limits, and the blocks a write takes; servers without it ENOSYS. */
+LTEST(ram, statvfs)
+{
+	static char b[3 * 4096];
+	struct statvfs sv, sv2;
+	struct statfs sf;
+	int fd;
+
+	LT_EQ(statvfs("/rsmall", &sv), 0);
+	LT_EQ(sv.f_bsize, 4096);
+	LT_EQ(sv.f_blocks, 16);				/* 64 KiB */
+	LT_EQ(sv.f_namemax, 255);
+	fd = open("/rsmall/sv", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	LT_CHECK(fd >= 0);
+	LT_EQ(write(fd, b, sizeof(b)), sizeof(b));
+	LT_EQ(fstatvfs(fd, &sv2), 0);
+	LT_EQ(sv2.f_bfree, sv.f_bfree - 3);
+	LT_EQ(sv2.f_ffree, sv.f_ffree - 1);
+	close(fd);
+	LT_EQ(unlink("/rsmall/sv"), 0);
+	LT_EQ(statfs("/tmp", &sf), 0);
+	LT_EQ(sf.f_type, 0x01021994);			/* TMPFS_MAGIC */
+	LT_EQ(statvfs("/proc/boot/motd", &sv), -1);
+	LT_EQ(errno, ENOSYS);
+	LT_EQ(statvfs("/tmp/none", &sv), -1);
+	LT_EQ(errno, ENOENT);
 	return 0;
 }
 
