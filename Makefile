@@ -85,6 +85,7 @@ include user/user.mk
 include lib/c/libc.mk
 include lib/resmgr/resmgr.mk
 include taskman/skimmer/taskman.mk
+include ports/mksh/mksh.mk
 include tools/image.mk
 include tests/tests.mk
 

@@ -3,7 +3,7 @@
 IMAGE       := $(O)/image/qsoe.cpio
 IMAGE_BUILD := boot/qsoe.build
 
-$(IMAGE): $(IMAGE_BUILD) tools/mkifs $(AUTOCONF) $(shell find boot -type f 2>/dev/null) $(UPROGS) $(LTESTS) $(BENCHPROGS) $(UTILS) $(TM_BIN) $(SERVERS) | setup-quiet
+$(IMAGE): $(IMAGE_BUILD) tools/mkifs $(AUTOCONF) $(shell find boot -type f 2>/dev/null) $(UPROGS) $(LTESTS) $(BENCHPROGS) $(UTILS) $(TM_BIN) $(SERVERS) $(PORTS) | setup-quiet
 	@mkdir -p $(dir $@)
 	@echo "  MKIFS   $@"
 	@tools/mkifs --config $(AUTOCONF) --root $(TOP) $(IMAGE_BUILD) $@

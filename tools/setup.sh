@@ -94,6 +94,7 @@ fi
 # name=version pairs; each is unpacked into $build/src/<name>-<upstream>.
 sources=(
 	musl=1.2.3-1
+	mksh=59c-28+deb12u1
 )
 
 apt_dir=$build/apt

@@ -201,6 +201,45 @@ insert_sorted(struct pt_match *out, int n, int max, struct pt_match m)
 	return n < max ? n + 1 : n;
 }
 
+/* The component of a's prefix right below dir, or NULL; its length in *len. */
+static const char *
+child_of(const struct pt_attach *a, const char *dir, size_t *len)
+{
+	size_t dl = strlen(dir);
+	const char *p = a->pa_prefix + 1;
+
+	if (dl > 0) {
+		if (strncmp(p, dir, dl) != 0 || p[dl] != '/')
+			return NULL;
+		p += dl + 1;
+	}
+	*len = strcspn(p, "/");
+	return *len ? p : NULL;
+}
+
+int
+pathtab_child(const struct pathtab *pt, const char *dir, int index, char *name, size_t size)
+{
+	for (const struct pt_attach *a = pt->pt_list; a; a = a->pa_next) {
+		const struct pt_attach *b;
+		const char *c, *d;
+		size_t len, blen;
+
+		if ((c = child_of(a, dir, &len)) == NULL || len >= size)
+			continue;
+		for (b = pt->pt_list; b != a; b = b->pa_next)	/* first of its name? */
+			if ((d = child_of(b, dir, &blen)) != NULL && blen == len &&
+			    memcmp(c, d, len) == 0)
+				break;
+		if (b != a || index-- > 0)
+			continue;
+		memcpy(name, c, len);
+		name[len] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
 int
 pathtab_resolve(const struct pathtab *pt, const char *path, int ftype,
     struct pt_match *out, int max)

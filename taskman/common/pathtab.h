@@ -13,6 +13,7 @@
 #ifndef TM_PATHTAB_H
 #define TM_PATHTAB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PATHTAB_PREFIX_MAX	1024	/* bytes of a prefix, NUL included */
@@ -77,5 +78,13 @@ int pathtab_detach_pid(struct pathtab *pt, int pid);
  */
 int pathtab_resolve(const struct pathtab *pt, const char *path, int ftype,
     struct pt_match *out, int max);
+
+/*
+ * The names that attached prefixes add to directory dir ("dev" for
+ * "/dev/ser1"; dir is relative to "/", "" for the root, no trailing '/'):
+ * the index-th distinct one (from 0) copied to name (size bytes), 1; or 0
+ * past the end.  Directory listings show what is mounted in them.
+ */
+int pathtab_child(const struct pathtab *pt, const char *dir, int index, char *name, size_t size);
 
 #endif

@@ -130,6 +130,10 @@ proctab_event(const struct pt_proc *p, int options)
 void
 proctab_reap(struct proctab *t, struct pt_proc *z)
 {
+	struct pt_proc *parent = proctab_find(t, z->pp_ppid);
+
+	if (parent != NULL)		/* getrusage(RUSAGE_CHILDREN) counts it now */
+		parent->pp_cchild_ms += z->pp_cpu_ms + z->pp_cchild_ms;
 	for (struct pt_proc **pp = &t->pt_procs; *pp; pp = &(*pp)->pp_next) {
 		if (*pp == z) {
 			*pp = z->pp_next;

@@ -29,6 +29,8 @@ struct pt_proc {
 	int		pp_uid[3];	/* real, effective, saved */
 	int		pp_gid[3];
 	char		pp_name[32];	/* for diagnostics */
+	uint64_t	pp_cpu_ms;	/* zombie: its own CPU time (the kernel's report) */
+	uint64_t	pp_cchild_ms;	/* CPU time of its reaped children and their descendants */
 	void		*pp_priv;	/* the kernel-specific part's data (freed by it) */
 };
 

@@ -1,9 +1,13 @@
 /*
- * taskman/skimmer/bootfs.c - /proc/boot as a read-only resource manager
- * inside taskman: _IO_CONNECT open (handle TM_BOOTFS_HANDLE), then
- * _IO_READ (files, and directories as dirent records), _IO_STAT,
- * _IO_LSEEK, _IO_CLOSE.  An open file is an OCB keyed by the client's
- * connection (scoid, coid); a disconnect or the client's death frees it.
+ * taskman/skimmer/bootfs.c - the boot image as a read-only resource
+ * manager inside taskman, attached at "/" (so /proc/boot/x, and the image's
+ * other directories, /proc, /tmp, /dev, and "/" itself): _IO_CONNECT open
+ * (handle TM_BOOTFS_HANDLE), then _IO_READ (files, and directories as
+ * dirent records), _IO_STAT, _IO_LSEEK, _IO_CLOSE.  Every longer prefix
+ * that a server attaches is tried before "/".  A directory's listing adds
+ * the names that attached prefixes put in it (ls /dev shows null, ser1).
+ * An open file is an OCB keyed by the client's connection (scoid, coid); a
+ * disconnect or the client's death frees it.
  */
 #include "tm.h"
 
@@ -11,10 +15,13 @@
 #define O_CREAT_	0100
 #define O_TRUNC_	01000
 #define O_NOFOLLOW_	0400000
+#define DT_UNKNOWN_	0
+#define NAME_MAX_	255
 #define DT_DIR_		4
 #define DT_REG_		8
 #define DT_LNK_		10
 #define DIR_READ_MAX	4096		/* bytes of dirents one read returns */
+#define DIR_VIRT_OFF	(1 << 20)	/* directory offsets from here: pathtab_child's */
 
 struct ocb {
 	struct ocb	*o_next;
@@ -63,14 +70,11 @@ is_dir(const struct imagefs_node *n)
 	return (n->in_mode & IMAGEFS_MODE_TYPE) == IMAGEFS_MODE_DIR;
 }
 
-/* The node of a path relative to /proc/boot, or NULL. */
+/* The node of a path relative to "/", or NULL. */
 static const struct imagefs_node *
 boot_node(const char *rel)
 {
-	char path[_IO_CONNECT_PATH_MAX + 16];
-
-	snprintf(path, sizeof(path), "proc/boot/%s", rel);
-	return imagefs_lookup(&tm.t_fs, path);
+	return imagefs_lookup(&tm.t_fs, rel);
 }
 
 /* _IO_CONNECT_READLINK: the target of a symbolic link (EINVAL for anything else). */
@@ -94,8 +98,8 @@ readlink(struct tm_msg *m, const struct _io_connect *c)
 
 /*
  * Opening a symbolic link: a link reply with no entries and the target as
- * the new path (a relative target is relative to /proc/boot), which the
- * client resolves from the start.  O_NOFOLLOW gives ELOOP.
+ * the new path (a relative target is relative to the link's directory),
+ * which the client resolves from the start.  O_NOFOLLOW gives ELOOP.
  */
 static void
 follow_link(struct tm_msg *m, const struct _io_connect *c, const struct imagefs_node *n)
@@ -104,8 +108,16 @@ follow_link(struct tm_msg *m, const struct _io_connect *c, const struct imagefs_
 		struct _io_connect_link_reply	lr;
 		char				path[_IO_CONNECT_PATH_MAX];
 	} r;
-	const char *dir = n->in_size && ((const char *)n->in_data)[0] == '/' ? "" : "/proc/boot/";
-	size_t len = strlen(dir) + n->in_size;
+	const char *slash = strrchr(n->in_path, '/');
+	char dir[_IO_CONNECT_PATH_MAX];
+	size_t len;
+
+	if (n->in_size && ((const char *)n->in_data)[0] == '/')
+		dir[0] = '\0';
+	else
+		snprintf(dir, sizeof(dir), "/%.*s%s", slash ? (int)(slash - n->in_path) : 0,
+		    n->in_path, slash ? "/" : "");
+	len = strlen(dir) + n->in_size;
 
 	if (c->ioflag & O_NOFOLLOW_) {
 		tm_error(m->m_rcvid, ELOOP);
@@ -165,6 +177,41 @@ bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 	tm_reply(m->m_rcvid, 0, NULL, 0);
 }
 
+/*
+ * After the image's entries: the names attached prefixes add to the
+ * directory (those the image lacks), from o_off - DIR_VIRT_OFF on, into
+ * b[used..max).  The new used; *full is set non-NULL if one did not fit.
+ */
+static size_t
+virt_entries(struct ocb *o, uint8_t *b, size_t used, uint64_t max,
+    const struct imagefs_node **full)
+{
+	char name[NAME_MAX_ + 1], path[_IO_CONNECT_PATH_MAX + NAME_MAX_ + 2];
+
+	while (pathtab_child(&tm.t_paths, o->o_node->in_path, (int)(o->o_off - DIR_VIRT_OFF),
+	    name, sizeof(name))) {
+		size_t reclen = (_IO_DIRENT_NAME_OFF + strlen(name) + 1 + 7) & ~(size_t)7;
+		struct _io_dirent *d = (struct _io_dirent *)(b + used);
+
+		snprintf(path, sizeof(path), "%s/%s", o->o_node->in_path, name);
+		if (imagefs_lookup(&tm.t_fs, path) == NULL) {	/* else listed already */
+			if (used + reclen > max) {
+				*full = o->o_node;
+				break;
+			}
+			memset(d, 0, reclen);
+			d->d_ino = (uint64_t)o->o_off;	/* unique within the listing */
+			d->d_off = o->o_off + 1;
+			d->d_reclen = (uint16_t)reclen;
+			d->d_type = DT_UNKNOWN_;
+			memcpy(d->d_name, name, strlen(name) + 1);
+			used += reclen;
+		}
+		o->o_off++;
+	}
+	return used;
+}
+
 /* Directory entries from o_off on, as many as fit in max bytes. */
 static void
 read_dir(struct tm_msg *m, struct ocb *o, uint64_t max)
@@ -172,12 +219,13 @@ read_dir(struct tm_msg *m, struct ocb *o, uint64_t max)
 	static uint64_t buf[DIR_READ_MAX / 8];
 	uint8_t *b = (uint8_t *)buf;
 	size_t used = 0;
-	const struct imagefs_node *n;
+	const struct imagefs_node *n = NULL;
 	int next;
 
 	if (max > sizeof(buf))
 		max = sizeof(buf);
-	while ((n = imagefs_readdir(&tm.t_fs, o->o_node, (int)o->o_off, &next)) != NULL) {
+	while (o->o_off < DIR_VIRT_OFF &&
+	    (n = imagefs_readdir(&tm.t_fs, o->o_node, (int)o->o_off, &next)) != NULL) {
 		const char *name = imagefs_basename(n);
 		size_t reclen = (_IO_DIRENT_NAME_OFF + strlen(name) + 1 + 7) & ~(size_t)7;
 		struct _io_dirent *d = (struct _io_dirent *)(b + used);
@@ -194,6 +242,10 @@ read_dir(struct tm_msg *m, struct ocb *o, uint64_t max)
 		used += reclen;
 		o->o_off = next;
 	}
+	if (n == NULL && o->o_off < DIR_VIRT_OFF)
+		o->o_off = DIR_VIRT_OFF;	/* the image's entries are done */
+	if (o->o_off >= DIR_VIRT_OFF && n == NULL)
+		used = virt_entries(o, b, used, max, &n);
 	if (used == 0 && n != NULL)
 		tm_error(m->m_rcvid, EINVAL);	/* not even one entry fits */
 	else

@@ -88,7 +88,9 @@ handle_pulse(const struct _pulse *p)
 {
 	uint64_t v = (uint64_t)p->value.sival_ptr;
 
-	if (p->code == _PULSE_CODE_PROCDEATH)
+	if (p->code == _PULSE_CODE_PROCTIMES)
+		proc_times((int)(v >> 32), (uint32_t)v);
+	else if (p->code == _PULSE_CODE_PROCDEATH)
 		proc_died((int)(v >> 32), (int)(uint32_t)v);
 	else if (p->code == _PULSE_CODE_PROCSTOP)
 		proc_stopcont((int)(v >> 32), (int)(uint32_t)v);
@@ -127,6 +129,7 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _PROC_GETSETID:	msg_getsetid(m); break;
 	case _PROC_FORK:	msg_fork(m); break;
 	case _PROC_EXEC:	msg_exec(m); break;
+	case _PROC_TIMES:	msg_times(m); break;
 	case _SYS_CONF:		msg_sysconf(m); break;
 	case _SYS_UNAME:	msg_uname(m); break;
 	case _SYS_SHUTDOWN:	msg_shutdown(m); break;
@@ -200,7 +203,7 @@ serve(void)
 	}
 }
 
-/* Check the image, create the channel, attach /proc/boot; 0 or an exit status. */
+/* Check the image, create the channel, attach the image at "/"; 0 or an exit status. */
 static int
 setup(uint64_t img, uint64_t size)
 {
@@ -217,9 +220,9 @@ setup(uint64_t img, uint64_t size)
 	proctab_init(&tm.t_procs);
 	tm.t_chid = (int)__kc_ChannelCreate(_NTO_CHF_DISCONNECT | _NTO_CHF_SENDER_LEN |
 	    _NTO_CHF_REPLY_LEN | _NTO_CHF_UNBLOCK, 0, 0, 0, 0, 0);
-	if (tm.t_chid != SYSMGR_CHID || __kc_ProcNotify(tm.t_chid, 0, 0, 0, 0, 0) < 0 ||
+	if (tm.t_chid != SYSMGR_CHID || __kc_ProcNotify(tm.t_chid, PROCNOTIFY_TIMES, 0, 0, 0, 0) < 0 ||
 	    proctab_add(&tm.t_procs, SYSMGR_PID, 0, "taskman") == NULL ||
-	    pathtab_attach(&tm.t_paths, "/proc/boot", SYSMGR_PID, tm.t_chid, TM_BOOTFS_HANDLE,
+	    pathtab_attach(&tm.t_paths, "/", SYSMGR_PID, tm.t_chid, TM_BOOTFS_HANDLE,
 	    _RESMGR_FLAG_DIR, _FTYPE_ANY) < 0) {
 		tm_log("taskman: cannot set up (channel %d)\n", tm.t_chid);
 		return 3;

@@ -202,6 +202,36 @@ proc_died(int pid, int wstatus)
 	reap_orphans();
 }
 
+/* The kernel's report of a dead process's CPU time (just before its death pulse). */
+void
+proc_times(int pid, uint32_t ms)
+{
+	struct pt_proc *p = proctab_find(&tm.t_procs, pid);
+
+	if (p != NULL)
+		p->pp_cpu_ms = ms;
+}
+
+/* _PROC_TIMES: the CPU time of the sender's waited-for children. */
+void
+msg_times(struct tm_msg *m)
+{
+	const struct _msg_hdr *h = m->m_buf;
+	struct pt_proc *me = proctab_find(&tm.t_procs, m->m_info.pid);
+	struct _proc_times_reply r;
+
+	if (me == NULL) {
+		tm_error(m->m_rcvid, ESRCH);
+		return;
+	}
+	if (m->m_len != sizeof(*h) || h->subtype != 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	r.tr_children_ms = me->pp_cchild_ms;
+	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+}
+
 void
 proc_stopcont(int pid, int wstatus)
 {

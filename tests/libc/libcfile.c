@@ -214,7 +214,7 @@ LTEST(file, attributes_and_names_readonly)
 	LT_ERR(rename("/proc/boot/motd", "/proc/boot/motd2"), EROFS);
 	LT_ERR(symlink("motd", "/proc/boot/motd.lnk"), EROFS);
 	LT_ERR(link("/proc/boot/motd", "/proc/boot/motd.hard"), EROFS);
-	LT_ERR(rename("/proc/boot/motd", "/nowhere/x"), ENOENT);	/* no server there */
+	LT_ERR(rename("/proc/boot/motd", "/nowhere/x"), EROFS);	/* the image's "/" */
 	LT_ERR(symlink("", "/proc/boot/x"), ENOENT);
 	return 0;
 }
@@ -274,13 +274,12 @@ LTEST(file, cwd)
 	errno = 0;
 	LT_EQ(chdir("nope"), -1);
 	LT_EQ(errno, ENOENT);
-	/* Nothing serves /proc or / themselves (taskman has only /proc/boot). */
-	errno = 0;
-	LT_EQ(chdir(".."), -1);
-	LT_EQ(errno, ENOENT);
-	errno = 0;
-	LT_EQ(chdir("/"), -1);
-	LT_EQ(errno, ENOENT);
+	/* taskman serves the image's directories, / and /proc too. */
+	LT_EQ(chdir(".."), 0);
+	LT_CHECK(getcwd(buf, sizeof(buf)) != NULL);
+	LT_EQ(strcmp(buf, "/proc"), 0);
+	LT_EQ(chdir("/"), 0);
+	LT_EQ(chdir("proc/boot"), 0);
 	LT_CHECK(getcwd(buf, sizeof(buf)) != NULL);
 	LT_EQ(strcmp(buf, "/proc/boot"), 0);
 	/* openat and fchdir through a directory fd. */

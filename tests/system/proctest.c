@@ -7,11 +7,12 @@
 #include "utest.h"
 #include <abi/neutrino.h>
 #include <abi/procmgr.h>
+#include <abi/time.h>
 #include <abi/vmlayout.h>
 
 #define KC(name, ...)	__kercall(__KER_##name, __VA_ARGS__)
 
-enum { ROLE_TESTS, ROLE_SERVER, ROLE_CLIENT, ROLE_FAULT, ROLE_EXIT7, ROLE_UNPRIV };
+enum { ROLE_TESTS, ROLE_SERVER, ROLE_CLIENT, ROLE_FAULT, ROLE_EXIT7, ROLE_UNPRIV, ROLE_BURN };
 
 /* In the parent (pid 1): chid 1 gets "ready/held" pulses, chid 2 deaths. */
 #define PARENT_PID	1
@@ -80,6 +81,60 @@ UTEST(proc, unprivileged_child_gets_eperm)
 
 	UT_CHECK(pid > 1);
 	UT_EQ(wait_death(pid), 0);	/* it exits 0 only if every call got EPERM */
+	return 0;
+}
+
+static uint64_t
+clock_ns(int id)
+{
+	uint64_t t = 0;
+
+	return KC(ClockTime, id, 0, (long)&t, 0, 0, 0) == 0 ? t : 0;
+}
+
+/* Spin for ms of CPU time by the thread's own CPU clock; 0 if it moves right. */
+static int
+child_burn(long ms)
+{
+	uint64_t m0 = clock_ns(CLOCK_MONOTONIC), t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), t1, m1;
+
+	while (clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0 < (uint64_t)ms * 1000000)
+		;
+	t1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	m1 = clock_ns(CLOCK_MONOTONIC);
+	/* Not more CPU time than time went by; the process counts as much. */
+	if (t1 - t0 > m1 - m0 + 1000)
+		return 1;
+	if (clock_ns(CLOCK_PROCESS_CPUTIME_ID) < (uint64_t)ms * 1000000)
+		return 2;
+	return 0;
+}
+
+/*
+ * CPU-time clocks, and with PROCNOTIFY_TIMES the time pulse that comes
+ * before each death pulse.
+ */
+UTEST(proc, cpu_time_clocks_and_death_report)
+{
+	uint64_t t = 1, v;
+	struct _pulse p;
+	long pid;
+
+	UT_EQ(KC(ClockTime, CLOCK_THREAD_CPUTIME_ID, (long)&t, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(ClockTime, CLOCK_PROCESS_CPUTIME_ID, (long)&t, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(ClockTime, CLOCK_PROCESS_CPUTIME_ID, 0, 8, 0, 0, 0), -EFAULT);
+	UT_CHECK(clock_ns(CLOCK_PROCESS_CPUTIME_ID) >= clock_ns(CLOCK_THREAD_CPUTIME_ID));
+	UT_EQ(KC(ProcNotify, deaths_chid, 0x100, 0, 0, 0, 0), -EINVAL);	/* unknown flag */
+	UT_EQ(KC(ProcNotify, deaths_chid, PROCNOTIFY_TIMES, 0, 0, 0, 0), 0);
+	pid = spawn(ROLE_BURN, 30, 0);
+	UT_CHECK(pid > 1);
+	UT_EQ(KC(MsgReceive, deaths_chid, (long)&p, sizeof(p), 0, 0, 0), 0);
+	v = (uint64_t)(uintptr_t)p.value.sival_ptr;
+	UT_EQ(KC(ProcNotify, deaths_chid, 0, 0, 0, 0, 0), 0);
+	UT_EQ(p.code, _PULSE_CODE_PROCTIMES);
+	UT_EQ((long)(v >> 32), pid);
+	UT_CHECK((uint32_t)v >= 30 && (uint32_t)v < 30000);	/* ms */
+	UT_EQ(wait_death(pid), 0);
 	return 0;
 }
 
@@ -306,6 +361,8 @@ umain(uint64_t arg)
 		return 7;
 	case ROLE_UNPRIV:
 		return child_unpriv();
+	case ROLE_BURN:
+		return child_burn((long)(arg >> 8));
 	}
 	img = (const void *)arg;
 	imgsize = rt_arg2;

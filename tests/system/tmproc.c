@@ -31,7 +31,10 @@ fork_(void)
 	return fork_fl(0);
 }
 
-/* Does the path manager resolve path?  _IO_CONNECT_RET_LINK, or -ENOENT. */
+/*
+ * Does a server have path?  _IO_CONNECT_RET_LINK, or -ENOENT when only
+ * taskman's image at "/" matches it.
+ */
 static long
 resolve(const char *path)
 {
@@ -44,10 +47,15 @@ resolve(const char *path)
 		struct _io_connect_entry	e[4];
 	} r;
 
+	long st;
+
 	m.c.reply_max = sizeof(r);
 	m.c.path_len = (uint16_t)(strlen(path) + 1);
 	memcpy(m.path, path, m.c.path_len);
-	return sysmgr(&m, sizeof(m.c) + m.c.path_len, &r, sizeof(r));
+	st = sysmgr(&m, sizeof(m.c) + m.c.path_len, &r, sizeof(r));
+	if (st == _IO_CONNECT_RET_LINK && r.e[0].pid == SYSMGR_PID && r.e[0].prefix_len == 1)
+		return -ENOENT;
+	return st;
 }
 
 /* _PROC_EXEC of path with argv; returns only on an error (-errno). */

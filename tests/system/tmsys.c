@@ -25,7 +25,9 @@ UTEST(tms, attach_and_resolve_longest_prefix)
 	b = attach("/tmtest/deep", chid, 11, _RESMGR_FLAG_DIR);
 	UT_CHECK(a > 0 && b > 0 && a != b);
 	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deep/file", 0, &r), _IO_CONNECT_RET_LINK);
-	UT_EQ(r.lr.nentries, 2);
+	UT_EQ(r.lr.nentries, 3);		/* and last, taskman's image at "/" */
+	UT_EQ(r.e[2].pid, SYSMGR_PID);
+	UT_EQ(r.e[2].prefix_len, 1);
 	UT_EQ(r.e[0].pid, me.pi_pid);
 	UT_EQ(r.e[0].chid, chid);
 	UT_EQ(r.e[0].handle, 11);
@@ -33,8 +35,9 @@ UTEST(tms, attach_and_resolve_longest_prefix)
 	UT_EQ(r.e[1].handle, 10);
 	UT_EQ(r.e[1].prefix_len, 7);
 	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deeper", 0, &r), _IO_CONNECT_RET_LINK);
+	UT_EQ(r.lr.nentries, 2);
+	UT_CHECK(!attached("/nothing/here", &r));
 	UT_EQ(r.lr.nentries, 1);
-	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/nothing/here", 0, &r), -ENOENT);
 	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "relative", 0, &r), -EINVAL);
 	UT_EQ(attach("/tmtest", chid, 10, _RESMGR_FLAG_DIR), -EEXIST);
 	UT_EQ(attach("/tmtest/", chid, 12, 0), -EINVAL);
@@ -42,7 +45,7 @@ UTEST(tms, attach_and_resolve_longest_prefix)
 	UT_EQ(detach(b), 0);
 	UT_EQ(detach(b), -ENOENT);
 	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/tmtest/deep/file", 0, &r), _IO_CONNECT_RET_LINK);
-	UT_EQ(r.lr.nentries, 1);
+	UT_EQ(r.lr.nentries, 2);
 	UT_EQ(detach(a), 0);
 	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
 	return 0;
@@ -65,15 +68,15 @@ UTEST(tms, read_proc_boot)
 	UT_EQ(connect(sys_coid, 0, _IO_CONNECT_OPEN, "/proc/boot/motd", 0, &r), _IO_CONNECT_RET_LINK);
 	UT_EQ(r.lr.nentries, 1);
 	UT_EQ(r.e[0].pid, SYSMGR_PID);
-	UT_EQ(r.e[0].prefix_len, 10);
+	UT_EQ(r.e[0].prefix_len, 1);		/* taskman serves the image at "/" */
 	h = r.e[0].handle;
 	co = KC(ConnectAttach, 0, r.e[0].pid, r.e[0].chid, 0, 0, 0);
 	UT_CHECK(co >= 0);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "no-such-file", 0, &r), -ENOENT);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 1 /* O_WRONLY */, &r), -EROFS);
-	UT_EQ(connect(co, h, _IO_CONNECT_UNLINK, "motd", 0, &r), -EROFS);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 0, &r), 0);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "motd", 0, &r), -EBUSY);	/* one file per connection */
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "proc/boot/no-such-file", 0, &r), -ENOENT);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "proc/boot/motd", 1 /* O_WRONLY */, &r), -EROFS);
+	UT_EQ(connect(co, h, _IO_CONNECT_UNLINK, "proc/boot/motd", 0, &r), -EROFS);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "proc/boot/motd", 0, &r), 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "proc/boot/motd", 0, &r), -EBUSY);	/* one file per connection */
 	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), 5);
 	UT_CHECK(memcmp(buf, MOTD, 5) == 0);
 	UT_EQ(KC(MsgSend, co, (long)&st, sizeof(st), (long)&sb, sizeof(sb), 0), 0);
@@ -90,22 +93,22 @@ UTEST(tms, read_proc_boot)
 	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
 	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -EBADF);
 	/* readlink, and the reserved fields and combine flag that are refused. */
-	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "tmtest.link", 0, &r), 17);
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "proc/boot/tmtest.link", 0, &r), 17);
 	UT_CHECK(memcmp(&r, "/proc/boot/tmtest", 17) == 0);
-	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "motd", 0, &r), -EINVAL);
-	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "nothing", 0, &r), -ENOENT);
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "proc/boot/motd", 0, &r), -EINVAL);
+	UT_EQ(connect(co, h, _IO_CONNECT_READLINK, "proc/boot/nothing", 0, &r), -ENOENT);
 	/* Opening the link redirects to its target (a link reply with a new path). */
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "tmtest.link", 0, &r), _IO_CONNECT_RET_LINK);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "proc/boot/tmtest.link", 0, &r), _IO_CONNECT_RET_LINK);
 	UT_EQ(r.lr.nentries, 0);
 	UT_EQ(r.lr.path_len, 18);
 	UT_CHECK(strcmp((const char *)(&r.lr + 1), "/proc/boot/tmtest") == 0);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "tmtest.link", 0400000 /* O_NOFOLLOW */, &r), -ELOOP);
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "proc/boot/tmtest.link", 0400000 /* O_NOFOLLOW */, &r), -ELOOP);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "proc/boot", 0, &r), 0);
 	rd.combine_len = _IO_COMBINE_FLAG;
 	UT_EQ(KC(MsgSend, co, (long)&rd, sizeof(rd), (long)buf, sizeof(buf), 0), -ENOSYS);
 	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
 	/* The directory lists this program. */
-	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "proc/boot", 0, &r), 0);
 	static uint64_t dbuf[1024];
 	struct _io_read rdd = { .type = _IO_READ, .nbytes = sizeof(dbuf) };
 	long n = KC(MsgSend, co, (long)&rdd, sizeof(rdd), (long)dbuf, sizeof(dbuf), 0);
@@ -120,6 +123,19 @@ UTEST(tms, read_proc_boot)
 	}
 	UT_CHECK(found);
 	UT_EQ(KC(MsgSend, co, (long)&rdd, sizeof(rdd), (long)dbuf, sizeof(dbuf), 0), 0);	/* the end */
+	UT_EQ(KC(MsgSend, co, (long)&cl, sizeof(cl), 0, 0, 0), 0);
+	/* "/" lists the image's proc and the dev that devnull's /dev/null adds. */
+	UT_EQ(connect(co, h, _IO_CONNECT_OPEN, "", 0, &r), 0);
+	n = KC(MsgSend, co, (long)&rdd, sizeof(rdd), (long)dbuf, sizeof(dbuf), 0);
+	found = 0;
+	UT_CHECK(n > 0);
+	for (long off = 0; off < n;) {
+		const struct _io_dirent *d = (const void *)((const char *)dbuf + off);
+
+		found |= strcmp(d->d_name, "proc") == 0;
+		off += d->d_reclen;
+	}
+	UT_CHECK(found);
 	UT_EQ(KC(ConnectDetach, co, 0, 0, 0, 0, 0), 0);
 	return 0;
 }

@@ -187,6 +187,18 @@ connect(long coid, uint32_t handle, uint16_t subtype, const char *path, uint32_t
 }
 
 /*
+ * Is path attached by a server?  taskman's image at "/" matches every
+ * path, after every other prefix: a link reply whose first entry is that
+ * one means no server has the path.
+ */
+static inline int
+attached(const char *path, struct link_reply *r)
+{
+	return connect(sys_coid, 0, _IO_CONNECT_OPEN, path, 0, r) == _IO_CONNECT_RET_LINK &&
+	    r->lr.nentries >= 1 && !(r->e[0].pid == SYSMGR_PID && r->e[0].prefix_len == 1);
+}
+
+/*
  * Reach taskman: SYSMGR_COID if it is already there (after an exec, which
  * keeps it), else the first side channel, which is SYSMGR_COID.  0 or -1.
  */

@@ -43,6 +43,17 @@
 #define _PULSE_CODE_PROCDEATH	(-48)
 
 /*
+ * With PROCNOTIFY_TIMES, sent just before _PULSE_CODE_PROCDEATH, on the same channel: the dead
+ * process's CPU time, value.sival_ptr = pid << 32 | milliseconds (all its
+ * threads, user and kernel time together; saturates at 2^32 - 1).
+ * taskman adds it to the parent's children's time (getrusage).
+ */
+#define _PULSE_CODE_PROCTIMES	(-51)
+
+/* ProcNotify(chid, flags): flags. */
+#define PROCNOTIFY_TIMES	0x1	/* also send _PULSE_CODE_PROCTIMES */
+
+/*
  * The pulse it receives when a process stops (a stop signal) or continues
  * (SIGCONT): value.sival_ptr = pid << 32 | wait status (WIFSTOPPED with
  * the signal, or WIFCONTINUED's 0xffff).  taskman turns these into

@@ -26,10 +26,10 @@
 #define CLOCK_MONOTONIC			1	/* since boot; never jumps */
 #endif
 #ifndef CLOCK_PROCESS_CPUTIME_ID
-#define CLOCK_PROCESS_CPUTIME_ID	2	/* not supported yet */
+#define CLOCK_PROCESS_CPUTIME_ID	2	/* the caller's process's CPU time; read-only */
 #endif
 #ifndef CLOCK_THREAD_CPUTIME_ID
-#define CLOCK_THREAD_CPUTIME_ID		3	/* not supported yet */
+#define CLOCK_THREAD_CPUTIME_ID		3	/* the calling thread's CPU time; read-only */
 #endif
 #ifndef CLOCK_MONOTONIC_RAW
 #define CLOCK_MONOTONIC_RAW		4	/* same as CLOCK_MONOTONIC */

@@ -42,6 +42,7 @@
 #define _PROC_SPAWN_DONE	0x0005	/* a spawned child took its fds */
 #define _PROC_FORK		0x0006	/* fork the sender */
 #define _PROC_EXEC		0x0007	/* replace the sender's program */
+#define _PROC_TIMES		0x0008	/* CPU time of the waited-for children */
 #define _SYS_CONF		0x0020	/* sysconf */
 #define _SYS_UNAME		0x0021	/* uname */
 #define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
@@ -331,6 +332,20 @@ struct _proc_ids {
 	int32_t		pi_rgid, pi_egid, pi_sgid;
 };
 __ABI_SIZE(struct _proc_ids, 40, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_TIMES: header only (subtype 0); reply struct _proc_times_reply.
+ * The CPU time of the sender's terminated children that it has waited
+ * for, and of their waited-for descendants (getrusage(RUSAGE_CHILDREN),
+ * times()).  The kernel reports each death's CPU time to taskman
+ * (_PULSE_CODE_PROCTIMES) in milliseconds, user and system together; a
+ * process's own time is ClockTime(CLOCK_PROCESS_CPUTIME_ID).
+ */
+struct _proc_times_reply {
+	uint64_t	tr_children_ms;
+};
+__ABI_SIZE(struct _proc_times_reply, 8, 8);
 
 /* ---------------------------------------------------------------------- */
 /*

@@ -346,12 +346,16 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 {
 	unsigned long s;
 	struct thread *prev;
+	uint64_t now;
 
 	KASSERT(*(uint64_t *)td->td_kstack == KSTACK_MAGIC, "thread %s overflowed its stack",
 	    td->td_name);
 	while (__atomic_load_n(&ntd->td_oncpu, __ATOMIC_ACQUIRE))
 		cpu_relax_arch();	/* still being switched out on its old CPU */
 	ntd->td_oncpu = 1;
+	now = timer_now();
+	__atomic_store_n(&td->td_runtime, td->td_runtime + (now - gd->gd_switch_at), __ATOMIC_RELAXED);
+	gd->gd_switch_at = now;
 	gd->gd_curthread = ntd;
 	gd->gd_kstack_top = (vaddr_t)ntd->td_kstack + KSTACK_SIZE;
 	if (ntd->td_policy == SCHED_RR) {

@@ -163,14 +163,16 @@ proc_release(struct proc *p)
  */
 static struct spinlock notify_lock = SPINLOCK_INIT("proc-notify");
 static struct channel *notify_chan;
+static unsigned notify_flags;	/* PROCNOTIFY_*, with notify_chan */
 
 int
-proc_set_notify(struct channel *ch)
+proc_set_notify(struct channel *ch, unsigned flags)
 {
 	unsigned long fl = spin_lock_irqsave(&notify_lock);
 	struct channel *old = notify_chan;
 
 	notify_chan = ch;		/* the caller's reference moves here */
+	notify_flags = flags;
 	spin_unlock_irqrestore(&notify_lock, fl);
 	if (old)
 		ipc_chan_release(old);
@@ -229,6 +231,7 @@ proc_die(struct proc *p)
 {
 	int pid = p->pr_pid, status = p->pr_status;
 	unsigned long fl;
+	uint64_t ms;
 
 	while (p->pr_zombies) {			/* nobody can join any more */
 		struct tzombie *z = p->pr_zombies;
@@ -255,7 +258,36 @@ proc_die(struct proc *p)
 		if (init_waiter)
 			lwkt_schedule(init_waiter);
 	}
+	/* Its CPU time first (same channel, same priority: it arrives first). */
+	ms = timer_ticks_to_ns(p->pr_runtime) / 1000000;
+	if (__atomic_load_n(&notify_flags, __ATOMIC_RELAXED) & PROCNOTIFY_TIMES)
+		proc_notify_mgr(_PULSE_CODE_PROCTIMES, pid, (int)(ms > UINT32_MAX ? UINT32_MAX : ms));
 	proc_notify_mgr(_PULSE_CODE_PROCDEATH, pid, status);
+}
+
+uint64_t
+thread_cputime_self(void)
+{
+	uint64_t t;
+
+	crit_enter();
+	t = curthread->td_runtime + (timer_now() - mycpu()->gd_switch_at);
+	crit_exit();
+	return t;
+}
+
+uint64_t
+proc_cputime(struct proc *p)
+{
+	struct thread *td;
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	uint64_t t = p->pr_runtime;
+
+	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+		t += td == curthread ? thread_cputime_self() :
+		    __atomic_load_n(&td->td_runtime, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return t;
 }
 
 void
@@ -388,6 +420,7 @@ proc_thread_exit(int status)
 	ipc_thread_fini(td);
 	fl = spin_lock_irqsave(&p->pr_lock);
 	TAILQ_REMOVE(&p->pr_threads, td, td_plink);
+	p->pr_runtime += thread_cputime_self();
 	last = --p->pr_nthreads == 0;
 	joiner = td->td_joiner;
 	if (joiner) {				/* hand the status straight over */

@@ -164,10 +164,12 @@ sys_ProcNotify(long chid, long a1, long a2, long a3, long a4, long a5)
 
 	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
+	if (a1 & ~(long)PROCNOTIFY_TIMES)
+		return -EINVAL;
 	ch = ipc_chan_lookup(curthread->td_proc, chid);
 	if (ch == NULL)
 		return -EINVAL;
-	return proc_set_notify(ch);
+	return proc_set_notify(ch, (unsigned)a1);
 }
 
 /*

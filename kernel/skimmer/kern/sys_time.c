@@ -122,6 +122,15 @@ sys_ClockTime(long id, long newp, long oldp, long a3, long a4, long a5)
 	uint64_t now, nv;
 	bool realtime = id == CLOCK_REALTIME;
 
+	if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID) {
+		if (newp)
+			return -EINVAL;		/* CPU-time clocks cannot be set */
+		now = timer_ticks_to_ns(id == CLOCK_THREAD_CPUTIME_ID ?
+		    thread_cputime_self() : proc_cputime(td->td_proc));
+		if (oldp && vm_copyout(vs, (uaddr_t)oldp, &now, sizeof(now)) < 0)
+			return -EFAULT;
+		return 0;
+	}
 	if (!realtime && id != CLOCK_MONOTONIC && id != CLOCK_MONOTONIC_RAW && id != CLOCK_BOOTTIME)
 		return -EINVAL;
 	if (newp && !realtime)

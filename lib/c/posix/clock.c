@@ -4,7 +4,11 @@
  * are the same numbers on both sides of the seam.
  */
 #include <errno.h>
+#include <string.h>
 #include <sys/neutrino.h>
+#include <sys/procmsg.h>
+#include <sys/resource.h>
+#include <sys/times.h>
 #include "px.h"
 
 #define NSEC	1000000000ULL
@@ -46,4 +50,75 @@ long __px_clock_settime(clockid_t clk, const struct timespec *ts)
 		return -EINVAL;
 	ns = (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
 	return ClockTime_r(clk, &ns, 0);
+}
+
+/* A CPU-time clock as a timeval. */
+static long cpu_timeval(clockid_t clk, struct timeval *tv)
+{
+	uint64_t ns;
+	long r = ClockTime_r(clk, 0, &ns);
+
+	if (r < 0)
+		return r;
+	tv->tv_sec = (time_t)(ns / NSEC);
+	tv->tv_usec = (suseconds_t)(ns % NSEC / 1000);
+	return 0;
+}
+
+/* The CPU time of the caller's waited-for children (taskman), in ms. */
+static long children_ms(uint64_t *ms)
+{
+	struct _msg_hdr m = { _PROC_TIMES, 0 };
+	struct _proc_times_reply r;
+	long st = __px_sysmgr_send(&m, sizeof(m), &r, sizeof(r));
+
+	if (st < 0)
+		return st;
+	*ms = r.tr_children_ms;
+	return 0;
+}
+
+/*
+ * SYS_getrusage: CPU times only.  Skimmer does not split user from
+ * system time, so all of it is ru_utime; the other fields are 0.
+ */
+long __px_getrusage(int who, struct rusage *ru)
+{
+	uint64_t ms;
+	long r;
+
+	memset(ru, 0, sizeof(*ru));
+	switch (who) {
+	case RUSAGE_SELF:
+		return cpu_timeval(CLOCK_PROCESS_CPUTIME_ID, &ru->ru_utime);
+	case RUSAGE_THREAD:
+		return cpu_timeval(CLOCK_THREAD_CPUTIME_ID, &ru->ru_utime);
+	case RUSAGE_CHILDREN:
+		if ((r = children_ms(&ms)) < 0)
+			return r;
+		ru->ru_utime.tv_sec = (time_t)(ms / 1000);
+		ru->ru_utime.tv_usec = (suseconds_t)(ms % 1000 * 1000);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* SYS_times: in musl's clock ticks (100 a second); the result is uptime. */
+long __px_times(struct tms *t)
+{
+	const uint64_t tick_ns = NSEC / 100;
+	uint64_t self, now, ms;
+	long r;
+
+	if ((r = ClockTime_r(CLOCK_MONOTONIC, 0, &now)) < 0)
+		return r;
+	if (t) {
+		if ((r = ClockTime_r(CLOCK_PROCESS_CPUTIME_ID, 0, &self)) < 0 ||
+		    (r = children_ms(&ms)) < 0)
+			return r;
+		*t = (struct tms){ .tms_utime = (clock_t)(self / tick_ns),
+		    .tms_cutime = (clock_t)(ms / 10) };
+	}
+	return (long)(now / tick_ns);
 }

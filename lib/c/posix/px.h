@@ -59,6 +59,10 @@ hidden long __px_futex(volatile int *cancel, volatile int *addr, int op, int val
 
 /* Time (clock.c, sleep.c). */
 hidden long __px_clock_gettime(clockid_t clk, struct timespec *ts);
+struct rusage;
+struct tms;
+hidden long __px_getrusage(int who, struct rusage *ru);
+hidden long __px_times(struct tms *t);
 hidden long __px_clock_getres(clockid_t clk, struct timespec *ts);
 hidden long __px_clock_settime(clockid_t clk, const struct timespec *ts);
 hidden long __px_clock_nanosleep(volatile int *cancel, clockid_t clk, int flags,

@@ -110,6 +110,8 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 		return __qsoe_syscall_cp(0, n, a, b, c, d, e, f);
 	case SYS_clock_gettime:
 		return __px_clock_gettime((clockid_t)a, (struct timespec *)b);
+	case SYS_getrusage:		return __px_getrusage((int)a, (struct rusage *)b);
+	case SYS_times:			return __px_times((struct tms *)a);
 	case SYS_clock_settime:
 		return __px_clock_settime((clockid_t)a, (const struct timespec *)b);
 	case SYS_clock_getres:

@@ -61,6 +61,7 @@ struct proc {
 	int		pr_pgid;	/* atomic: process group (ProcSetGroup), 0: none */
 	struct channel	*pr_pager;	/* pr_lock: page faults go here (a reference), or NULL */
 	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
+	uint64_t	pr_runtime;	/* pr_lock: timebase ticks run by its ended threads */
 };
 
 /* May p use the process manager's calls (it has PRA_PROCMGR: taskman)? */
@@ -158,7 +159,7 @@ void proc_kill_others(int status);
 int proc_wait_init(void);
 
 /* The channel that receives _PULSE_CODE_PROCDEATH pulses (ProcNotify). */
-int proc_set_notify(struct channel *ch);
+int proc_set_notify(struct channel *ch, unsigned flags);
 
 /*
  * Tell the process manager about pid: a pulse with code (_PULSE_CODE_PROC*)
@@ -218,5 +219,13 @@ int pager_fault(uint64_t addr, unsigned access, int *signo);
 
 /* Make the current CPU run in td's address space if it is a user thread. */
 void proc_switch_vm(struct thread *td);
+
+/*
+ * CPU time in timebase ticks: of the current thread (to this moment), and
+ * of process p (its ended threads plus its live ones; a live thread on
+ * another CPU counts up to its last switch-out).
+ */
+uint64_t thread_cputime_self(void);
+uint64_t proc_cputime(struct proc *p);
 
 #endif

@@ -55,6 +55,7 @@ struct thread {
 	void		*td_arg;
 	struct msgport	td_msgport;	/* the thread's own port (replies, waits) */
 	uint64_t	td_switches;	/* times switched in (statistics) */
+	uint64_t	td_runtime;	/* timebase ticks run, up to its last switch-out (its CPU writes) */
 	uint64_t	td_slice_end;	/* SCHED_RR: time the slice ends (timebase) */
 	char		td_name[TD_NAME_MAX];
 	int		td_fpu_dirty;	/* FP registers changed since saved (owner cpu) */

@@ -1,0 +1,303 @@
+/*
+ * shtest - the shell (mksh, /proc/boot/sh; docs/shell.md) run
+ * non-interactively: each test runs `sh -c SCRIPT` (or a script on stdin)
+ * with stdout and stderr into one pipe and checks the exact output and the
+ * wait status.  Runs under taskman; its script starts devnull and pipe.
+ * The interactive side (job control, ^C, line editing) is tested through
+ * the console (docs/testing.md).
+ *
+ * `shtest args A B ...` prints its arguments one per line, in brackets:
+ * the external program the quoting tests run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "ltest.h"
+
+#define SH	"/proc/boot/sh"
+#define SELF	"/proc/boot/shtest"
+
+extern char **environ;
+
+static char out[8192];
+static int out_len;
+
+/*
+ * Run `sh ARGV...` with `in` (or nothing) on stdin and stdout+stderr
+ * captured into out[]; returns the wait status, or -1.
+ */
+static int
+run_sh(char *const argv[], const char *in)
+{
+	posix_spawn_file_actions_t fa;
+	int po[2], pi[2], st = -1;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(po) < 0 || pipe(pi) < 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pi[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, po[1], 2);
+	posix_spawn_file_actions_addclose(&fa, po[0]);
+	posix_spawn_file_actions_addclose(&fa, pi[1]);
+	if (posix_spawn(&pid, SH, &fa, 0, argv, environ) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(po[1]);
+	close(pi[0]);
+	if (pid < 0) {
+		close(po[0]);
+		close(pi[1]);
+		return -1;
+	}
+	if (in != NULL)
+		(void)!write(pi[1], in, strlen(in));
+	close(pi[1]);
+	out_len = 0;
+	while ((n = read(po[0], out + out_len, sizeof(out) - 1 - out_len)) > 0)
+		out_len += (int)n;
+	out[out_len] = '\0';
+	close(po[0]);
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
+}
+
+static int
+sh_c(const char *script)
+{
+	char *argv[] = { "sh", "-c", (char *)script, NULL };
+
+	return run_sh(argv, NULL);
+}
+
+/* Record a mismatch with both strings, newlines shown as \n. */
+static void
+show(char *dst, size_t size, const char *s)
+{
+	size_t j = 0;
+
+	for (; *s != '\0' && j + 3 < size; s++) {
+		if (*s == '\n') {
+			dst[j++] = '\\';
+			dst[j++] = 'n';
+		} else {
+			dst[j++] = *s;
+		}
+	}
+	dst[j] = '\0';
+}
+
+#define SH_EXPECT(script, want_out, want_code) do {			\
+	int __st = sh_c(script);					\
+	if (!WIFEXITED(__st) || WEXITSTATUS(__st) != (want_code) ||	\
+	    strcmp(out, want_out) != 0) {				\
+		char __g[96], __w[96];					\
+		show(__g, sizeof(__g), out);				\
+		show(__w, sizeof(__w), want_out);			\
+		snprintf(lt_reason, sizeof(lt_reason),			\
+		    "%d: status %#x, out \"%s\" (want %d, \"%s\")",	\
+		    __LINE__, __st, __g, want_code, __w);		\
+		return -1;						\
+	}								\
+} while (0)
+
+/*
+ * What a shell does for $(...) and pipelines, in C: fork, a pipe, dup2
+ * and close in the child while the parent closes its write end at once.
+ */
+LTEST(libc, fork_pipe)
+{
+	int p[2], st;
+	char b[16];
+	pid_t pid;
+
+	LT_EQ(pipe(p), 0);
+	LT_CHECK(p[0] > 2 && p[1] > 2);
+	pid = fork();
+	LT_CHECK(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		if (dup2(p[1], 1) != 1)
+			_exit(10);
+		close(p[1]);
+		_exit(write(1, "abc", 3) == 3 ? 0 : 11);
+	}
+	close(p[1]);
+	LT_EQ(read(p[0], b, sizeof(b)), 3);
+	LT_CHECK(memcmp(b, "abc", 3) == 0);
+	LT_EQ(read(p[0], b, sizeof(b)), 0);
+	close(p[0]);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
+
+LTEST(sh, echo)
+{
+	SH_EXPECT("echo hello world", "hello world\n", 0);
+	SH_EXPECT("print -r -- 'a\\tb'", "a\\tb\n", 0);
+	return 0;
+}
+
+LTEST(sh, exit_status)
+{
+	SH_EXPECT("exit 3", "", 3);
+	SH_EXPECT("false; echo $?", "1\n", 0);
+	SH_EXPECT("true && echo yes || echo no", "yes\n", 0);
+	SH_EXPECT("false && echo yes || echo no", "no\n", 0);
+	SH_EXPECT("(exit 9); echo $?", "9\n", 0);
+	return 0;
+}
+
+LTEST(sh, variables_and_arith)
+{
+	SH_EXPECT("x=5; y=$((x * 3 + 1)); echo $y ${#y} ${z:-unset}", "16 2 unset\n", 0);
+	SH_EXPECT("set -- a 'b c' d; echo $# \"$2\"", "3 b c\n", 0);
+	SH_EXPECT("s=abcdef; echo ${s#ab} ${s%ef} ${s:1:3}", "cdef abcd bcd\n", 0);
+	return 0;
+}
+
+LTEST(sh, control_flow)
+{
+	SH_EXPECT("for i in 1 2 3; do echo -n $i; done; echo", "123\n", 0);
+	SH_EXPECT("i=0; while [ $i -lt 4 ]; do i=$((i+1)); done; echo $i", "4\n", 0);
+	SH_EXPECT("case foo.c in *.h) echo h;; *.c) echo c;; esac", "c\n", 0);
+	SH_EXPECT("f() { echo in-f \"$1\"; return 4; }; f arg; echo $?", "in-f arg\n4\n", 0);
+	return 0;
+}
+
+/* Command substitution forks a subshell and reads it through a pipe. */
+LTEST(sh, command_substitution)
+{
+	SH_EXPECT("a=$(echo sub; echo line2); echo \"[$a]\"", "[sub\nline2]\n", 0);
+	SH_EXPECT("echo `echo back`-$(echo $(echo nested))", "back-nested\n", 0);
+	return 0;
+}
+
+/* Pipelines: every element but the last is a forked child. */
+LTEST(sh, pipelines)
+{
+	SH_EXPECT("echo one | { read x; echo got $x; }", "got one\n", 0);
+	/* Five processes: four shells read, append and pass a line on. */
+	SH_EXPECT("echo x | sh -c 'read l; echo $l.1' | sh -c 'read l; echo $l.2' |"
+	    " sh -c 'read l; echo $l.3' | sh -c 'read l; echo $l.4'", "x.1.2.3.4\n", 0);
+	/* A pipeline's status is its last command's; ! inverts it. */
+	SH_EXPECT("true | false; echo $?; ! false | true; echo $?", "1\n1\n", 0);
+	return 0;
+}
+
+LTEST(sh, redirections)
+{
+	SH_EXPECT("echo hidden >/dev/null; echo shown", "shown\n", 0);
+	SH_EXPECT("{ echo to-err >&2; } 2>&1", "to-err\n", 0);
+	SH_EXPECT("read x </dev/null; echo $?", "1\n", 0);
+	SH_EXPECT("exec 3>&1; echo via-3 >&3; exec 3>&-; echo >&3", "via-3\n"
+	    "W: sh: >&3 : bad file descriptor\n", 1);
+	SH_EXPECT("cat </nonexistent/file", "W: sh: /nonexistent/file: open: No such file or directory\n", 1);
+	return 0;
+}
+
+/* Programs from the image, with argv quoting kept exact. */
+LTEST(sh, external_programs)
+{
+	SH_EXPECT(SELF " args 'a b' \"c\"'d' '' e", "[a b]\n[cd]\n[]\n[e]\n", 0);
+	SH_EXPECT("PATH=/proc/boot; shtest args $((6*7))", "[42]\n", 0);
+	SH_EXPECT("v=val " SELF " env v", "[val]\n", 0);
+	SH_EXPECT("nonexistent_cmd_xyz; echo $?", "E: sh: nonexistent_cmd_xyz: inaccessible or not found\n127\n", 0);
+	SH_EXPECT("/proc/boot/motd; echo $?", "E: sh: /proc/boot/motd: can't execute: Permission denied\n126\n", 0);
+	return 0;
+}
+
+LTEST(sh, background_and_wait)
+{
+	SH_EXPECT("(exit 5) & wait $!; echo $?", "5\n", 0);
+	SH_EXPECT("echo a & wait; echo b", "a\nb\n", 0);
+	SH_EXPECT("(exit 2) & p=$!; (exit 3) & q=$!; wait $q; echo $?; wait $p; echo $?",
+	    "3\n2\n", 0);
+	return 0;
+}
+
+LTEST(sh, signals_and_traps)
+{
+	int st;
+
+	SH_EXPECT("trap 'echo trapped' USR1; kill -USR1 $$; echo after", "trapped\nafter\n", 0);
+	SH_EXPECT("trap 'echo bye' EXIT; exit 4", "bye\n", 4);
+	/* mksh catches SIGTERM (to clean up) and exits with 128 + 15 */
+	SH_EXPECT("kill -TERM $$; echo not-reached", "", 143);
+	st = sh_c("kill -KILL $$; echo not-reached");
+	LT_CHECK(WIFSIGNALED(st));
+	LT_EQ(WTERMSIG(st), SIGKILL);
+	LT_EQ(out_len, 0);
+	SH_EXPECT("sh -c 'kill -KILL $$'; echo $?", "Killed \n137\n", 0);
+	return 0;
+}
+
+LTEST(sh, cd_and_pwd)
+{
+	/* The image's directories and the names servers attach, from "/" down. */
+	SH_EXPECT("cd / && echo *", "dev proc tmp\n", 0);
+	SH_EXPECT("cd /dev && echo *", "full null pipe random urandom zero\n", 0);
+	SH_EXPECT("cd /proc && echo *", "boot\n", 0);
+	SH_EXPECT("echo /proc/boot/sh*", "/proc/boot/sh /proc/boot/shtest /proc/boot/shtest.script\n", 0);
+	SH_EXPECT("cd /proc/boot && pwd && cd .. && pwd", "/proc/boot\n/proc\n", 0);
+	SH_EXPECT("cd /nonexistent; echo $?", "E: sh: cd: /nonexistent: No such file or directory\n2\n", 0);
+	return 0;
+}
+
+/* A script on stdin, as `sh < file` or a pipe into sh. */
+LTEST(sh, script_on_stdin)
+{
+	char *argv[] = { "sh", NULL };
+	int st = run_sh(argv, "echo from-stdin\nx=7\necho $((x+1))\nexit 2\necho never\n");
+
+
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 2);
+	LT_CHECK(strcmp(out, "from-stdin\n8\n") == 0);
+	return 0;
+}
+
+LTEST(sh, syntax_error)
+{
+	char *argv[] = { "sh", "-c", "if then fi", NULL };
+	int st = run_sh(argv, NULL);
+
+	LT_CHECK(WIFEXITED(st));
+	LT_CHECK(WEXITSTATUS(st) != 0);
+	LT_CHECK(strstr(out, "syntax error") != NULL);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "args") == 0) {
+		for (int i = 2; i < argc; i++)
+			printf("[%s]\n", argv[i]);
+		return 0;
+	}
+	if (argc >= 3 && strcmp(argv[1], "env") == 0) {
+		const char *v = getenv(argv[2]);
+
+		printf("[%s]\n", v ? v : "(unset)");
+		return 0;
+	}
+	/*
+	 * taskman's script gives no fds: take 0-2 so the pipes get higher
+	 * numbers, as they would under a shell.
+	 */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			return 2;
+	return lt_run_all() == 0 ? 0 : 1;
+}
