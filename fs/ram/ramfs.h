@@ -193,7 +193,4 @@ int rf_normpath(const char *in, char *out);
 /* Current time (CLOCK_REALTIME). */
 void rf_now(struct timespec *ts);
 
-/* Internal (rfdata.c): free all of a file's blocks. */
-void rf_data_free(struct ramfs *fs, struct rf_inode *ino);
-
 #endif

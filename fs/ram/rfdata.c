@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "ramfs.h"
+#include "rfint.h"
 
 static const unsigned char zeros[RF_BLOCK];
 

@@ -1,6 +1,6 @@
-// uses: fs/ram/ramfs.c fs/ram/rfdata.c
+// uses: fs/ram/ramfs.c fs/ram/rfname.c fs/ram/rfdata.c
 /*
- * Host tests of the RAM file system's logic (fs/ram/ramfs.c, rfdata.c),
+ * Host tests of the RAM file system's logic (fs/ram/ramfs.c, rfname.c, rfdata.c),
  * natively under ASan/UBSan: files and holes, the size and inode limits,
  * directories and link counts, names, symbolic links (inside, leaving
  * the file system, loops), hard links, every rule of rename, files open
