@@ -232,6 +232,41 @@ msg_times(struct tm_msg *m)
 	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
 }
 
+/* _PROC_PIDINFO: the first process with a pid >= pi_pid. */
+void
+msg_pidinfo(struct tm_msg *m)
+{
+	const struct _proc_pidinfo *q = m->m_buf;
+	struct _proc_pidinfo_reply r;
+	const struct pt_proc *best = NULL;
+	const struct tm_proc *tp;
+
+	if (m->m_len != sizeof(*q) || q->subtype != 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	for (const struct pt_proc *p = tm.t_procs.pt_procs; p; p = p->pp_next)
+		if (p->pp_pid >= q->pi_pid && (best == NULL || p->pp_pid < best->pp_pid))
+			best = p;
+	if (best == NULL) {
+		tm_error(m->m_rcvid, ESRCH);
+		return;
+	}
+	tp = best->pp_priv;
+	memset(&r, 0, sizeof(r));
+	r.pr_pid = best->pp_pid;
+	r.pr_ppid = best->pp_ppid;
+	r.pr_pgid = best->pp_pgid;
+	r.pr_sid = best->pp_sid;
+	r.pr_uid = best->pp_uid[0];
+	r.pr_gid = best->pp_gid[0];
+	r.pr_flags = best->pp_zombie ? _PIDINFO_ZOMBIE : 0;
+	r.pr_vm_bytes = tp ? tp->tp_vm.vm_bytes : 0;
+	r.pr_cpu_ms = best->pp_zombie ? best->pp_cpu_ms : 0;
+	memcpy(r.pr_name, best->pp_name, sizeof(r.pr_name) - 1);
+	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+}
+
 void
 proc_stopcont(int pid, int wstatus)
 {

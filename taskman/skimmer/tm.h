@@ -117,6 +117,7 @@ void msg_spawn_done(struct tm_msg *m);
 void msg_wait(struct tm_msg *m);
 void msg_getsetid(struct tm_msg *m);
 void msg_times(struct tm_msg *m);
+void msg_pidinfo(struct tm_msg *m);
 void proc_times(int pid, uint32_t ms);
 void proc_died(int pid, int wstatus);
 void proc_stopcont(int pid, int wstatus);

@@ -258,9 +258,33 @@ LTEST(sh, cd_and_pwd)
 	SH_EXPECT("cd / && echo *", "dev proc tmp\n", 0);
 	SH_EXPECT("cd /dev && echo *", "full null pipe random urandom zero\n", 0);
 	SH_EXPECT("cd /proc && echo *", "boot\n", 0);
-	SH_EXPECT("echo /proc/boot/sh*", "/proc/boot/sh /proc/boot/shtest /proc/boot/shtest.script\n", 0);
+	SH_EXPECT("echo /proc/boot/sht*", "/proc/boot/shtest /proc/boot/shtest.script\n", 0);
 	SH_EXPECT("cd /proc/boot && pwd && cd .. && pwd", "/proc/boot\n/proc\n", 0);
 	SH_EXPECT("cd /nonexistent; echo $?", "E: sh: cd: /nonexistent: No such file or directory\n2\n", 0);
+	return 0;
+}
+
+/* QSOE's own utilities (utils/) from the shell. */
+LTEST(utils, pidin_slay_waitfor)
+{
+	SH_EXPECT("pidin -p 1 family | { read h; read pid ppid rest; echo $pid $ppid; }", "1 0\n", 0);
+	/* This program is REPLY-blocked on the pipe it reads sh's output from. */
+	SH_EXPECT("pidin -p shtest | { read h; read pid tid name prio state rest; echo $name $state; }",
+	    "shtest REPLY\n", 0);
+	SH_EXPECT("pidin -p sh | { read h; read pid tid name rest; echo $name; }", "sh\n", 0);
+	SH_EXPECT("pidin -p nosuch", "     pid tid name               prio STATE       name\n"
+	    "pidin: no process nosuch\n", 1);
+	SH_EXPECT("pidin bogus", "usage: pidin [-p pid|name] [threads|family|mem|times]\n", 2);
+	SH_EXPECT("waitfor /dev/null 1; echo $?; waitfor /nope 0.1; echo $?",
+	    "0\nwaitfor: /nope: not there after 0.1 s\n1\n", 0);
+	/* (slay once the child has exec'd waitfor: until then it is an sh) */
+	SH_EXPECT("waitfor /nope 30 & until pidin -p waitfor >/dev/null 2>&1; do :; done;"
+	    " slay waitfor; echo $?; wait $!; echo $?", "0\nTerminated \n143\n", 0);
+	SH_EXPECT("waitfor /nope 30 & until pidin -p waitfor >/dev/null 2>&1; do :; done;"
+	    " slay -s KILL waitfor; wait $!; echo $?", "Killed \n137\n", 0);
+	SH_EXPECT("slay nosuch; echo $?", "slay: unable to find process(es) nosuch\n1\n", 0);
+	SH_EXPECT("slay -s BOGUS x; echo $?", "slay: unknown signal BOGUS\n2\n", 0);
+	SH_EXPECT("shutdown 300; echo $?", "usage: shutdown [-S halt|reboot] [status]\n2\n", 0);
 	return 0;
 }
 

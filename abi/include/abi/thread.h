@@ -165,6 +165,26 @@ __ABI_FIELD(struct _thread_attr, __spare, 96, 8);
  * new_name_len >= 0 (a length, 0 clears it), and copy the old name into
  * name_buf when name_buf_len > 0 (QNX's convention).
  */
+/*
+ * ThreadInfo(pid, tid, info): what pidin shows of a thread.  The first
+ * thread of process pid (0: the caller's) whose id is tid or more; the
+ * call returns its id, so a loop from 1 lists them all.
+ */
+struct _thread_info {
+	int32_t		ti_tid;
+	int32_t		ti_state;	/* STATE_* (RUNNING: on a CPU now) */
+	int32_t		ti_priority;	/* current, with inheritance */
+	int32_t		ti_base_priority;
+	int32_t		ti_policy;	/* SCHED_* */
+	int32_t		ti_cpu;		/* the CPU it belongs to */
+	uint64_t	ti_runtime_ns;	/* CPU time (up to its last switch-out) */
+	char		ti_name[16];	/* _NTO_TCTL_NAME, NUL-terminated */
+};
+
+__ABI_SIZE(struct _thread_info, 48, 8);
+__ABI_FIELD(struct _thread_info, ti_runtime_ns, 24, 8);
+__ABI_FIELD(struct _thread_info, ti_name, 32, 16);
+
 struct _thread_name {
 	int32_t		new_name_len;	/* length of the new name, or -1 to only read */
 	int32_t		name_buf_len;	/* room in name_buf */

@@ -43,6 +43,7 @@
 #define _PROC_FORK		0x0006	/* fork the sender */
 #define _PROC_EXEC		0x0007	/* replace the sender's program */
 #define _PROC_TIMES		0x0008	/* CPU time of the waited-for children */
+#define _PROC_PIDINFO		0x0009	/* a process as pidin shows it */
 #define _SYS_CONF		0x0020	/* sysconf */
 #define _SYS_UNAME		0x0021	/* uname */
 #define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
@@ -346,6 +347,32 @@ struct _proc_times_reply {
 	uint64_t	tr_children_ms;
 };
 __ABI_SIZE(struct _proc_times_reply, 8, 8);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_PIDINFO: the first process whose pid is pi_pid or more (live or a
+ * zombie), so a loop from 1 lists them all (pidin, slay); ESRCH past the
+ * last.  Its threads come from the kernel (ThreadInfo).
+ */
+struct _proc_pidinfo {
+	uint16_t	type;		/* _PROC_PIDINFO */
+	uint16_t	subtype;	/* 0 */
+	int32_t		pi_pid;
+};
+__ABI_SIZE(struct _proc_pidinfo, 8, 4);
+
+#define _PIDINFO_ZOMBIE		0x1	/* dead, not yet waited for */
+
+struct _proc_pidinfo_reply {
+	int32_t		pr_pid, pr_ppid, pr_pgid, pr_sid;
+	int32_t		pr_uid, pr_gid;	/* real */
+	uint32_t	pr_flags;	/* _PIDINFO_* */
+	uint32_t	pr_zero;
+	uint64_t	pr_vm_bytes;	/* mapped memory taskman knows of */
+	uint64_t	pr_cpu_ms;	/* a zombie's CPU time; live: 0 (ClockTime is the caller's only) */
+	char		pr_name[32];	/* the program's name */
+};
+__ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
 
 /* ---------------------------------------------------------------------- */
 /*

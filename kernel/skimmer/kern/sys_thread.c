@@ -7,7 +7,9 @@
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/thread.h>
+#include <kern/timer.h>
 #include <kern/vm.h>
+#include <kern/cpu.h>
 #include <abi/errno.h>
 #include <abi/thread.h>
 #include <arch/trapframe.h>
@@ -176,6 +178,52 @@ sys_ThreadCtl(long cmd, long data, long a2, long a3, long a4, long a5)
 	default:
 		return -ENOSYS;
 	}
+}
+
+/*
+ * ThreadInfo(pid, tid, info) -> the id of the first thread of pid with an
+ * id >= tid, described in *info.  Anyone may look (as pidin does on QNX).
+ */
+long
+sys_ThreadInfo(long pid, long tid, long info, long a3, long a4, long a5)
+{
+	struct _thread_info ti = { .ti_tid = -1 };
+	struct thread *td, *best = NULL;
+	unsigned long fl;
+	struct proc *p;
+
+	if (pid < 0 || pid > INT32_MAX)
+		return -ESRCH;
+	p = pid == 0 ? curthread->td_proc : proc_hold((int)pid);
+	if (p == NULL)
+		return -ESRCH;
+	if (tid < 1)
+		tid = 1;
+	fl = spin_lock_irqsave(&p->pr_lock);
+	TAILQ_FOREACH(td, &p->pr_threads, td_plink)
+		if (td->td_tid >= tid && (best == NULL || td->td_tid < best->td_tid))
+			best = td;
+	if (best != NULL) {
+		int st = __atomic_load_n(&best->td_state, __ATOMIC_RELAXED);
+
+		if (st == STATE_RUNNING || st == STATE_READY || st == 0)
+			st = __atomic_load_n(&best->td_oncpu, __ATOMIC_RELAXED) ?
+			    STATE_RUNNING : STATE_READY;
+		ti = (struct _thread_info){ .ti_tid = best->td_tid, .ti_state = st,
+		    .ti_priority = best->td_pri, .ti_base_priority = best->td_basepri,
+		    .ti_policy = best->td_policy, .ti_cpu = best->td_cpu->gd_id,
+		    .ti_runtime_ns = timer_ticks_to_ns(best == curthread ? thread_cputime_self() :
+		    __atomic_load_n(&best->td_runtime, __ATOMIC_RELAXED)) };
+		memcpy(ti.ti_name, best->td_name, sizeof(ti.ti_name) - 1);
+	}
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	if (pid != 0)
+		proc_release(p);
+	if (best == NULL)
+		return -ESRCH;
+	if (vm_copyout(curthread->td_proc->pr_vm, (uaddr_t)info, &ti, sizeof(ti)) < 0)
+		return -EFAULT;
+	return ti.ti_tid;
 }
 
 /* ThreadDetach(tid): see proc_thread_detach (0 is the caller). */

@@ -21,7 +21,7 @@ static long io(int fd, const void *m, size_t len, void *r, size_t rlen)
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
-	st = MsgSend_r(fd, m, len, r, rlen);
+	st = __px_send_quick(fd, m, len, r, rlen);
 	return st == -ESRCH ? -EBADF : st < 0 ? st : 0;
 }
 

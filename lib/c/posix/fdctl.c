@@ -43,7 +43,7 @@ long __px_dup(int fd, int min, int exact, int cloexec)
 	m.info.coid = fd;
 	m.info.scoid = si.scoid;
 	m.info.chid = si.chid;
-	if ((r = MsgSend_r((int)nfd, &m, sizeof(m), 0, 0)) < 0) {
+	if ((r = __px_send_quick((int)nfd, &m, sizeof(m), 0, 0)) < 0) {
 		ConnectDetach_r((int)nfd);
 		return r;
 	}
@@ -77,7 +77,7 @@ static long server_flags(int fd)
 {
 	struct _io_fdinfo m = { .type = _IO_FDINFO };
 	struct _io_fdinfo_reply r;
-	long st = MsgSend_r(fd, &m, sizeof(m), &r, sizeof(r));
+	long st = __px_send_quick(fd, &m, sizeof(m), &r, sizeof(r));
 
 	return st < 0 ? st : (long)r.fr_ioflag;
 }

@@ -61,10 +61,10 @@ long __px_close(int fd)
 
 	if (r < 0)
 		return r;
-	r = MsgSend_r(fd, &m, sizeof(m), 0, 0);
+	__px_send_quick(fd, &m, sizeof(m), 0, 0);
 	__px_fd_clear(fd);
 	ConnectDetach_r(fd);
-	return r == -EINTR ? -EINTR : 0;	/* the fd is gone either way */
+	return 0;			/* the fd is gone whatever the server said */
 }
 
 /*
@@ -186,7 +186,7 @@ long __px_lseek(int fd, off_t off, int whence)
 		return -EBADF;
 	if (whence < SEEK_SET || whence > 4)
 		return -EINVAL;		/* 3, 4: Linux's SEEK_DATA, SEEK_HOLE, for the servers that know them */
-	st = io(MsgSend_r(fd, &m, sizeof(m), &r, sizeof(r)));
+	st = io(__px_send_quick(fd, &m, sizeof(m), &r, sizeof(r)));
 	return st < 0 ? st : (long)r.lr_offset;
 }
 
@@ -198,7 +198,7 @@ long __px_fstat(int fd, void *st)
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
-	r = io(MsgSend_r(fd, &m, sizeof(m), st, sizeof(struct _io_stat_buf)));
+	r = io(__px_send_quick(fd, &m, sizeof(m), st, sizeof(struct _io_stat_buf)));
 	return r < 0 ? r : 0;
 }
 

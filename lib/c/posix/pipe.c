@@ -39,7 +39,7 @@ long __px_pipe2(int *fds, int flags)
 	m.info.coid = (int32_t)rfd;
 	m.info.scoid = si.scoid;
 	m.info.chid = si.chid;
-	if ((r = MsgSend_r((int)wfd, &m, sizeof(m), 0, 0)) < 0) {
+	if ((r = __px_send_quick((int)wfd, &m, sizeof(m), 0, 0)) < 0) {
 		ConnectDetach_r((int)wfd);
 		goto fail;
 	}

@@ -106,6 +106,16 @@ extern hidden int __px_sysmgr;
 hidden long __px_sysmgr_send(const void *msg, size_t len, void *reply, size_t rlen);
 
 /*
+ * MsgSend for a request the server answers at once (dup, close, stat,
+ * lseek, chmod, taskman's requests).  A signal can end the send while it
+ * waits for the server to receive (SEND-blocked: the server never saw
+ * it), which POSIX does not allow for these calls: send again.  Once the
+ * server has the message, every QSOE server's channel has
+ * _NTO_CHF_UNBLOCK, so the reply comes whatever signals arrive.
+ */
+hidden long __px_send_quick(int coid, const void *smsg, size_t sbytes, void *rmsg, size_t rbytes);
+
+/*
  * File descriptors (fdtab.c, open.c, fdio.c, fdctl.c, cwd.c).  An fd is a
  * connection id below PX_FD_MAX; libc keeps what the kernel and the
  * servers do not: the open flags, FD_CLOEXEC and the absolute path it was

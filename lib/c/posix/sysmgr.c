@@ -21,7 +21,16 @@ long __px_sysmgr_send(const void *msg, size_t len, void *reply, size_t rlen)
 {
 	if (__px_sysmgr < 0)
 		return -ENOSYS;
-	return MsgSend_r(__px_sysmgr, msg, len, reply, rlen);
+	return __px_send_quick(__px_sysmgr, msg, len, reply, rlen);
+}
+
+long __px_send_quick(int coid, const void *smsg, size_t sbytes, void *rmsg, size_t rbytes)
+{
+	long r;
+
+	while ((r = MsgSend_r(coid, smsg, sbytes, rmsg, rbytes)) == -EINTR)
+		;
+	return r;
 }
 
 /*
@@ -44,7 +53,7 @@ int __px_inherit_fd(const struct _proc_spawn_fd *f, int ppid, int cof)
 	d.info.chid = f->sf_chid;
 	d.info.coid = f->sf_parent_fd;
 	d.info.scoid = f->sf_scoid;
-	r = coid != f->sf_fd ? -EBUSY : (int)MsgSend_r(coid, &d, sizeof(d), 0, 0);
+	r = coid != f->sf_fd ? -EBUSY : (int)__px_send_quick(coid, &d, sizeof(d), 0, 0);
 	if (r < 0)
 		ConnectDetach_r(coid);
 	return r < 0 ? r : 0;
@@ -92,5 +101,5 @@ void __qsoe_start(long *sp)
 		return;
 	for (long i = 0; i < nfds && i < _SPAWN_FDS_MAX; i++)
 		__px_inherit_fd(&fds[i], (int)ppid, 0);
-	MsgSend_r(__px_sysmgr, &done, sizeof(done), 0, 0);
+	__px_send_quick(__px_sysmgr, &done, sizeof(done), 0, 0);
 }

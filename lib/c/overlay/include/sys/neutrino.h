@@ -111,6 +111,7 @@ __KC(int, MemMap, (pid_t __pid, uintptr_t __va, size_t __len, int __prot, int __
 __KC(int, MemUnmap, (pid_t __pid, uintptr_t __va, size_t __len));
 __KC(ssize_t, MemWrite, (pid_t __pid, uintptr_t __va, const void *__src, size_t __len));
 __KC(int, ProcNotify, (int __chid, unsigned __flags));
+__KC(int, ThreadInfo, (pid_t __pid, int __tid, struct _thread_info *__info));
 __KC(int, ProcSetGroup, (pid_t __pid, pid_t __pgid));
 __KC(int, MemClone, (pid_t __dst, pid_t __src, uintptr_t __va, size_t __len));
 __KC(int, ThreadClone, (pid_t __dst, pid_t __src, int __src_tid, long __a0));

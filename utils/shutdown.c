@@ -1,0 +1,46 @@
+/*
+ * utils/shutdown.c - `shutdown [-S halt|reboot] [status]`: end every
+ * process and power the machine off (under QEMU, `make run` returns).
+ * taskman does the work (_SYS_SHUTDOWN); it needs root.  The exit status
+ * of the machine is `status` (0 by default).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/neutrino.h>
+#include <sys/procmsg.h>
+
+int
+main(int argc, char **argv)
+{
+	struct _sys_shutdown m = { .type = _SYS_SHUTDOWN, .subtype = _SYS_SHUTDOWN_POWEROFF };
+	char *end;
+	long st;
+	int i = 1;
+
+	if (i + 1 < argc && strcmp(argv[i], "-S") == 0) {
+		if (strcmp(argv[i + 1], "reboot") == 0)
+			m.subtype = _SYS_SHUTDOWN_REBOOT;
+		else if (strcmp(argv[i + 1], "halt") != 0)
+			goto usage;
+		i += 2;
+	}
+	if (i < argc) {
+		m.sd_status = (int32_t)strtol(argv[i], &end, 0);
+		if (*end != '\0' || m.sd_status < 0 || m.sd_status > 255 || ++i != argc)
+			goto usage;
+	}
+	fflush(stdout);
+	st = MsgSend_r(SYSMGR_COID, &m, sizeof(m), 0, 0);
+	if (st < 0) {
+		fprintf(stderr, "shutdown: %s\n", strerror((int)-st));
+		return 1;
+	}
+	for (;;)
+		pause();	/* taskman ends us */
+usage:
+	fprintf(stderr, "usage: shutdown [-S halt|reboot] [status]\n");
+	return 2;
+}
