@@ -86,6 +86,7 @@ include lib/c/libc.mk
 include lib/resmgr/resmgr.mk
 include taskman/skimmer/taskman.mk
 include ports/mksh/mksh.mk
+include ports/toybox/toybox.mk
 include tools/image.mk
 include tests/tests.mk
 
@@ -116,7 +117,8 @@ setup-quiet:
 
 clean:
 	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
-	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/servers $(O)/utils
+	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/servers $(O)/utils \
+	    $(O)/ports
 
 distclean:
 	rm -rf $(O) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old defconfig

@@ -95,7 +95,12 @@ fi
 sources=(
 	musl=1.2.3-1
 	mksh=59c-28+deb12u1
+	toybox=0.8.9+dfsg-1
 )
+# Packages whose Debian packaging tarball the archive does not serve
+# (toybox's debian.tar.xz answers 404, so `apt-get source` fails): only the
+# .dsc and the upstream tarball are fetched (fetch_orig below).
+orig_only=" toybox "
 
 apt_dir=$build/apt
 src_dir=$build/src
@@ -154,6 +159,49 @@ apt_private=(
 	-o "APT::Sandbox::User=root"
 )
 
+# The .dsc and the orig tarball of name=ver, without the Debian packaging:
+# apt names the files and the .dsc's hash (from the signed Sources index,
+# which apt-helper checks the .dsc against); the tarball must match the
+# .dsc's Checksums-Sha256, or the fetch fails.  Unpacked into dest.
+fetch_orig() {
+	local name=$1 ver=$2 dest=$3 tmp uris uri file size hash dsc= dsc_hash= orig= want got top
+	tmp=$(mktemp -d)
+	# --print-uris leaves out files already present, so ask in an empty directory.
+	uris=$(cd "$tmp" && apt-get "${apt_private[@]}" source --print-uris -qq "$name=$ver" 2>/dev/null) ||
+		{ rm -rf "$tmp"; die "apt-get source --print-uris $name=$ver failed"; }
+	while read -r uri file size hash; do
+		uri=${uri#\'} uri=${uri%\'}
+		case $file in
+		*.dsc) dsc=$file dsc_uri=$uri dsc_hash=$hash ;;
+		*.orig.tar.*[!c]) orig=$file orig_uri=$uri ;;	# not the .asc signature
+		esac
+	done <<<"$uris"
+	[ -n "$dsc" ] && [ -n "$orig" ] || { rm -rf "$tmp"; die "no .dsc or orig tarball for $name=$ver in: $uris"; }
+	/usr/lib/apt/apt-helper "${apt_private[@]}" download-file "$dsc_uri" "$src_dir/$dsc" "$dsc_hash" >/dev/null ||
+		{ rm -rf "$tmp"; die "could not download $dsc"; }
+	want=$(awk -v f="$orig" '/^Checksums-Sha256:/ { in_sums = 1; next }
+	    /^[^ ]/ { in_sums = 0 } in_sums && $3 == f { print $1 }' "$src_dir/$dsc")
+	[ -n "$want" ] || { rm -rf "$tmp"; die "$dsc lists no SHA256 for $orig"; }
+	got=
+	[ -f "$src_dir/$orig" ] && got=$(sha256sum "$src_dir/$orig" | cut -d' ' -f1)
+	if [ "$got" != "$want" ]; then
+		/usr/lib/apt/apt-helper "${apt_private[@]}" download-file "$orig_uri" "$src_dir/$orig" >/dev/null ||
+			{ rm -rf "$tmp"; die "could not download $orig"; }
+		got=$(sha256sum "$src_dir/$orig" | cut -d' ' -f1)
+	fi
+	if [ "$got" != "$want" ]; then
+		rm -rf "$tmp"
+		mv -f "$src_dir/$orig" "$src_dir/$orig.bad"
+		die "CHECKSUM MISMATCH: $orig has SHA256 $got, but $dsc says $want (kept as $orig.bad)"
+	fi
+	tar -xf "$src_dir/$orig" -C "$tmp" || { rm -rf "$tmp"; die "could not unpack $orig"; }
+	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
+	[ "$(echo "$top" | wc -l)" = 1 ] && [ -n "$top" ] ||
+		{ rm -rf "$tmp"; die "$orig does not hold exactly one top directory"; }
+	mv "$top" "$dest"
+	rm -rf "$tmp"
+}
+
 need_fetch=()
 for s in "${sources[@]}"; do
 	name=${s%%=*}
@@ -178,10 +226,15 @@ for s in "${need_fetch[@]}"; do
 	ver=${s#*=}
 	upstream=${ver%-*}
 	upstream=${upstream#*:}
-	say "fetching source package $name $ver"
 	rm -rf "$src_dir/$name-$upstream"
-	(cd "$src_dir" && apt-get "${apt_private[@]}" source -qq "$name=$ver") ||
-		die "apt-get source $name=$ver failed"
+	if [ "${orig_only/ $name /}" != "$orig_only" ]; then
+		say "fetching source package $name $ver (the .dsc and upstream tarball only)"
+		fetch_orig "$name" "$ver" "$src_dir/$name-$upstream"
+	else
+		say "fetching source package $name $ver"
+		(cd "$src_dir" && apt-get "${apt_private[@]}" source -qq "$name=$ver") ||
+			die "apt-get source $name=$ver failed"
+	fi
 	[ -d "$src_dir/$name-$upstream" ] || die "apt-get source $name did not unpack $name-$upstream"
 	touch "$src_dir/$name-$upstream/.qsoe-unpacked"
 done

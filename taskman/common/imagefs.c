@@ -6,6 +6,7 @@
 #include "imagefs.h"
 #include "../../lib/newc/newc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,43 @@ imagefs_lookup(const struct imagefs *fs, const char *path)
 		if (path_equal(fs->if_nodes[i].in_path, path))
 			return &fs->if_nodes[i];
 	return NULL;
+}
+
+/* Write a link's target into buf: as it is if absolute, else after the link's directory. */
+static int
+link_target(const struct imagefs_node *l, char *buf, size_t size)
+{
+	const char *slash = strrchr(l->in_path, '/');
+	size_t dir = (l->in_size > 0 && ((const char *)l->in_data)[0] == '/') ? 0 :
+	    slash ? (size_t)(slash - l->in_path) + 1 : 0;
+
+	if (dir + l->in_size + 2 > size)
+		return -ENAMETOOLONG;
+	buf[0] = '/';
+	memcpy(buf + 1, l->in_path, dir);
+	memcpy(buf + 1 + dir, l->in_data, l->in_size);
+	buf[1 + dir + l->in_size] = '\0';
+	return 0;
+}
+
+int
+imagefs_follow(const struct imagefs *fs, const char *path, const struct imagefs_node **np)
+{
+	char buf[IMAGEFS_PATH_MAX + 2];	/* the nodes' strings are the archive's, not buf */
+	const struct imagefs_node *n = imagefs_lookup(fs, path);
+	int rc;
+
+	for (int hops = 0; n && (n->in_mode & IMAGEFS_MODE_TYPE) == IMAGEFS_MODE_LNK; hops++) {
+		if (hops == IMAGEFS_SYMLOOP_MAX)
+			return -ELOOP;
+		if ((rc = link_target(n, buf, sizeof(buf))) < 0)
+			return rc;
+		n = imagefs_lookup(fs, buf);
+	}
+	if (n == NULL)
+		return -ENOENT;
+	*np = n;
+	return 0;
 }
 
 const struct imagefs_node *

@@ -56,6 +56,18 @@ void imagefs_fini(struct imagefs *fs);
 const struct imagefs_node *imagefs_lookup(const struct imagefs *fs, const char *path);
 
 /*
+ * The node of path (as imagefs_lookup takes it) with symbolic links in
+ * its last component followed, at most IMAGEFS_SYMLOOP_MAX of them; a
+ * relative target is relative to the link's directory (".." is not
+ * resolved).  Links in the directories above are not followed (the
+ * image's links are leaves).
+ * Returns 0 with *np set, -ENOENT (no node, or a link to nothing), or
+ * -ELOOP (too many links) or -ENAMETOOLONG (a target path too long).
+ */
+#define IMAGEFS_SYMLOOP_MAX	8
+int imagefs_follow(const struct imagefs *fs, const char *path, const struct imagefs_node **np);
+
+/*
  * The index-th entry (from 0) of directory dir, or NULL past the end.
  * *next is the index to ask for after it.
  */

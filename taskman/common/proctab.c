@@ -51,9 +51,11 @@ proctab_add(struct proctab *t, int pid, int ppid, const char *name)
 	p->pp_ppid = ppid;
 	p->pp_pgid = parent ? parent->pp_pgid : pid;
 	p->pp_sid = parent ? parent->pp_sid : pid;
+	p->pp_umask = PROCTAB_UMASK_DEFAULT;
 	if (parent) {
 		memcpy(p->pp_uid, parent->pp_uid, sizeof(p->pp_uid));
 		memcpy(p->pp_gid, parent->pp_gid, sizeof(p->pp_gid));
+		p->pp_umask = parent->pp_umask;
 	}
 	strncpy(p->pp_name, name ? name : "", sizeof(p->pp_name) - 1);
 	p->pp_next = t->pt_procs;

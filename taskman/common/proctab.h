@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #define PROCTAB_MGR_PID	1	/* taskman: the adopter of orphans */
+#define PROCTAB_UMASK_DEFAULT	0022	/* the umask of a process without a parent */
 
 struct pt_proc {
 	struct pt_proc	*pp_next;	/* the table's list */
@@ -28,6 +29,7 @@ struct pt_proc {
 	int		pp_event;	/* live: a stop or continue status not yet waited for, or 0 */
 	int		pp_uid[3];	/* real, effective, saved */
 	int		pp_gid[3];
+	unsigned	pp_umask;	/* file mode creation mask (_PROC_UMASK) */
 	char		pp_name[32];	/* for diagnostics */
 	uint64_t	pp_cpu_ms;	/* zombie: its own CPU time (the kernel's report) */
 	uint64_t	pp_cchild_ms;	/* CPU time of its reaped children and their descendants */
@@ -46,7 +48,8 @@ void proctab_fini(struct proctab *t);
  * Record process pid, a child of ppid (which must be in the table, or be
  * 0 for the manager itself, which has no parent).  It starts in its
  * parent's group and session with its credentials.  Returns the entry,
- * or NULL (pid already there, no parent, out of memory).
+ * or NULL (pid already there, no parent, out of memory).  Its umask is
+ * its parent's (0022 without a parent).
  */
 struct pt_proc *proctab_add(struct proctab *t, int pid, int ppid, const char *name);
 

@@ -3,11 +3,14 @@
  * manager inside taskman, attached at "/" (so /proc/boot/x, and the image's
  * other directories, /proc, /tmp, /dev, and "/" itself): _IO_CONNECT open
  * (handle TM_BOOTFS_HANDLE), then _IO_READ (files, and directories as
- * dirent records), _IO_STAT, _IO_LSEEK, _IO_CLOSE.  Every longer prefix
- * that a server attaches is tried before "/".  A directory's listing adds
- * the names that attached prefixes put in it (ls /dev shows null, ser1).
- * An open file is an OCB keyed by the client's connection (scoid, coid); a
- * disconnect or the client's death frees it.
+ * dirent records), _IO_STAT, _IO_LSEEK, _IO_CLOSE, _IO_DUP.  Every longer
+ * prefix that a server attaches is tried before "/".  A directory's
+ * listing adds the names that attached prefixes put in it (ls /dev shows
+ * null, ser1).  An open file is an OCB (the node and the offset); each
+ * client connection bound to it is a bind keyed by (scoid, coid).  _IO_DUP
+ * binds a new connection to the OCB of another (dup, spawn's fd
+ * inheritance), so they share the offset.  A close, a disconnect or the
+ * client's death frees the bind, and the last bind frees the OCB.
  */
 #include "tm.h"
 
@@ -24,45 +27,66 @@
 #define DIR_VIRT_OFF	(1 << 20)	/* directory offsets from here: pathtab_child's */
 
 struct ocb {
-	struct ocb	*o_next;
-	int		o_scoid, o_coid, o_pid;
 	const struct imagefs_node *o_node;
 	int64_t		o_off;		/* bytes, or for a directory the next entry index */
+	int		o_refs;		/* binds to it */
 };
 
-static struct ocb *ocbs;
+struct bind {
+	struct bind	*b_next;
+	int		b_scoid, b_coid, b_pid;	/* the client's connection */
+	struct ocb	*b_ocb;
+};
 
-static struct ocb *
-ocb_find(const struct tm_msg *m)
+static struct bind *binds;
+
+static struct bind *
+bind_find(int scoid, int coid)
 {
-	for (struct ocb *o = ocbs; o; o = o->o_next)
-		if (o->o_scoid == m->m_info.scoid && o->o_coid == m->m_info.coid)
-			return o;
+	for (struct bind *b = binds; b; b = b->b_next)
+		if (b->b_scoid == scoid && b->b_coid == coid)
+			return b;
 	return NULL;
 }
 
-static void
-ocb_free_if(int (*match)(const struct ocb *, int), int x)
+/* Bind the sender's connection to o: 0, or -ENOMEM. */
+static int
+bind_new(const struct tm_msg *m, struct ocb *o)
 {
-	for (struct ocb **pp = &ocbs; *pp;) {
-		struct ocb *o = *pp;
+	struct bind *b = malloc(sizeof(*b));
 
-		if (match(o, x)) {
-			*pp = o->o_next;
-			free(o);
+	if (b == NULL)
+		return -ENOMEM;
+	*b = (struct bind){ binds, m->m_info.scoid, m->m_info.coid, m->m_info.pid, o };
+	binds = b;
+	o->o_refs++;
+	return 0;
+}
+
+static void
+bind_free_if(int (*match)(const struct bind *, int), int x)
+{
+	for (struct bind **pp = &binds; *pp;) {
+		struct bind *b = *pp;
+
+		if (match(b, x)) {
+			*pp = b->b_next;
+			if (--b->b_ocb->o_refs == 0)
+				free(b->b_ocb);
+			free(b);
 		} else {
-			pp = &o->o_next;
+			pp = &b->b_next;
 		}
 	}
 }
 
-static int is_scoid(const struct ocb *o, int s) { return o->o_scoid == s; }
-static int is_pid(const struct ocb *o, int p) { return o->o_pid == p; }
-static const struct ocb *closing;
-static int is_closing(const struct ocb *o, int unused) { (void)unused; return o == closing; }
+static int is_scoid(const struct bind *b, int s) { return b->b_scoid == s; }
+static int is_pid(const struct bind *b, int p) { return b->b_pid == p; }
+static const struct bind *closing;
+static int is_closing(const struct bind *b, int unused) { (void)unused; return b == closing; }
 
-void bootfs_disconnect(int scoid) { ocb_free_if(is_scoid, scoid); }
-void bootfs_proc_gone(int pid) { ocb_free_if(is_pid, pid); }
+void bootfs_disconnect(int scoid) { bind_free_if(is_scoid, scoid); }
+void bootfs_proc_gone(int pid) { bind_free_if(is_pid, pid); }
 
 static int
 is_dir(const struct imagefs_node *n)
@@ -168,12 +192,20 @@ bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 		tm_error(m->m_rcvid, is_dir(n) ? EISDIR : EROFS);
 		return;
 	}
-	if (ocb_find(m) || (o = malloc(sizeof(*o))) == NULL) {
-		tm_error(m->m_rcvid, ocb_find(m) ? EBUSY : ENOMEM);	/* one OCB per connection */
+	if (bind_find(m->m_info.scoid, m->m_info.coid)) {
+		tm_error(m->m_rcvid, EBUSY);	/* one open file per connection */
 		return;
 	}
-	*o = (struct ocb){ ocbs, m->m_info.scoid, m->m_info.coid, m->m_info.pid, n, 0 };
-	ocbs = o;
+	if ((o = malloc(sizeof(*o))) == NULL) {
+		tm_error(m->m_rcvid, ENOMEM);
+		return;
+	}
+	*o = (struct ocb){ n, 0, 0 };
+	if (bind_new(m, o) < 0) {
+		free(o);
+		tm_error(m->m_rcvid, ENOMEM);
+		return;
+	}
 	tm_reply(m->m_rcvid, 0, NULL, 0);
 }
 
@@ -322,27 +354,62 @@ io_lseek(struct tm_msg *m, struct ocb *o)
 	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
 }
 
+/*
+ * _IO_DUP on a new connection: bind it to the OCB of the connection the
+ * message names, which must exist and belong to the process it names.
+ */
+static void
+io_dup(struct tm_msg *m)
+{
+	const struct _io_dup *d = m->m_buf;
+	struct bind *old;
+
+	if (m->m_len != sizeof(*d)) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	old = bind_find(d->info.scoid, d->info.coid);
+	if (old == NULL || old->b_pid != d->info.pid) {
+		tm_error(m->m_rcvid, EBADF);
+		return;
+	}
+	if (bind_find(m->m_info.scoid, m->m_info.coid)) {
+		tm_error(m->m_rcvid, EBUSY);
+		return;
+	}
+	if (bind_new(m, old->b_ocb) < 0)
+		tm_error(m->m_rcvid, ENOMEM);
+	else
+		tm_reply(m->m_rcvid, 0, NULL, 0);
+}
+
 void
 bootfs_io(struct tm_msg *m)
 {
 	const struct _msg_hdr *h = m->m_buf;
-	struct ocb *o = ocb_find(m);
+	struct bind *b;
+	struct ocb *o;
 
-	if (o == NULL) {
-		tm_error(m->m_rcvid, EBADF);	/* no file open on this connection */
-		return;
-	}
 	if (h->subtype & _IO_COMBINE_FLAG) {
 		tm_error(m->m_rcvid, ENOSYS);	/* combine messages: not yet */
 		return;
 	}
+	if (h->type == _IO_DUP) {
+		io_dup(m);
+		return;
+	}
+	if ((b = bind_find(m->m_info.scoid, m->m_info.coid)) == NULL) {
+		tm_error(m->m_rcvid, EBADF);	/* no file open on this connection */
+		return;
+	}
+	o = b->b_ocb;
 	switch (h->type) {
 	case _IO_READ:	io_read(m, o); break;
 	case _IO_STAT:	io_stat(m, o); break;
 	case _IO_LSEEK:	io_lseek(m, o); break;
 	case _IO_CLOSE:
-		closing = o;
-		ocb_free_if(is_closing, 0);
+		closing = b;
+		bind_free_if(is_closing, 0);
 		tm_reply(m->m_rcvid, 0, NULL, 0);
 		break;
 	case _IO_WRITE:	tm_error(m->m_rcvid, EBADF); break;	/* opened for reading */

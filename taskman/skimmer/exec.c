@@ -28,7 +28,8 @@ exec_check(struct tm_msg *m, struct spawn_req *r, struct pt_proc **pp,
 
 /* Past the point of no return: the new image, or the process's end. */
 static void
-exec_load(struct tm_msg *m, struct pt_proc *p, const struct imagefs_node *n, long used)
+exec_load(struct tm_msg *m, struct pt_proc *p, const struct imagefs_node *n, const char *name,
+    long used)
 {
 	struct tm_proc *tp = p->pp_priv;
 	uint64_t entry;
@@ -41,11 +42,11 @@ exec_load(struct tm_msg *m, struct pt_proc *p, const struct imagefs_node *n, lon
 	sp = rc < 0 ? rc : tm_write_stack(p->pp_pid, used, &tp->tp_vm);
 	if (sp < 0) {
 		tm_log("taskman: exec of %s in pid %d failed late (%ld): ending it\n",
-		    imagefs_basename(n), p->pp_pid, sp);
+		    name, p->pp_pid, sp);
 		__kc_ProcDestroy(p->pp_pid, SIGKILL, 0, 0, 0, 0);
 		return;
 	}
-	strncpy(p->pp_name, imagefs_basename(n), sizeof(p->pp_name) - 1);
+	strncpy(p->pp_name, name, sizeof(p->pp_name) - 1);
 	if (tp->tp_spawn_rcvid) {	/* a spawn parent waiting for fds that exec did not take */
 		tm_reply(tp->tp_spawn_rcvid, p->pp_pid, NULL, 0);
 		tp->tp_spawn_rcvid = 0;
@@ -66,10 +67,10 @@ msg_exec(struct tm_msg *m)
 		rc = used = tm_build_stack(&r, p, p->pp_ppid, entry, n);
 	if (rc >= 0)
 		rc = __kc_ThreadExec(p->pp_pid, m->m_info.tid, (long)entry,
-		    (long)(USER_STACK_TOP - (uint64_t)used), (long)imagefs_basename(n), 0);
+		    (long)(USER_STACK_TOP - (uint64_t)used), (long)tm_prog_name(r.sr_path), 0);
 	if (rc < 0) {
 		tm_error(m->m_rcvid, (int)-rc);
 		return;
 	}
-	exec_load(m, p, n, used);
+	exec_load(m, p, n, tm_prog_name(r.sr_path), used);
 }

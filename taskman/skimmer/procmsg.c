@@ -232,6 +232,30 @@ msg_times(struct tm_msg *m)
 	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
 }
 
+/* _PROC_UMASK: get or set the sender's file mode creation mask; the old one. */
+void
+msg_umask(struct tm_msg *m)
+{
+	const struct _proc_umask *u = m->m_buf;
+	struct pt_proc *me = proctab_find(&tm.t_procs, m->m_info.pid);
+	unsigned old;
+
+	if (me == NULL) {
+		tm_error(m->m_rcvid, ESRCH);
+		return;
+	}
+	if (m->m_len != sizeof(*u) || (u->subtype != _PROC_UMASK_GET &&
+	    u->subtype != _PROC_UMASK_SET) || (u->um_mask & ~0777u) ||
+	    (u->subtype == _PROC_UMASK_GET && u->um_mask != 0)) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	old = me->pp_umask;
+	if (u->subtype == _PROC_UMASK_SET)
+		me->pp_umask = u->um_mask;
+	tm_reply(m->m_rcvid, (long)old, NULL, 0);
+}
+
 /* _PROC_PIDINFO: the first process with a pid >= pi_pid. */
 void
 msg_pidinfo(struct tm_msg *m)

@@ -69,18 +69,24 @@ no_return(void *unused)
 	(void)unused;	/* a program's first thread never returns from _start */
 }
 
-/* The image node of a program at path; -ENOENT/-EACCES/-ENOEXEC checks. */
+/*
+ * The image node of a program at path, through symbolic links (toybox's
+ * applets are links to it); -ENOENT/-ELOOP/-EACCES/-ENOEXEC checks.
+ */
 long
 tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
 {
 	const struct imagefs_node *n;
 	char err[96];
+	int rc;
 
 	if (strncmp(path, BOOT_DIR, strlen(BOOT_DIR)) != 0)
 		return -ENOENT;		/* part 1: programs come from /proc/boot only */
-	n = imagefs_lookup(&tm.t_fs, path);
-	if (n == NULL)
-		return -ENOENT;
+	if ((rc = imagefs_follow(&tm.t_fs, path, &n)) < 0)
+		return rc;
+	if (strncmp(n->in_path, BOOT_DIR + 1, strlen(BOOT_DIR) - 2) != 0 ||
+	    (n->in_path[strlen(BOOT_DIR) - 2] != '/' && n->in_path[strlen(BOOT_DIR) - 2] != '\0'))
+		return -ENOENT;		/* a link out of /proc/boot */
 	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
 		return -EACCES;
 	if (elf_load(n->in_data, n->in_size, TM_MMAP_LO, dry_run, NULL, entry, err, sizeof(err)) < 0) {
@@ -89,6 +95,14 @@ tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entr
 	}
 	*np = n;
 	return 0;
+}
+
+const char *
+tm_prog_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
 }
 
 /* Weak randomness for AT_RANDOM: the timebase, mixed.  (No entropy source yet.) */
@@ -223,7 +237,7 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 		return -ENOMEM;
 	vmmap_init(&tp->tp_vm, TM_MMAP_LO, TM_MMAP_HI);
 	tp->tp_abilities = abilities;
-	pid = __kc_ProcCreate((long)imagefs_basename(n), abilities, 0, 0, 0, 0);
+	pid = __kc_ProcCreate((long)tm_prog_name(r->sr_path), abilities, 0, 0, 0, 0);
 	if (pid < 0) {
 		free(tp);
 		return pid;
@@ -232,7 +246,7 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 	if (rc >= 0)
 		rc = tm_build_stack(r, parent, parent->pp_pid, entry, n);
 	sp = rc < 0 ? rc : tm_write_stack(pid, rc, &tp->tp_vm);
-	rc = sp < 0 ? sp : adopt(pid, parent, r, imagefs_basename(n), tp);
+	rc = sp < 0 ? sp : adopt(pid, parent, r, tm_prog_name(r->sr_path), tp);
 	if (rc == 0 && (rc = start_thread(pid, entry, (uint64_t)sp)) < 0)
 		proctab_reap(&tm.t_procs, proctab_find(&tm.t_procs, (int)pid));
 	if (rc < 0) {

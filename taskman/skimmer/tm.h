@@ -100,6 +100,8 @@ void tm_proc_free(struct pt_proc *p);
  * built and record it in vm; sp or -errno.
  */
 long tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry);
+/* A program's name: path's last component (a link's, such as toybox's "ls"). */
+const char *tm_prog_name(const char *path);
 long tm_load_elf(long pid, const struct imagefs_node *n, struct vmmap *vm, uint64_t *entry);
 long tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid,
     uint64_t entry, const struct imagefs_node *n);
@@ -116,6 +118,7 @@ void msg_spawn_done(struct tm_msg *m);
  */
 void msg_wait(struct tm_msg *m);
 void msg_getsetid(struct tm_msg *m);
+void msg_umask(struct tm_msg *m);
 void msg_times(struct tm_msg *m);
 void msg_pidinfo(struct tm_msg *m);
 void proc_times(int pid, uint32_t ms);

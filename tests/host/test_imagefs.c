@@ -8,6 +8,7 @@
  */
 #include "unit.h"
 #include "../../taskman/common/imagefs.h"
+#include <errno.h>
 #include <stdint.h>
 
 /* A tiny newc writer: entries appended to a growing buffer. */
@@ -242,4 +243,53 @@ UNIT_TEST(empty_archive_is_just_a_root)
 	free(a.a_buf);
 	CHECK_EQ(imagefs_init(&fs, "", 0), -1);
 	imagefs_fini(&fs);
+}
+
+/* imagefs_follow: absolute and relative targets, chains, loops, dangling links. */
+UNIT_TEST(follow_resolves_links)
+{
+	struct ar a = { 0 };
+	struct imagefs fs;
+	const struct imagefs_node *n = NULL, *tb;
+	char longt[1100];
+
+	ar_entry(&a, "proc", 0040755, NULL);
+	ar_entry(&a, "proc/boot", 0040755, NULL);
+	ar_entry(&a, "proc/boot/toybox", 0100755, "\177ELF");
+	ar_entry(&a, "proc/boot/ls", 0120777, "/proc/boot/toybox");
+	ar_entry(&a, "proc/boot/cat", 0120777, "toybox");	/* relative to proc/boot */
+	ar_entry(&a, "proc/boot/dog", 0120777, "cat");		/* a chain */
+	ar_entry(&a, "proc/boot/loop1", 0120777, "loop2");
+	ar_entry(&a, "proc/boot/loop2", 0120777, "/proc/boot/loop1");
+	ar_entry(&a, "proc/boot/dangling", 0120777, "nothing");
+	memset(longt, 'x', sizeof(longt) - 1);
+	longt[sizeof(longt) - 1] = '\0';
+	ar_entry(&a, "proc/boot/long", 0120777, longt);
+	ar_entry(&a, "top", 0120777, "proc/boot/ls");		/* a link in the root */
+	ar_trailer(&a);
+	CHECK_EQ(imagefs_init(&fs, a.a_buf, a.a_len), 0);
+	tb = imagefs_lookup(&fs, "/proc/boot/toybox");
+	CHECK(tb != NULL);
+	CHECK_EQ(imagefs_follow(&fs, "/proc/boot/toybox", &n), 0);
+	CHECK(n == tb);
+	n = NULL;
+	CHECK_EQ(imagefs_follow(&fs, "/proc/boot/ls", &n), 0);
+	CHECK(n == tb);
+	n = NULL;
+	CHECK_EQ(imagefs_follow(&fs, "/proc/boot/cat", &n), 0);
+	CHECK(n == tb);
+	n = NULL;
+	CHECK_EQ(imagefs_follow(&fs, "proc/boot/dog", &n), 0);
+	CHECK(n == tb);
+	n = NULL;
+	CHECK_EQ(imagefs_follow(&fs, "/top", &n), 0);
+	CHECK(n == tb);
+	CHECK_EQ(imagefs_follow(&fs, "/proc/boot", &n), 0);	/* not a link: itself */
+	CHECK(n == imagefs_lookup(&fs, "/proc/boot"));
+	CHECK_EQ(imagefs_follow(&fs, "/proc/boot/loop1", &n), -ELOOP);
+	CHECK_EQ(imagefs_follow(&fs, "/proc/boot/dangling", &n), -ENOENT);
+	CHECK_EQ(imagefs_follow(&fs, "/proc/boot/none", &n), -ENOENT);
+	CHECK_EQ(imagefs_follow(&fs, "/proc/boot/long", &n), -ENAMETOOLONG);
+	imagefs_fini(&fs);
+	free(a.a_buf);
 }

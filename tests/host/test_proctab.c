@@ -31,10 +31,15 @@ UNIT_TEST(add_inherits)
 	CHECK_EQ(b->pp_ppid, 2);
 	CHECK_EQ(b->pp_pgid, 1);
 	CHECK_EQ(b->pp_sid, 1);
+	CHECK_EQ(proctab_find(&t, 1)->pp_umask, 0022);	/* no parent: the default */
+	proctab_find(&t, 2)->pp_umask = 077;
+	CHECK(proctab_add(&t, 5, 2, "d") != NULL);
+	CHECK_EQ(proctab_find(&t, 5)->pp_umask, 077);	/* the parent's */
+	CHECK_EQ(b->pp_umask, 0022);			/* made before the change */
 	CHECK(proctab_add(&t, 3, 2, "dup") == NULL);
 	CHECK(proctab_add(&t, 9, 99, "orphan") == NULL);
 	CHECK(proctab_add(&t, 0, 1, "zero") == NULL);
-	CHECK_EQ(proctab_live_count(&t), 3);
+	CHECK_EQ(proctab_live_count(&t), 4);
 	proctab_fini(&t);
 }
 

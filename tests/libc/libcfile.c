@@ -381,12 +381,23 @@ LTEST(file, server_write_dup_fcntl)
 	LT_EQ(read(fd4, b, 3), 3);
 	LT_CHECK(memcmp(b, "012", 3) == 0);
 	LT_EQ(close(fd4), 0);
-	/* /proc/boot has no _IO_DUP: a dup of its fd fails, the fd lives on. */
+	/* /proc/boot shares its OCB with _IO_DUP: the dup reads on from the offset. */
 	fd = open("/proc/boot/motd", O_RDONLY);
 	LT_CHECK(fd >= 0);
-	LT_EQ(dup(fd), -1);
-	LT_EQ(read(fd, b, 1), 1);
+	LT_EQ(read(fd, b, 3), 3);
+	fd2 = dup(fd);
+	LT_CHECK(fd2 >= 0);
 	LT_EQ(close(fd), 0);
+	LT_EQ(read(fd2, b, 1), 1);
+	LT_EQ(b[0], 'c');			/* "Welcome" */
+	LT_EQ(lseek(fd2, 0, SEEK_CUR), 4);
+	fd = dup(fd2);
+	LT_EQ(lseek(fd, 1, SEEK_SET), 1);
+	LT_EQ(lseek(fd2, 0, SEEK_CUR), 1);	/* one offset */
+	LT_EQ(close(fd2), 0);
+	LT_EQ(close(fd), 0);
+	LT_EQ(dup(fd), -1);
+	LT_EQ(errno, EBADF);
 	return 0;
 }
 

@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include "ltest.h"
 #include "lsvc.h"
@@ -64,6 +66,23 @@ LTEST(proc, ids)
 	LT_EQ(getpgid(999999), -1);
 	LT_EQ(errno, ESRCH);
 	LT_EQ(setuid(0), 0);
+	return 0;
+}
+
+/* uname is taskman's _SYS_UNAME. */
+LTEST(proc, uname)
+{
+	struct utsname u;
+
+	memset(&u, 'x', sizeof(u));
+	LT_EQ(uname(&u), 0);
+	LT_CHECK(strcmp(u.sysname, "QSOE") == 0);
+	LT_CHECK(strcmp(u.nodename, "qsoe") == 0);
+	LT_CHECK(strcmp(u.release, "0.1.0") == 0);
+	LT_CHECK(strcmp(u.version, "Skimmer") == 0);
+	LT_CHECK(strcmp(u.machine, "riscv64") == 0);
+	LT_EQ(uname((struct utsname *)16), -1);
+	LT_EQ(errno, EFAULT);
 	return 0;
 }
 
@@ -233,7 +252,7 @@ LTEST(proc, fd_inheritance)
 	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
 	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, 5), 0);
 	LT_EQ(posix_spawn_file_actions_addclose(&fa, fd), 0);
-	/* (Not /proc/boot: taskman's server has no _IO_DUP, so it cannot be passed.) */
+	/* (/proc/boot fds pass too, through taskman's _IO_DUP: libcfile, libctoybox.) */
 	LT_EQ(posix_spawn_file_actions_addopen(&fa, 7, SVC "/data", O_RDONLY, 0), 0);
 	pid = spawn_role(&fa, NULL, "readfd", "5", "7");
 	LT_CHECK(pid > 0);
@@ -250,6 +269,35 @@ LTEST(proc, fd_inheritance)
 	LT_CHECK(pid > 0);
 	s = wait_for(pid);
 	LT_CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 0);
+	/*
+	 * ... but a dup2 action may name it (the actions run before the
+	 * exec): the child has fd 5 and not the FD_CLOEXEC one.
+	 */
+	LT_EQ(lseek(fd, 2, SEEK_SET), 2);
+	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, 5), 0);
+	pid = spawn_role(&fa, NULL, "readfd", "5", "5");
+	LT_CHECK(pid > 0);
+	s = wait_for(pid);
+	LT_CHECK(WIFEXITED(s));
+	LT_EQ(WEXITSTATUS(s), 0);
+	LT_EQ(posix_spawn_file_actions_destroy(&fa), 0);
+	/* dup2(fd, fd) clears FD_CLOEXEC for the child. */
+	LT_EQ(lseek(fd, 2, SEEK_SET), 2);
+	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, fd), 0);
+	pid = spawn_role(&fa, NULL, "readfd", b, b);
+	LT_CHECK(pid > 0);
+	s = wait_for(pid);
+	LT_CHECK(WIFEXITED(s));
+	LT_EQ(WEXITSTATUS(s), 0);
+	LT_EQ(posix_spawn_file_actions_destroy(&fa), 0);
+	/* A closed fd stays closed: close, then dup2 of it, fails the spawn. */
+	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	LT_EQ(posix_spawn_file_actions_addclose(&fa, fd), 0);
+	LT_EQ(posix_spawn_file_actions_adddup2(&fa, fd, 5), 0);
+	LT_EQ(posix_spawn(&pid, SELF, &fa, NULL, argv, environ), EBADF);
+	LT_EQ(posix_spawn_file_actions_destroy(&fa), 0);
 	/* A file action on a bad fd fails the spawn. */
 	LT_EQ(posix_spawn_file_actions_init(&fa), 0);
 	LT_EQ(posix_spawn_file_actions_adddup2(&fa, 77, 5), 0);
@@ -259,6 +307,58 @@ LTEST(proc, fd_inheritance)
 	LT_EQ(kill(svc, SIGKILL), 0);
 	s = wait_for(svc);
 	LT_CHECK(WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL);
+	return 0;
+}
+
+/*
+ * umask is taskman's, inherited by spawn and fork; libc applies it to
+ * open(O_CREAT) and mkdir (the server of lsvc.h reports the mode it got).
+ */
+LTEST(proc, umask)
+{
+	char *argv[] = { "libcproc", "serve", SVC "-um", NULL };
+	struct _proc_umask um = { .type = _PROC_UMASK, .subtype = _PROC_UMASK_GET };
+	pid_t svc, pid;
+	struct stat st;
+	int fd, i;
+
+	LT_EQ(umask(027), 022);			/* taskman's default */
+	LT_EQ(umask(027), 027);
+	pid = spawn_role(NULL, NULL, "umask", NULL, NULL);
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 027);	/* the child has ours */
+	pid = fork();
+	if (pid == 0)
+		_exit((int)umask(0));
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 027);
+	LT_EQ(umask(0777 | 07000), 027);		/* only the permission bits count */
+	LT_EQ(umask(027), 0777);
+	LT_EQ(posix_spawn(&svc, SELF, NULL, NULL, argv, environ), 0);
+	for (i = 0; i < 500 && stat(SVC "-um/data", &st) != 0; i++)
+		msleep(10);
+	fd = open(SVC "-um/mode", O_RDWR | O_CREAT, 0666);
+	LT_CHECK(fd >= 0);
+	LT_EQ(ioctl(fd, LSVC_DCMD_MODE), 0640);
+	LT_EQ(mkdir(SVC "-um/mode", 0777), 0);
+	LT_EQ(ioctl(fd, LSVC_DCMD_MODE), S_IFDIR | 0750);
+	LT_EQ(umask(0), 027);
+	LT_EQ(mkdir(SVC "-um/mode", 0777), 0);
+	LT_EQ(ioctl(fd, LSVC_DCMD_MODE), S_IFDIR | 0777);
+	LT_EQ(umask(022), 0);
+	/* The raw message: GET, and EINVAL for what is not a mask. */
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, sizeof(um), 0, 0), 022);
+	um.um_mask = 1;
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, sizeof(um), 0, 0), -EINVAL);	/* GET with a mask */
+	um = (struct _proc_umask){ .type = _PROC_UMASK, .subtype = _PROC_UMASK_SET, .um_mask = 01022 };
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, sizeof(um), 0, 0), -EINVAL);
+	um = (struct _proc_umask){ .type = _PROC_UMASK, .subtype = 7 };
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, sizeof(um), 0, 0), -EINVAL);
+	LT_EQ(MsgSend_r(SYSMGR_COID, &um, 4, 0, 0), -EINVAL);
+	LT_EQ(umask(022), 022);			/* unchanged by them */
+	close(fd);
+	LT_EQ(kill(svc, SIGKILL), 0);
+	wait_for(svc);
 	return 0;
 }
 
@@ -360,6 +460,8 @@ static int child(int argc, char **argv)
 			return 4;
 		return 0;
 	}
+	if (strcmp(role, "umask") == 0)
+		return (int)umask(0);
 	if (strcmp(role, "nofd") == 0)
 		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;
 	if (strcmp(role, "serve") == 0)

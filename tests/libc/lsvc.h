@@ -17,6 +17,7 @@
  * kernel calls and the raw messages only, so it checks what libc sends.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,11 +28,13 @@
 
 #define LSVC_DATA		"0123456789abcdef"
 #define LSVC_DCMD_WRITTEN	0x1201		/* no data: ret_val = bytes written */
+#define LSVC_DCMD_MODE		0x1202		/* no data: ret_val = the last create mode */
 
 struct lsvc_file { int64_t f_off, f_written; int f_refs; };
 struct lsvc_ocb { int o_scoid, o_coid, o_pid, o_tty; struct lsvc_file *o_file; };
 
 static struct lsvc_ocb lsvc_ocbs[64];
+static unsigned lsvc_mode;	/* the mode of the last mkdir or O_CREAT open of "mode" */
 
 static struct lsvc_ocb *lsvc_find(int scoid, int coid, int pid)
 {
@@ -66,13 +69,18 @@ static void lsvc_connect(int rcvid, const struct _io_connect *c, const struct _m
 		lr.lr.path_len = sizeof(target);
 		memcpy(lr.path, target, sizeof(target));
 		MsgReply(rcvid, _IO_CONNECT_RET_LINK, &lr, sizeof(lr.lr) + sizeof(target));
-	} else if ((strcmp(c->path, "data") && strcmp(c->path, "tty")) ||
+	} else if (strcmp(c->path, "mode") == 0 && c->subtype == _IO_CONNECT_MKNOD) {
+		lsvc_mode = c->mode;	/* "made", with the mode as libc sent it */
+		MsgReply(rcvid, 0, 0, 0);
+	} else if ((strcmp(c->path, "data") && strcmp(c->path, "tty") && strcmp(c->path, "mode")) ||
 	    c->subtype != _IO_CONNECT_OPEN) {
 		MsgError(rcvid, ENOENT);
 	} else if ((f = calloc(1, sizeof(*f))) == 0 || (o = lsvc_new(mi, f)) == 0) {
 		MsgError(rcvid, ENOMEM);
 	} else {
 		o->o_tty = strcmp(c->path, "tty") == 0;
+		if (strcmp(c->path, "mode") == 0 && (c->ioflag & O_CREAT))
+			lsvc_mode = c->mode;
 		MsgReply(rcvid, 0, 0, 0);
 	}
 }
@@ -129,6 +137,10 @@ static void lsvc_io(int rcvid, const void *msg, const struct _msg_info *mi)
 		rep.r.ret_val = (int32_t)f->f_written;
 		if (d->dcmd == LSVC_DCMD_WRITTEN)
 			MsgReply(rcvid, 0, &rep, sizeof(rep.r));
+		else if (d->dcmd == LSVC_DCMD_MODE) {
+			rep.r.ret_val = (int32_t)lsvc_mode;
+			MsgReply(rcvid, 0, &rep, sizeof(rep.r));
+		}
 		else if ((unsigned)d->dcmd == TIOCGWINSZ && o->o_tty) {
 			rep.r.ret_val = 0;
 			rep.w.ws_row = 24, rep.w.ws_col = 80;

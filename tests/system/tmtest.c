@@ -140,6 +140,20 @@ UTEST(tm, spawn_errors)
 	return 0;
 }
 
+/* A symbolic link in the image is followed (toybox's applets are links). */
+UTEST(tm, spawn_through_a_link)
+{
+	struct _proc_wait_reply r;
+	long pid = spawn_fl("/proc/boot/tmtest.link",
+	    (const char *[]){ "tmtest.link", "exit", "43", NULL }, NULL, 0, 0, NULL, 0);
+
+	UT_CHECK(pid > 1);
+	UT_EQ(wait_id(_WAIT_P_PID, (int)pid, 0, &r), 0);
+	UT_EQ(r.wr_code, _WAIT_CLD_EXITED);
+	UT_EQ(r.wr_value, 43);
+	return 0;
+}
+
 UTEST(tm, spawn_with_fds_waits_for_the_child)
 {
 	struct _proc_spawn_fd fd = { .sf_fd = 3, .sf_parent_fd = 7, .sf_pid = 1, .sf_chid = 1,

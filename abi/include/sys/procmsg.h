@@ -44,6 +44,7 @@
 #define _PROC_EXEC		0x0007	/* replace the sender's program */
 #define _PROC_TIMES		0x0008	/* CPU time of the waited-for children */
 #define _PROC_PIDINFO		0x0009	/* a process as pidin shows it */
+#define _PROC_UMASK		0x000a	/* the file mode creation mask */
 #define _SYS_CONF		0x0020	/* sysconf */
 #define _SYS_UNAME		0x0021	/* uname */
 #define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
@@ -333,6 +334,25 @@ struct _proc_ids {
 	int32_t		pi_rgid, pi_egid, pi_sgid;
 };
 __ABI_SIZE(struct _proc_ids, 40, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_UMASK: the sender's file mode creation mask, as QNX's procnto
+ * keeps it: per process, a child starts with its parent's (spawn, fork),
+ * exec keeps it, taskman's own children start with 022.  GET: um_mask 0;
+ * SET: um_mask is the new mask (permission bits only, else EINVAL).
+ * Reply status: the mask before the call.  libc applies it to the mode of
+ * open(O_CREAT) and mkdir; servers get the result.
+ */
+#define _PROC_UMASK_GET		1
+#define _PROC_UMASK_SET		2
+
+struct _proc_umask {
+	uint16_t	type;		/* _PROC_UMASK */
+	uint16_t	subtype;	/* _PROC_UMASK_* */
+	uint32_t	um_mask;	/* SET: the new mask; GET: 0 */
+};
+__ABI_SIZE(struct _proc_umask, 8, 4);
 
 /* ---------------------------------------------------------------------- */
 /*

@@ -35,6 +35,8 @@ long __px_openat(int dirfd, const char *path, int flags, unsigned mode)
 
 	if (fd < 0)
 		return fd;
+	if (flags & O_CREAT)
+		mode = __px_create_mode(mode);
 	fd = __px_connect(AT_FDCWD, abs, _IO_CONNECT_OPEN, (unsigned)flags, mode, 0, 0);
 	if (fd < 0)
 		return fd;

@@ -110,7 +110,7 @@ long __px_faccessat(int dirfd, const char *path, int amode, int flags)
 long __px_mkdirat(int dirfd, const char *path, unsigned mode)
 {
 	long r = __px_connect(dirfd, path, _IO_CONNECT_MKNOD, O_CREAT | O_EXCL,
-	    S_IFDIR | (mode & 07777), 0, 0);
+	    S_IFDIR | __px_create_mode(mode & 07777), 0, 0);
 
 	return r < 0 ? r : 0;
 }

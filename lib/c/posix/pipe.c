@@ -22,7 +22,14 @@ long __px_pipe2(int *fds, int flags)
 
 	if (flags & ~(O_NONBLOCK | O_CLOEXEC))
 		return -EINVAL;
-	if ((rfd = __px_openat(AT_FDCWD, PX_PIPE_NODE, O_RDONLY | keep, 0)) < 0)
+	/*
+	 * pipe may not fail with EINTR, which a signal gives the open only
+	 * while a server has not received its message yet (open is not one
+	 * of the quick requests that __px_send_quick retries): try again.
+	 */
+	while ((rfd = __px_openat(AT_FDCWD, PX_PIPE_NODE, O_RDONLY | keep, 0)) == -EINTR)
+		;
+	if (rfd < 0)
 		return rfd;
 	if ((r = __px_fd_check((int)rfd, &si)) < 0)
 		goto fail;

@@ -202,4 +202,10 @@ hidden long __px_getresid(int gid, unsigned *r, unsigned *e, unsigned *s);
 hidden long __px_wait4(volatile int *cancel, int pid, int *status, int options, void *ru);
 hidden long __px_waitid(volatile int *cancel, int type, int id, siginfo_t *si, int options);
 
+/* System services (uname.c) and the umask (umask.c): taskman's. */
+struct utsname;
+hidden long __px_uname(struct utsname *u);
+hidden long __px_umask(unsigned mask);
+hidden unsigned __px_create_mode(unsigned mode);
+
 #endif

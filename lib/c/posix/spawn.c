@@ -18,13 +18,20 @@
 #include "../process/fdop.h"	/* musl's file actions (and its __libc_malloc) */
 #include "px.h"
 
+/*
+ * A parent fd with FD_CLOEXEC is open while the file actions run (they
+ * act "before the exec") and closed after them: it is in the map as
+ * PX_CLOEXEC(p), which a dup2 action turns into p.
+ */
+#define PX_CLOEXEC(p)	(-2 - (p))	/* < -1; its own inverse */
+
 struct fdmap {
-	int	m_fd[PX_FD_MAX];	/* child fd -> parent fd, or -1 */
+	int	m_fd[PX_FD_MAX];	/* child fd -> parent fd, PX_CLOEXEC(parent fd), or -1 */
 	int	m_tmp[_SPAWN_FDS_MAX];	/* fds the parent opened for the child */
 	int	m_ntmp;
 };
 
-/* The parent's fds a child inherits: open, no FD_CLOEXEC, no NOSHARE. */
+/* The parent's fds (no NOSHARE): inherited, or with FD_CLOEXEC PX_CLOEXEC. */
 static void inherit_all(struct fdmap *fm)
 {
 	struct _server_info si;
@@ -32,8 +39,8 @@ static void inherit_all(struct fdmap *fm)
 	for (int i = 0; i < PX_FD_MAX; i++)
 		fm->m_fd[i] = -1;
 	for (int i = 0; (i = ConnectServerInfo_r(0, i, &si)) >= 0 && i < PX_FD_MAX; i++)
-		if (!__px_fds[i].f_cloexec && !(si.flags & (_NTO_COF_NOSHARE | _NTO_COF_DEAD)))
-			fm->m_fd[i] = i;
+		if (!(si.flags & (_NTO_COF_NOSHARE | _NTO_COF_DEAD)))
+			fm->m_fd[i] = __px_fds[i].f_cloexec ? PX_CLOEXEC(i) : i;
 }
 
 /* Apply one file action to the map: 0 or an errno. */
@@ -50,12 +57,11 @@ static int apply(struct fdmap *fm, const struct fdop *op)
 	case FDOP_DUP2:
 		if (op->srcfd < 0 || op->srcfd >= PX_FD_MAX)
 			return EBADF;
-		if (op->srcfd == op->fd && fm->m_fd[op->fd] < 0 &&
-		    __px_fd_check(op->fd, 0) == 0)
-			fm->m_fd[op->fd] = op->fd;	/* dup2(fd, fd) clears FD_CLOEXEC */
-		if (fm->m_fd[op->srcfd] < 0)
+		if (fm->m_fd[op->srcfd] == -1)
 			return EBADF;
-		fm->m_fd[op->fd] = fm->m_fd[op->srcfd];
+		/* The new fd has no FD_CLOEXEC (dup2(fd, fd) clears it). */
+		fm->m_fd[op->fd] = fm->m_fd[op->srcfd] < -1 ?
+		    PX_CLOEXEC(fm->m_fd[op->srcfd]) : fm->m_fd[op->srcfd];
 		return 0;
 	case FDOP_OPEN:
 		if (fm->m_ntmp == _SPAWN_FDS_MAX)
@@ -94,7 +100,7 @@ static long fd_entries(const struct fdmap *fm, struct _proc_spawn_fd *fds)
 		int p = fm->m_fd[c];
 
 		if (p < 0)
-			continue;
+			continue;	/* closed, or FD_CLOEXEC */
 		if (n == _SPAWN_FDS_MAX)
 			return -EMFILE;
 		if (ConnectServerInfo_r(0, p, &si) != p)

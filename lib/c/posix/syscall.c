@@ -13,7 +13,7 @@
 #include "px.h"
 #include "syscall.h"
 
-/* Process ids and credentials: taskman's (proc.c, wait.c). */
+/* Process ids and credentials, uname, umask: taskman's (proc.c, wait.c, uname.c, umask.c). */
 static long procs(long n, long a, long b, long c, long d, long e)
 {
 	switch (n) {
@@ -40,6 +40,8 @@ static long procs(long n, long a, long b, long c, long d, long e)
 		return a == SIGCHLD && b == 0 ? __px_fork() : -ENOSYS;
 	case SYS_execve:
 		return __px_execve((const char *)a, (char *const *)b, (char *const *)c);
+	case SYS_uname:		return __px_uname((struct utsname *)a);
+	case SYS_umask:		return __px_umask((unsigned)a);
 	default:		return -ENOSYS;
 	}
 }
