@@ -141,7 +141,11 @@ static void
 hammer(struct worker *w)
 {
 	for (int i = 0; i < 3000; i++) {
-		if (lock(&m1, w->tid) != 0) {
+		long r = lock(&m1, w->tid);
+
+		if (r != 0) {
+			rt_printf("synctest: hammer %u: SyncMutexLock gave %ld at %d (owner %#x)\n",
+			    w->tid, r, i, m1.__owner);
 			w->rc = -1;
 			return;
 		}
