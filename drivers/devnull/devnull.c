@@ -5,11 +5,14 @@
  *	null	reads give EOF, writes are swallowed
  *	zero	reads give zeros, writes are swallowed
  *	full	reads give zeros, writes fail with ENOSPC
- *	random, urandom  reads give xoshiro256** output; writes are swallowed
+ *	random, urandom  reads give ChaCha20 keystream (chacha.c, fast key
+ *			erasure); writes are mixed into its key
  *
  * The generator is seeded from the time CSR's jitter across a few
- * hundred kernel calls.  That is WEAK (an attacker who knows the boot
- * timing can guess much of it): virtio-rng is the next step.
+ * hundred kernel calls, and the time of every read is mixed in.  That
+ * is WEAK (an attacker who knows the boot timing can guess much of it):
+ * virtio-rng needs device memory and DMA from taskman, which do not
+ * exist yet.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,37 +20,33 @@
 #include <sys/stat.h>
 #include <sys/iofunc.h>
 #include <sys/dispatch.h>
+#include "chacha.h"
 
 enum { DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM, DEV_URANDOM, DEV_N };
 static const char *const dev_names[DEV_N] = { "/dev/null", "/dev/zero",
     "/dev/full", "/dev/random", "/dev/urandom" };
 static iofunc_attr_t dev_attr[DEV_N];
-static uint64_t rng[4];
+static struct csprng rng;
 static char rbuf[4096];
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t xoshiro(void)
+static uint64_t rdtime(void)
 {
-	uint64_t r = rotl(rng[1] * 5, 7) * 9, t = rng[1] << 17;
+	uint64_t t;
 
-	rng[2] ^= rng[0], rng[3] ^= rng[1], rng[1] ^= rng[2], rng[0] ^= rng[3];
-	rng[2] ^= t, rng[3] = rotl(rng[3], 45);
-	return r;
+	__asm__ volatile ("rdtime %0" : "=r"(t));
+	return t;
 }
 
-/* Weak seed: the low bits of the time CSR around kernel calls (see above). */
+/* Weak seed: the time CSR around 256 kernel calls (see above). */
 static void seed(void)
 {
-	for (int i = 0; i < 256; i++) {
-		uint64_t t;
+	uint64_t t[256];
 
-		__asm__ volatile ("rdtime %0" : "=r"(t));
-		rng[i & 3] = rotl(rng[i & 3] ^ t, 13) * 0x9e3779b97f4a7c15ull + (uint64_t)i;
+	for (int i = 0; i < 256; i++) {
+		t[i] = rdtime();
 		SchedYield();
 	}
-	for (int i = 0; i < 16; i++)
-		xoshiro();
+	csprng_mix(&rng, t, sizeof(t));
 }
 
 static int dev_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
@@ -59,12 +58,12 @@ static int dev_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 		return r;
 	if (which == DEV_NULL)
 		n = 0;
-	else if (which >= DEV_RANDOM)
-		for (size_t i = 0; i < n; i += 8) {
-			uint64_t v = xoshiro();
-			memcpy(rbuf + i, &v, n - i < 8 ? n - i : 8);
-		}
-	else
+	else if (which >= DEV_RANDOM) {
+		uint64_t t = rdtime();
+
+		csprng_mix(&rng, &t, sizeof(t));
+		csprng_read(&rng, rbuf, n);
+	} else
 		memset(rbuf, 0, n);
 	_RESMGR_STATUS(ctp, (long)n);
 	SETIOV(&ctp->iov[0], rbuf, n);
@@ -79,6 +78,9 @@ static int dev_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 		return r;
 	if (ocb->attr == &dev_attr[DEV_FULL])
 		return msg->i.nbytes ? ENOSPC : EOK;
+	if (ocb->attr >= &dev_attr[DEV_RANDOM])	/* what arrived with the message is mixed in */
+		csprng_mix(&rng, &msg[1], ctp->size - sizeof(msg->i) < msg->i.nbytes ?
+		    ctp->size - sizeof(msg->i) : (size_t)msg->i.nbytes);
 	_RESMGR_STATUS(ctp, (long)msg->i.nbytes);
 	return _RESMGR_NPARTS(0);
 }

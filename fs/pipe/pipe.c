@@ -299,7 +299,7 @@ static int pipe_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *handl
 	(void)handle, (void)extra;
 	if (msg->i.path[0] != '\0')
 		return ENOENT;
-	if ((msg->i.ioflag & O_ACCMODE) == O_ACCMODE)
+	if ((msg->i.ioflag & 3) == 3)
 		return EINVAL;
 	if ((r = iofunc_client_info(ctp, 0, &ci)) != EOK)
 		return r;

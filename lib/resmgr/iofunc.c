@@ -13,6 +13,12 @@
 #include <sys/stat.h>
 #include "rm.h"
 
+/*
+ * The access mode: the low two bits.  musl's O_ACCMODE also holds O_PATH
+ * (as O_SEARCH), which stat() and friends send and which asks for no access.
+ */
+#define ACCMODE		3
+
 static uint64_t iofunc_next_inode = 1;
 
 static int64_t now(void)
@@ -56,9 +62,9 @@ int iofunc_check_access(resmgr_context_t *ctp, const iofunc_attr_t *attr,
 	unsigned want = 0, bits;
 
 	(void)ctp;
-	if ((ioflag & O_ACCMODE) != O_WRONLY)
+	if ((ioflag & ACCMODE) != O_WRONLY)
 		want |= 4;
-	if ((ioflag & O_ACCMODE) != O_RDONLY || (ioflag & O_TRUNC))
+	if ((ioflag & ACCMODE) != O_RDONLY || (ioflag & O_TRUNC))
 		want |= 2;
 	if (info->euid == 0)
 		return EOK;
@@ -82,9 +88,9 @@ int iofunc_ocb_attach(resmgr_context_t *ctp, unsigned ioflag, iofunc_attr_t *att
 	ocb->attr = attr;
 	ocb->ioflag = ioflag;
 	attr->count++;
-	if ((ioflag & O_ACCMODE) != O_WRONLY)
+	if ((ioflag & ACCMODE) != O_WRONLY)
 		attr->rcount++;
-	if ((ioflag & O_ACCMODE) != O_RDONLY)
+	if ((ioflag & ACCMODE) != O_RDONLY)
 		attr->wcount++;
 	if ((r = resmgr_open_bind(ctp, ocb, io)) != EOK) {
 		iofunc_ocb_detach(ctp, ocb);
@@ -99,9 +105,9 @@ void iofunc_ocb_detach(resmgr_context_t *ctp, iofunc_ocb_t *ocb)
 
 	(void)ctp;
 	attr->count--;
-	if ((ocb->ioflag & O_ACCMODE) != O_WRONLY)
+	if ((ocb->ioflag & ACCMODE) != O_WRONLY)
 		attr->rcount--;
-	if ((ocb->ioflag & O_ACCMODE) != O_RDONLY)
+	if ((ocb->ioflag & ACCMODE) != O_RDONLY)
 		attr->wcount--;
 }
 
@@ -114,9 +120,9 @@ int iofunc_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *attr,
 	(void)dattr;
 	if (info == NULL && (r = iofunc_client_info(ctp, 0, info = &ci)) != EOK)
 		return r;
-	if ((msg->i.ioflag & O_ACCMODE) == O_ACCMODE)
+	if ((msg->i.ioflag & ACCMODE) == ACCMODE)
 		return EINVAL;
-	if (S_ISDIR(attr->mode) && (msg->i.ioflag & O_ACCMODE) != O_RDONLY)
+	if (S_ISDIR(attr->mode) && (msg->i.ioflag & ACCMODE) != O_RDONLY)
 		return EISDIR;
 	return iofunc_check_access(ctp, attr, (int)msg->i.ioflag, info);
 }
@@ -153,7 +159,7 @@ int iofunc_read_verify(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb,
 		return EINVAL;
 	if (nonblock)
 		*nonblock = (ocb->ioflag & O_NONBLOCK) || (msg->i.xtype & _IO_XFLAG_NONBLOCK);
-	return (ocb->ioflag & O_ACCMODE) == O_WRONLY ? EBADF : EOK;
+	return (ocb->ioflag & ACCMODE) == O_WRONLY ? EBADF : EOK;
 }
 
 int iofunc_write_verify(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb, int *nonblock)
@@ -168,7 +174,7 @@ int iofunc_write_verify(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *oc
 		return EINVAL;	/* claims more data than it sent */
 	if (nonblock)
 		*nonblock = (ocb->ioflag & O_NONBLOCK) || (msg->i.xtype & _IO_XFLAG_NONBLOCK);
-	return (ocb->ioflag & O_ACCMODE) == O_RDONLY ? EBADF : EOK;
+	return (ocb->ioflag & ACCMODE) == O_RDONLY ? EBADF : EOK;
 }
 
 int iofunc_close_ocb_default(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *ocb)
@@ -329,7 +335,7 @@ int iofunc_openfd_default(resmgr_context_t *ctp, io_openfd_t *msg, iofunc_ocb_t 
 	struct _client_info ci;
 	int r;
 
-	if ((msg->i.ioflag & O_ACCMODE) == O_ACCMODE)
+	if ((msg->i.ioflag & ACCMODE) == ACCMODE)
 		return EINVAL;
 	if ((r = iofunc_client_info(ctp, 0, &ci)) != EOK ||
 	    (r = iofunc_check_access(ctp, ocb->attr, (int)msg->i.ioflag, &ci)) != EOK)

@@ -81,6 +81,14 @@ RESMGR_OCB_T *resmgr_ocb_lookup(dispatch_t *dpp, int pid, int coid, int scoid)
 	return b && b->b_pid == pid ? b->b_ocb : NULL;
 }
 
+RESMGR_OCB_T *resmgr_ocb_lookup_coid(dispatch_t *dpp, int pid, int coid)
+{
+	for (int i = 0; i < dpp->d_nbinds; i++)
+		if (dpp->d_binds[i].b_pid == pid && dpp->d_binds[i].b_coid == coid)
+			return dpp->d_binds[i].b_ocb;
+	return NULL;
+}
+
 /* Drop binding b; the OCB's last one frees it through close_ocb. */
 void rm_unbind(resmgr_context_t *ctp, struct rm_bind *b)
 {

@@ -26,14 +26,17 @@ $(RESMGR_A): $(RESMGR_OBJ)
 resmgr: $(RESMGR_A) $(RESMGR_HDRS)
 
 # The resource managers (drivers/, fs/): one program per directory, from
-# every .c file in it, linked with libresmgr.
-SERVER_DIRS := drivers/devnull fs/pipe drivers/devc-ns16550
-SERVERS     := $(foreach d,$(SERVER_DIRS),$(O)/servers/$(notdir $(d)))
+# every .c file in it, linked with libresmgr.  An entry is dir:name (the
+# program's name; without it the directory's).
+SERVER_DIRS := drivers/devnull fs/pipe fs/ram:fs-ram drivers/devc-ns16550
+server_dir   = $(firstword $(subst :, ,$(1)))
+server_name  = $(or $(word 2,$(subst :, ,$(1))),$(notdir $(1)))
+SERVERS     := $(foreach d,$(SERVER_DIRS),$(O)/servers/$(call server_name,$(d)))
 
 define server_rule
-$(O)/servers/$(notdir $(1)): $(wildcard $(1)/*.c) $(wildcard $(1)/*.h) $(RESMGR_A) $(RESMGR_HDRS) $(QSOE_CC)
+$(O)/servers/$(2): $(wildcard $(1)/*.c) $(wildcard $(1)/*.h) $(RESMGR_A) $(RESMGR_HDRS) $(QSOE_CC)
 	@mkdir -p $$(dir $$@)
 	@echo "  QSOECC  $$@"
 	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -o $$@ $(wildcard $(1)/*.c) -lresmgr
 endef
-$(foreach d,$(SERVER_DIRS),$(eval $(call server_rule,$(d))))
+$(foreach d,$(SERVER_DIRS),$(eval $(call server_rule,$(call server_dir,$(d)),$(call server_name,$(d)))))

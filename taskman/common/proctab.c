@@ -23,6 +23,7 @@ proctab_fini(struct proctab *t)
 		struct pt_proc *p = t->pt_procs;
 
 		t->pt_procs = p->pp_next;
+		free(p->pp_cwd);
 		free(p);
 	}
 	t->pt_count = 0;
@@ -56,12 +57,38 @@ proctab_add(struct proctab *t, int pid, int ppid, const char *name)
 		memcpy(p->pp_uid, parent->pp_uid, sizeof(p->pp_uid));
 		memcpy(p->pp_gid, parent->pp_gid, sizeof(p->pp_gid));
 		p->pp_umask = parent->pp_umask;
+		if (parent->pp_cwd && (p->pp_cwd = strdup(parent->pp_cwd)) == NULL) {
+			free(p);
+			return NULL;
+		}
 	}
 	strncpy(p->pp_name, name ? name : "", sizeof(p->pp_name) - 1);
 	p->pp_next = t->pt_procs;
 	t->pt_procs = p;
 	t->pt_count++;
 	return p;
+}
+
+const char *
+proctab_cwd(const struct pt_proc *p)
+{
+	return p->pp_cwd ? p->pp_cwd : "/";
+}
+
+int
+proctab_setcwd(struct pt_proc *p, const char *path, size_t len)
+{
+	char *s;
+
+	if (len == 0 || len >= _PROC_CWD_MAX || path[0] != '/' || memchr(path, 0, len))
+		return -EINVAL;
+	if ((s = malloc(len + 1)) == NULL)
+		return -ENOMEM;
+	memcpy(s, path, len);
+	s[len] = 0;
+	free(p->pp_cwd);
+	p->pp_cwd = s;
+	return 0;
 }
 
 struct pt_proc *
@@ -139,6 +166,7 @@ proctab_reap(struct proctab *t, struct pt_proc *z)
 	for (struct pt_proc **pp = &t->pt_procs; *pp; pp = &(*pp)->pp_next) {
 		if (*pp == z) {
 			*pp = z->pp_next;
+			free(z->pp_cwd);
 			free(z);
 			t->pt_count--;
 			return;

@@ -13,6 +13,7 @@
 #ifndef TM_PROCTAB_H
 #define TM_PROCTAB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PROCTAB_MGR_PID	1	/* taskman: the adopter of orphans */
@@ -30,6 +31,7 @@ struct pt_proc {
 	int		pp_uid[3];	/* real, effective, saved */
 	int		pp_gid[3];
 	unsigned	pp_umask;	/* file mode creation mask (_PROC_UMASK) */
+	char		*pp_cwd;	/* working directory (_PROC_CWD), malloc'd; NULL: "/" */
 	char		pp_name[32];	/* for diagnostics */
 	uint64_t	pp_cpu_ms;	/* zombie: its own CPU time (the kernel's report) */
 	uint64_t	pp_cchild_ms;	/* CPU time of its reaped children and their descendants */
@@ -48,10 +50,20 @@ void proctab_fini(struct proctab *t);
  * Record process pid, a child of ppid (which must be in the table, or be
  * 0 for the manager itself, which has no parent).  It starts in its
  * parent's group and session with its credentials.  Returns the entry,
- * or NULL (pid already there, no parent, out of memory).  Its umask is
- * its parent's (0022 without a parent).
+ * or NULL (pid already there, no parent, out of memory).  Its umask and
+ * working directory are its parent's (0022 and "/" without a parent).
  */
 struct pt_proc *proctab_add(struct proctab *t, int pid, int ppid, const char *name);
+
+/* p's working directory: "/" until proctab_setcwd. */
+const char *proctab_cwd(const struct pt_proc *p);
+
+/*
+ * Set p's working directory to the len bytes at path (no NUL needed): an
+ * absolute path shorter than _PROC_CWD_MAX without NULs.  0, -EINVAL or
+ * -ENOMEM (the old one stays).
+ */
+int proctab_setcwd(struct pt_proc *p, const char *path, size_t len);
 
 /* The entry of pid (live or zombie), or NULL. */
 struct pt_proc *proctab_find(const struct proctab *t, int pid);

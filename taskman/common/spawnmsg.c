@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define PATH_LEN_MAX	1024
-#define SPAWN_NAUXV	18	/* auxv pairs, AT_NULL included */
+#define SPAWN_NAUXV	19	/* auxv pairs, AT_NULL included */
 
 static size_t
 align8(size_t n)
@@ -119,7 +119,7 @@ spawnmsg_stack(const struct spawn_req *r, const struct spawn_aux *aux,
     uint8_t *buf, size_t size, uint64_t top)
 {
 	struct cursor c = { buf, size, 0, top };
-	uint64_t strs, execfn, rnd, fds = 0, sp, at, phdr = aux->sa_ph.ep_vaddr, stdio = 0;
+	uint64_t strs, execfn, rnd, fds = 0, sp, at, phdr = aux->sa_ph.ep_vaddr, stdio = 0, cwd = 0;
 	size_t phbytes = (size_t)aux->sa_ph.ep_entsize * aux->sa_ph.ep_num;
 	size_t nstr = (size_t)r->sr_argc + r->sr_envc, nptr, npath = strlen(r->sr_path) + 1;
 
@@ -128,6 +128,8 @@ spawnmsg_stack(const struct spawn_req *r, const struct spawn_aux *aux,
 	rnd = push(&c, aux->sa_random, sizeof(aux->sa_random), 8);
 	if (r->sr_stdio)
 		stdio = push(&c, r->sr_stdio, strlen(r->sr_stdio) + 1, 1);
+	if (aux->sa_cwd)
+		cwd = push(&c, aux->sa_cwd, strlen(aux->sa_cwd) + 1, 1);
 	if (r->sr_nfds)
 		fds = push(&c, r->sr_fds, r->sr_nfds * sizeof(*r->sr_fds), 8);
 	if (phdr == 0 && phbytes)
@@ -136,6 +138,7 @@ spawnmsg_stack(const struct spawn_req *r, const struct spawn_aux *aux,
 	nptr = 1 + (r->sr_argc + 1) + (r->sr_envc + 1) + 2 * SPAWN_NAUXV;
 	sp = push(&c, NULL, nptr * 8, 16);
 	if ((r->sr_strings_len && strs == 0) || execfn == 0 || rnd == 0 || (r->sr_stdio && stdio == 0) ||
+	    (aux->sa_cwd && cwd == 0) ||
 	    (r->sr_nfds && fds == 0) || (phbytes && phdr == 0) || sp == 0)
 		return -E2BIG;
 	at = sp;
@@ -164,6 +167,7 @@ spawnmsg_stack(const struct spawn_req *r, const struct spawn_aux *aux,
 		{ _AT_QSOE_PPID, (uint64_t)aux->sa_ppid },
 		{ _AT_QSOE_FDS, fds }, { _AT_QSOE_NFDS, r->sr_nfds },
 		{ _AT_QSOE_STDIO, stdio }, { _AT_QSOE_CTTY, stdio ? (uint64_t)(r->sr_ctty != 0) : 0 },
+		{ _AT_QSOE_CWD, cwd },
 		{ _AT_NULL, 0 },
 	};
 	for (size_t i = 0; i < SPAWN_NAUXV; i++) {

@@ -40,6 +40,7 @@ struct spawn_aux {
 	uint64_t	sa_entry;	/* AT_ENTRY */
 	int		sa_uid, sa_euid, sa_gid, sa_egid;
 	int		sa_ppid;	/* _AT_QSOE_PPID */
+	const char	*sa_cwd;	/* _AT_QSOE_CWD, or NULL: "/" */
 	uint8_t		sa_random[16];	/* AT_RANDOM's bytes */
 	struct elf_phdrs sa_ph;		/* AT_PHDR/PHENT/PHNUM (copied to the stack
 					   unless ep_vaddr says where they are loaded) */

@@ -174,6 +174,18 @@ send_sigchld(int parent, int child, int wstatus)
 	    (long)((uint64_t)(uint32_t)child << 32 | (uint32_t)value));
 }
 
+/*
+ * A death worth a console line: a program fault (its signal is one a
+ * fault raises, or abort's), not a signal someone sent on purpose (^C,
+ * kill, SIGPIPE), which the shell reports if it wants to.
+ */
+static int
+fault_signal(int sig)
+{
+	return sig == SIGILL || sig == SIGTRAP || sig == SIGABRT || sig == SIGBUS ||
+	    sig == SIGFPE || sig == SIGSEGV || sig == SIGSYS;
+}
+
 /* A process's end as forget, wake and SIGCHLD see it. */
 void
 proc_died(int pid, int wstatus)
@@ -194,7 +206,7 @@ proc_died(int pid, int wstatus)
 	tm_proc_free(p);
 	parent = p->pp_ppid;
 	proctab_exit(&tm.t_procs, pid, wstatus);
-	if ((wstatus & 0x7f) && !tm.t_shutdown)
+	if (fault_signal(wstatus & 0x7f) && !tm.t_shutdown)
 		tm_log("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
 		    wstatus & 0x7f);
 	send_sigchld(parent, pid, wstatus);
@@ -254,6 +266,30 @@ msg_umask(struct tm_msg *m)
 	if (u->subtype == _PROC_UMASK_SET)
 		me->pp_umask = u->um_mask;
 	tm_reply(m->m_rcvid, (long)old, NULL, 0);
+}
+
+/* _PROC_CWD: set the sender's working directory (what its children and exec inherit). */
+void
+msg_cwd(struct tm_msg *m)
+{
+	const struct _proc_cwd *c = m->m_buf;
+	struct pt_proc *me = proctab_find(&tm.t_procs, m->m_info.pid);
+	int rc;
+
+	if (me == NULL) {
+		tm_error(m->m_rcvid, ESRCH);
+		return;
+	}
+	if (m->m_len < sizeof(*c) || c->subtype != _PROC_CWD_SET ||
+	    c->cw_len != m->m_len - sizeof(*c)) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	rc = proctab_setcwd(me, (const char *)(c + 1), c->cw_len);
+	if (rc < 0)
+		tm_error(m->m_rcvid, -rc);
+	else
+		tm_reply(m->m_rcvid, 0, NULL, 0);
 }
 
 /* _PROC_PIDINFO: the first process with a pid >= pi_pid. */

@@ -121,7 +121,7 @@ long
 tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid, uint64_t entry,
     const struct imagefs_node *n)
 {
-	struct spawn_aux aux = { .sa_entry = entry, .sa_ppid = ppid,
+	struct spawn_aux aux = { .sa_entry = entry, .sa_ppid = ppid, .sa_cwd = cred->pp_cwd,
 	    .sa_uid = cred->pp_uid[0], .sa_euid = cred->pp_uid[1],
 	    .sa_gid = cred->pp_gid[0], .sa_egid = cred->pp_gid[1] };
 	long used;

@@ -95,8 +95,8 @@ void tm_proc_free(struct pt_proc *p);
  * an executable at path and its entry (0, -ENOENT, -EACCES, -ENOEXEC).
  * tm_load_elf: map and fill n's segments in pid, recording them in vm
  * (0 or -errno).  tm_build_stack: the first stack for r in a static
- * buffer (the bytes it takes, or -E2BIG), with cred's ids and ppid in
- * auxv.  tm_write_stack: map the stack in pid, write what tm_build_stack
+ * buffer (the bytes it takes, or -E2BIG), with cred's ids and working
+ * directory and ppid in auxv.  tm_write_stack: map the stack in pid, write what tm_build_stack
  * built and record it in vm; sp or -errno.
  */
 long tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry);
@@ -119,6 +119,7 @@ void msg_spawn_done(struct tm_msg *m);
 void msg_wait(struct tm_msg *m);
 void msg_getsetid(struct tm_msg *m);
 void msg_umask(struct tm_msg *m);
+void msg_cwd(struct tm_msg *m);
 void msg_times(struct tm_msg *m);
 void msg_pidinfo(struct tm_msg *m);
 void proc_times(int pid, uint32_t ms);

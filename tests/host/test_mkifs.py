@@ -317,14 +317,22 @@ skipped body, with an = sign
 /g2 = f
 [if=CONFIG_NO] [type=dir] /d
 [if=CONFIG_YES perms=0700] [type=dir] /e
+[if=!CONFIG_NO] /notno = f
+[if=!CONFIG_ABSENT] /notabsent = f
+[if=!CONFIG_YES] /notyes = f
+[if=!CONFIG_EMPTY] /notempty = f
+[if=CONFIG_YES,!CONFIG_NO] /both = f
+[if=CONFIG_YES,CONFIG_NO] /onlyone = missing-file
+[if=!CONFIG_YES,!CONFIG_NO] /neither = f
 """
     b = Build(text, {"f": "x"}, config=CONFIG).ok()
-    eq(sorted(b.members()), ["dup", "e", "g2", "mod", "num", "str", "yes"], "kept entries")
+    eq(sorted(b.members()), ["both", "dup", "e", "g2", "mod", "notabsent", "notempty", "notno", "num", "str", "yes"],
+       "kept entries")
     eq(b.members()["dup"]["data"], b"x", "the /dup that is kept")
     eq(b.members()["e"]["mode"], stat.S_IFDIR | 0o700, "two groups on one line")
     # Without --config nothing is set.
     b2 = Build(text, {"f": "x"}).ok()
-    eq(sorted(b2.members()), ["dup"], "no config")
+    eq(sorted(b2.members()), ["dup", "neither", "notabsent", "notempty", "notno", "notyes"], "no config")
     b.cleanup()
     b2.cleanup()
 
@@ -442,6 +450,8 @@ def test_unknown_attribute():
     bad(PRELUDE + "[colour=red] /x = f\n", 9, ["unknown attribute", "colour"])
     bad(PRELUDE + "\n[perms=0644 mode=0644]\n/x = f\n", 10, ["unknown attribute", "mode"])
     bad(PRELUDE + "[perms] /x = f\n", 9, ["bad attribute", "perms"])
+    bad(PRELUDE + "[if=CONFIG_A,,CONFIG_B] /x = f\n", 9, ["bad condition", "CONFIG_A,,CONFIG_B"])
+    bad(PRELUDE + "[if=FOO] /x = f\n", 9, ["bad condition", "FOO"])
     bad("[type=fifo] /x\n", 1, ["bad type", "fifo"])
     bad("[uid=root] /x = f\n", 1, ["bad uid", "root"])
     bad("[gid=-1] /x = f\n", 1, ["bad gid"])

@@ -92,7 +92,7 @@ UNIT_TEST(dirent_is_linux_dirent64)
 UNIT_TEST(types_are_disjoint)
 {
 	int sysmgr[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_SPAWN_DONE, _PROC_FORK,
-	    _PROC_EXEC,
+	    _PROC_EXEC, _PROC_TIMES, _PROC_PIDINFO, _PROC_UMASK, _PROC_CWD,
 	    _SYS_CONF, _SYS_UNAME, _SYS_SHUTDOWN, _MEM_MAP, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH };
 
 	for (size_t i = 0; i < sizeof(sysmgr) / sizeof(sysmgr[0]); i++) {

@@ -36,11 +36,32 @@ UNIT_TEST(add_inherits)
 	CHECK(proctab_add(&t, 5, 2, "d") != NULL);
 	CHECK_EQ(proctab_find(&t, 5)->pp_umask, 077);	/* the parent's */
 	CHECK_EQ(b->pp_umask, 0022);			/* made before the change */
+	/* The working directory: "/" without a parent, then the parent's copy. */
+	CHECK_STR(proctab_cwd(proctab_find(&t, 1)), "/");
+	CHECK_EQ(proctab_setcwd(proctab_find(&t, 2), "/tmp/xyz", 4), 0);	/* len, no NUL */
+	CHECK(proctab_add(&t, 6, 2, "e") != NULL);
+	CHECK_STR(proctab_cwd(proctab_find(&t, 6)), "/tmp");
+	CHECK_EQ(proctab_setcwd(proctab_find(&t, 2), "/", 1), 0);
+	CHECK_STR(proctab_cwd(proctab_find(&t, 6)), "/tmp");	/* a copy, not shared */
+	CHECK_STR(proctab_cwd(proctab_find(&t, 2)), "/");
+	CHECK_EQ(proctab_setcwd(proctab_find(&t, 6), "tmp", 3), -EINVAL);	/* relative */
+	CHECK_EQ(proctab_setcwd(proctab_find(&t, 6), "", 0), -EINVAL);
+	CHECK_EQ(proctab_setcwd(proctab_find(&t, 6), "/a\0b", 4), -EINVAL);	/* a NUL inside */
+	{
+		static char big[_PROC_CWD_MAX + 1];
+
+		memset(big, 'a', sizeof(big));
+		big[0] = '/';
+		CHECK_EQ(proctab_setcwd(proctab_find(&t, 6), big, _PROC_CWD_MAX), -EINVAL);
+		CHECK_EQ(proctab_setcwd(proctab_find(&t, 6), big, _PROC_CWD_MAX - 1), 0);
+	}
+	CHECK_EQ(strlen(proctab_cwd(proctab_find(&t, 6))), _PROC_CWD_MAX - 1);
+	proctab_reap(&t, proctab_exit(&t, 6, 0));
 	CHECK(proctab_add(&t, 3, 2, "dup") == NULL);
 	CHECK(proctab_add(&t, 9, 99, "orphan") == NULL);
 	CHECK(proctab_add(&t, 0, 1, "zero") == NULL);
 	CHECK_EQ(proctab_live_count(&t), 4);
-	proctab_fini(&t);
+	proctab_fini(&t);		/* ASan: the copies are freed */
 }
 
 UNIT_TEST(wait_status)

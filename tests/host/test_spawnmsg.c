@@ -236,9 +236,25 @@ UNIT_TEST(stack_layout)
 			found |= (val > sp && val < top &&
 			    strcmp((const char *)stk + size - (top - val), "/dev/console") == 0) << 0;
 		found |= (type == _AT_QSOE_CTTY && val == 1) << 1;
+		found |= (type == _AT_QSOE_CWD && val == 0) << 2;	/* no directory: "/" */
+	}
+	CHECK_EQ(found, 7);
+	r.sr_stdio = NULL;
+	/* The working directory taskman kept: a string on the stack. */
+	found = 0;
+	aux.sa_cwd = "/tmp/a dir";
+	used = spawnmsg_stack(&r, &aux, stk, size, top);
+	CHECK(used > 0);
+	sp = top - (uint64_t)used;
+	for (uint64_t a = sp + 64; at(stk, size, top, a) != _AT_NULL; a += 16) {
+		uint64_t type = at(stk, size, top, a), val = at(stk, size, top, a + 8);
+
+		if (type == _AT_QSOE_CWD)
+			found |= (val > sp && val < top &&
+			    strcmp((const char *)stk + size - (top - val), "/tmp/a dir") == 0) << 0;
+		found |= (type == _AT_QSOE_STDIO && val == 0) << 1;
 	}
 	CHECK_EQ(found, 3);
-	r.sr_stdio = NULL;
 	/* Too small a buffer: E2BIG, no overrun. */
 	CHECK_EQ(spawnmsg_stack(&r, &aux, stk, 64, top), -E2BIG);
 	free(stk);

@@ -362,6 +362,63 @@ LTEST(proc, umask)
 	return 0;
 }
 
+/*
+ * The working directory outlives exec and goes to children (taskman keeps
+ * a copy: _PROC_CWD); a chdir that fails changes nothing anywhere.
+ */
+LTEST(proc, cwd_inherited)
+{
+	struct {
+		struct _proc_cwd h;
+		char p[16];
+	} m;
+	char buf[64];
+	pid_t pid;
+
+	LT_EQ(chdir("/proc/boot"), 0);
+	LT_CHECK(getcwd(buf, sizeof(buf)) && strcmp(buf, "/proc/boot") == 0);
+	pid = spawn_role(NULL, NULL, "cwd", "/proc/boot", NULL);
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 0);		/* a spawned child starts here */
+	pid = fork();
+	if (pid == 0)
+		_exit(execl(SELF, "libcproc", "cwd", "/proc/boot", (char *)NULL) ? 10 : 11);
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 0);		/* fork, then exec keeps it */
+	pid = fork();
+	if (pid == 0) {				/* a child's chdir is its own */
+		if (chdir("/") != 0)
+			_exit(12);
+		_exit(execl(SELF, "libcproc", "cwd", "/", (char *)NULL) ? 10 : 11);
+	}
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 0);
+	/* Failures change nothing: ENOENT, ENOTDIR, and bad raw messages. */
+	LT_EQ(chdir("/no/such/dir"), -1);
+	LT_EQ(errno, ENOENT);
+	LT_EQ(chdir("/proc/boot/libcproc"), -1);
+	LT_EQ(errno, ENOTDIR);
+	m.h = (struct _proc_cwd){ .type = _PROC_CWD, .subtype = _PROC_CWD_SET, .cw_len = 3 };
+	memcpy(m.p, "tmp", 3);
+	LT_EQ(MsgSend_r(SYSMGR_COID, &m, sizeof(m.h) + 3, 0, 0), -EINVAL);	/* relative */
+	memcpy(m.p, "/tmp", 4);
+	LT_EQ(MsgSend_r(SYSMGR_COID, &m, sizeof(m.h) + 4, 0, 0), -EINVAL);	/* cw_len is 3 */
+	m.h.cw_len = 0;
+	LT_EQ(MsgSend_r(SYSMGR_COID, &m, sizeof(m.h), 0, 0), -EINVAL);	/* empty */
+	m.h = (struct _proc_cwd){ .type = _PROC_CWD, .subtype = 9, .cw_len = 4 };
+	LT_EQ(MsgSend_r(SYSMGR_COID, &m, sizeof(m.h) + 4, 0, 0), -EINVAL);
+	LT_EQ(MsgSend_r(SYSMGR_COID, &m, 2, 0, 0), -EINVAL);			/* short */
+	LT_CHECK(getcwd(buf, sizeof(buf)) && strcmp(buf, "/proc/boot") == 0);
+	pid = spawn_role(NULL, NULL, "cwd", "/proc/boot", NULL);
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 0);
+	LT_EQ(chdir("/"), 0);
+	pid = spawn_role(NULL, NULL, "cwd", "/", NULL);
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 0);
+	return 0;
+}
+
 LTEST(proc, memory_from_taskman)
 {
 	char *p = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -462,6 +519,16 @@ static int child(int argc, char **argv)
 	}
 	if (strcmp(role, "umask") == 0)
 		return (int)umask(0);
+	if (strcmp(role, "cwd") == 0) {		/* started in argv[2]? */
+		struct stat st;
+		char dir[64];
+
+		if (getcwd(dir, sizeof(dir)) == NULL || strcmp(dir, argv[2]) != 0)
+			return 1;
+		if (strcmp(dir, "/proc/boot") == 0 && stat("libcproc", &st) != 0)
+			return 2;		/* relative paths start there too */
+		return 0;
+	}
 	if (strcmp(role, "nofd") == 0)
 		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;
 	if (strcmp(role, "serve") == 0)

@@ -91,6 +91,29 @@ LTEST(dev, random)
 	return 0;
 }
 
+/* Writes to the random devices are taken (mixed in); 64 KiB of output has balanced bits. */
+LTEST(dev, random_bits)
+{
+	static unsigned char b[65536];
+	int fd = open("/dev/urandom", O_RDWR);
+	long ones = 0;
+	size_t have = 0;
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(write(fd, "more seed", 9), 9);
+	while (have < sizeof(b)) {
+		long r = read(fd, b + have, sizeof(b) - have);
+
+		LT_CHECK(r > 0);
+		have += (size_t)r;
+	}
+	for (size_t i = 0; i < sizeof(b); i++)
+		ones += __builtin_popcount(b[i]);
+	LT_CHECK(ones > 262144 - 2000 && ones < 262144 + 2000);	/* within ~8 sigma of half */
+	close(fd);
+	return 0;
+}
+
 LTEST(dev, stat_dup_lseek)
 {
 	struct stat st;
@@ -177,6 +200,36 @@ LTEST(dev, malformed)
 	LT_EQ(read(fd, &c, 1), 0);	/* still there */
 	LT_EQ(write(fd, &c, 1), 1);
 	close(fd);
+	return 0;
+}
+
+/* Random messages to the pipe manager (non-blocking ends, so none waits): it goes on. */
+LTEST(pipe, malformed)
+{
+	char b[8];
+	int p[2];
+
+	LT_EQ(pipe2(p, O_NONBLOCK), 0);
+	srand(777);
+	for (int i = 0; i < 2000; i++) {
+		uint32_t g[32];
+
+		for (int j = 0; j < 32; j++)
+			g[j] = (uint32_t)rand();
+		g[0] = (g[0] & 0xffff0000) | (0x100 + (g[0] % 0x1b));
+		if ((g[0] & 0xffff) == _IO_CLOSE || (g[0] & 0xffff) == _IO_CONNECT)
+			continue;
+		if (i % 2)
+			g[0] &= 0xffff;		/* combine_len 0: reaches the handlers */
+		MsgSend_r(p[i % 2], g, (size_t)(rand() % 128), b, sizeof(b));
+	}
+	while (read(p[0], b, sizeof(b)) > 0)	/* whatever random writes left */
+		;
+	LT_EQ(write(p[1], "ok", 2), 2);		/* still there */
+	LT_EQ(read(p[0], b, sizeof(b)), 2);
+	LT_CHECK(memcmp(b, "ok", 2) == 0);
+	close(p[0]);
+	close(p[1]);
 	return 0;
 }
 

@@ -4,8 +4,8 @@
  * /proc/boot/toybox, which dispatches on argv[0]), stdout and stderr into
  * pipes, stdin from a pipe or /dev/null; each test checks the exact
  * output and the exit status.  Runs under taskman; its script starts
- * devnull and pipe first.  There is no writable file system yet, so the
- * applets that write files are tested only on their error paths.
+ * devnull, pipe and fs-ram (/tmp) first: the applets that write files are
+ * tested on /tmp, and for their errors on the read-only /proc/boot.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -621,7 +621,7 @@ LTEST(toybox, exec_others)
 	return 0;
 }
 
-/* The applets that write need a writable file system: here only their errors. */
+/* The applets that write, on the read-only image: their errors. */
 LTEST(toybox, read_only_errors)
 {
 	RUN_ERR(0, 1, "", "mkdir: '/proc/boot/d': Read-only file system\n", "mkdir", "/proc/boot/d");
@@ -632,6 +632,31 @@ LTEST(toybox, read_only_errors)
 	RUN_ERR(0, 1, "", NULL, "cp", "/proc/boot/motd", "/proc/boot/motd2");
 	RUN_ERR(0, 1, "", NULL, "mv", "/proc/boot/motd", "/proc/boot/motd2");
 	RUN_ERR(0, 1, "", NULL, "chmod", "600", "/proc/boot/motd");
+	return 0;
+}
+
+/* The applets that write, on fs-ram's /tmp (its script starts fs-ram -d /tmp). */
+LTEST(toybox, tmp_files)
+{
+	RUN_OK(0, 0, "", "mkdir", "-p", "/tmp/tb/a/b");
+	RUN_OK(0, 0, "", "touch", "/tmp/tb/a/f");
+	RUN_OK(0, 0, "", "cp", "/proc/boot/motd", "/tmp/tb/motd");
+	RUN_OK(0, 0, motd(), "cat", "/tmp/tb/motd");
+	RUN_OK(0, 0, "", "ln", "-s", "a/f", "/tmp/tb/link");
+	RUN_OK(0, 0, "a/f\n", "readlink", "/tmp/tb/link");
+	RUN_OK(0, 0, "", "ln", "/tmp/tb/motd", "/tmp/tb/hard");
+	RUN_OK(0, 0, "2\n", "stat", "-c", "%h", "/tmp/tb/motd");
+	RUN_OK(0, 0, "", "mv", "/tmp/tb/hard", "/tmp/tb/a/b/moved");
+	RUN_OK(0, 0, "", "chmod", "640", "/tmp/tb/a/f");
+	RUN_OK(0, 0, "640 regular empty file\n", "stat", "-c", "%a %F", "/tmp/tb/a/f");
+	RUN_OK(0, 0, "symbolic link 3 1 0\n", "stat", "-c", "%F %s %h %u", "/tmp/tb/link");
+	RUN_OK(0, 0, "a\nlink\nmotd\n", "ls", "/tmp/tb");
+	RUN_OK(0, 0, "/tmp/tb/a/b/moved\n", "find", "/tmp/tb", "-name", "moved");
+	RUN_OK(0, 0, "one\ntwo\n", "sh", "-c", "printf 'one\\nTWO\\n' >/tmp/tb/s; "
+	    "sed -i s/TWO/two/ /tmp/tb/s; cat /tmp/tb/s");
+	RUN_ERR(0, 1, "", NULL, "rmdir", "/tmp/tb/a");		/* not empty */
+	RUN_OK(0, 0, "", "rm", "-r", "/tmp/tb");
+	RUN_ERR(0, 1, "", NULL, "ls", "/tmp/tb");
 	return 0;
 }
 

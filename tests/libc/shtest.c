@@ -195,6 +195,19 @@ LTEST(sh, pipelines)
 	return 0;
 }
 
+LTEST(sh, tmpfiles)
+{
+	SH_EXPECT("read x <<EOF\nhere $((1+2))\nEOF\necho $x", "here 3\n", 0);
+	SH_EXPECT("echo one >/tmp/f; echo two >>/tmp/f; while read l; do echo $l; done </tmp/f",
+	    "one\ntwo\n", 0);
+	SH_EXPECT("mkdir /tmp/d; cd /tmp && echo *", "d f\n", 0);	/* toybox's mkdir */
+	SH_EXPECT("test -w /tmp/f && test -d /tmp && test ! -e /tmp/none && echo ok", "ok\n", 0);
+	/* Programs start in the shell's directory: spawned, forked and exec'd. */
+	SH_EXPECT("mkdir -p /tmp/cw && cd /tmp/cw && echo x >here && ls && cat here && "
+	    "sh -c 'ls; (exec ls); cd /tmp && ls -d cw'", "here\nx\nhere\nhere\ncw\n", 0);
+	return 0;
+}
+
 LTEST(sh, redirections)
 {
 	SH_EXPECT("echo hidden >/dev/null; echo shown", "shown\n", 0);
@@ -245,7 +258,7 @@ LTEST(sh, signals_and_traps)
 LTEST(sh, cd_and_pwd)
 {
 	/* The image's directories and the names servers attach, from "/" down. */
-	SH_EXPECT("cd / && echo *", "dev proc tmp\n", 0);
+	SH_EXPECT("cd / && echo *", "dev etc proc tmp\n", 0);
 	SH_EXPECT("cd /dev && echo *", "full null pipe random urandom zero\n", 0);
 	SH_EXPECT("cd /proc && echo *", "boot\n", 0);
 	SH_EXPECT("echo /proc/boot/sht*", "/proc/boot/shtest /proc/boot/shtest.script\n", 0);

@@ -403,6 +403,32 @@ struct _io_devctl_reply {
 __ABI_SIZE(struct _io_devctl_reply, 16, 4);
 
 /*
+ * devctl commands a file system answers (QNX's _DCMD_FSYS class).
+ * DCMD_FSYS_STATVFS: statfs()/statvfs(); no data in, struct
+ * _io_statvfs out.  A server without it answers ENOTTY, which libc turns
+ * into ENOSYS.
+ */
+#define _DCMD_FSYS		0x04
+#define _DCMD_FSYS_STATVFS_CODE	13
+
+struct _io_statvfs {
+	uint64_t	sv_type;	/* Linux's f_type magic (fs-ram: TMPFS_MAGIC 0x01021994) */
+	uint64_t	sv_bsize;	/* block size */
+	uint64_t	sv_blocks;	/* blocks in all */
+	uint64_t	sv_bfree;	/* blocks free */
+	uint64_t	sv_bavail;	/* ... to an unprivileged user */
+	uint64_t	sv_files;	/* inodes in all */
+	uint64_t	sv_ffree;	/* inodes free */
+	uint64_t	sv_fsid;	/* file-system id (st_dev) */
+	uint64_t	sv_namemax;	/* longest name */
+	uint64_t	sv_flag;	/* ST_RDONLY, ST_NOSUID, ... (musl's values) */
+};
+__ABI_SIZE(struct _io_statvfs, 80, 8);
+
+#define DCMD_FSYS_STATVFS	((int32_t)(_DEVCTL_DATA_FROM | \
+	((uint32_t)sizeof(struct _io_statvfs) << 16) | (_DCMD_FSYS << 8) | _DCMD_FSYS_STATVFS_CODE))
+
+/*
  * _IO_NOTIFY: arm (or poll) readiness for select()/poll(), as in QNX.
  * The server answers with the conditions already true in flags and, if
  * none and action is _NOTIFY_ACTION_POLLARM/TRANARM, delivers event

@@ -45,6 +45,7 @@
 #define _PROC_TIMES		0x0008	/* CPU time of the waited-for children */
 #define _PROC_PIDINFO		0x0009	/* a process as pidin shows it */
 #define _PROC_UMASK		0x000a	/* the file mode creation mask */
+#define _PROC_CWD		0x000b	/* the current working directory */
 #define _SYS_CONF		0x0020	/* sysconf */
 #define _SYS_UNAME		0x0021	/* uname */
 #define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
@@ -147,11 +148,13 @@ __ABI_SIZE(struct _proc_spawn_fd, 24, 4);
  * _AT_EUID, _AT_GID, _AT_EGID, _AT_SECURE (0), _AT_RANDOM (16 bytes), _AT_EXECFN,
  * _AT_QSOE_PPID, _AT_QSOE_FDS and _AT_QSOE_NFDS (the inherited
  * descriptors: an array of struct _proc_spawn_fd on the stack; 0 and 0
- * when there are none), _AT_QSOE_STDIO and _AT_QSOE_CTTY, in that order.
- * The last two come only from taskman's startup script (its `reopen` and
- * `session` commands, docs/taskman.md): the path (a string on the stack)
- * that libc opens as the standard fds before main, and whether the new
- * session leader then makes it its controlling terminal.
+ * when there are none), _AT_QSOE_STDIO, _AT_QSOE_CTTY and _AT_QSOE_CWD,
+ * in that order.  _AT_QSOE_STDIO and _AT_QSOE_CTTY come only from
+ * taskman's startup script (its `reopen` and `session` commands,
+ * docs/taskman.md): the path (a string on the stack) that libc opens as
+ * the standard fds before main, and whether the new session leader then
+ * makes it its controlling terminal.  _AT_QSOE_CWD is the working
+ * directory (a string on the stack; _PROC_CWD), 0 for "/".
  */
 #define _AT_NULL		0
 #define _AT_PHDR		3	/* the program headers in memory (musl finds PT_TLS) */
@@ -171,6 +174,7 @@ __ABI_SIZE(struct _proc_spawn_fd, 24, 4);
 #define _AT_QSOE_PPID	0x5153002	/* the parent's pid */
 #define _AT_QSOE_STDIO	0x5153003	/* a path libc opens as fds 0, 1, 2 before main, or 0 */
 #define _AT_QSOE_CTTY	0x5153004	/* 1: then TIOCSCTTY on fd 0 (a session leader) */
+#define _AT_QSOE_CWD	0x5153005	/* the current working directory (absolute), or 0: "/" */
 
 /* ---------------------------------------------------------------------- */
 /*
@@ -358,6 +362,29 @@ struct _proc_umask {
 	uint16_t	subtype;	/* _PROC_UMASK_* */
 	uint32_t	um_mask;	/* SET: the new mask; GET: 0 */
 };
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_CWD: the sender's current working directory.  Path resolution is
+ * libc's (a relative path is made absolute before the connect), so libc
+ * holds the directory; taskman keeps a copy per process, as QNX's procnto
+ * does, so that it outlives exec and a child starts in its parent's: a
+ * spawned or forked child gets its parent's, exec keeps it, and the new
+ * program finds it in auxv (_AT_QSOE_CWD).  Taskman's own children start
+ * in "/".  SET, sent by chdir and fchdir once the directory was checked:
+ * cw_len bytes of an absolute path follow (no NUL, 1 to
+ * _PROC_CWD_MAX - 1 bytes, starting with '/'), else EINVAL; ENOMEM
+ * leaves the old one.  Reply status: 0.
+ */
+#define _PROC_CWD_SET		1
+#define _PROC_CWD_MAX		1024	/* NUL included, as _IO_CONNECT's paths */
+
+struct _proc_cwd {
+	uint16_t	type;		/* _PROC_CWD */
+	uint16_t	subtype;	/* _PROC_CWD_SET */
+	uint32_t	cw_len;		/* the path's bytes, which follow */
+};
+__ABI_SIZE(struct _proc_cwd, 8, 4);
 __ABI_SIZE(struct _proc_umask, 8, 4);
 
 /* ---------------------------------------------------------------------- */

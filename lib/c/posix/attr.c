@@ -85,7 +85,10 @@ long __px_futimens(int fd, const struct timespec *ts)
 
 /*
  * By path: SYS_fchmodat (a = mode), SYS_fchownat (a, b = ids), SYS_truncate
- * (a = length), SYS_utimensat (a = times; path NULL: dirfd itself).
+ * (a = length), SYS_utimensat (a = times; path NULL: dirfd itself).  The
+ * object is opened with O_PATH (no read permission needed; with
+ * AT_SYMLINK_NOFOLLOW, O_NOFOLLOW too: a server that opens links with
+ * O_PATH changes the link itself, others say ELOOP), truncate's for writing.
  */
 long __px_atpath(int call, int dirfd, const char *path, long a, long b, int flags)
 {
@@ -97,8 +100,8 @@ long __px_atpath(int call, int dirfd, const char *path, long a, long b, int flag
 		return __px_futimens(dirfd, (const struct timespec *)a);
 	if ((flags & AT_EMPTY_PATH) && path[0] == '\0')
 		fd = dirfd;
-	else if ((fd = __px_openat(dirfd, path, call == SYS_truncate ? O_WRONLY : O_RDONLY,
-	    0)) < 0)
+	else if ((fd = __px_openat(dirfd, path, call == SYS_truncate ? O_WRONLY :
+	    O_RDONLY | O_PATH | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0), 0)) < 0)
 		return fd;
 	switch (call) {
 	case SYS_fchmodat:	r = __px_fchmod((int)fd, (unsigned)a); break;

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/uio.h>
 #include "px.h"
 
@@ -188,8 +189,8 @@ long __px_lseek(int fd, off_t off, int whence)
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
-	if (whence < SEEK_SET || whence > SEEK_END)
-		return -EINVAL;
+	if (whence < SEEK_SET || whence > 4)
+		return -EINVAL;		/* 3, 4: Linux's SEEK_DATA, SEEK_HOLE, for the servers that know them */
 	st = io(__px_send_quick(fd, &m, sizeof(m), &r, sizeof(r)));
 	return st < 0 ? st : (long)r.lr_offset;
 }
@@ -282,6 +283,46 @@ long __px_ioctl(int fd, unsigned long req, void *arg)
 	SETIOV(&r[1], arg, ((uint32_t)m.dcmd & _DEVCTL_DATA_FROM) ? sz : 0);
 	st = io(MsgSendv_r(fd, s, 2, r, 2));
 	return st < 0 ? st : rh.ret_val;
+}
+
+/*
+ * SYS_fstatfs: _IO_DEVCTL DCMD_FSYS_STATVFS; a server without it (ENOTTY)
+ * has nothing to say: ENOSYS.
+ */
+long __px_fstatfs(int fd, struct statfs *buf)
+{
+	struct _io_devctl m = { .type = _IO_DEVCTL, .dcmd = DCMD_FSYS_STATVFS,
+	    .nbytes = sizeof(struct _io_statvfs) };
+	struct _io_devctl_reply rh;
+	struct _io_statvfs sv;
+	iov_t r[2];
+	long st;
+
+	if (fd < 0 || fd >= PX_FD_MAX)
+		return -EBADF;
+	SETIOV(&r[0], &rh, sizeof(rh));
+	SETIOV(&r[1], &sv, sizeof(sv));
+	st = io(MsgSendsv_r(fd, &m, sizeof(m), r, 2));
+	if (st < 0)
+		return st == -ENOTTY ? -ENOSYS : st;
+	*buf = (struct statfs){ .f_type = sv.sv_type, .f_bsize = sv.sv_bsize,
+	    .f_blocks = sv.sv_blocks, .f_bfree = sv.sv_bfree, .f_bavail = sv.sv_bavail,
+	    .f_files = sv.sv_files, .f_ffree = sv.sv_ffree,
+	    .f_fsid = { { (int)sv.sv_fsid, (int)(sv.sv_fsid >> 32) } },
+	    .f_namelen = sv.sv_namemax, .f_frsize = sv.sv_bsize, .f_flags = sv.sv_flag };
+	return 0;
+}
+
+/* SYS_statfs: open with O_PATH, fstatfs, close. */
+long __px_statfs(const char *path, struct statfs *buf)
+{
+	long fd = __px_openat(AT_FDCWD, path, O_RDONLY | O_PATH, 0), r;
+
+	if (fd < 0)
+		return fd;
+	r = __px_fstatfs((int)fd, buf);
+	__px_close((int)fd);
+	return r;
 }
 
 /* SYS_fsync, SYS_fdatasync: _IO_SYNC. */

@@ -1,6 +1,7 @@
 /*
- * Paths: the current directory (a string kept by libc, as taskman knows
- * none) and turning a path relative to it or to a directory fd into the
+ * Paths: the current directory (a string kept by libc; taskman keeps a
+ * copy per process so that exec and children inherit it: _PROC_CWD in
+ * <sys/procmsg.h>, _AT_QSOE_CWD at start-up) and turning a path relative to it or to a directory fd into the
  * absolute, lexically normalised path that taskman resolves ("." and
  * empty components dropped, ".." taking the previous one away: lexical,
  * so "link/.." is the directory of the link, not of its target).
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/iomsg.h>
+#include <sys/procmsg.h>
 #include "lock.h"
 #include "px.h"
 
@@ -90,6 +92,46 @@ long __px_abspath(int dirfd, const char *path, char *out, int *eflag)
 	return r;
 }
 
+/*
+ * Start-up (__qsoe_start, one thread, no TLS yet): the directory taskman
+ * kept for this process.  Anything but an absolute path that fits is
+ * ignored: the program starts in "/".
+ */
+void __px_cwd_init(const char *dir)
+{
+	size_t n = 0;
+
+	while (n < PX_PATH_MAX && dir[n])
+		n++;
+	if (dir[0] == '/' && n < PX_PATH_MAX)
+		memcpy(cwd, dir, n + 1);
+}
+
+/*
+ * Make abs (checked to be a directory) the current directory: taskman's
+ * copy first, so a failure there (ENOMEM) leaves both as they were.  A
+ * process without taskman (-ENOSYS: started by the kernel) keeps it here.
+ */
+static long set_cwd(const char *abs)
+{
+	struct {
+		struct _proc_cwd h;
+		char path[PX_PATH_MAX];
+	} m;
+	size_t n = strlen(abs);
+	long r;
+
+	m.h = (struct _proc_cwd){ .type = _PROC_CWD, .subtype = _PROC_CWD_SET, .cw_len = (uint32_t)n };
+	memcpy(m.path, abs, n);
+	r = __px_sysmgr_send(&m, sizeof(m.h) + n, 0, 0);
+	if (r < 0 && r != -ENOSYS)
+		return r;
+	LOCK(cwd_lock);
+	strcpy(cwd, abs);
+	UNLOCK(cwd_lock);
+	return 0;
+}
+
 /* SYS_chdir: the directory must open as one. */
 long __px_chdir(const char *path)
 {
@@ -103,10 +145,7 @@ long __px_chdir(const char *path)
 	if (fd < 0)
 		return fd;
 	__px_close((int)fd);
-	LOCK(cwd_lock);
-	strcpy(cwd, abs);
-	UNLOCK(cwd_lock);
-	return 0;
+	return set_cwd(abs);
 }
 
 /* SYS_fchdir: fd must be a directory libc opened by path. */
@@ -123,10 +162,7 @@ long __px_fchdir(int fd)
 		r = -ENOTDIR;
 	if (r < 0)
 		return r;
-	LOCK(cwd_lock);
-	strcpy(cwd, abs);
-	UNLOCK(cwd_lock);
-	return 0;
+	return set_cwd(abs);
 }
 
 /* SYS_getcwd: Linux's result, the length with the NUL; ERANGE if it does not fit. */

@@ -11,12 +11,15 @@
 #include <unistd.h>
 #include <sys/iomsg.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include "px.h"
 
 /*
- * SYS_newfstatat.  With AT_SYMLINK_NOFOLLOW a symbolic link does not
- * open (ELOOP), so its stat is made from its target's length: type and
- * size only.
+ * SYS_newfstatat.  The object is opened with O_PATH, which a server that
+ * knows it (fs-ram) opens without a permission check (stat needs only
+ * search permission on the directories) and, with O_NOFOLLOW, opens a
+ * symbolic link itself.  Where a link still does not open (ELOOP: taskman's
+ * /proc/boot), its stat is made from its target's length: type and size.
  */
 long __px_fstatat(int dirfd, const char *path, void *st, int flags)
 {
@@ -28,7 +31,7 @@ long __px_fstatat(int dirfd, const char *path, void *st, int flags)
 		return -EINVAL;
 	if ((flags & AT_EMPTY_PATH) && path[0] == '\0')
 		return __px_fstat(dirfd, st);
-	fd = __px_openat(dirfd, path, O_RDONLY | nofollow, 0);
+	fd = __px_openat(dirfd, path, O_RDONLY | O_PATH | nofollow, 0);
 	if (fd == -ELOOP && nofollow &&
 	    (r = __px_readlinkat(dirfd, path, target, sizeof(target))) >= 0) {
 		struct _io_stat_buf sb = { .sb_mode = S_IFLNK | 0777, .sb_nlink = 1,
@@ -56,25 +59,51 @@ long __px_readlinkat(int dirfd, const char *path, char *buf, size_t n)
 }
 
 /*
- * SYS_faccessat: the object must open for what amode asks (W_OK: for
- * writing, so a read-only file system says EROFS); X_OK needs an execute
- * bit.  Every process is root, so the permission bits are not checked.
+ * The permission bits of sb that apply to uid/gid (root: read and write
+ * always, execute if anyone may or it is a directory): 0 or -EACCES.
+ */
+static long may(const struct _io_stat_buf *sb, long uid, long gid, int amode)
+{
+	unsigned bits;
+
+	if (uid == 0)
+		bits = 6 | ((sb->sb_mode & 0111) || S_ISDIR(sb->sb_mode) ? 1 : 0);
+	else if ((unsigned long)uid == sb->sb_uid)
+		bits = (sb->sb_mode >> 6) & 7;
+	else if ((unsigned long)gid == sb->sb_gid)
+		bits = (sb->sb_mode >> 3) & 7;
+	else
+		bits = sb->sb_mode & 7;
+	return ((unsigned)amode & bits) == (unsigned)amode ? 0 : -EACCES;
+}
+
+/*
+ * SYS_faccessat: the mode bits against the real ids (the effective ones
+ * with AT_EACCESS), from a stat of the object.  W_OK on a file also
+ * opens it for writing, so a read-only file system says EROFS.
  */
 long __px_faccessat(int dirfd, const char *path, int amode, int flags)
 {
+	int eff = (flags & AT_EACCESS) != 0;
 	struct _io_stat_buf sb;
-	long fd, r;
+	long r, uid, gid, fd;
 
 	if ((amode & ~(R_OK | W_OK | X_OK)) || (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW)))
 		return -EINVAL;
-	fd = __px_openat(dirfd, path, (amode & W_OK) ? O_WRONLY : O_RDONLY, 0);
-	if (fd < 0)
-		return fd;
-	r = __px_fstat((int)fd, &sb);
-	if (r == 0 && (amode & X_OK) && !(sb.sb_mode & 0111))
-		r = -EACCES;
-	__px_close((int)fd);
-	return r;
+	if ((r = __px_fstatat(dirfd, path, &sb, flags & AT_SYMLINK_NOFOLLOW)) < 0)
+		return r;
+	if ((uid = __px_getid(eff ? SYS_geteuid : SYS_getuid, 0)) < 0 ||
+	    (gid = __px_getid(eff ? SYS_getegid : SYS_getgid, 0)) < 0)
+		return uid < 0 ? uid : gid;
+	if ((r = may(&sb, uid, gid, amode)) < 0)
+		return r;
+	if ((amode & W_OK) && !S_ISDIR(sb.sb_mode) && !S_ISLNK(sb.sb_mode)) {
+		if ((fd = __px_openat(dirfd, path, O_WRONLY | O_NONBLOCK, 0)) == -EROFS)
+			return fd;
+		if (fd >= 0)
+			__px_close((int)fd);
+	}
+	return 0;
 }
 
 /* SYS_mkdirat: _IO_CONNECT_MKNOD of a directory. */

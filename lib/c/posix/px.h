@@ -172,6 +172,9 @@ hidden long __px_fstatat(int dirfd, const char *path, void *st, int flags);
 hidden long __px_getdents(int fd, void *buf, size_t n);
 hidden long __px_ioctl(int fd, unsigned long req, void *arg);
 hidden long __px_fsync(int fd, int data);
+struct statfs;
+hidden long __px_fstatfs(int fd, struct statfs *buf);
+hidden long __px_statfs(const char *path, struct statfs *buf);
 hidden long __px_dup(int fd, int min, int exact, int cloexec);
 hidden long __px_dup3(int fd, int fd2, int flags);
 hidden long __px_fcntl(int fd, int cmd, long arg);
@@ -182,6 +185,7 @@ hidden long __px_unlinkat(int dirfd, const char *path, int flags);
 hidden long __px_chdir(const char *path);
 hidden long __px_fchdir(int fd);
 hidden long __px_getcwd(char *buf, size_t n);
+hidden void __px_cwd_init(const char *dir);
 
 /* Start-up in a program taskman spawned (sysmgr.c; crt1 calls it). */
 void __qsoe_start(long *sp);

@@ -73,7 +73,7 @@ static int apply(struct fdmap *fm, const struct fdop *op)
 		fm->m_fd[op->fd] = (int)fd;
 		return 0;
 	default:
-		return ENOSYS;	/* chdir, fchdir: taskman's spawn carries no cwd */
+		return ENOSYS;	/* chdir, fchdir: taskman starts a child in its parent's directory, no other */
 	}
 }
 

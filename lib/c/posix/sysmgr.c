@@ -117,7 +117,7 @@ void __qsoe_start(long *sp)
 	long *p = sp + 1 + sp[0] + 1;
 	const struct _proc_spawn_fd *fds = 0;
 	long nfds = 0, ppid = 0, ctty = 0;
-	const char *stdio = 0;
+	const char *stdio = 0, *cwd = 0;
 	struct _msg_hdr done = { _PROC_SPAWN_DONE, 0 };
 
 	while (*p)			/* envp */
@@ -133,7 +133,11 @@ void __qsoe_start(long *sp)
 			stdio = (const char *)p[1];
 		else if (p[0] == _AT_QSOE_CTTY)
 			ctty = p[1];
+		else if (p[0] == _AT_QSOE_CWD)
+			cwd = (const char *)p[1];
 	}
+	if (cwd)
+		__px_cwd_init(cwd);
 	__px_sysmgr = sysmgr_attach();
 	if (__px_sysmgr >= 0 && stdio) {
 		stdio_path = stdio;

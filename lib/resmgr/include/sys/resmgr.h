@@ -117,6 +117,14 @@ int resmgr_open_bind(resmgr_context_t *ctp, RESMGR_OCB_T *ocb, const resmgr_io_f
 /* The OCB bound to (pid, coid, scoid), or NULL: what _IO_DUP/_IO_OPENFD name. */
 RESMGR_OCB_T *resmgr_ocb_lookup(dispatch_t *dpp, int pid, int coid, int scoid);
 
+/*
+ * The OCB bound to connection coid of process pid, whatever its scoid
+ * (Skimmer gives each connection its own): what link()'s extra data
+ * (struct _io_connect_extra_link) names.  NULL if that connection is not
+ * bound here (it goes to another server).
+ */
+RESMGR_OCB_T *resmgr_ocb_lookup_coid(dispatch_t *dpp, int pid, int coid);
+
 /* Read the message's bytes from offset (past what was received); as MsgRead. */
 ssize_t resmgr_msgread(resmgr_context_t *ctp, void *buf, size_t n, size_t offset);
 

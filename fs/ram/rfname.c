@@ -1,0 +1,437 @@
+/*
+ * rfname.c - the RAM file system's names: walking a path (with symbolic
+ * links, inside the file system or out of it), and the rules of open,
+ * mknod, symlink, readlink, unlink/rmdir, link and rename.  No QSOE
+ * calls (ramfs.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "ramfs.h"
+#include "rfint.h"
+
+#ifndef O_PATH
+#define O_PATH	010000000
+#endif
+
+/* ---- paths ----------------------------------------------------------------- */
+
+int rf_normpath(const char *in, char *out)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	while (*in) {
+		size_t n;
+
+		in += strspn(in, "/");
+		n = strcspn(in, "/");
+		if (n == 0 || (n == 1 && in[0] == '.')) {
+			in += n;
+			continue;
+		}
+		if (n == 2 && in[0] == '.' && in[1] == '.') {
+			while (len > 0 && out[--len] != '/')
+				;
+			out[len] = '\0';
+		} else {
+			if (len + 1 + n >= RF_PATH_MAX)
+				return ENAMETOOLONG;
+			out[len++] = '/';
+			memcpy(out + len, in, n);
+			len += n;
+			out[len] = '\0';
+		}
+		in += n;
+	}
+	if (len == 0)
+		strcpy(out, "/");
+	return 0;
+}
+
+/*
+ * A symbolic link link met at name (in l_buf) with rest after it: the
+ * new path.  Inside the file system it replaces l_buf (relative) and 0
+ * is returned; outside, it is put in l_path and RF_REDIRECT returned.
+ */
+static int follow_link(struct ramfs *fs, struct rf_lookup *l, const struct rf_inode *link,
+    const char *name, const char *rest)
+{
+	char tmp[2 * RF_PATH_MAX + 8], norm[RF_PATH_MAX];
+	size_t mlen = strlen(fs->f_mount);
+	const char *t = link->i_target;
+
+	if (t[0] == '/')
+		snprintf(tmp, sizeof(tmp), "%s/%s", t, rest);
+	else
+		snprintf(tmp, sizeof(tmp), "%s/%.*s%s/%s", fs->f_mount,
+		    (int)(name - l->l_buf), l->l_buf, t, rest);
+	if (strlen(tmp) >= RF_PATH_MAX || rf_normpath(tmp, norm) != 0)
+		return ENAMETOOLONG;
+	if (strncmp(norm, fs->f_mount, mlen) == 0 && (norm[mlen] == '/' || norm[mlen] == '\0')) {
+		const char *in = norm + mlen;
+
+		in += strspn(in, "/");
+		memmove(l->l_buf, in, strlen(in) + 1);
+		return 0;
+	}
+	strcpy(l->l_path, norm);
+	return RF_REDIRECT;
+}
+
+int rf_walk(struct ramfs *fs, const struct rf_cred *cr, const char *path, int follow,
+    struct rf_lookup *l)
+{
+	int links = 0;
+
+	if (strlen(path) >= RF_PATH_MAX)
+		return ENAMETOOLONG;
+	memmove(l->l_buf, path, strlen(path) + 1);
+restart:
+	{
+		struct rf_inode *cur = fs->f_root;
+		char *p = l->l_buf;
+
+		l->l_dir = NULL, l->l_ino = cur, l->l_name = NULL, l->l_namelen = 0;
+		for (;;) {
+			char *name, *next;
+			size_t n;
+			int last, slot, r;
+			struct rf_inode *child;
+
+			p += strspn(p, "/");
+			if (*p == '\0')
+				return 0;
+			name = p;
+			n = strcspn(p, "/");
+			next = p + n;
+			last = next[strspn(next, "/")] == '\0';
+			if (n > RF_NAME_MAX)
+				return ENAMETOOLONG;
+			if (!S_ISDIR(cur->i_mode))
+				return ENOTDIR;
+			if ((r = rf_access(cur, cr, 1)) != 0)
+				return r;
+			p = next;
+			if ((n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.')) {
+				cur = n == 1 ? cur : cur->i_parent;
+				l->l_dir = NULL, l->l_ino = cur;	/* no name to create or remove */
+				continue;
+			}
+			slot = rf_dir_find(cur, name, n);
+			child = slot < 0 ? NULL : cur->i_ents[slot].de_ino;
+			if (last) {
+				l->l_dir = cur, l->l_ino = child, l->l_name = name, l->l_namelen = n;
+				if (child == NULL || !S_ISLNK(child->i_mode) || !follow)
+					return 0;
+			} else if (child == NULL) {
+				return ENOENT;
+			}
+			if (S_ISLNK(child->i_mode)) {
+				if (++links > RF_LINKS_MAX)
+					return ELOOP;
+				p += strspn(p, "/");
+				if ((r = follow_link(fs, l, child, name, p)) != 0)
+					return r;
+				goto restart;
+			}
+			cur = child;
+		}
+	}
+}
+
+/* The last name of l must be creatable: a directory that is still there, w+x on it. */
+static int creatable(const struct rf_lookup *l, const struct rf_cred *cr)
+{
+	if (l->l_dir == NULL)
+		return EEXIST;		/* the root, "." or ".." */
+	if (l->l_dir->i_nlink == 0)
+		return ENOENT;		/* removed while someone stood in it */
+	return rf_access(l->l_dir, cr, 3);
+}
+
+/* Make a new inode of mode under the last name of l. */
+static int create(struct ramfs *fs, const struct rf_cred *cr, struct rf_lookup *l, mode_t mode,
+    struct rf_inode **out)
+{
+	struct rf_inode *dir = l->l_dir, *ino;
+	int r;
+
+	if (S_ISDIR(mode) && dir->i_nlink >= RF_LINK_MAX)
+		return EMLINK;
+	if ((ino = rf_inode_new(fs, cr, mode, dir, &r)) == NULL)
+		return r;
+	if ((r = rf_dir_add(dir, l->l_name, l->l_namelen, ino)) != 0) {
+		ino->i_nlink = 0;
+		rf_inode_put(fs, ino);
+		return r;
+	}
+	if (S_ISDIR(mode))
+		dir->i_nlink++;
+	*out = ino;
+	return 0;
+}
+
+int rf_open(struct ramfs *fs, const struct rf_cred *cr, const char *path, unsigned ioflag,
+    mode_t mode, int dirflag, struct rf_lookup *l, struct rf_inode **out)
+{
+	unsigned acc = ioflag & RF_ACCMODE, want;
+	int excl = (ioflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+	int follow = !(ioflag & O_NOFOLLOW) && !excl;
+	struct rf_inode *ino;
+	int r;
+
+	if (acc == RF_ACCMODE)
+		return EINVAL;
+	if ((r = rf_walk(fs, cr, path, follow || dirflag, l)) != 0)
+		return r;
+	if ((ino = l->l_ino) == NULL) {
+		if (!(ioflag & O_CREAT))
+			return ENOENT;
+		if (dirflag || (ioflag & O_DIRECTORY))
+			return EISDIR;
+		if ((r = creatable(l, cr)) != 0 || (r = create(fs, cr, l, S_IFREG | (mode & 07777),
+		    &ino)) != 0)
+			return r;
+		ino->i_opens++;	/* a new file opens whatever its mode says */
+		*out = ino;
+		return 0;
+	}
+	if (excl)
+		return EEXIST;
+	if (S_ISLNK(ino->i_mode) && !((ioflag & O_PATH) && (ioflag & O_NOFOLLOW)))
+		return ELOOP;
+	if (!S_ISDIR(ino->i_mode) && ((ioflag & O_DIRECTORY) || dirflag))
+		return ENOTDIR;
+	if (S_ISDIR(ino->i_mode) && (acc != O_RDONLY || (ioflag & (O_TRUNC | O_CREAT))))
+		return EISDIR;
+	if (!(ioflag & O_PATH)) {
+		want = (acc != O_WRONLY ? 4 : 0) | (acc != O_RDONLY || (ioflag & O_TRUNC) ? 2 : 0);
+		if ((r = rf_access(ino, cr, want)) != 0)
+			return r;
+		if ((ioflag & O_TRUNC) && S_ISREG(ino->i_mode) && ino->i_size &&
+		    (r = rf_truncate(fs, ino, 0)) != 0)
+			return r;
+	}
+	ino->i_opens++;
+	*out = ino;
+	return 0;
+}
+
+int rf_mknod(struct ramfs *fs, const struct rf_cred *cr, const char *path, mode_t mode,
+    struct rf_lookup *l)
+{
+	struct rf_inode *ino;
+	int r;
+
+	if ((mode & S_IFMT) == 0)
+		mode |= S_IFREG;
+	if (!S_ISDIR(mode) && !S_ISREG(mode))
+		return EPERM;	/* devices, FIFOs and sockets are not served here */
+	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
+		return r;
+	if (l->l_ino)
+		return EEXIST;
+	if ((r = creatable(l, cr)) != 0)
+		return r;
+	return create(fs, cr, l, (mode & S_IFMT) | (mode & 07777), &ino);
+}
+
+int rf_symlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
+    const char *target, struct rf_lookup *l)
+{
+	size_t n = strlen(target) + 1;
+	struct rf_inode *ino;
+	char *t;
+	int r;
+
+	if (n == 1)
+		return ENOENT;
+	if (n > RF_PATH_MAX)
+		return ENAMETOOLONG;
+	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
+		return r;
+	if (l->l_ino)
+		return EEXIST;
+	if ((r = creatable(l, cr)) != 0)
+		return r;
+	if (fs->f_used + n > fs->f_limit)
+		return ENOSPC;
+	if ((t = malloc(n)) == NULL)
+		return ENOMEM;
+	memcpy(t, target, n);
+	if ((r = create(fs, cr, l, S_IFLNK | 0777, &ino)) != 0) {
+		free(t);
+		return r;
+	}
+	ino->i_target = t;
+	ino->i_size = (int64_t)n - 1;
+	fs->f_used += n;
+	return 0;
+}
+
+int rf_readlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
+    struct rf_lookup *l, const char **target)
+{
+	int r = rf_walk(fs, cr, path, 0, l);
+
+	if (r != 0)
+		return r;
+	if (l->l_ino == NULL)
+		return ENOENT;
+	if (!S_ISLNK(l->l_ino->i_mode))
+		return EINVAL;
+	rf_now(&l->l_ino->i_atime);
+	*target = l->l_ino->i_target;
+	return 0;
+}
+
+/* Take name slot of dir away from ino (a directory: it is gone as a whole). */
+static void unname(struct ramfs *fs, struct rf_inode *dir, int slot, struct rf_inode *ino)
+{
+	rf_dir_remove(dir, slot);
+	if (S_ISDIR(ino->i_mode)) {
+		ino->i_nlink = 0;
+		dir->i_nlink--;
+	} else {
+		ino->i_nlink--;
+	}
+	rf_now(&ino->i_ctime);
+	rf_inode_put(fs, ino);
+}
+
+int rf_unlink(struct ramfs *fs, const struct rf_cred *cr, const char *path, int isdir,
+    struct rf_lookup *l)
+{
+	struct rf_inode *ino;
+	int r = rf_walk(fs, cr, path, 0, l);
+
+	if (r != 0)
+		return r;
+	if ((ino = l->l_ino) == NULL)
+		return ENOENT;
+	if (l->l_dir == NULL)
+		return EBUSY;		/* the root (or a path ending in "." or "..") */
+	if (isdir && !S_ISDIR(ino->i_mode))
+		return ENOTDIR;
+	if (!isdir && S_ISDIR(ino->i_mode))
+		return EISDIR;
+	if ((r = rf_access(l->l_dir, cr, 3)) != 0)
+		return r;
+	if (!rf_sticky_ok(l->l_dir, ino, cr))
+		return EPERM;
+	if (isdir && ino->i_size != 0)
+		return ENOTEMPTY;
+	unname(fs, l->l_dir, rf_dir_find(l->l_dir, l->l_name, l->l_namelen), ino);
+	return 0;
+}
+
+int rf_link(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
+    const char *path, struct rf_lookup *l)
+{
+	int r;
+
+	if (S_ISDIR(ino->i_mode))
+		return EPERM;
+	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
+		return r;
+	if (l->l_ino)
+		return EEXIST;
+	if ((r = creatable(l, cr)) != 0)
+		return r;
+	if (ino->i_nlink == 0)
+		return ENOENT;		/* an open file that lost its last name */
+	if (ino->i_nlink >= RF_LINK_MAX)
+		return EMLINK;
+	if ((r = rf_dir_add(l->l_dir, l->l_name, l->l_namelen, ino)) != 0)
+		return r;
+	ino->i_nlink++;
+	rf_now(&ino->i_ctime);
+	return 0;
+}
+
+/* The checks of rename that need both ends (src in sdir, dst in ddir, maybe NULL). */
+static int rename_check(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *sdir,
+    struct rf_inode *src, struct rf_inode *ddir, struct rf_inode *dst)
+{
+	int r;
+
+	if ((r = rf_access(sdir, cr, 3)) != 0 || (r = rf_access(ddir, cr, 3)) != 0)
+		return r;
+	if (!rf_sticky_ok(sdir, src, cr) || (dst && !rf_sticky_ok(ddir, dst, cr)))
+		return EPERM;
+	if (ddir->i_nlink == 0)
+		return ENOENT;
+	if (!S_ISDIR(src->i_mode))
+		return dst && S_ISDIR(dst->i_mode) ? EISDIR : 0;
+	for (struct rf_inode *d = ddir; ; d = d->i_parent) {
+		if (d == src)
+			return EINVAL;	/* a directory into its own subtree */
+		if (d == fs->f_root)
+			break;
+	}
+	if (dst && !S_ISDIR(dst->i_mode))
+		return ENOTDIR;
+	if (dst && dst->i_size != 0)
+		return ENOTEMPTY;
+	if (sdir != ddir && (r = rf_access(src, cr, 2)) != 0)
+		return r;		/* its ".." changes */
+	if (sdir != ddir && !dst && ddir->i_nlink >= RF_LINK_MAX)
+		return EMLINK;
+	return 0;
+}
+
+int rf_rename(struct ramfs *fs, const struct rf_cred *cr, const char *oldpath,
+    const char *newpath, struct rf_lookup *l)
+{
+	struct rf_lookup *lo = malloc(sizeof(*lo));
+	struct rf_inode *sdir, *src, *ddir, *dst;
+	int r, sslot, dslot;
+
+	if (lo == NULL)
+		return ENOMEM;
+	if ((r = rf_walk(fs, cr, oldpath, 0, lo)) != 0) {
+		r = r == RF_REDIRECT ? EXDEV : r;
+		goto out;
+	}
+	r = lo->l_ino == NULL ? ENOENT : lo->l_dir == NULL ? EBUSY : 0;
+	if (r || (r = rf_walk(fs, cr, newpath, 0, l)) != 0)
+		goto out;
+	sdir = lo->l_dir, src = lo->l_ino, ddir = l->l_dir, dst = l->l_ino;
+	if (ddir == NULL) {
+		r = EBUSY;
+		goto out;
+	}
+	if ((r = rename_check(fs, cr, sdir, src, ddir, dst)) != 0 || dst == src)
+		goto out;
+	sslot = rf_dir_find(sdir, lo->l_name, lo->l_namelen);
+	if (dst) {
+		dslot = rf_dir_find(ddir, l->l_name, l->l_namelen);
+		ddir->i_ents[dslot].de_ino = src;
+		rf_dir_touch(ddir);
+		if (S_ISDIR(dst->i_mode)) {
+			dst->i_nlink = 0;
+			ddir->i_nlink--;
+		} else {
+			dst->i_nlink--;
+		}
+		rf_now(&dst->i_ctime);
+	} else if ((r = rf_dir_add(ddir, l->l_name, l->l_namelen, src)) != 0) {
+		goto out;
+	}
+	rf_dir_remove(sdir, sslot);
+	if (S_ISDIR(src->i_mode) && sdir != ddir) {
+		sdir->i_nlink--;
+		ddir->i_nlink++;
+		src->i_parent = ddir;
+	}
+	rf_now(&src->i_ctime);
+	if (dst)
+		rf_inode_put(fs, dst);
+out:
+	free(lo);
+	return r;
+}
