@@ -8,6 +8,7 @@
 #include <sys/procmsg.h>
 
 #include <abi/errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,4 +269,41 @@ pathtab_resolve(const struct pathtab *pt, const char *path, int ftype,
 		}
 	}
 	return n;
+}
+
+size_t
+pathtab_mounts(const struct pathtab *pt, char *buf, size_t size, int ro_pid,
+    const char *(*name)(int pid, void *arg), void *arg)
+{
+	size_t need = 0, fit = 0;
+	uint32_t last = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (;;) {		/* oldest first: the smallest pa_seq above last */
+		const struct pt_attach *next = NULL;
+		const char *n;
+		char line[PATHTAB_PREFIX_MAX + 128];
+		int len;
+
+		for (const struct pt_attach *a = pt->pt_list; a; a = a->pa_next)
+			if ((a->pa_flags & _RESMGR_FLAG_DIR) && a->pa_seq > last &&
+			    (next == NULL || a->pa_seq < next->pa_seq))
+				next = a;
+		if (next == NULL)
+			return need;
+		last = next->pa_seq;
+		n = name(next->pa_pid, arg);
+		if (n == NULL || n[0] == '\0' || strpbrk(n, " \t\n"))
+			n = "none";
+		len = snprintf(line, sizeof(line), "%s %s %s %s 0 0\n", n, next->pa_prefix, n,
+		    next->pa_pid == ro_pid ? "ro" : "rw");
+		if (len < 0 || (size_t)len >= sizeof(line))
+			continue;
+		need += (size_t)len;
+		if (fit == need - (size_t)len && need < size) {	/* whole lines only */
+			memcpy(buf + fit, line, (size_t)len + 1);
+			fit = need;
+		}
+	}
 }

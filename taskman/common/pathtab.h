@@ -87,4 +87,15 @@ int pathtab_resolve(const struct pathtab *pt, const char *path, int ftype,
  */
 int pathtab_child(const struct pathtab *pt, const char *dir, int index, char *name, size_t size);
 
+/*
+ * The mount table as Linux's /proc/mounts spells it (getmntent, df): one
+ * line per directory attachment (_RESMGR_FLAG_DIR), oldest first,
+ * "NAME PREFIX NAME OPTS 0 0", where name(pid, arg) names the server
+ * (its program) and OPTS is "ro" for pid ro_pid (taskman's image) and
+ * "rw" otherwise.  Writes at most size bytes with a NUL (whole lines
+ * only); returns the length the whole table needs, without the NUL.
+ */
+size_t pathtab_mounts(const struct pathtab *pt, char *buf, size_t size, int ro_pid,
+    const char *(*name)(int pid, void *arg), void *arg);
+
 #endif

@@ -11,6 +11,8 @@
  * binds a new connection to the OCB of another (dup, spawn's fd
  * inheritance), so they share the offset.  A close, a disconnect or the
  * client's death frees the bind, and the last bind frees the OCB.
+ * /proc/mounts is made at open from the path table (a snapshot, like a
+ * file), and every open file answers DCMD_FSYS_STATVFS for the image.
  */
 #include "tm.h"
 
@@ -26,10 +28,16 @@
 #define DIR_READ_MAX	4096		/* bytes of dirents one read returns */
 #define DIR_VIRT_OFF	(1 << 20)	/* directory offsets from here: pathtab_child's */
 
+#define IMAGEFS_MAGIC	0x71736f65	/* "qsoe": statfs's f_type for the boot image */
+#define MOUNTS_PATH	"proc/mounts"	/* made by taskman (relative to "/") */
+#define ST_RDONLY_	1
+
 struct ocb {
 	const struct imagefs_node *o_node;
 	int64_t		o_off;		/* bytes, or for a directory the next entry index */
 	int		o_refs;		/* binds to it */
+	struct imagefs_node o_gen;	/* a made file's node (/proc/mounts): o_node = &o_gen */
+	char		*o_buf;		/* its contents, or NULL */
 };
 
 struct bind {
@@ -71,8 +79,10 @@ bind_free_if(int (*match)(const struct bind *, int), int x)
 
 		if (match(b, x)) {
 			*pp = b->b_next;
-			if (--b->b_ocb->o_refs == 0)
+			if (--b->b_ocb->o_refs == 0) {
+				free(b->b_ocb->o_buf);
 				free(b->b_ocb);
+			}
 			free(b);
 		} else {
 			pp = &b->b_next;
@@ -160,6 +170,31 @@ follow_link(struct tm_msg *m, const struct _io_connect *c, const struct imagefs_
 	tm_reply(m->m_rcvid, _IO_CONNECT_RET_LINK, &r, sizeof(r.lr) + len + 1);
 }
 
+static const char *
+server_name(int pid, void *unused)
+{
+	const struct pt_proc *p = proctab_find(&tm.t_procs, pid);
+
+	(void)unused;
+	return p ? p->pp_name : NULL;
+}
+
+/* /proc/mounts now, into o's own node (0, or -ENOMEM). */
+static int
+make_mounts(struct ocb *o)
+{
+	size_t need = pathtab_mounts(&tm.t_paths, NULL, 0, SYSMGR_PID, server_name, NULL);
+
+	if ((o->o_buf = malloc(need + 1)) == NULL)
+		return -ENOMEM;
+	need = pathtab_mounts(&tm.t_paths, o->o_buf, need + 1, SYSMGR_PID, server_name, NULL);
+	o->o_gen = (struct imagefs_node){ .in_path = MOUNTS_PATH, .in_data = o->o_buf,
+	    .in_size = strlen(o->o_buf), .in_mode = IMAGEFS_MODE_REG | 0444,
+	    .in_ino = (uint32_t)tm.t_fs.if_count + 1, .in_parent = -1 };
+	o->o_node = &o->o_gen;
+	return 0;
+}
+
 void
 bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 {
@@ -180,16 +215,16 @@ bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 		return;
 	}
 	n = boot_node(c->path);
-	if (n == NULL) {
+	if (n == NULL && strcmp(c->path, MOUNTS_PATH) != 0) {
 		tm_error(m->m_rcvid, (c->ioflag & O_CREAT_) ? EROFS : ENOENT);
 		return;
 	}
-	if ((n->in_mode & IMAGEFS_MODE_TYPE) == IMAGEFS_MODE_LNK) {
+	if (n && (n->in_mode & IMAGEFS_MODE_TYPE) == IMAGEFS_MODE_LNK) {
 		follow_link(m, c, n);
 		return;
 	}
 	if ((c->ioflag & O_ACCMODE_) != 0 || (c->ioflag & O_TRUNC_)) {
-		tm_error(m->m_rcvid, is_dir(n) ? EISDIR : EROFS);
+		tm_error(m->m_rcvid, n && is_dir(n) ? EISDIR : EROFS);
 		return;
 	}
 	if (bind_find(m->m_info.scoid, m->m_info.coid)) {
@@ -200,13 +235,32 @@ bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 		tm_error(m->m_rcvid, ENOMEM);
 		return;
 	}
-	*o = (struct ocb){ n, 0, 0 };
-	if (bind_new(m, o) < 0) {
+	*o = (struct ocb){ n, 0, 0, { 0 }, NULL };
+	if ((n == NULL && make_mounts(o) < 0) || bind_new(m, o) < 0) {
+		free(o->o_buf);
 		free(o);
 		tm_error(m->m_rcvid, ENOMEM);
 		return;
 	}
 	tm_reply(m->m_rcvid, 0, NULL, 0);
+}
+
+/* The index-th name a directory gets besides the image's: attached prefixes, then /proc/mounts. */
+static int
+virt_child(const char *dir, int index, char *name, size_t size)
+{
+	int i = 0;
+
+	if (pathtab_child(&tm.t_paths, dir, index, name, size))
+		return 1;
+	if (strcmp(dir, "proc") != 0)
+		return 0;
+	while (pathtab_child(&tm.t_paths, dir, i, name, size))	/* the prefixes' count */
+		i++;
+	if (index != i)
+		return 0;
+	snprintf(name, size, "%s", MOUNTS_PATH + strlen("proc/"));
+	return 1;
 }
 
 /*
@@ -220,8 +274,7 @@ virt_entries(struct ocb *o, uint8_t *b, size_t used, uint64_t max,
 {
 	char name[NAME_MAX_ + 1], path[_IO_CONNECT_PATH_MAX + NAME_MAX_ + 2];
 
-	while (pathtab_child(&tm.t_paths, o->o_node->in_path, (int)(o->o_off - DIR_VIRT_OFF),
-	    name, sizeof(name))) {
+	while (virt_child(o->o_node->in_path, (int)(o->o_off - DIR_VIRT_OFF), name, sizeof(name))) {
 		size_t reclen = (_IO_DIRENT_NAME_OFF + strlen(name) + 1 + 7) & ~(size_t)7;
 		struct _io_dirent *d = (struct _io_dirent *)(b + used);
 
@@ -383,6 +436,34 @@ io_dup(struct tm_msg *m)
 		tm_reply(m->m_rcvid, 0, NULL, 0);
 }
 
+/* DCMD_FSYS_STATVFS (statfs, df) for the image, read-only and full; ENOTTY for the rest. */
+static void
+io_devctl(struct tm_msg *m)
+{
+	const struct _io_devctl *d = m->m_buf;
+	struct {
+		struct _io_devctl_reply	r;
+		struct _io_statvfs	sv;
+	} rep = { { 0 }, { 0 } };
+	uint64_t bytes = 0;
+
+	if (m->m_len < sizeof(*d) || d->dcmd != DCMD_FSYS_STATVFS) {
+		tm_error(m->m_rcvid, m->m_len < sizeof(*d) ? EINVAL : ENOTTY);
+		return;
+	}
+	if (d->nbytes < sizeof(rep.sv)) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	for (int i = 0; i < tm.t_fs.if_count; i++)
+		bytes += (tm.t_fs.if_nodes[i].in_size + 4095) & ~(uint64_t)4095;
+	rep.r.nbytes = sizeof(rep.sv);
+	rep.sv = (struct _io_statvfs){ .sv_type = IMAGEFS_MAGIC, .sv_bsize = 4096,
+	    .sv_blocks = bytes / 4096, .sv_files = (uint64_t)tm.t_fs.if_count, .sv_fsid = 1,
+	    .sv_namemax = NAME_MAX_, .sv_flag = ST_RDONLY_ };
+	tm_reply(m->m_rcvid, 0, &rep, sizeof(rep));
+}
+
 void
 bootfs_io(struct tm_msg *m)
 {
@@ -416,7 +497,7 @@ bootfs_io(struct tm_msg *m)
 	case _IO_CHMOD: case _IO_CHOWN: case _IO_UTIME: case _IO_SPACE:
 		tm_error(m->m_rcvid, EROFS);
 		break;
-	case _IO_DEVCTL: tm_error(m->m_rcvid, ENOTTY); break;
+	case _IO_DEVCTL: io_devctl(m); break;
 	default:	tm_error(m->m_rcvid, ENOSYS); break;
 	}
 }

@@ -155,3 +155,37 @@ UNIT_TEST(detach_by_id_and_by_death)
 	CHECK_EQ(pt.pt_count, 0);
 	pathtab_fini(&pt);
 }
+
+static const char *
+mount_name(int pid, void *arg)
+{
+	(void)arg;
+	return pid == 1 ? "taskman" : pid == 7 ? "fs-ram" : pid == 8 ? "bad name" : NULL;
+}
+
+UNIT_TEST(mount_table)
+{
+	struct pathtab pt;
+	char buf[256];
+	size_t need;
+
+	pathtab_init(&pt);
+	CHECK(pathtab_attach(&pt, "/", 1, 1, 0, _RESMGR_FLAG_DIR, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/dev/null", 2, 1, 0, 0, _FTYPE_ANY) > 0);	/* not a directory */
+	CHECK(pathtab_attach(&pt, "/tmp", 7, 1, 0, _RESMGR_FLAG_DIR | _RESMGR_FLAG_OPAQUE,
+	    _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/mnt", 8, 1, 0, _RESMGR_FLAG_DIR, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/x", 9, 1, 0, _RESMGR_FLAG_DIR, _FTYPE_ANY) > 0);
+	need = pathtab_mounts(&pt, buf, sizeof(buf), 1, mount_name, NULL);
+	CHECK_STR(buf, "taskman / taskman ro 0 0\nfs-ram /tmp fs-ram rw 0 0\n"
+	    "none /mnt none rw 0 0\nnone /x none rw 0 0\n");
+	CHECK_EQ(need, strlen(buf));
+	/* Too small: whole lines only, and the length the table needs. */
+	CHECK_EQ(pathtab_mounts(&pt, buf, 30, 1, mount_name, NULL), need);
+	CHECK_STR(buf, "taskman / taskman ro 0 0\n");
+	CHECK_EQ(pathtab_mounts(&pt, buf, 0, 1, mount_name, NULL), need);
+	CHECK_EQ(pathtab_detach_pid(&pt, 7), 1);
+	pathtab_mounts(&pt, buf, sizeof(buf), 1, mount_name, NULL);
+	CHECK_STR(buf, "taskman / taskman ro 0 0\nnone /mnt none rw 0 0\nnone /x none rw 0 0\n");
+	pathtab_fini(&pt);
+}

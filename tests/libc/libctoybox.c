@@ -660,6 +660,41 @@ LTEST(toybox, tmp_files)
 	return 0;
 }
 
+/* The text utilities added for issue #11. */
+LTEST(toybox, text_more)
+{
+	RUN_OK("b\na\nc\n", 0, "c\na\nb\n", "tac");
+	RUN_OK("abc\nxy\n", 0, "cba\nyx\n", "rev");
+	RUN_OK("b\na\n", 0, "     1\tb\n     2\ta\n", "nl");
+	RUN_OK("a\nb\n", 0, "a\ta\nb\tb\n", "paste", "-", "/tmp/tx");
+	RUN_OK("a\tb\n", 0, "a       b\n", "expand");
+	RUN_OK("hello\n", 0, "3015617425 6\n", "cksum");	/* POSIX cksum of "hello\n" */
+	RUN_OK(0, 0, "Welcome to QSOE, the QNX-Style Open Environment.\n", "strings",
+	    "/proc/boot/motd");
+	RUN_OK("a\nb\n", 0, "\t\ta\n\t\tb\n", "comm", "-", "/tmp/tx");
+	RUN_OK("a\nb\n", 0, "", "cmp", "-", "/tmp/tx");
+	RUN_ERR("a\nc\n", 1, "- /tmp/tx differ: char 3, line 2\n", NULL, "cmp", "-", "/tmp/tx");
+	RUN_OK(0, 0, "", "link", "/tmp/tx", "/tmp/ty");
+	RUN_OK(0, 0, "2\n", "stat", "-c", "%h", "/tmp/tx");
+	RUN_OK(0, 0, "", "unlink", "/tmp/ty");
+	RUN_ERR(0, 1, "", NULL, "unlink", "/tmp/ty");		/* gone */
+	RUN_OK(0, 0, "    January 2000     \nSu Mo Tu We Th Fr Sa \n"
+	    "                   1 \n", "sh", "-c", "cal 1 2000 | head -3");
+	RUN_OK(0, 0, "/tmp\n", "sh", "-c", "cd /tmp && pwd");
+	return 0;
+}
+
+/* df from /proc/mounts (taskman's) and each file system's statvfs. */
+LTEST(toybox, df)
+{
+	RUN_OK(0, 0, "taskman / taskman ro 0 0\nfs-ram /tmp fs-ram rw 0 0\n", "cat", "/proc/mounts");
+	RUN_OK(0, 0, "Filesystem     1K-blocks Used Available Use% Mounted on\n"
+	    "fs-ram             32768    4     32764   1% /tmp\n", "df", "/tmp");
+	RUN_OK(0, 0, "/\n/tmp\n", "sh", "-c", "df | sed 1d | while read a b c d e f; do echo $f; done");
+	RUN_OK(0, 0, "0\n", "sh", "-c", "df / | sed 1d | while read a b c d e f; do echo $d; done");
+	return 0;
+}
+
 int main(void)
 {
 	/*
@@ -668,6 +703,12 @@ int main(void)
 	 */
 	while (open("/dev/null", O_RDWR) < 2)
 		;
+	{
+		int fd = open("/tmp/tx", O_WRONLY | O_CREAT | O_TRUNC, 0644);	/* "a\nb\n" for text_more */
+
+		if (fd < 0 || write(fd, "a\nb\n", 4) != 4 || close(fd) != 0)
+			return 2;
+	}
 	return lt_run_all() ? 1 : 0;
 }
 
