@@ -211,7 +211,7 @@ static int setup(void)
 	fd = open(RAM4K, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf) || close(fd) != 0)
 		return -2;
-	if (pipe(a) != 0 || pipe(b) != 0)
+	if (pipe2(a, O_CLOEXEC) != 0 || pipe2(b, O_CLOEXEC) != 0)	/* not the spawned children's */
 		return -3;
 	pid = fork();
 	if (pid < 0)
