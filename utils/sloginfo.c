@@ -104,7 +104,7 @@ main(int argc, char **argv)
 		}
 	}
 	while (wait) {
-		if ((n = print_from(&seq, 1, maxsev)) < 0) {
+		if ((n = print_from(&seq, 1, maxsev)) < 0 && n != -EINTR) {
 			fprintf(stderr, "sloginfo: cannot read the log: %s\n", strerror(-n));
 			return 1;
 		}

@@ -53,8 +53,10 @@ wake_readers(void)
 		struct slog_waiter *w = &waiters[i];
 
 		if (w->sw_rcvid != 0 && slog_has(&slog, w->sw_seq)) {
-			reply_entries(w->sw_rcvid, w->sw_seq, w->sw_room);
-			w->sw_rcvid = 0;
+			long rcvid = w->sw_rcvid;
+
+			w->sw_rcvid = 0;	/* first: a failed reply logs, which comes back here */
+			reply_entries(rcvid, w->sw_seq, w->sw_room);
 		}
 	}
 }
