@@ -56,6 +56,8 @@ proctab_add(struct proctab *t, int pid, int ppid, const char *name)
 	if (parent) {
 		memcpy(p->pp_uid, parent->pp_uid, sizeof(p->pp_uid));
 		memcpy(p->pp_gid, parent->pp_gid, sizeof(p->pp_gid));
+		p->pp_ngroups = parent->pp_ngroups;
+		memcpy(p->pp_groups, parent->pp_groups, sizeof(p->pp_groups));
 		p->pp_umask = parent->pp_umask;
 		if (parent->pp_cwd && (p->pp_cwd = strdup(parent->pp_cwd)) == NULL) {
 			free(p);

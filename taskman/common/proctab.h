@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/procmsg.h>
 
 #define PROCTAB_MGR_PID	1	/* taskman: the adopter of orphans */
 #define PROCTAB_UMASK_DEFAULT	0022	/* the umask of a process without a parent */
@@ -30,6 +31,8 @@ struct pt_proc {
 	int		pp_event;	/* live: a stop or continue status not yet waited for, or 0 */
 	int		pp_uid[3];	/* real, effective, saved */
 	int		pp_gid[3];
+	int		pp_ngroups;	/* supplementary groups */
+	int		pp_groups[_PROC_NGROUPS_MAX];
 	unsigned	pp_umask;	/* file mode creation mask (_PROC_UMASK) */
 	char		*pp_cwd;	/* working directory (_PROC_CWD), malloc'd; NULL: "/" */
 	char		pp_name[32];	/* for diagnostics */

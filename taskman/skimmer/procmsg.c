@@ -383,12 +383,33 @@ msg_getsetid(struct tm_msg *m)
 	struct pt_proc *me = proctab_find(&tm.t_procs, m->m_info.pid), *p;
 	int ids[3], rc;
 
-	if (m->m_len != sizeof(*g) || g->gi_zero != 0 || me == NULL ||
-	    g->subtype < _PROC_ID_GETIDS || g->subtype > _PROC_ID_SETRESGID) {
+	if (m->m_len < sizeof(*g) || g->gi_zero != 0 || me == NULL ||
+	    g->subtype < _PROC_ID_GETIDS || g->subtype > _PROC_ID_SETGROUPS ||
+	    (g->subtype != _PROC_ID_SETGROUPS && m->m_len != sizeof(*g))) {
 		tm_error(m->m_rcvid, me ? EINVAL : ESRCH);
 		return;
 	}
 	switch (g->subtype) {
+	case _PROC_ID_GETGROUPS:
+		if (g->gi_pid != 0 || g->gi_id[0] != 0) {
+			tm_error(m->m_rcvid, EINVAL);
+			return;
+		}
+		tm_reply(m->m_rcvid, me->pp_ngroups, me->pp_groups,
+		    (size_t)me->pp_ngroups * sizeof(me->pp_groups[0]));
+		return;
+	case _PROC_ID_SETGROUPS:
+		if (g->gi_pid != 0 || g->gi_id[0] < 0 || g->gi_id[0] > _PROC_NGROUPS_MAX ||
+		    m->m_len != sizeof(*g) + (size_t)g->gi_id[0] * sizeof(int32_t))
+			rc = -EINVAL;
+		else if (me->pp_uid[1] != 0)
+			rc = -EPERM;
+		else {
+			memcpy(me->pp_groups, g + 1, (size_t)g->gi_id[0] * sizeof(int32_t));
+			me->pp_ngroups = g->gi_id[0];
+			rc = 0;
+		}
+		break;
 	case _PROC_ID_GETIDS:
 		p = g->gi_pid ? proctab_find(&tm.t_procs, g->gi_pid) : me;
 		if (p == NULL || p->pp_zombie || g->gi_pid < 0)

@@ -8,7 +8,6 @@
 #include "../../lib/elf/elf_load.h"
 #include <abi/thread.h>
 
-#define BOOT_DIR	"/proc/boot/"
 #define STACK_SLACK	(64 * 1024UL)	/* stack left for the program itself */
 
 static uint8_t stackimg[_SPAWN_ARGS_MAX + 80 * 1024] __attribute__((aligned(16)));
@@ -71,22 +70,25 @@ no_return(void *unused)
 
 /*
  * The image node of a program at path, through symbolic links (toybox's
- * applets are links to it); -ENOENT/-ELOOP/-EACCES/-ENOEXEC checks.
+ * applets are links to it, /bin/sh is one); -ENOENT/-ELOOP/-EACCES/
+ * -ENOEXEC checks.  Programs come from the boot image only (taskman's
+ * bootfs, attached at "/"), and only where no server attached a longer
+ * prefix (a path under /tmp is fs-ram's even if the image has /tmp):
+ * -ENOENT otherwise, and libc looks for a script (posix/spawn.c).
  */
 long
 tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
 {
 	const struct imagefs_node *n;
+	struct pt_match m;
 	char err[96];
 	int rc;
 
-	if (strncmp(path, BOOT_DIR, strlen(BOOT_DIR)) != 0)
-		return -ENOENT;		/* part 1: programs come from /proc/boot only */
+	if (pathtab_resolve(&tm.t_paths, path, _FTYPE_ANY, &m, 1) != 1 ||
+	    m.pm_attach->pa_pid != SYSMGR_PID)
+		return -ENOENT;		/* another server's path */
 	if ((rc = imagefs_follow(&tm.t_fs, path, &n)) < 0)
 		return rc;
-	if (strncmp(n->in_path, BOOT_DIR + 1, strlen(BOOT_DIR) - 2) != 0 ||
-	    (n->in_path[strlen(BOOT_DIR) - 2] != '/' && n->in_path[strlen(BOOT_DIR) - 2] != '\0'))
-		return -ENOENT;		/* a link out of /proc/boot */
 	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
 		return -EACCES;
 	if (elf_load(n->in_data, n->in_size, TM_MMAP_LO, dry_run, NULL, entry, err, sizeof(err)) < 0) {

@@ -338,6 +338,25 @@ skipped body, with an = sign
 
 
 @test
+def test_if_in_a_script_body():
+    text = """\
+[+script] /s = {
+first
+[if=CONFIG_YES] kept
+[if=CONFIG_NO] dropped
+  [if=!CONFIG_NO,CONFIG_STR]   indented [+session] sh
+[if=CONFIG_YES,CONFIG_NO] dropped too
+[+session] other
+}
+"""
+    b = Build(text, {}, config=CONFIG).ok()
+    eq(b.members()["s"]["data"], b"first\nkept\n  indented [+session] sh\n[+session] other\n",
+       "the body's conditional lines")
+    b.cleanup()
+    bad(PRELUDE + "[+script] /s = {\n[if=CONFIG_A,] x\n}\n", 10, ["bad condition", "CONFIG_A,"])
+
+
+@test
 def test_the_real_build_file():
     conf = os.path.join(TOP, "build", "include", "config", "auto.conf")
     out = tempfile.mkdtemp(prefix="mkifs-test-")

@@ -7,6 +7,7 @@
  * ROLE ARGS...".
  */
 #include <errno.h>
+#include <grp.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -419,6 +420,51 @@ LTEST(proc, cwd_inherited)
 	return 0;
 }
 
+/* Supplementary groups: root sets them, children inherit them, others may not. */
+LTEST(proc, supplementary_groups)
+{
+	gid_t set[3] = { 5, 6, 7 }, got[8], many[33] = { 0 };
+	struct _proc_getsetid raw = { .type = _PROC_GETSETID, .subtype = _PROC_ID_GETGROUPS };
+	pid_t pid;
+
+	LT_EQ(getgroups(0, NULL), 0);			/* none at first */
+	LT_EQ(setgroups(3, set), 0);
+	LT_EQ(getgroups(0, NULL), 3);
+	LT_EQ(getgroups(8, got), 3);
+	LT_CHECK(got[0] == 5 && got[1] == 6 && got[2] == 7);
+	LT_EQ(getgroups(2, got), -1);			/* too small a list */
+	LT_EQ(errno, EINVAL);
+	LT_EQ(setgroups(33, many), -1);			/* more than NGROUPS_MAX */
+	LT_EQ(errno, EINVAL);
+	LT_EQ(getgroups(0, NULL), 3);			/* unchanged */
+	pid = spawn_role(NULL, NULL, "groups", "3", NULL);
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 0);		/* a spawned child has them */
+	pid = fork();
+	if (pid == 0) {					/* and a forked one; then uid 1000 */
+		if (getgroups(8, got) != 3 || got[2] != 7)
+			_exit(1);
+		if (setuid(1000) != 0)
+			_exit(2);
+		_exit(setgroups(1, set) == -1 && errno == EPERM && getgroups(0, NULL) == 3 ? 0 : 3);
+	}
+	LT_CHECK(pid > 0);
+	LT_EQ(WEXITSTATUS(wait_for(pid)), 0);
+	/* Raw messages: GETGROUPS with stray fields, SETGROUPS with a wrong length. */
+	raw.gi_id[0] = 1;
+	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), got, sizeof(got)), -EINVAL);
+	raw = (struct _proc_getsetid){ .type = _PROC_GETSETID, .subtype = _PROC_ID_SETGROUPS,
+	    .gi_id = { 2 } };
+	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), 0, 0), -EINVAL);	/* no ids follow */
+	raw.gi_id[0] = -1;
+	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), 0, 0), -EINVAL);
+	raw = (struct _proc_getsetid){ .type = _PROC_GETSETID, .subtype = 12 };
+	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), 0, 0), -EINVAL);	/* no such subtype */
+	LT_EQ(setgroups(0, NULL), 0);
+	LT_EQ(getgroups(0, NULL), 0);
+	return 0;
+}
+
 LTEST(proc, memory_from_taskman)
 {
 	char *p = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -519,6 +565,8 @@ static int child(int argc, char **argv)
 	}
 	if (strcmp(role, "umask") == 0)
 		return (int)umask(0);
+	if (strcmp(role, "groups") == 0)
+		return getgroups(0, NULL) == atoi(argv[2]) ? 0 : 1;
 	if (strcmp(role, "cwd") == 0) {		/* started in argv[2]? */
 		struct stat st;
 		char dir[64];

@@ -572,7 +572,7 @@ LTEST(toybox, root_and_dev)
 	RUN_OK(0, 0, "/proc/boot/motd\n", "readlink", "-f", "/proc/./boot/../boot/motd");
 	RUN_OK(0, 0, "/proc/boot/motd\n", "find", "/proc/boot", "-name", "motd", "-exec", "echo",
 	    "{}", ";");
-	RUN_OK(0, 0, "/proc\n/proc/boot\n", "find", "/", "-maxdepth", "2", "-name", "[pb]*",
+	RUN_OK(0, 0, "/proc\n/proc/boot\n", "find", "/", "-maxdepth", "2", "-name", "[pb]???",
 	    "-type", "d");
 	return 0;
 }

@@ -203,11 +203,46 @@ LTEST(sh, tmpfiles)
 	SH_EXPECT("read x <<EOF\nhere $((1+2))\nEOF\necho $x", "here 3\n", 0);
 	SH_EXPECT("echo one >/tmp/f; echo two >>/tmp/f; while read l; do echo $l; done </tmp/f",
 	    "one\ntwo\n", 0);
-	SH_EXPECT("mkdir /tmp/d; cd /tmp && echo *", "d f\n", 0);	/* toybox's mkdir */
+	SH_EXPECT("mkdir /tmp/d; cd /tmp && echo [df]", "d f\n", 0);	/* toybox's mkdir */
 	SH_EXPECT("test -w /tmp/f && test -d /tmp && test ! -e /tmp/none && echo ok", "ok\n", 0);
 	/* Programs start in the shell's directory: spawned, forked and exec'd. */
 	SH_EXPECT("mkdir -p /tmp/cw && cd /tmp/cw && echo x >here && ls && cat here && "
 	    "sh -c 'ls; (exec ls); cd /tmp && ls -d cw'", "here\nx\nhere\nhere\ncw\n", 0);
+	return 0;
+}
+
+/* Scripts outside the image: "#!" (libc's, as Linux's binfmt_script), and without it (mksh's). */
+LTEST(sh, scripts)
+{
+	SH_EXPECT("mkdir /tmp/sc; printf 'echo plain $1\\n' >/tmp/sc/s1; chmod +x /tmp/sc/s1; /tmp/sc/s1 one",
+	    "plain one\n", 0);
+	SH_EXPECT("printf '#!/bin/sh\\necho bang $0 $1\\nexit 5\\n' >/tmp/sc/s2; chmod 755 /tmp/sc/s2; "
+	    "cd /tmp/sc && ./s2 x", "bang ./s2 x\n", 5);
+	SH_EXPECT("printf '#!  /proc/boot/echo   -n  \\n' >/tmp/sc/s3; chmod +x /tmp/sc/s3; /tmp/sc/s3 a b",
+	    "/tmp/sc/s3 a b", 0);		/* one argument, trimmed: echo -n */
+	SH_EXPECT("printf '#!/tmp/sc/s2\\n' >/tmp/sc/s4; chmod +x /tmp/sc/s4; /tmp/sc/s4 y",
+	    "bang /tmp/sc/s2 /tmp/sc/s4\n", 5);		/* an interpreter that is a script */
+	SH_EXPECT("chmod 644 /tmp/sc/s2; /tmp/sc/s2", "E: sh: /tmp/sc/s2: can't execute: Permission denied\n", 126);
+	SH_EXPECT("printf '#!/no/such\\n' >/tmp/sc/s5; chmod +x /tmp/sc/s5; /tmp/sc/s5",
+	    "E: sh: /tmp/sc/s5: No such file or directory\n", 126);	/* the interpreter */
+	SH_EXPECT("cp /proc/boot/sh /tmp/sc/elf; chmod +x /tmp/sc/elf; /tmp/sc/elf -c 'echo no'",
+	    "E: sh: /tmp/sc/elf: Not supported\n", 126);	/* ELF outside the image: ENOTSUP */
+	SH_EXPECT("/bin/sh -c 'echo via /bin/sh'", "via /bin/sh\n", 0);
+	return 0;
+}
+
+/* system() and popen() run /bin/sh -c. */
+LTEST(sh, system_and_popen)
+{
+	char line[32];
+	FILE *f;
+
+	LT_EQ(WEXITSTATUS(system("exit 3")), 3);
+	LT_CHECK(system(NULL) != 0);			/* a shell exists */
+	f = popen("echo from-popen", "r");
+	LT_CHECK(f != NULL);
+	LT_CHECK(fgets(line, sizeof(line), f) && strcmp(line, "from-popen\n") == 0);
+	LT_EQ(pclose(f), 0);
 	return 0;
 }
 
@@ -261,7 +296,7 @@ LTEST(sh, signals_and_traps)
 LTEST(sh, cd_and_pwd)
 {
 	/* The image's directories and the names servers attach, from "/" down. */
-	SH_EXPECT("cd / && echo *", "dev etc proc tmp\n", 0);
+	SH_EXPECT("cd / && echo *", "bin dev etc proc tmp\n", 0);
 	SH_EXPECT("cd /dev && echo *", "full null pipe random urandom zero\n", 0);
 	SH_EXPECT("cd /proc && echo *", "boot\n", 0);
 	SH_EXPECT("echo /proc/boot/sht*", "/proc/boot/shtest /proc/boot/shtest.script\n", 0);
@@ -383,8 +418,8 @@ LTEST(utils, use)
 {
 	SH_EXPECT("use waitfor", "usage: waitfor path [seconds]\n"
 	    "Wait until path exists, polling every 50 ms, for at most seconds (5).\n", 0);
-	SH_EXPECT("for u in init on pidin shutdown slay sloginfo use waitfor; do use /proc/boot/$u |"
-	    " head -1 | cut -d' ' -f1-2; done", "usage: init\nusage: on\nusage: pidin\n"
+	SH_EXPECT("for u in init login on pidin shutdown slay sloginfo use waitfor; do use /proc/boot/$u |"
+	    " head -1 | cut -d' ' -f1-2; done", "usage: init\nusage: login\nusage: on\nusage: pidin\n"
 	    "usage: shutdown\nusage: slay\nusage: sloginfo\nusage: use\nusage: waitfor\n", 0);
 	SH_EXPECT("use sh; echo $?", "use: /proc/boot/sh: no usage information\n1\n", 0);
 	SH_EXPECT("use nosuch; echo $?", "use: nosuch: not found\n1\n", 0);

@@ -131,7 +131,8 @@ UTEST(tm, spawn_errors)
 	const char *argv[] = { "x", NULL };
 
 	UT_EQ(spawn_fl("/proc/boot/no-such-program", argv, NULL, 0, 0, NULL, 0), -ENOENT);
-	UT_EQ(spawn_fl("/etc/passwd", argv, NULL, 0, 0, NULL, 0), -ENOENT);
+	UT_EQ(spawn_fl("/no/such/program", argv, NULL, 0, 0, NULL, 0), -ENOENT);
+	UT_EQ(spawn_fl("/etc/passwd", argv, NULL, 0, 0, NULL, 0), -EACCES);	/* in the image, 0644 */
 	UT_EQ(spawn_fl("/proc/boot/tmtest.notelf", argv, NULL, 0, 0, NULL, 0), -ENOEXEC);
 	UT_EQ(spawn_fl("/proc/boot/motd", argv, NULL, 0, 0, NULL, 0), -EACCES);	/* not executable */
 	UT_EQ(spawn_fl("/proc/boot/", argv, NULL, 0, 0, NULL, 0), -EACCES);	/* a directory */

@@ -315,8 +315,15 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
  *	SETUID/SETGID	gi_id[0]
  *	SETREUID/SETREGID  gi_id[0] real, gi_id[1] effective (-1: unchanged)
  *	SETRESUID/SETRESGID gi_id[0..2] real, effective, saved (-1: unchanged)
+ *	GETGROUPS	gi_pid 0, gi_id[0] 0: reply status = the number of
+ *			supplementary groups, reply data = them (int32_t each;
+ *			as many as the reply buffer holds)
+ *	SETGROUPS	gi_id[0] = n (0.._PROC_NGROUPS_MAX, else EINVAL), the n
+ *			int32_t group ids after the header; effective uid 0 only
+ *			(EPERM); status 0
  * Credential changes follow POSIX: uid 0 may set anything; others only
- * to their real, effective or saved id (EPERM).  Nothing enforces
+ * to their real, effective or saved id (EPERM).  Supplementary groups go
+ * to spawned and forked children and stay across exec.  Nothing enforces
  * credentials yet (docs/taskman.md).
  */
 #define _PROC_ID_GETIDS		1
@@ -328,6 +335,10 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
 #define _PROC_ID_SETREGID	7
 #define _PROC_ID_SETRESUID	8
 #define _PROC_ID_SETRESGID	9
+#define _PROC_ID_GETGROUPS	10
+#define _PROC_ID_SETGROUPS	11
+
+#define _PROC_NGROUPS_MAX	32	/* supplementary groups per process (NGROUPS_MAX) */
 
 struct _proc_getsetid {
 	uint16_t	type;		/* _PROC_GETSETID */

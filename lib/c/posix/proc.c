@@ -105,6 +105,41 @@ long __px_getresid(int gid, unsigned *r, unsigned *e, unsigned *s)
 	return 0;
 }
 
+/* SYS_getgroups: the count; with size > 0, the groups too (EINVAL if more than size). */
+long __px_getgroups(int size, unsigned *list)
+{
+	struct _proc_getsetid m = { .type = _PROC_GETSETID, .subtype = _PROC_ID_GETGROUPS };
+	int32_t g[_PROC_NGROUPS_MAX];
+	long n;
+
+	if (size < 0)
+		return -EINVAL;
+	n = __px_sysmgr_send(&m, sizeof(m), g, sizeof(g));
+	if (n < 0 || size == 0)
+		return n;
+	if (n > size)
+		return -EINVAL;
+	for (long i = 0; i < n; i++)
+		list[i] = (unsigned)g[i];
+	return n;
+}
+
+/* SYS_setgroups: root only (taskman says EPERM); at most _PROC_NGROUPS_MAX. */
+long __px_setgroups(size_t n, const unsigned *list)
+{
+	struct {
+		struct _proc_getsetid h;
+		int32_t g[_PROC_NGROUPS_MAX];
+	} m = { .h = { .type = _PROC_GETSETID, .subtype = _PROC_ID_SETGROUPS } };
+
+	if (n > _PROC_NGROUPS_MAX)
+		return -EINVAL;
+	m.h.gi_id[0] = (int32_t)n;
+	for (size_t i = 0; i < n; i++)
+		m.g[i] = (int32_t)list[i];
+	return __px_sysmgr_send(&m, sizeof(m.h) + n * sizeof(int32_t), 0, 0);
+}
+
 /* SYS_setsid: the new session id. */
 long __px_setsid(void)
 {

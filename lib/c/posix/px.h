@@ -206,6 +206,8 @@ hidden int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fa,
     const void *attr, char *const argv[], char *const envp[]);
 hidden long __px_getppid(void);
 hidden long __px_getid(int which, int pid);
+hidden long __px_getgroups(int size, unsigned *list);
+hidden long __px_setgroups(size_t n, const unsigned *list);
 hidden long __px_setsid(void);
 hidden long __px_setpgid(int pid, int pgid);
 hidden long __px_setid(int subtype, int a, int b, int c);

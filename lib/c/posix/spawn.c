@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
 #include "../process/fdop.h"	/* musl's file actions (and its __libc_malloc) */
@@ -178,6 +179,78 @@ static long send_spawn(int type, const char *path, const struct fdmap *fm,
 	return r;
 }
 
+#define SCRIPT_LINE	256	/* the "#!" line's bytes, as Linux's BINPRM_BUF_SIZE */
+#define SCRIPT_DEPTH	4	/* interpreters that are scripts themselves */
+
+/*
+ * After taskman could not start abs (ENOENT: it loads programs only from
+ * the boot image; ENOEXEC: not an ELF file), see whether it is a script,
+ * as Linux's binfmt_script does in the kernel: "#!interp [arg]" runs
+ * interp [arg] path argv[1..] (path as the caller gave it).  0 and
+ * *nargv (malloc'd; the caller frees it), or -errno: the file's own
+ * error (ENOENT, EACCES without an x bit or for a non-regular file),
+ * ENOEXEC for a file that is neither ELF nor "#!" (a shell then runs it
+ * itself), ENOTSUP for an ELF program outside the image (issue #7), or
+ * the error taskman gave (err) when the file looks like an ELF program.
+ */
+static long script_argv(const char *abs, const char *path, char *const argv[], long err,
+    char ***nargv)
+{
+	char line[SCRIPT_LINE + 1], *interp, *arg = 0, *e, **v;
+	struct stat st;
+	long fd = __px_openat(AT_FDCWD, abs, O_RDONLY, 0), n;
+	size_t argc = 0, k = 0;
+
+	if (fd < 0)
+		return fd == -ENOENT ? err : fd;
+	n = __px_fstat((int)fd, &st);
+	if (n == 0 && (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)))
+		n = -EACCES;
+	if (n == 0)
+		n = __px_read((int)fd, line, SCRIPT_LINE);
+	__px_close((int)fd);
+	if (n < 0)
+		return n;
+	line[n] = 0;
+	if (n >= 4 && memcmp(line, "\177ELF", 4) == 0)
+		return err == -ENOENT ? -ENOTSUP : err;
+	if (n < 2 || line[0] != '#' || line[1] != '!' || (e = memchr(line, '\n', (size_t)n)) == 0)
+		return -ENOEXEC;
+	*e = 0;
+	for (interp = line + 2; *interp == ' ' || *interp == '\t'; interp++)
+		;
+	for (e = interp; *e && *e != ' ' && *e != '\t'; e++)
+		;
+	if (*e) {
+		*e++ = 0;
+		while (*e == ' ' || *e == '\t')
+			e++;
+		arg = e;
+		for (e += strlen(e); e > arg && (e[-1] == ' ' || e[-1] == '\t'); )
+			*--e = 0;
+		if (*arg == 0)
+			arg = 0;
+	}
+	if (*interp == 0)
+		return -ENOEXEC;
+	while (argv[argc])
+		argc++;
+	/* The pointers, then the interpreter's line (argv[] stays the caller's). */
+	v = malloc((argc + 3) * sizeof(*v) + strlen(interp) + 1 + (arg ? strlen(arg) + 1 : 0));
+	if (v == 0)
+		return -ENOMEM;
+	e = (char *)(v + argc + 3);
+	v[k++] = strcpy(e, interp);
+	if (arg)
+		v[k++] = strcpy(e + strlen(interp) + 1, arg);
+	v[k++] = (char *)path;
+	for (size_t i = 1; i < argc; i++)
+		v[k++] = argv[i];
+	v[k] = 0;
+	*nargv = v;
+	return 0;
+}
+
 /* One try at an absolute or cwd-relative path: the pid or -errno. */
 static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
     const posix_spawnattr_t *at, char *const argv[], char *const envp[])
@@ -201,6 +274,23 @@ static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
 	return r;
 }
 
+/* spawn_one, and a script's interpreter if taskman could not start path. */
+static long spawn_path(const char *path, const posix_spawn_file_actions_t *fa,
+    const posix_spawnattr_t *at, char *const argv[], char *const envp[], int depth)
+{
+	long r = spawn_one(path, fa, at, argv, envp);
+	char abs[PX_PATH_MAX], **nargv;
+	int eflag;
+
+	if ((r != -ENOENT && r != -ENOEXEC) || __px_abspath(AT_FDCWD, path, abs, &eflag) < 0)
+		return r;
+	if ((r = script_argv(abs, path, argv, r, &nargv)) < 0)
+		return r;
+	r = depth < SCRIPT_DEPTH ? spawn_path(nargv[0], fa, at, nargv, envp, depth + 1) : -ELOOP;
+	free(nargv);
+	return r;
+}
+
 /*
  * posix_spawn and (attr->__fn set by musl's posix_spawnp) posix_spawnp,
  * which searches PATH for a name without '/'.  0 and *res, or an errno.
@@ -218,7 +308,7 @@ int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void
 	if (file == 0 || file[0] == '\0')
 		return ENOENT;
 	if (!(at && at->__fn) || strchr(file, '/'))
-		r = spawn_one(file, fa, at, argv, envp);
+		r = spawn_path(file, fa, at, argv, envp, 0);
 	else for (p = p ? p : "/proc/boot:/bin:/usr/bin"; *p; p += *p == ':') {
 		size_t n = strcspn(p, ":");
 
@@ -228,7 +318,7 @@ int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void
 			memcpy(buf, p, n);
 			buf[n] = '/';
 			strcpy(buf + n + 1, file);
-			r = spawn_one(buf, fa, at, argv, envp);
+			r = spawn_path(buf, fa, at, argv, envp, 0);
 		}
 		p += n;
 		if (r == -EACCES)
@@ -242,6 +332,26 @@ int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void
 }
 
 #ifdef _PROC_EXEC
+/* _PROC_EXEC of abs, or of its interpreter if it is a script; returns only on failure. */
+static long exec_path(const char *abs, const char *path, char *const argv[],
+    char *const envp[], int depth)
+{
+	long r = send_spawn(_PROC_EXEC, abs, 0, 0, argv, envp);
+	char iabs[PX_PATH_MAX], **nargv;
+	int eflag;
+
+	if (r != -ENOENT && r != -ENOEXEC)
+		return r;
+	if ((r = script_argv(abs, path, argv, r, &nargv)) < 0)
+		return r;
+	if (depth >= SCRIPT_DEPTH)
+		r = -ELOOP;
+	else if ((r = __px_abspath(AT_FDCWD, nargv[0], iabs, &eflag)) == 0)
+		r = exec_path(iabs, nargv[0], nargv, envp, depth + 1);
+	free(nargv);
+	return r;
+}
+
 /*
  * SYS_execve: _PROC_EXEC, the spawn message without fds or attributes.
  * Connections with _NTO_COF_CLOEXEC go with the old program (the kernel
@@ -261,7 +371,7 @@ long __px_execve(const char *path, char *const argv[], char *const envp[])
 	for (int i = 0; (i = ConnectServerInfo_r(0, i, &si)) >= 0 && i < PX_FD_MAX; i++)
 		if (__px_fds[i].f_cloexec && !(si.flags & _NTO_COF_CLOEXEC))
 			__px_close(i);
-	return send_spawn(_PROC_EXEC, abs, 0, 0, argv, envp);
+	return exec_path(abs, path, argv, envp, 0);
 }
 #else
 long __px_execve(const char *path, char *const argv[], char *const envp[])

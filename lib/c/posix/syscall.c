@@ -26,6 +26,10 @@ static long procs(long n, long a, long b, long c, long d, long e)
 		return __px_getresid(0, (unsigned *)a, (unsigned *)b, (unsigned *)c);
 	case SYS_getresgid:
 		return __px_getresid(1, (unsigned *)a, (unsigned *)b, (unsigned *)c);
+	case SYS_socket: case SYS_socketpair:
+		return -EAFNOSUPPORT;	/* none yet; musl's nscd lookups then use the files */
+	case SYS_getgroups:	return __px_getgroups((int)a, (unsigned *)b);
+	case SYS_setgroups:	return __px_setgroups((size_t)a, (const unsigned *)b);
 	case SYS_setsid:	return __px_setsid();
 	case SYS_setpgid:	return __px_setpgid((int)a, (int)b);
 	case SYS_setuid:	return __px_setid(_PROC_ID_SETUID, (int)a, 0, 0);
