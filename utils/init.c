@@ -21,6 +21,12 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include "usage.h"
+
+QSOE_USAGE("usage: init [-r rc] [command [args]]\n"
+    "The console session manager: run rc (/etc/rc) with sh, then keep command\n"
+    "(/proc/boot/sh -l) running as a session leader on /dev/console.\n"
+    "  -r rc  the script to run first\n");
 
 #define CONSOLE		"/dev/console"
 #define SHELL		"/proc/boot/sh"
@@ -108,7 +114,7 @@ main(int argc, char **argv)
 		i += 2;
 	}
 	if (i < argc && argv[i][0] == '-') {
-		fprintf(stderr, "usage: init [-r rc] [command [args]]\n");
+		usage_short();
 		return 2;
 	}
 	if (i < argc)

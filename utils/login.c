@@ -23,6 +23,11 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include "usage.h"
+
+QSOE_USAGE("usage: login [name]\n"
+    "Ask for a user name (unless given) and a password on the terminal, then run\n"
+    "the user's shell as a login shell; failures go to the system log (LOG_AUTH).\n");
 
 #define TRIES		3
 #define FAIL_DELAY	2	/* seconds after a failure */
@@ -139,7 +144,7 @@ main(int argc, char **argv)
 	const char *host = uname(&u) == 0 ? u.nodename : "qsoe";
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		fprintf(stderr, "usage: login [name]\n");
+		usage_short();
 		return 2;
 	}
 	openlog("login", LOG_PID, LOG_AUTH);

@@ -15,6 +15,15 @@
 #include <string.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
+#include "usage.h"
+
+QSOE_USAGE("usage: pidin [-p pid|name] [threads|family|mem|times]\n"
+    "Show processes and their threads.\n"
+    "  -p pid|name  only this process, or the processes running this program\n"
+    "  threads      pid, tid, name, priority and policy, state, thread name (the default)\n"
+    "  family       pid, parent, process group, session, user\n"
+    "  mem          memory mapped per process\n"
+    "  times        CPU time per thread\n");
 
 static const char *const states[STATE_MAX] = {
 	[STATE_DEAD] = "DEAD", [STATE_RUNNING] = "RUNNING", [STATE_READY] = "READY",
@@ -100,7 +109,7 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "times") == 0)
 			v = TIMES;
 		else {
-			fprintf(stderr, "usage: pidin [-p pid|name] [threads|family|mem|times]\n");
+			usage_short();
 			return 2;
 		}
 	}

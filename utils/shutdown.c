@@ -11,6 +11,12 @@
 #include <unistd.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
+#include "usage.h"
+
+QSOE_USAGE("usage: shutdown [-S halt|reboot] [status]\n"
+    "End every process and power the machine off (root only).\n"
+    "  -S halt|reboot  halt (the default) or reboot (not supported yet)\n"
+    "  status          the machine's exit status, 0..255 (0)\n");
 
 int
 main(int argc, char **argv)
@@ -41,6 +47,6 @@ main(int argc, char **argv)
 	for (;;)
 		pause();	/* taskman ends us */
 usage:
-	fprintf(stderr, "usage: shutdown [-S halt|reboot] [status]\n");
+	usage_short();
 	return 2;
 }

@@ -11,6 +11,12 @@
 #include <unistd.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
+#include "usage.h"
+
+QSOE_USAGE("usage: slay [-s signal] [-q] name...\n"
+    "Signal every process running a program of each name.\n"
+    "  -s signal  a name (TERM, SIGKILL) or a number; TERM by default\n"
+    "  -q         quiet: say nothing when a name matches no process\n");
 
 static const struct { const char *name; int sig; } signames[] = {
 	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
@@ -54,7 +60,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (i == argc) {
-		fprintf(stderr, "usage: slay [-s signal] [-q] name...\n");
+		usage_short();
 		return 2;
 	}
 	for (; i < argc; i++) {

@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/neutrino.h>
+#include "usage.h"
+
+QSOE_USAGE("usage: stress [seconds [seed]]\n"
+    "Run the kernel's embedded stress test now (10 s by default) and wait for it.\n");
 
 static void
 say(const char *s)
@@ -26,6 +30,7 @@ main(int argc, char **argv)
 
 	if (argc > 3 || secs == 0) {
 		say("usage: stress [seconds [seed]]\n");
+		(void)usage_short;
 		return 2;
 	}
 	if (SysStress((unsigned)secs, seed) != 0) {

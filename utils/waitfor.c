@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <time.h>
 #include <sys/stat.h>
+#include "usage.h"
+
+QSOE_USAGE("usage: waitfor path [seconds]\n"
+    "Wait until path exists, polling every 50 ms, for at most seconds (5).\n");
 
 int
 main(int argc, char **argv)
@@ -29,6 +33,6 @@ main(int argc, char **argv)
 	fprintf(stderr, "waitfor: %s: not there after %g s\n", argv[1], secs);
 	return 1;
 usage:
-	fprintf(stderr, "usage: waitfor path [seconds]\n");
+	usage_short();
 	return 2;
 }

@@ -36,6 +36,7 @@ exec_load(struct tm_msg *m, struct pt_proc *p, const struct imagefs_node *n, con
 	long rc, sp;
 
 	forget_waiters(p->pp_pid);		/* its other threads are gone */
+	slog_proc_gone(p->pp_pid);
 	pathtab_detach_pid(&tm.t_paths, p->pp_pid);	/* ... and its channels */
 	tm_unmap_all(p->pp_pid, &tp->tp_vm);
 	rc = tm_load_elf(p->pp_pid, n, &tp->tp_vm, &entry);

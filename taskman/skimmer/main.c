@@ -12,6 +12,7 @@
 #include <sys/neutrino.h>	/* AT_QSOE_BOOTIMG*; first: it reconciles musl's and the ABI's types */
 #include "tm.h"
 #include <abi/time.h>
+#include <sys/slog.h>
 
 #define SHUTDOWN_POLL_NS	100000000ULL	/* 100 ms */
 
@@ -32,8 +33,12 @@ tm_log(const char *fmt, ...)
 	va_end(ap);
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
-	if (n > 0)
-		__kc_DebugWrite((long)buf, n, 0, 0, 0, 0);
+	if (n <= 0)
+		return;
+	__kc_DebugWrite((long)buf, n, 0, 0, 0, 0);
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	tm_slog_add(SYSMGR_PID, "taskman", 0, _SLOG_INFO, buf, (size_t)n);
 }
 
 void
@@ -96,7 +101,7 @@ handle_pulse(const struct _pulse *p)
 		proc_stopcont((int)(v >> 32), (int)(uint32_t)v);
 	else if (p->code == _PULSE_CODE_DISCONNECT)
 		bootfs_disconnect(p->scoid);
-	else if (p->code == _PULSE_CODE_UNBLOCK)
+	else if (p->code == _PULSE_CODE_UNBLOCK && !slog_unblock((long)p->value.sival_int))
 		wait_unblock((long)p->value.sival_int);
 }
 
@@ -136,6 +141,9 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _SYS_CONF:		msg_sysconf(m); break;
 	case _SYS_UNAME:	msg_uname(m); break;
 	case _SYS_SHUTDOWN:	msg_shutdown(m); break;
+	case _SYS_SLOG:		msg_slog(m); break;
+	case _SYS_HOSTNAME:	msg_hostname(m); break;
+	case _SYS_CLOCK:	msg_clock(m); break;
 	case _MEM_MAP:		msg_mem_map(m); break;
 	case _MEM_CTRL:		msg_mem_ctrl(m); break;
 	case _PATH_ATTACH:	msg_path_attach(m); break;
@@ -239,6 +247,7 @@ main(void)
 	char script[128];
 	int rc, explicit;
 
+	tm_slog_init();
 	/* musl's crt1 put the kernel's a0/a1 (the image and its size) into auxv. */
 	if ((rc = setup(getauxval(AT_QSOE_BOOTIMG), getauxval(AT_QSOE_BOOTIMG_SIZE))) != 0)
 		return rc;

@@ -199,6 +199,7 @@ proc_died(int pid, int wstatus)
 	pathtab_detach_pid(&tm.t_paths, pid);
 	bootfs_proc_gone(pid);
 	forget_waiters(pid);
+	slog_proc_gone(pid);
 	if (tp && tp->tp_spawn_rcvid) {
 		tm_reply(tp->tp_spawn_rcvid, pid, NULL, 0);	/* it ran, and ended */
 		tp->tp_spawn_rcvid = 0;

@@ -1,9 +1,22 @@
 /*
- * taskman/skimmer/sysmsg.c - system services: sysconf, uname, shutdown.
+ * taskman/skimmer/sysmsg.c - system services: sysconf, uname, the host
+ * name, setting the time of day, shutdown.
  */
 #include "tm.h"
+#include <abi/time.h>
 
 #define SIGKILL_	9
+
+static char hostname[_SYS_HOSTNAME_MAX + 1] = "qsoe";	/* uname's nodename */
+
+/* Whether the sender m came from has euid 0. */
+static int
+sender_is_root(const struct tm_msg *m)
+{
+	const struct pt_proc *p = proctab_find(&tm.t_procs, m->m_info.pid);
+
+	return p != NULL && p->pp_uid[1] == 0;
+}
 
 void
 msg_sysconf(struct tm_msg *m)
@@ -36,11 +49,63 @@ msg_uname(struct tm_msg *m)
 	}
 	memset(&u, 0, sizeof(u));
 	strncpy(u.un_sysname, "QSOE", sizeof(u.un_sysname) - 1);
-	strncpy(u.un_nodename, "qsoe", sizeof(u.un_nodename) - 1);
+	memcpy(u.un_nodename, hostname, sizeof(hostname));	/* NUL-terminated, 65 bytes */
 	strncpy(u.un_release, "0.1.0", sizeof(u.un_release) - 1);
 	strncpy(u.un_version, "Skimmer", sizeof(u.un_version) - 1);
 	strncpy(u.un_machine, "riscv64", sizeof(u.un_machine) - 1);
 	tm_reply(m->m_rcvid, 0, &u, sizeof(u));
+}
+
+void
+msg_hostname(struct tm_msg *m)
+{
+	const struct _sys_hostname *h = m->m_buf;
+	const char *name = (const char *)(h + 1);
+
+	if (m->m_len < sizeof(*h) || h->subtype != _SYS_HOSTNAME_SET ||
+	    m->m_info.srcmsglen != (int64_t)m->m_len || m->m_len - sizeof(*h) != h->hn_len) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if (!sender_is_root(m)) {
+		tm_error(m->m_rcvid, EPERM);
+		return;
+	}
+	if (h->hn_len == 0 || memchr(name, '\0', h->hn_len) != NULL) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if (h->hn_len > _SYS_HOSTNAME_MAX) {
+		tm_error(m->m_rcvid, ENAMETOOLONG);
+		return;
+	}
+	memcpy(hostname, name, h->hn_len);
+	hostname[h->hn_len] = '\0';
+	tm_log("taskman: host name set to %s\n", hostname);
+	tm_reply(m->m_rcvid, 0, NULL, 0);
+}
+
+void
+msg_clock(struct tm_msg *m)
+{
+	const struct _sys_clock *c = m->m_buf;
+	long rc;
+
+	if (m->m_len != sizeof(*c) || c->subtype != _SYS_CLOCK_SET || c->ck_zero != 0 ||
+	    c->ck_ns < 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if (!sender_is_root(m)) {
+		tm_error(m->m_rcvid, EPERM);
+		return;
+	}
+	rc = __kc_ClockTime(CLOCK_REALTIME, (long)&c->ck_ns, 0, 0, 0, 0);
+	if (rc < 0) {
+		tm_error(m->m_rcvid, (int)-rc);
+		return;
+	}
+	tm_reply(m->m_rcvid, 0, NULL, 0);
 }
 
 /*
@@ -90,7 +155,7 @@ msg_shutdown(struct tm_msg *m)
 		tm_error(m->m_rcvid, EINVAL);
 		return;
 	}
-	if (p == NULL || p->pp_uid[1] != 0) {
+	if (!sender_is_root(m)) {
 		tm_error(m->m_rcvid, EPERM);
 		return;
 	}

@@ -74,7 +74,8 @@ extern struct tm_state tm;
 
 /*
  * main.c.  tm_log: printf to the kernel console (DebugWrite), never to an
- * fd: taskman must not send messages to itself, and stdout would be one.
+ * fd: taskman must not send messages to itself, and stdout would be one;
+ * each note also goes into the system log (_SLOG_INFO, pid 1, "taskman").
  * tm_reply / tm_error: to a client; a dead client is not an error.
  */
 void tm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -170,8 +171,23 @@ void bootfs_proc_gone(int pid);
 void msg_sysconf(struct tm_msg *m);
 void msg_uname(struct tm_msg *m);
 void msg_shutdown(struct tm_msg *m);
+void msg_hostname(struct tm_msg *m);
+void msg_clock(struct tm_msg *m);
 void shutdown_begin(int status);
 void shutdown_sweep(void);
+
+/*
+ * slogmsg.c: the system log (_SYS_SLOG).  tm_slog_init: before the first
+ * tm_log.  tm_slog_add: append an entry (time now) and answer the readers
+ * waiting for one.  slog_unblock: 1 if rcvid was a waiting reader (now
+ * answered EINTR), else 0.  slog_proc_gone: forget pid's waiting readers.
+ */
+void tm_slog_init(void);
+void tm_slog_add(int pid, const char *name, int opcode, int severity, const char *text,
+    size_t len);
+void msg_slog(struct tm_msg *m);
+int slog_unblock(long rcvid);
+void slog_proc_gone(int pid);
 
 /*
  * startup.c.  startup_load: parse the script at path in the image; 0 or

@@ -56,6 +56,7 @@ check_qemu_devices(void)
 	CHECK_EQ(bi.bi_plic_ndev, 96);
 	CHECK_EQ(bi.bi_clint_base, 0x2000000);
 	CHECK_EQ(bi.bi_finisher_base, 0x100000);
+	CHECK_EQ(bi.bi_rtc_base, 0x101000);	/* google,goldfish-rtc: CLOCK_REALTIME at boot */
 	CHECK_EQ(bi.bi_nvirtio, 8);
 	for (int i = 0; i < 8; i++) {		/* tree order: 0x10008000 down */
 		CHECK_EQ(bi.bi_virtio[i].vs_base, 0x10008000 - 0x1000 * i);
@@ -135,6 +136,7 @@ UNIT_TEST(odd_board)
 	CHECK_EQ(bi.bi_plic_ndev, 53);
 	CHECK_EQ(bi.bi_clint_base, 0x2000000);
 	CHECK_EQ(bi.bi_finisher_base, 0);
+	CHECK_EQ(bi.bi_rtc_base, 0);		/* no RTC: CLOCK_REALTIME starts at 0 */
 	CHECK_EQ(bi.bi_nvirtio, 2);		/* the disabled slot is skipped */
 	CHECK_EQ(bi.bi_virtio[0].vs_base, 0x10001000);
 	CHECK_EQ(bi.bi_virtio[0].vs_irq, 1);

@@ -7,7 +7,9 @@
  * the console (docs/testing.md).
  *
  * `shtest args A B ...` prints its arguments one per line, in brackets:
- * the external program the quoting tests run.
+ * the external program the quoting tests run.  `shtest slog SEV TEXT`
+ * logs TEXT with slogf; `shtest asuser UID CMD ARGS...` runs CMD as user
+ * UID; `shtest sched` prints its priority, policy and CPU (ThreadInfo).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/slog.h>
 #include <sys/wait.h>
 #include "ltest.h"
 
@@ -326,6 +329,107 @@ LTEST(utils, pidin_slay_waitfor)
 	return 0;
 }
 
+/* The system log from the shell: slogf entries, filters, following, clearing. */
+LTEST(utils, sloginfo)
+{
+	SH_EXPECT("shtest slog 3 'sh-marker one' && sloginfo | grep sh-marker |"
+	    " { read mon day time sev name pid text; echo $sev $name $text; }",
+	    "3 shtest sh-marker one\n", 0);
+	SH_EXPECT("shtest slog 7 dbg-marker; sloginfo -s 6 | grep -c dbg-marker;"
+	    " sloginfo -s 7 | grep -c dbg-marker", "0\n1\n", 0);
+	/* The time is the RTC's: after 2024. */
+	SH_EXPECT("[ \"$(sloginfo | grep dbg-marker | { read mon day rest; echo $mon $day; })\" ="
+	    " \"$(date +'%b %d')\" ] && echo same-day", "same-day\n", 0);
+	SH_EXPECT("sloginfo -w >/tmp/slw & p=$!; shtest slog 4 follow-1;"
+	    " until grep -q follow-1 /tmp/slw; do :; done; shtest slog 2 follow-2;"
+	    " until grep -q follow-2 /tmp/slw; do :; done; kill $p; wait $p; echo $?;"
+	    " grep follow- /tmp/slw | { while read a b c sev name pid text; do echo $sev $text; done; };"
+	    " rm /tmp/slw",
+	    "Terminated \n143\n4 follow-1\n2 follow-2\n", 0);
+	SH_EXPECT("sloginfo -s 9; echo $?; sloginfo extra; echo $?",
+	    "usage: sloginfo [-w] [-c] [-s severity]\n2\n"
+	    "usage: sloginfo [-w] [-c] [-s severity]\n2\n", 0);
+	SH_EXPECT("shtest asuser 1000 sloginfo -c >/dev/null; echo $?; sloginfo | grep -c dbg-marker",
+	    "sloginfo: cannot clear the log: Operation not permitted\n1\n1\n", 0);
+	SH_EXPECT("sloginfo -c >/dev/null; echo $?; sloginfo | grep -c marker", "0\n0\n", 1);
+	return 0;
+}
+
+/* hostname (toybox's) on taskman's sethostname. */
+LTEST(utils, hostname)
+{
+	SH_EXPECT("hostname; hostname shbox && hostname && uname -n; hostname qsoe; hostname",
+	    "qsoe\nshbox\nshbox\nqsoe\n", 0);
+	SH_EXPECT("shtest asuser 1000 hostname evil; echo $?; hostname",
+	    "hostname: set 'evil': Operation not permitted\n1\nqsoe\n", 0);
+	SH_EXPECT("hostname 12345678901234567890123456789012345678901234567890123456789012345;"
+	    " echo $?; hostname", "hostname: set '12345678901234567890123456789012345678901234567890"
+	    "123456789012345': Filename too long\n1\nqsoe\n", 0);
+	return 0;
+}
+
+/* date shows the RTC's time; date -s sets it for root only. */
+LTEST(utils, date)
+{
+	SH_EXPECT("[ $(date +%Y) -ge 2024 ] && echo after-2024", "after-2024\n", 0);
+	SH_EXPECT("t=$(date +%s); date -s '2031-02-03 04:05:06' >/dev/null && date +%Y-%m-%d;"
+	    " date -s @$t >/dev/null; [ $(date +%Y) -lt 2031 ] && echo back", "2031-02-03\nback\n", 0);
+	SH_EXPECT("shtest asuser 1000 date -s '2031-02-03 04:05:06' >/dev/null; echo $?;"
+	    " [ $(date +%Y) -lt 2031 ] && echo unchanged",
+	    "date: cannot set date: Operation not permitted\n1\nunchanged\n", 0);
+	return 0;
+}
+
+/* Whether this machine has a second CPU (a child moves there). */
+static int
+have_cpu1(void)
+{
+	int st = -1;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(ThreadCtl_r(_NTO_TCTL_RUNMASK, (void *)2UL) == 0 ? 0 : 1);
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* on: a command at a priority and policy, on a CPU. */
+LTEST(utils, on)
+{
+	SH_EXPECT("on -p 15r shtest sched | { read p pol cpu; echo $p $pol; }", "15 2\n", 0);
+	SH_EXPECT("on -p 20f shtest sched | { read p pol cpu; echo $p $pol; }", "20 1\n", 0);
+	SH_EXPECT("on -p 12 shtest sched | { read p pol cpu; echo $p; }", "12\n", 0);
+	SH_EXPECT("on -C 0 shtest sched | { read p pol cpu; echo $cpu; }", "0\n", 0);
+	if (have_cpu1()) {
+		SH_EXPECT("on -C 1 -p 11f shtest sched", "11 1 1\n", 0);
+	} else {
+		SH_EXPECT("on -C 1 shtest sched; echo $?", "on: cpu 1: Invalid argument\n1\n", 0);
+	}
+	SH_EXPECT("on -C 63 true; echo $?", "on: cpu 63: Invalid argument\n1\n", 0);
+	SH_EXPECT("on -p 0 true; echo $?; on -p 10x true; echo $?; on; echo $?",
+	    "usage: on [-p priority[r|f|o]] [-C cpu] command [args...]\n2\n"
+	    "usage: on [-p priority[r|f|o]] [-C cpu] command [args...]\n2\n"
+	    "usage: on [-p priority[r|f|o]] [-C cpu] command [args...]\n2\n", 0);
+	SH_EXPECT("on -p 10 nosuch_cmd; echo $?", "on: nosuch_cmd: No such file or directory\n127\n", 0);
+	return 0;
+}
+
+/* use: the usage text in each utility's ELF file. */
+LTEST(utils, use)
+{
+	SH_EXPECT("use waitfor", "usage: waitfor path [seconds]\n"
+	    "Wait until path exists, polling every 50 ms, for at most seconds (5).\n", 0);
+	SH_EXPECT("for u in init login on pidin shutdown slay sloginfo use waitfor; do use /proc/boot/$u |"
+	    " head -1 | cut -d' ' -f1-2; done", "usage: init\nusage: login\nusage: on\nusage: pidin\n"
+	    "usage: shutdown\nusage: slay\nusage: sloginfo\nusage: use\nusage: waitfor\n", 0);
+	SH_EXPECT("use sh; echo $?", "use: /proc/boot/sh: no usage information\n1\n", 0);
+	SH_EXPECT("use nosuch; echo $?", "use: nosuch: not found\n1\n", 0);
+	SH_EXPECT("use /proc/boot/motd; echo $?", "use: /proc/boot/motd: not an ELF file\n1\n", 0);
+	SH_EXPECT("use /nonexistent/x; echo $?",
+	    "use: /nonexistent/x: No such file or directory\n1\n", 0);
+	SH_EXPECT("use; echo $?", "usage: use program\n2\n", 0);
+	return 0;
+}
+
 /* A script on stdin, as `sh < file` or a pipe into sh. */
 LTEST(sh, script_on_stdin)
 {
@@ -356,6 +460,22 @@ main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "args") == 0) {
 		for (int i = 2; i < argc; i++)
 			printf("[%s]\n", argv[i]);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "slog") == 0)
+		return slogf(0, atoi(argv[2]), "%s", argv[3]) < 0;
+	if (argc >= 4 && strcmp(argv[1], "asuser") == 0) {
+		if (setuid(atoi(argv[2])) != 0)
+			return 126;
+		execvp(argv[3], argv + 3);
+		return 127;
+	}
+	if (argc == 2 && strcmp(argv[1], "sched") == 0) {
+		struct _thread_info ti;
+
+		if (ThreadInfo_r(getpid(), 1, &ti) < 0)
+			return 1;
+		printf("%d %d %d\n", ti.ti_base_priority, ti.ti_policy, ti.ti_cpu);
 		return 0;
 	}
 	if (argc >= 3 && strcmp(argv[1], "env") == 0) {

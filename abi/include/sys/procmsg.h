@@ -49,6 +49,9 @@
 #define _SYS_CONF		0x0020	/* sysconf */
 #define _SYS_UNAME		0x0021	/* uname */
 #define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
+#define _SYS_SLOG		0x0023	/* write, read or clear the system log */
+#define _SYS_HOSTNAME		0x0024	/* set the node name (uname's nodename) */
+#define _SYS_CLOCK		0x0025	/* set CLOCK_REALTIME (root) */
 #define _MEM_MAP		0x0040	/* mmap */
 #define _MEM_CTRL		0x0041	/* munmap, mprotect */
 #define _PATH_ATTACH		0x0060	/* resmgr_attach: a server takes a prefix */
@@ -606,5 +609,130 @@ struct _sys_shutdown {
 	int32_t		sd_status;	/* the machine's exit status (0..255) */
 };
 __ABI_SIZE(struct _sys_shutdown, 8, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _SYS_SLOG: the system log, QNX's slogger2 idea simplified.  taskman
+ * keeps a ring of the last _SLOG_ENTRIES entries; each has a sequence
+ * number (from 1, never reused), the CLOCK_REALTIME time it was logged,
+ * a severity (_SLOG_SHUTDOWN 0 .. _SLOG_DEBUG2 7, which are syslog's
+ * LOG_EMERG .. LOG_DEBUG), an opcode (slogf's: the caller's code, taken
+ * as it is), the origin (the sender's pid and program name, which taskman
+ * fills in: a client cannot forge them) and up to _SLOG_TEXT_MAX bytes of
+ * text.  taskman's own notes (pid 1, "taskman") go there too.
+ *
+ * Subtypes:
+ *	_SLOG_WRITE	struct _sys_slog, then sl_len bytes of text (no NUL,
+ *			0 to _SLOG_TEXT_MAX); the message must be exactly that
+ *			long.  Status 0.  EINVAL: a severity above 7, a length that is not
+ *			the message's, a NUL in the text, sl_zero not 0.
+ *	_SLOG_READ	struct _sys_slog_read: the entries from sequence
+ *			sr_seq on (older ones that the ring dropped are skipped:
+ *			rr_first says where it starts), as many whole records as
+ *			the reply buffer holds after struct _sys_slog_read_reply.
+ *			The reply buffer must hold the header and one record of
+ *			the largest size (_SLOG_READ_MIN bytes), else EINVAL.
+ *			Status: the reply's bytes (the header and the records).
+ *	_SLOG_READ_WAIT	the same, but if no entry has sr_seq or more, the
+ *			reply waits until one is logged (sloginfo -w).  An unblock
+ *			request (a signal, a time-out) ends it with EINTR.  At most
+ *			_SLOG_WAITERS wait at once (else EAGAIN).
+ *	_SLOG_CLEAR	struct _sys_slog_read with sr_seq 0: drop every entry
+ *			(sequence numbers go on).  Needs euid 0 (EPERM).  Status 0.
+ *
+ * A record (struct _slog_entry) is se_size bytes: the 64-byte header, the
+ * text (se_len bytes, no NUL) and zero padding to a multiple of 8.
+ */
+#define _SLOG_WRITE		1
+#define _SLOG_READ		2
+#define _SLOG_READ_WAIT		3
+#define _SLOG_CLEAR		4
+
+#define _SLOG_TEXT_MAX		256	/* bytes of text an entry keeps */
+#define _SLOG_ENTRIES		256	/* entries the ring holds */
+#define _SLOG_WAITERS		16	/* readers waiting at once */
+#define _SLOG_SEVERITY_MAX	7	/* _SLOG_DEBUG2 (sys/slog.h) */
+
+struct _sys_slog {
+	uint16_t	type;		/* _SYS_SLOG */
+	uint16_t	subtype;	/* _SLOG_WRITE */
+	int32_t		sl_opcode;	/* the caller's code (sys/slog.h's _SLOG_SETCODE) */
+	uint8_t		sl_severity;	/* 0..7 */
+	uint8_t		sl_zero;	/* 0 */
+	uint16_t	sl_len;		/* bytes of text that follow */
+	uint32_t	sl_zero2;	/* 0 */
+};
+__ABI_SIZE(struct _sys_slog, 16, 4);
+
+struct _sys_slog_read {
+	uint16_t	type;		/* _SYS_SLOG */
+	uint16_t	subtype;	/* _SLOG_READ, _SLOG_READ_WAIT, _SLOG_CLEAR */
+	uint32_t	sr_zero;	/* 0 */
+	uint64_t	sr_seq;		/* the first sequence number wanted (CLEAR: 0) */
+};
+__ABI_SIZE(struct _sys_slog_read, 16, 8);
+
+struct _sys_slog_read_reply {
+	uint64_t	rr_first;	/* the oldest entry the ring holds (rr_next if none) */
+	uint64_t	rr_next;	/* the number the next entry will get */
+	uint32_t	rr_count;	/* records that follow */
+	uint32_t	rr_bytes;	/* their bytes */
+};
+__ABI_SIZE(struct _sys_slog_read_reply, 24, 8);
+
+struct _slog_entry {
+	uint64_t	se_seq;		/* sequence number */
+	uint64_t	se_time;	/* CLOCK_REALTIME when logged, ns */
+	int32_t		se_pid;		/* origin */
+	int32_t		se_opcode;	/* the writer's opcode */
+	uint8_t		se_severity;	/* 0..7 */
+	uint8_t		se_zero;
+	uint16_t	se_len;		/* text bytes after the header (no NUL) */
+	uint32_t	se_size;	/* this record's bytes (a multiple of 8) */
+	char		se_name[32];	/* the origin's program name, NUL-terminated */
+};
+__ABI_SIZE(struct _slog_entry, 64, 8);
+__ABI_FIELD(struct _slog_entry, se_severity, 24, 1);
+__ABI_FIELD(struct _slog_entry, se_name, 32, 32);
+
+#define _SLOG_RECORD_MAX	(sizeof(struct _slog_entry) + _SLOG_TEXT_MAX)
+#define _SLOG_READ_MIN		(sizeof(struct _sys_slog_read_reply) + _SLOG_RECORD_MAX)
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _SYS_HOSTNAME: sethostname().  _SYS_HOSTNAME_SET: hn_len bytes of the
+ * new name follow (no NUL), and the message must be exactly that long
+ * (else EINVAL).  Needs euid 0 (EPERM).  Then: hn_len 0 or a NUL in the
+ * name: EINVAL; more than _SYS_HOSTNAME_MAX bytes: ENAMETOOLONG.  Status
+ * 0.  The name is _SYS_UNAME's un_nodename from then on ("qsoe" at boot).
+ */
+#define _SYS_HOSTNAME_SET	1
+#define _SYS_HOSTNAME_MAX	(_SYS_UTS_LEN - 1)	/* 64, Linux's HOST_NAME_MAX */
+
+struct _sys_hostname {
+	uint16_t	type;		/* _SYS_HOSTNAME */
+	uint16_t	subtype;	/* _SYS_HOSTNAME_SET */
+	uint32_t	hn_len;		/* bytes of name that follow */
+};
+__ABI_SIZE(struct _sys_hostname, 8, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _SYS_CLOCK: clock_settime(CLOCK_REALTIME) and settimeofday for root.
+ * The kernel lets only the process manager set the clock (ClockTime
+ * needs its ability), and it knows no uids: taskman checks the sender's
+ * euid (EPERM unless 0) and sets it.  _SYS_CLOCK_SET: ck_ns, nanoseconds
+ * since the Epoch (>= 0, < 2^63).  Status 0.  EINVAL: ck_zero not 0, a
+ * negative time, another subtype.
+ */
+#define _SYS_CLOCK_SET		1
+
+struct _sys_clock {
+	uint16_t	type;		/* _SYS_CLOCK */
+	uint16_t	subtype;	/* _SYS_CLOCK_SET */
+	uint32_t	ck_zero;	/* 0 */
+	int64_t		ck_ns;		/* the new CLOCK_REALTIME */
+};
+__ABI_SIZE(struct _sys_clock, 16, 8);
 
 #endif

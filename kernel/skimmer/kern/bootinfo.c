@@ -163,6 +163,8 @@ parse_devices(struct bootinfo *bi, const struct fdt *fdt, int parent, struct cel
 			} else if (fdt_is_compatible(fdt, n, "sifive,test1") ||
 			    fdt_is_compatible(fdt, n, "sifive,test0")) {
 				bi->bi_finisher_base = base;
+			} else if (fdt_is_compatible(fdt, n, "google,goldfish-rtc")) {
+				bi->bi_rtc_base = base;
 			} else if (fdt_is_compatible(fdt, n, "virtio,mmio") &&
 			    bi->bi_nvirtio < BOOT_MAX_VIRTIO) {
 				struct virtio_slot *vs = &bi->bi_virtio[bi->bi_nvirtio++];

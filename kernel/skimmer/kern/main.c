@@ -161,6 +161,7 @@ kmain(unsigned long hartid, paddr_t dtb)
 	uintr_init();
 	ktimer_init();
 	timer_init_arch();
+	realtime_init(bootinfo.bi_rtc_base);
 	timer_init_cpu();
 	if (intr_init() < 0)
 		kprintf("skimmer: no interrupt controller found; device interrupts off\n");

@@ -9,12 +9,40 @@
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/timer.h>
+#include <kern/printf.h>
 #include <kern/vm.h>
+#include <arch/memlayout.h>
 #include <abi/errno.h>
 #include <abi/neutrino.h>
 
-/* CLOCK_REALTIME = monotonic + this offset (ns); set through ClockTime. */
+/*
+ * CLOCK_REALTIME = monotonic + this offset (ns): from the RTC at boot
+ * (realtime_init), then set through ClockTime.
+ */
 static int64_t realtime_offset_ns;	/* atomic */
+
+/* Goldfish RTC registers: reading TIME_LOW latches TIME_HIGH (ns since the Epoch). */
+#define GOLDFISH_RTC_TIME_LOW	0x00
+#define GOLDFISH_RTC_TIME_HIGH	0x04
+
+static uint64_t monotonic_ns(void);
+
+void
+realtime_init(paddr_t rtc_base)
+{
+	volatile uint32_t *rtc;
+	uint64_t lo, hi;
+
+	if (rtc_base == 0)
+		return;
+	rtc = phys_to_virt(rtc_base);
+	lo = rtc[GOLDFISH_RTC_TIME_LOW / 4];
+	hi = rtc[GOLDFISH_RTC_TIME_HIGH / 4];
+	__atomic_store_n(&realtime_offset_ns, (int64_t)((hi << 32 | lo) - monotonic_ns()),
+	    __ATOMIC_RELAXED);
+	kprintf("skimmer: realtime clock from the RTC: %lu s since the Epoch\n",
+	    (unsigned long)((hi << 32 | lo) / 1000000000UL));
+}
 
 long
 sys_SchedYield(long a0, long a1, long a2, long a3, long a4, long a5)

@@ -40,6 +40,9 @@ hidden long __px_sched_yield(void);
  */
 extern hidden volatile int *__px_ctid;
 
+/* uname.c. */
+hidden long __px_sethostname(const char *name, size_t len);
+
 /* The calling process (proc.c). */
 hidden long __px_getpid(void);
 

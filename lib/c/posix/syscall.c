@@ -45,6 +45,7 @@ static long procs(long n, long a, long b, long c, long d, long e)
 	case SYS_execve:
 		return __px_execve((const char *)a, (char *const *)b, (char *const *)c);
 	case SYS_uname:		return __px_uname((struct utsname *)a);
+	case SYS_sethostname:	return __px_sethostname((const char *)a, (size_t)b);
 	case SYS_umask:		return __px_umask((unsigned)a);
 	default:		return -ENOSYS;
 	}

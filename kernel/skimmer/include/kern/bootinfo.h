@@ -45,6 +45,7 @@ struct bootinfo {
 	uint32_t	bi_plic_ndev;
 	paddr_t		bi_clint_base;			/* 0 if none */
 	paddr_t		bi_finisher_base;		/* sifive,test: exit with status */
+	paddr_t		bi_rtc_base;			/* google,goldfish-rtc, 0 if none */
 	struct virtio_slot bi_virtio[BOOT_MAX_VIRTIO];
 	int		bi_nvirtio;
 	paddr_t		bi_initrd_start;		/* 0 if none */

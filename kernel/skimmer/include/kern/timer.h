@@ -45,6 +45,13 @@ uint64_t timer_ticks_to_ns(uint64_t ticks);
 void timer_intr(void);
 void callout_process(void);
 
+/*
+ * Boot, once, after the timebase is known: start CLOCK_REALTIME at the
+ * Goldfish RTC's time if there is one (rtc_base != 0; its registers are
+ * read through the direct map), else at 0.  kern/sys_time.c.
+ */
+void realtime_init(paddr_t rtc_base);
+
 /* Per-CPU start: enable the timer interrupt. */
 void timer_init_cpu(void);
 
