@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/neutrino.h>
 #include "devb.h"
 
@@ -101,7 +102,7 @@ finish(struct disk *dk, struct slot *sl, int err)
 		MsgError(cr->cr_rcvid, err);
 	} else {
 		if (cr->cr_setoff && cr->cr_ocb != NULL)
-			cr->cr_ocb->offset = (int64_t)(cr->cr_pos + cr->cr_done);
+			cr->cr_ocb->offset = (int64_t)(cr->cr_pos - cr->cr_base + cr->cr_done);
 		MsgReply(cr->cr_rcvid, (long)cr->cr_done, NULL, 0);	/* fails if it died: fine */
 	}
 	free(cr);
@@ -240,3 +241,42 @@ blk_forget_ocb(struct disk *dk, iofunc_ocb_t *ocb)
 			cr->cr_ocb = NULL;
 }
 
+
+int
+blk_read_sector(struct disk *dk, uint64_t sector, uint8_t *buf)
+{
+	struct slot *sl = &dk->dk_slots[0];
+	struct virtq *vq = &dk->dk_vq;
+	struct timespec ts = { 0, 1000 * 1000 };
+	uint32_t type = VIRTIO_BLK_T_IN, zero = 0, len;
+	int head = vq_chain_alloc(vq, 3), d, got = -1;
+
+	if (head < 0 || sl->sl_req != NULL)
+		return EBUSY;			/* only before the loop serves anyone */
+	memcpy(sl->sl_hdr, &type, 4);
+	memcpy(sl->sl_hdr + 4, &zero, 4);
+	memcpy(sl->sl_hdr + 8, &sector, 8);
+	sl->sl_hdr[16] = 0xff;
+	vq->vq_desc[head] = (struct vring_desc){ sl->sl_hdr_pa, 16, VRING_DESC_F_NEXT,
+	    vq->vq_desc[head].next };
+	d = vq->vq_desc[head].next;
+	vq->vq_desc[d] = (struct vring_desc){ sl->sl_buf_pa, SECTOR,
+	    VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, vq->vq_desc[d].next };
+	d = vq->vq_desc[d].next;
+	vq->vq_desc[d] = (struct vring_desc){ sl->sl_hdr_pa + 16, 1, VRING_DESC_F_WRITE,
+	    vq->vq_desc[d].next };
+	vq_submit(&dk->dk_vd, vq, (unsigned)head);
+	/* Poll: the interrupt's pulse waits in the channel and then finds nothing. */
+	for (int i = 0; i < 2000 && got < 0; i++) {
+		got = vq_used_next(vq, &len);
+		if (got < 0)
+			nanosleep(&ts, NULL);
+	}
+	if (got < 0)
+		return EIO;			/* the chain stays taken: the device has it */
+	vq_chain_free(vq, (unsigned)got);
+	if (sl->sl_hdr[16] != VIRTIO_BLK_S_OK)
+		return EIO;
+	memcpy(buf, sl->sl_buf, SECTOR);
+	return 0;
+}

@@ -35,6 +35,7 @@ struct creq {
 	int		cr_kind;	/* VIRTIO_BLK_T_* */
 	iofunc_ocb_t	*cr_ocb;	/* NULL once the OCB is closed; for the offset */
 	int		cr_setoff;	/* update the OCB's offset (not pread/pwrite) */
+	uint64_t	cr_base;	/* the partition's first byte on the disk */
 	uint64_t	cr_pos;		/* byte position on the disk */
 	uint64_t	cr_len;		/* bytes in all */
 	uint64_t	cr_done;	/* bytes done */
@@ -53,8 +54,23 @@ struct slot {
 	uint64_t	sl_hdr_pa;
 };
 
+struct disk;
+
+/* What a name serves: the whole disk, or one MBR partition of it. */
+struct bdev {
+	iofunc_attr_t	bd_attr;	/* first: ocb->attr is the bdev */
+	struct disk	*bd_disk;
+	uint64_t	bd_base;	/* first byte on the disk (sector-aligned) */
+	uint64_t	bd_size;	/* bytes */
+	char		bd_name[64];	/* /dev/hd0, /dev/hd0t131, /dev/hd0t131.1 */
+};
+
+#define PARTS_MAX	4		/* the MBR's primary entries */
+
 struct disk {
-	iofunc_attr_t	dk_attr;	/* first: ocb->attr is the disk */
+	struct bdev	dk_whole;
+	struct bdev	dk_parts[PARTS_MAX];
+	int		dk_nparts;
 	struct vdev	dk_vd;
 	struct virtq	dk_vq;
 	int		dk_index;
@@ -66,7 +82,7 @@ struct disk {
 	struct slot	dk_slots[SLOTS];
 	struct creq	*dk_wait;	/* requests without a slot, oldest first */
 	struct creq	**dk_wait_tail;
-	char		dk_name[32];
+	char		dk_name[32];	/* the whole disk's name, for messages */
 };
 
 /* blk.c */
@@ -74,6 +90,11 @@ int blk_init(struct disk *dk, int index, int coid);
 int blk_start(struct disk *dk, struct creq *cr);	/* queue it; 0 or an errno */
 void blk_intr(struct disk *dk);				/* the interrupt pulse */
 void blk_forget_ocb(struct disk *dk, iofunc_ocb_t *ocb);
+/* Read one sector synchronously (before the loop runs).  0 or an errno. */
+int blk_read_sector(struct disk *dk, uint64_t sector, uint8_t *buf);
+
+/* mbr.c: the MBR's primary partitions as dk_parts[].  Their number. */
+int mbr_scan(struct disk *dk);
 
 /* io.c */
 extern resmgr_io_funcs_t devb_io;

@@ -34,7 +34,7 @@ position(resmgr_context_t *ctp, uint32_t xtype, size_t hdr, iofunc_ocb_t *ocb,
 }
 
 static int
-start(resmgr_context_t *ctp, struct disk *dk, iofunc_ocb_t *ocb, int kind, uint64_t pos,
+start(resmgr_context_t *ctp, struct bdev *bd, iofunc_ocb_t *ocb, int kind, uint64_t pos,
     uint64_t len, int setoff, size_t msgoff)
 {
 	struct creq *cr = calloc(1, sizeof(*cr));
@@ -43,8 +43,9 @@ start(resmgr_context_t *ctp, struct disk *dk, iofunc_ocb_t *ocb, int kind, uint6
 	if (cr == NULL)
 		return ENOMEM;
 	*cr = (struct creq){ .cr_rcvid = ctp->rcvid, .cr_kind = kind, .cr_ocb = ocb,
-	    .cr_setoff = setoff, .cr_pos = pos, .cr_len = len, .cr_msgoff = msgoff };
-	if ((r = blk_start(dk, cr)) != 0) {
+	    .cr_setoff = setoff, .cr_base = bd->bd_base, .cr_pos = bd->bd_base + pos,
+	    .cr_len = len, .cr_msgoff = msgoff };
+	if ((r = blk_start(bd->bd_disk, cr)) != 0) {
 		free(cr);
 		return r;
 	}
@@ -54,7 +55,7 @@ start(resmgr_context_t *ctp, struct disk *dk, iofunc_ocb_t *ocb, int kind, uint6
 static int
 devb_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 {
-	struct disk *dk = (struct disk *)ocb->attr;
+	struct bdev *bd = (struct bdev *)ocb->attr;
 	uint64_t pos;
 	int setoff, r = iofunc_read_verify(ctp, msg, ocb, NULL);
 
@@ -62,18 +63,19 @@ devb_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 		r = position(ctp, msg->i.xtype, sizeof(msg->i), ocb, &pos, &setoff);
 	if (r != EOK)
 		return r;
-	if (pos >= dk->dk_size || msg->i.nbytes == 0) {
+	if (pos >= bd->bd_size || msg->i.nbytes == 0) {
 		_RESMGR_STATUS(ctp, 0);		/* at or past the end: end of file */
 		return _RESMGR_NPARTS(0);
 	}
-	return start(ctp, dk, ocb, VIRTIO_BLK_T_IN, pos,
-	    msg->i.nbytes < dk->dk_size - pos ? msg->i.nbytes : dk->dk_size - pos, setoff, 0);
+	return start(ctp, bd, ocb, VIRTIO_BLK_T_IN, pos,
+	    msg->i.nbytes < bd->bd_size - pos ? msg->i.nbytes : bd->bd_size - pos, setoff, 0);
 }
 
 static int
 devb_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 {
-	struct disk *dk = (struct disk *)ocb->attr;
+	struct bdev *bd = (struct bdev *)ocb->attr;
+	struct disk *dk = bd->bd_disk;
 	uint64_t pos;
 	int setoff, r = iofunc_write_verify(ctp, msg, ocb, NULL);
 	size_t hdr = sizeof(msg->i);
@@ -90,30 +92,32 @@ devb_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 	}
 	if (pos % SECTOR || msg->i.nbytes % SECTOR)
 		return EINVAL;			/* whole sectors only (docs/storage.md) */
-	if (pos >= dk->dk_size)
+	if (pos >= bd->bd_size)
 		return ENOSPC;
 	if (!setoff)
 		hdr += sizeof(struct _xtype_offset);
-	return start(ctp, dk, ocb, VIRTIO_BLK_T_OUT, pos,
-	    msg->i.nbytes < dk->dk_size - pos ? msg->i.nbytes : dk->dk_size - pos, setoff, hdr);
+	return start(ctp, bd, ocb, VIRTIO_BLK_T_OUT, pos,
+	    msg->i.nbytes < bd->bd_size - pos ? msg->i.nbytes : bd->bd_size - pos, setoff, hdr);
 }
 
 /* fsync, fdatasync: VIRTIO_BLK_T_FLUSH if the device has a write cache. */
 static int
 devb_sync(resmgr_context_t *ctp, io_sync_t *msg, iofunc_ocb_t *ocb)
 {
-	struct disk *dk = (struct disk *)ocb->attr;
+	struct bdev *bd = (struct bdev *)ocb->attr;
+	struct disk *dk = bd->bd_disk;
 
 	(void)msg;
 	if (!dk->dk_flush || dk->dk_ro)
 		return EOK;			/* nothing is cached: every write is done */
-	return start(ctp, dk, ocb, VIRTIO_BLK_T_FLUSH, 0, 0, 0, 0);
+	return start(ctp, bd, ocb, VIRTIO_BLK_T_FLUSH, 0, 0, 0, 0);
 }
 
 static int
 devb_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 {
-	struct disk *dk = (struct disk *)ocb->attr;
+	struct bdev *bd = (struct bdev *)ocb->attr;
+	struct disk *dk = bd->bd_disk;
 	static struct _io_devctl_reply rh;
 	static union { uint64_t u64; uint32_t u32; } d;
 	size_t sz;
@@ -121,7 +125,7 @@ devb_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 	memset(&d, 0, sizeof(d));
 	switch (msg->i.dcmd) {
 	case DCMD_BLK_GETSIZE:
-		d.u64 = dk->dk_size;
+		d.u64 = bd->bd_size;
 		break;
 	case DCMD_BLK_GETBLKSIZE:
 		d.u32 = dk->dk_blksize;
@@ -156,7 +160,7 @@ devb_unblock(resmgr_context_t *ctp, io_pulse_t *msg, iofunc_ocb_t *ocb)
 static int
 devb_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *ocb)
 {
-	blk_forget_ocb((struct disk *)ocb->attr, ocb);
+	blk_forget_ocb(((struct bdev *)ocb->attr)->bd_disk, ocb);
 	return iofunc_close_ocb_default(ctp, reserved, ocb);
 }
 

@@ -53,6 +53,19 @@ find_disks(int argc, char **argv, struct vdev *vds)
 	return n;
 }
 
+/* Serve one name: the whole disk or a partition. */
+static int
+attach(dispatch_t *dpp, resmgr_connect_funcs_t *cf, struct bdev *bd, int ro)
+{
+	iofunc_attr_init(&bd->bd_attr, S_IFBLK | (ro ? 0444 : 0660), NULL, NULL);
+	bd->bd_attr.nbytes = (int64_t)bd->bd_size;
+	if (resmgr_attach(dpp, NULL, bd->bd_name, _FTYPE_ANY, 0, cf, &devb_io, &bd->bd_attr) < 0) {
+		fprintf(stderr, "devb-virtio: attach %s: %s\n", bd->bd_name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 start_disk(dispatch_t *dpp, resmgr_connect_funcs_t *cf, struct disk *dk, int i, int coid,
     int verbose)
@@ -63,12 +76,20 @@ start_disk(dispatch_t *dpp, resmgr_connect_funcs_t *cf, struct disk *dk, int i, 
 		    (unsigned long long)dk->dk_vd.vd_pa, strerror(errno));
 		return -1;
 	}
-	iofunc_attr_init(&dk->dk_attr, S_IFBLK | (dk->dk_ro ? 0444 : 0660), NULL, NULL);
-	dk->dk_attr.nbytes = (int64_t)dk->dk_size;
-	if (resmgr_attach(dpp, NULL, dk->dk_name, _FTYPE_ANY, 0, cf, &devb_io, &dk->dk_attr) < 0) {
-		fprintf(stderr, "devb-virtio: attach %s: %s\n", dk->dk_name, strerror(errno));
-		return -1;
+	dk->dk_whole = (struct bdev){ .bd_disk = dk, .bd_base = 0, .bd_size = dk->dk_size };
+	snprintf(dk->dk_whole.bd_name, sizeof(dk->dk_whole.bd_name), "%s", dk->dk_name);
+	mbr_scan(dk);
+	/* The partitions first: /dev/hd0 appearing means the disk is ready (parent_wait). */
+	for (int p = 0; p < dk->dk_nparts; p++) {
+		if (attach(dpp, cf, &dk->dk_parts[p], dk->dk_ro) < 0)
+			return -1;
+		if (verbose)
+			printf("devb-virtio: %s: %llu bytes from sector %llu\n",
+			    dk->dk_parts[p].bd_name, (unsigned long long)dk->dk_parts[p].bd_size,
+			    (unsigned long long)(dk->dk_parts[p].bd_base / SECTOR));
 	}
+	if (attach(dpp, cf, &dk->dk_whole, dk->dk_ro) < 0)
+		return -1;
 	if (verbose)
 		printf("devb-virtio: %s: %llu bytes, block %u%s%s, virtio-mmio v%u at %#llx irq %d, "
 		    "queue %u\n", dk->dk_name, (unsigned long long)dk->dk_size, dk->dk_blksize,

@@ -2,9 +2,11 @@
  * libcblk - the virtio-blk driver devb-virtio (docs/storage.md) through
  * libc.  Its boots attach two disks made by tools/vblk-image: /dev/hd0
  * (4 MiB, read-write, pattern P with seed 0) and /dev/hd1 (1 MiB,
- * read-only, seed 7).  The test reads the patterns, writes pattern W
- * where tools/vblk-image's WRITTEN list says (the host checks the image
- * file after the boot), and checks the errors.  Tests run in order.
+ * read-only, seed 7) and /dev/hd2 (2 MiB, seed 3, an MBR with
+ * tools/vblk-image's MBR_PARTS).  The test reads the patterns, writes
+ * pattern W where tools/vblk-image's WRITTEN list says (the host checks
+ * the image file after the boot), and checks the errors.  The tests may
+ * run in any order.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -321,6 +323,62 @@ LTEST(blk, malformed)
 	}
 	LT_EQ(pread(fd, b, 512, 0), 512);		/* still serving */
 	LT_EQ(not_p(b, 0, 512, 0), -1);
+	LT_EQ(close(fd), 0);
+	return 0;
+}
+
+/* hd2's MBR: /dev/hd2t131 (sectors 64..1063), t12 (1100..3099), t131.1 (3200..4095). */
+static int part_is(const char *name, uint64_t first, uint64_t count)
+{
+	struct stat st;
+	uint8_t b[SECTOR];
+	uint64_t size = 0;
+	int fd = open(name, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) ||
+	    (uint64_t)st.st_size != count * SECTOR ||
+	    ioctl(fd, DCMD_BLK_GETSIZE, &size) != 0 || size != count * SECTOR ||
+	    pread(fd, b, SECTOR, 0) != SECTOR || not_p(b, first * SECTOR, SECTOR, 3) != -1 ||
+	    pread(fd, b, SECTOR, (off_t)(count - 1) * SECTOR) != SECTOR ||
+	    not_p(b, (first + count - 1) * SECTOR, SECTOR, 3) != -1 ||
+	    pread(fd, b, SECTOR, (off_t)count * SECTOR) != 0) {
+		lt_printf("libcblk: %s is not sectors %llu+%llu\n", name,
+		    (unsigned long long)first, (unsigned long long)count);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
+
+LTEST(blk, mbr_partitions)
+{
+	uint8_t b[SECTOR], back[SECTOR];
+	int fd;
+
+	LT_CHECK(part_is("/dev/hd2t131", 64, 1000));
+	LT_CHECK(part_is("/dev/hd2t12", 1100, 2000));
+	LT_CHECK(part_is("/dev/hd2t131.1", 3200, 896));
+	errno = 0;
+	LT_EQ(open("/dev/hd2t5", O_RDONLY), -1);	/* the extended entry is not served */
+	LT_EQ(errno, ENOENT);
+	/* A write to a partition lands at its place on the disk, and stops at its end. */
+	fd = open("/dev/hd2t131.1", O_RDWR);
+	LT_CHECK(fd >= 0);
+	fill_w(b, 0, SECTOR);
+	LT_EQ(pwrite(fd, b, SECTOR, 2 * SECTOR), SECTOR);
+	errno = 0;
+	LT_EQ(pwrite(fd, b, SECTOR, 896 * SECTOR), -1);
+	LT_EQ(errno, ENOSPC);
+	LT_EQ(lseek(fd, 0, SEEK_END), 896 * SECTOR);
+	LT_EQ(close(fd), 0);
+	fd = open("/dev/hd2", O_RDONLY);
+	LT_CHECK(fd >= 0);
+	LT_EQ(pread(fd, back, SECTOR, (3200 + 2) * SECTOR), SECTOR);
+	LT_EQ(memcmp(back, b, SECTOR), 0);
+	LT_EQ(pread(fd, back, SECTOR, (3200 + 1) * SECTOR), SECTOR);
+	LT_EQ(not_p(back, (3200 + 1) * SECTOR, SECTOR, 3), -1);
 	LT_EQ(close(fd), 0);
 	return 0;
 }
