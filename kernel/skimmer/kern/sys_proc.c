@@ -240,18 +240,21 @@ sys_MemOffset(long pid, long va, long len, long info, long a4, long a5)
 	if (p == NULL)
 		return -ESRCH;
 	end = v + (uint64_t)len;
-	fl = spin_lock_irqsave(&p->pr_vm->vs_lock);
-	while (v < end && pmap_lookup_arch(&p->pr_vm->vs_pmap, v, &pa, &prot) &&
-	    (mo.mp_contig == 0 || pa == next)) {
+	while (v < end) {			/* the lock a page at a time: len may be 1 GiB */
 		uint64_t n = MIN(end - v, PAGE_SIZE - (v & (PAGE_SIZE - 1)));
+		bool ok;
 
+		fl = spin_lock_irqsave(&p->pr_vm->vs_lock);
+		ok = pmap_lookup_arch(&p->pr_vm->vs_pmap, v, &pa, &prot);
+		spin_unlock_irqrestore(&p->pr_vm->vs_lock, fl);
+		if (!ok || (mo.mp_contig != 0 && pa != next))
+			break;
 		if (mo.mp_contig == 0)
 			mo.mp_paddr = pa;
 		mo.mp_contig += n;
 		next = pa + n;
 		v += n;
 	}
-	spin_unlock_irqrestore(&p->pr_vm->vs_lock, fl);
 	proc_release(p);
 	if (mo.mp_contig == 0)
 		return -EACCES;
