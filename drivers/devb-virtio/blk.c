@@ -198,10 +198,10 @@ chunk_done(struct disk *dk, struct slot *sl)
 }
 
 /*
- * Finish every chain the device is done with.  The interrupt cause is
- * read again after the unmask: a completion that came after the ack but
- * before the unmask is handled here rather than left to an interrupt
- * (QEMU 7.2's PLIC can let that one go by; docs/storage.md).
+ * The interrupt pulse: acknowledge, finish every chain the device is done
+ * with (starting the next chunks), unmask.  A completion after the
+ * acknowledgement leaves the cause set, so the unmasked source interrupts
+ * again at once (the kernel makes sure of that on QEMU's PLIC too).
  */
 void
 blk_intr(struct disk *dk)
@@ -209,25 +209,20 @@ blk_intr(struct disk *dk)
 	uint32_t len;
 	int head;
 
-	for (;;) {
-		vio_intr_ack(&dk->dk_vd);
-		while ((head = vq_used_next(&dk->dk_vq, &len)) >= 0) {
-			struct slot *sl = NULL;
+	vio_intr_ack(&dk->dk_vd);
+	while ((head = vq_used_next(&dk->dk_vq, &len)) >= 0) {
+		struct slot *sl = NULL;
 
-			for (int i = 0; i < SLOTS && sl == NULL; i++)
-				if (dk->dk_slots[i].sl_req != NULL && dk->dk_slots[i].sl_head == head)
-					sl = &dk->dk_slots[i];
-			vq_chain_free(&dk->dk_vq, (unsigned)head);
-			if (sl != NULL)
-				chunk_done(dk, sl);
-			else
-				fprintf(stderr, "devb-virtio: %s: stray used entry %d\n", dk->dk_name, head);
-		}
-		InterruptUnmask(dk->dk_vd.vd_irq, dk->dk_intr);
-		if (vio_intr_pending(&dk->dk_vd) == 0)
-			break;
-		InterruptMask(dk->dk_vd.vd_irq, dk->dk_intr);
+		for (int i = 0; i < SLOTS && sl == NULL; i++)
+			if (dk->dk_slots[i].sl_req != NULL && dk->dk_slots[i].sl_head == head)
+				sl = &dk->dk_slots[i];
+		vq_chain_free(&dk->dk_vq, (unsigned)head);
+		if (sl != NULL)
+			chunk_done(dk, sl);
+		else
+			fprintf(stderr, "devb-virtio: %s: stray used entry %d\n", dk->dk_name, head);
 	}
+	InterruptUnmask(dk->dk_vd.vd_irq, dk->dk_intr);
 }
 
 void
