@@ -1,7 +1,7 @@
 # QSOE umbrella Makefile.
 #
 #   make                 build the kernel and the boot image (defconfig if no .config)
-#   make run             boot QSOE/N in QEMU (SMP=n MEM=mb ICOUNT=1 GDB=1 APPEND=...)
+#   make run             boot QSOE/N in QEMU (SMP=n MEM=mb ICOUNT=1 GDB=1 APPEND=... DISK=a.img[:ro],...)
 #   make test            host unit tests + in-system tests; ends with "N passed, N failed"
 #   make menuconfig | defconfig | olddefconfig | savedefconfig
 #   make clean | distclean
@@ -104,7 +104,8 @@ setup:
 # ---- running -----------------------------------------------------------------
 # The QEMU command line lives in tools/qemu-run alone.
 QEMU_ENV = KERNEL=$(KERNEL_BIN) INITRD=$(IMAGE) \
-           SMP=$${SMP:-$(CONFIG_QEMU_SMP)} MEM=$${MEM:-$(CONFIG_QEMU_MEM_MB)}
+           SMP=$${SMP:-$(CONFIG_QEMU_SMP)} MEM=$${MEM:-$(CONFIG_QEMU_MEM_MB)} \
+           DISK=$${DISK:-$(DISK)}
 
 run: all
 	@$(QEMU_ENV) tools/qemu-run

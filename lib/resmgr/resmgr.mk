@@ -28,7 +28,7 @@ resmgr: $(RESMGR_A) $(RESMGR_HDRS)
 # The resource managers (drivers/, fs/): one program per directory, from
 # every .c file in it, linked with libresmgr.  An entry is dir:name (the
 # program's name; without it the directory's).
-SERVER_DIRS := drivers/devnull fs/pipe fs/ram:fs-ram drivers/devc-ns16550
+SERVER_DIRS := drivers/devnull fs/pipe fs/ram:fs-ram drivers/devc-ns16550 drivers/devb-virtio
 server_dir   = $(firstword $(subst :, ,$(1)))
 server_name  = $(or $(word 2,$(subst :, ,$(1))),$(notdir $(1)))
 SERVERS     := $(foreach d,$(SERVER_DIRS),$(O)/servers/$(call server_name,$(d)))

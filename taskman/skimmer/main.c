@@ -146,6 +146,7 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _SYS_CLOCK:	msg_clock(m); break;
 	case _MEM_MAP:		msg_mem_map(m); break;
 	case _MEM_CTRL:		msg_mem_ctrl(m); break;
+	case _MEM_OFFSET:	msg_mem_offset(m); break;
 	case _PATH_ATTACH:	msg_path_attach(m); break;
 	case _PATH_DETACH:	msg_path_detach(m); break;
 	default:		tm_error(m->m_rcvid, ENOSYS); break;

@@ -143,6 +143,7 @@ void tm_set_group(const struct pt_proc *p);
  */
 void msg_mem_map(struct tm_msg *m);
 void msg_mem_ctrl(struct tm_msg *m);
+void msg_mem_offset(struct tm_msg *m);
 void tm_unmap_all(long pid, struct vmmap *vm);
 
 /*

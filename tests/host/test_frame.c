@@ -280,6 +280,41 @@ UNIT_TEST(alignment_of_every_order)
 	frame_check();
 }
 
+/* DMA runs: contiguous, freed frame by frame, the excess given back at once. */
+UNIT_TEST(contiguous_runs)
+{
+	size_t total;
+	paddr_t pa, big;
+
+	setup4();
+	total = frame_free_count();
+	CHECK_EQ(frame_alloc_contig(0, 0), 0);
+	CHECK_EQ(frame_alloc_contig((1UL << FRAME_MAX_ORDER) + 1, 0), 0);
+	pa = frame_alloc_contig(5, 0);			/* from an order-3 block */
+	CHECK(pa != 0 && (pa & (8 * PAGE_SIZE - 1)) == 0);
+	CHECK_EQ(frame_free_count(), total - 5);	/* the other 3 went back */
+	frame_check();
+	frame_free(pa + 2 * PAGE_SIZE, 0);		/* any frame alone (munmap of a part) */
+	for (int i = 0; i < 5; i++)
+		if (i != 2)
+			frame_free(pa + (paddr_t)i * PAGE_SIZE, 0);
+	frame_drain_cpu_cache();
+	frame_check();
+	CHECK_EQ(frame_free_count(), total);
+	big = frame_alloc_contig(1UL << FRAME_MAX_ORDER, 0);
+	CHECK(big != 0);
+	for (size_t i = 0; i < (1UL << FRAME_MAX_ORDER); i++)
+		frame_free(big + i * PAGE_SIZE, 0);
+	frame_drain_cpu_cache();
+	CHECK_EQ(frame_free_count(), total);
+	/* Exhausted (only order-0 frames left): 0, never a panic. */
+	while ((pa = frame_alloc(1, 0)) != 0)
+		shadow_alloc(pa, 1);
+	CHECK_EQ(frame_alloc_contig(2, 0), 0);
+	CHECK(frame_alloc_contig(1, 0) != 0 || frame_free_count() == 0);
+	frame_check();
+}
+
 UNIT_TEST(mixed_orders_never_overlap_reserved)
 {
 	setup4();

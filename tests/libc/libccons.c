@@ -165,9 +165,6 @@ static int t_device_memory(void)
 	errno = 0;
 	LT_CHECK(mmap_device_memory(NULL, 4096, PROT_READ, 0, UART_PA + 8) == MAP_FAILED);
 	LT_EQ(errno, EINVAL);			/* not page-aligned */
-	errno = 0;
-	LT_CHECK(mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_ANONYMOUS | MAP_SHARED, -1, 0) == MAP_FAILED);
-	LT_EQ(errno, ENOTSUP);			/* contiguous DMA memory: not yet */
 	/* A program another program starts has no I/O ability. */
 	LT_EQ(posix_spawn(&pid, "/proc/boot/libccons", NULL, NULL, argv, environ), 0);
 	LT_EQ(waitpid(pid, &st, 0), pid);

@@ -161,6 +161,28 @@ UTEST(proc, procmgr_bad_arguments)
 	UT_EQ(KC(MemWrite, pid, 0x20000, (long)name, 2, 0, 0), -EFAULT);	/* unmapped target */
 	UT_EQ(KC(MemUnmap, pid, 0x10000, 8192, 0, 0, 0), 0);
 	UT_EQ(KC(MemWrite, pid, 0x10000, (long)name, 2, 0, 0), -EFAULT);
+	/* DMA memory (MEM_CONTIG) and MemOffset: decode errors, and EPERM for a target without IO. */
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_CONTIG, 0), -EINVAL);	/* not alone */
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_PHYS | MEM_CONTIG, 0), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_ANON | MEM_CONTIG, 4096), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_ANON | MEM_CONTIG, 0), -EPERM);
+	UT_EQ(KC(MemMap, 0, 0x7000000, 8UL << 20, MEM_PROT_READ, MEM_ANON | MEM_CONTIG, 0), -ENOMEM);
+	UT_EQ(KC(MemMap, 0, 0x7000000, 3 * 4096, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON | MEM_CONTIG, 0), 0);
+	{
+		struct _mem_phys mp, mp2;
+
+		UT_EQ(KC(MemOffset, 0, 0x7000010, 3 * 4096, (long)&mp, 0, 0), 0);
+		UT_EQ(mp.mp_contig, 3 * 4096 - 0x10);
+		UT_EQ(mp.mp_paddr & 0xfff, 0x10);
+		UT_EQ(KC(MemOffset, 0, 0x7002000, 4096, (long)&mp2, 0, 0), 0);
+		UT_EQ(mp2.mp_paddr, mp.mp_paddr - 0x10 + 0x2000);
+		UT_EQ(KC(MemOffset, 0, 0x7000000, 4096, 8, 0, 0), -EFAULT);
+		UT_EQ(KC(MemOffset, 0, 0x7000000, 0, (long)&mp, 0, 0), -EINVAL);
+		UT_EQ(KC(MemOffset, 0, (long)USER_SPACE_TOP, 4096, (long)&mp, 0, 0), -EINVAL);
+		UT_EQ(KC(MemOffset, 0, 0x7003000, 4096, (long)&mp, 0, 0), -EACCES);
+		UT_EQ(KC(MemOffset, 999999, 0x7000000, 4096, (long)&mp, 0, 0), -ESRCH);
+	}
+	UT_EQ(KC(MemUnmap, 0, 0x7000000, 3 * 4096, 0, 0, 0), 0);
 	UT_EQ(KC(ProcDestroy, 1, 0, 0, 0, 0, 0), -EINVAL);			/* ourselves */
 	UT_EQ(KC(ProcDestroy, 999999, 0, 0, 0, 0, 0), -ESRCH);
 	UT_EQ(KC(ProcDestroy, pid, 3, 0, 0, 0, 0), 0);			/* never had a thread */
@@ -324,6 +346,7 @@ child_unpriv(void)
 	bad += KC(ProcCreate, (long)name, 0, 0, 0, 0, 0) != -EPERM;
 	bad += KC(MemMap, 1, 0x10000, 4096, MEM_PROT_READ, MEM_ANON, 0) != -EPERM;
 	bad += KC(MemWrite, 1, 0x10000, (long)name, 1, 0, 0) != -EPERM;
+	bad += KC(MemOffset, 1, 0x10000, 4096, (long)name, 0, 0) != -EPERM;
 	bad += KC(ProcDestroy, 1, 0, 0, 0, 0, 0) != -EPERM;
 	bad += KC(ProcNotify, 1, 0, 0, 0, 0, 0) != -EPERM;
 	bad += KC(InterruptAttachEvent, 10, (long)name, 0, 0, 0, 0) != -EPERM;

@@ -28,6 +28,9 @@
 /* MemMap flags. */
 #define MEM_ANON		0x1	/* fresh zeroed frames, owned by the target */
 #define MEM_PHYS		0x2	/* map physical memory at paddr (device memory) */
+#define MEM_CONTIG		0x4	/* with MEM_ANON: physically contiguous, pinned
+					   frames (DMA memory); paddr 0; both the caller
+					   and the target need PROC_ABILITY_IO */
 
 /* MemMap protections: the POSIX PROT_* values. */
 #define MEM_PROT_READ		0x1
@@ -74,6 +77,17 @@
 
 #ifndef __ASSEMBLER__
 #include <abi/cdefs.h>
+/*
+ * MemOffset(pid, va, len, info): where user address va of pid is in
+ * physical memory (mem_offset, for DMA), and how many of the len bytes
+ * from va are physically contiguous.
+ */
+struct _mem_phys {
+	uint64_t	mp_paddr;	/* the physical address of va */
+	uint64_t	mp_contig;	/* bytes from va that are contiguous (<= len) */
+};
+_Static_assert(sizeof(struct _mem_phys) == 16, "struct _mem_phys");
+
 struct _page_fault {
 	uint64_t	pf_vaddr;	/* the faulting address */
 	uint32_t	pf_access;	/* PF_* */

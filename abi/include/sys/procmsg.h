@@ -54,6 +54,7 @@
 #define _SYS_CLOCK		0x0025	/* set CLOCK_REALTIME (root) */
 #define _MEM_MAP		0x0040	/* mmap */
 #define _MEM_CTRL		0x0041	/* munmap, mprotect */
+#define _MEM_OFFSET		0x0042	/* mem_offset: physical address (DMA) */
 #define _PATH_ATTACH		0x0060	/* resmgr_attach: a server takes a prefix */
 #define _PATH_DETACH		0x0061	/* resmgr_detach */
 
@@ -449,9 +450,12 @@ __ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
  * unless MAP_FIXED, which replaces what was there.  The memory is zeroed.
  *
  * _MAP_PHYS (QNX's MAP_PHYS; mmap_device_memory): device memory at the
- * physical address mm_offset (page-aligned), mm_fd -1, without
- * _MAP_ANONYMOUS (QNX's MAP_PHYS | MAP_ANON, contiguous DMA memory, is
- * ENOTSUP for now).  Only a process with PROC_ABILITY_IO may ask (else
+ * physical address mm_offset (page-aligned), mm_fd -1.  With
+ * _MAP_ANONYMOUS (QNX's MAP_PHYS | MAP_ANON): DMA memory, fresh zeroed
+ * physically contiguous frames (mm_offset 0, at most _MAP_CONTIG_MAX
+ * bytes, else ENOMEM; ENOMEM too when no free run is long enough),
+ * shared with a forked child, never copied; _MEM_OFFSET tells where it
+ * is.  Only a process with PROC_ABILITY_IO may ask (else
  * EPERM); a range that touches RAM is EINVAL (the kernel checks).  The
  * mapping is shared whatever the type says, and _PROT_NOCACHE is
  * accepted (RISC-V's physical memory attributes make device memory
@@ -471,6 +475,7 @@ __ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
 #define _PROT_WRITE	0x2
 #define _PROT_EXEC	0x4
 #define _PROT_NOCACHE	0x800		/* QNX's value; device memory is uncached anyway */
+#define _MAP_CONTIG_MAX	(4UL << 20)	/* DMA memory: the kernel's largest block */
 
 struct _mem_map {
 	uint16_t	type;		/* _MEM_MAP */
@@ -514,6 +519,30 @@ struct _mem_ctrl {
 	uint64_t	mc_len;
 };
 __ABI_SIZE(struct _mem_ctrl, 24, 8);
+
+/*
+ * _MEM_OFFSET: mem_offset(addr, NOFD, len, ...) for the sender: the
+ * physical address of mo_addr and how many of the mo_len bytes from it
+ * are physically contiguous.  Only for a process with PROC_ABILITY_IO
+ * (EPERM): physical addresses are of use to drivers alone.  Errors:
+ * EINVAL (mo_len 0 or over 1 GiB, subtype or zero not 0), EACCES
+ * (nothing mapped at mo_addr), EPERM.  Reply status 0 and struct
+ * _mem_offset_reply.
+ */
+struct _mem_offset {
+	uint16_t	type;		/* _MEM_OFFSET */
+	uint16_t	subtype;	/* 0 */
+	uint32_t	mo_zero;	/* 0 */
+	uint64_t	mo_addr;
+	uint64_t	mo_len;
+};
+__ABI_SIZE(struct _mem_offset, 24, 8);
+
+struct _mem_offset_reply {
+	uint64_t	mo_paddr;	/* the physical address of mo_addr */
+	uint64_t	mo_contig;	/* contiguous bytes from there, <= mo_len */
+};
+__ABI_SIZE(struct _mem_offset_reply, 16, 8);
 
 /* ---------------------------------------------------------------------- */
 /*

@@ -307,6 +307,38 @@ frame_alloc(int order, int flags)
 	return pa;
 }
 
+/* Make every frame of an allocated order-n block an order-0 block of its own. */
+static void
+split_block(struct frame *f, int order)
+{
+	for (size_t i = 0; i < (1UL << order); i++) {
+		f[i].fr_order = 0;
+		f[i].fr_share = 0;
+		fr_set_state(&f[i], FRAME_ALLOC);
+	}
+}
+
+paddr_t
+frame_alloc_contig(size_t npages, int flags)
+{
+	int order = 0;
+	paddr_t pa;
+	struct frame *f;
+
+	if (npages == 0 || npages > (1UL << FRAME_MAX_ORDER))
+		return 0;
+	while ((1UL << order) < npages)
+		order++;
+	pa = frame_alloc(order, flags);
+	if (pa == 0)
+		return 0;
+	f = frame_lookup(pa);
+	split_block(f, order);	/* ours alone: no lock needed, none is FRAME_FREE */
+	for (size_t i = npages; i < (1UL << order); i++)
+		frame_free(pa + (i << PAGE_SHIFT), 0);
+	return pa;
+}
+
 void
 frame_free(paddr_t pa, int order)
 {

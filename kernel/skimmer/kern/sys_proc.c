@@ -108,6 +108,54 @@ phys_is_device(uint64_t pa, uint64_t len)
 	return true;
 }
 
+/*
+ * MEM_ANON | MEM_CONTIG: one physically contiguous run of zeroed frames
+ * (kern/frame.c's frame_alloc_contig), each mapped owned and pinned, so
+ * that munmap and process death free them page by page like any owned
+ * frame and fork shares them instead of copying (kern/vm_cow.c).  All or
+ * nothing: on failure the mapped part is unmapped (which frees its
+ * frames) and the rest of the run is freed here.
+ */
+static long
+map_contig(struct proc *p, uint64_t va, uint64_t len, long prot)
+{
+	size_t npages = len >> PAGE_SHIFT;
+	paddr_t pa = frame_alloc_contig(npages, FRAME_ZERO);
+	uint64_t off = 0;
+	long rc = 0;
+
+	if (pa == 0)
+		return -ENOMEM;		/* no free run that long (or over 4 MiB) */
+	for (; off < len; off += PAGE_SIZE) {
+		rc = vm_map(p->pr_vm, va + off, pa + off, vm_prot(prot) | VMP_OWNED | VMP_PINNED);
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0) {
+		unmap_range(p->pr_vm, va, off);
+		for (; off < len; off += PAGE_SIZE)
+			frame_free(pa + off, 0);
+	}
+	return rc;
+}
+
+/* MemMap's flags and abilities: 0 or -errno (decode only). */
+static long
+map_flags_ok(long flags, long paddr)
+{
+	struct proc *me = curthread->td_proc;
+
+	if (flags != MEM_ANON && flags != MEM_PHYS && flags != (MEM_ANON | MEM_CONTIG))
+		return -EINVAL;
+	if (flags != MEM_ANON && !(me->pr_abilities & PRA_IO))
+		return -EPERM;
+	if (flags == MEM_PHYS && ((uint64_t)paddr & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (flags == (MEM_ANON | MEM_CONTIG) && paddr != 0)
+		return -EINVAL;
+	return 0;
+}
+
 long
 sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 {
@@ -115,18 +163,22 @@ sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 	uint64_t off = 0;
 	long rc;
 
-	if ((prot & ~7L) || !(prot & (MEM_PROT_READ | MEM_PROT_EXEC)) ||
-	    (flags != MEM_ANON && flags != MEM_PHYS))
+	if ((prot & ~7L) || !(prot & (MEM_PROT_READ | MEM_PROT_EXEC)))
 		return -EINVAL;
-	if (flags == MEM_PHYS && !(curthread->td_proc->pr_abilities & PRA_IO))
-		return -EPERM;
-	if (flags == MEM_PHYS && ((uint64_t)paddr & (PAGE_SIZE - 1)))
-		return -EINVAL;
+	if ((rc = map_flags_ok(flags, paddr)) < 0)
+		return rc;
 	if ((rc = mem_target(pid, va, len, &p)) < 0)
 		return rc;
 	if (flags == MEM_PHYS && !phys_is_device((uint64_t)paddr, (uint64_t)len)) {
 		proc_release(p);
 		return -EINVAL;
+	}
+	if (flags & MEM_CONTIG) {
+		/* DMA memory only for drivers: the target needs the I/O ability too. */
+		rc = (p->pr_abilities & PRA_IO) ? map_contig(p, (uint64_t)va, (uint64_t)len, prot) :
+		    -EPERM;
+		proc_release(p);
+		return rc;
 	}
 	for (; off < (uint64_t)len; off += PAGE_SIZE) {
 		if (flags == MEM_ANON) {
@@ -158,6 +210,55 @@ sys_MemUnmap(long pid, long va, long len, long a3, long a4, long a5)
 	unmap_range(p->pr_vm, (uint64_t)va, (uint64_t)len);
 	proc_release(p);
 	return 0;
+}
+
+/*
+ * MemOffset(pid, va, len, info): the physical address of va in pid and
+ * how many of the len bytes from va are physically contiguous (mapped
+ * page after page on consecutive frames).  For mem_offset (DMA).
+ * Errors: EPERM, ESRCH, EINVAL (len 0 or over 1 GiB, va outside user
+ * space), EACCES (nothing mapped at va), EFAULT (info).
+ */
+long
+sys_MemOffset(long pid, long va, long len, long info, long a4, long a5)
+{
+	struct proc *me = curthread->td_proc, *p;
+	struct _mem_phys mo = { 0, 0 };
+	uint64_t v = (uint64_t)va, end;
+	paddr_t pa, next = 0;
+	unsigned prot;
+	unsigned long fl;
+	long rc;
+
+	if (!proc_is_manager(me))
+		return -EPERM;
+	if (len <= 0 || (uint64_t)len > MEM_MAX_LEN || v >= USER_TOP || v + (uint64_t)len > USER_TOP)
+		return -EINVAL;
+	if ((rc = vm_check(me->pr_vm, (uaddr_t)info, sizeof(mo), VMP_W)) < 0)
+		return rc;
+	p = proc_hold(pid == 0 ? me->pr_pid : (int)pid);
+	if (p == NULL)
+		return -ESRCH;
+	end = v + (uint64_t)len;
+	while (v < end) {			/* the lock a page at a time: len may be 1 GiB */
+		uint64_t n = MIN(end - v, PAGE_SIZE - (v & (PAGE_SIZE - 1)));
+		bool ok;
+
+		fl = spin_lock_irqsave(&p->pr_vm->vs_lock);
+		ok = pmap_lookup_arch(&p->pr_vm->vs_pmap, v, &pa, &prot);
+		spin_unlock_irqrestore(&p->pr_vm->vs_lock, fl);
+		if (!ok || (mo.mp_contig != 0 && pa != next))
+			break;
+		if (mo.mp_contig == 0)
+			mo.mp_paddr = pa;
+		mo.mp_contig += n;
+		next = pa + n;
+		v += n;
+	}
+	proc_release(p);
+	if (mo.mp_contig == 0)
+		return -EACCES;
+	return vm_copyout(me->pr_vm, (uaddr_t)info, &mo, sizeof(mo));
 }
 
 long

@@ -8,7 +8,9 @@
  * mode (a store page fault) or from a kernel copy, comes to vm_cow_break,
  * which gives the writer a private copy, or just write access if nobody
  * else holds the frame any more.  Read-only pages are shared as they are;
- * pages the space does not own (device memory) are mapped, not shared.
+ * pages the space does not own (device memory) are mapped, not shared;
+ * pinned pages (DMA memory, VMP_PINNED) are shared writable, since their
+ * physical address must not change: like MAP_SHARED memory.
  *
  * Locks: the spaces' vs_lock (leaf), two in address order; TLB
  * shoot-downs happen after they are dropped.  A writer whose page was
@@ -41,7 +43,7 @@ vm_clone(struct vmspace *dst, struct vmspace *src, uaddr_t va, size_t len)
 	for (v = va; rc == 0 && pmap_next_arch(&src->vs_pmap, &v, end, &pa, &prot); v += PAGE_SIZE) {
 		unsigned dprot = prot;
 
-		if ((prot & VMP_OWNED) && (prot & VMP_W)) {
+		if ((prot & VMP_OWNED) && (prot & VMP_W) && !(prot & VMP_PINNED)) {
 			dprot = (prot & ~VMP_W) | VMP_COW;
 			pmap_replace_arch(&src->vs_pmap, v, pa, dprot);
 			downgraded = true;

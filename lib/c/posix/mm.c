@@ -155,8 +155,9 @@ static size_t page_len(size_t len)
 }
 
 /*
- * MAP_PHYS: device memory at physical address off, from taskman (which
- * checks the I/O ability), never from the local memory manager.
+ * MAP_PHYS: device memory at physical address off, or with MAP_ANONYMOUS
+ * physically contiguous DMA memory (off 0), from taskman (which checks
+ * the I/O ability), never from the local memory manager.
  */
 static long phys_map(void *addr, size_t len, int prot, int flags, off_t off)
 {
@@ -179,7 +180,7 @@ long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return -EINVAL;
 	if ((flags & MAP_PHYS) && !(prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_NOCACHE)) &&
 	    ((flags & MAP_TYPE) == MAP_PRIVATE || (flags & MAP_TYPE) == MAP_SHARED))
-		return (flags & MAP_ANONYMOUS) ? -ENOTSUP : phys_map(addr, n, prot, flags, off);
+		return phys_map(addr, n, prot, flags, off);	/* with MAP_ANONYMOUS: DMA memory */
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED)
@@ -218,4 +219,53 @@ void *mmap_device_memory(void *addr, size_t len, int prot, int flags, off_t phys
 int munmap_device_memory(void *addr, size_t len)
 {
 	return munmap(addr, len);
+}
+
+/*
+ * QNX's mem_offset(addr, NOFD, len, &off, &contig): the physical address
+ * of addr and how many of the len bytes from it are physically
+ * contiguous (DMA memory is all of it).  taskman answers (_MEM_OFFSET),
+ * for drivers only (EPERM).  Typed-memory file descriptors do not exist:
+ * fd must be NOFD (else EBADF).
+ */
+static int mem_offset_msg(const void *addr, size_t len, off_t *off, size_t *contig)
+{
+	struct _mem_offset m = { .type = _MEM_OFFSET, .mo_addr = (uintptr_t)addr, .mo_len = len };
+	struct _mem_offset_reply r;
+	long st = __px_sysmgr_send(&m, sizeof(m), &r, sizeof(r));
+
+	if (st < 0)
+		return (int)-st;
+	if (off)
+		*off = (off_t)r.mo_paddr;
+	if (contig)
+		*contig = (size_t)r.mo_contig;
+	return 0;
+}
+
+int mem_offset64(const void *addr, int fd, size_t len, off_t *off, size_t *contig)
+{
+	int e = fd != NOFD ? EBADF : mem_offset_msg(addr, len, off, contig);
+
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int mem_offset(const void *addr, int fd, size_t len, off_t *off, size_t *contig)
+{
+	return mem_offset64(addr, fd, len, off, contig);
+}
+
+/* POSIX's typed-memory form: returns the error number; *fildes is NOFD. */
+int posix_mem_offset(const void *restrict addr, size_t len, off_t *restrict off,
+    size_t *restrict contig, int *restrict fildes)
+{
+	int e = mem_offset_msg(addr, len, off, contig);
+
+	if (e == 0 && fildes)
+		*fildes = NOFD;
+	return e;
 }

@@ -108,10 +108,20 @@ intr_route_arch(int irq, unsigned long hartid, bool enable)
 	if (plic == NULL || ctx < 0 || irq <= 0 || irq > ndev)
 		return;
 	en = reg(PLIC_ENABLE(ctx) + 4 * (irq / 32));
-	if (enable)
+	if (enable) {
 		*en |= 1U << (irq % 32);
-	else
+		/*
+		 * A source that became pending while it was disabled must
+		 * interrupt now.  QEMU 7.2's PLIC re-evaluates its outputs on a
+		 * threshold write but not on an enable write, so such an
+		 * interrupt waited for some other PLIC event (a driver unmasking
+		 * after its device finished more work hung: docs/storage.md).
+		 * Writing the threshold back is harmless on a real PLIC.
+		 */
+		*reg(PLIC_THRESHOLD(ctx)) = *reg(PLIC_THRESHOLD(ctx));
+	} else {
 		*en &= ~(1U << (irq % 32));
+	}
 }
 
 int

@@ -20,6 +20,12 @@
 #define PTE_D		0x080
 #define PTE_OWNED	0x100	/* RSW bit: frame freed on unmap (software) */
 #define PTE_COW		0x200	/* RSW bit: copy on write (read-only in hardware) */
+/*
+ * Sv39 has only the two RSW bits, and copy on write is always on an owned
+ * frame, so PTE_COW without PTE_OWNED is free: it means an owned, pinned
+ * frame (VMP_OWNED | VMP_PINNED, DMA memory).
+ */
+#define PTE_PINNED	PTE_COW
 #define PTE_PPN_SHIFT	10
 #define PTES		512
 
@@ -125,9 +131,11 @@ pmap_create_arch(struct pmap *pm)
 static unsigned
 pte_prot(uint64_t pte)
 {
+	unsigned rsw = (pte & (PTE_OWNED | PTE_COW)) == PTE_PINNED ? VMP_OWNED | VMP_PINNED :
+	    ((pte & PTE_OWNED) ? VMP_OWNED : 0) | ((pte & PTE_COW) ? VMP_COW : 0);
+
 	return ((pte & PTE_R) ? VMP_R : 0) | ((pte & PTE_W) ? VMP_W : 0) |
-	    ((pte & PTE_X) ? VMP_X : 0) | ((pte & PTE_OWNED) ? VMP_OWNED : 0) |
-	    ((pte & PTE_COW) ? VMP_COW : 0);
+	    ((pte & PTE_X) ? VMP_X : 0) | rsw;
 }
 
 static void
@@ -194,7 +202,8 @@ static bool
 prot_ok(unsigned prot)
 {
 	return (prot & (VMP_R | VMP_X)) && (!(prot & VMP_W) || (prot & VMP_R)) &&
-	    !((prot & VMP_COW) && (prot & VMP_W));
+	    !((prot & VMP_COW) && (prot & VMP_W)) &&
+	    !((prot & VMP_PINNED) && (prot & (VMP_COW | VMP_OWNED)) != VMP_OWNED);
 }
 
 static uint64_t
@@ -205,8 +214,10 @@ pte_make(paddr_t pa, unsigned prot)
 	bits |= (prot & VMP_R) ? PTE_R : 0;
 	bits |= (prot & VMP_W) ? PTE_W | PTE_D : 0;
 	bits |= (prot & VMP_X) ? PTE_X : 0;
-	bits |= (prot & VMP_OWNED) ? PTE_OWNED : 0;
-	bits |= (prot & VMP_COW) ? PTE_COW : 0;
+	if (prot & VMP_PINNED)
+		bits |= PTE_PINNED;
+	else
+		bits |= ((prot & VMP_OWNED) ? PTE_OWNED : 0) | ((prot & VMP_COW) ? PTE_COW : 0);
 	return (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | bits;
 }
 

@@ -107,6 +107,18 @@ int frame_init_boot(const struct bootinfo *bi, paddr_t image_start, paddr_t imag
 paddr_t frame_alloc(int order, int flags);
 
 /*
+ * Allocate npages (1 .. 2^FRAME_MAX_ORDER) physically contiguous frames,
+ * for DMA memory.  The run comes from one buddy block of the next power of
+ * two, which is split into order-0 frames: each frame of the run is then
+ * an allocated order-0 block of its own, freed one by one with
+ * frame_free(pa, 0) or frame_put() (so munmap of part of the run works),
+ * and the frames past npages go straight back.  flags: 0 or FRAME_ZERO.
+ * Returns the first frame's physical address, or 0 if npages is out of
+ * range or no free block is large enough.  Never panics on exhaustion.
+ */
+paddr_t frame_alloc_contig(size_t npages, int flags);
+
+/*
  * Give back a block from frame_alloc() with the same order.  Panics on an
  * address outside RAM or not page-aligned, or a bad order, and under
  * CONFIG_INVARIANTS on a double free, a wrong order, or an address that is

@@ -23,6 +23,8 @@
 #define VMP_OWNED	0x8	/* the frame is freed when the page is unmapped */
 #define VMP_COW		0x10	/* copy on write: read-only until a write copies it
 				   (kern/vm_cow.c); never with VMP_W */
+#define VMP_PINNED	0x20	/* with VMP_OWNED: the frame never moves (DMA
+				   memory): fork shares it writable, never copies */
 
 struct pmap {
 	paddr_t		pm_root;	/* root table (PA) */
