@@ -78,7 +78,8 @@ LTESTS    := $(patsubst tests/libc/%.c,$(LTEST_OUT)/%,\
                $(filter-out tests/libc/ltest.c,$(wildcard tests/libc/*.c)))
 LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcfork \
                   $(LTEST_OUT)/libcres $(LTEST_OUT)/shtest $(LTEST_OUT)/libctoybox \
-                  $(LTEST_OUT)/libccons $(LTEST_OUT)/libcram $(LTEST_OUT)/libcfifo
+                  $(LTEST_OUT)/libccons $(LTEST_OUT)/libcram $(LTEST_OUT)/libcfifo \
+                  $(LTEST_OUT)/srvfuzz
 
 $(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/libc/*.h) \
     $(LIBC_A) $(LOCALMM_A) $(SYSROOT_ABI) $(QSOE_CC)
