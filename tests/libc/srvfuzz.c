@@ -10,8 +10,9 @@
  * time-out (TimerTimeout), so a request that would block (a read of an
  * empty pipe or of the console) comes back through the server's unblock
  * handling; a server that never answers hangs the loop, and a watchdog
- * thread says where.  Afterwards every server must be the same process
- * and still work.
+ * thread says where.  A second process fuzzes beside it and is killed and
+ * started again every 200 rounds.  Afterwards every server must be the
+ * same process and still work.
  *
  *	srvfuzz [seed [rounds]]
  *
@@ -23,6 +24,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/neutrino.h>
 #include <sys/iomsg.h>
 #include "ltest.h"
@@ -84,6 +87,9 @@ static int topen(struct target *t)
 		return 0;
 	}
 	t->t_fd = open(t->t_path, t->t_flags, 0644);
+	if (t->t_fd < 0 && errno == ENOENT && strcmp(t->t_name, "fifo") == 0 &&
+	    mkfifo(t->t_path, 0666) == 0)	/* the fuzz unlinked it */
+		t->t_fd = open(t->t_path, t->t_flags);
 	return t->t_fd < 0 ? -1 : 0;
 }
 
@@ -106,6 +112,47 @@ static void tclose(struct target *t)
 static volatile long progress, cur_iter;
 static volatile int cur_target, cur_type, cur_len;
 
+/* Every thread's kernel state (ThreadInfo: needs no server), to the log. */
+static void show_threads(void)
+{
+	struct _thread_info ti;
+
+	for (int pid = 1; pid < 200; pid++)
+		for (int tid = 1; ThreadInfo(pid, tid, &ti) > 0; tid = ti.ti_tid + 1)
+			lt_printf("srvfuzz: pid %d tid %d state %d prio %d cpu %d\n", pid, ti.ti_tid,
+			    ti.ti_state, ti.ti_priority, ti.ti_cpu);
+}
+
+/* pidin's thread states, through a pipe, to the log (what is everyone waiting for?). */
+static void show_pidin(void)
+{
+	char *argv[] = { "pidin", 0 };
+	posix_spawn_file_actions_t fa;
+	static char b[8192];
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+	int p[2];
+
+	if (pipe(p) != 0)
+		return;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	if (posix_spawn(&pid, "/proc/boot/pidin", &fa, 0, argv, 0) == 0) {
+		close(p[1]);
+		while (n < sizeof(b) - 1 && (r = read(p[0], b + n, sizeof(b) - 1 - n)) > 0)
+			n += (size_t)r;
+		b[n] = '\0';
+		for (char *l = strtok(b, "\n"); l; l = strtok(NULL, "\n"))
+			lt_printf("srvfuzz: | %s\n", l);
+		waitpid(pid, NULL, 0);
+	} else {
+		close(p[1]);
+	}
+	close(p[0]);
+	posix_spawn_file_actions_destroy(&fa);
+}
+
 static void *watchdog(void *arg)
 {
 	long last = -1;
@@ -123,7 +170,8 @@ static void *watchdog(void *arg)
 		if (still == 10)
 			lt_printf("srvfuzz: no answer for 10 s: seed %#llx target %s "
 			    "iteration %ld type %#x length %d\n", (unsigned long long)seed,
-			    targets[cur_target].t_name, cur_iter, cur_type, cur_len);
+			    targets[cur_target].t_name, cur_iter, cur_type, cur_len),
+			show_threads(), show_pidin();
 	}
 }
 
@@ -205,11 +253,30 @@ static size_t make_io(char *m, unsigned type)
 		hdr = 16;
 		break;
 	case _IO_NOTIFY:
-		/* only events that cannot hurt us: none, unblock, an ignored signal, nonsense */
-		((int32_t *)m)[4] = (int32_t)(below(4) == 0 ? 0 : below(3) == 0 ? 5 : below(2) ?
-		    1 : 99);
+		/*
+		 * only events that cannot hurt us: none, an ignored signal, nonsense
+		 * (an unblock event would break whatever call the thread is in then)
+		 */
+		((int32_t *)m)[4] = (int32_t)(below(4) == 0 ? 0 : below(2) ? 1 : 99);
 		((int32_t *)m)[6] = SIGUSR2;
 		hdr = 48;
+		break;
+	case _IO_DUP:
+	case _IO_OPENFD:
+		if (below(2)) {		/* name a real connection of ours */
+			struct _msg_info *mi = (struct _msg_info *)(m + (type == _IO_DUP ? 8 : 16));
+			struct _server_info si;
+			int coid = targets[below(NTARGETS)].t_fd;
+
+			memset(mi, 0, sizeof(*mi));
+			if (coid >= 0 && ConnectServerInfo(0, coid, &si) == coid) {
+				mi->pid = getpid(), mi->coid = coid;
+				mi->scoid = si.scoid, mi->chid = si.chid;
+			}
+			if (type == _IO_OPENFD)
+				((uint32_t *)m)[1] = below(4);	/* ioflag */
+		}
+		hdr = type == _IO_DUP ? 80 : 88;
 		break;
 	case _IO_LSEEK:
 	case _IO_SPACE:
@@ -332,6 +399,56 @@ static int servers_work(void)
 	return 0;
 }
 
+/* One message to each target (reopened every 50 rounds, or if it lost its OCB). */
+static long round_robin(long i)
+{
+	long n = 0;
+
+	for (int t = 0; t < NTARGETS; t++) {
+		struct target *tg = &targets[t];
+
+		cur_target = t, cur_iter = i;
+		quiet = tg->t_path && strcmp(tg->t_path, "/dev/console") == 0;
+		if (i % 50 == 49 || tg->t_fd < 0) {
+			tclose(tg);
+			if (topen(tg) != 0)
+				continue;
+		}
+		one(tg->t_fd);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A second client fuzzing beside us on connections of its own, until the
+ * parent kills it, at whatever point it is: in the middle of a request, or
+ * blocked in a read or a FIFO open (the servers' disconnect handling).
+ */
+static pid_t child = -1;
+
+static void fuzz_child(uint64_t s)
+{
+	for (int t = 0; t < NTARGETS; t++) {
+		targets[t].t_fd = targets[t].t_aux = -1;	/* the parent's stay its own */
+		topen(&targets[t]);
+	}
+	rng = s ? s : 1;
+	for (long i = 0; ; i++)
+		round_robin(i);
+}
+
+static void stop_child(void)
+{
+	int st;
+
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &st, 0);
+		child = -1;
+	}
+}
+
 /*
  * The servers work; thousands of random messages; they still work.  (One
  * test, so the order is sure.)
@@ -358,20 +475,16 @@ LTEST(srvfuzz, loop)
 	signal(SIGPIPE, SIG_IGN);
 	LT_EQ(pthread_create(&wd, 0, watchdog, 0), 0);
 	rng = seed;
-	for (long i = 0; i < rounds; i++)
-		for (int t = 0; t < NTARGETS; t++) {
-			struct target *tg = &targets[t];
-
-			cur_target = t, cur_iter = i;
-			quiet = tg->t_path && strcmp(tg->t_path, "/dev/console") == 0;
-			if (i % 50 == 49 || tg->t_fd < 0) {	/* a fresh OCB now and then */
-				tclose(tg);
-				if (topen(tg) != 0)
-					continue;
-			}
-			one(tg->t_fd);
-			progress = ++sent;
+	for (long i = 0; i < rounds; i++) {
+		if (i % 200 == 100) {		/* another client, killed in mid-request */
+			stop_child();
+			if ((child = fork()) == 0)
+				fuzz_child(seed ^ 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1));
 		}
+		sent += round_robin(i);
+		progress = sent;
+	}
+	stop_child();
 	progress = -1;
 	pthread_join(wd, 0);
 	for (int t = 0; t < NTARGETS; t++)
