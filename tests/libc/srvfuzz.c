@@ -119,8 +119,8 @@ static void show_threads(void)
 
 	for (int pid = 1; pid < 200; pid++)
 		for (int tid = 1; ThreadInfo(pid, tid, &ti) > 0; tid = ti.ti_tid + 1)
-			lt_printf("srvfuzz: pid %d tid %d state %d prio %d cpu %d\n", pid, ti.ti_tid,
-			    ti.ti_state, ti.ti_priority, ti.ti_cpu);
+			lt_printf("srvfuzz: pid %d tid %d state %d prio %d cpu %d\n", pid,
+			    ti.ti_tid, ti.ti_state, ti.ti_priority, ti.ti_cpu);
 }
 
 /* pidin's thread states, through a pipe, to the log (what is everyone waiting for?). */
@@ -351,10 +351,13 @@ static int servers_work(void)
 	struct stat st;
 	int fd, p[2];
 
-	for (int t = 0; t < NTARGETS; t++)		/* (the fuzz may rename things in /tmp/fz) */
-		if (targets[t].t_path)
-			LT_CHECK(same_server(strncmp(targets[t].t_path, "/tmp", 4) ? targets[t].t_path :
-			    "/tmp", targets[t].t_dev));
+	for (int t = 0; t < NTARGETS; t++) {	/* (the fuzz may rename things in /tmp/fz) */
+		const char *path = targets[t].t_path;
+
+		if (path)
+			LT_CHECK(same_server(strncmp(path, "/tmp", 4) ? path : "/tmp",
+			    targets[t].t_dev));
+	}
 	LT_CHECK((fd = open("/dev/null", O_RDWR)) >= 0);
 	LT_EQ(write(fd, "x", 1), 1);
 	LT_EQ(read(fd, b, 1), 0);
