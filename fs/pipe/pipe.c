@@ -14,12 +14,21 @@
  *  - a blocked client that is signalled gets EINTR (or the bytes it
  *    already wrote), through the library's unblock pulse.
  *
- * Named FIFOs (mkfifo) are not served yet.
+ * Named FIFOs: the name lives in a file system (fs-ram keeps an S_IFIFO
+ * inode), which answers an open of it with a redirect to NODE/DEV.INO
+ * (its st_dev and st_ino).  The manager attaches NODE as a directory, so
+ * those names come here: the first open of one makes its pipe, later ones
+ * share it, and the last close frees it (and its data).  Opening blocks
+ * until the other side is there: a reader waits for a writer and a writer
+ * for a reader (the open stays REPLY-blocked, its OCB already counted, so
+ * two opens waiting for each other both go on); O_NONBLOCK: a reader goes
+ * on at once, a writer without a reader gets ENXIO.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,7 +54,13 @@ struct pipe {
 	size_t		p_head, p_len;	/* ring: first byte, bytes held */
 	struct waiter	*p_readers, *p_writers;	/* FIFO queues */
 	iofunc_notify_t	p_notify[3];	/* select/poll: input, output */
+	struct waiter	*p_openers;	/* FIFO opens waiting for the other side */
+	struct pipe	*p_next;	/* named FIFOs: the list fifos */
+	char		p_name[48];	/* named FIFOs: "DEV.INO"; "" for pipe() */
+	uint64_t	p_dev;		/* named FIFOs: the name's st_dev */
 };
+
+static struct pipe *fifos;		/* the named FIFOs that are open */
 
 static resmgr_io_funcs_t pipe_io;
 
@@ -226,19 +241,46 @@ static int pipe_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 	return _RESMGR_NOREPLY;
 }
 
-/* Take rcvid's waiter off either queue; NULL if it is not waiting. */
+/* Take p off the list of named FIFOs (if it is one). */
+static void fifo_forget(struct pipe *p)
+{
+	for (struct pipe **l = &fifos; *l; l = &(*l)->p_next)
+		if (*l == p) {
+			*l = p->p_next;
+			return;
+		}
+}
+
+/* Take rcvid's waiter off queue q; NULL if it is not there. */
+static struct waiter *unqueue_one(struct waiter **q, int rcvid)
+{
+	for (; *q; q = &(*q)->w_next)
+		if ((*q)->w_rcvid == rcvid) {
+			struct waiter *w = *q;
+			*q = w->w_next;
+			return w;
+		}
+	return NULL;
+}
+
+/* Take rcvid's reader or writer off its queue; NULL if it is not waiting. */
 static struct waiter *unqueue(struct pipe *p, int rcvid)
 {
-	struct waiter **qs[2] = { &p->p_readers, &p->p_writers };
+	struct waiter *w = unqueue_one(&p->p_readers, rcvid);
 
-	for (int i = 0; i < 2; i++)
-		for (struct waiter **q = qs[i]; *q; q = &(*q)->w_next)
-			if ((*q)->w_rcvid == rcvid) {
-				struct waiter *w = *q;
-				*q = w->w_next;
-				return w;
-			}
-	return NULL;
+	return w ? w : unqueue_one(&p->p_writers, rcvid);
+}
+
+/* Answer error e to every waiter of ocb on queue q. */
+static void fail_ocb(struct waiter **q, iofunc_ocb_t *ocb, int e)
+{
+	struct waiter *w;
+
+	while (*q)
+		if ((*q)->w_ocb == ocb)
+			w = *q, *q = w->w_next, MsgError(w->w_rcvid, e), free(w);
+		else
+			q = &(*q)->w_next;
 }
 
 /* A signal or time-out: EINTR, or the bytes a writer already wrote. */
@@ -249,6 +291,11 @@ static int pipe_unblock(resmgr_context_t *ctp, io_pulse_t *msg, iofunc_ocb_t *oc
 	size_t done = w ? w->w_done : 0;
 
 	(void)msg;
+	if (w == NULL && (w = unqueue_one(&p->p_openers, ctp->rcvid)) != NULL) {
+		free(w);		/* an open: it fails, and its OCB goes */
+		resmgr_unbind(ctp);
+		return EINTR;
+	}
 	free(w);
 	if (done == 0)
 		return EINTR;
@@ -260,22 +307,15 @@ static int pipe_unblock(resmgr_context_t *ctp, io_pulse_t *msg, iofunc_ocb_t *oc
 static int pipe_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *ocb)
 {
 	struct pipe *p = (struct pipe *)ocb->attr;
-	struct waiter *w;
 
 	(void)reserved;
-	for (struct waiter **q = &p->p_readers; *q; )
-		if ((*q)->w_ocb == ocb)
-			w = *q, *q = w->w_next, MsgError(w->w_rcvid, EBADF), free(w);
-		else
-			q = &(*q)->w_next;
-	for (struct waiter **q = &p->p_writers; *q; )
-		if ((*q)->w_ocb == ocb)
-			w = *q, *q = w->w_next, MsgError(w->w_rcvid, EBADF), free(w);
-		else
-			q = &(*q)->w_next;
+	fail_ocb(&p->p_readers, ocb, EBADF);
+	fail_ocb(&p->p_writers, ocb, EBADF);
+	fail_ocb(&p->p_openers, ocb, EBADF);
 	iofunc_close_ocb_default(ctp, NULL, ocb);
 	if (p->p_attr.count == 0) {
 		iofunc_notify_remove(NULL, p->p_notify);
+		fifo_forget(p);
 		free(p);
 	}
 	else
@@ -283,13 +323,108 @@ static int pipe_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *o
 	return EOK;
 }
 
+/* fstat: S_IFIFO and the bytes held; a named FIFO's dev and ino are its name's. */
 static int pipe_stat(resmgr_context_t *ctp, io_stat_t *msg, iofunc_ocb_t *ocb)
 {
-	ocb->attr->nbytes = (int64_t)((struct pipe *)ocb->attr)->p_len;
-	return iofunc_stat_default(ctp, msg, ocb);
+	struct pipe *p = (struct pipe *)ocb->attr;
+	int r;
+
+	p->p_attr.nbytes = (int64_t)p->p_len;
+	r = iofunc_stat_default(ctp, msg, ocb);
+	if (p->p_name[0] && r == _RESMGR_NPARTS(1))
+		((struct _io_stat_buf *)GETIOVBASE(&ctp->iov[0]))->sb_dev = p->p_dev;
+	return r;
 }
 
-/* Opening /dev/pipe makes a new pipe. */
+/* Whether the waiting open w may go on: its other side is there. */
+static int open_ready(const struct pipe *p, const struct waiter *w)
+{
+	unsigned acc = w->w_ocb->ioflag & 3;
+
+	return acc == O_RDONLY ? p->p_attr.wcount > 0 : p->p_attr.rcount > 0;
+}
+
+/* After an open: answer each waiting open whose other side is there now. */
+static void kick_opens(struct pipe *p)
+{
+	struct waiter *w;
+
+	for (struct waiter **q = &p->p_openers; *q; )
+		if (open_ready(p, *q))
+			w = *q, *q = w->w_next, MsgReply(w->w_rcvid, EOK, NULL, 0), free(w);
+		else
+			q = &(*q)->w_next;
+}
+
+/* The named FIFO "DEV.INO" (both decimal), found or made; NULL: errno in *r. */
+static struct pipe *fifo_get(const char *name, struct _client_info *ci, int *r)
+{
+	unsigned long long dev, ino;
+	char canon[sizeof(((struct pipe *)0)->p_name)];
+	struct pipe *p;
+	int n = -1;
+
+	*r = ENOENT;
+	if (sscanf(name, "%20llu.%20llu%n", &dev, &ino, &n) != 2 || name[n] != '\0' ||
+	    (size_t)snprintf(canon, sizeof(canon), "%llu.%llu", dev, ino) >= sizeof(canon) ||
+	    strcmp(canon, name) != 0)
+		return NULL;		/* not a name a file system would give */
+	for (p = fifos; p; p = p->p_next)
+		if (strcmp(p->p_name, name) == 0)
+			return p;
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		*r = ENOMEM;
+		return NULL;
+	}
+	iofunc_attr_init(&p->p_attr, S_IFIFO | 0600, NULL, ci);
+	p->p_attr.inode = ino;
+	p->p_dev = dev;
+	strcpy(p->p_name, name);
+	p->p_next = fifos;
+	fifos = p;
+	return p;
+}
+
+/* Open the named FIFO name: wait for the other side unless O_NONBLOCK. */
+static int fifo_open(resmgr_context_t *ctp, io_open_t *msg, struct _client_info *ci)
+{
+	unsigned acc = msg->i.ioflag & 3;
+	int nonblock = msg->i.ioflag & O_NONBLOCK, r;
+	struct waiter *w = NULL;
+	struct pipe *p;
+	iofunc_ocb_t *ocb;
+
+	if ((p = fifo_get(msg->i.path, ci, &r)) == NULL)
+		return r;
+	if (acc == O_WRONLY && nonblock && p->p_attr.rcount == 0)
+		r = ENXIO;		/* POSIX: no reader, and the writer may not wait */
+	else if (!nonblock && acc != O_RDWR && (w = calloc(1, sizeof(*w))) == NULL)
+		r = ENOMEM;
+	else
+		r = iofunc_ocb_attach(ctp, msg->i.ioflag, &p->p_attr, &pipe_io);
+	if (r != EOK) {
+		free(w);
+		if (p->p_attr.count == 0) {	/* made for nothing */
+			fifo_forget(p);
+			free(p);
+		}
+		return r;
+	}
+	ocb = resmgr_ocb_lookup(ctp->dpp, ctp->info.pid, ctp->info.coid, ctp->info.scoid);
+	kick_opens(p);
+	kick(p);		/* a new writer or reader changes what poll sees */
+	if (w == NULL)
+		return EOK;
+	*w = (struct waiter){ NULL, ctp->rcvid, ocb, ctp->info.pid, ctp->info.tid, 0, 0, 0 };
+	if (open_ready(p, w)) {
+		free(w);
+		return EOK;
+	}
+	enqueue(&p->p_openers, w);
+	return _RESMGR_NOREPLY;
+}
+
+/* Opening NODE makes a new pipe; NODE/DEV.INO is a named FIFO. */
 static int pipe_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *handle, void *extra)
 {
 	struct _client_info ci;
@@ -297,12 +432,12 @@ static int pipe_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *handl
 	int r;
 
 	(void)handle, (void)extra;
-	if (msg->i.path[0] != '\0')
-		return ENOENT;
 	if ((msg->i.ioflag & 3) == 3)
 		return EINVAL;
 	if ((r = iofunc_client_info(ctp, 0, &ci)) != EOK)
 		return r;
+	if (msg->i.path[0] != '\0')
+		return fifo_open(ctp, msg, &ci);
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return ENOMEM;
 	iofunc_attr_init(&p->p_attr, S_IFIFO | 0600, NULL, &ci);
@@ -311,7 +446,10 @@ static int pipe_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *handl
 	return r;
 }
 
-/* pipe [NODE]: NODE (default /dev/pipe) is the hidden node to attach. */
+/*
+ * pipe [NODE]: NODE (default /dev/pipe) is the hidden node to attach, as
+ * a directory: the names under it are named FIFOs (above).
+ */
 int main(int argc, char **argv)
 {
 	static resmgr_connect_funcs_t cf;
@@ -331,7 +469,8 @@ int main(int argc, char **argv)
 	pipe_io.stat = pipe_stat;
 	pipe_io.notify = pipe_notify;
 	iofunc_attr_init(&node, S_IFCHR | 0666, NULL, NULL);
-	if (resmgr_attach(dpp, NULL, path, _FTYPE_ANY, 0, &cf, &pipe_io, &node) < 0)
+	if (resmgr_attach(dpp, NULL, path, _FTYPE_ANY, _RESMGR_FLAG_DIR, &cf, &pipe_io,
+	    &node) < 0)
 		return 2;
 	for (;;)
 		if (dispatch_block(ctp) != NULL)

@@ -1,7 +1,7 @@
 /*
  * fs-ram - the RAM file system (docs/ramfs.md), a libresmgr server.
  *
- *	fs-ram [-d] [-s size] [-i inodes] [-m mode] [mountpoint]
+ *	fs-ram [-d] [-s size] [-i inodes] [-m mode] [-p pipenode] [mountpoint]
  *
  * mountpoint (default /tmp) is attached as an opaque directory (the
  * servers of shorter prefixes, such as taskman's image at /, are not
@@ -11,7 +11,9 @@
  * /tmp directory, which satisfies it at once); -s is the most
  * bytes of file data (k, m or g suffix; default 32m), beyond which
  * writes give ENOSPC; -i the most inodes (default 16384); -m the root
- * directory's mode in octal (default 1777, as /tmp wants).  The logic is
+ * directory's mode in octal (default 1777, as /tmp wants); -p the pipe
+ * manager's node (default /dev/pipe), to which an open of a named FIFO is
+ * redirected (docs/resmgr.md, "Named FIFOs").  The logic is
  * ramfs.c and rfdata.c; the message handlers rfconnect.c and rfio.c.
  */
 #include <errno.h>
@@ -27,6 +29,7 @@
 struct ramfs rf_fs;
 resmgr_io_funcs_t rf_io;
 iofunc_attr_t rf_mount_attr;
+const char *rf_pipe_node = "/dev/pipe";
 
 /* "12", "64k", "32m", "1g": bytes, or 0 if malformed. */
 static uint64_t size_arg(const char *s)
@@ -43,7 +46,8 @@ static uint64_t size_arg(const char *s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fs-ram [-d] [-s size] [-i inodes] [-m mode] [mountpoint]\n");
+	fprintf(stderr, "usage: fs-ram [-d] [-s size] [-i inodes] [-m mode] [-p pipenode]"
+	    " [mountpoint]\n");
 	return 1;
 }
 
@@ -85,12 +89,13 @@ int main(int argc, char **argv)
 	dispatch_context_t *ctp;
 	int c, bg = 0;
 
-	while ((c = getopt(argc, argv, "ds:i:m:")) != -1) {
+	while ((c = getopt(argc, argv, "ds:i:m:p:")) != -1) {
 		switch (c) {
 		case 'd': bg = 1; break;
 		case 's': if ((limit = size_arg(optarg)) == 0) return usage(); break;
 		case 'i': if ((inodes = size_arg(optarg)) == 0) return usage(); break;
 		case 'm': mode = (mode_t)strtoul(optarg, NULL, 8) & 07777; break;
+		case 'p': rf_pipe_node = optarg; break;
 		default: return usage();
 		}
 	}

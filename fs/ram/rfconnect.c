@@ -7,8 +7,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include "rfsrv.h"
 
@@ -73,6 +75,18 @@ static int c_open(resmgr_context_t *ctp, io_open_t *msg, RESMGR_HANDLE_T *h, voi
 	    msg->i.eflag & _IO_CONNECT_EFLAG_DIR, &lk, &ino);
 	if (r != 0)
 		return answer(ctp, &msg->i, r);
+	if (S_ISFIFO(ino->i_mode) && !(msg->i.ioflag & O_PATH)) {
+		/*
+		 * The name is ours, the data path the pipe manager's: the
+		 * access check is done, so send the client to NODE/DEV.INO
+		 * (our st_dev and st_ino), where every open of this FIFO
+		 * meets the same pipe.  O_PATH (stat, chmod) stays here.
+		 */
+		snprintf(lk.l_path, sizeof(lk.l_path), "%s/%llu.%llu", rf_pipe_node,
+		    (unsigned long long)getpid(), (unsigned long long)ino->i_ino);
+		rf_close(&rf_fs, ino);
+		return answer(ctp, &msg->i, RF_REDIRECT);
+	}
 	return rf_ocb_new(ctp, ino, msg->i.ioflag);
 }
 

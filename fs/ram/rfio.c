@@ -36,7 +36,7 @@ static int64_t xoffset(resmgr_context_t *ctp, size_t hdr)
 
 static unsigned char dtype(mode_t m)
 {
-	return S_ISDIR(m) ? 4 : S_ISREG(m) ? 8 : S_ISLNK(m) ? 10 : 0;	/* DT_* */
+	return S_ISDIR(m) ? 4 : S_ISREG(m) ? 8 : S_ISLNK(m) ? 10 : S_ISFIFO(m) ? 1 : 0;	/* DT_* */
 }
 
 /* _IO_READ on a directory: whole struct _io_dirent records from the OCB's position. */

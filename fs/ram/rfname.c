@@ -229,8 +229,8 @@ int rf_mknod(struct ramfs *fs, const struct rf_cred *cr, const char *path, mode_
 
 	if ((mode & S_IFMT) == 0)
 		mode |= S_IFREG;
-	if (!S_ISDIR(mode) && !S_ISREG(mode))
-		return EPERM;	/* devices, FIFOs and sockets are not served here */
+	if (!S_ISDIR(mode) && !S_ISREG(mode) && !S_ISFIFO(mode))
+		return EPERM;	/* devices and sockets are not served here */
 	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
 		return r;
 	if (l->l_ino)

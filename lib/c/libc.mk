@@ -79,7 +79,8 @@ LTESTS    := $(patsubst tests/libc/%.c,$(LTEST_OUT)/%,\
 LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcfork \
                   $(LTEST_OUT)/libcres $(LTEST_OUT)/shtest $(LTEST_OUT)/libctoybox \
                   $(LTEST_OUT)/libccons $(LTEST_OUT)/libcram $(LTEST_OUT)/libcsys \
-                  $(LTEST_OUT)/libcdma $(LTEST_OUT)/libcblk
+                  $(LTEST_OUT)/libcdma $(LTEST_OUT)/libcblk $(LTEST_OUT)/libcfifo \
+                  $(LTEST_OUT)/srvfuzz $(LTEST_OUT)/srvkill
 
 $(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/libc/*.h) \
     $(LIBC_A) $(LOCALMM_A) $(SYSROOT_ABI) $(QSOE_CC)

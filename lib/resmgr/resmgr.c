@@ -126,6 +126,16 @@ int resmgr_open_bind(resmgr_context_t *ctp, RESMGR_OCB_T *ocb, const resmgr_io_f
 	return EOK;
 }
 
+int resmgr_unbind(resmgr_context_t *ctp)
+{
+	struct rm_bind *b = rm_bind_find(ctp->dpp, ctp->info.scoid, ctp->info.coid);
+
+	if (b == NULL)
+		return EBADF;
+	rm_unbind(ctp, b);
+	return EOK;
+}
+
 /* A client process dropped its last connection (or died): its OCBs go. */
 void rm_disconnect(resmgr_context_t *ctp, int scoid)
 {

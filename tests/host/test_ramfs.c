@@ -218,7 +218,11 @@ UNIT_TEST(directories)
 	CHECK_EQ(rf_mknod(fs, &root, "d/s", S_IFDIR | 0700, &lk), 0);
 	CHECK_EQ(rf_mknod(fs, &root, "d/s/t", S_IFDIR | 0700, &lk), 0);
 	CHECK_EQ(rf_mknod(fs, &root, "x/y", S_IFDIR | 0700, &lk), ENOENT);
-	CHECK_EQ(rf_mknod(fs, &root, "d/fifo", S_IFIFO | 0600, &lk), EPERM);
+	CHECK_EQ(rf_mknod(fs, &root, "d/fifo", S_IFIFO | 0600, &lk), 0);
+	CHECK_EQ(rf_mknod(fs, &root, "d/fifo", S_IFIFO | 0600, &lk), EEXIST);
+	CHECK_EQ(rf_mknod(fs, &root, "d/chr", S_IFCHR | 0600, &lk), EPERM);
+	CHECK_EQ(rf_mknod(fs, &root, "d/sock", S_IFSOCK | 0600, &lk), EPERM);
+	CHECK_EQ(rf_unlink(fs, &root, "d/fifo", 0, &lk), 0);
 	CHECK_EQ(rf_mknod(fs, &root, "", S_IFDIR | 0700, &lk), EEXIST);
 	d = look(fs, "d");
 	CHECK_EQ(d->i_nlink, 3);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,42 @@ LTEST(fork, fds_shared)
 	LT_EQ(kill(svc, SIGKILL), 0);
 	s = wait_for(svc);
 	LT_CHECK(WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL);
+	return 0;
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+	return 0;
+}
+
+/*
+ * fork with a second thread alive: musl's fork() then holds the malloc
+ * lock around the fork itself, which once made libc's fork (it called
+ * malloc) wait for itself forever.  Found by srvfuzz.  The child mallocs
+ * too (musl resets the lock there), and the parent forks twice.
+ */
+LTEST(fork, with_threads)
+{
+	pthread_t t;
+	pid_t pid;
+	int st;
+
+	LT_EQ(pthread_create(&t, NULL, sleeper, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		pid = fork();
+		if (pid == 0) {
+			char *p = malloc(5000);
+
+			_exit(p && memset(p, 2, 5000) == p ? 5 : 6);
+		}
+		LT_CHECK(pid > 0);
+		st = wait_for(pid);
+		LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+	}
+	LT_EQ(pthread_join(t, NULL), 0);
+	free(malloc(100));			/* the parent's lock was given back */
 	return 0;
 }
 

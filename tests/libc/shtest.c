@@ -243,6 +243,16 @@ LTEST(sh, system_and_popen)
 	LT_CHECK(f != NULL);
 	LT_CHECK(fgets(line, sizeof(line), f) && strcmp(line, "from-popen\n") == 0);
 	LT_EQ(pclose(f), 0);
+/* A named FIFO (toybox's mkfifo; fs-ram's name, the pipe manager's data). */
+LTEST(sh, fifo)
+{
+	SH_EXPECT("mkfifo /tmp/p; cat /tmp/p & echo hi > /tmp/p; wait", "hi\n", 0);
+	SH_EXPECT("mkfifo -m 600 /tmp/q && ls -l /tmp/q | cut -c1-10 && test -p /tmp/q && "
+	    "echo fifo", "prw-------\nfifo\n", 0);
+	SH_EXPECT("(echo one; echo two) >/tmp/q & while read l; do echo got $l; done </tmp/q; wait",
+	    "got one\ngot two\n", 0);
+	SH_EXPECT("mkfifo /tmp/q", "mkfifo: /tmp/q: File exists\n", 1);
+	SH_EXPECT("rm /tmp/p /tmp/q && ls /tmp/p", "ls: /tmp/p: No such file or directory\n", 1);
 	return 0;
 }
 

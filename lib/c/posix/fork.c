@@ -6,29 +6,34 @@
  * as it was), and the child attaches SYSMGR_COID again and re-creates its
  * fds with _IO_DUP, as a spawned child does.  Built only when
  * <sys/procmsg.h> has _PROC_FORK; otherwise fork is ENOSYS.
+ *
+ * Nothing here may malloc or free: once a process has had a second
+ * thread, musl's fork() holds the malloc lock around _Fork (this call),
+ * so the list of fds is static, under a lock of its own.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
+#include "lock.h"
 #include "pthread_impl.h"
 #include "px.h"
 
 #ifdef _PROC_FORK
 
-/* The parent's fds as spawn entries, in *fds (malloc); their number or -errno. */
-static long note_fds(struct _proc_spawn_fd **fds)
+static struct _proc_spawn_fd fork_fds[PX_FD_MAX];	/* under fork_lock */
+static volatile int fork_lock[1];
+
+/* The parent's fds as spawn entries, in fds; their number. */
+static long note_fds(struct _proc_spawn_fd *fds)
 {
 	struct _server_info si;
 	long n = 0;
 
-	*fds = malloc(PX_FD_MAX * sizeof(**fds));
-	if (*fds == 0)
-		return -ENOMEM;
 	for (int i = 0; (i = ConnectServerInfo_r(0, i, &si)) >= 0 && i < PX_FD_MAX; i++)
 		if (!(si.flags & (_NTO_COF_DEAD | _NTO_COF_NOSHARE)))
-			(*fds)[n++] = (struct _proc_spawn_fd){ .sf_fd = i, .sf_parent_fd = i,
+			fds[n++] = (struct _proc_spawn_fd){ .sf_fd = i, .sf_parent_fd = i,
 			    .sf_pid = si.pid, .sf_chid = si.chid, .sf_scoid = si.scoid };
 	return n;
 }
@@ -62,20 +67,20 @@ static void child(const struct _proc_spawn_fd *fds, long n, int ppid)
 long __px_fork(void)
 {
 	struct _proc_fork m = { .type = _PROC_FORK };
-	struct _proc_spawn_fd *fds;
-	long n = note_fds(&fds), r, ppid = __px_getpid();
+	long n, r, ppid = __px_getpid();
 
-	if (n < 0)
-		return n;
-	if (ppid < 0) {
-		free(fds);
+	if (ppid < 0)
 		return ppid;
-	}
+	LOCK(fork_lock);
+	n = note_fds(fork_fds);
 	m.fk_flags = n > 0 ? _FORK_WAITFDS : 0;
 	r = __px_sysmgr_send(&m, sizeof(m), 0, 0);
-	if (r == 0)
-		child(fds, n, (int)ppid);
-	free(fds);
+	if (r == 0) {
+		fork_lock[0] = 0;	/* the child's copy: its only thread is this one */
+		child(fork_fds, n, (int)ppid);
+	} else {
+		UNLOCK(fork_lock);
+	}
 	return r;
 }
 

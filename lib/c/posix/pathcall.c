@@ -97,7 +97,9 @@ long __px_faccessat(int dirfd, const char *path, int amode, int flags)
 		return uid < 0 ? uid : gid;
 	if ((r = may(&sb, uid, gid, amode)) < 0)
 		return r;
-	if ((amode & W_OK) && !S_ISDIR(sb.sb_mode) && !S_ISLNK(sb.sb_mode)) {
+	/* (a FIFO is not opened: that would count as a reader or writer) */
+	if ((amode & W_OK) && !S_ISDIR(sb.sb_mode) && !S_ISLNK(sb.sb_mode) &&
+	    !S_ISFIFO(sb.sb_mode)) {
 		if ((fd = __px_openat(dirfd, path, O_WRONLY | O_NONBLOCK, 0)) == -EROFS)
 			return fd;
 		if (fd >= 0)
@@ -112,6 +114,28 @@ long __px_mkdirat(int dirfd, const char *path, unsigned mode)
 	long r = __px_connect(dirfd, path, _IO_CONNECT_MKNOD, O_CREAT | O_EXCL,
 	    S_IFDIR | __px_create_mode(mode & 07777), 0, 0);
 
+	return r < 0 ? r : 0;
+}
+
+/*
+ * SYS_mknodat: _IO_CONNECT_MKNOD of a FIFO, a regular file (type 0) or a
+ * device or socket (the server decides: fs-ram keeps FIFOs and refuses
+ * the others with EPERM).  A directory or an unknown type is EINVAL, as
+ * on Linux; dev travels nowhere (no server makes devices).
+ */
+long __px_mknodat(int dirfd, const char *path, unsigned mode, unsigned long dev)
+{
+	unsigned type = mode & S_IFMT;
+	long r;
+
+	(void)dev;
+	if (type == 0)
+		type = S_IFREG;
+	if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK &&
+	    type != S_IFSOCK)
+		return -EINVAL;
+	r = __px_connect(dirfd, path, _IO_CONNECT_MKNOD, O_CREAT | O_EXCL,
+	    type | __px_create_mode(mode & 07777), 0, 0);
 	return r < 0 ? r : 0;
 }
 

@@ -184,6 +184,7 @@ hidden long __px_fcntl(int fd, int cmd, long arg);
 hidden long __px_readlinkat(int dirfd, const char *path, char *buf, size_t n);
 hidden long __px_faccessat(int dirfd, const char *path, int amode, int flags);
 hidden long __px_mkdirat(int dirfd, const char *path, unsigned mode);
+hidden long __px_mknodat(int dirfd, const char *path, unsigned mode, unsigned long dev);
 hidden long __px_unlinkat(int dirfd, const char *path, int flags);
 hidden long __px_chdir(const char *path);
 hidden long __px_fchdir(int fd);

@@ -82,6 +82,8 @@ static long files(long n, long a, long b, long c, long d, long e)
 	case SYS_faccessat:	return __px_faccessat((int)a, (const char *)b, (int)c, 0);
 	case SYS_faccessat2:	return __px_faccessat((int)a, (const char *)b, (int)c, (int)d);
 	case SYS_mkdirat:	return __px_mkdirat((int)a, (const char *)b, (unsigned)c);
+	case SYS_mknodat:
+		return __px_mknodat((int)a, (const char *)b, (unsigned)c, (unsigned long)d);
 	case SYS_unlinkat:	return __px_unlinkat((int)a, (const char *)b, (int)c);
 	case SYS_renameat2:
 		return __px_renameat((int)a, (const char *)b, (int)c, (const char *)d, (unsigned)e);

@@ -114,6 +114,15 @@ int resmgr_detach(dispatch_t *dpp, int id, unsigned flags);
  */
 int resmgr_open_bind(resmgr_context_t *ctp, RESMGR_OCB_T *ocb, const resmgr_io_funcs_t *io);
 
+/*
+ * Undo resmgr_open_bind for the connection of ctp's message (ctp->info):
+ * an open that bound its OCB at once but fails later (the pipe manager's
+ * FIFO open, interrupted while it waits for a peer).  The OCB's last
+ * binding closes it (close_ocb), so ocb may be gone on return.  0, or
+ * EBADF if that connection is not bound.
+ */
+int resmgr_unbind(resmgr_context_t *ctp);
+
 /* The OCB bound to (pid, coid, scoid), or NULL: what _IO_DUP/_IO_OPENFD name. */
 RESMGR_OCB_T *resmgr_ocb_lookup(dispatch_t *dpp, int pid, int coid, int scoid);
 
