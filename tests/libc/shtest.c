@@ -243,6 +243,9 @@ LTEST(sh, system_and_popen)
 	LT_CHECK(f != NULL);
 	LT_CHECK(fgets(line, sizeof(line), f) && strcmp(line, "from-popen\n") == 0);
 	LT_EQ(pclose(f), 0);
+	return 0;
+}
+
 /* A named FIFO (toybox's mkfifo; fs-ram's name, the pipe manager's data). */
 LTEST(sh, fifo)
 {
