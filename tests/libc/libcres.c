@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <sys/iomsg.h>
 #include "ltest.h"
@@ -140,6 +141,21 @@ LTEST(dev, stat_dup_lseek)
 }
 
 /* Permissions: a non-root child may not write a 0600 file nor chmod it. */
+/* A device is not a file system: its ENOTTY for DCMD_FSYS_STATVFS is ENOSYS. */
+LTEST(dev, no_statvfs)
+{
+	struct statvfs sv;
+	int fd = open("/dev/zero", O_RDONLY);
+
+	LT_EQ(statvfs("/dev/null", &sv), -1);
+	LT_EQ(errno, ENOSYS);
+	LT_CHECK(fd >= 0);
+	LT_EQ(fstatvfs(fd, &sv), -1);
+	LT_EQ(errno, ENOSYS);
+	close(fd);
+	return 0;
+}
+
 LTEST(dev, permissions)
 {
 	int st = -1;
