@@ -326,6 +326,9 @@ LTEST(utils, pidin_slay_waitfor)
 	SH_EXPECT("pidin -p shtest | { read h; read pid tid name prio state rest; echo $name $state; }",
 	    "shtest REPLY\n", 0);
 	SH_EXPECT("pidin -p sh | { read h; read pid tid name rest; echo $name; }", "sh\n", 0);
+	/* A program exec'd by a forked shell names its thread after itself, not sh. */
+	SH_EXPECT("pidin -p pidin | { read h; read pid tid name prio state tname; echo $name $tname; }",
+	    "pidin pidin\n", 0);
 	SH_EXPECT("pidin -p nosuch", "     pid tid name               prio STATE       name\n"
 	    "pidin: no process nosuch\n", 1);
 	SH_EXPECT("pidin bogus", "usage: pidin [-p pid|name] [threads|family|mem|times]\n", 2);

@@ -447,8 +447,10 @@ sys_ThreadExec(long pid, long tid, long pc, long sp, long uname, long a5)
 		ktimer_proc_exit(p);
 		uintr_proc_exit(p);
 		sig_exec_reset(p);
-		if (uname)
+		if (uname) {		/* the new program's name, and its first thread's */
 			strlcpy(p->pr_name, name, sizeof(p->pr_name));
+			strlcpy(td->td_name, name, sizeof(td->td_name));
+		}
 		fpu_drop_remote_arch(td);
 		tf = proc_user_frame(td);
 		memset(tf->tf_regs, 0, sizeof(tf->tf_regs));
