@@ -17,13 +17,6 @@
 #define CODE_VTIME	(_PULSE_CODE_MINAVAIL + 2)	/* a raw read's VTIME ran out */
 
 /* A client REPLY-blocked in read, write or tcdrain. */
-struct waiter {
-	struct waiter	*w_next;
-	int		w_rcvid;
-	iofunc_ocb_t	*w_ocb;
-	size_t		w_nbytes;	/* asked for */
-	size_t		w_done;		/* written so far (writers) */
-};
 
 struct tty {
 	iofunc_attr_t	t_attr;		/* first: the OCBs of every name point here */
@@ -34,7 +27,7 @@ struct tty {
 	char		t_tx[TX_SIZE];	/* output ring */
 	size_t		t_tx_head, t_tx_len;
 	int		t_tx_stopped;	/* tcflow(TCOOFF) */
-	struct waiter	*t_readers, *t_writers, *t_drainers;	/* FIFO queues */
+	resmgr_waiter_t	*t_readers, *t_writers, *t_drainers;	/* FIFO queues */
 	pid_t		t_sid;		/* session whose controlling terminal this is, or 0 */
 	pid_t		t_pgrp;		/* its foreground process group, or 0 */
 	int		t_timer;	/* VTIME timer id */

@@ -25,25 +25,6 @@
 struct tty tty;
 resmgr_io_funcs_t tty_io;
 
-static void
-enqueue(struct waiter **q, struct waiter *w)
-{
-	while (*q)
-		q = &(*q)->w_next;
-	w->w_next = NULL;
-	*q = w;
-}
-
-static struct waiter *
-new_waiter(resmgr_context_t *ctp, iofunc_ocb_t *ocb, size_t n)
-{
-	struct waiter *w = calloc(1, sizeof(*w));
-
-	if (w)
-		*w = (struct waiter){ NULL, ctp->rcvid, ocb, n, 0 };
-	return w;
-}
-
 /* ---- the line discipline's callbacks ---- */
 
 static size_t
@@ -98,7 +79,7 @@ vtime_arm(struct tty *t, int on)
 static void
 reply_read(struct tty *t)
 {
-	struct waiter *w;
+	resmgr_waiter_t *w;
 	struct _msg_info info;
 	char buf[LD_BUF];
 	size_t n;
@@ -121,7 +102,7 @@ reply_read(struct tty *t)
 static int
 serve_writer(struct tty *t)
 {
-	struct waiter *w = t->t_writers;
+	resmgr_waiter_t *w = t->t_writers;
 	char in[512], out[1024];
 	size_t room = TX_SIZE - t->t_tx_len, left = w->w_nbytes - w->w_done, used, k;
 	ssize_t r;
@@ -130,8 +111,7 @@ serve_writer(struct tty *t)
 		return 0;
 	if (room > sizeof(out))
 		room = sizeof(out);
-	r = MsgRead(w->w_rcvid, in, left < sizeof(in) ? left : sizeof(in),
-	    sizeof(struct _io_write) + w->w_done);
+	r = MsgRead(w->w_rcvid, in, left < sizeof(in) ? left : sizeof(in), w->w_hdr + w->w_done);
 	if (r <= 0) {			/* the client went away or lied */
 		t->t_writers = w->w_next;
 		MsgError(w->w_rcvid, EFAULT);
@@ -173,7 +153,7 @@ tty_serve(struct tty *t)
 	if (t->t_notify[IOFUNC_NOTIFY_OUTPUT].list && t->t_tx_len < TX_SIZE)
 		iofunc_notify_trigger(t->t_notify, 1, IOFUNC_NOTIFY_OUTPUT);
 	while (t->t_drainers && t->t_tx_len == 0) {
-		struct waiter *w = t->t_drainers;
+		resmgr_waiter_t *w = t->t_drainers;
 		struct _io_devctl_reply rh = { 0 };
 
 		t->t_drainers = w->w_next;
@@ -208,13 +188,13 @@ int
 tty_drain(resmgr_context_t *ctp, iofunc_ocb_t *ocb)
 {
 	struct tty *t = (struct tty *)ocb->attr;
-	struct waiter *w;
+	resmgr_waiter_t *w;
 
 	if (t->t_tx_len == 0)
 		return EOK;
-	if ((w = new_waiter(ctp, ocb, 0)) == NULL)
+	if ((w = resmgr_waiter_new(ctp, ocb, 0, 0)) == NULL)
 		return ENOMEM;
-	enqueue(&t->t_drainers, w);
+	resmgr_waitq_add(&t->t_drainers, w);
 	return _RESMGR_NOREPLY;
 }
 
@@ -222,7 +202,7 @@ static int
 tty_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 {
 	struct tty *t = (struct tty *)ocb->attr;
-	struct waiter *w;
+	resmgr_waiter_t *w;
 	int nonblock, r;
 
 	if ((r = iofunc_read_verify(ctp, msg, ocb, &nonblock)) != EOK)
@@ -232,7 +212,7 @@ tty_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 	if (msg->i.nbytes == 0)
 		return EOK;
 	if (t->t_readers == NULL && ld_read_ready(&t->t_ld, msg->i.nbytes)) {
-		if ((w = new_waiter(ctp, ocb, msg->i.nbytes)) == NULL)
+		if ((w = resmgr_waiter_new(ctp, ocb, msg->i.nbytes, 0)) == NULL)
 			return ENOMEM;
 		t->t_readers = w;
 		reply_read(t);
@@ -240,9 +220,9 @@ tty_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 	}
 	if (nonblock)
 		return EAGAIN;
-	if ((w = new_waiter(ctp, ocb, msg->i.nbytes)) == NULL)
+	if ((w = resmgr_waiter_new(ctp, ocb, msg->i.nbytes, 0)) == NULL)
 		return ENOMEM;
-	enqueue(&t->t_readers, w);
+	resmgr_waitq_add(&t->t_readers, w);
 	tty_serve(t);
 	return _RESMGR_NOREPLY;
 }
@@ -251,7 +231,7 @@ static int
 tty_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 {
 	struct tty *t = (struct tty *)ocb->attr;
-	struct waiter *w;
+	resmgr_waiter_t *w;
 	int nonblock, r;
 
 	if ((r = iofunc_write_verify(ctp, msg, ocb, &nonblock)) != EOK)
@@ -260,50 +240,26 @@ tty_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 		return ESPIPE;
 	if (msg->i.nbytes == 0)
 		return EOK;
-	if ((w = new_waiter(ctp, ocb, msg->i.nbytes)) == NULL)
+	if ((w = resmgr_waiter_new(ctp, ocb, msg->i.nbytes, sizeof(io_write_t))) == NULL)
 		return ENOMEM;
-	enqueue(&t->t_writers, w);
+	resmgr_waitq_add(&t->t_writers, w);
 	tty_serve(t);
-	if (nonblock) {			/* still queued: it would block */
-		for (struct waiter **q = &t->t_writers; *q; q = &(*q)->w_next)
-			if (*q == w) {
-				*q = w->w_next;
-				if (w->w_done)
-					MsgReply(w->w_rcvid, (long)w->w_done, NULL, 0);
-				else
-					MsgError(w->w_rcvid, EAGAIN);
-				free(w);
-				break;
-			}
-	}
+	if (nonblock)			/* still queued: it would block */
+		resmgr_waitq_cancel(&t->t_writers, w);
 	return _RESMGR_NOREPLY;
-}
-
-/* Take rcvid off a queue; NULL if it is not there. */
-static struct waiter *
-unqueue(struct waiter **q, int rcvid)
-{
-	for (; *q; q = &(*q)->w_next)
-		if ((*q)->w_rcvid == rcvid) {
-			struct waiter *w = *q;
-
-			*q = w->w_next;
-			return w;
-		}
-	return NULL;
 }
 
 static int
 tty_unblock(resmgr_context_t *ctp, io_pulse_t *msg, iofunc_ocb_t *ocb)
 {
 	struct tty *t = (struct tty *)ocb->attr;
-	struct waiter *w;
+	resmgr_waiter_t *w;
 	size_t done = 0;
 
 	(void)msg;
-	if ((w = unqueue(&t->t_readers, ctp->rcvid)) == NULL &&
-	    (w = unqueue(&t->t_drainers, ctp->rcvid)) == NULL &&
-	    (w = unqueue(&t->t_writers, ctp->rcvid)) != NULL)
+	if ((w = resmgr_waitq_remove(&t->t_readers, ctp->rcvid)) == NULL &&
+	    (w = resmgr_waitq_remove(&t->t_drainers, ctp->rcvid)) == NULL &&
+	    (w = resmgr_waitq_remove(&t->t_writers, ctp->rcvid)) != NULL)
 		done = w->w_done;
 	if (w == NULL)
 		return _RESMGR_NOREPLY;	/* not waiting here (answered already) */
@@ -316,27 +272,15 @@ tty_unblock(resmgr_context_t *ctp, io_pulse_t *msg, iofunc_ocb_t *ocb)
 	return _RESMGR_NPARTS(0);
 }
 
-static void
-drop_ocb(struct waiter **q, iofunc_ocb_t *ocb)
-{
-	struct waiter *w;
-
-	while (*q)
-		if ((*q)->w_ocb == ocb)
-			w = *q, *q = w->w_next, MsgError(w->w_rcvid, EBADF), free(w);
-		else
-			q = &(*q)->w_next;
-}
-
 static int
 tty_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *ocb)
 {
 	struct tty *t = (struct tty *)ocb->attr;
 
 	(void)reserved;
-	drop_ocb(&t->t_readers, ocb);
-	drop_ocb(&t->t_writers, ocb);
-	drop_ocb(&t->t_drainers, ocb);
+	resmgr_waitq_fail_ocb(&t->t_readers, ocb, EBADF);
+	resmgr_waitq_fail_ocb(&t->t_writers, ocb, EBADF);
+	resmgr_waitq_fail_ocb(&t->t_drainers, ocb, EBADF);
 	if (t->t_readers == NULL && t->t_timing)
 		vtime_arm(t, 0);
 	return iofunc_close_ocb_default(ctp, NULL, ocb);

@@ -37,24 +37,13 @@
 
 #define PIPE_SIZE	16384		/* bytes a pipe holds (> PIPE_BUF) */
 
-/* A client waiting in read or write (REPLY-blocked on us). */
-struct waiter {
-	struct waiter	*w_next;
-	int		w_rcvid;
-	iofunc_ocb_t	*w_ocb;
-	int		w_pid, w_tid;	/* for SIGPIPE */
-	size_t		w_nbytes;	/* asked for */
-	size_t		w_done;		/* written so far (writers) */
-	size_t		w_hdr;		/* where a writer's data starts in its message */
-};
-
 struct pipe {
 	iofunc_attr_t	p_attr;		/* first: OCBs point here */
 	char		p_buf[PIPE_SIZE];
 	size_t		p_head, p_len;	/* ring: first byte, bytes held */
-	struct waiter	*p_readers, *p_writers;	/* FIFO queues */
+	resmgr_waiter_t	*p_readers, *p_writers;	/* FIFO queues */
 	iofunc_notify_t	p_notify[3];	/* select/poll: input, output */
-	struct waiter	*p_openers;	/* FIFO opens waiting for the other side */
+	resmgr_waiter_t	*p_openers;	/* FIFO opens waiting for the other side */
 	struct pipe	*p_next;	/* named FIFOs: the list fifos */
 	char		p_name[48];	/* named FIFOs: "DEV.INO"; "" for pipe() */
 	uint64_t	p_dev;		/* named FIFOs: the name's st_dev */
@@ -64,26 +53,10 @@ static struct pipe *fifos;		/* the named FIFOs that are open */
 
 static resmgr_io_funcs_t pipe_io;
 
-static void enqueue(struct waiter **q, struct waiter *w)
-{
-	while (*q)
-		q = &(*q)->w_next;
-	w->w_next = NULL;
-	*q = w;
-}
-
-static struct waiter *dequeue(struct waiter **q)
-{
-	struct waiter *w = *q;
-
-	*q = w->w_next;
-	return w;
-}
-
 /* Reply to the first reader with what the pipe holds (or EOF). */
 static void serve_reader(struct pipe *p)
 {
-	struct waiter *w = dequeue(&p->p_readers);
+	resmgr_waiter_t *w = resmgr_waitq_take(&p->p_readers);
 	size_t n = w->w_nbytes < p->p_len ? w->w_nbytes : p->p_len;
 	size_t first = PIPE_SIZE - p->p_head < n ? PIPE_SIZE - p->p_head : n;
 	iov_t iov[2];
@@ -99,7 +72,7 @@ static void serve_reader(struct pipe *p)
 /* Copy what fits of the first writer's data; 1 if it made progress. */
 static int serve_writer(struct pipe *p)
 {
-	struct waiter *w = p->p_writers;
+	resmgr_waiter_t *w = p->p_writers;
 	size_t room = PIPE_SIZE - p->p_len, left = w->w_nbytes - w->w_done, n, tail;
 	ssize_t r = 0;
 
@@ -114,7 +87,7 @@ static int serve_writer(struct pipe *p)
 	} else {
 		r = MsgRead(w->w_rcvid, p->p_buf + tail, n, w->w_hdr + w->w_done);
 	}
-	dequeue(&p->p_writers);
+	resmgr_waitq_take(&p->p_writers);
 	if (r != (ssize_t)n) {		/* the client went away or lied */
 		MsgError(w->w_rcvid, EFAULT);
 		free(w);
@@ -136,7 +109,7 @@ static int serve_writer(struct pipe *p)
 static void broken(struct pipe *p)
 {
 	while (p->p_writers) {
-		struct waiter *w = dequeue(&p->p_writers);
+		resmgr_waiter_t *w = resmgr_waitq_take(&p->p_writers);
 
 		SignalKill(0, w->w_pid, w->w_tid, SIGPIPE, 0, 0);
 		MsgError(w->w_rcvid, EPIPE);
@@ -179,20 +152,10 @@ static int pipe_notify(resmgr_context_t *ctp, io_notify_t *msg, iofunc_ocb_t *oc
 	return iofunc_notify(ctp, msg, p->p_notify, conds(p), NULL, NULL);
 }
 
-static struct waiter *new_waiter(resmgr_context_t *ctp, iofunc_ocb_t *ocb, size_t n, size_t hdr)
-{
-	struct waiter *w = calloc(1, sizeof(*w));
-
-	if (w)
-		*w = (struct waiter){ NULL, ctp->rcvid, ocb, ctp->info.pid, ctp->info.tid,
-		    n, 0, hdr };
-	return w;
-}
-
 static int pipe_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 {
 	struct pipe *p = (struct pipe *)ocb->attr;
-	struct waiter *w;
+	resmgr_waiter_t *w;
 	int nonblock, r;
 
 	if ((r = iofunc_read_verify(ctp, msg, ocb, &nonblock)) != EOK)
@@ -203,9 +166,9 @@ static int pipe_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 		return EOK;
 	if (p->p_len == 0 && p->p_attr.wcount && nonblock)
 		return EAGAIN;
-	if ((w = new_waiter(ctp, ocb, msg->i.nbytes, 0)) == NULL)
+	if ((w = resmgr_waiter_new(ctp, ocb, msg->i.nbytes, 0)) == NULL)
 		return ENOMEM;
-	enqueue(&p->p_readers, w);
+	resmgr_waitq_add(&p->p_readers, w);
 	kick(p);
 	return _RESMGR_NOREPLY;
 }
@@ -213,7 +176,7 @@ static int pipe_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 static int pipe_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 {
 	struct pipe *p = (struct pipe *)ocb->attr;
-	struct waiter *w;
+	resmgr_waiter_t *w;
 	int nonblock, r;
 
 	if ((r = iofunc_write_verify(ctp, msg, ocb, &nonblock)) != EOK)
@@ -222,22 +185,12 @@ static int pipe_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 		return ESPIPE;
 	if (msg->i.nbytes == 0)
 		return EOK;
-	if ((w = new_waiter(ctp, ocb, msg->i.nbytes, sizeof(msg->i))) == NULL)
+	if ((w = resmgr_waiter_new(ctp, ocb, msg->i.nbytes, sizeof(msg->i))) == NULL)
 		return ENOMEM;
-	enqueue(&p->p_writers, w);
+	resmgr_waitq_add(&p->p_writers, w);
 	kick(p);
-	if (nonblock) {		/* still queued: it would block */
-		for (struct waiter **q = &p->p_writers; *q; q = &(*q)->w_next)
-			if (*q == w) {
-				*q = w->w_next;
-				if (w->w_done)
-					MsgReply(w->w_rcvid, (long)w->w_done, NULL, 0);
-				else
-					MsgError(w->w_rcvid, EAGAIN);
-				free(w);
-				break;
-			}
-	}
+	if (nonblock)		/* still queued: it would block */
+		resmgr_waitq_cancel(&p->p_writers, w);
 	return _RESMGR_NOREPLY;
 }
 
@@ -251,47 +204,23 @@ static void fifo_forget(struct pipe *p)
 		}
 }
 
-/* Take rcvid's waiter off queue q; NULL if it is not there. */
-static struct waiter *unqueue_one(struct waiter **q, int rcvid)
-{
-	for (; *q; q = &(*q)->w_next)
-		if ((*q)->w_rcvid == rcvid) {
-			struct waiter *w = *q;
-			*q = w->w_next;
-			return w;
-		}
-	return NULL;
-}
-
 /* Take rcvid's reader or writer off its queue; NULL if it is not waiting. */
-static struct waiter *unqueue(struct pipe *p, int rcvid)
+static resmgr_waiter_t *unqueue(struct pipe *p, int rcvid)
 {
-	struct waiter *w = unqueue_one(&p->p_readers, rcvid);
+	resmgr_waiter_t *w = resmgr_waitq_remove(&p->p_readers, rcvid);
 
-	return w ? w : unqueue_one(&p->p_writers, rcvid);
-}
-
-/* Answer error e to every waiter of ocb on queue q. */
-static void fail_ocb(struct waiter **q, iofunc_ocb_t *ocb, int e)
-{
-	struct waiter *w;
-
-	while (*q)
-		if ((*q)->w_ocb == ocb)
-			w = *q, *q = w->w_next, MsgError(w->w_rcvid, e), free(w);
-		else
-			q = &(*q)->w_next;
+	return w ? w : resmgr_waitq_remove(&p->p_writers, rcvid);
 }
 
 /* A signal or time-out: EINTR, or the bytes a writer already wrote. */
 static int pipe_unblock(resmgr_context_t *ctp, io_pulse_t *msg, iofunc_ocb_t *ocb)
 {
 	struct pipe *p = (struct pipe *)ocb->attr;
-	struct waiter *w = unqueue(p, ctp->rcvid);
+	resmgr_waiter_t *w = unqueue(p, ctp->rcvid);
 	size_t done = w ? w->w_done : 0;
 
 	(void)msg;
-	if (w == NULL && (w = unqueue_one(&p->p_openers, ctp->rcvid)) != NULL) {
+	if (w == NULL && (w = resmgr_waitq_remove(&p->p_openers, ctp->rcvid)) != NULL) {
 		free(w);		/* an open: it fails, and its OCB goes */
 		resmgr_unbind(ctp);
 		return EINTR;
@@ -309,9 +238,9 @@ static int pipe_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *o
 	struct pipe *p = (struct pipe *)ocb->attr;
 
 	(void)reserved;
-	fail_ocb(&p->p_readers, ocb, EBADF);
-	fail_ocb(&p->p_writers, ocb, EBADF);
-	fail_ocb(&p->p_openers, ocb, EBADF);
+	resmgr_waitq_fail_ocb(&p->p_readers, ocb, EBADF);
+	resmgr_waitq_fail_ocb(&p->p_writers, ocb, EBADF);
+	resmgr_waitq_fail_ocb(&p->p_openers, ocb, EBADF);
 	iofunc_close_ocb_default(ctp, NULL, ocb);
 	if (p->p_attr.count == 0) {
 		iofunc_notify_remove(NULL, p->p_notify);
@@ -337,7 +266,7 @@ static int pipe_stat(resmgr_context_t *ctp, io_stat_t *msg, iofunc_ocb_t *ocb)
 }
 
 /* Whether the waiting open w may go on: its other side is there. */
-static int open_ready(const struct pipe *p, const struct waiter *w)
+static int open_ready(const struct pipe *p, const resmgr_waiter_t *w)
 {
 	unsigned acc = w->w_ocb->ioflag & 3;
 
@@ -347,9 +276,9 @@ static int open_ready(const struct pipe *p, const struct waiter *w)
 /* After an open: answer each waiting open whose other side is there now. */
 static void kick_opens(struct pipe *p)
 {
-	struct waiter *w;
+	resmgr_waiter_t *w;
 
-	for (struct waiter **q = &p->p_openers; *q; )
+	for (resmgr_waiter_t **q = &p->p_openers; *q; )
 		if (open_ready(p, *q))
 			w = *q, *q = w->w_next, MsgReply(w->w_rcvid, EOK, NULL, 0), free(w);
 		else
@@ -390,7 +319,7 @@ static int fifo_open(resmgr_context_t *ctp, io_open_t *msg, struct _client_info 
 {
 	unsigned acc = msg->i.ioflag & 3;
 	int nonblock = msg->i.ioflag & O_NONBLOCK, r;
-	struct waiter *w = NULL;
+	resmgr_waiter_t *w = NULL;
 	struct pipe *p;
 	iofunc_ocb_t *ocb;
 
@@ -415,12 +344,12 @@ static int fifo_open(resmgr_context_t *ctp, io_open_t *msg, struct _client_info 
 	kick(p);		/* a new writer or reader changes what poll sees */
 	if (w == NULL)
 		return EOK;
-	*w = (struct waiter){ NULL, ctp->rcvid, ocb, ctp->info.pid, ctp->info.tid, 0, 0, 0 };
+	*w = (resmgr_waiter_t){ NULL, ctp->rcvid, ocb, ctp->info.pid, ctp->info.tid, 0, 0, 0 };
 	if (open_ready(p, w)) {
 		free(w);
 		return EOK;
 	}
-	enqueue(&p->p_openers, w);
+	resmgr_waitq_add(&p->p_openers, w);
 	return _RESMGR_NOREPLY;
 }
 

@@ -109,4 +109,38 @@ int iofunc_notify(resmgr_context_t *ctp, io_notify_t *msg, iofunc_notify_t *nop,
 void iofunc_notify_trigger(iofunc_notify_t *nop, int count, int index);
 void iofunc_notify_remove(resmgr_context_t *ctp, iofunc_notify_t *nop);
 
+/*
+ * Blocked clients (waitq.c; QSOE's, not QNX's): a server that holds a
+ * read or write until it can answer (_RESMGR_NOREPLY) keeps one waiter
+ * per rcvid on a first-come, first-served queue, and answers it later.
+ * The pipe manager and the console driver share this.
+ */
+typedef struct resmgr_waiter {
+	struct resmgr_waiter *w_next;
+	int		w_rcvid;
+	iofunc_ocb_t	*w_ocb;
+	int		w_pid, w_tid;	/* the client (SIGPIPE, say) */
+	size_t		w_nbytes;	/* asked for */
+	size_t		w_done;		/* answered so far (a writer's bytes taken) */
+	size_t		w_hdr;		/* where a writer's data starts in its message */
+} resmgr_waiter_t;
+
+/* A waiter for ctp's request on ocb (calloc'd; free() it), or NULL. */
+resmgr_waiter_t *resmgr_waiter_new(resmgr_context_t *ctp, iofunc_ocb_t *ocb, size_t nbytes,
+    size_t hdr);
+/* Queue w last. */
+void resmgr_waitq_add(resmgr_waiter_t **q, resmgr_waiter_t *w);
+/* Take the first waiter off q; NULL if q is empty. */
+resmgr_waiter_t *resmgr_waitq_take(resmgr_waiter_t **q);
+/* Take rcvid's waiter off q (an unblock); NULL if it is not there. */
+resmgr_waiter_t *resmgr_waitq_remove(resmgr_waiter_t **q, int rcvid);
+/*
+ * A non-blocking request that could not be answered at once: if w is
+ * still on q, take it off and answer what it got (w_done bytes) or
+ * EAGAIN, and free it.  Returns 1 if it was still queued.
+ */
+int resmgr_waitq_cancel(resmgr_waiter_t **q, resmgr_waiter_t *w);
+/* Answer err to every waiter of ocb on q (the OCB closes) and free them. */
+void resmgr_waitq_fail_ocb(resmgr_waiter_t **q, iofunc_ocb_t *ocb, int err);
+
 #endif
