@@ -195,19 +195,8 @@ LTEST(proc, groups_and_sessions)
 	errno = 0;
 	LT_EQ(setpgid(1, 0), -1);
 	LT_EQ(errno, ESRCH);
-	/*
-	 * kill(-pgid) reaches both and only them, once taskman tells the
-	 * kernel the groups (ProcSetGroup; its next part does).  Until then
-	 * the kernel knows no such group: ESRCH, and the test says so.
-	 */
-	errno = 0;
-	if (kill(-a, SIGTERM) != 0) {
-		LT_EQ(errno, ESRCH);
-		lt_printf("libcproc: kill(-pgid): ESRCH, taskman has not set the group "
-		    "in the kernel (ProcSetGroup); killing by pid\n");
-		LT_EQ(kill(a, SIGTERM), 0);
-		LT_EQ(kill(b, SIGTERM), 0);
-	}
+	/* kill(-pgid) reaches both and only them (taskman tells the kernel the groups). */
+	LT_EQ(kill(-a, SIGTERM), 0);
 	st = wait_for(a);
 	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
 	st = wait_for(b);
