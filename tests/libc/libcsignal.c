@@ -156,8 +156,35 @@ LTEST(sig, bad_arguments)
 	sigemptyset(&s);
 	LT_EQ(sigprocmask(7, &s, 0), -1);
 	LT_EQ(errno, EINVAL);
-	LT_EQ(sigpending(&s), -1);			/* no kernel call for it yet */
-	LT_EQ(errno, ENOSYS);
+	LT_EQ(sigprocmask(5, &s, 0), -1);		/* the kernel's SIG_PENDING is not POSIX's */
+	LT_EQ(errno, EINVAL);
+	LT_EQ(syscall(SYS_rt_sigpending, (sigset_t *)8, 8), -1);
+	LT_EQ(errno, EFAULT);
+	return 0;
+}
+
+/* sigpending: blocked signals sent to the thread and to the process; gone once taken. */
+LTEST(sig, pending)
+{
+	sigset_t m, p, old;
+	int sig = 0;
+
+	reset();
+	sigemptyset(&m);
+	sigaddset(&m, SIGUSR1);
+	sigaddset(&m, SIGUSR2);
+	LT_EQ(sigprocmask(SIG_BLOCK, &m, &old), 0);
+	LT_EQ(sigpending(&p), 0);
+	LT_CHECK(!sigismember(&p, SIGUSR1) && !sigismember(&p, SIGUSR2));
+	LT_EQ(raise(SIGUSR1), 0);			/* to this thread */
+	LT_EQ(kill(getpid(), SIGUSR2), 0);		/* to the process */
+	LT_EQ(sigpending(&p), 0);
+	LT_CHECK(sigismember(&p, SIGUSR1) && sigismember(&p, SIGUSR2) && !sigismember(&p, SIGTERM));
+	LT_EQ(sigwait(&m, &sig), 0);
+	LT_EQ(sigwait(&m, &sig), 0);
+	LT_EQ(sigpending(&p), 0);
+	LT_CHECK(!sigismember(&p, SIGUSR1) && !sigismember(&p, SIGUSR2));
+	LT_EQ(sigprocmask(SIG_SETMASK, &old, 0), 0);
 	return 0;
 }
 

@@ -171,6 +171,8 @@ UTEST(sig, bad_arguments)
 	a.asa_handler = 0xffffffff80200000UL;	/* the kernel */
 	UT_EQ(KC(SignalAction, 0, (long)__rt_sigstub, SIGUSR1, (long)&a, 0, 0), -EINVAL);
 	UT_EQ(KC(SignalProcmask, 0, 0, 7, (long)&a, 0, 0), -EINVAL);	/* how */
+	UT_EQ(KC(SignalProcmask, 0, 0, __ABI_SIG_PENDING, 0, 0, 0), -EINVAL);	/* nowhere to put it */
+	UT_EQ(KC(SignalProcmask, 0, 0, __ABI_SIG_PENDING, 0, 8, 0), -EFAULT);
 	UT_EQ(KC(SignalProcmask, 0, 0, __ABI_SIG_BLOCK, 8, 0, 0), -EFAULT);
 	UT_EQ(KC(SignalProcmask, 0, 0, __ABI_SIG_BLOCK, 0, 8, 0), -EFAULT);
 	UT_EQ(KC(SignalSuspend, 8, 0, 0, 0, 0, 0), -EFAULT);

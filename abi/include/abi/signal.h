@@ -83,6 +83,7 @@
 #define __ABI_SIG_BLOCK		0
 #define __ABI_SIG_UNBLOCK	1
 #define __ABI_SIG_SETMASK	2
+#define __ABI_SIG_PENDING	5	/* QNX's: oldset gets the pending signals (set ignored) */
 
 /* asi_code values (Linux's). */
 #define __ABI_SI_USER		0	/* SignalKill with code 0 (kill) */

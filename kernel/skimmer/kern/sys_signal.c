@@ -230,7 +230,8 @@ initial_mask(int pid, long how, long uset, long uold)
  * SignalProcmask(pid, tid, how, set, oldset): the calling thread's mask
  * (other threads: not yet); the process manager may set the initial mask
  * of another process that has no thread yet.  SIGKILL and SIGSTOP cannot
- * be blocked.
+ * be blocked.  how SIG_PENDING (QNX's) writes to oldset the signals
+ * pending on the thread or its process and changes nothing (sigpending).
  */
 long
 sys_SignalProcmask(long pid, long tid, long how, long uset, long uold, long a5)
@@ -246,6 +247,15 @@ sys_SignalProcmask(long pid, long tid, long how, long uset, long uold, long a5)
 	}
 	if (tid != 0 && tid != td->td_tid)
 		return -ENOSYS;
+	if (how == __ABI_SIG_PENDING) {
+		uint64_t pend = __atomic_load_n(&td->td_sig.ts_pend, __ATOMIC_RELAXED) |
+		    __atomic_load_n(&td->td_proc->pr_sig.ps_pend, __ATOMIC_RELAXED);
+
+		if (uold == 0)
+			return -EINVAL;
+		return vm_copyout(td->td_proc->pr_vm, (uaddr_t)uold, &pend, sizeof(pend)) < 0 ?
+		    -EFAULT : 0;
+	}
 	if (uset && (how < __ABI_SIG_BLOCK || how > __ABI_SIG_SETMASK))
 		return -EINVAL;
 	if (uset && set_in(uset, &set) < 0)

@@ -76,6 +76,7 @@ hidden long __px_nanosleep(volatile int *cancel, const struct timespec *req,
 /* Signals (signal.c). */
 hidden long __px_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *old,
     size_t sz);
+hidden long __px_rt_sigpending(sigset_t *set, size_t sz);
 hidden long __px_rt_sigprocmask(int how, const sigset_t *set, sigset_t *old, size_t sz);
 hidden long __px_rt_sigsuspend(volatile int *cancel, const sigset_t *set, size_t sz);
 hidden long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, siginfo_t *si,

@@ -54,9 +54,17 @@ long __px_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigactio
 /* SYS_rt_sigprocmask: the calling thread's mask (how: SIG_BLOCK/UNBLOCK/SETMASK). */
 long __px_rt_sigprocmask(int how, const sigset_t *set, sigset_t *old, size_t sz)
 {
+	if (!SET_SIZE_OK(sz) || (set && (how < SIG_BLOCK || how > SIG_SETMASK)))
+		return -EINVAL;		/* (the kernel's how 5 is QNX's SIG_PENDING) */
+	return SignalProcmask_r(0, 0, how, (const uint64_t *)set, (uint64_t *)old);
+}
+
+/* SYS_rt_sigpending: the signals pending on this thread or its process. */
+long __px_rt_sigpending(sigset_t *set, size_t sz)
+{
 	if (!SET_SIZE_OK(sz))
 		return -EINVAL;
-	return SignalProcmask_r(0, 0, how, (const uint64_t *)set, (uint64_t *)old);
+	return SignalProcmask_r(0, 0, __ABI_SIG_PENDING, 0, (uint64_t *)set);
 }
 
 /*
