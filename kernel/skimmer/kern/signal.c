@@ -145,6 +145,18 @@ wants_ignored(struct proc *p, struct thread *td, int signo, struct thread *taker
 	return blocked_by_any(p, td, bit) || (taker && (taker->td_sigwait & bit));
 }
 
+bool
+sig_is_pending(struct proc *p, int tid, int signo)
+{
+	uint64_t bit = SIGBIT(signo);
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	struct thread *td = tid ? find_thread(p, tid) : NULL;
+	bool yes = (p->pr_sig.ps_pend & bit) || (td && (td->td_sig.ts_pend & bit));
+
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return yes;
+}
+
 int
 sig_post(struct proc *p, int tid, const struct ksiginfo *si, int flags)
 {

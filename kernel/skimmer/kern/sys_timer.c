@@ -4,9 +4,10 @@
  *
  * A timer is a callout on one CPU, the one it was created on (kt_cpu);
  * every change to it runs there (ipiq_call_sync), as the callout rules
- * require.  On expiry it delivers its event for its process (SIGEV_PULSE;
- * signals come later).  A periodic timer re-arms itself; expiries it could
- * not deliver on time count as overruns.  Timers are in the process's
+ * require.  On expiry it delivers its event for its process.  A periodic
+ * timer re-arms itself; expiries it could not deliver on time, and those
+ * that came while its signal was still pending, count as overruns
+ * (TimerInfo, timer_getoverrun).  Timers are in the process's
  * table under pr_lock and die with the process.
  */
 #include <kern/cpu.h>
@@ -53,8 +54,15 @@ fire(void *arg)
 	struct ktimer *kt = arg;
 	uint64_t now = timer_now();
 
+	int type = SIGEV_GET_TYPE(&kt->kt_ev);
+
 	kt->kt_fired = true;
-	event_deliver(kt->kt_proc, &kt->kt_ev, NULL, kt->kt_tid, __ABI_SI_TIMER, 0);
+	if ((type == SIGEV_SIGNAL || type == SIGEV_SIGNAL_CODE || type == SIGEV_SIGNAL_THREAD) &&
+	    sig_is_pending(kt->kt_proc, type == SIGEV_SIGNAL_THREAD ? kt->kt_tid : 0,
+	    kt->kt_ev.sigev_signo))
+		kt->kt_overruns++;	/* its last signal is still pending */
+	else
+		event_deliver(kt->kt_proc, &kt->kt_ev, NULL, kt->kt_tid, __ABI_SI_TIMER, 0);
 	if (kt->kt_period) {
 		kt->kt_next += kt->kt_period;
 		while (kt->kt_next <= now) {	/* missed periods */

@@ -100,6 +100,7 @@ hidden long __px_timer_create(clockid_t clk, const struct ksigevent *ksev, int *
 hidden long __px_timer_settime(int id, int flags, const struct itimerspec *val,
     struct itimerspec *old);
 hidden long __px_timer_gettime(int id, struct itimerspec *val);
+hidden long __px_timer_getoverrun(int id);
 hidden long __px_timer_delete(int id);
 hidden long __px_setitimer(int which, const struct itimerval *val, struct itimerval *old);
 hidden long __px_getitimer(int which, struct itimerval *val);

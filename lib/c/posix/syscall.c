@@ -149,6 +149,7 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_timer_gettime:
 		return __px_timer_gettime((int)a, (struct itimerspec *)b);
 	case SYS_timer_delete:		return __px_timer_delete((int)a);
+	case SYS_timer_getoverrun:	return __px_timer_getoverrun((int)a);
 	case SYS_setitimer:
 		return __px_setitimer((int)a, (const struct itimerval *)b, (struct itimerval *)c);
 	case SYS_getitimer:

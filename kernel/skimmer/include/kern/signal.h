@@ -96,6 +96,13 @@ struct tsig {
 int sig_post(struct proc *p, int tid, const struct ksiginfo *si, int flags);
 
 /*
+ * Is signal signo pending on p (tid 0) or on its thread tid?  A timer
+ * whose signal is still pending counts an overrun instead of sending it
+ * again (POSIX: one signal per timer at a time).  Any context.
+ */
+bool sig_is_pending(struct proc *p, int tid, int signo);
+
+/*
  * A waiting thread asks whether to stop waiting: 0 (keep waiting), -EINTR
  * (killed) or -ERESTART (a signal it does not block is pending, or its
  * process is being stopped).  Lock-free; td is the calling thread.
