@@ -15,9 +15,11 @@
  *    already wrote), through the library's unblock pulse.
  *
  * Named FIFOs: the name lives in a file system (fs-ram keeps an S_IFIFO
- * inode), which answers an open of it with a redirect to NODE/DEV.INO
- * (its st_dev and st_ino).  The manager attaches NODE as a directory, so
- * those names come here: the first open of one makes its pipe, later ones
+ * inode), which answers an open of it with a redirect to NODE/fifo/PATH
+ * (the name's own path).  The manager attaches NODE as a directory, so
+ * those names come here; it stats PATH, checks the client against the
+ * name's mode and owner, and keys the pipe by the name's st_dev and
+ * st_ino: the first open of one makes its pipe, later ones
  * share it, and the last close frees it (and its data).  Opening blocks
  * until the other side is there: a reader waits for a writer and a writer
  * for a reader (the open stays REPLY-blocked, its OCB already counted, so
@@ -45,11 +47,12 @@ struct pipe {
 	iofunc_notify_t	p_notify[3];	/* select/poll: input, output */
 	resmgr_waiter_t	*p_openers;	/* FIFO opens waiting for the other side */
 	struct pipe	*p_next;	/* named FIFOs: the list fifos */
-	char		p_name[48];	/* named FIFOs: "DEV.INO"; "" for pipe() */
+	char		p_name[48];	/* named FIFOs: the name's "DEV.INO"; "" for pipe() */
 	uint64_t	p_dev;		/* named FIFOs: the name's st_dev */
 };
 
 static struct pipe *fifos;		/* the named FIFOs that are open */
+static const char *pipe_node = "/dev/pipe";	/* NODE: where we are attached */
 
 static resmgr_io_funcs_t pipe_io;
 
@@ -285,32 +288,60 @@ static void kick_opens(struct pipe *p)
 			q = &(*q)->w_next;
 }
 
-/* The named FIFO "DEV.INO" (both decimal), found or made; NULL: errno in *r. */
-static struct pipe *fifo_get(const char *name, struct _client_info *ci, int *r)
+/*
+ * The named FIFO "fifo/PATH" (what a file system sends a FIFO's open to:
+ * PATH is the name's absolute path without its first '/'), found or made,
+ * after the client's access check against the name's mode and owner as
+ * they are now.  We stat PATH ourselves, so a name typed by hand gets the
+ * same check, and key the pipe by the name's st_dev and st_ino (a rename
+ * or a second link meets the same pipe).  NULL: errno in *r.
+ */
+static struct pipe *fifo_get(resmgr_context_t *ctp, const char *name, int ioflag,
+    struct _client_info *ci, int *r)
 {
-	unsigned long long dev, ino;
-	char canon[sizeof(((struct pipe *)0)->p_name)];
+	char path[PATH_MAX], key[sizeof(((struct pipe *)0)->p_name)];
+	struct stat st;
 	struct pipe *p;
-	int n = -1;
+	iofunc_attr_t check;
 
 	*r = ENOENT;
-	if (sscanf(name, "%20llu.%20llu%n", &dev, &ino, &n) != 2 || name[n] != '\0' ||
-	    (size_t)snprintf(canon, sizeof(canon), "%llu.%llu", dev, ino) >= sizeof(canon) ||
-	    strcmp(canon, name) != 0)
-		return NULL;		/* not a name a file system would give */
-	for (p = fifos; p; p = p->p_next)
-		if (strcmp(p->p_name, name) == 0)
-			return p;
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		*r = ENOMEM;
+	if (strncmp(name, "fifo/", 5) != 0 ||
+	    (size_t)snprintf(path, sizeof(path), "/%s", name + 5) >= sizeof(path))
+		return NULL;
+	if (strncmp(path, pipe_node, strlen(pipe_node)) == 0 &&
+	    (path[strlen(pipe_node)] == '/' || path[strlen(pipe_node)] == '\0'))
+		return NULL;		/* our own names: a stat would ask ourselves */
+	if (stat(path, &st) != 0) {
+		*r = errno;
 		return NULL;
 	}
-	iofunc_attr_init(&p->p_attr, S_IFIFO | 0600, NULL, ci);
-	p->p_attr.inode = ino;
-	p->p_dev = dev;
-	strcpy(p->p_name, name);
-	p->p_next = fifos;
-	fifos = p;
+	if (!S_ISFIFO(st.st_mode))
+		return NULL;
+	iofunc_attr_init(&check, st.st_mode, NULL, NULL);
+	check.uid = st.st_uid;
+	check.gid = st.st_gid;
+	if ((*r = iofunc_check_access(ctp, &check, ioflag, ci)) != EOK)
+		return NULL;
+	snprintf(key, sizeof(key), "%llu.%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	for (p = fifos; p; p = p->p_next)
+		if (strcmp(p->p_name, key) == 0)
+			break;
+	if (p == NULL) {
+		if ((p = calloc(1, sizeof(*p))) == NULL) {
+			*r = ENOMEM;
+			return NULL;
+		}
+		iofunc_attr_init(&p->p_attr, S_IFIFO | 0600, NULL, ci);
+		p->p_attr.inode = st.st_ino;
+		p->p_dev = st.st_dev;
+		strcpy(p->p_name, key);
+		p->p_next = fifos;
+		fifos = p;
+	}
+	p->p_attr.mode = S_IFIFO | (st.st_mode & 07777);	/* fstat shows the name's */
+	p->p_attr.uid = st.st_uid;
+	p->p_attr.gid = st.st_gid;
 	return p;
 }
 
@@ -323,7 +354,7 @@ static int fifo_open(resmgr_context_t *ctp, io_open_t *msg, struct _client_info 
 	struct pipe *p;
 	iofunc_ocb_t *ocb;
 
-	if ((p = fifo_get(msg->i.path, ci, &r)) == NULL)
+	if ((p = fifo_get(ctp, msg->i.path, msg->i.ioflag, ci, &r)) == NULL)
 		return r;
 	if (acc == O_WRONLY && nonblock && p->p_attr.rcount == 0)
 		r = ENXIO;		/* POSIX: no reader, and the writer may not wait */
@@ -353,7 +384,7 @@ static int fifo_open(resmgr_context_t *ctp, io_open_t *msg, struct _client_info 
 	return _RESMGR_NOREPLY;
 }
 
-/* Opening NODE makes a new pipe; NODE/DEV.INO is a named FIFO. */
+/* Opening NODE makes a new pipe; NODE/fifo/PATH is a named FIFO. */
 static int pipe_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *handle, void *extra)
 {
 	struct _client_info ci;
@@ -383,7 +414,7 @@ int main(int argc, char **argv)
 {
 	static resmgr_connect_funcs_t cf;
 	static iofunc_attr_t node;
-	const char *path = argc > 1 ? argv[1] : "/dev/pipe";
+	const char *path = argc > 1 ? argv[1] : pipe_node;
 	dispatch_t *dpp = dispatch_create();
 	dispatch_context_t *ctp;
 
@@ -398,6 +429,7 @@ int main(int argc, char **argv)
 	pipe_io.stat = pipe_stat;
 	pipe_io.notify = pipe_notify;
 	iofunc_attr_init(&node, S_IFCHR | 0666, NULL, NULL);
+	pipe_node = path;
 	if (resmgr_attach(dpp, NULL, path, _FTYPE_ANY, _RESMGR_FLAG_DIR, &cf, &pipe_io,
 	    &node) < 0)
 		return 2;

@@ -30,6 +30,7 @@ struct ramfs rf_fs;
 resmgr_io_funcs_t rf_io;
 iofunc_attr_t rf_mount_attr;
 const char *rf_pipe_node = "/dev/pipe";
+const char *rf_mount;
 
 /* "12", "64k", "32m", "1g": bytes, or 0 if malformed. */
 static uint64_t size_arg(const char *s)
@@ -100,6 +101,7 @@ int main(int argc, char **argv)
 		}
 	}
 	mount = optind < argc ? argv[optind] : "/tmp";
+	rf_mount = mount;
 	if (rf_init(&rf_fs, mount, mode, limit, inodes) != 0)
 		return usage();
 	if (bg)

@@ -77,13 +77,19 @@ static int c_open(resmgr_context_t *ctp, io_open_t *msg, RESMGR_HANDLE_T *h, voi
 		return answer(ctp, &msg->i, r);
 	if (S_ISFIFO(ino->i_mode) && !(msg->i.ioflag & O_PATH)) {
 		/*
-		 * The name is ours, the data path the pipe manager's: the
-		 * access check is done, so send the client to NODE/DEV.INO
-		 * (our st_dev and st_ino), where every open of this FIFO
-		 * meets the same pipe.  O_PATH (stat, chmod) stays here.
+		 * The name is ours, the data path the pipe manager's: send
+		 * the client to NODE/fifo/PATH (the FIFO's absolute path).
+		 * The pipe manager stats PATH itself, checks the client
+		 * against its mode and owner, and keys the pipe by its
+		 * st_dev and st_ino, so every open of this FIFO meets the
+		 * same pipe and no name can skip the check.  O_PATH (stat,
+		 * chmod) stays here.
 		 */
-		snprintf(lk.l_path, sizeof(lk.l_path), "%s/%llu.%llu", rf_pipe_node,
-		    (unsigned long long)getpid(), (unsigned long long)ino->i_ino);
+		if ((size_t)snprintf(lk.l_path, sizeof(lk.l_path), "%s/fifo%s/%s", rf_pipe_node,
+		    strcmp(rf_mount, "/") == 0 ? "" : rf_mount, msg->i.path) >= sizeof(lk.l_path)) {
+			rf_close(&rf_fs, ino);
+			return answer(ctp, &msg->i, ENAMETOOLONG);
+		}
 		rf_close(&rf_fs, ino);
 		return answer(ctp, &msg->i, RF_REDIRECT);
 	}

@@ -20,6 +20,7 @@ extern struct ramfs rf_fs;
 extern resmgr_io_funcs_t rf_io;
 extern iofunc_attr_t rf_mount_attr;	/* every OCB's attr, for the library's defaults */
 extern const char *rf_pipe_node;	/* the pipe manager's node: FIFO opens go there (-p) */
+extern const char *rf_mount;		/* where we are attached ("/tmp") */
 
 /* The sender's effective ids (taskman's, _PROC_GETSETID); 0 or an errno. */
 int rf_cred_of(resmgr_context_t *ctp, struct rf_cred *cr);

@@ -411,6 +411,11 @@ LTEST(fifo, permissions)
 			_exit(2);
 		if (open("/tmp/pm", O_WRONLY | O_NONBLOCK) != -1 || errno != EACCES)
 			_exit(3);
+		/* The pipe manager's own name for it gets the same check. */
+		if (open("/dev/pipe/fifo/tmp/pm", O_RDONLY | O_NONBLOCK) != -1 || errno != EACCES)
+			_exit(4);
+		if (open("/dev/pipe/fifo/tmp/pm", O_WRONLY | O_NONBLOCK) != -1 || errno != EACCES)
+			_exit(5);
 		_exit(0);
 	}
 	LT_CHECK(pid > 0);
@@ -418,6 +423,46 @@ LTEST(fifo, permissions)
 	LT_CHECK(WIFEXITED(st));
 	LT_EQ(WEXITSTATUS(st), 0);
 	LT_EQ(unlink("/tmp/pm"), 0);
+	return 0;
+}
+
+/*
+ * The pipe manager's names: NODE/fifo/PATH must name a FIFO (ENOENT for a
+ * missing one, a file, the old DEV.INO form, or a path under NODE itself,
+ * which would make it ask itself); an open FIFO's fstat shows the name's
+ * mode, owner, device and inode.
+ */
+LTEST(fifo, manager_names)
+{
+	struct stat st, fst;
+	int fd;
+
+	LT_EQ(mkfifo("/tmp/mn", 0640), 0);
+	LT_EQ(stat("/tmp/mn", &st), 0);
+	fd = open("/dev/pipe/fifo/tmp/mn", O_RDONLY | O_NONBLOCK);
+	LT_CHECK(fd >= 0);
+	LT_EQ(fstat(fd, &fst), 0);
+	LT_CHECK(S_ISFIFO(fst.st_mode));
+	LT_EQ(fst.st_mode & 07777, 0640);
+	LT_EQ(fst.st_uid, st.st_uid);
+	LT_EQ(fst.st_dev, st.st_dev);
+	LT_EQ(fst.st_ino, st.st_ino);
+	LT_EQ(close(fd), 0);
+	LT_EQ(open("/dev/pipe/fifo/tmp/none", O_RDONLY | O_NONBLOCK), -1);
+	LT_EQ(errno, ENOENT);
+	LT_EQ(open("/dev/pipe/fifo/proc/boot/motd", O_RDONLY | O_NONBLOCK), -1);
+	LT_EQ(errno, ENOENT);				/* not a FIFO */
+	LT_EQ(open("/dev/pipe/fifo/dev/pipe/fifo/tmp/mn", O_RDONLY | O_NONBLOCK), -1);
+	LT_EQ(errno, ENOENT);				/* under the node: no self-deadlock */
+	{
+		char old[64];
+
+		snprintf(old, sizeof(old), "/dev/pipe/%llu.%llu", (unsigned long long)st.st_dev,
+		    (unsigned long long)st.st_ino);
+		LT_EQ(open(old, O_RDONLY | O_NONBLOCK), -1);
+		LT_EQ(errno, ENOENT);			/* a guessable name is no way in */
+	}
+	LT_EQ(unlink("/tmp/mn"), 0);
 	return 0;
 }
 
