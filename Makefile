@@ -84,6 +84,7 @@ include kernel/skimmer/kernel.mk
 include user/user.mk
 include lib/c/libc.mk
 include lib/resmgr/resmgr.mk
+include lib/virtio/virtio.mk
 include taskman/skimmer/taskman.mk
 include ports/mksh/mksh.mk
 include ports/toybox/toybox.mk
@@ -95,7 +96,7 @@ all:
 	@echo "QSOE/L (seL4) is not yet available: run 'make menuconfig' and choose Skimmer." >&2
 	@exit 1
 else
-all: $(KERNEL_BIN) $(IMAGE) libc resmgr
+all: $(KERNEL_BIN) $(IMAGE) libc resmgr virtio
 endif
 
 setup:
@@ -118,7 +119,7 @@ setup-quiet:
 
 clean:
 	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
-	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/servers $(O)/utils \
+	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/virtio $(O)/servers $(O)/utils \
 	    $(O)/ports
 
 distclean:

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/neutrino.h>
 #include "devb.h"
 
@@ -242,9 +241,8 @@ blk_read_sector(struct disk *dk, uint64_t sector, uint8_t *buf)
 {
 	struct slot *sl = &dk->dk_slots[0];
 	struct virtq *vq = &dk->dk_vq;
-	struct timespec ts = { 0, 1000 * 1000 };
 	uint32_t type = VIRTIO_BLK_T_IN, zero = 0, len;
-	int head = vq_chain_alloc(vq, 3), d, got = -1;
+	int head = vq_chain_alloc(vq, 3), d, got;
 
 	if (head < 0 || sl->sl_req != NULL)
 		return EBUSY;			/* only before the loop serves anyone */
@@ -262,12 +260,7 @@ blk_read_sector(struct disk *dk, uint64_t sector, uint8_t *buf)
 	    vq->vq_desc[d].next };
 	vq_submit(&dk->dk_vd, vq, (unsigned)head);
 	/* Poll: the interrupt's pulse waits in the channel and then finds nothing. */
-	for (int i = 0; i < 2000 && got < 0; i++) {
-		got = vq_used_next(vq, &len);
-		if (got < 0)
-			nanosleep(&ts, NULL);
-	}
-	if (got < 0)
+	if ((got = vq_used_wait(vq, &len, 2000)) < 0)
 		return EIO;			/* the chain stays taken: the device has it */
 	vq_chain_free(vq, (unsigned)got);
 	if (sl->sl_hdr[16] != VIRTIO_BLK_S_OK)

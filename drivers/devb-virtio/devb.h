@@ -9,7 +9,7 @@
 #include <sys/types.h>
 #include <sys/iofunc.h>
 #include <sys/dispatch.h>
-#include "virtio.h"
+#include <hw/virtio.h>
 
 #define CODE_INTR	(_PULSE_CODE_MINAVAIL + 1)	/* value: the disk's index */
 #define DISKS_MAX	4

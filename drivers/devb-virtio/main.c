@@ -6,7 +6,7 @@
  *	devb-virtio [-v] [addr,irq ...]
  *
  * Without arguments it probes QEMU virt's eight virtio-mmio slots
- * (virtio.h), highest address first, which is the order of the QEMU
+ * (<hw/virtio.h>, lib/virtio), highest address first, which is the order of the QEMU
  * command line; with them, it takes the devices at those physical
  * addresses and interrupts.  No virtio-blk device: it says so and exits
  * with status 0, so a startup script may start it whether a disk is

@@ -79,4 +79,16 @@ void csprng_read(struct csprng *g, void *out, size_t n)
 	}
 	memset(b, 0, sizeof(b));
 	rekey(g);
+	g->cs_out += (uint64_t)(o - (uint8_t *)out);
+}
+
+void csprng_seeded(struct csprng *g, uint64_t now)
+{
+	g->cs_out = 0;
+	g->cs_seeded = now;
+}
+
+int csprng_due(const struct csprng *g, uint64_t now, uint64_t max_bytes, uint64_t max_age)
+{
+	return g->cs_out >= max_bytes || (now > g->cs_seeded && now - g->cs_seeded >= max_age);
 }

@@ -8,11 +8,12 @@
  *	random, urandom  reads give ChaCha20 keystream (chacha.c, fast key
  *			erasure); writes are mixed into its key
  *
- * The generator is seeded from the time CSR's jitter across a few
- * hundred kernel calls, and the time of every read is mixed in.  That
- * is WEAK (an attacker who knows the boot timing can guess much of it):
- * virtio-rng needs device memory and DMA from taskman, which do not
- * exist yet.
+ * The generator is seeded at start (seed.c) from a virtio entropy device
+ * (virtio-rng, through libvirtio) when QEMU provides one, and always from
+ * the time CSR's jitter across a few hundred kernel calls; without the
+ * device the jitter alone is WEAK, and devnull says so on stderr and in
+ * the system log.  It reseeds after 1 MiB of output or a minute, and the
+ * time of every read is mixed in.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include <sys/iofunc.h>
 #include <sys/dispatch.h>
 #include "chacha.h"
+#include "seed.h"
 
 enum { DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM, DEV_URANDOM, DEV_N };
 static const char *const dev_names[DEV_N] = { "/dev/null", "/dev/zero",
@@ -37,18 +39,6 @@ static uint64_t rdtime(void)
 	return t;
 }
 
-/* Weak seed: the time CSR around 256 kernel calls (see above). */
-static void seed(void)
-{
-	uint64_t t[256];
-
-	for (int i = 0; i < 256; i++) {
-		t[i] = rdtime();
-		SchedYield();
-	}
-	csprng_mix(&rng, t, sizeof(t));
-}
-
 static int dev_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 {
 	int which = (int)(ocb->attr - dev_attr), r;
@@ -61,6 +51,7 @@ static int dev_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 	else if (which >= DEV_RANDOM) {
 		uint64_t t = rdtime();
 
+		seed_maybe(&rng);
 		csprng_mix(&rng, &t, sizeof(t));
 		csprng_read(&rng, rbuf, n);
 	} else
@@ -94,11 +85,12 @@ int main(void)
 
 	if (dpp == NULL || (ctp = dispatch_context_alloc(dpp)) == NULL)
 		return 1;
-	seed();
+	seed_init(&rng);
 	iofunc_func_init(_RESMGR_CONNECT_NFUNCS, &cf, _RESMGR_IO_NFUNCS, &io);
 	io.read = dev_read;
 	io.write = dev_write;
-	for (int i = 0; i < DEV_N; i++) {
+	/* /dev/null last: a script's "waitfor /dev/null" then finds all five there. */
+	for (int i = DEV_N - 1; i >= 0; i--) {
 		iofunc_attr_init(&dev_attr[i], S_IFCHR | 0666, NULL, NULL);
 		dev_attr[i].rdev = (uint64_t)(1 << 8 | i);
 		if (resmgr_attach(dpp, NULL, dev_names[i], _FTYPE_ANY, 0, &cf, &io,

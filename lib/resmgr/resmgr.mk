@@ -26,7 +26,8 @@ $(RESMGR_A): $(RESMGR_OBJ)
 resmgr: $(RESMGR_A) $(RESMGR_HDRS)
 
 # The resource managers (drivers/, fs/): one program per directory, from
-# every .c file in it, linked with libresmgr.  An entry is dir:name (the
+# every .c file in it, linked with libresmgr and libvirtio (lib/virtio;
+# a static archive, so only the drivers of virtio devices take anything).  An entry is dir:name (the
 # program's name; without it the directory's).
 SERVER_DIRS := drivers/devnull fs/pipe fs/ram:fs-ram drivers/devc-ns16550 drivers/devb-virtio
 server_dir   = $(firstword $(subst :, ,$(1)))
@@ -34,9 +35,10 @@ server_name  = $(or $(word 2,$(subst :, ,$(1))),$(notdir $(1)))
 SERVERS     := $(foreach d,$(SERVER_DIRS),$(O)/servers/$(call server_name,$(d)))
 
 define server_rule
-$(O)/servers/$(2): $(wildcard $(1)/*.c) $(wildcard $(1)/*.h) $(RESMGR_A) $(RESMGR_HDRS) $(QSOE_CC)
+$(O)/servers/$(2): $(wildcard $(1)/*.c) $(wildcard $(1)/*.h) $(RESMGR_A) $(RESMGR_HDRS) \
+    $(VIRTIO_A) $(VIRTIO_HDRS) $(QSOE_CC)
 	@mkdir -p $$(dir $$@)
 	@echo "  QSOECC  $$@"
-	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -o $$@ $(wildcard $(1)/*.c) -lresmgr
+	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -o $$@ $(wildcard $(1)/*.c) -lresmgr -lvirtio
 endef
 $(foreach d,$(SERVER_DIRS),$(eval $(call server_rule,$(call server_dir,$(d)),$(call server_name,$(d)))))

@@ -3,7 +3,8 @@
  * Host tests of devnull's generator (drivers/devnull/chacha.c): the
  * ChaCha20 block function against RFC 8439's test vector (2.3.2), and the
  * generator: the same seed gives the same stream, any difference in the
- * seed or a mix changes it, reads never repeat, and the bits are balanced.
+ * seed or a mix changes it, reads never repeat, and the bits are balanced;
+ * and the reseeding policy (csprng_due).
  */
 #include "unit.h"
 #include "../../drivers/devnull/chacha.h"
@@ -35,7 +36,7 @@ UNIT_TEST(rfc8439_block)
 
 UNIT_TEST(generator)
 {
-	struct csprng a = { { 0 }, { 0 } }, b = { { 0 }, { 0 } };
+	struct csprng a = { 0 }, b = { 0 };
 	static uint8_t x[4096], y[4096];
 	long ones = 0;
 
@@ -55,4 +56,29 @@ UNIT_TEST(generator)
 	CHECK(ones > 16384 - 600 && ones < 16384 + 600);	/* about half the bits (5 sigma) */
 	csprng_read(&a, x, 0);
 	csprng_read(&a, x, 1);
+}
+
+/* devnull's reseeding policy: after so many bytes or so much time, whichever first. */
+UNIT_TEST(reseed_due)
+{
+	struct csprng g = { 0 };
+	static uint8_t x[1000];
+
+	csprng_seeded(&g, 1000);
+	CHECK(!csprng_due(&g, 1000, 4096, 60));
+	CHECK(!csprng_due(&g, 1059, 4096, 60));
+	CHECK(csprng_due(&g, 1060, 4096, 60));		/* old enough */
+	CHECK(!csprng_due(&g, 999, 4096, 60));		/* a clock that went backwards */
+	for (int i = 0; i < 4; i++)
+		csprng_read(&g, x, sizeof(x));
+	CHECK(g.cs_out == 4000);
+	CHECK(!csprng_due(&g, 1001, 4096, 60));
+	csprng_read(&g, x, 96);
+	CHECK(csprng_due(&g, 1001, 4096, 60));		/* enough given out */
+	csprng_mix(&g, "client", 6);			/* a client's write is not a seeding */
+	CHECK(csprng_due(&g, 1001, 4096, 60));
+	csprng_seeded(&g, 2000);
+	CHECK(g.cs_out == 0 && !csprng_due(&g, 2000, 4096, 60));
+	csprng_read(&g, x, 0);
+	CHECK(g.cs_out == 0);
 }

@@ -1,14 +1,14 @@
 /*
- * drivers/devb-virtio/virtio.c - the virtio-mmio transport and split
- * virtqueues (virtio.h).  Facts from the virtio 1.x specification,
- * "Virtio Over MMIO" (modern and legacy interfaces) and "Split
- * Virtqueues".
+ * lib/virtio/mmio.c - the virtio-mmio transport (<hw/virtio.h>): finding
+ * devices, negotiation, queues in DMA memory, interrupts.  Facts from the
+ * virtio 1.x specification, "Virtio Over MMIO" (modern and legacy
+ * interfaces).  The rings themselves are virtq.c's.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/neutrino.h>
-#include "virtio.h"
+#include <hw/virtio.h>
 
 #define PG	4096UL
 
@@ -121,17 +121,17 @@ vio_dma_alloc(size_t len, uint64_t *pa)
 	return p;
 }
 
-/* The legacy layout: descriptors, avail ring, then the used ring on the next page. */
-static size_t
-used_off(unsigned num)
+void
+vio_dma_free(void *p, size_t len)
 {
-	return (16UL * num + 6 + 2UL * num + PG - 1) & ~(PG - 1);
+	munmap(p, len);
 }
 
 static void
 queue_give_addr(struct vdev *vd, struct virtq *vq)
 {
-	uint64_t avail = vq->vq_pa + 16UL * vq->vq_num, used = vq->vq_pa + used_off(vq->vq_num);
+	uint64_t avail = vq->vq_pa + (uint64_t)((volatile uint8_t *)vq->vq_avail - (uint8_t *)vq->vq_mem);
+	uint64_t used = vq->vq_pa + (uint64_t)((volatile uint8_t *)vq->vq_used - (uint8_t *)vq->vq_mem);
 
 	if (vd->vd_version == 1) {
 		wr(vd, VIO_QUEUE_ALIGN, PG);
@@ -151,7 +151,8 @@ int
 vio_queue_init(struct vdev *vd, struct virtq *vq, unsigned idx, unsigned max)
 {
 	unsigned num, hw;
-	uint8_t *mem;
+	uint64_t pa;
+	void *mem;
 
 	wr(vd, VIO_QUEUE_SEL, idx);
 	hw = rd(vd, VIO_QUEUE_NUM_MAX);
@@ -162,22 +163,20 @@ vio_queue_init(struct vdev *vd, struct virtq *vq, unsigned idx, unsigned max)
 	}
 	for (num = 1; num * 2 <= hw && num * 2 <= max; num *= 2)
 		;
-	mem = vio_dma_alloc(used_off(num) + ((6 + 8UL * num + PG - 1) & ~(PG - 1)), &vq->vq_pa);
-	if (mem == NULL)
+	if ((mem = vio_dma_alloc(vq_ring_size(num), &pa)) == NULL)
 		return -1;
-	vq->vq_index = idx;
-	vq->vq_num = (uint16_t)num;
-	vq->vq_desc = (struct vring_desc *)mem;
-	vq->vq_avail = (volatile uint16_t *)(mem + 16UL * num);
-	vq->vq_used = (volatile uint16_t *)(mem + used_off(num));
-	vq->vq_avail_idx = vq->vq_used_seen = 0;
-	for (unsigned i = 0; i < num; i++)
-		vq->vq_desc[i].next = (uint16_t)(i + 1);
-	vq->vq_free = 0;
-	vq->vq_nfree = (uint16_t)num;
+	vq_layout(vq, idx, num, mem, pa);
 	wr(vd, VIO_QUEUE_NUM, num);
 	queue_give_addr(vd, vq);
 	return 0;
+}
+
+void
+vio_queue_free(struct virtq *vq)
+{
+	if (vq->vq_mem != NULL)
+		vio_dma_free(vq->vq_mem, vq->vq_memlen);
+	vq->vq_mem = NULL;
 }
 
 void
@@ -225,60 +224,4 @@ uint32_t
 vio_intr_pending(struct vdev *vd)
 {
 	return rd(vd, VIO_INTR_STATUS);
-}
-
-int
-vq_chain_alloc(struct virtq *vq, unsigned n)
-{
-	unsigned head = vq->vq_free, d = head;
-
-	if (n == 0 || vq->vq_nfree < n)
-		return -1;
-	for (unsigned i = 1; i < n; i++) {
-		vq->vq_desc[d].flags = VRING_DESC_F_NEXT;
-		d = vq->vq_desc[d].next;
-	}
-	vq->vq_free = vq->vq_desc[d].next;
-	vq->vq_desc[d].flags = 0;
-	vq->vq_nfree = (uint16_t)(vq->vq_nfree - n);
-	return (int)head;
-}
-
-void
-vq_chain_free(struct virtq *vq, unsigned head)
-{
-	unsigned d = head;
-
-	vq->vq_nfree++;
-	while (vq->vq_desc[d].flags & VRING_DESC_F_NEXT) {
-		d = vq->vq_desc[d].next;
-		vq->vq_nfree++;
-	}
-	vq->vq_desc[d].next = vq->vq_free;
-	vq->vq_free = (uint16_t)head;
-}
-
-void
-vq_submit(struct vdev *vd, struct virtq *vq, unsigned head)
-{
-	vq->vq_avail[2 + (vq->vq_avail_idx & (vq->vq_num - 1))] = (uint16_t)head;
-	vio_mb();				/* the entry before the index */
-	vq->vq_avail[1] = ++vq->vq_avail_idx;
-	vio_mb();				/* the index before the notification */
-	wr(vd, VIO_QUEUE_NOTIFY, vq->vq_index);
-}
-
-int
-vq_used_next(struct virtq *vq, uint32_t *len)
-{
-	const volatile struct vring_used_elem *e;
-
-	if (vq->vq_used[1] == vq->vq_used_seen)
-		return -1;
-	vio_mb();				/* the index before the entry */
-	e = (const volatile struct vring_used_elem *)(vq->vq_used + 2) +
-	    (vq->vq_used_seen & (vq->vq_num - 1));
-	*len = e->len;
-	vq->vq_used_seen++;
-	return (int)e->id;
 }

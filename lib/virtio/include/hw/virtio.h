@@ -1,8 +1,8 @@
 /*
- * drivers/devb-virtio/virtio.h - a small virtio-mmio transport with split
- * virtqueues (docs/storage.md).  Nothing in it knows about block devices,
- * so a virtio-rng or virtio-net driver can take virtio.c as it is (it
- * moves to lib/virtio when a second driver needs it).
+ * <hw/virtio.h> - libvirtio, a small virtio-mmio transport with split
+ * virtqueues (lib/virtio, docs/storage.md), built into the sysroot like
+ * libresmgr; link with -lvirtio.  Used by devb-virtio (virtio-blk) and
+ * devnull (virtio-rng).  Nothing in it knows about one kind of device.
  *
  * Both register layouts are driven: the legacy one (Version 1, QEMU 7.2's
  * default for virtio-mmio) and the modern one (Version 2, virtio 1.x, with
@@ -14,13 +14,15 @@
  * One thread uses a device at a time (the driver's loop): nothing here
  * locks.
  */
-#ifndef VIRTIO_H
-#define VIRTIO_H
+#ifndef _HW_VIRTIO_H
+#define _HW_VIRTIO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define VIRTIO_MAGIC		0x74726976	/* "virt" */
 #define VIRTIO_ID_BLOCK		2
+#define VIRTIO_ID_ENTROPY	4	/* virtio-rng */
 
 /* Registers (byte offsets); L: legacy only, M: modern only. */
 #define VIO_MAGIC		0x000
@@ -86,6 +88,8 @@ struct virtq {
 	volatile uint16_t	*vq_avail;	/* flags, idx, ring[num], used_event */
 	volatile uint16_t	*vq_used;	/* flags, idx, then elems */
 	uint64_t		vq_pa;		/* physical address of vq_desc */
+	void			*vq_mem;	/* the rings' DMA memory (vio_queue_init's) */
+	size_t			vq_memlen;
 };
 
 struct vdev {
@@ -130,6 +134,8 @@ int vio_negotiate(struct vdev *vd, uint64_t wanted);
 
 /* Set up queue idx with at most max entries in fresh DMA memory.  0 or -1 and errno. */
 int vio_queue_init(struct vdev *vd, struct virtq *vq, unsigned idx, unsigned max);
+/* Free a queue's memory; the caller has reset the device first (it must not use it). */
+void vio_queue_free(struct virtq *vq);
 
 /* The driver is ready: DRIVER_OK. */
 void vio_ready(struct vdev *vd);
@@ -149,6 +155,16 @@ uint32_t vio_intr_ack(struct vdev *vd);
 /* The interrupt cause, not acknowledged. */
 uint32_t vio_intr_pending(struct vdev *vd);
 
+/*
+ * The split ring (virtq.c: no device access but the notification, so the
+ * host tests run it on ordinary memory).  Bytes of ring memory for num
+ * entries (a power of 2): descriptors, the available ring, then the used
+ * ring on the next page, the legacy layout, which suits modern devices too.
+ */
+size_t vq_ring_size(unsigned num);
+/* Lay a queue of num entries out in mem (ring_size bytes, zeroed) at physical pa; all free. */
+void vq_layout(struct virtq *vq, unsigned idx, unsigned num, void *mem, uint64_t pa);
+
 /* Take a chain of n free descriptors; the head, or -1 if fewer are free. */
 int vq_chain_alloc(struct virtq *vq, unsigned n);
 /* Give a chain back, from its head. */
@@ -158,7 +174,15 @@ void vq_submit(struct vdev *vd, struct virtq *vq, unsigned head);
 /* The next chain the device finished: its head, or -1 if none.  *len: bytes written. */
 int vq_used_next(struct virtq *vq, uint32_t *len);
 
+/*
+ * Poll for the next finished chain for at most ms milliseconds (sleeping
+ * a millisecond between looks): its head, or -1 with errno ETIMEDOUT.
+ * For a driver that does not wait for the interrupt (start-up, one request).
+ */
+int vq_used_wait(struct virtq *vq, uint32_t *len, unsigned ms);
+
 /* DMA memory: len zeroed, physically contiguous bytes and their physical address; NULL on error. */
 void *vio_dma_alloc(size_t len, uint64_t *pa);
+void vio_dma_free(void *p, size_t len);
 
 #endif
