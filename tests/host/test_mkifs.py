@@ -96,10 +96,11 @@ def read_newc(data):
     while True:
         check(data[off:off + 6] == b"070701", f"no newc magic at offset {off}")
         h = {k: int(data[off + 6 + 8 * i:off + 14 + 8 * i], 16) for i, k in enumerate(FIELDS)}
-        name = data[off + 110:off + 110 + h["namesize"] - 1].decode()
+        # The name ends at its first NUL; mkifs pads it with more (align_data).
+        name = data[off + 110:off + 110 + h["namesize"] - 1].split(b"\0")[0].decode()
         check(data[off + 110 + h["namesize"] - 1] == 0, f"name of {name} not NUL-terminated")
         off = (off + 110 + h["namesize"] + 3) & ~3
-        h["name"], h["data"] = name, data[off:off + h["filesize"]]
+        h["name"], h["data"], h["offset"] = name, data[off:off + h["filesize"]], off
         off = (off + h["filesize"] + 3) & ~3
         if name == "TRAILER!!!":
             check(not data[off:].strip(b"\0"), "bytes after the trailer")
@@ -223,6 +224,24 @@ def test_contents_and_symlinks():
     # A link whose destination is a directory on the build host is still a link.
     eq(stat.S_IFMT(m["usr"]["mode"]), stat.S_IFLNK, "/usr -> /usr type")
     eq(m["usr"]["data"], b"/usr", "/usr -> /usr")
+    b.cleanup()
+
+
+@test
+def test_data_aligned_to_8():
+    """Every file's data starts at a multiple of 8 (the kernel copies aligned
+    words fastest), however long the names before it are."""
+    text = "".join(f"/d/{'n' * i} = f{i % 3}\n" for i in range(1, 12))
+    b = Build(text, {"f0": "", "f1": "x", "f2": "0123456789"}).ok()
+    m = b.members()
+    eq(len(m), 12, "members")
+    for i in range(1, 12):
+        h = m["d/" + "n" * i]
+        eq(h["data"], [b"", b"x", b"0123456789"][i % 3], f"data of d/{'n' * i}")
+        if h["filesize"]:
+            eq(h["offset"] % 8, 0, f"data offset of d/{'n' * i}")
+    eq(os.path.getsize(b.out) % 512, 0, "archive size (cpio's 512-byte blocks)")
+    check("d/nnn" in cpio_list(b.out), "cpio -t reads the padded names")
     b.cleanup()
 
 
