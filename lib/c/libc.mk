@@ -80,14 +80,16 @@ LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcf
                   $(LTEST_OUT)/libcres $(LTEST_OUT)/shtest $(LTEST_OUT)/libctoybox \
                   $(LTEST_OUT)/libccons $(LTEST_OUT)/libcram $(LTEST_OUT)/libcsys \
                   $(LTEST_OUT)/libcdma $(LTEST_OUT)/libcblk $(LTEST_OUT)/libcfifo \
-                  $(LTEST_OUT)/srvfuzz $(LTEST_OUT)/srvkill
+                  $(LTEST_OUT)/srvfuzz $(LTEST_OUT)/srvkill $(LTEST_OUT)/libcpool
+# Tests that are resource managers themselves link libresmgr (lib/resmgr/resmgr.mk).
+LTESTS_RESMGR  := $(LTEST_OUT)/libcpool
 
 $(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/libc/*.h) \
     $(LIBC_A) $(LOCALMM_A) $(SYSROOT_ABI) $(QSOE_CC)
 	@mkdir -p $(dir $@)
 	@echo "  QSOECC  $@"
 	@$(QSOE_CC) $(if $(filter $@,$(LTESTS_TASKMAN)),,--qsoe-local-mm) $(WARNFLAGS) -O2 -g \
-	    -Itests/libc -o $@ $< tests/libc/ltest.c
+	    -Itests/libc -o $@ $< tests/libc/ltest.c $(if $(filter $@,$(LTESTS_RESMGR)),-lresmgr)
 
 # QSOE's own utilities (utils/*.c): $(O)/utils/<name>, in the image at
 # /proc/boot (the shell's programs, issue G).

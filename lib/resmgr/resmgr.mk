@@ -25,6 +25,9 @@ $(RESMGR_A): $(RESMGR_OBJ)
 .PHONY: resmgr
 resmgr: $(RESMGR_A) $(RESMGR_HDRS)
 
+# In-system tests that are resource managers (lib/c/libc.mk's LTESTS_RESMGR).
+$(LTESTS_RESMGR): $(RESMGR_A) $(RESMGR_HDRS)
+
 # The resource managers (drivers/, fs/): one program per directory, from
 # every .c file in it, linked with libresmgr.  An entry is dir:name (the
 # program's name; without it the directory's).
