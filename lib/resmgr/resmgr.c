@@ -4,7 +4,8 @@
  * decoding every message before a handler sees it.  Nothing a client
  * sends is trusted: a message shorter than its header, a path without
  * its NUL, extra data past the end or a combine message gets an error
- * reply (EINVAL, ENOSYS), never a crash.
+ * reply (EINVAL, ENOSYS), never a crash.  Any number of threads may
+ * call in at once (rm.h says what is locked, and in which order).
  */
 #include <errno.h>
 #include <stdlib.h>
