@@ -225,8 +225,9 @@ void rm_disconnect(resmgr_context_t *ctp, int scoid)
 			if (dpp->d_binds[i].b_scoid == scoid)
 				coid = dpp->d_binds[i].b_coid;
 		pthread_mutex_unlock(&dpp->d_lock);
-		if (coid < 0 || unbind_conn(ctp, scoid, coid) != EOK)
+		if (coid < 0)
 			return;
+		unbind_conn(ctp, scoid, coid);	/* EBADF: another thread was first */
 	}
 }
 
