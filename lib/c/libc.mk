@@ -80,9 +80,11 @@ LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcf
                   $(LTEST_OUT)/libcres $(LTEST_OUT)/shtest $(LTEST_OUT)/libctoybox \
                   $(LTEST_OUT)/libccons $(LTEST_OUT)/libcram $(LTEST_OUT)/libcsys \
                   $(LTEST_OUT)/libcdma $(LTEST_OUT)/libcblk $(LTEST_OUT)/libcfifo \
-                  $(LTEST_OUT)/srvfuzz $(LTEST_OUT)/srvkill $(LTEST_OUT)/libcrng
+                  $(LTEST_OUT)/srvfuzz $(LTEST_OUT)/srvkill $(LTEST_OUT)/libcrng \
+                  $(LTEST_OUT)/libcpool
 # Libraries a test links beyond libc (its dependencies: the library's .mk).
 LTEST_LIBS_libcrng := -lvirtio
+LTEST_LIBS_libcpool := -lresmgr
 
 $(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/libc/*.h) \
     $(LIBC_A) $(LOCALMM_A) $(SYSROOT_ABI) $(QSOE_CC)

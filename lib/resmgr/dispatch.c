@@ -1,7 +1,8 @@
 /*
  * dispatch.c - the message loop: a channel, contexts, receive, and the
  * pulses the library handles itself (disconnect, unblock).  Messages go
- * to resmgr.c.  One thread; a thread pool is not there yet.
+ * to resmgr.c.  Any number of threads may block on one dispatch_t, each
+ * with its own context (a thread pool: tpool.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@ dispatch_t *dispatch_create(void)
 
 	if (dpp == NULL)
 		return NULL;
+	pthread_mutex_init(&dpp->d_lock, NULL);
 	dpp->d_chid = ChannelCreate(_NTO_CHF_DISCONNECT | _NTO_CHF_UNBLOCK |
 	    _NTO_CHF_SENDER_LEN | _NTO_CHF_REPLY_LEN);
 	if (dpp->d_chid < 0) {
@@ -32,6 +34,8 @@ int dispatch_destroy(dispatch_t *dpp)
 {
 	int r = ChannelDestroy(dpp->d_chid);
 
+	if (dpp->d_selfcoid > 0)
+		ConnectDetach(dpp->d_selfcoid);
 	free(dpp->d_binds);
 	free(dpp);
 	return r;
@@ -68,6 +72,27 @@ dispatch_context_t *dispatch_block(dispatch_context_t *ctp)
 	return ctp;
 }
 
+/*
+ * Wake one thread blocked in dispatch_block on ctp's dispatch_t (which
+ * one the kernel picks): a pulse the library ignores.  What
+ * thread_pool_destroy and thread_pool_control use to make waiting
+ * threads look at the pool again.  0, or -1 and errno.
+ */
+int dispatch_unblock(dispatch_context_t *ctp)
+{
+	dispatch_t *dpp = ctp->dpp;
+	int coid;
+
+	pthread_mutex_lock(&dpp->d_lock);
+	if (dpp->d_selfcoid <= 0)
+		dpp->d_selfcoid = ConnectAttach(0, 0, dpp->d_chid, _NTO_SIDE_CHANNEL, 0);
+	coid = dpp->d_selfcoid;
+	pthread_mutex_unlock(&dpp->d_lock);
+	if (coid < 0)
+		return -1;
+	return MsgSendPulse(coid, -1, RM_PULSE_WAKE, RM_PULSE_WAKE_VALUE) < 0 ? -1 : 0;
+}
+
 /* Answer ctp's message as the handler's return value r says (sys/resmgr.h). */
 void rm_answer(resmgr_context_t *ctp, int r)
 {
@@ -87,17 +112,23 @@ void rm_answer(resmgr_context_t *ctp, int r)
 static void unblock(resmgr_context_t *ctp)
 {
 	io_pulse_t p = { .i = ctp->msg->pulse };
-	struct rm_bind *b;
-	int rcvid = p.i.value.sival_int;
+	const resmgr_io_funcs_t *io;
+	iofunc_ocb_t *ocb;
+	int rcvid = p.i.value.sival_int, r = EINTR;
 
 	if (MsgInfo(rcvid, &ctp->info) < 0 || !(ctp->info.flags & _NTO_MI_UNBLOCK_REQ))
 		return;
 	ctp->rcvid = rcvid;
-	b = rm_bind_find(ctp->dpp, ctp->info.scoid, ctp->info.coid);
-	if (b == NULL || b->b_io->unblock == NULL)
-		rm_answer(ctp, EINTR);
-	else
-		rm_answer(ctp, b->b_io->unblock(ctp, &p, b->b_ocb));
+	ocb = rm_ocb_hold(ctp->dpp, ctp->info.scoid, ctp->info.coid, -1, &io);
+	if (ocb != NULL) {
+		if (io->unblock) {
+			iofunc_attr_lock(ocb->attr);
+			r = io->unblock(ctp, &p, ocb);
+			iofunc_attr_unlock(ocb->attr);
+		}
+		rm_ocb_release(ctp, ocb, io);
+	}
+	rm_answer(ctp, r);
 }
 
 int dispatch_handler(dispatch_context_t *ctp)

@@ -19,7 +19,7 @@
  */
 #define ACCMODE		3
 
-static uint64_t iofunc_next_inode = 1;
+static uint64_t iofunc_next_inode = 1;	/* atomic: any thread may make objects */
 
 static int64_t now(void)
 {
@@ -32,14 +32,35 @@ static int64_t now(void)
 void iofunc_attr_init(iofunc_attr_t *attr, mode_t mode, iofunc_attr_t *dattr,
     struct _client_info *info)
 {
+	pthread_mutexattr_t ma;
+
 	(void)dattr;
 	memset(attr, 0, sizeof(*attr));
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&attr->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
 	attr->mode = mode;
 	attr->nlink = 1;
-	attr->inode = iofunc_next_inode++;
+	attr->inode = __atomic_fetch_add(&iofunc_next_inode, 1, __ATOMIC_RELAXED);
 	attr->uid = info ? info->euid : 0;
 	attr->gid = info ? info->egid : 0;
 	attr->mtime = attr->atime = attr->ctime = now();
+}
+
+int iofunc_attr_lock(iofunc_attr_t *attr)
+{
+	return attr ? pthread_mutex_lock(&attr->lock) : EINVAL;
+}
+
+int iofunc_attr_trylock(iofunc_attr_t *attr)
+{
+	return attr ? pthread_mutex_trylock(&attr->lock) : EINVAL;
+}
+
+int iofunc_attr_unlock(iofunc_attr_t *attr)
+{
+	return attr ? pthread_mutex_unlock(&attr->lock) : EINVAL;
 }
 
 int iofunc_client_info(resmgr_context_t *ctp, int ioflag, struct _client_info *info)
@@ -134,9 +155,11 @@ int iofunc_open_default(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *at
 	(void)extra;
 	if (msg->i.path[0] != '\0' && !S_ISDIR(attr->mode))
 		return ENOENT;	/* a plain attach serves only its own name */
-	if ((r = iofunc_open(ctp, msg, attr, NULL, NULL)) != EOK)
-		return r;
-	return iofunc_ocb_attach(ctp, msg->i.ioflag, attr, NULL);
+	iofunc_attr_lock(attr);
+	if ((r = iofunc_open(ctp, msg, attr, NULL, NULL)) == EOK)
+		r = iofunc_ocb_attach(ctp, msg->i.ioflag, attr, NULL);
+	iofunc_attr_unlock(attr);
+	return r;
 }
 
 int iofunc_read_default(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
@@ -180,30 +203,34 @@ int iofunc_write_verify(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *oc
 int iofunc_close_ocb_default(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *ocb)
 {
 	(void)reserved;
+	iofunc_attr_lock(ocb->attr);
 	iofunc_ocb_detach(ctp, ocb);
+	iofunc_attr_unlock(ocb->attr);
 	free(ocb);
 	return EOK;
 }
 
 int iofunc_stat_default(resmgr_context_t *ctp, io_stat_t *msg, iofunc_ocb_t *ocb)
 {
-	static struct _io_stat_buf sb;	/* the reply is sent before the next message */
+	struct _io_stat_buf *sbp = (struct _io_stat_buf *)ctp->msg, sb;	/* the reply goes in the context */
 	iofunc_attr_t *a = ocb->attr;
 
 	(void)msg;
+	_Static_assert(sizeof(sb) <= sizeof(*ctp->msg), "the stat reply fits the context");
 	memset(&sb, 0, sizeof(sb));
 	sb.sb_ino = a->inode, sb.sb_mode = a->mode, sb.sb_nlink = (uint32_t)a->nlink;
 	sb.sb_uid = a->uid, sb.sb_gid = a->gid, sb.sb_rdev = a->rdev;
 	sb.sb_size = a->nbytes, sb.sb_blksize = 4096, sb.sb_blocks = (a->nbytes + 511) / 512;
 	sb.sb_atime_sec = a->atime, sb.sb_mtime_sec = a->mtime, sb.sb_ctime_sec = a->ctime;
 	sb.sb_dev = (uint64_t)getpid();	/* one device per server */
-	SETIOV(&ctp->iov[0], &sb, sizeof(sb));
+	*sbp = sb;
+	SETIOV(&ctp->iov[0], sbp, sizeof(*sbp));
 	return _RESMGR_NPARTS(1);
 }
 
 int iofunc_lseek_default(resmgr_context_t *ctp, io_lseek_t *msg, iofunc_ocb_t *ocb)
 {
-	static struct _io_lseek_reply lr;
+	struct _io_lseek_reply *lr = (struct _io_lseek_reply *)ctp->msg;	/* msg is read first */
 	int64_t base;
 
 	if (S_ISFIFO(ocb->attr->mode) || S_ISSOCK(ocb->attr->mode))
@@ -217,8 +244,9 @@ int iofunc_lseek_default(resmgr_context_t *ctp, io_lseek_t *msg, iofunc_ocb_t *o
 	if (base + msg->i.offset < 0)
 		return EINVAL;
 	ocb->offset = base + msg->i.offset;
-	lr.lr_offset = (uint64_t)ocb->offset;
-	SETIOV(&ctp->iov[0], &lr, sizeof(lr));
+	memset(lr, 0, sizeof(*lr));
+	lr->lr_offset = (uint64_t)ocb->offset;
+	SETIOV(&ctp->iov[0], lr, sizeof(*lr));
 	return _RESMGR_NPARTS(1);
 }
 
@@ -312,13 +340,13 @@ int iofunc_sync_default(resmgr_context_t *ctp, io_sync_t *msg, iofunc_ocb_t *ocb
 
 int iofunc_fdinfo_default(resmgr_context_t *ctp, io_fdinfo_t *msg, iofunc_ocb_t *ocb)
 {
-	static struct _io_fdinfo_reply fr;
+	struct _io_fdinfo_reply *fr = (struct _io_fdinfo_reply *)ctp->msg;
 
 	(void)msg;
-	fr = (struct _io_fdinfo_reply){ .fr_mode = ocb->attr->mode, .fr_ioflag = ocb->ioflag,
+	*fr = (struct _io_fdinfo_reply){ .fr_mode = ocb->attr->mode, .fr_ioflag = ocb->ioflag,
 	    .fr_offset = (uint64_t)ocb->offset, .fr_size = (uint64_t)ocb->attr->nbytes,
 	    .fr_count = (uint16_t)ocb->refs };
-	SETIOV(&ctp->iov[0], &fr, sizeof(fr));
+	SETIOV(&ctp->iov[0], fr, sizeof(*fr));
 	return _RESMGR_NPARTS(1);
 }
 

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/iofunc.h>
 #include "rm.h"
 
@@ -52,7 +53,7 @@ int
 iofunc_notify(resmgr_context_t *ctp, io_notify_t *msg, iofunc_notify_t *nop, int trig,
     const int *notifycounts, int *armed)
 {
-	static struct _io_notify_reply rep;
+	struct _io_notify_reply rep;
 	int want = msg->i.flags, now = trig & want, r;
 
 	(void)notifycounts;
@@ -73,7 +74,8 @@ iofunc_notify(resmgr_context_t *ctp, io_notify_t *msg, iofunc_notify_t *nop, int
 	}
 	rep.zero = 0;
 	rep.flags = (uint32_t)now;
-	SETIOV(&ctp->iov[0], &rep, sizeof(rep));
+	memcpy(ctp->msg, &rep, sizeof(rep));	/* msg is done with: the reply goes there */
+	SETIOV(&ctp->iov[0], ctp->msg, sizeof(rep));
 	_RESMGR_STATUS(ctp, 0);
 	return _RESMGR_NPARTS(1);
 }

@@ -4,7 +4,8 @@
  * decoding every message before a handler sees it.  Nothing a client
  * sends is trusted: a message shorter than its header, a path without
  * its NUL, extra data past the end or a combine message gets an error
- * reply (EINVAL, ENOSYS), never a crash.
+ * reply (EINVAL, ENOSYS), never a crash.  Any number of threads may
+ * call in at once (rm.h says what is locked, and in which order).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,10 +21,18 @@ int resmgr_attach(dispatch_t *dpp, resmgr_attr_t *attr, const char *path,
 	int i, r;
 
 	(void)attr;
+	if (len > sizeof(m.p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	pthread_mutex_lock(&dpp->d_lock);
 	for (i = 0; i < RM_ATTACH_MAX && dpp->d_attach[i].a_id; i++)
 		;
-	if (i == RM_ATTACH_MAX || len > sizeof(m.p)) {
-		errno = i == RM_ATTACH_MAX ? ENOSPC : ENAMETOOLONG;
+	if (i < RM_ATTACH_MAX)
+		dpp->d_attach[i].a_id = -1;	/* reserved: taskman is asked unlocked */
+	pthread_mutex_unlock(&dpp->d_lock);
+	if (i == RM_ATTACH_MAX) {
+		errno = ENOSPC;
 		return -1;
 	}
 	memset(&m.a, 0, sizeof(m.a));
@@ -34,24 +43,31 @@ int resmgr_attach(dispatch_t *dpp, resmgr_attr_t *attr, const char *path,
 	m.a.pa_file_type = file_type;
 	m.a.pa_path_len = (uint16_t)len;
 	memcpy(m.p, path, len);
-	if ((r = MsgSend(SYSMGR_COID, &m, sizeof(m.a) + len, 0, 0)) < 0)
-		return -1;
-	dpp->d_attach[i] = (struct rm_attach){ r, connect_funcs, io_funcs, handle };
-	return r;
+	r = MsgSend(SYSMGR_COID, &m, sizeof(m.a) + len, 0, 0);
+	pthread_mutex_lock(&dpp->d_lock);
+	dpp->d_attach[i] = r < 0 ? (struct rm_attach){ 0 } :
+	    (struct rm_attach){ r, connect_funcs, io_funcs, handle };
+	pthread_mutex_unlock(&dpp->d_lock);
+	return r < 0 ? -1 : r;
 }
 
 int resmgr_detach(dispatch_t *dpp, int id, unsigned flags)
 {
 	struct _path_detach m = { .type = _PATH_DETACH, .pd_id = id };
+	int i;
 
 	(void)flags;
-	for (int i = 0; i < RM_ATTACH_MAX; i++)
-		if (dpp->d_attach[i].a_id == id) {
-			dpp->d_attach[i].a_id = 0;
-			return MsgSend(SYSMGR_COID, &m, sizeof(m), 0, 0) < 0 ? -1 : 0;
-		}
-	errno = ENOENT;
-	return -1;
+	pthread_mutex_lock(&dpp->d_lock);
+	for (i = 0; i < RM_ATTACH_MAX && (id <= 0 || dpp->d_attach[i].a_id != id); i++)
+		;
+	if (i < RM_ATTACH_MAX)
+		dpp->d_attach[i].a_id = 0;
+	pthread_mutex_unlock(&dpp->d_lock);
+	if (i == RM_ATTACH_MAX) {
+		errno = ENOENT;
+		return -1;
+	}
+	return MsgSend(SYSMGR_COID, &m, sizeof(m), 0, 0) < 0 ? -1 : 0;
 }
 
 ssize_t resmgr_msgread(resmgr_context_t *ctp, void *buf, size_t n, size_t offset)
@@ -76,64 +92,124 @@ struct rm_bind *rm_bind_find(dispatch_t *dpp, int scoid, int coid)
 
 RESMGR_OCB_T *resmgr_ocb_lookup(dispatch_t *dpp, int pid, int coid, int scoid)
 {
-	struct rm_bind *b = rm_bind_find(dpp, scoid, coid);
+	struct rm_bind *b;
+	iofunc_ocb_t *ocb = NULL;
 
-	return b && b->b_pid == pid ? b->b_ocb : NULL;
+	pthread_mutex_lock(&dpp->d_lock);
+	if ((b = rm_bind_find(dpp, scoid, coid)) != NULL && b->b_pid == pid)
+		ocb = b->b_ocb;
+	pthread_mutex_unlock(&dpp->d_lock);
+	return ocb;
 }
 
 RESMGR_OCB_T *resmgr_ocb_lookup_coid(dispatch_t *dpp, int pid, int coid)
 {
-	for (int i = 0; i < dpp->d_nbinds; i++)
+	iofunc_ocb_t *ocb = NULL;
+
+	pthread_mutex_lock(&dpp->d_lock);
+	for (int i = 0; i < dpp->d_nbinds && ocb == NULL; i++)
 		if (dpp->d_binds[i].b_pid == pid && dpp->d_binds[i].b_coid == coid)
-			return dpp->d_binds[i].b_ocb;
-	return NULL;
+			ocb = dpp->d_binds[i].b_ocb;
+	pthread_mutex_unlock(&dpp->d_lock);
+	return ocb;
 }
 
-/* Drop binding b; the OCB's last one frees it through close_ocb. */
-void rm_unbind(resmgr_context_t *ctp, struct rm_bind *b)
+iofunc_ocb_t *rm_unbind_locked(dispatch_t *dpp, struct rm_bind *b, const resmgr_io_funcs_t **iop)
 {
-	dispatch_t *dpp = ctp->dpp;
 	iofunc_ocb_t *ocb = b->b_ocb;
-	const resmgr_io_funcs_t *io = b->b_io;
 
+	*iop = b->b_io;
 	*b = dpp->d_binds[--dpp->d_nbinds];
-	if (--ocb->refs == 0 && io->close_ocb)
+	return --ocb->refs == 0 && ocb->busy == 0 ? ocb : NULL;
+}
+
+void rm_ocb_close(resmgr_context_t *ctp, iofunc_ocb_t *ocb, const resmgr_io_funcs_t *io)
+{
+	if (ocb != NULL && io->close_ocb)
 		io->close_ocb(ctp, NULL, ocb);
+}
+
+iofunc_ocb_t *rm_ocb_hold(dispatch_t *dpp, int scoid, int coid, int pid,
+    const resmgr_io_funcs_t **iop)
+{
+	struct rm_bind *b;
+	iofunc_ocb_t *ocb = NULL;
+
+	pthread_mutex_lock(&dpp->d_lock);
+	if ((b = rm_bind_find(dpp, scoid, coid)) != NULL && (pid < 0 || b->b_pid == pid)) {
+		ocb = b->b_ocb;
+		ocb->busy++;
+		*iop = b->b_io;
+	}
+	pthread_mutex_unlock(&dpp->d_lock);
+	return ocb;
+}
+
+void rm_ocb_release(resmgr_context_t *ctp, iofunc_ocb_t *ocb, const resmgr_io_funcs_t *io)
+{
+	int last;
+
+	pthread_mutex_lock(&ctp->dpp->d_lock);
+	last = --ocb->busy == 0 && ocb->refs == 0;
+	pthread_mutex_unlock(&ctp->dpp->d_lock);
+	if (last)
+		rm_ocb_close(ctp, ocb, io);
 }
 
 int resmgr_open_bind(resmgr_context_t *ctp, RESMGR_OCB_T *ocb, const resmgr_io_funcs_t *io)
 {
 	dispatch_t *dpp = ctp->dpp;
+	const resmgr_io_funcs_t *oldio = NULL;
+	iofunc_ocb_t *old = NULL;
 	struct rm_bind *b;
+	int r = EOK;
 
 	if (io == NULL)
 		io = ctp->io_funcs;
+	pthread_mutex_lock(&dpp->d_lock);
 	ocb->refs++;	/* first: the unbind below may be ocb's own */
 	if ((b = rm_bind_find(dpp, ctp->info.scoid, ctp->info.coid)) != NULL)
-		rm_unbind(ctp, b);
+		old = rm_unbind_locked(dpp, b, &oldio);
 	if (dpp->d_nbinds == dpp->d_maxbinds) {
 		int n = dpp->d_maxbinds ? 2 * dpp->d_maxbinds : 32;
 		struct rm_bind *nb = realloc(dpp->d_binds, (size_t)n * sizeof(*nb));
 
 		if (nb == NULL) {
 			ocb->refs--;
-			return ENOMEM;
+			r = ENOMEM;
+		} else {
+			dpp->d_binds = nb, dpp->d_maxbinds = n;
 		}
-		dpp->d_binds = nb, dpp->d_maxbinds = n;
 	}
-	dpp->d_binds[dpp->d_nbinds++] = (struct rm_bind){ ctp->info.scoid,
-	    ctp->info.coid, ctp->info.pid, ocb, io };
+	if (r == EOK)
+		dpp->d_binds[dpp->d_nbinds++] = (struct rm_bind){ ctp->info.scoid,
+		    ctp->info.coid, ctp->info.pid, ocb, io };
+	pthread_mutex_unlock(&dpp->d_lock);
+	rm_ocb_close(ctp, old, oldio);
+	return r;
+}
+
+/* Unbind ctp's sender's connection (scoid, coid); close its OCB if that was the last. */
+static int unbind_conn(resmgr_context_t *ctp, int scoid, int coid)
+{
+	dispatch_t *dpp = ctp->dpp;
+	const resmgr_io_funcs_t *io = NULL;
+	iofunc_ocb_t *ocb = NULL;
+	struct rm_bind *b;
+
+	pthread_mutex_lock(&dpp->d_lock);
+	if ((b = rm_bind_find(dpp, scoid, coid)) != NULL)
+		ocb = rm_unbind_locked(dpp, b, &io);
+	pthread_mutex_unlock(&dpp->d_lock);
+	if (b == NULL)
+		return EBADF;
+	rm_ocb_close(ctp, ocb, io);
 	return EOK;
 }
 
 int resmgr_unbind(resmgr_context_t *ctp)
 {
-	struct rm_bind *b = rm_bind_find(ctp->dpp, ctp->info.scoid, ctp->info.coid);
-
-	if (b == NULL)
-		return EBADF;
-	rm_unbind(ctp, b);
-	return EOK;
+	return unbind_conn(ctp, ctp->info.scoid, ctp->info.coid);
 }
 
 /* A client process dropped its last connection (or died): its OCBs go. */
@@ -141,11 +217,18 @@ void rm_disconnect(resmgr_context_t *ctp, int scoid)
 {
 	dispatch_t *dpp = ctp->dpp;
 
-	for (int i = 0; i < dpp->d_nbinds; )
-		if (dpp->d_binds[i].b_scoid == scoid)
-			rm_unbind(ctp, &dpp->d_binds[i]);
-		else
-			i++;
+	for (;;) {
+		int coid = -1;
+
+		pthread_mutex_lock(&dpp->d_lock);
+		for (int i = 0; i < dpp->d_nbinds && coid < 0; i++)
+			if (dpp->d_binds[i].b_scoid == scoid)
+				coid = dpp->d_binds[i].b_coid;
+		pthread_mutex_unlock(&dpp->d_lock);
+		if (coid < 0)
+			return;
+		unbind_conn(ctp, scoid, coid);	/* EBADF: another thread was first */
+	}
 }
 
 /* ---- decoding ------------------------------------------------------------- */
@@ -155,7 +238,7 @@ static int connect_msg(resmgr_context_t *ctp)
 {
 	struct _io_connect *c = (struct _io_connect *)ctp->msg;
 	const resmgr_connect_funcs_t *f;
-	struct rm_attach *a;
+	struct rm_attach a = { 0 };
 	size_t xoff;
 	void *extra;
 
@@ -167,25 +250,29 @@ static int connect_msg(resmgr_context_t *ctp)
 	if (c->extra_len && xoff + c->extra_len > ctp->size)
 		return EINVAL;
 	extra = c->extra_len ? (char *)c + xoff : NULL;
-	if (c->handle == 0 || c->handle > RM_ATTACH_MAX ||
-	    (a = &ctp->dpp->d_attach[c->handle - 1])->a_id == 0)
+	if (c->handle != 0 && c->handle <= RM_ATTACH_MAX) {
+		pthread_mutex_lock(&ctp->dpp->d_lock);
+		a = ctp->dpp->d_attach[c->handle - 1];
+		pthread_mutex_unlock(&ctp->dpp->d_lock);
+	}
+	if (a.a_id <= 0)
 		return ENOENT;
-	ctp->id = a->a_id;
-	ctp->io_funcs = a->a_io;
-	f = a->a_connect;
+	ctp->id = a.a_id;
+	ctp->io_funcs = a.a_io;
+	f = a.a_connect;
 	switch (c->subtype) {
 	case _IO_CONNECT_OPEN:
-		return f->open ? f->open(ctp, (io_open_t *)c, a->a_handle, extra) : ENOSYS;
+		return f->open ? f->open(ctp, (io_open_t *)c, a.a_handle, extra) : ENOSYS;
 	case _IO_CONNECT_UNLINK:
-		return f->unlink ? f->unlink(ctp, (io_open_t *)c, a->a_handle, extra) : ENOSYS;
+		return f->unlink ? f->unlink(ctp, (io_open_t *)c, a.a_handle, extra) : ENOSYS;
 	case _IO_CONNECT_RENAME:
-		return f->rename ? f->rename(ctp, (io_open_t *)c, a->a_handle, extra) : ENOSYS;
+		return f->rename ? f->rename(ctp, (io_open_t *)c, a.a_handle, extra) : ENOSYS;
 	case _IO_CONNECT_MKNOD:
-		return f->mknod ? f->mknod(ctp, (io_open_t *)c, a->a_handle, extra) : ENOSYS;
+		return f->mknod ? f->mknod(ctp, (io_open_t *)c, a.a_handle, extra) : ENOSYS;
 	case _IO_CONNECT_READLINK:
-		return f->readlink ? f->readlink(ctp, (io_open_t *)c, a->a_handle, extra) : ENOSYS;
+		return f->readlink ? f->readlink(ctp, (io_open_t *)c, a.a_handle, extra) : ENOSYS;
 	case _IO_CONNECT_LINK:
-		return f->link ? f->link(ctp, (io_open_t *)c, a->a_handle, extra) : ENOSYS;
+		return f->link ? f->link(ctp, (io_open_t *)c, a.a_handle, extra) : ENOSYS;
 	default:
 		return ENOSYS;
 	}
@@ -218,7 +305,7 @@ static size_t io_min(unsigned type)
 
 #define CALL(fn, type) (io->fn ? io->fn(ctp, (type *)m, ocb) : ENOSYS)
 
-/* A message on a connection bound to ocb through io. */
+/* A message on a connection bound to ocb through io (held busy, attr locked). */
 static int io_call(resmgr_context_t *ctp, const resmgr_io_funcs_t *io, iofunc_ocb_t *ocb)
 {
 	void *m = ctp->msg;
@@ -246,17 +333,38 @@ static int io_call(resmgr_context_t *ctp, const resmgr_io_funcs_t *io, iofunc_oc
 }
 
 /*
+ * The OCB bound to (scoid, coid) (and pid, if >= 0) is held busy and its
+ * attribute locked while its handler runs (QNX's lock_ocb), so a second
+ * thread serving the same object waits, and a close or disconnect in
+ * another thread frees the OCB only once the handler is done.
+ */
+static int held_call(resmgr_context_t *ctp, int scoid, int coid, int pid)
+{
+	const resmgr_io_funcs_t *io;
+	iofunc_ocb_t *ocb = rm_ocb_hold(ctp->dpp, scoid, coid, pid, &io);
+	iofunc_attr_t *attr;
+	int r;
+
+	if (ocb == NULL)
+		return EBADF;
+	attr = ocb->attr;
+	if (attr)
+		iofunc_attr_lock(attr);
+	r = io_call(ctp, io, ocb);
+	if (attr)
+		iofunc_attr_unlock(attr);
+	rm_ocb_release(ctp, ocb, io);
+	return r;
+}
+
+/*
  * _IO_DUP and _IO_OPENFD come on a new connection and name another one,
  * which must exist and belong to the process named (the kernel vouches
  * for scoid and pid only through our own bindings).
  */
 static int named_call(resmgr_context_t *ctp, const struct _msg_info *named)
 {
-	struct rm_bind *b = rm_bind_find(ctp->dpp, named->scoid, named->coid);
-
-	if (b == NULL || b->b_pid != named->pid)
-		return EBADF;
-	return io_call(ctp, b->b_io, b->b_ocb);
+	return held_call(ctp, named->scoid, named->coid, named->pid);
 }
 
 static int io_msg(resmgr_context_t *ctp)
@@ -264,7 +372,6 @@ static int io_msg(resmgr_context_t *ctp)
 	unsigned type = ctp->msg->hdr.type;
 	const uint16_t *combine = (const uint16_t *)ctp->msg + 1;
 	size_t min = io_min(type);
-	struct rm_bind *b;
 
 	if (min == 0)
 		return ENOSYS;
@@ -276,13 +383,9 @@ static int io_msg(resmgr_context_t *ctp)
 		return named_call(ctp, &((struct _io_dup *)ctp->msg)->info);
 	if (type == _IO_OPENFD)
 		return named_call(ctp, &((struct _io_openfd *)ctp->msg)->info);
-	if ((b = rm_bind_find(ctp->dpp, ctp->info.scoid, ctp->info.coid)) == NULL)
-		return EBADF;
-	if (type == _IO_CLOSE) {
-		rm_unbind(ctp, b);
-		return EOK;
-	}
-	return io_call(ctp, b->b_io, b->b_ocb);
+	if (type == _IO_CLOSE)
+		return unbind_conn(ctp, ctp->info.scoid, ctp->info.coid);
+	return held_call(ctp, ctp->info.scoid, ctp->info.coid, -1);
 }
 
 void rm_message(resmgr_context_t *ctp)

@@ -25,6 +25,9 @@ $(RESMGR_A): $(RESMGR_OBJ)
 .PHONY: resmgr
 resmgr: $(RESMGR_A) $(RESMGR_HDRS)
 
+# The test that is a pooled resource manager itself (tests/libc/libcpool.c).
+$(LTEST_OUT)/libcpool: $(RESMGR_A) $(RESMGR_HDRS)
+
 # The resource managers (drivers/, fs/): one program per directory, from
 # every .c file in it, linked with libresmgr and libvirtio (lib/virtio;
 # a static archive, so only the drivers of virtio devices take anything).  An entry is dir:name (the

@@ -7,10 +7,19 @@
  * at least).  iofunc_func_init() fills the tables with the defaults.
  * A server with its own attribute or OCB puts iofunc_attr_t / iofunc_ocb_t
  * first in its struct and casts.
+ *
+ * Threads (docs/resmgr.md, "Locking"): every attribute has a recursive
+ * lock (iofunc_attr_lock).  The library holds the OCB's attribute locked
+ * while an I/O handler or unblock handler runs, and iofunc_open_default
+ * and iofunc_close_ocb_default lock theirs; connect handlers of a
+ * server's own and close_ocb run without it (close_ocb may free the
+ * object).  Several threads serving one dispatch_t thus never run two
+ * handlers on one object at once.
  */
 #ifndef _SYS_IOFUNC_H
 #define _SYS_IOFUNC_H
 
+#include <pthread.h>
 #include <sys/types.h>
 #include <sys/resmgr.h>
 
@@ -26,6 +35,7 @@ typedef struct _iofunc_attr {
 	unsigned	count;		/* OCBs open on it */
 	unsigned	rcount;		/* ... for reading */
 	unsigned	wcount;		/* ... for writing */
+	pthread_mutex_t	lock;		/* iofunc_attr_lock's (recursive; iofunc_attr_init) */
 } iofunc_attr_t;
 
 typedef struct _iofunc_ocb {
@@ -33,6 +43,7 @@ typedef struct _iofunc_ocb {
 	unsigned	ioflag;		/* open() flags (O_ACCMODE, O_NONBLOCK, O_APPEND) */
 	int64_t		offset;		/* file position */
 	unsigned	refs;		/* connections bound to it (the library's) */
+	unsigned	busy;		/* handlers running on it (the library's): not freed meanwhile */
 } iofunc_ocb_t;
 
 /* The client's credentials (from taskman: _PROC_GETSETID GETIDS). */
@@ -50,6 +61,15 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *connect,
 void iofunc_attr_init(iofunc_attr_t *attr, mode_t mode, iofunc_attr_t *dattr,
     struct _client_info *info);
 
+/*
+ * Lock (unlock) an attribute, recursively: a thread may take it again.
+ * May block.  0, or EINVAL for NULL.  iofunc_attr_trylock: EBUSY if
+ * another thread holds it.
+ */
+int iofunc_attr_lock(iofunc_attr_t *attr);
+int iofunc_attr_trylock(iofunc_attr_t *attr);
+int iofunc_attr_unlock(iofunc_attr_t *attr);
+
 /* Who sent ctp's message; 0 or an errno. */
 int iofunc_client_info(resmgr_context_t *ctp, int ioflag, struct _client_info *info);
 
@@ -57,7 +77,11 @@ int iofunc_client_info(resmgr_context_t *ctp, int ioflag, struct _client_info *i
 int iofunc_check_access(resmgr_context_t *ctp, const iofunc_attr_t *attr,
     int ioflag, const struct _client_info *info);
 
-/* Open attr for the sender: access check, new OCB, bound; 0 or an errno. */
+/*
+ * Open attr for the sender: access check, new OCB, bound; 0 or an errno.
+ * iofunc_ocb_attach counts the OCB in attr's open counts: the caller
+ * holds attr locked (iofunc_open_default does).
+ */
 int iofunc_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *attr,
     iofunc_attr_t *dattr, struct _client_info *info);
 int iofunc_ocb_attach(resmgr_context_t *ctp, unsigned ioflag, iofunc_attr_t *attr,

@@ -13,7 +13,10 @@
  *
  * OCBs are bound to client connections (scoid, coid); the library frees
  * them (close_ocb) on _IO_CLOSE, on the last close of a shared OCB and
- * when a client disconnects or dies.
+ * when a client disconnects or dies; with several threads (a thread
+ * pool) only once no handler runs on them any more.  The library's
+ * tables are locked; each I/O handler runs with its OCB's attribute
+ * locked (sys/iofunc.h).
  */
 #ifndef _SYS_RESMGR_H
 #define _SYS_RESMGR_H
