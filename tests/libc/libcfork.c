@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,64 @@ LTEST(fork, with_threads)
 	}
 	LT_EQ(pthread_join(t, NULL), 0);
 	free(malloc(100));			/* the parent's lock was given back */
+	return 0;
+}
+
+/*
+ * Threads on several CPUs store into one page that a fork has just made
+ * copy-on-write: every store faults at once, one thread breaks the page
+ * and the others find it writable already.  The kernel once answered
+ * those with SIGSEGV (the lost race looked like a write to a read-only
+ * page).  Rounds of fork + simultaneous stores; a crash kills the test.
+ */
+#define COW_THREADS	4
+#define COW_ROUNDS	150
+
+static char cow_page[4096] __attribute__((aligned(4096)));
+static volatile int cow_gen, cow_stop;
+static int cow_done;
+
+static void *cow_writer(void *arg)
+{
+	long i = (long)arg;
+	int seen = 0;
+
+	for (;;) {
+		while (cow_gen == seen && !cow_stop)
+			sched_yield();
+		if (cow_stop)
+			return NULL;
+		seen = cow_gen;
+		cow_page[64 * i] = (char)seen;	/* the racing store */
+		__atomic_add_fetch(&cow_done, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+LTEST(fork, cow_fault_race)
+{
+	pthread_t t[COW_THREADS];
+	pid_t pid;
+	int st, bad = 0;
+
+	for (long i = 0; i < COW_THREADS; i++)
+		LT_EQ(pthread_create(&t[i], NULL, cow_writer, (void *)i), 0);
+	for (int r = 1; r <= COW_ROUNDS && !bad; r++) {
+		if ((pid = fork()) == 0)
+			_exit(cow_page[0] == (char)(r - 1) ? 0 : 1);
+		LT_CHECK(pid > 0);
+		__atomic_store_n(&cow_done, 0, __ATOMIC_SEQ_CST);
+		cow_gen = r;			/* go: all of them store now */
+		while (__atomic_load_n(&cow_done, __ATOMIC_SEQ_CST) < COW_THREADS)
+			sched_yield();
+		for (int i = 0; i < COW_THREADS; i++)
+			bad += cow_page[64 * i] != (char)r;
+		st = wait_for(pid);
+		bad += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	cow_stop = 1;
+	for (int i = 0; i < COW_THREADS; i++)
+		LT_EQ(pthread_join(t[i], NULL), 0);
+	LT_EQ(bad, 0);
 	return 0;
 }
 
