@@ -311,7 +311,7 @@ static int may_search(const char *path, const struct _client_info *ci)
 			return errno;
 		if (ci->euid == st.st_uid)
 			bits = (st.st_mode >> 6) & 7;
-		else if (ci->egid == st.st_gid)
+		else if (iofunc_client_ingroup(ci, st.st_gid))
 			bits = (st.st_mode >> 3) & 7;
 		else
 			bits = st.st_mode & 7;

@@ -71,6 +71,8 @@ struct ramfs {
 struct rf_cred {
 	uid_t			c_uid;
 	gid_t			c_gid;
+	int			c_ngroups;	/* supplementary groups */
+	gid_t			c_groups[32];
 };
 
 /* What a walk found (rf_walk). */

@@ -342,10 +342,15 @@ proc_stopcont(int pid, int wstatus)
 static void
 reply_ids(struct tm_msg *m, const struct pt_proc *p)
 {
-	struct _proc_ids r = { p->pp_pid, p->pp_ppid, p->pp_pgid, p->pp_sid,
-	    p->pp_uid[0], p->pp_uid[1], p->pp_uid[2], p->pp_gid[0], p->pp_gid[1], p->pp_gid[2] };
+	struct {
+		struct _proc_ids	ids;
+		int32_t			groups[_PROC_NGROUPS_MAX];
+	} r = { { p->pp_pid, p->pp_ppid, p->pp_pgid, p->pp_sid, p->pp_uid[0], p->pp_uid[1],
+	    p->pp_uid[2], p->pp_gid[0], p->pp_gid[1], p->pp_gid[2] }, { 0 } };
 
-	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+	memcpy(r.groups, p->pp_groups, (size_t)p->pp_ngroups * sizeof(r.groups[0]));
+	tm_reply(m->m_rcvid, p->pp_ngroups, &r,
+	    sizeof(r.ids) + (size_t)p->pp_ngroups * sizeof(r.groups[0]));
 }
 
 /* The ids array a set*id subtype means, for proctab_setids. */

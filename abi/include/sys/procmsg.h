@@ -308,7 +308,9 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
 /* ---------------------------------------------------------------------- */
 /*
  * _PROC_GETSETID: the ids.  Subtypes:
- *	GETIDS		gi_pid (0: self): reply struct _proc_ids
+ *	GETIDS		gi_pid (0: self): reply struct _proc_ids, then the
+ *			process's supplementary groups (int32_t each, as many
+ *			as the reply buffer holds); status = their number
  *	SETSID		reply status = the new session id (EPERM if a group leader)
  *	SETPGID		gi_pid (0: self), gi_id[0] pgid (0: = pid); status 0
  *			(ESRCH: not self or a child; EPERM: session leader, other

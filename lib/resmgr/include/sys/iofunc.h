@@ -46,12 +46,22 @@ typedef struct _iofunc_ocb {
 	unsigned	busy;		/* handlers running on it (the library's): not freed meanwhile */
 } iofunc_ocb_t;
 
-/* The client's credentials (from taskman: _PROC_GETSETID GETIDS). */
+/*
+ * The client's credentials (from taskman: _PROC_GETSETID GETIDS), with its
+ * supplementary groups (QNX keeps them in cred.grouplist).
+ */
+#define _CLIENT_NGROUPS_MAX	32	/* taskman's _PROC_NGROUPS_MAX */
+
 struct _client_info {
 	pid_t		pid;
 	uid_t		ruid, euid;
 	gid_t		rgid, egid;
+	int		ngroups;
+	gid_t		groups[_CLIENT_NGROUPS_MAX];
 };
+
+/* Is gid the client's effective group or one of its supplementary groups? */
+int iofunc_client_ingroup(const struct _client_info *info, gid_t gid);
 
 /* Fill both tables with the defaults (nconnect/nio: the tables' sizes). */
 void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *connect,
