@@ -38,6 +38,17 @@ proctab_find(const struct proctab *t, int pid)
 	return NULL;
 }
 
+/* The limits of a process without a parent. */
+static void
+rlimit_defaults(struct pt_proc *p)
+{
+	for (int i = 0; i < _RLIMIT_NLIMITS; i++)
+		p->pp_rlim[i][0] = p->pp_rlim[i][1] = _RLIMIT_INFINITY;
+	p->pp_rlim[_RLIMIT_STACK][0] = PROCTAB_STACK_DEFAULT;
+	p->pp_rlim[_RLIMIT_NOFILE][0] = p->pp_rlim[_RLIMIT_NOFILE][1] = PROCTAB_NOFILE_DEFAULT;
+	p->pp_rlim[_RLIMIT_CORE][0] = 0;	/* no core dumps exist */
+}
+
 struct pt_proc *
 proctab_add(struct proctab *t, int pid, int ppid, const char *name)
 {
@@ -53,7 +64,9 @@ proctab_add(struct proctab *t, int pid, int ppid, const char *name)
 	p->pp_pgid = parent ? parent->pp_pgid : pid;
 	p->pp_sid = parent ? parent->pp_sid : pid;
 	p->pp_umask = PROCTAB_UMASK_DEFAULT;
+	rlimit_defaults(p);
 	if (parent) {
+		memcpy(p->pp_rlim, parent->pp_rlim, sizeof(p->pp_rlim));
 		memcpy(p->pp_uid, parent->pp_uid, sizeof(p->pp_uid));
 		memcpy(p->pp_gid, parent->pp_gid, sizeof(p->pp_gid));
 		p->pp_ngroups = parent->pp_ngroups;
@@ -275,4 +288,44 @@ proctab_live_count(const struct proctab *t)
 		if (!p->pp_zombie && p->pp_pid != PROCTAB_MGR_PID)
 			n++;
 	return n;
+}
+
+int
+proctab_rlimit(struct proctab *t, int caller, int pid, int res, unsigned flags,
+    uint64_t cur, uint64_t max, uint64_t old[2])
+{
+	const struct pt_proc *me = proctab_find(t, caller);
+	struct pt_proc *p = pid ? proctab_find(t, pid) : (struct pt_proc *)me;
+	int root = me != NULL && me->pp_uid[1] == 0;
+
+	if (res < 0 || res >= _RLIMIT_NLIMITS || (flags & ~(unsigned)_RLIMIT_SET) || pid < 0 ||
+	    ((flags & _RLIMIT_SET) && cur > max))
+		return -EINVAL;
+	if (me == NULL || p == NULL || p->pp_zombie)
+		return -ESRCH;
+	if (p != me && !root && (p->pp_uid[0] != me->pp_uid[0] ||
+	    p->pp_uid[1] != me->pp_uid[0] || p->pp_uid[2] != me->pp_uid[0]))
+		return -EPERM;
+	if ((flags & _RLIMIT_SET) && max > p->pp_rlim[res][1] && !root)
+		return -EPERM;
+	old[0] = p->pp_rlim[res][0];
+	old[1] = p->pp_rlim[res][1];
+	if (flags & _RLIMIT_SET) {
+		p->pp_rlim[res][0] = cur;
+		p->pp_rlim[res][1] = max;
+	}
+	return 0;
+}
+
+int
+proctab_nproc_ok(const struct proctab *t, const struct pt_proc *p)
+{
+	uint64_t n = 0;
+
+	if (p->pp_uid[1] == 0 || p->pp_rlim[_RLIMIT_NPROC][0] == _RLIMIT_INFINITY)
+		return 1;
+	for (const struct pt_proc *q = t->pt_procs; q; q = q->pp_next)
+		if (!q->pp_zombie && q->pp_uid[0] == p->pp_uid[0])
+			n++;
+	return n < p->pp_rlim[_RLIMIT_NPROC][0];
 }

@@ -191,8 +191,11 @@ tm_set_group(const struct pt_proc *p)
 {
 	long rc = __kc_ProcSetGroup(p->pp_pid, p->pp_pgid, 0, 0, 0, 0);
 
+	if (rc == 0)
+		rc = __kc_ProcSetCred(p->pp_pid, p->pp_uid[0], p->pp_uid[1], p->pp_uid[2],
+		    p->pp_sid, 0);
 	if (rc < 0 && rc != -ESRCH)	/* ESRCH: it is already gone */
-		tm_log("taskman: ProcSetGroup(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
+		tm_log("taskman: ProcSetGroup/Cred(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
 }
 
 void
@@ -230,8 +233,8 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 
 	if (parent == NULL || parent->pp_zombie)
 		return -ESRCH;
-	if (tm.t_shutdown)
-		return -EAGAIN;		/* nothing new starts while everything ends */
+	if (tm.t_shutdown || !proctab_nproc_ok(&tm.t_procs, parent))
+		return -EAGAIN;		/* everything is ending, or RLIMIT_NPROC */
 	if ((rc = tm_find_program(r->sr_path, &n, &entry)) < 0)
 		return rc;
 	tp = calloc(1, sizeof(*tp));

@@ -31,7 +31,7 @@
 #include "../common/vmmap.h"
 
 #define TM_PAGE		4096UL
-#define TM_STACK_SIZE	(256 * 1024UL)		/* a new program's first stack */
+#define TM_STACK_SIZE	PROCTAB_STACK_DEFAULT	/* a new program's first stack, at least */
 #define TM_MMAP_LO	0x0000001000000000UL	/* mmap's window: above programs ... */
 #define TM_MMAP_HI	(USER_STACK_TOP - 0x10000000UL)	/* ... below the stacks */
 #define TM_BOOTFS_HANDLE 1			/* our own /proc/boot attachment */
@@ -123,6 +123,7 @@ void msg_umask(struct tm_msg *m);
 void msg_cwd(struct tm_msg *m);
 void msg_times(struct tm_msg *m);
 void msg_pidinfo(struct tm_msg *m);
+void msg_rlimit(struct tm_msg *m);
 void proc_times(int pid, uint32_t ms);
 void proc_died(int pid, int wstatus);
 void proc_stopcont(int pid, int wstatus);
@@ -131,7 +132,8 @@ void forget_waiters(int pid);
 
 /*
  * fork.c (_PROC_FORK) and exec.c (_PROC_EXEC).  tm_set_group: tell the
- * kernel p's process group (ProcSetGroup), for SignalKill(-pgid).
+ * kernel p's process group (ProcSetGroup), for SignalKill(-pgid), and its
+ * uids and session (ProcSetCred), for SignalKill's permission check.
  */
 void msg_fork(struct tm_msg *m);
 void msg_exec(struct tm_msg *m);

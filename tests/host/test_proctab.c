@@ -203,3 +203,53 @@ UNIT_TEST(credentials)
 	CHECK_EQ(proctab_setids(a, 1, set_user), -EPERM);	/* gid: no longer root */
 	proctab_fini(&t);
 }
+
+UNIT_TEST(rlimits)
+{
+	struct proctab t;
+	struct pt_proc *a, *b;
+	uint64_t old[2];
+	int user[3] = { 100, 100, 100 };
+
+	family(&t);
+	a = proctab_find(&t, 2);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_NOFILE, 0, 0, 0, old), 0);
+	CHECK_EQ(old[0], PROCTAB_NOFILE_DEFAULT);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_CORE, 0, 0, 0, old), 0);
+	CHECK_EQ(old[0], 0);
+	CHECK_EQ(old[1], _RLIMIT_INFINITY);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_AS, _RLIMIT_SET, 1 << 20, 4 << 20, old), 0);
+	CHECK_EQ(old[0], _RLIMIT_INFINITY);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_AS, 0, 0, 0, old), 0);
+	CHECK_EQ(old[0], 1 << 20);
+	CHECK_EQ(old[1], 4 << 20);
+	/* Errors: bad resource, soft > hard, unknown flags, no such process. */
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_NLIMITS, 0, 0, 0, old), -EINVAL);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, -1, 0, 0, 0, old), -EINVAL);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_AS, _RLIMIT_SET, 5, 4, old), -EINVAL);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_AS, 0x2, 0, 0, old), -EINVAL);
+	CHECK_EQ(proctab_rlimit(&t, 2, 99, _RLIMIT_AS, 0, 0, 0, old), -ESRCH);
+	/* A child inherits; a non-root process may lower its hard limit, not raise it. */
+	CHECK(proctab_add(&t, 7, 2, "e") != NULL);
+	b = proctab_find(&t, 7);
+	CHECK_EQ(b->pp_rlim[_RLIMIT_AS][1], 4 << 20);
+	CHECK_EQ(proctab_setids(b, 0, user), 0);
+	CHECK_EQ(proctab_rlimit(&t, 7, 0, _RLIMIT_AS, _RLIMIT_SET, 1 << 20, 2 << 20, old), 0);
+	CHECK_EQ(proctab_rlimit(&t, 7, 0, _RLIMIT_AS, _RLIMIT_SET, 1 << 20, 3 << 20, old), -EPERM);
+	CHECK_EQ(b->pp_rlim[_RLIMIT_AS][1], 2 << 20);	/* unchanged by the refusal */
+	/* Another's limits: uid 100 may not touch root's; root may touch anyone's. */
+	CHECK_EQ(proctab_rlimit(&t, 7, 2, _RLIMIT_AS, 0, 0, 0, old), -EPERM);
+	CHECK_EQ(proctab_rlimit(&t, 2, 7, _RLIMIT_AS, _RLIMIT_SET, 8 << 20, 8 << 20, old), 0);
+	CHECK_EQ(b->pp_rlim[_RLIMIT_AS][0], 8 << 20);
+	/* RLIMIT_NPROC counts live processes of the real uid, never root's. */
+	CHECK(proctab_nproc_ok(&t, b));
+	b->pp_rlim[_RLIMIT_NPROC][0] = 1;
+	CHECK(!proctab_nproc_ok(&t, b));
+	b->pp_rlim[_RLIMIT_NPROC][0] = 2;
+	CHECK(proctab_nproc_ok(&t, b));
+	a->pp_rlim[_RLIMIT_NPROC][0] = 0;
+	CHECK(proctab_nproc_ok(&t, a));		/* euid 0 */
+	proctab_exit(&t, 7, 0);
+	CHECK_EQ(proctab_rlimit(&t, 2, 7, _RLIMIT_AS, 0, 0, 0, old), -ESRCH);	/* a zombie */
+	proctab_fini(&t);
+}
