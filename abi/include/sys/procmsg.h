@@ -325,8 +325,9 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
  *			(EPERM); status 0
  * Credential changes follow POSIX: uid 0 may set anything; others only
  * to their real, effective or saved id (EPERM).  Supplementary groups go
- * to spawned and forked children and stay across exec.  Nothing enforces
- * credentials yet (docs/taskman.md).
+ * to spawned and forked children and stay across exec.  taskman gives the
+ * kernel each process's uids (ProcSetCred), which SignalKill checks
+ * (docs/taskman.md, "Signals and credentials").
  */
 #define _PROC_ID_GETIDS		1
 #define _PROC_ID_SETSID		2
