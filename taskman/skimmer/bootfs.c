@@ -128,6 +128,7 @@ readlink(struct tm_msg *m, const struct _io_connect *c)
 
 	if (pr != PROCFS_NOT_OURS) {
 		free(pref.pr_buf);
+		pref.pr_buf = NULL;
 		if (pr == PROCFS_LINK && !pref.pr_last)
 			redirect(m, c, pref.pr_newpath);	/* a link before the last component */
 		else if (pr == PROCFS_LINK)
@@ -258,8 +259,6 @@ open_ocb(const struct tm_msg *m, const struct _io_connect *c, const struct image
 		o->o_node = &o->o_gen;
 		o->o_buf = pref.pr_buf;
 		pref.pr_buf = NULL;
-		if (is_dir(n))
-			o->o_off = DIR_VIRT_OFF;	/* no image entries: procfs's only */
 	}
 	if ((n == NULL && make_mounts(o) < 0) || bind_new(m, o) < 0) {
 		free(o->o_buf);
@@ -386,6 +385,8 @@ read_dir(struct tm_msg *m, struct ocb *o, uint64_t max)
 
 	if (max > sizeof(buf))
 		max = sizeof(buf);
+	if (o->o_node == &o->o_gen && o->o_off < DIR_VIRT_OFF)
+		o->o_off = DIR_VIRT_OFF;	/* a made directory (/proc/<pid>): no image entries */
 	while (o->o_off < DIR_VIRT_OFF &&
 	    (n = imagefs_readdir(&tm.t_fs, o->o_node, (int)o->o_off, &next)) != NULL) {
 		const char *name = imagefs_basename(n);

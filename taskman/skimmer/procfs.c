@@ -64,20 +64,20 @@ tprintf(struct tbuf *b, const char *fmt, ...)
 	b->b_len += (size_t)n;
 }
 
-/* "123" (no sign, no leading zero, fits an int) as a pid; -1 otherwise. */
+/* "123" (no sign, no leading zero, at most INT_MAX) as a pid; -1 otherwise. */
 static int
 parse_pid(const char *s, size_t len)
 {
 	long v = 0;
 
-	if (len == 0 || len > 9 || s[0] == '0')
+	if (len == 0 || len > 10 || s[0] == '0')
 		return -1;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}
-	return (int)v;
+	return v > 0x7fffffff ? -1 : (int)v;
 }
 
 static const char *
@@ -210,6 +210,7 @@ procfs_resolve(const char *rel, int caller, struct procfs_ref *r)
 	int pid, f;
 	long n;
 
+	r->pr_buf = NULL;
 	if (strncmp(rel, "proc/", 5) != 0)
 		return PROCFS_NOT_OURS;
 	s = rel + 5;
