@@ -16,6 +16,15 @@ proctab_init(struct proctab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static void
+proc_free(struct pt_proc *p)
+{
+	free(p->pp_cwd);
+	free(p->pp_exefile);
+	free(p->pp_cmdline);
+	free(p);
+}
+
 void
 proctab_fini(struct proctab *t)
 {
@@ -23,8 +32,7 @@ proctab_fini(struct proctab *t)
 		struct pt_proc *p = t->pt_procs;
 
 		t->pt_procs = p->pp_next;
-		free(p->pp_cwd);
-		free(p);
+		proc_free(p);
 	}
 	t->pt_count = 0;
 }
@@ -72,8 +80,10 @@ proctab_add(struct proctab *t, int pid, int ppid, const char *name)
 		p->pp_ngroups = parent->pp_ngroups;
 		memcpy(p->pp_groups, parent->pp_groups, sizeof(p->pp_groups));
 		p->pp_umask = parent->pp_umask;
-		if (parent->pp_cwd && (p->pp_cwd = strdup(parent->pp_cwd)) == NULL) {
-			free(p);
+		if ((parent->pp_cwd && (p->pp_cwd = strdup(parent->pp_cwd)) == NULL) ||
+		    proctab_setexec(p, parent->pp_exefile, parent->pp_cmdline,
+		    parent->pp_cmdline_len, UINT32_MAX) < 0) {
+			proc_free(p);
 			return NULL;
 		}
 	}
@@ -88,6 +98,35 @@ const char *
 proctab_cwd(const struct pt_proc *p)
 {
 	return p->pp_cwd ? p->pp_cwd : "/";
+}
+
+int
+proctab_setexec(struct pt_proc *p, const char *path, const char *argv, size_t len,
+    uint32_t argc)
+{
+	char *exe = path ? strdup(path) : NULL, *cmd = NULL;
+	size_t n = 0;
+
+	/* The strings' bytes: argc of them, within len, whole ones up to the cap. */
+	for (uint32_t i = 0; i < argc && argv && n < len; i++) {
+		size_t s = strnlen(argv + n, len - n) + 1;
+
+		if (n + s > PROCTAB_CMDLINE_MAX || n + s > len)
+			break;
+		n += s;
+	}
+	if ((path && exe == NULL) || (n && (cmd = malloc(n)) == NULL)) {
+		free(exe);
+		return -ENOMEM;
+	}
+	if (n)
+		memcpy(cmd, argv, n);
+	free(p->pp_exefile);
+	free(p->pp_cmdline);
+	p->pp_exefile = exe;
+	p->pp_cmdline = cmd;
+	p->pp_cmdline_len = n;
+	return 0;
 }
 
 int
@@ -181,8 +220,7 @@ proctab_reap(struct proctab *t, struct pt_proc *z)
 	for (struct pt_proc **pp = &t->pt_procs; *pp; pp = &(*pp)->pp_next) {
 		if (*pp == z) {
 			*pp = z->pp_next;
-			free(z->pp_cwd);
-			free(z);
+			proc_free(z);
 			t->pt_count--;
 			return;
 		}

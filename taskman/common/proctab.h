@@ -21,6 +21,7 @@
 #define PROCTAB_UMASK_DEFAULT	0022	/* the umask of a process without a parent */
 #define PROCTAB_STACK_DEFAULT	(256 * 1024UL)	/* RLIMIT_STACK's soft default: the main stack */
 #define PROCTAB_NOFILE_DEFAULT	256	/* RLIMIT_NOFILE's default: Skimmer's connections per process */
+#define PROCTAB_CMDLINE_MAX	4096	/* bytes of argv kept for /proc/<pid>/cmdline */
 
 struct pt_proc {
 	struct pt_proc	*pp_next;	/* the table's list */
@@ -37,6 +38,9 @@ struct pt_proc {
 	int		pp_groups[_PROC_NGROUPS_MAX];
 	unsigned	pp_umask;	/* file mode creation mask (_PROC_UMASK) */
 	char		*pp_cwd;	/* working directory (_PROC_CWD), malloc'd; NULL: "/" */
+	char		*pp_exefile;	/* the path it was spawned or exec'd by, malloc'd, or NULL */
+	char		*pp_cmdline;	/* its argv, NUL after each, malloc'd, or NULL */
+	size_t		pp_cmdline_len;	/* bytes of pp_cmdline (at most PROCTAB_CMDLINE_MAX) */
 	char		pp_name[32];	/* for diagnostics */
 	uint64_t	pp_cpu_ms;	/* zombie: its own CPU time (the kernel's report) */
 	uint64_t	pp_cchild_ms;	/* CPU time of its reaped children and their descendants */
@@ -60,6 +64,15 @@ void proctab_fini(struct proctab *t);
  * working directory are its parent's (0022 and "/" without a parent).
  */
 struct pt_proc *proctab_add(struct proctab *t, int pid, int ppid, const char *name);
+
+/*
+ * Record the program p now runs (spawn, exec): its path and the first
+ * argc of the NUL-terminated strings at argv (len bytes or more), cut to
+ * PROCTAB_CMDLINE_MAX bytes at a string's end.  0, or -ENOMEM (the old
+ * ones stay).  A forked child has its parent's.
+ */
+int proctab_setexec(struct pt_proc *p, const char *path, const char *argv, size_t len,
+    uint32_t argc);
 
 /* p's working directory: "/" until proctab_setcwd. */
 const char *proctab_cwd(const struct pt_proc *p);

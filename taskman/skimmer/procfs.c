@@ -8,6 +8,8 @@
  *	threads	 one line per thread from the kernel (ThreadInfo): tid, state,
  *		 priority, base priority, policy, CPU, CPU time, name
  *	limits	 the resource limits, in Linux's /proc/<pid>/limits format
+ *	cmdline	 its argv, a NUL after each string (Linux's)
+ *	exefile	 the path it was spawned or exec'd by (QNX's)
  *	cwd	 a symbolic link to its working directory
  *
  * /proc/self is a symbolic link to the caller's pid.  Everybody may read
@@ -20,8 +22,10 @@
 #define PROCFS_INO_BASE	0x40000000u	/* inode numbers above the image's */
 #define SELF		"self"
 
-enum { F_STATUS, F_THREADS, F_LIMITS, F_CWD, F_COUNT };
-static const char *const files[F_COUNT] = { "status", "threads", "limits", "cwd" };
+enum { F_STATUS, F_THREADS, F_LIMITS, F_CMDLINE, F_EXEFILE, F_CWD, F_COUNT };
+static const char *const files[F_COUNT] = {
+	"status", "threads", "limits", "cmdline", "exefile", "cwd",
+};
 static const char *const states[STATE_MAX] = STATE_NAMES_INIT;
 
 /* A growing text buffer; on ENOMEM b_buf is NULL and stays so. */
@@ -188,12 +192,21 @@ make_file(const struct pt_proc *p, int f, char **buf)
 {
 	struct tbuf b = { malloc(256), 0, 256 };
 
+	if (f == F_CMDLINE) {		/* binary: NULs between the strings */
+		free(b.b_buf);
+		if ((*buf = malloc(p->pp_cmdline_len + 1)) == NULL)
+			return -ENOMEM;
+		if (p->pp_cmdline_len)
+			memcpy(*buf, p->pp_cmdline, p->pp_cmdline_len);
+		return (long)p->pp_cmdline_len;
+	}
 	if (b.b_buf != NULL)
 		b.b_buf[0] = '\0';
 	switch (f) {
 	case F_STATUS:	make_status(&b, p); break;
 	case F_THREADS:	make_threads(&b, p); break;
 	case F_LIMITS:	make_limits(&b, p); break;
+	case F_EXEFILE:	tprintf(&b, "%s", p->pp_exefile ? p->pp_exefile : ""); break;
 	default:	tprintf(&b, "%s", proctab_cwd(p)); break;	/* F_CWD: the target */
 	}
 	if ((*buf = b.b_buf) == NULL)

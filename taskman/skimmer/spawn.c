@@ -168,14 +168,15 @@ adopt(long pid, struct pt_proc *parent, const struct spawn_req *r, const char *n
 {
 	struct pt_proc *c = proctab_add(&tm.t_procs, (int)pid, parent->pp_pid, name);
 	uint32_t fl = r->sr_msg->sp_flags;
-	long rc = 0;
+	long rc;
 
 	if (c == NULL)
 		return -ENOMEM;
 	c->pp_priv = tp;
-	if (fl & _SPAWN_SETSID)
+	rc = proctab_setexec(c, r->sr_path, r->sr_strings, r->sr_strings_len, r->sr_argc);
+	if (rc == 0 && (fl & _SPAWN_SETSID))
 		rc = proctab_setsid(&tm.t_procs, c->pp_pid);
-	else if (fl & _SPAWN_SETPGROUP)
+	else if (rc == 0 && (fl & _SPAWN_SETPGROUP))
 		rc = proctab_setpgid(&tm.t_procs, parent->pp_pid, c->pp_pid, r->sr_msg->sp_pgroup);
 	if (rc < 0) {
 		c->pp_priv = NULL;

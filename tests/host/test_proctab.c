@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 #include <errno.h>
+#include <string.h>
 #include "../../taskman/common/proctab.h"
 #include <sys/procmsg.h>
 
@@ -251,5 +252,41 @@ UNIT_TEST(rlimits)
 	CHECK(proctab_nproc_ok(&t, a));		/* euid 0 */
 	proctab_exit(&t, 7, 0);
 	CHECK_EQ(proctab_rlimit(&t, 2, 7, _RLIMIT_AS, 0, 0, 0, old), -ESRCH);	/* a zombie */
+	proctab_fini(&t);
+}
+
+UNIT_TEST(exefile_and_cmdline)
+{
+	static const char argv[] = "ls\0-l\0/tmp\0HOME=/";	/* 3 args, then envp */
+	static char big[PROCTAB_CMDLINE_MAX + 100];
+	struct proctab t;
+	struct pt_proc *a, *c;
+
+	family(&t);
+	a = proctab_find(&t, 2);
+	CHECK(a->pp_exefile == NULL && a->pp_cmdline_len == 0);
+	CHECK_EQ(proctab_setexec(a, "/proc/boot/ls", argv, sizeof(argv), 3), 0);
+	CHECK(strcmp(a->pp_exefile, "/proc/boot/ls") == 0);
+	CHECK_EQ(a->pp_cmdline_len, 11);		/* "ls\0-l\0/tmp\0", not the environment */
+	CHECK(memcmp(a->pp_cmdline, "ls\0-l\0/tmp", 11) == 0);
+	/* A forked child has its parent's. */
+	CHECK(proctab_add(&t, 9, 2, "a") != NULL);
+	c = proctab_find(&t, 9);
+	CHECK(strcmp(c->pp_exefile, "/proc/boot/ls") == 0);
+	CHECK_EQ(c->pp_cmdline_len, 11);
+	CHECK(c->pp_cmdline != a->pp_cmdline);		/* a copy */
+	/* Fewer strings than argc, or a string past len: only whole ones within len. */
+	CHECK_EQ(proctab_setexec(c, "/x", "ab\0cd", 5, 5), 0);
+	CHECK_EQ(c->pp_cmdline_len, 3);
+	/* Cut at a string's end below the cap. */
+	memset(big, 'x', sizeof(big));
+	big[10] = '\0';
+	big[sizeof(big) - 1] = '\0';
+	CHECK_EQ(proctab_setexec(c, NULL, big, sizeof(big), 2), 0);
+	CHECK_EQ(c->pp_cmdline_len, 11);
+	CHECK(c->pp_exefile == NULL);
+	CHECK_EQ(proctab_setexec(c, "/y", NULL, 0, 0), 0);
+	CHECK_EQ(c->pp_cmdline_len, 0);
+	CHECK(c->pp_cmdline == NULL);
 	proctab_fini(&t);
 }

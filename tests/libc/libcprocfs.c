@@ -10,12 +10,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "ltest.h"
+
+#define SELF	"/proc/boot/libcprocfs"
+
+extern char **environ;
 
 static char buf[16384];
 
@@ -112,6 +117,8 @@ LTEST(procfs, listing)
 	LT_CHECK(listed("/proc/1", "threads"));
 	LT_CHECK(listed("/proc/1", "limits"));
 	LT_CHECK(listed("/proc/1", "cwd"));
+	LT_CHECK(listed("/proc/1", "cmdline"));
+	LT_CHECK(listed("/proc/1", "exefile"));
 	LT_CHECK(listed("/proc/boot", "libcprocfs"));	/* the image is still there */
 	return 0;
 }
@@ -164,6 +171,38 @@ LTEST(procfs, child)
 	LT_CHECK(strstr(buf, "Max address space         unlimited") != NULL);
 	LT_EQ(kill(pid, SIGKILL), 0);
 	LT_EQ(waitpid(pid, NULL, 0), pid);
+	return 0;
+}
+
+LTEST(procfs, cmdline_and_exefile)
+{
+	char *argv[] = { "libcprocfs", "pause", "two words", NULL };
+	char *xargv[] = { "renamed", "pause", NULL };
+	pid_t pid, fpid;
+
+	LT_EQ(posix_spawn(&pid, SELF, NULL, NULL, argv, environ), 0);
+	LT_CHECK(paused(pid));
+	LT_EQ(slurp_pid(pid, "cmdline"), 27);
+	LT_CHECK(memcmp(buf, "libcprocfs\0pause\0two words\0", 27) == 0);
+	LT_EQ(slurp_pid(pid, "exefile"), (long)strlen(SELF));
+	LT_CHECK(strcmp(buf, SELF) == 0);
+	/* A forked child has its parent's; exec gives it the new program's. */
+	if ((fpid = fork()) == 0) {
+		if (slurp("/proc/self/cmdline") != 11 || strcmp(buf, "libcprocfs") != 0)
+			_exit(126);		/* not its parent's */
+		execv(SELF, xargv);
+		_exit(127);
+	}
+	LT_CHECK(fpid > 0 && paused(fpid));
+	LT_EQ(slurp_pid(fpid, "cmdline"), 14);
+	LT_CHECK(memcmp(buf, "renamed\0pause\0", 14) == 0);
+	LT_EQ(slurp_pid(fpid, "exefile"), (long)strlen(SELF));
+	LT_EQ(kill(pid, SIGKILL), 0);
+	LT_EQ(kill(fpid, SIGKILL), 0);
+	LT_EQ(waitpid(pid, NULL, 0), pid);
+	LT_EQ(waitpid(fpid, NULL, 0), fpid);
+	/* Our own, through self. */
+	LT_CHECK(slurp("/proc/self/cmdline") > 0 && strcmp(buf, "libcprocfs") == 0);
 	return 0;
 }
 
@@ -302,7 +341,10 @@ LTEST(procfs, pidin)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "pause") == 0)
+		for (;;)
+			pause();
 	return lt_run_all() == 0 ? 0 : 1;
 }
