@@ -383,6 +383,61 @@ LTEST(rlimit, nproc_eagain)
 	return 0;
 }
 
+/* Use kib KiB of stack (a role of this program); 0. */
+static int __attribute__((noinline))
+deep(int kib)
+{
+	volatile char a[1024];
+
+	a[0] = (char)kib;
+	a[sizeof(a) - 1] = 1;
+	return kib > 1 ? deep(kib - 1) + a[0] - (char)kib : 0;
+}
+
+/* Spawn this program to use kib KiB of stack; its wait status. */
+static int
+spawn_deep(const char *kib)
+{
+	char *argv[] = { "libclimit", "deep", (char *)kib, NULL };
+	pid_t pid;
+	int st = -1;
+
+	if (posix_spawn(&pid, SELF, NULL, NULL, argv, environ) != 0 ||
+	    waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
+}
+
+LTEST(rlimit, stack_sizes_the_main_stack)
+{
+	struct rlimit l = { 1024 * 1024, RLIM_INFINITY }, dflt;
+	char *argv[] = { "libclimit", "deep", "700", NULL };
+	pid_t pid;
+	int st;
+
+	LT_EQ(getrlimit(RLIMIT_STACK, &dflt), 0);
+	st = spawn_deep("100");
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = spawn_deep("700");			/* more than 256 KiB: a fault */
+	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	LT_EQ(setrlimit(RLIMIT_STACK, &l), 0);
+	st = spawn_deep("700");			/* within 1 MiB */
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = spawn_deep("1500");
+	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	LT_EQ(setrlimit(RLIMIT_STACK, &dflt), 0);
+	/* exec sizes it too, from the process's own limit. */
+	if ((pid = fork()) == 0) {
+		if (setrlimit(RLIMIT_STACK, &l) != 0)
+			_exit(90);
+		execv(SELF, argv);
+		_exit(91);
+	}
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return 0;
+}
+
 static pid_t target_root, target_1000, target_saved, target_euid;
 
 /* As uid 1000: which of the targets kill lets it signal. */
@@ -471,5 +526,7 @@ main(int argc, char **argv)
 		return check_inherited();
 	if (argc > 1 && strcmp(argv[1], "check-nothing") == 0)
 		return 0;
+	if (argc > 2 && strcmp(argv[1], "deep") == 0)
+		return deep(atoi(argv[2]));
 	return lt_run_all() == 0 ? 0 : 1;
 }
