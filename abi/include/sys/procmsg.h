@@ -792,7 +792,7 @@ __ABI_SIZE(struct _sys_hostname, 8, 4);
 /*
  * _SYS_CLOCK: clock_settime(CLOCK_REALTIME) and settimeofday for root.
  * The kernel lets only the process manager set the clock (ClockTime
- * needs its ability), and it knows no uids: taskman checks the sender's
+ * needs its ability), and it checks uids only for signals: taskman checks the sender's
  * euid (EPERM unless 0) and sets it.  _SYS_CLOCK_SET: ck_ns, nanoseconds
  * since the Epoch (>= 0, < 2^63).  Status 0.  EINVAL: ck_zero not 0, a
  * negative time, another subtype.
