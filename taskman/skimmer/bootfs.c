@@ -116,9 +116,12 @@ boot_node(const char *rel)
 	return imagefs_lookup(&tm.t_fs, rel);
 }
 
-/* _IO_CONNECT_READLINK: the target of a symbolic link (EINVAL for anything else). */
 static void redirect(struct tm_msg *m, const struct _io_connect *c, const char *path);
 
+/*
+ * _IO_CONNECT_READLINK: the target of a symbolic link (EINVAL for
+ * anything else); procfs's links too (/proc/self, /proc/<pid>/cwd).
+ */
 static void
 readlink(struct tm_msg *m, const struct _io_connect *c)
 {

@@ -8,6 +8,7 @@
  *	threads	 one line per thread from the kernel (ThreadInfo): tid, state,
  *		 priority, base priority, policy, CPU, CPU time, name
  *	limits	 the resource limits, in Linux's /proc/<pid>/limits format
+ *	maps	 the mapped ranges taskman records, one a line: start-end rwx
  *	cmdline	 its argv, a NUL after each string (Linux's)
  *	exefile	 the path it was spawned or exec'd by (QNX's)
  *	cwd	 a symbolic link to its working directory
@@ -22,9 +23,9 @@
 #define PROCFS_INO_BASE	0x40000000u	/* inode numbers above the image's */
 #define SELF		"self"
 
-enum { F_STATUS, F_THREADS, F_LIMITS, F_CMDLINE, F_EXEFILE, F_CWD, F_COUNT };
+enum { F_STATUS, F_THREADS, F_LIMITS, F_MAPS, F_CMDLINE, F_EXEFILE, F_CWD, F_COUNT };
 static const char *const files[F_COUNT] = {
-	"status", "threads", "limits", "cmdline", "exefile", "cwd",
+	"status", "threads", "limits", "maps", "cmdline", "exefile", "cwd",
 };
 static const char *const states[STATE_MAX] = STATE_NAMES_INIT;
 
@@ -172,6 +173,17 @@ make_limits(struct tbuf *b, const struct pt_proc *p)
 	}
 }
 
+static void
+make_maps(struct tbuf *b, const struct pt_proc *p)
+{
+	const struct tm_proc *tp = p->pp_priv;
+
+	for (const struct vm_region *r = tp ? tp->tp_vm.vm_regions : NULL; r; r = r->vr_next)
+		tprintf(b, "%016llx-%016llx %c%c%c\n", (unsigned long long)r->vr_start,
+		    (unsigned long long)r->vr_end, (r->vr_prot & _PROT_READ) ? 'r' : '-',
+		    (r->vr_prot & _PROT_WRITE) ? 'w' : '-', (r->vr_prot & _PROT_EXEC) ? 'x' : '-');
+}
+
 /* The node of a made file or directory of p (f: F_*, or -1 for its directory). */
 static void
 make_node(struct imagefs_node *n, const struct pt_proc *p, int f, const char *path,
@@ -206,6 +218,7 @@ make_file(const struct pt_proc *p, int f, char **buf)
 	case F_STATUS:	make_status(&b, p); break;
 	case F_THREADS:	make_threads(&b, p); break;
 	case F_LIMITS:	make_limits(&b, p); break;
+	case F_MAPS:	make_maps(&b, p); break;
 	case F_EXEFILE:	tprintf(&b, "%s", p->pp_exefile ? p->pp_exefile : ""); break;
 	default:	tprintf(&b, "%s", proctab_cwd(p)); break;	/* F_CWD: the target */
 	}

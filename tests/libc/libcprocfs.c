@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "ltest.h"
@@ -118,6 +119,7 @@ LTEST(procfs, listing)
 	LT_CHECK(listed("/proc/1", "limits"));
 	LT_CHECK(listed("/proc/1", "cwd"));
 	LT_CHECK(listed("/proc/1", "cmdline"));
+	LT_CHECK(listed("/proc/1", "maps"));
 	LT_CHECK(listed("/proc/1", "exefile"));
 	LT_CHECK(listed("/proc/boot", "libcprocfs"));	/* the image is still there */
 	return 0;
@@ -142,6 +144,21 @@ LTEST(procfs, self)
 	LT_CHECK(S_ISDIR(st.st_mode));
 	LT_EQ(stat("/proc/self/status", &st), 0);
 	LT_CHECK(S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0444);
+	/* maps: the program, the stack, and a mapping made now (until it goes). */
+	{
+		char *p = mmap(NULL, 3 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char line[64];
+
+		LT_CHECK(p != MAP_FAILED);
+		snprintf(line, sizeof(line), "%016lx-%016lx r--\n", (unsigned long)p,
+		    (unsigned long)p + 3 * 4096);
+		LT_CHECK(slurp("/proc/self/maps") > 0);
+		LT_CHECK(strstr(buf, line) != NULL);
+		LT_CHECK(strstr(buf, " r-x\n") != NULL && strstr(buf, " rw-\n") != NULL);
+		LT_EQ(munmap(p, 3 * 4096), 0);
+		LT_CHECK(slurp("/proc/self/maps") > 0);
+		LT_CHECK(strstr(buf, line) == NULL);
+	}
 	/* The cwd link follows chdir, and resolves through it. */
 	LT_EQ(chdir("/proc/boot"), 0);
 	LT_EQ(readlink("/proc/self/cwd", link, sizeof(link)), (long)strlen("/proc/boot"));
