@@ -245,9 +245,9 @@ procfs_resolve(const char *rel, int caller, struct procfs_ref *r)
 	if (len == strlen(SELF) && strncmp(s, SELF, len) == 0) {
 		/* A link to the caller's directory; what follows it stays. */
 		snprintf(r->pr_target, sizeof(r->pr_target), "%d", caller);
-		snprintf(r->pr_newpath, sizeof(r->pr_newpath), "/proc/%d%s", caller, rest);
 		r->pr_last = *rest == '\0';
-		return PROCFS_LINK;
+		return snprintf(r->pr_newpath, sizeof(r->pr_newpath), "/proc/%d%s", caller, rest) <
+		    (int)sizeof(r->pr_newpath) ? PROCFS_LINK : -ENAMETOOLONG;
 	}
 	if ((pid = parse_pid(s, len)) < 0)
 		return PROCFS_NOT_OURS;		/* proc/boot, proc/mounts, ... */
@@ -272,12 +272,13 @@ procfs_resolve(const char *rel, int caller, struct procfs_ref *r)
 	if (f != F_CWD)
 		return 0;
 	snprintf(r->pr_target, sizeof(r->pr_target), "%s", r->pr_buf);
-	snprintf(r->pr_newpath, sizeof(r->pr_newpath), "%s%s", strcmp(r->pr_buf, "/") ?
+	/* The rest of the path goes on from the working directory ("/" joins without a "//"). */
+	n = snprintf(r->pr_newpath, sizeof(r->pr_newpath), "%s%s", strcmp(r->pr_buf, "/") ?
 	    r->pr_buf : "", rest[len] ? rest + len : (strcmp(r->pr_buf, "/") ? "" : "/"));
 	r->pr_last = rest[len] == '\0';
 	free(r->pr_buf);
 	r->pr_buf = NULL;
-	return PROCFS_LINK;
+	return n < (long)sizeof(r->pr_newpath) ? PROCFS_LINK : -ENAMETOOLONG;
 }
 
 /* The pids in the table, the index-th smallest; -1 past the last. */

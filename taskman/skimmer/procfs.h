@@ -21,7 +21,8 @@ struct procfs_ref {
  * Resolve rel (a path relative to "/", as bootfs gets it) for caller:
  * PROCFS_NOT_OURS; 0 with r->pr_node (and r->pr_buf for a file, made
  * now); PROCFS_LINK (/proc/self, /proc/<pid>/cwd); -ENOENT (no such
- * process or file: a process that died since the listing), -ENOTDIR or
+ * process or file: a process that died since the listing), -ENOTDIR,
+ * -ENAMETOOLONG (the path through the link would be too long) or
  * -ENOMEM.
  */
 int procfs_resolve(const char *rel, int caller, struct procfs_ref *r);
