@@ -10,6 +10,7 @@
  *	pidin [-p pid|name] family	pid, parent, group, session, user
  *	pidin [-p pid|name] mem		mapped memory per process
  *	pidin [-p pid|name] times	CPU time per thread
+ *	pidin [-p pid|name] arg		the arguments each process started with
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,15 +19,16 @@
 #include <string.h>
 #include "usage.h"
 
-QSOE_USAGE("usage: pidin [-p pid|name] [threads|family|mem|times]\n"
+QSOE_USAGE("usage: pidin [-p pid|name] [threads|family|mem|times|arg]\n"
     "Show processes and their threads.\n"
     "  -p pid|name  only this process, or the processes running this program\n"
     "  threads      pid, tid, name, priority and policy, state, thread name (the default)\n"
     "  family       pid, parent, process group, session, user\n"
     "  mem          memory mapped per process\n"
-    "  times        CPU time per thread\n");
+    "  times        CPU time per thread\n"
+    "  arg          the arguments each process started with\n");
 
-enum view { THREADS, FAMILY, MEM, TIMES };
+enum view { THREADS, FAMILY, MEM, TIMES, ARG };
 
 #define MAX_PIDS	4096
 
@@ -123,6 +125,27 @@ print_threads(const struct proc *p, enum view v)
 		printf("%8d   - %-18.18s    - %-11s\n", p->pid, p->name, "ZOMBIE");
 }
 
+/* The process's arguments (/proc/<pid>/cmdline), separated by blanks. */
+static void
+print_args(const struct proc *p)
+{
+	static char buf[4097];
+	char path[64];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", p->pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;			/* (it ended since the listing) */
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	printf("%8d %s\n", p->pid, buf);
+}
+
 static int
 matches(const struct proc *p, const char *sel)
 {
@@ -185,6 +208,8 @@ main(int argc, char **argv)
 			v = MEM;
 		else if (strcmp(argv[i], "times") == 0)
 			v = TIMES;
+		else if (strcmp(argv[i], "arg") == 0)
+			v = ARG;
 		else {
 			usage_short();
 			return 2;
@@ -199,6 +224,7 @@ main(int argc, char **argv)
 	case FAMILY:	printf("     pid     ppid     pgid      sid  uid name\n"); break;
 	case MEM:	printf("     pid name                 mapped\n"); break;
 	case TIMES:	printf("     pid tid name                 cputime\n"); break;
+	case ARG:	printf("     pid Arguments\n"); break;
 	}
 	for (int i = 0; i < n; i++) {
 		int rc = get_proc(pids[i], &p);
@@ -214,6 +240,8 @@ main(int argc, char **argv)
 		found++;
 		if (v == THREADS || v == TIMES)
 			print_threads(&p, v);
+		else if (v == ARG)
+			print_args(&p);
 		else if (v == FAMILY)
 			printf("%8d %8d %8d %8d %4d %s%s\n", p.pid, p.ppid, p.pgid, p.sid, p.uid,
 			    p.name, p.zombie ? " (zombie)" : "");

@@ -332,6 +332,7 @@ LTEST(procfs, pidin)
 {
 	char *family[] = { "pidin", "family", NULL }, *mem[] = { "pidin", "mem", NULL };
 	char *bad[] = { "pidin", "-p", "no-such-program", NULL };
+	char *arg[] = { "pidin", "-p", "pidin", "arg", NULL };
 	char sel[16], *threads[] = { "pidin", "-p", sel, NULL };
 	char line[128];
 	pid_t pid = pauser();
@@ -351,6 +352,9 @@ LTEST(procfs, pidin)
 	LT_CHECK(strstr(strstr(buf, line), " SIGSUSPEND") != NULL);
 	LT_EQ(pidin(mem), 0);
 	LT_CHECK(strstr(buf, " libcprocfs ") != NULL && strstr(buf, "K\n") != NULL);
+	LT_EQ(pidin(arg), 0);
+	LT_CHECK(strstr(buf, "     pid Arguments\n") == buf);
+	LT_CHECK(strstr(buf, " pidin -p pidin arg\n") != NULL);	/* itself */
 	LT_EQ(pidin(bad), 1);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);

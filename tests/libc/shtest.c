@@ -353,7 +353,7 @@ LTEST(utils, pidin_slay_waitfor)
 	    "pidin pidin\n", 0);
 	SH_EXPECT("pidin -p nosuch", "     pid tid name               prio STATE       name\n"
 	    "pidin: no process nosuch\n", 1);
-	SH_EXPECT("pidin bogus", "usage: pidin [-p pid|name] [threads|family|mem|times]\n", 2);
+	SH_EXPECT("pidin bogus", "usage: pidin [-p pid|name] [threads|family|mem|times|arg]\n", 2);
 	SH_EXPECT("waitfor /dev/null 1; echo $?; waitfor /nope 0.1; echo $?",
 	    "0\nwaitfor: /nope: not there after 0.1 s\n1\n", 0);
 	/* (slay once the child has exec'd waitfor: until then it is an sh) */
