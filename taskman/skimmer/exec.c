@@ -73,5 +73,7 @@ msg_exec(struct tm_msg *m)
 		tm_error(m->m_rcvid, (int)-rc);
 		return;
 	}
+	/* For /proc/<pid>/exefile and cmdline; out of memory keeps the old ones. */
+	(void)proctab_setexec(p, r.sr_path, r.sr_strings, r.sr_strings_len, r.sr_argc);
 	exec_load(m, p, n, tm_prog_name(r.sr_path), used);
 }

@@ -138,6 +138,7 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _PROC_PIDINFO:	msg_pidinfo(m); break;
 	case _PROC_UMASK:	msg_umask(m); break;
 	case _PROC_CWD:		msg_cwd(m); break;
+	case _PROC_RLIMIT:	msg_rlimit(m); break;
 	case _SYS_CONF:		msg_sysconf(m); break;
 	case _SYS_UNAME:	msg_uname(m); break;
 	case _SYS_SHUTDOWN:	msg_shutdown(m); break;

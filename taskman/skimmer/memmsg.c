@@ -92,6 +92,9 @@ msg_mem_map(struct tm_msg *m)
 	} else if (rc == 0) {
 		rc = vmmap_find(vm, mm->mm_addr & ~(TM_PAGE - 1), (uint64_t)len, &r.mr_addr);
 	}
+	/* RLIMIT_AS: everything mapped (a MAP_FIXED's old pages are gone by now). */
+	if (rc == 0 && vm->vm_bytes + (uint64_t)len > p->pp_rlim[_RLIMIT_AS][0])
+		rc = -ENOMEM;
 	/* PROT_NONE is a reservation: recorded, never mapped, so any access faults. */
 	if (rc == 0 && prot != _PROT_NONE)
 		rc = __kc_MemMap(m->m_info.pid, (long)r.mr_addr, len,

@@ -293,6 +293,31 @@ msg_cwd(struct tm_msg *m)
 		tm_reply(m->m_rcvid, 0, NULL, 0);
 }
 
+/* _PROC_RLIMIT: prlimit for the sender (proctab_rlimit's rules). */
+void
+msg_rlimit(struct tm_msg *m)
+{
+	const struct _proc_rlimit *q = m->m_buf;
+	struct _proc_rlimit_reply r;
+	uint64_t old[2];
+	int rc;
+
+	if (m->m_len != sizeof(*q) || q->subtype != 0 ||
+	    (!(q->rl_flags & _RLIMIT_SET) && (q->rl_cur != 0 || q->rl_max != 0))) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	rc = proctab_rlimit(&tm.t_procs, m->m_info.pid, q->rl_pid, q->rl_resource, q->rl_flags,
+	    q->rl_cur, q->rl_max, old);
+	if (rc < 0) {
+		tm_error(m->m_rcvid, -rc);
+		return;
+	}
+	r.rr_cur = old[0];
+	r.rr_max = old[1];
+	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+}
+
 /* _PROC_PIDINFO: the first process with a pid >= pi_pid. */
 void
 msg_pidinfo(struct tm_msg *m)
@@ -436,6 +461,8 @@ msg_getsetid(struct tm_msg *m)
 	default:
 		rc = cred_request(g, me, ids);
 		rc = proctab_setids(me, rc, ids);
+		if (rc == 0)
+			tm_set_group(me);	/* the kernel's copy of the uids (kill's check) */
 	}
 	if (rc < 0)
 		tm_error(m->m_rcvid, -rc);

@@ -11,6 +11,18 @@
 #define STACK_SLACK	(64 * 1024UL)	/* stack left for the program itself */
 
 static uint8_t stackimg[_SPAWN_ARGS_MAX + 80 * 1024] __attribute__((aligned(16)));
+static uint64_t stack_bytes = TM_STACK_SIZE;	/* the main stack tm_build_stack sized last */
+
+uint64_t
+tm_stack_size(const struct pt_proc *p)
+{
+	uint64_t soft = p->pp_rlim[_RLIMIT_STACK][0];
+
+	if (soft == _RLIMIT_INFINITY)
+		return TM_STACK_SIZE;
+	soft = (soft + TM_PAGE - 1) & ~(TM_PAGE - 1);
+	return soft < TM_STACK_MIN ? TM_STACK_MIN : soft > TM_STACK_MAX ? TM_STACK_MAX : soft;
+}
 
 struct loader {
 	long		ld_pid;
@@ -132,7 +144,8 @@ tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid, 
 	if (elfaux_phdrs(n->in_data, n->in_size, &aux.sa_ph) < 0)
 		return -ENOEXEC;	/* (elf_load accepted it, so this does not happen) */
 	used = spawnmsg_stack(r, &aux, stackimg, sizeof(stackimg), USER_STACK_TOP);
-	if (used < 0 || (uint64_t)used > TM_STACK_SIZE - STACK_SLACK)
+	stack_bytes = tm_stack_size(cred);	/* the new program has cred's limits */
+	if (used < 0 || (uint64_t)used > stack_bytes - STACK_SLACK)
 		return -E2BIG;
 	return used;
 }
@@ -140,14 +153,14 @@ tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid, 
 long
 tm_write_stack(long pid, long used, struct vmmap *vm)
 {
-	long rc = __kc_MemMap(pid, (long)(USER_STACK_TOP - TM_STACK_SIZE), (long)TM_STACK_SIZE,
+	long rc = __kc_MemMap(pid, (long)(USER_STACK_TOP - stack_bytes), (long)stack_bytes,
 	    MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0);
 
 	if (rc == 0)
 		rc = __kc_MemWrite(pid, (long)(USER_STACK_TOP - (uint64_t)used),
 		    (long)(stackimg + sizeof(stackimg) - (size_t)used), used, 0, 0);
 	if (rc >= 0)
-		rc = vmmap_insert(vm, USER_STACK_TOP - TM_STACK_SIZE, TM_STACK_SIZE,
+		rc = vmmap_insert(vm, USER_STACK_TOP - stack_bytes, stack_bytes,
 		    _PROT_READ | _PROT_WRITE);
 	return rc < 0 ? rc : (long)(USER_STACK_TOP - (uint64_t)used);
 }
@@ -168,14 +181,15 @@ adopt(long pid, struct pt_proc *parent, const struct spawn_req *r, const char *n
 {
 	struct pt_proc *c = proctab_add(&tm.t_procs, (int)pid, parent->pp_pid, name);
 	uint32_t fl = r->sr_msg->sp_flags;
-	long rc = 0;
+	long rc;
 
 	if (c == NULL)
 		return -ENOMEM;
 	c->pp_priv = tp;
-	if (fl & _SPAWN_SETSID)
+	rc = proctab_setexec(c, r->sr_path, r->sr_strings, r->sr_strings_len, r->sr_argc);
+	if (rc == 0 && (fl & _SPAWN_SETSID))
 		rc = proctab_setsid(&tm.t_procs, c->pp_pid);
-	else if (fl & _SPAWN_SETPGROUP)
+	else if (rc == 0 && (fl & _SPAWN_SETPGROUP))
 		rc = proctab_setpgid(&tm.t_procs, parent->pp_pid, c->pp_pid, r->sr_msg->sp_pgroup);
 	if (rc < 0) {
 		c->pp_priv = NULL;
@@ -191,8 +205,11 @@ tm_set_group(const struct pt_proc *p)
 {
 	long rc = __kc_ProcSetGroup(p->pp_pid, p->pp_pgid, 0, 0, 0, 0);
 
+	if (rc == 0)
+		rc = __kc_ProcSetCred(p->pp_pid, p->pp_uid[0], p->pp_uid[1], p->pp_uid[2],
+		    p->pp_sid, 0);
 	if (rc < 0 && rc != -ESRCH)	/* ESRCH: it is already gone */
-		tm_log("taskman: ProcSetGroup(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
+		tm_log("taskman: ProcSetGroup/Cred(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
 }
 
 void
@@ -213,8 +230,8 @@ start_thread(long pid, uint64_t entry, uint64_t sp)
 	struct _thread_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.__stackaddr = (void *)(USER_STACK_TOP - TM_STACK_SIZE);
-	attr.__stacksize = sp - (USER_STACK_TOP - TM_STACK_SIZE);
+	attr.__stackaddr = (void *)(USER_STACK_TOP - stack_bytes);
+	attr.__stacksize = sp - (USER_STACK_TOP - stack_bytes);
 	attr.__exitfunc = no_return;
 	return __kc_ThreadCreate(pid, (long)entry, (long)sp, (long)&attr, 0, 0);
 }
@@ -230,8 +247,8 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 
 	if (parent == NULL || parent->pp_zombie)
 		return -ESRCH;
-	if (tm.t_shutdown)
-		return -EAGAIN;		/* nothing new starts while everything ends */
+	if (tm.t_shutdown || !proctab_nproc_ok(&tm.t_procs, parent))
+		return -EAGAIN;		/* everything is ending, or RLIMIT_NPROC */
 	if ((rc = tm_find_program(r->sr_path, &n, &entry)) < 0)
 		return rc;
 	tp = calloc(1, sizeof(*tp));

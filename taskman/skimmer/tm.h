@@ -31,7 +31,9 @@
 #include "../common/vmmap.h"
 
 #define TM_PAGE		4096UL
-#define TM_STACK_SIZE	(256 * 1024UL)		/* a new program's first stack */
+#define TM_STACK_SIZE	PROCTAB_STACK_DEFAULT	/* a new program's first stack by default */
+#define TM_STACK_MIN	(128 * 1024UL)		/* ... and within these, RLIMIT_STACK's */
+#define TM_STACK_MAX	(64UL << 20)		/* (below TM_MMAP_HI's 256 MiB gap) */
 #define TM_MMAP_LO	0x0000001000000000UL	/* mmap's window: above programs ... */
 #define TM_MMAP_HI	(USER_STACK_TOP - 0x10000000UL)	/* ... below the stacks */
 #define TM_BOOTFS_HANDLE 1			/* our own /proc/boot attachment */
@@ -104,6 +106,13 @@ long tm_find_program(const char *path, const struct imagefs_node **np, uint64_t 
 /* A program's name: path's last component (a link's, such as toybox's "ls"). */
 const char *tm_prog_name(const char *path);
 long tm_load_elf(long pid, const struct imagefs_node *n, struct vmmap *vm, uint64_t *entry);
+/*
+ * The main stack of a program started with p's limits: RLIMIT_STACK's
+ * soft limit in whole pages within [TM_STACK_MIN, TM_STACK_MAX];
+ * TM_STACK_SIZE when it is unlimited.  tm_build_stack sizes the stack
+ * it builds so, and tm_write_stack maps that much.
+ */
+uint64_t tm_stack_size(const struct pt_proc *p);
 long tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid,
     uint64_t entry, const struct imagefs_node *n);
 long tm_write_stack(long pid, long used, struct vmmap *vm);
@@ -123,6 +132,7 @@ void msg_umask(struct tm_msg *m);
 void msg_cwd(struct tm_msg *m);
 void msg_times(struct tm_msg *m);
 void msg_pidinfo(struct tm_msg *m);
+void msg_rlimit(struct tm_msg *m);
 void proc_times(int pid, uint32_t ms);
 void proc_died(int pid, int wstatus);
 void proc_stopcont(int pid, int wstatus);
@@ -131,7 +141,8 @@ void forget_waiters(int pid);
 
 /*
  * fork.c (_PROC_FORK) and exec.c (_PROC_EXEC).  tm_set_group: tell the
- * kernel p's process group (ProcSetGroup), for SignalKill(-pgid).
+ * kernel p's process group (ProcSetGroup), for SignalKill(-pgid), and its
+ * uids and session (ProcSetCred), for SignalKill's permission check.
  */
 void msg_fork(struct tm_msg *m);
 void msg_exec(struct tm_msg *m);

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -67,6 +68,14 @@ UNIT_TEST(sysconf_names_are_linux)
 	CHECK_EQ(_SYS_SC_NPROCESSORS_CONF, _SC_NPROCESSORS_CONF);
 	CHECK_EQ(_SYS_SC_NPROCESSORS_ONLN, _SC_NPROCESSORS_ONLN);
 	CHECK_EQ(_SYS_SC_PHYS_PAGES, _SC_PHYS_PAGES);
+	CHECK_EQ(_SYS_SC_AVPHYS_PAGES, _SC_AVPHYS_PAGES);
+	CHECK_EQ(_RLIMIT_STACK, RLIMIT_STACK);
+	CHECK_EQ(_RLIMIT_CORE, RLIMIT_CORE);
+	CHECK_EQ(_RLIMIT_NPROC, RLIMIT_NPROC);
+	CHECK_EQ(_RLIMIT_NOFILE, RLIMIT_NOFILE);
+	CHECK_EQ(_RLIMIT_AS, RLIMIT_AS);
+	CHECK_EQ(_RLIMIT_NLIMITS, RLIM_NLIMITS);
+	CHECK_EQ(_RLIMIT_INFINITY, (uint64_t)RLIM_INFINITY);
 }
 
 UNIT_TEST(uname_is_utsname)
@@ -92,7 +101,7 @@ UNIT_TEST(dirent_is_linux_dirent64)
 UNIT_TEST(types_are_disjoint)
 {
 	int sysmgr[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_SPAWN_DONE, _PROC_FORK,
-	    _PROC_EXEC, _PROC_TIMES, _PROC_PIDINFO, _PROC_UMASK, _PROC_CWD,
+	    _PROC_EXEC, _PROC_TIMES, _PROC_PIDINFO, _PROC_UMASK, _PROC_CWD, _PROC_RLIMIT,
 	    _SYS_CONF, _SYS_UNAME, _SYS_SHUTDOWN, _MEM_MAP, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH };
 
 	for (size_t i = 0; i < sizeof(sysmgr) / sizeof(sysmgr[0]); i++) {

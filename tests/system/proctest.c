@@ -7,6 +7,7 @@
 #include "utest.h"
 #include <abi/neutrino.h>
 #include <abi/procmgr.h>
+#include <abi/sysinfo.h>
 #include <abi/time.h>
 #include <abi/vmlayout.h>
 
@@ -183,12 +184,33 @@ UTEST(proc, procmgr_bad_arguments)
 		UT_EQ(KC(MemOffset, 999999, 0x7000000, 4096, (long)&mp, 0, 0), -ESRCH);
 	}
 	UT_EQ(KC(MemUnmap, 0, 0x7000000, 3 * 4096, 0, 0, 0), 0);
+	/* ProcSetCred: ids within 0..INT32_MAX, a session within 0..2^30-1, a live pid. */
+	UT_EQ(KC(ProcSetCred, pid, -1, 0, 0, 1, 0), -EINVAL);
+	UT_EQ(KC(ProcSetCred, pid, 0, 0x80000000L, 0, 1, 0), -EINVAL);
+	UT_EQ(KC(ProcSetCred, pid, 0, 0, -5, 1, 0), -EINVAL);
+	UT_EQ(KC(ProcSetCred, pid, 0, 0, 0, 0x40000000, 0), -EINVAL);
+	UT_EQ(KC(ProcSetCred, 999999, 0, 0, 0, 1, 0), -ESRCH);
+	UT_EQ(KC(ProcSetCred, pid, 1000, 1000, 1000, 1, 0), 0);
 	UT_EQ(KC(ProcDestroy, 1, 0, 0, 0, 0, 0), -EINVAL);			/* ourselves */
 	UT_EQ(KC(ProcDestroy, 999999, 0, 0, 0, 0, 0), -ESRCH);
 	UT_EQ(KC(ProcDestroy, pid, 3, 0, 0, 0, 0), 0);			/* never had a thread */
 	UT_EQ(wait_death(pid), 3);
 	UT_EQ(KC(ProcDestroy, pid, 3, 0, 0, 0, 0), -ESRCH);			/* gone */
 	(void)buf;
+	return 0;
+}
+
+UTEST(proc, sysinfo)
+{
+	struct _sys_info si;
+
+	UT_EQ(KC(SysInfo, (long)&si, 0, 0, 0, 0, 0), 0);
+	UT_CHECK(si.si_ncpus_onln >= 1 && si.si_ncpus_onln <= si.si_ncpus_conf);
+	UT_EQ(si.si_pagesize, 4096);
+	UT_CHECK(si.si_free_pages > 0 && si.si_free_pages < si.si_total_pages);
+	UT_EQ(si.si_zero, 0);
+	UT_EQ(KC(SysInfo, 8, 0, 0, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(SysInfo, (long)USER_SPACE_TOP, 0, 0, 0, 0, 0), -EFAULT);
 	return 0;
 }
 
@@ -361,6 +383,7 @@ child_unpriv(void)
 		bad += KC(ProcPager, 1, 1, 0, 0, 0, 0) != -EPERM;
 		bad += KC(PageResume, 1, 1, 0, 0, 0, 0) != -EPERM;
 		bad += KC(ProcSetGroup, 1, 5, 0, 0, 0, 0) != -EPERM;
+		bad += KC(ProcSetCred, 1, 0, 0, 0, 1, 0) != -EPERM;
 		/* init's side connection leads to init's channel, not ours. */
 		static struct _server_info si;
 

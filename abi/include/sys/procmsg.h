@@ -46,6 +46,7 @@
 #define _PROC_PIDINFO		0x0009	/* a process as pidin shows it */
 #define _PROC_UMASK		0x000a	/* the file mode creation mask */
 #define _PROC_CWD		0x000b	/* the current working directory */
+#define _PROC_RLIMIT		0x000c	/* getrlimit, setrlimit, prlimit */
 #define _SYS_CONF		0x0020	/* sysconf */
 #define _SYS_UNAME		0x0021	/* uname */
 #define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
@@ -326,8 +327,9 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
  *			(EPERM); status 0
  * Credential changes follow POSIX: uid 0 may set anything; others only
  * to their real, effective or saved id (EPERM).  Supplementary groups go
- * to spawned and forked children and stay across exec.  Nothing enforces
- * credentials yet (docs/taskman.md).
+ * to spawned and forked children and stay across exec.  taskman gives the
+ * kernel each process's uids (ProcSetCred), which SignalKill checks
+ * (docs/taskman.md, "Signals and credentials").
  */
 #define _PROC_ID_GETIDS		1
 #define _PROC_ID_SETSID		2
@@ -403,6 +405,46 @@ struct _proc_cwd {
 };
 __ABI_SIZE(struct _proc_cwd, 8, 4);
 __ABI_SIZE(struct _proc_umask, 8, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_RLIMIT: prlimit(rl_pid, rl_resource, new, old), which musl's
+ * getrlimit and setrlimit call (SYS_prlimit64).  taskman keeps every
+ * process's limits (Linux's RLIMIT_* numbers, 0.._RLIMIT_NLIMITS-1,
+ * else EINVAL; RLIM_INFINITY is ~0): a spawned or forked child starts
+ * with its parent's, exec keeps them.  rl_pid 0 is the sender; another
+ * process needs the sender's euid 0 or its real uid equal to all three
+ * of the target's uids (EPERM; ESRCH if there is no such live process).
+ * With _RLIMIT_SET, rl_cur/rl_max become the limits (soft > hard:
+ * EINVAL; a hard limit above the current one needs euid 0: EPERM).
+ * Reply status 0 and struct _proc_rlimit_reply, the limits before the
+ * call.  What enforces which limit: docs/taskman.md, "Resource limits".
+ */
+#define _RLIMIT_SET		0x1	/* rl_flags: set the limits */
+#define _RLIMIT_NLIMITS		16	/* Linux's RLIM_NLIMITS */
+#define _RLIMIT_INFINITY	(~(uint64_t)0)
+#define _RLIMIT_STACK		3	/* Linux's RLIMIT_* numbers that taskman uses */
+#define _RLIMIT_CORE		4
+#define _RLIMIT_NPROC		6
+#define _RLIMIT_NOFILE		7
+#define _RLIMIT_AS		9
+
+struct _proc_rlimit {
+	uint16_t	type;		/* _PROC_RLIMIT */
+	uint16_t	subtype;	/* 0 */
+	int32_t		rl_pid;		/* 0: the sender */
+	int32_t		rl_resource;	/* RLIMIT_* */
+	uint32_t	rl_flags;	/* _RLIMIT_SET or 0 */
+	uint64_t	rl_cur;		/* with _RLIMIT_SET, else 0 */
+	uint64_t	rl_max;
+};
+__ABI_SIZE(struct _proc_rlimit, 32, 8);
+
+struct _proc_rlimit_reply {
+	uint64_t	rr_cur;		/* the soft limit before the call */
+	uint64_t	rr_max;		/* the hard limit */
+};
+__ABI_SIZE(struct _proc_rlimit_reply, 16, 8);
 
 /* ---------------------------------------------------------------------- */
 /*
@@ -610,6 +652,7 @@ __ABI_SIZE(struct _sys_conf_reply, 8, 8);
 #define _SYS_SC_NPROCESSORS_CONF 83
 #define _SYS_SC_NPROCESSORS_ONLN 84
 #define _SYS_SC_PHYS_PAGES	85
+#define _SYS_SC_AVPHYS_PAGES	86
 #define _SYS_SC_ARG_MAX		0
 #define _SYS_SC_CHILD_MAX	1
 
@@ -751,7 +794,7 @@ __ABI_SIZE(struct _sys_hostname, 8, 4);
 /*
  * _SYS_CLOCK: clock_settime(CLOCK_REALTIME) and settimeofday for root.
  * The kernel lets only the process manager set the clock (ClockTime
- * needs its ability), and it knows no uids: taskman checks the sender's
+ * needs its ability), and it checks uids only for signals: taskman checks the sender's
  * euid (EPERM unless 0) and sets it.  _SYS_CLOCK_SET: ck_ns, nanoseconds
  * since the Epoch (>= 0, < 2^63).  Status 0.  EINVAL: ck_zero not 0, a
  * negative time, another subtype.

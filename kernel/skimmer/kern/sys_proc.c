@@ -317,6 +317,36 @@ sys_ProcSetGroup(long pid, long pgid, long a2, long a3, long a4, long a5)
 }
 
 /*
+ * ProcSetCred(pid, ruid, euid, suid, sid): record pid's real, effective
+ * and saved uid and its session, which SignalKill's permission check
+ * reads (kern/sys_signal.c).  taskman owns credentials; the kernel keeps
+ * a copy, told before the process first runs and on every change.  A
+ * process never told has uid 0 and session 0 (the kernel's own starts).
+ */
+long
+sys_ProcSetCred(long pid, long ruid, long euid, long suid, long sid, long a5)
+{
+	const long ids[3] = { ruid, euid, suid };
+	struct proc *p;
+
+	if (!proc_is_manager(curthread->td_proc))
+		return -EPERM;
+	for (int i = 0; i < 3; i++)
+		if (ids[i] < 0 || ids[i] > INT32_MAX)
+			return -EINVAL;
+	if (sid < 0 || sid > 0x3fffffff)
+		return -EINVAL;
+	p = proc_hold((int)pid);
+	if (p == NULL)
+		return -ESRCH;
+	for (int i = 0; i < 3; i++)
+		__atomic_store_n(&p->pr_cred[i], (int)ids[i], __ATOMIC_RELEASE);
+	__atomic_store_n(&p->pr_sid, (int)sid, __ATOMIC_RELEASE);
+	proc_release(p);
+	return 0;
+}
+
+/*
  * MemClone(dst_pid, src_pid, va, len): share every mapped page of
  * [va, va+len) of src with dst, copy-on-write (kern/vm_cow.c): fork's
  * memory.  dst must have nothing mapped there.  0, -EPERM, -ESRCH,

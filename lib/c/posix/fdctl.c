@@ -35,9 +35,9 @@ long __px_dup(int fd, int min, int exact, int cloexec)
 	    cloexec ? _NTO_COF_CLOEXEC : 0);
 	if (nfd < 0)
 		return nfd == -EAGAIN ? -EMFILE : nfd;
-	if (nfd >= PX_FD_MAX || (exact && nfd != min)) {
+	if (nfd >= __px_fd_limit() || (exact && nfd != min)) {	/* RLIMIT_NOFILE */
 		ConnectDetach_r((int)nfd);
-		return nfd >= PX_FD_MAX ? -EMFILE : -EBUSY;
+		return nfd >= __px_fd_limit() ? -EMFILE : -EBUSY;
 	}
 	m.info.pid = (int32_t)__px_getpid();
 	m.info.coid = fd;
@@ -65,7 +65,7 @@ long __px_dup3(int fd, int fd2, int flags)
 		return -EINVAL;
 	if ((r = __px_fd_check(fd, 0)) < 0)
 		return r;
-	if (fd2 < 0 || fd2 >= PX_FD_MAX)
+	if (fd2 < 0 || fd2 >= __px_fd_limit())
 		return -EBADF;
 	if (__px_fd_check(fd2, 0) == 0)
 		__px_close(fd2);

@@ -224,4 +224,14 @@ hidden long __px_uname(struct utsname *u);
 hidden long __px_umask(unsigned mask);
 hidden unsigned __px_create_mode(unsigned mode);
 
+/* Resource limits (rlimit.c): SYS_prlimit64, and RLIMIT_NOFILE for fd allocation. */
+struct rlimit;
+hidden long __px_prlimit(int pid, int res, const struct rlimit *new, struct rlimit *old);
+hidden int __px_fd_limit(void);
+
+/* The CPUs and memory (sysinfo.c): SYS_sched_getaffinity, SYS_sysinfo. */
+struct sysinfo;
+hidden long __px_sched_getaffinity(int tid, size_t size, void *set);
+hidden long __px_sysinfo(struct sysinfo *si);
+
 #endif

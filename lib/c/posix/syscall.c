@@ -47,6 +47,11 @@ static long procs(long n, long a, long b, long c, long d, long e)
 	case SYS_uname:		return __px_uname((struct utsname *)a);
 	case SYS_sethostname:	return __px_sethostname((const char *)a, (size_t)b);
 	case SYS_umask:		return __px_umask((unsigned)a);
+	case SYS_prlimit64:
+		return __px_prlimit((int)a, (int)b, (const struct rlimit *)c, (struct rlimit *)d);
+	case SYS_sched_getaffinity:
+		return __px_sched_getaffinity((int)a, (size_t)b, (void *)c);
+	case SYS_sysinfo:	return __px_sysinfo((struct sysinfo *)a);
 	default:		return -ENOSYS;
 	}
 }

@@ -59,6 +59,8 @@ struct proc {
 	struct tzombie	*pr_zombies;	/* pr_lock: ended, joinable threads */
 	uint32_t	pr_wakegen;	/* pr_lock: rounds of proc_wake_threads */
 	int		pr_pgid;	/* atomic: process group (ProcSetGroup), 0: none */
+	int		pr_cred[3];	/* atomic each: real, effective, saved uid (ProcSetCred) */
+	int		pr_sid;		/* atomic: session (ProcSetCred), 0: none */
 	struct channel	*pr_pager;	/* pr_lock: page faults go here (a reference), or NULL */
 	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 	uint64_t	pr_runtime;	/* pr_lock: timebase ticks run by its ended threads */

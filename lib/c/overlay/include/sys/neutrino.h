@@ -24,6 +24,7 @@
 #include <abi/neutrino.h>
 #include <abi/procmgr.h>
 #include <abi/signal.h>
+#include <abi/sysinfo.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,6 +122,8 @@ __KC(int, ProcPager, (pid_t __pid, int __chid));
 __KC(int, PageFaultInfo, (pid_t __pid, int __tid, struct _page_fault *__info));
 __KC(int, PageResume, (pid_t __pid, int __tid, int __signo));
 __KC(int, MemOffset, (pid_t __pid, uintptr_t __va, size_t __len, struct _mem_phys *__info));
+__KC(int, ProcSetCred, (pid_t __pid, uid_t __ruid, uid_t __euid, uid_t __suid, pid_t __sid));
+__KC(int, SysInfo, (struct _sys_info *__info));
 
 __KC(int, TimerInfo, (pid_t __pid, int __id, int __flags, struct _timer_info *__info));
 __KC(int, ThreadDetach, (int __tid));
