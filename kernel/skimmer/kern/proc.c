@@ -320,6 +320,8 @@ user_thread_main(void *arg)
 		memcpy(tf->tf_regs, r.ur_regs, sizeof(tf->tf_regs));
 		tf->tf_regs[0] = 0;
 		td->td_sig.ts_blocked = r.ur_sigmask & ~SIG_UNCATCHABLE;
+		td->td_sig.ts_ss_sp = r.ur_ss_sp;
+		td->td_sig.ts_ss_size = r.ur_ss_size;
 		if (r.ur_has_fpu)
 			fpu_replace_arch(td, r.ur_fpu.fs_f, r.ur_fpu.fs_fcsr);
 	} else {

@@ -77,6 +77,7 @@ hidden long __px_nanosleep(volatile int *cancel, const struct timespec *req,
 hidden long __px_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *old,
     size_t sz);
 hidden long __px_rt_sigpending(sigset_t *set, size_t sz);
+hidden long __px_sigaltstack(const stack_t *ss, stack_t *oss);
 hidden long __px_rt_sigprocmask(int how, const sigset_t *set, sigset_t *old, size_t sz);
 hidden long __px_rt_sigsuspend(volatile int *cancel, const sigset_t *set, size_t sz);
 hidden long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, siginfo_t *si,

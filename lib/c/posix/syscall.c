@@ -134,6 +134,7 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 		return __px_rt_sigaction((int)a, (const struct k_sigaction *)b,
 		    (struct k_sigaction *)c, (size_t)d);
 	case SYS_rt_sigpending:		return __px_rt_sigpending((sigset_t *)a, (size_t)b);
+	case SYS_sigaltstack:		return __px_sigaltstack((const stack_t *)a, (stack_t *)b);
 	case SYS_rt_sigprocmask:
 		return __px_rt_sigprocmask((int)a, (const sigset_t *)b, (sigset_t *)c, (size_t)d);
 	case SYS_kill:			return __px_kill((int)a, (int)b);

@@ -127,6 +127,7 @@ struct uregs {
 	bool		ur_full;	/* ur_regs[1..31] and ur_pc; the fields above but ur_pc ignored */
 	bool		ur_has_fpu;	/* and ur_fpu */
 	uint64_t	ur_sigmask;	/* its signal mask */
+	uint64_t	ur_ss_sp, ur_ss_size;	/* its alternate signal stack */
 	uint64_t	ur_regs[32];
 	struct fpu_state ur_fpu;
 };

@@ -154,6 +154,7 @@ __KC(int, SignalProcmask, (pid_t __pid, int __tid, int __how, const uint64_t *__
 __KC(int, SignalSuspend, (const uint64_t *__set));
 __KC(int, SignalWaitinfo, (const uint64_t *__set, siginfo_t *__info));
 __KC(int, SignalReturn, (void *__ucontext));
+__KC(int, SignalAltstack, (const struct __abi_stack *__ss, struct __abi_stack *__oss));
 
 /* Sync objects (abi/sync.h): a mutex is taken in user space when free. */
 __KC(int, SyncTypeCreate, (unsigned __type, sync_t *__sync, const struct _sync_attr *__attr));
