@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include "ltest.h"
 #include "lsvc.h"
@@ -189,6 +190,28 @@ LTEST(fork, altstack_fork_keeps_exec_drops)
 	return 0;
 }
 
+
+/* CPU-time itimers are not inherited by a fork child. */
+LTEST(fork, itimers_not_inherited)
+{
+	struct itimerval it = { .it_value = { 10, 0 } }, cur;
+	int st;
+	pid_t pid;
+
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	pid = fork();
+	if (pid == 0)
+		_exit(getitimer(ITIMER_PROF, &cur) == 0 && cur.it_value.tv_sec == 0 &&
+		    cur.it_value.tv_usec == 0 ? 0 : 1);
+	st = wait_for(pid);
+	LT_EQ(getitimer(ITIMER_PROF, &cur), 0);
+	LT_CHECK(cur.it_value.tv_sec > 0);		/* ours is still armed */
+	memset(&it, 0, sizeof(it));
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
 
 #else
 

@@ -546,8 +546,6 @@ LTEST(sig, setitimer_periodic)
 	memset(&it, 0, sizeof(it));
 	LT_EQ(setitimer(ITIMER_REAL, &it, 0), 0);
 	/* Errors. */
-	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, 0), -1);
-	LT_EQ(errno, ENOSYS);
 	LT_EQ(setitimer(7, &it, 0), -1);
 	LT_EQ(errno, EINVAL);
 	it.it_value.tv_usec = 1000000;
@@ -1041,6 +1039,148 @@ LTEST(sig, altstack_stack_overflow)
 	LT_CHECK(ovf_addr != 0 && (ovf_addr < (uintptr_t)alt2 ||
 	    ovf_addr >= (uintptr_t)alt2 + sizeof(alt2)));
 	signal(SIGSEGV, SIG_DFL);
+	return 0;
+}
+
+/* ---- CPU-time itimers ---------------------------------------------------- */
+
+static volatile int vt_hits, prof_hits;
+
+static void on_vtalrm(int signo)
+{
+	(void)signo;
+	vt_hits++;
+}
+
+static void on_prof(int signo)
+{
+	(void)signo;
+	prof_hits++;
+}
+
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Spin until *flag reaches want or max_ns of CPU time pass; the CPU time spent. */
+static uint64_t spin_until(volatile int *flag, int want, uint64_t max_ns)
+{
+	uint64_t t0 = cpu_ns(), t;
+	volatile uint64_t x = 0;
+
+	do {
+		for (int i = 0; i < 50000; i++)	/* mostly user time between the clock reads */
+			x += (uint64_t)i;
+		t = cpu_ns() - t0;
+	} while (*flag < want && t < max_ns);
+	return t;
+}
+
+/* A busy loop gets SIGVTALRM after about its CPU time; a sleep does not. */
+LTEST(sig, itimer_virtual)
+{
+	struct itimerval it = { .it_value = { 0, 100000 } }, cur, off = { 0 };
+	uint64_t spent;
+
+	reset();
+	LT_EQ(set_handler(SIGVTALRM, on_vtalrm, 0, 0), 0);
+	vt_hits = 0;
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, 0), 0);
+	sleep_ms(300);					/* no CPU time: no signal */
+	LT_EQ(vt_hits, 0);
+	LT_EQ(getitimer(ITIMER_VIRTUAL, &cur), 0);
+	LT_CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec > 50000 &&
+	    cur.it_value.tv_usec <= 100000);		/* hardly any of it used */
+	spent = spin_until(&vt_hits, 1, 3000000000ULL);
+	LT_EQ(vt_hits, 1);
+	LT_CHECK(spent >= 50000000ULL && spent < 1000000000ULL);	/* about 100 ms left */
+	LT_EQ(getitimer(ITIMER_VIRTUAL, &cur), 0);	/* a one-shot: disarmed */
+	LT_CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+	spin_until(&vt_hits, 2, 200000000ULL);
+	LT_EQ(vt_hits, 1);
+	/* Periodic: about one per 20 ms of CPU time. */
+	it = (struct itimerval){ .it_value = { 0, 20000 }, .it_interval = { 0, 20000 } };
+	vt_hits = 0;
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, &cur), 0);
+	LT_CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+	spent = spin_until(&vt_hits, 5, 3000000000ULL);
+	LT_EQ(vt_hits, 5);
+	LT_CHECK(spent >= 70000000ULL && spent < 1000000000ULL);
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &off, &cur), 0);
+	LT_EQ(cur.it_interval.tv_usec, 20000);
+	signal(SIGVTALRM, SIG_DFL);
+	return 0;
+}
+
+/*
+ * A loop that makes no kernel call (no trap of its own) still gets its
+ * SIGVTALRM: the kernel sets the CPU's timer for the deadline.
+ */
+LTEST(sig, itimer_virtual_no_traps)
+{
+	struct itimerval it = { .it_value = { 0, 50000 } };
+	volatile uint64_t n = 0;
+	uint64_t t0, per_m, limit;
+
+	reset();
+	LT_EQ(set_handler(SIGVTALRM, on_vtalrm, 0, 0), 0);
+	t0 = cpu_ns();
+	while (n < 1000000)
+		n++;
+	per_m = cpu_ns() - t0 + 1;			/* ns per million rounds */
+	limit = 2000000000ULL / per_m * 1000000;	/* about 2 s of rounds */
+	vt_hits = 0;
+	n = 0;
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, 0), 0);
+	t0 = cpu_ns();
+	while (vt_hits == 0 && n < limit)
+		n++;
+	t0 = cpu_ns() - t0;
+	LT_EQ(vt_hits, 1);
+	LT_CHECK(t0 >= 30000000ULL && t0 < 1000000000ULL);	/* about 50 ms */
+	signal(SIGVTALRM, SIG_DFL);
+	return 0;
+}
+
+LTEST(sig, itimer_prof)
+{
+	struct itimerval it = { .it_value = { 0, 30000 }, .it_interval = { 0, 30000 } }, cur;
+	struct _itimer bad;
+	uint64_t spent;
+
+	reset();
+	LT_EQ(set_handler(SIGPROF, on_prof, 0, 0), 0);
+	prof_hits = 0;
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	LT_EQ(getitimer(ITIMER_PROF, &cur), 0);
+	LT_EQ(cur.it_interval.tv_usec, 30000);
+	sleep_ms(200);
+	LT_EQ(prof_hits, 0);
+	spent = spin_until(&prof_hits, 3, 3000000000ULL);
+	LT_EQ(prof_hits, 3);
+	LT_CHECK(spent >= 60000000ULL && spent < 600000000ULL);
+	memset(&it, 0, sizeof(it));
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	/* Errors: the kernel's EINVAL and EFAULT, and libc's. */
+	LT_EQ(TimerItimer(0, 0, 0), -1);			/* ITIMER_REAL is not the kernel's */
+	LT_EQ(errno, EINVAL);
+	LT_EQ(TimerItimer(ITIMER_VIRTUAL, (struct _itimer *)8, 0), -1);
+	LT_EQ(errno, EFAULT);
+	LT_EQ(TimerItimer(ITIMER_VIRTUAL, 0, (struct _itimer *)8), -1);
+	LT_EQ(errno, EFAULT);
+	bad = (struct _itimer){ 1ULL << 63, 0 };
+	LT_EQ(TimerItimer(ITIMER_PROF, &bad, 0), -1);
+	LT_EQ(errno, EINVAL);
+	it.it_value.tv_usec = -1;
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, 0), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(getitimer(3, &cur), -1);
+	LT_EQ(errno, EINVAL);
+	signal(SIGPROF, SIG_DFL);
 	return 0;
 }
 

@@ -333,6 +333,7 @@ user_thread_main(void *arg)
 	}
 	tf->tf_sstatus = SSTATUS_SPIE | SSTATUS_FS_OFF;	/* SPP = user */
 	proc_switch_vm(td);
+	cputime_user_leave();
 	user_enter_arch(tf);
 }
 
@@ -423,6 +424,7 @@ proc_thread_exit(int status)
 	fl = spin_lock_irqsave(&p->pr_lock);
 	TAILQ_REMOVE(&p->pr_threads, td, td_plink);
 	p->pr_runtime += thread_cputime_self();
+	p->pr_utime += td->td_utime;
 	last = --p->pr_nthreads == 0;
 	joiner = td->td_joiner;
 	if (joiner) {				/* hand the status straight over */

@@ -14,6 +14,7 @@
 #include <kern/queue.h>
 #include <kern/param.h>
 #include <kern/spinlock.h>
+#include <kern/cputime.h>
 #include <kern/signal.h>
 #include <arch/fpu.h>
 
@@ -62,6 +63,9 @@ struct proc {
 	struct channel	*pr_pager;	/* pr_lock: page faults go here (a reference), or NULL */
 	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 	uint64_t	pr_runtime;	/* pr_lock: timebase ticks run by its ended threads */
+	uint64_t	pr_utime;	/* pr_lock: ... of it in user mode (kern/cputime.h) */
+	struct pitimer	pr_itimer[2];	/* pr_lock: ITIMER_VIRTUAL, ITIMER_PROF (kern/cputime.h) */
+	bool		pr_itimer_on;	/* one of them may be armed (relaxed reads: a hint) */
 };
 
 /* May p use the process manager's calls (it has PRA_PROCMGR: taskman)? */

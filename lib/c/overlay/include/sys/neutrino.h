@@ -122,6 +122,7 @@ __KC(int, PageFaultInfo, (pid_t __pid, int __tid, struct _page_fault *__info));
 __KC(int, PageResume, (pid_t __pid, int __tid, int __signo));
 __KC(int, MemOffset, (pid_t __pid, uintptr_t __va, size_t __len, struct _mem_phys *__info));
 
+__KC(int, TimerItimer, (int __which, const struct _itimer *__itime, struct _itimer *__oitime));
 __KC(int, TimerInfo, (pid_t __pid, int __id, int __flags, struct _timer_info *__info));
 __KC(int, ThreadDetach, (int __tid));
 
