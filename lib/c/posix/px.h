@@ -33,6 +33,14 @@ hidden long __px_set_tid_address(int *addr);
 hidden long __px_gettid(void);
 hidden long __px_sched_yield(void);
 
+/* Another thread's scheduling (sched.c). */
+struct sched_param;
+hidden long __px_sched_setscheduler(int tid, int policy, const struct sched_param *p);
+hidden long __px_sched_setparam(int tid, const struct sched_param *p);
+hidden long __px_sched_getparam(int tid, struct sched_param *p);
+hidden long __px_sched_getscheduler(int tid);
+hidden long __px_sched_priority(int policy, int max);
+
 /*
  * Where a thread's exit stores 0 and wakes a waiter (Linux's clear_child_tid;
  * musl's pthread_join waits on it).  musl uses one word for every thread
