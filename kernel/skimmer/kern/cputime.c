@@ -58,11 +58,13 @@ itimer_clock(struct proc *p, int i)
 }
 
 /*
- * Fire p's due itimers (SIGVTALRM, SIGPROF to the process) and return
- * the ticks until the nearest armed one is due (~0: none armed).
+ * With fire, fire p's due itimers (SIGVTALRM, SIGPROF to the process);
+ * return the ticks until the nearest armed one is due (0: due now and
+ * not fired; ~0: none armed).  Signals are sent only on the way into the
+ * kernel: one made pending on the way out would wait for the next trap.
  */
 static uint64_t
-itimer_check(struct proc *p)
+itimer_check(struct proc *p, bool fire_due)
 {
 	uint64_t now[2] = { proc_usertime(p), proc_cputime(p) }, next = ~0ULL;
 	bool fire[2] = { false, false };
@@ -73,6 +75,10 @@ itimer_check(struct proc *p)
 
 		if (it->it_deadline == 0)
 			continue;
+		if (now[i] >= it->it_deadline && !fire_due) {
+			next = 0;
+			continue;
+		}
 		if (now[i] >= it->it_deadline) {
 			fire[i] = true;
 			it->it_deadline = it->it_interval ? now[i] + it->it_interval : 0;
@@ -103,7 +109,7 @@ cputime_user_enter(void)
 		    __ATOMIC_RELAXED);
 	td->td_user_at = 0;
 	if (td->td_proc && __atomic_load_n(&td->td_proc->pr_itimer_on, __ATOMIC_RELAXED))
-		itimer_check(td->td_proc);
+		itimer_check(td->td_proc, true);
 }
 
 void
@@ -113,9 +119,9 @@ cputime_user_leave(void)
 	struct proc *p = td->td_proc;
 
 	if (p && __atomic_load_n(&p->pr_itimer_on, __ATOMIC_RELAXED)) {
-		uint64_t next = itimer_check(p);
+		uint64_t next = itimer_check(p, false);
 
-		if (next != ~0ULL)
+		if (next != ~0ULL)	/* (0: due already; the interrupt comes at once) */
 			callout_reset(&itimer_callouts[mycpu_id()], timer_now() + next,
 			    itimer_poke, NULL);
 	}
