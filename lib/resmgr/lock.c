@@ -202,6 +202,8 @@ int iofunc_lock(resmgr_context_t *ctp, io_lock_t *msg, iofunc_ocb_t *ocb,
 
 int iofunc_lock_default(resmgr_context_t *ctp, io_lock_t *msg, iofunc_ocb_t *ocb)
 {
+	if (ocb->attr == NULL)
+		return ENOSYS;		/* an OCB without an attribute has nowhere to keep them */
 	return iofunc_lock(ctp, msg, ocb, &ocb->attr->lock_list, ocb->attr->nbytes);
 }
 
@@ -219,7 +221,7 @@ int iofunc_close_dup(resmgr_context_t *ctp, io_close_t *msg, iofunc_ocb_t *ocb,
 
 int iofunc_close_dup_default(resmgr_context_t *ctp, io_close_t *msg, iofunc_ocb_t *ocb)
 {
-	return iofunc_close_dup(ctp, msg, ocb, &ocb->attr->lock_list);
+	return ocb->attr ? iofunc_close_dup(ctp, msg, ocb, &ocb->attr->lock_list) : EOK;
 }
 
 void iofunc_lock_free(struct _iofunc_lock **list)
