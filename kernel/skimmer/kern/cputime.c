@@ -121,9 +121,12 @@ cputime_user_leave(void)
 	if (p && __atomic_load_n(&p->pr_itimer_on, __ATOMIC_RELAXED)) {
 		uint64_t next = itimer_check(p, false);
 
-		if (next != ~0ULL)	/* (0: due already; the interrupt comes at once) */
+		if (next != ~0ULL) {	/* (0: due already; the interrupt comes at once) */
+			crit_enter();	/* this CPU's callout, armed on this CPU */
 			callout_reset(&itimer_callouts[mycpu_id()], timer_now() + next,
 			    itimer_poke, NULL);
+			crit_exit();
+		}
 	}
 	td->td_user_at = timer_now();
 }
