@@ -37,6 +37,8 @@ struct rf_dirent {
 	struct rf_inode		*de_ino;
 };
 
+struct _iofunc_lock;
+
 struct rf_inode {
 	uint64_t		i_ino;		/* serial number */
 	mode_t			i_mode;		/* S_IF* and permissions */
@@ -55,6 +57,8 @@ struct rf_inode {
 	uint64_t		i_nblocks;	/* data blocks allocated */
 	/* symbolic links */
 	char			*i_target;	/* malloc'd, NUL-terminated */
+	/* any open object */
+	struct _iofunc_lock	*i_locks;	/* record locks: libresmgr's (rfio.c), NULL here */
 };
 
 struct ramfs {

@@ -1,7 +1,7 @@
 /*
  * iofunc.c - the POSIX defaults: opening with permission checks, OCBs,
  * stat, lseek, chmod/chown/utime, devctl, pathconf, dup and openfd,
- * unblock.  Credentials come from taskman (_PROC_GETSETID GETIDS of the
+ * unblock (record locks: lock.c).  Credentials come from taskman (_PROC_GETSETID GETIDS of the
  * client's pid), as QNX's ConnectClientInfo would give them.
  */
 #include <errno.h>
@@ -227,6 +227,8 @@ int iofunc_close_ocb_default(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t
 	(void)reserved;
 	iofunc_attr_lock(ocb->attr);
 	iofunc_ocb_detach(ctp, ocb);
+	if (ocb->attr->count == 0)
+		iofunc_lock_free(&ocb->attr->lock_list);	/* no owner is left with an fd */
 	iofunc_attr_unlock(ocb->attr);
 	free(ocb);
 	return EOK;
@@ -420,4 +422,6 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *c,
 	io->fdinfo = iofunc_fdinfo_default;
 	io->sync = iofunc_sync_default;
 	io->dup = iofunc_dup_default;
+	io->lock = iofunc_lock_default;
+	io->close_dup = iofunc_close_dup_default;
 }

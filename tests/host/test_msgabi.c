@@ -98,6 +98,23 @@ UNIT_TEST(dirent_is_linux_dirent64)
 	CHECK_EQ(_IO_DIRENT_NAME_OFF, offsetof(struct dirent, d_name));
 }
 
+UNIT_TEST(flock_is_linux)
+{
+	/* glibc's struct flock on LP64 Linux is the generic layout musl's riscv64 one has. */
+	CHECK_EQ(sizeof(struct _io_flock), sizeof(struct flock));
+	CHECK_EQ(offsetof(struct _io_flock, l_type), offsetof(struct flock, l_type));
+	CHECK_EQ(offsetof(struct _io_flock, l_whence), offsetof(struct flock, l_whence));
+	CHECK_EQ(offsetof(struct _io_flock, l_start), offsetof(struct flock, l_start));
+	CHECK_EQ(offsetof(struct _io_flock, l_len), offsetof(struct flock, l_len));
+	CHECK_EQ(offsetof(struct _io_flock, l_pid), offsetof(struct flock, l_pid));
+	CHECK_EQ(F_GETLK, 5);		/* _io_lock.subtype: musl's numbers */
+	CHECK_EQ(F_SETLK, 6);
+	CHECK_EQ(F_SETLKW, 7);
+	CHECK_EQ(F_RDLCK, 0);
+	CHECK_EQ(F_WRLCK, 1);
+	CHECK_EQ(F_UNLCK, 2);
+}
+
 UNIT_TEST(types_are_disjoint)
 {
 	int sysmgr[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_SPAWN_DONE, _PROC_FORK,

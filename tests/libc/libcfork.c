@@ -8,12 +8,14 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include "ltest.h"
 #include "lsvc.h"
@@ -218,6 +220,58 @@ LTEST(exec, replace_and_errors)
 	return 0;
 }
 
+/* The alternate signal stack: fork keeps it, exec drops it. */
+static char altstk[8192] __attribute__((aligned(16)));
+
+LTEST(fork, altstack_fork_keeps_exec_drops)
+{
+	stack_t ss = { .ss_sp = altstk, .ss_size = sizeof(altstk) };
+	int st;
+	pid_t pid;
+
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	pid = fork();
+	if (pid == 0) {
+		char *v[] = { "libcfork", "altstack", "-", NULL };
+		stack_t o;
+
+		if (sigaltstack(0, &o) != 0 || o.ss_sp != altstk || o.ss_size != sizeof(altstk) ||
+		    o.ss_flags != 0)
+			_exit(2);
+		execve(SELF, v, environ);
+		_exit(100);
+	}
+	st = wait_for(pid);
+	ss.ss_flags = SS_DISABLE;
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
+
+
+/* CPU-time itimers are not inherited by a fork child. */
+LTEST(fork, itimers_not_inherited)
+{
+	struct itimerval it = { .it_value = { 10, 0 } }, cur;
+	int st;
+	pid_t pid;
+
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	pid = fork();
+	if (pid == 0)
+		_exit(getitimer(ITIMER_PROF, &cur) == 0 && cur.it_value.tv_sec == 0 &&
+		    cur.it_value.tv_usec == 0 ? 0 : 1);
+	st = wait_for(pid);
+	LT_EQ(getitimer(ITIMER_PROF, &cur), 0);
+	LT_CHECK(cur.it_value.tv_sec > 0);		/* ours is still armed */
+	memset(&it, 0, sizeof(it));
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
+
 #else
 
 LTEST(fork, not_in_the_protocol_yet)
@@ -237,6 +291,11 @@ LTEST(fork, not_in_the_protocol_yet)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "altstack") == 0) {
+		stack_t o;
+
+		return sigaltstack(0, &o) == 0 && o.ss_flags == SS_DISABLE ? 0 : 3;
+	}
 	if (argc == 3 && strcmp(argv[1], "serve") == 0)
 		return lsvc_serve(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "exit") == 0)

@@ -391,6 +391,8 @@ clone_regs(struct thread *src, long a0, struct uregs *r)
 	r->ur_sp = tf->tf_regs[REG_SP];
 	r->ur_policy = src->td_policy;
 	r->ur_sigmask = src->td_sig.ts_blocked;
+	r->ur_ss_sp = src->td_sig.ts_ss_sp;	/* fork keeps the alternate stack (POSIX) */
+	r->ur_ss_size = src->td_sig.ts_ss_size;
 	if (src->td_flags & TDF_FPU) {
 		fpu_flush_remote_arch(src);
 		r->ur_fpu = src->td_fpu;
@@ -443,7 +445,8 @@ sys_ThreadClone(long dst_pid, long src_pid, long src_tid, long a0, long a4, long
  * pid must be REPLY-blocked (it sent the exec request to taskman).  Every
  * other thread of pid ends; pid's channels, timers, interrupt attachments
  * and _NTO_COF_CLOEXEC connections go; caught signals go back to SIG_DFL
- * (the mask and pending signals stay, as POSIX says); tid's registers
+ * (the mask and pending signals stay, as POSIX says; the alternate
+ * signal stack goes); tid's registers
  * become pc and sp, every other one 0, and its FP state is dropped.
  * The process takes the new program's name (name; 0 keeps the old one).
  * taskman then loads the new program and replies to tid with no data: the
@@ -482,6 +485,7 @@ sys_ThreadExec(long pid, long tid, long pc, long sp, long uname, long a5)
 			strlcpy(td->td_name, name, sizeof(td->td_name));
 		}
 		fpu_drop_remote_arch(td);
+		td->td_sig.ts_ss_sp = td->td_sig.ts_ss_size = 0;	/* the old program's stack */
 		tf = proc_user_frame(td);
 		memset(tf->tf_regs, 0, sizeof(tf->tf_regs));
 		tf->tf_sepc = (uint64_t)pc;

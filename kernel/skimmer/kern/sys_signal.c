@@ -352,3 +352,46 @@ sys_SignalReturn(long uc, long a1, long a2, long a3, long a4, long a5)
 	sig_setmask(td, __ABI_SIG_SETMASK, mask);
 	return (long)tf->tf_regs[REG_A0];
 }
+
+/*
+ * SignalAltstack(ss, oss): the calling thread's alternate signal stack.
+ * oss (if not 0) gets the current one (SS_ONSTACK while the thread runs
+ * on it, SS_DISABLE and zeros without one); ss (if not 0) replaces it:
+ * flags 0 with ss_sp and ss_size, or SS_DISABLE.  EFAULT, EPERM (the
+ * thread runs on it), EINVAL (other flags, a stack past user space),
+ * ENOMEM (smaller than MINSIGSTKSZ).
+ */
+long
+sys_SignalAltstack(long uss, long uoss, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct tsig *ts = &td->td_sig;
+	struct __abi_stack ss, oss;
+	bool on = sig_on_altstack(td, proc_user_frame(td)->tf_regs[REG_SP]);
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (uss && vm_copyin(td->td_proc->pr_vm, &ss, (uaddr_t)uss, sizeof(ss)) < 0)
+		return -EFAULT;
+	if (uss) {
+		if (on)
+			return -EPERM;
+		if (ss.ss_flags & ~__ABI_SS_DISABLE)
+			return -EINVAL;
+		if (!(ss.ss_flags & __ABI_SS_DISABLE) && ss.ss_size < __ABI_MINSIGSTKSZ)
+			return -ENOMEM;
+		if (!(ss.ss_flags & __ABI_SS_DISABLE) &&
+		    (ss.ss_sp >= USER_TOP || ss.ss_size > USER_TOP - ss.ss_sp))
+			return -EINVAL;
+	}
+	if (uoss) {
+		oss = (struct __abi_stack){ .ss_sp = ts->ts_ss_sp, .ss_size = ts->ts_ss_size,
+		    .ss_flags = ts->ts_ss_size == 0 ? __ABI_SS_DISABLE : on ? __ABI_SS_ONSTACK : 0 };
+		if (vm_copyout(td->td_proc->pr_vm, (uaddr_t)uoss, &oss, sizeof(oss)) < 0)
+			return -EFAULT;
+	}
+	if (uss && (ss.ss_flags & __ABI_SS_DISABLE))
+		ts->ts_ss_sp = ts->ts_ss_size = 0;
+	else if (uss)
+		ts->ts_ss_sp = ss.ss_sp, ts->ts_ss_size = ss.ss_size;
+	return 0;
+}

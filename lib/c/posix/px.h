@@ -33,6 +33,14 @@ hidden long __px_set_tid_address(int *addr);
 hidden long __px_gettid(void);
 hidden long __px_sched_yield(void);
 
+/* Another thread's scheduling (sched.c). */
+struct sched_param;
+hidden long __px_sched_setscheduler(int tid, int policy, const struct sched_param *p);
+hidden long __px_sched_setparam(int tid, const struct sched_param *p);
+hidden long __px_sched_getparam(int tid, struct sched_param *p);
+hidden long __px_sched_getscheduler(int tid);
+hidden long __px_sched_priority(int policy, int max);
+
 /*
  * Where a thread's exit stores 0 and wakes a waiter (Linux's clear_child_tid;
  * musl's pthread_join waits on it).  musl uses one word for every thread
@@ -77,6 +85,7 @@ hidden long __px_nanosleep(volatile int *cancel, const struct timespec *req,
 hidden long __px_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *old,
     size_t sz);
 hidden long __px_rt_sigpending(sigset_t *set, size_t sz);
+hidden long __px_sigaltstack(const stack_t *ss, stack_t *oss);
 hidden long __px_rt_sigprocmask(int how, const sigset_t *set, sigset_t *old, size_t sz);
 hidden long __px_rt_sigsuspend(volatile int *cancel, const sigset_t *set, size_t sz);
 hidden long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, siginfo_t *si,

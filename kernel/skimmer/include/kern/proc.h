@@ -14,6 +14,7 @@
 #include <kern/queue.h>
 #include <kern/param.h>
 #include <kern/spinlock.h>
+#include <kern/cputime.h>
 #include <kern/signal.h>
 #include <arch/fpu.h>
 
@@ -64,6 +65,9 @@ struct proc {
 	struct channel	*pr_pager;	/* pr_lock: page faults go here (a reference), or NULL */
 	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 	uint64_t	pr_runtime;	/* pr_lock: timebase ticks run by its ended threads */
+	uint64_t	pr_utime;	/* pr_lock: ... of it in user mode (kern/cputime.h) */
+	struct pitimer	pr_itimer[2];	/* pr_lock: ITIMER_VIRTUAL, ITIMER_PROF (kern/cputime.h) */
+	bool		pr_itimer_on;	/* one of them may be armed (relaxed reads: a hint) */
 };
 
 /* May p use the process manager's calls (it has PRA_PROCMGR: taskman)? */
@@ -129,6 +133,7 @@ struct uregs {
 	bool		ur_full;	/* ur_regs[1..31] and ur_pc; the fields above but ur_pc ignored */
 	bool		ur_has_fpu;	/* and ur_fpu */
 	uint64_t	ur_sigmask;	/* its signal mask */
+	uint64_t	ur_ss_sp, ur_ss_size;	/* its alternate signal stack */
 	uint64_t	ur_regs[32];
 	struct fpu_state ur_fpu;
 };

@@ -125,6 +125,7 @@ __KC(int, MemOffset, (pid_t __pid, uintptr_t __va, size_t __len, struct _mem_phy
 __KC(int, ProcSetCred, (pid_t __pid, uid_t __ruid, uid_t __euid, uid_t __suid, pid_t __sid));
 __KC(int, SysInfo, (struct _sys_info *__info));
 
+__KC(int, TimerItimer, (int __which, const struct _itimer *__itime, struct _itimer *__oitime));
 __KC(int, TimerInfo, (pid_t __pid, int __id, int __flags, struct _timer_info *__info));
 __KC(int, ThreadDetach, (int __tid));
 
@@ -157,6 +158,7 @@ __KC(int, SignalProcmask, (pid_t __pid, int __tid, int __how, const uint64_t *__
 __KC(int, SignalSuspend, (const uint64_t *__set));
 __KC(int, SignalWaitinfo, (const uint64_t *__set, siginfo_t *__info));
 __KC(int, SignalReturn, (void *__ucontext));
+__KC(int, SignalAltstack, (const struct __abi_stack *__ss, struct __abi_stack *__oss));
 
 /* Sync objects (abi/sync.h): a mutex is taken in user space when free. */
 __KC(int, SyncTypeCreate, (unsigned __type, sync_t *__sync, const struct _sync_attr *__attr));
