@@ -105,16 +105,34 @@ handle_pulse(const struct _pulse *p)
 		wait_unblock((long)p->value.sival_int);
 }
 
+/*
+ * The bytes of the message proper: all that was sent, except a program
+ * file that a spawn or exec carries after it (_SPAWN_IMAGE), which
+ * tm_find_program reads from where the message ends.
+ */
+static size_t
+message_bytes(const struct tm_msg *m)
+{
+	const struct _proc_spawn *sp = m->m_buf;
+	size_t total = (size_t)m->m_info.srcmsglen;
+
+	if ((sp->type != _PROC_SPAWN && sp->type != _PROC_EXEC) || m->m_len < sizeof(*sp) ||
+	    !(sp->sp_flags & _SPAWN_IMAGE) || sp->sp_image_len > total)
+		return total;		/* spawnmsg_decode judges the rest */
+	return total - sp->sp_image_len;
+}
+
 /* Make m describe the whole message (reading the rest if it is long); 0 or -errno. */
 static int
 whole_message(struct tm_msg *m)
 {
-	size_t total = (size_t)m->m_info.srcmsglen;
+	size_t total = message_bytes(m);
 
 	m->m_buf = rxbuf;
-	m->m_len = (size_t)m->m_info.msglen;
-	if (total <= m->m_len)
+	if (total <= m->m_len) {
+		m->m_len = total;
 		return 0;
+	}
 	if (total > TM_MSG_MAX)
 		return -E2BIG;
 	if (__kc_MsgRead(m->m_rcvid, (long)bigbuf, (long)total, 0, 0, 0) != (long)total)
