@@ -99,9 +99,10 @@ handle_pulse(const struct _pulse *p)
 		proc_died((int)(v >> 32), (int)(uint32_t)v);
 	else if (p->code == _PULSE_CODE_PROCSTOP)
 		proc_stopcont((int)(v >> 32), (int)(uint32_t)v);
-	else if (p->code == _PULSE_CODE_DISCONNECT)
+	else if (p->code == _PULSE_CODE_DISCONNECT) {
 		bootfs_disconnect(p->scoid);
-	else if (p->code == _PULSE_CODE_UNBLOCK && !slog_unblock((long)p->value.sival_int))
+		shmfs_disconnect(p->scoid);
+	} else if (p->code == _PULSE_CODE_UNBLOCK && !slog_unblock((long)p->value.sival_int))
 		wait_unblock((long)p->value.sival_int);
 }
 
@@ -192,7 +193,7 @@ dispatch(struct tm_msg *m)
 		dispatch_sysmgr(m, h->type);
 	else if (h->type == _IO_CONNECT)
 		msg_connect(m);
-	else if (h->type > _IO_CONNECT && h->type <= _IO_MAX)
+	else if (h->type > _IO_CONNECT && h->type <= _IO_MAX && !shmfs_io(m))
 		bootfs_io(m);
 	else
 		tm_error(m->m_rcvid, ENOSYS);
@@ -248,12 +249,15 @@ setup(uint64_t img, uint64_t size)
 	}
 	pathtab_init(&tm.t_paths);
 	proctab_init(&tm.t_procs);
+	shmfs_init();
 	tm.t_chid = (int)__kc_ChannelCreate(_NTO_CHF_DISCONNECT | _NTO_CHF_SENDER_LEN |
 	    _NTO_CHF_REPLY_LEN | _NTO_CHF_UNBLOCK, 0, 0, 0, 0, 0);
 	if (tm.t_chid != SYSMGR_CHID || __kc_ProcNotify(tm.t_chid, PROCNOTIFY_TIMES, 0, 0, 0, 0) < 0 ||
 	    proctab_add(&tm.t_procs, SYSMGR_PID, 0, "taskman") == NULL ||
 	    pathtab_attach(&tm.t_paths, "/", SYSMGR_PID, tm.t_chid, TM_BOOTFS_HANDLE,
-	    _RESMGR_FLAG_DIR, _FTYPE_ANY) < 0) {
+	    _RESMGR_FLAG_DIR, _FTYPE_ANY) < 0 ||
+	    pathtab_attach(&tm.t_paths, "/dev/shmem", SYSMGR_PID, tm.t_chid, TM_SHMEM_HANDLE,
+	    _RESMGR_FLAG_DIR | _RESMGR_FLAG_OPAQUE, _FTYPE_ANY) < 0) {
 		tm_log("taskman: cannot set up (channel %d)\n", tm.t_chid);
 		return 3;
 	}

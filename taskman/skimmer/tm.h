@@ -35,6 +35,7 @@
 #define TM_MMAP_LO	0x0000001000000000UL	/* mmap's window: above programs ... */
 #define TM_MMAP_HI	(USER_STACK_TOP - 0x10000000UL)	/* ... below the stacks */
 #define TM_BOOTFS_HANDLE 1			/* our own /proc/boot attachment */
+#define TM_SHMEM_HANDLE	2			/* ... and /dev/shmem's (shmfs.c) */
 #define TM_MSG_MAX	(_SPAWN_ARGS_MAX + 16 * 1024)	/* largest message we read */
 
 /* The kernel-specific data of a process (pt_proc.pp_priv). */
@@ -180,6 +181,21 @@ void bootfs_connect(struct tm_msg *m, const struct _io_connect *c);
 void bootfs_io(struct tm_msg *m);
 void bootfs_disconnect(int scoid);
 void bootfs_proc_gone(int pid);
+int bootfs_bound(const struct tm_msg *m);	/* has m's connection an open file? */
+
+/*
+ * shmfs.c: /dev/shmem, the shared-memory objects (handle TM_SHMEM_HANDLE).
+ * shmfs_connect: open/create/unlink.  shmfs_io: 1 if the message was for
+ * one of its open files (and answered), else 0 (bootfs's).  shmfs_map:
+ * map the object that fd mm_fd of pid names at addr (len bytes, checked,
+ * free); 0 or -errno (EBADF, ENODEV: not an object, EACCES, ENXIO).
+ */
+void shmfs_init(void);
+void shmfs_connect(struct tm_msg *m, const struct _io_connect *c);
+int shmfs_io(struct tm_msg *m);
+void shmfs_disconnect(int scoid);
+void shmfs_proc_gone(int pid);
+long shmfs_map(long pid, const struct _mem_map *mm, uint64_t addr, uint64_t len);
 
 /*
  * sysmsg.c.  shutdown_begin: end every other process; idempotent.

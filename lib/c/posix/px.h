@@ -109,6 +109,7 @@ hidden long __px_getitimer(int which, struct itimerval *val);
 hidden long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 hidden long __px_munmap(void *addr, size_t len);
 hidden long __px_mprotect(void *addr, size_t len, int prot);
+hidden long __px_msync(void *addr, size_t len, int flags);
 
 /*
  * taskman (sysmgr.c): the connection to it, -1 in the first process

@@ -121,6 +121,9 @@ __KC(int, ProcPager, (pid_t __pid, int __chid));
 __KC(int, PageFaultInfo, (pid_t __pid, int __tid, struct _page_fault *__info));
 __KC(int, PageResume, (pid_t __pid, int __tid, int __signo));
 __KC(int, MemOffset, (pid_t __pid, uintptr_t __va, size_t __len, struct _mem_phys *__info));
+__KC(int, MemShare, (pid_t __dst, uintptr_t __dva, pid_t __src, uintptr_t __sva, size_t __len,
+    int __prot));
+__KC(int, MemProtect, (pid_t __pid, uintptr_t __va, size_t __len, int __prot));
 
 __KC(int, TimerInfo, (pid_t __pid, int __id, int __flags, struct _timer_info *__info));
 __KC(int, ThreadDetach, (int __tid));
