@@ -1,7 +1,7 @@
 /*
  * taskman/skimmer/shmfs.c - shared-memory objects: /dev/shmem, served by
  * taskman itself (as QNX's procnto serves it), for shm_open, shm_unlink,
- * ftruncate, fstat and mmap.
+ * ftruncate, fstat, mmap and listing /dev/shmem.
  *
  * An object's frames are shared memory (MemMap MEM_ANON | MEM_SHARED)
  * mapped in taskman's own address space, in a window of its own
@@ -53,6 +53,7 @@ struct shm_ocb {
 	struct shm_obj	*oc_obj;	/* NULL: the directory /dev/shmem itself */
 	uint32_t	oc_flags;	/* open flags: the access mode */
 	int		oc_refs;	/* binds */
+	int64_t		oc_off;		/* the directory: the next entry's index */
 };
 
 struct shm_bind {
@@ -314,7 +315,7 @@ shmfs_connect(struct tm_msg *m, const struct _io_connect *c)
 	if (rc == 0 && (oc = calloc(1, sizeof(*oc))) == NULL)
 		rc = -ENOMEM;
 	if (rc == 0) {
-		*oc = (struct shm_ocb){ o, c->ioflag, 0 };
+		*oc = (struct shm_ocb){ o, c->ioflag, 0, 0 };
 		if (o)
 			o->so_refs++;
 		if (sbind_new(m, oc) < 0) {
@@ -381,6 +382,66 @@ io_space(struct tm_msg *m, struct shm_ocb *oc)
 	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
 }
 
+/* The directory's entries (the objects with names), from oc_off on, as many as fit. */
+static void
+io_readdir(struct tm_msg *m, struct shm_ocb *oc)
+{
+	static uint64_t buf[4096 / 8];
+	const struct _io_read *r = m->m_buf;
+	uint64_t max = r->nbytes < sizeof(buf) ? r->nbytes : sizeof(buf);
+	uint8_t *b = (uint8_t *)buf;
+	size_t used = 0;
+	int64_t i = 0;
+
+	if (m->m_len < sizeof(*r) || r->combine_len != 0 || (r->xtype & _IO_XTYPE_MASK) != _IO_XTYPE_NONE) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if (oc->oc_obj) {
+		tm_error(m->m_rcvid, ENOSYS);	/* an object's bytes: map it */
+		return;
+	}
+	for (struct shm_obj *o = objs; o; o = o->so_next) {
+		size_t reclen = (_IO_DIRENT_NAME_OFF + strlen(o->so_name) + 1 + 7) & ~(size_t)7;
+		struct _io_dirent *d = (struct _io_dirent *)(b + used);
+
+		if (!o->so_linked || i++ < oc->oc_off)
+			continue;
+		if (used + reclen > max) {
+			if (used == 0) {
+				tm_error(m->m_rcvid, EINVAL);	/* not even one fits */
+				return;
+			}
+			break;
+		}
+		memset(d, 0, reclen);
+		d->d_ino = o->so_ino;
+		d->d_off = i;
+		d->d_reclen = (uint16_t)reclen;
+		d->d_type = 8;		/* DT_REG */
+		memcpy(d->d_name, o->so_name, strlen(o->so_name) + 1);
+		used += reclen;
+		oc->oc_off = i;
+	}
+	tm_reply(m->m_rcvid, (long)used, buf, used);
+}
+
+/* lseek: SEEK_SET only (the directory's entry index: rewinddir, seekdir). */
+static void
+io_lseek(struct tm_msg *m, struct shm_ocb *oc)
+{
+	const struct _io_lseek *l = m->m_buf;
+	struct _io_lseek_reply r;
+
+	if (m->m_len != sizeof(*l) || l->whence != 0 || l->offset < 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	oc->oc_off = l->offset;
+	r.lr_offset = (uint64_t)l->offset;
+	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+}
+
 static void
 io_dup(struct tm_msg *m, struct shm_bind *old)
 {
@@ -415,6 +476,8 @@ shmfs_io(struct tm_msg *m)
 	switch (h->type) {
 	case _IO_STAT:	io_stat(m, b->sb_ocb); break;
 	case _IO_SPACE:	io_space(m, b->sb_ocb); break;
+	case _IO_READ:	io_readdir(m, b->sb_ocb); break;
+	case _IO_LSEEK:	io_lseek(m, b->sb_ocb); break;
 	case _IO_CLOSE:
 		sbind_free_if(is_bind, (long)(uintptr_t)b);
 		tm_reply(m->m_rcvid, 0, NULL, 0);

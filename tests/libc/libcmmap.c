@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <dirent.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -174,6 +175,21 @@ LTEST(shm, objects_between_processes)
 	LT_EQ(ftruncate(fd, 10000), 0);
 	LT_EQ(fstat(fd, &st), 0);
 	LT_EQ(st.st_size, 10000);
+	/* The name is listed in /dev/shmem. */
+	DIR *d = opendir("/dev/shmem");
+	struct dirent *e;
+	int seen = 0;
+
+	LT_CHECK(d != NULL);
+	while ((e = readdir(d)) != NULL)
+		seen += strcmp(e->d_name, "lm1") == 0;
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL)
+		seen += strcmp(e->d_name, "lm1") == 0;
+	closedir(d);
+	LT_EQ(seen, 2);
+	LT_EQ(stat("/dev/shmem", &st), 0);
+	LT_CHECK(S_ISDIR(st.st_mode));
 	m = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	LT_CHECK(m != MAP_FAILED);
 	LT_EQ(m[0] | m[3 * PAGE / sizeof(int) - 1], 0);	/* zeroed */
