@@ -1,7 +1,7 @@
 /*
  * taskman/skimmer/shmfs.c - shared-memory objects: /dev/shmem, served by
  * taskman itself (as QNX's procnto serves it), for shm_open, shm_unlink,
- * ftruncate, fstat, mmap and listing /dev/shmem.
+ * ftruncate, fstat, mmap, read and write, and listing /dev/shmem.
  *
  * An object's frames are shared memory (MemMap MEM_ANON | MEM_SHARED)
  * mapped in taskman's own address space, in a window of its own
@@ -53,7 +53,7 @@ struct shm_ocb {
 	struct shm_obj	*oc_obj;	/* NULL: the directory /dev/shmem itself */
 	uint32_t	oc_flags;	/* open flags: the access mode */
 	int		oc_refs;	/* binds */
-	int64_t		oc_off;		/* the directory: the next entry's index */
+	int64_t		oc_off;		/* an object's position; the directory's next entry index */
 };
 
 struct shm_bind {
@@ -382,6 +382,77 @@ io_space(struct tm_msg *m, struct shm_ocb *oc)
 	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
 }
 
+/* The position an _IO_READ/_IO_WRITE of hdr bytes names: oc_off, or pread's offset; -1 if bad. */
+static int64_t
+io_pos(const struct tm_msg *m, uint32_t xtype, size_t hdr, const struct shm_ocb *oc)
+{
+	int64_t off = oc->oc_off;
+
+	if ((xtype & _IO_XTYPE_MASK) == _IO_XTYPE_OFFSET) {
+		if (m->m_len < hdr + sizeof(off))
+			return -1;
+		memcpy(&off, (const uint8_t *)m->m_buf + hdr, sizeof(off));
+	} else if ((xtype & _IO_XTYPE_MASK) != _IO_XTYPE_NONE) {
+		return -1;
+	}
+	return off;
+}
+
+/* read of an object: its bytes from the position, up to its size. */
+static void
+io_read_obj(struct tm_msg *m, struct shm_ocb *oc)
+{
+	const struct _io_read *r = m->m_buf;
+	const struct shm_obj *o = oc->oc_obj;
+	int64_t off = io_pos(m, r->xtype, sizeof(*r), oc);
+	uint64_t n;
+
+	if (off < 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if ((oc->oc_flags & O_ACCMODE_) == O_WRONLY_) {
+		tm_error(m->m_rcvid, EBADF);
+		return;
+	}
+	n = (uint64_t)off >= o->so_size ? 0 : o->so_size - (uint64_t)off;
+	if (n > r->nbytes)
+		n = r->nbytes;
+	if ((r->xtype & _IO_XTYPE_MASK) == _IO_XTYPE_NONE)
+		oc->oc_off += (int64_t)n;
+	tm_reply(m->m_rcvid, (long)n, n ? (const void *)(o->so_va + (uint64_t)off) : NULL, n);
+}
+
+/* write to an object: grows it as a file grows; the data is read from the client straight in. */
+static void
+io_write_obj(struct tm_msg *m, struct shm_ocb *oc)
+{
+	const struct _io_write *w = m->m_buf;
+	struct shm_obj *o = oc->oc_obj;
+	int64_t off = m->m_len < sizeof(*w) ? -1 : io_pos(m, w->xtype, sizeof(*w), oc), end;
+	size_t hdr = sizeof(*w) + ((w->xtype & _IO_XTYPE_MASK) == _IO_XTYPE_OFFSET ? 8 : 0);
+	long rc = 0;
+
+	if (off < 0 || w->combine_len != 0 || w->nbytes > SHM_MAX ||
+	    __builtin_add_overflow(off, (int64_t)w->nbytes, &end))
+		rc = -EINVAL;
+	else if ((oc->oc_flags & O_ACCMODE_) == 0)
+		rc = -EBADF;		/* not open for writing */
+	else if ((uint64_t)end > o->so_size)
+		rc = obj_resize(o, (uint64_t)end);
+	if (rc == 0 && w->nbytes && __kc_MsgRead(m->m_rcvid, (long)(o->so_va + (uint64_t)off),
+	    (long)w->nbytes, (long)hdr, 0, 0) != (long)w->nbytes)
+		rc = -EFAULT;		/* the client sent less than it said */
+	if (rc < 0) {
+		tm_error(m->m_rcvid, (int)-rc);
+		return;
+	}
+	if ((w->xtype & _IO_XTYPE_MASK) == _IO_XTYPE_NONE)
+		oc->oc_off = end;
+	o->so_time = now_sec();
+	tm_reply(m->m_rcvid, (long)w->nbytes, NULL, 0);
+}
+
 /* The directory's entries (the objects with names), from oc_off on, as many as fit. */
 static void
 io_readdir(struct tm_msg *m, struct shm_ocb *oc)
@@ -393,12 +464,12 @@ io_readdir(struct tm_msg *m, struct shm_ocb *oc)
 	size_t used = 0;
 	int64_t i = 0;
 
-	if (m->m_len < sizeof(*r) || r->combine_len != 0 || (r->xtype & _IO_XTYPE_MASK) != _IO_XTYPE_NONE) {
-		tm_error(m->m_rcvid, EINVAL);
+	if (m->m_len >= sizeof(*r) && r->combine_len == 0 && oc->oc_obj) {
+		io_read_obj(m, oc);
 		return;
 	}
-	if (oc->oc_obj) {
-		tm_error(m->m_rcvid, ENOSYS);	/* an object's bytes: map it */
+	if (m->m_len < sizeof(*r) || r->combine_len != 0 || (r->xtype & _IO_XTYPE_MASK) != _IO_XTYPE_NONE) {
+		tm_error(m->m_rcvid, EINVAL);
 		return;
 	}
 	for (struct shm_obj *o = objs; o; o = o->so_next) {
@@ -426,19 +497,26 @@ io_readdir(struct tm_msg *m, struct shm_ocb *oc)
 	tm_reply(m->m_rcvid, (long)used, buf, used);
 }
 
-/* lseek: SEEK_SET only (the directory's entry index: rewinddir, seekdir). */
+/* lseek: an object's byte position, or the directory's entry index (SEEK_SET only). */
 static void
 io_lseek(struct tm_msg *m, struct shm_ocb *oc)
 {
 	const struct _io_lseek *l = m->m_buf;
 	struct _io_lseek_reply r;
+	int64_t base, to;
 
-	if (m->m_len != sizeof(*l) || l->whence != 0 || l->offset < 0) {
+	if (m->m_len != sizeof(*l) || l->whence < 0 || l->whence > 2 ||
+	    (oc->oc_obj == NULL && l->whence != 0)) {
 		tm_error(m->m_rcvid, EINVAL);
 		return;
 	}
-	oc->oc_off = l->offset;
-	r.lr_offset = (uint64_t)l->offset;
+	base = l->whence == 0 ? 0 : l->whence == 1 ? oc->oc_off : (int64_t)oc->oc_obj->so_size;
+	if (__builtin_add_overflow(base, l->offset, &to) || to < 0) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	oc->oc_off = to;
+	r.lr_offset = (uint64_t)to;
 	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
 }
 
@@ -478,11 +556,17 @@ shmfs_io(struct tm_msg *m)
 	case _IO_SPACE:	io_space(m, b->sb_ocb); break;
 	case _IO_READ:	io_readdir(m, b->sb_ocb); break;
 	case _IO_LSEEK:	io_lseek(m, b->sb_ocb); break;
+	case _IO_WRITE:
+		if (b->sb_ocb->oc_obj)
+			io_write_obj(m, b->sb_ocb);
+		else
+			tm_error(m->m_rcvid, EISDIR);
+		break;
 	case _IO_CLOSE:
 		sbind_free_if(is_bind, (long)(uintptr_t)b);
 		tm_reply(m->m_rcvid, 0, NULL, 0);
 		break;
-	default:	tm_error(m->m_rcvid, ENOSYS); break;	/* read/write: use mmap */
+	default:	tm_error(m->m_rcvid, ENOSYS); break;
 	}
 	return 1;
 }

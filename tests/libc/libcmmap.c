@@ -334,6 +334,43 @@ LTEST(shm, grow_and_shrink)
 	return 0;
 }
 
+LTEST(shm, read_and_write)
+{
+	int fd = shm_open("/lm6", O_RDWR | O_CREAT | O_EXCL, 0600), rfd;
+	static char b[6000], g[6000];
+	volatile char *m;
+	struct stat st;
+
+	LT_CHECK(fd >= 0);
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (char)(i * 7 + 3);
+	LT_EQ(write(fd, b, sizeof(b)), (long)sizeof(b));	/* grows it */
+	LT_EQ(fstat(fd, &st), 0);
+	LT_EQ(st.st_size, (long)sizeof(b));
+	m = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(m != MAP_FAILED);
+	LT_EQ(m[0], b[0]);
+	LT_EQ(m[5999], b[5999]);
+	LT_EQ(m[6000], 0);
+	LT_EQ(pread(fd, g, 100, PAGE), 100);
+	LT_CHECK(memcmp(g, b + PAGE, 100) == 0);
+	m[1] = 'm';					/* the mapping and read() see one object */
+	LT_EQ(lseek(fd, 0, SEEK_SET), 0);
+	LT_EQ(read(fd, g, sizeof(g)), (long)sizeof(g));
+	LT_EQ(g[1], 'm');
+	LT_EQ(read(fd, g, 10), 0);			/* at the end */
+	LT_EQ(pwrite(fd, "xy", 2, 10), 2);
+	LT_EQ(m[10] + m[11], 'x' + 'y');
+	rfd = shm_open("/lm6", O_RDONLY, 0);
+	LT_CHECK(rfd >= 0);
+	LT_CHECK(write(rfd, "z", 1) < 0 && errno == EBADF);
+	LT_EQ(munmap((void *)m, 2 * PAGE), 0);
+	close(rfd);
+	close(fd);
+	LT_EQ(shm_unlink("/lm6"), 0);
+	return 0;
+}
+
 static int child(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "shm") == 0) {
