@@ -180,6 +180,9 @@ LTEST(exec, permissions)
 	LT_EQ(run_exec(PROG, 0), 100 + EACCES);
 	LT_EQ(run("/tmp/x", 0), -EACCES);		/* a directory */
 	LT_EQ(run_exec("/tmp/x", 0), 100 + EACCES);
+	LT_EQ(mkfifo("/tmp/x/fifo", 0755), 0);		/* not run, and no wait for a writer */
+	LT_EQ(run("/tmp/x/fifo", 0), -EACCES);
+	LT_EQ(unlink("/tmp/x/fifo"), 0);
 	LT_EQ(run("/tmp/x/none", 0), -ENOENT);
 	LT_EQ(run(PROG "/sub", 0), -ENOTDIR);
 	/* Another user: the x bit for others, and the file readable (libc reads it). */

@@ -275,7 +275,7 @@ static long script_argv(const char *abs, const char *path, char *const argv[], l
 {
 	char line[SCRIPT_LINE + 1], *interp, *arg = 0, *e, **v;
 	struct _io_stat_buf st;
-	long fd = __px_openat(AT_FDCWD, abs, O_RDONLY, 0), n;
+	long fd = __px_openat(AT_FDCWD, abs, O_RDONLY | O_NONBLOCK, 0), n;	/* a FIFO must not block */
 	size_t argc = 0, k = 0;
 
 	if (fd < 0)
