@@ -82,7 +82,8 @@ LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcf
                   $(LTEST_OUT)/libcdma $(LTEST_OUT)/libcblk $(LTEST_OUT)/libcfifo \
                   $(LTEST_OUT)/srvfuzz $(LTEST_OUT)/srvkill $(LTEST_OUT)/libcrng \
                   $(LTEST_OUT)/libcpool $(LTEST_OUT)/libclimit $(LTEST_OUT)/libcprocfs \
-                  $(LTEST_OUT)/libclock
+                  $(LTEST_OUT)/libclock \
+                  $(LTEST_OUT)/libcexec $(LTEST_OUT)/libcmmap
 # Libraries a test links beyond libc (its dependencies: the library's .mk).
 LTEST_LIBS_libcrng := -lvirtio
 LTEST_LIBS_libcpool := -lresmgr

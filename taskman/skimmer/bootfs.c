@@ -100,6 +100,7 @@ static int is_pid(const struct bind *b, int p) { return b->b_pid == p; }
 static const struct bind *closing;
 static int is_closing(const struct bind *b, int unused) { (void)unused; return b == closing; }
 
+int bootfs_bound(const struct tm_msg *m) { return bind_find(m->m_info.scoid, m->m_info.coid) != NULL; }
 void bootfs_disconnect(int scoid) { bind_free_if(is_scoid, scoid); }
 void bootfs_proc_gone(int pid) { bind_free_if(is_pid, pid); }
 

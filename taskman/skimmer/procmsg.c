@@ -198,6 +198,7 @@ proc_died(int pid, int wstatus)
 		return;		/* a spawn that failed half-way, or already known */
 	pathtab_detach_pid(&tm.t_paths, pid);
 	bootfs_proc_gone(pid);
+	shmfs_proc_gone(pid);
 	forget_waiters(pid);
 	slog_proc_gone(pid);
 	if (tp && tp->tp_spawn_rcvid) {

@@ -1,6 +1,6 @@
 /*
  * taskman/skimmer/spawn.c - _PROC_SPAWN: load an ELF program from the
- * boot image into a new process with Skimmer's process-manager calls
+ * boot image, or the caller's copy of one (_SPAWN_IMAGE), into a new process with Skimmer's process-manager calls
  * (ProcCreate, MemMap, MemWrite, ThreadCreate), with its arguments,
  * environment and auxv on the first stack (sys/procmsg.h).
  */
@@ -81,19 +81,17 @@ no_return(void *unused)
 }
 
 /*
- * The image node of a program at path, through symbolic links (toybox's
- * applets are links to it, /bin/sh is one); -ENOENT/-ELOOP/-EACCES/
- * -ENOEXEC checks.  Programs come from the boot image only (taskman's
- * bootfs, attached at "/"), and only where no server attached a longer
- * prefix (a path under /tmp is fs-ram's even if the image has /tmp):
- * -ENOENT otherwise, and libc looks for a script (posix/spawn.c).
+ * The image file of a program at path, through symbolic links (toybox's
+ * applets are links to it, /bin/sh is one); -ENOENT/-ELOOP/-EACCES
+ * checks.  Only where no server attached a longer prefix (a path under
+ * /tmp is fs-ram's even if the image has /tmp): -ENOENT otherwise, and
+ * libc reads the file itself and sends it (_SPAWN_IMAGE; posix/spawn.c).
  */
-long
-tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
+static long
+image_program(const char *path, struct tm_prog *pg)
 {
 	const struct imagefs_node *n;
 	struct pt_match m;
-	char err[96];
 	int rc;
 
 	if (pathtab_resolve(&tm.t_paths, path, _FTYPE_ANY, &m, 1) != 1 ||
@@ -103,12 +101,60 @@ tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entr
 		return rc;
 	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
 		return -EACCES;
-	if (elf_load(n->in_data, n->in_size, TM_MMAP_LO, dry_run, NULL, entry, err, sizeof(err)) < 0) {
-		tm_log("taskman: spawn %s: %s\n", path, err);
+	pg->pg_data = n->in_data;
+	pg->pg_size = n->in_size;
+	return 0;
+}
+
+/*
+ * The caller's copy of the file (_SPAWN_IMAGE): sp_image_len bytes after
+ * the message's len bytes.  The sender is reply-blocked on us, so MsgRead
+ * never waits; our copy lives until tm_prog_free.
+ */
+static long
+sent_program(long rcvid, size_t off, size_t size, struct tm_prog *pg)
+{
+	void *copy = malloc(size);
+
+	if (copy == NULL)
+		return -ENOMEM;
+	if (__kc_MsgRead(rcvid, (long)copy, (long)size, (long)off, 0, 0) != (long)size) {
+		free(copy);
+		return -EINVAL;		/* the send was shorter than it said */
+	}
+	pg->pg_copy = copy;
+	pg->pg_data = copy;
+	pg->pg_size = size;
+	return 0;
+}
+
+long
+tm_find_program(const struct spawn_req *r, long rcvid, size_t off, struct tm_prog *pg)
+{
+	char err[96];
+	long rc;
+
+	memset(pg, 0, sizeof(*pg));
+	if (r->sr_msg->sp_flags & _SPAWN_IMAGE)
+		rc = rcvid ? sent_program(rcvid, off, r->sr_msg->sp_image_len, pg) : -EINVAL;
+	else
+		rc = image_program(r->sr_path, pg);
+	if (rc < 0)
+		return rc;
+	if (elf_load(pg->pg_data, pg->pg_size, TM_MMAP_LO, dry_run, NULL, &pg->pg_entry,
+	    err, sizeof(err)) < 0) {
+		tm_log("taskman: spawn %s: %s\n", r->sr_path, err);
+		tm_prog_free(pg);
 		return -ENOEXEC;
 	}
-	*np = n;
 	return 0;
+}
+
+void
+tm_prog_free(struct tm_prog *pg)
+{
+	free(pg->pg_copy);
+	memset(pg, 0, sizeof(*pg));
 }
 
 const char *
@@ -132,16 +178,17 @@ fill_random(uint8_t *b, size_t n)
 }
 
 long
-tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid, uint64_t entry,
-    const struct imagefs_node *n)
+tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid,
+    const struct tm_prog *pg)
 {
+	uint64_t entry = pg->pg_entry;
 	struct spawn_aux aux = { .sa_entry = entry, .sa_ppid = ppid, .sa_cwd = cred->pp_cwd,
 	    .sa_uid = cred->pp_uid[0], .sa_euid = cred->pp_uid[1],
 	    .sa_gid = cred->pp_gid[0], .sa_egid = cred->pp_gid[1] };
 	long used;
 
 	fill_random(aux.sa_random, sizeof(aux.sa_random));
-	if (elfaux_phdrs(n->in_data, n->in_size, &aux.sa_ph) < 0)
+	if (elfaux_phdrs(pg->pg_data, pg->pg_size, &aux.sa_ph) < 0)
 		return -ENOEXEC;	/* (elf_load accepted it, so this does not happen) */
 	used = spawnmsg_stack(r, &aux, stackimg, sizeof(stackimg), USER_STACK_TOP);
 	stack_bytes = tm_stack_size(cred);	/* the new program has cred's limits */
@@ -166,12 +213,13 @@ tm_write_stack(long pid, long used, struct vmmap *vm)
 }
 
 long
-tm_load_elf(long pid, const struct imagefs_node *n, struct vmmap *vm, uint64_t *entry)
+tm_load_elf(long pid, const struct tm_prog *pg, struct vmmap *vm)
 {
 	struct loader ld = { pid, vm };
+	uint64_t entry;
 	char err[96];
 
-	return elf_load(n->in_data, n->in_size, TM_MMAP_LO, load_seg, &ld, entry, err, sizeof(err));
+	return elf_load(pg->pg_data, pg->pg_size, TM_MMAP_LO, load_seg, &ld, &entry, err, sizeof(err));
 }
 
 /* Record the child, with its group and session as the flags ask; 0 or -errno. */
@@ -236,22 +284,14 @@ start_thread(long pid, uint64_t entry, uint64_t sp)
 	return __kc_ThreadCreate(pid, (long)entry, (long)sp, (long)&attr, 0, 0);
 }
 
-long
-tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
+/* Start pg as r's program in a new process; the pid, or -errno with nothing left behind. */
+static long
+spawn_prog(struct pt_proc *parent, const struct spawn_req *r, long abilities,
+    const struct tm_prog *pg)
 {
-	struct pt_proc *parent = proctab_find(&tm.t_procs, parent_pid);
-	const struct imagefs_node *n;
-	struct tm_proc *tp;
-	uint64_t entry;
+	struct tm_proc *tp = calloc(1, sizeof(*tp));
 	long pid, rc, sp;
 
-	if (parent == NULL || parent->pp_zombie)
-		return -ESRCH;
-	if (tm.t_shutdown || !proctab_nproc_ok(&tm.t_procs, parent))
-		return -EAGAIN;		/* everything is ending, or RLIMIT_NPROC */
-	if ((rc = tm_find_program(r->sr_path, &n, &entry)) < 0)
-		return rc;
-	tp = calloc(1, sizeof(*tp));
 	if (tp == NULL)
 		return -ENOMEM;
 	vmmap_init(&tp->tp_vm, TM_MMAP_LO, TM_MMAP_HI);
@@ -261,12 +301,12 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 		free(tp);
 		return pid;
 	}
-	rc = tm_load_elf(pid, n, &tp->tp_vm, &entry);
+	rc = tm_load_elf(pid, pg, &tp->tp_vm);
 	if (rc >= 0)
-		rc = tm_build_stack(r, parent, parent->pp_pid, entry, n);
+		rc = tm_build_stack(r, parent, parent->pp_pid, pg);
 	sp = rc < 0 ? rc : tm_write_stack(pid, rc, &tp->tp_vm);
 	rc = sp < 0 ? sp : adopt(pid, parent, r, tm_prog_name(r->sr_path), tp);
-	if (rc == 0 && (rc = start_thread(pid, entry, (uint64_t)sp)) < 0)
+	if (rc == 0 && (rc = start_thread(pid, pg->pg_entry, (uint64_t)sp)) < 0)
 		proctab_reap(&tm.t_procs, proctab_find(&tm.t_procs, (int)pid));
 	if (rc < 0) {
 		__kc_ProcDestroy(pid, SIGKILL, 0, 0, 0, 0);	/* its death pulse finds no entry */
@@ -277,6 +317,24 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 	return pid;
 }
 
+long
+tm_spawn(int parent_pid, const struct spawn_req *r, long abilities, long rcvid, size_t off)
+{
+	struct pt_proc *parent = proctab_find(&tm.t_procs, parent_pid);
+	struct tm_prog pg;
+	long rc;
+
+	if (parent == NULL || parent->pp_zombie)
+		return -ESRCH;
+	if (tm.t_shutdown || !proctab_nproc_ok(&tm.t_procs, parent))
+		return -EAGAIN;		/* everything is ending, or RLIMIT_NPROC */
+	if ((rc = tm_find_program(r, rcvid, off, &pg)) < 0)
+		return rc;
+	rc = spawn_prog(parent, r, abilities, &pg);
+	tm_prog_free(&pg);
+	return rc;
+}
+
 void
 msg_spawn(struct tm_msg *m)
 {
@@ -285,7 +343,7 @@ msg_spawn(struct tm_msg *m)
 	long rc = spawnmsg_decode(m->m_buf, m->m_len, &r);
 
 	if (rc == 0)
-		rc = tm_spawn(m->m_info.pid, &r, 0);
+		rc = tm_spawn(m->m_info.pid, &r, 0, m->m_rcvid, m->m_len);
 	if (rc < 0) {
 		tm_error(m->m_rcvid, (int)-rc);
 		return;

@@ -226,8 +226,21 @@ LTEST(sh, scripts)
 	SH_EXPECT("chmod 644 /tmp/sc/s2; /tmp/sc/s2", "E: sh: /tmp/sc/s2: can't execute: Permission denied\n", 126);
 	SH_EXPECT("printf '#!/no/such\\n' >/tmp/sc/s5; chmod +x /tmp/sc/s5; /tmp/sc/s5",
 	    "E: sh: /tmp/sc/s5: No such file or directory\n", 126);	/* the interpreter */
-	SH_EXPECT("cp /proc/boot/sh /tmp/sc/elf; chmod +x /tmp/sc/elf; /tmp/sc/elf -c 'echo no'",
-	    "E: sh: /tmp/sc/elf: Not supported\n", 126);	/* ELF outside the image: ENOTSUP */
+	SH_EXPECT("/bin/sh -c 'echo via /bin/sh'", "via /bin/sh\n", 0);
+	return 0;
+}
+
+/* ELF programs outside the image: libc reads the file and taskman loads the copy. */
+LTEST(sh, elf_outside_the_image)
+{
+	SH_EXPECT("mkdir -p /tmp/el; cp /proc/boot/sh /tmp/el/elf; chmod +x /tmp/el/elf; "
+	    "/tmp/el/elf -c 'echo yes $0'", "yes /tmp/el/elf\n", 0);
+	SH_EXPECT("cd /tmp/el && ./elf -c 'exit 4'", "", 4);			/* relative */
+	SH_EXPECT("PATH=/tmp/el:$PATH; elf -c 'echo by PATH'", "by PATH\n", 0);	/* PATH */
+	SH_EXPECT("exec /tmp/el/elf -c 'echo exec'", "exec\n", 0);		/* exec */
+	SH_EXPECT("chmod 644 /tmp/el/elf; /tmp/el/elf -c 'echo no'",
+	    "E: sh: /tmp/el/elf: can't execute: Permission denied\n", 126);
+	SH_EXPECT("/tmp/el", "E: sh: /tmp/el: can't execute: Is a directory\n", 126);	/* mksh checks */
 	SH_EXPECT("/bin/sh -c 'echo via /bin/sh'", "via /bin/sh\n", 0);
 	return 0;
 }
@@ -311,7 +324,7 @@ LTEST(sh, cd_and_pwd)
 {
 	/* The image's directories and the names servers attach, from "/" down. */
 	SH_EXPECT("cd / && echo *", "bin dev etc proc tmp\n", 0);
-	SH_EXPECT("cd /dev && echo *", "full null pipe random urandom zero\n", 0);
+	SH_EXPECT("cd /dev && echo *", "full null pipe random shmem urandom zero\n", 0);
 	SH_EXPECT("cd /proc && echo [a-z]*", "boot mounts self\n", 0);
 	SH_EXPECT("test -d /proc/$$ && test $(readlink /proc/self) != $$ && echo ok", "ok\n", 0);
 	SH_EXPECT("echo /proc/boot/sht*", "/proc/boot/shtest /proc/boot/shtest.script\n", 0);

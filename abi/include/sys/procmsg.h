@@ -74,7 +74,19 @@
  * program), ENOEXEC (not a valid RISC-V ELF executable), E2BIG (the
  * arguments do not fit the child's argument area, _SPAWN_ARGS_MAX), EPERM
  * (setpgroup into another session), EAGAIN/ENOMEM, EINVAL (malformed
- * message).  Part 1: only /proc/boot programs can be spawned.
+ * message).
+ *
+ * Without _SPAWN_IMAGE the program is the boot image's file at the path
+ * (taskman checks its mode; ENOENT for a path another server serves).
+ * With _SPAWN_IMAGE the program's whole ELF file follows the message in
+ * the same send (sp_image_len bytes, 1 .. _SPAWN_IMAGE_MAX, right after
+ * the message's last byte: libc's second iov part): libc opened and read
+ * it in the caller, with the caller's credentials, from any file system,
+ * and checked that it is a regular file the caller may execute.  taskman
+ * reads it with MsgRead (the caller is reply-blocked, so this never waits
+ * on another server), checks it strictly (ENOEXEC) and frees its copy once
+ * the program is loaded; the path then only names the program (the
+ * process name, AT_EXECFN).  E2BIG for a longer image.
  *
  * With sp_nfds > 0 the reply waits until the child's libc has taken its
  * descriptors and sent _PROC_SPAWN_DONE (or the child has died), so the
@@ -84,7 +96,10 @@
 #define _SPAWN_SETPGROUP		0x0002	/* child joins sp_pgroup (0: a new group of its own) */
 #define _SPAWN_SETSIGMASK	0x0004	/* sp_sigmask is the child's mask */
 #define _SPAWN_SETSIGDEF		0x0008	/* signals in sp_sigdefault start SIG_DFL */
-#define _SPAWN_FLAGS_ALL		0x000f
+#define _SPAWN_IMAGE		0x0010	/* the ELF file follows the message (sp_image_len) */
+#define _SPAWN_FLAGS_ALL		0x001f
+
+#define _SPAWN_IMAGE_MAX	(64 * 1024 * 1024)	/* the largest program file */
 
 #define _SPAWN_ARGS_MAX		(128 * 1024)	/* ARG_MAX: argv + envp bytes */
 #define _SPAWN_ARGC_MAX		4096		/* most argv (and envp) entries */
@@ -100,7 +115,7 @@ struct _proc_spawn {
 	uint32_t	sp_argc;	/* argv strings */
 	uint32_t	sp_envc;	/* envp strings */
 	uint32_t	sp_strings_len;	/* bytes of argv + envp strings */
-	uint32_t	sp_zero;	/* 0 */
+	uint32_t	sp_image_len;	/* with _SPAWN_IMAGE: the ELF file's bytes; else 0 */
 	uint64_t	sp_sigmask;	/* with _SPAWN_SETSIGMASK: bit n-1 = signal n */
 	uint64_t	sp_sigdefault;	/* with _SPAWN_SETSIGDEF */
 };
@@ -113,7 +128,7 @@ __ABI_FIELD(struct _proc_spawn, sp_nfds, 14, 2);
 __ABI_FIELD(struct _proc_spawn, sp_argc, 16, 4);
 __ABI_FIELD(struct _proc_spawn, sp_envc, 20, 4);
 __ABI_FIELD(struct _proc_spawn, sp_strings_len, 24, 4);
-__ABI_FIELD(struct _proc_spawn, sp_zero, 28, 4);
+__ABI_FIELD(struct _proc_spawn, sp_image_len, 28, 4);
 __ABI_FIELD(struct _proc_spawn, sp_sigmask, 32, 8);
 __ABI_FIELD(struct _proc_spawn, sp_sigdefault, 40, 8);
 
@@ -289,7 +304,8 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
 /*
  * _PROC_EXEC: replace the sender's program.  The message is a struct
  * _proc_spawn with type _PROC_EXEC (path, argv, envp: the same layout and
- * limits); sp_flags, sp_pgroup and sp_nfds must be 0 (descriptors without
+ * limits, and _SPAWN_IMAGE as for spawn); sp_flags other than _SPAWN_IMAGE,
+ * sp_pgroup and sp_nfds must be 0 (descriptors without
  * _NTO_COF_CLOEXEC simply stay: they are the same connections).  taskman
  * checks the program first: ENOENT, EACCES, ENOEXEC, E2BIG and EINVAL come
  * back as errors and the caller goes on.  Then the kernel ends the

@@ -145,9 +145,10 @@ map_flags_ok(long flags, long paddr)
 {
 	struct proc *me = curthread->td_proc;
 
-	if (flags != MEM_ANON && flags != MEM_PHYS && flags != (MEM_ANON | MEM_CONTIG))
+	if (flags != MEM_ANON && flags != MEM_PHYS && flags != (MEM_ANON | MEM_CONTIG) &&
+	    flags != (MEM_ANON | MEM_SHARED))
 		return -EINVAL;
-	if (flags != MEM_ANON && !(me->pr_abilities & PRA_IO))
+	if ((flags == MEM_PHYS || (flags & MEM_CONTIG)) && !(me->pr_abilities & PRA_IO))
 		return -EPERM;
 	if (flags == MEM_PHYS && ((uint64_t)paddr & (PAGE_SIZE - 1)))
 		return -EINVAL;
@@ -181,10 +182,11 @@ sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 		return rc;
 	}
 	for (; off < (uint64_t)len; off += PAGE_SIZE) {
-		if (flags == MEM_ANON) {
+		if (flags & MEM_ANON) {		/* MEM_SHARED: owned and pinned (kern/vm_share.c) */
 			paddr_t pa = frame_alloc(0, FRAME_ZERO);
+			unsigned own = (flags & MEM_SHARED) ? VMP_OWNED | VMP_PINNED : VMP_OWNED;
 
-			rc = pa ? vm_map(p->pr_vm, va + off, pa, vm_prot(prot) | VMP_OWNED) : -ENOMEM;
+			rc = pa ? vm_map(p->pr_vm, va + off, pa, vm_prot(prot) | own) : -ENOMEM;
 			if (rc < 0 && pa)
 				frame_free(pa, 0);
 		} else {
@@ -197,6 +199,58 @@ sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 		unmap_range(p->pr_vm, (uint64_t)va, off);	/* all or nothing */
 	proc_release(p);
 	return rc < 0 ? rc : 0;
+}
+
+/*
+ * MemShare(dst_pid, dst_va, src_pid, src_va, len, prot): map src's shared
+ * memory (MEM_SHARED or MEM_CONTIG pages) at dst_va in dst too
+ * (kern/vm_share.c): taskman's shared-memory objects.  0, -EPERM, -EINVAL
+ * (alignment, range, prot, not shared memory, overlap), -ESRCH, -EEXIST,
+ * -ENOMEM.
+ */
+long
+sys_MemShare(long dst_pid, long dst_va, long src_pid, long src_va, long len, long prot)
+{
+	struct proc *dst, *src;
+	long rc;
+
+	if (!proc_is_manager(curthread->td_proc))
+		return -EPERM;
+	if ((prot & ~7L) || !(prot & (MEM_PROT_READ | MEM_PROT_EXEC)) || len <= 0 ||
+	    (uint64_t)len > MEM_MAX_LEN)
+		return -EINVAL;
+	dst = proc_hold(dst_pid == 0 ? curthread->td_proc->pr_pid : (int)dst_pid);
+	src = proc_hold(src_pid == 0 ? curthread->td_proc->pr_pid : (int)src_pid);
+	if (dst == NULL || src == NULL)
+		rc = -ESRCH;
+	else
+		rc = vm_share(dst->pr_vm, (uaddr_t)dst_va, src->pr_vm, (uaddr_t)src_va, (size_t)len,
+		    vm_prot(prot));
+	if (dst)
+		proc_release(dst);
+	if (src)
+		proc_release(src);
+	return rc;
+}
+
+/*
+ * MemProtect(pid, va, len, prot): give every page of [va, va+len) of pid
+ * the access prot (MEM_PROT_*, at least R or X; kern/vm_share.c): mprotect.
+ * 0, -EPERM, -EINVAL, -ESRCH, -ENOMEM (not all mapped: nothing changes).
+ */
+long
+sys_MemProtect(long pid, long va, long len, long prot, long a4, long a5)
+{
+	struct proc *p;
+	long rc;
+
+	if ((prot & ~7L) || !(prot & (MEM_PROT_READ | MEM_PROT_EXEC)))
+		return -EINVAL;
+	if ((rc = mem_target(pid, va, len, &p)) < 0)
+		return rc;
+	rc = vm_protect(p->pr_vm, (uaddr_t)va, (size_t)len, vm_prot(prot));
+	proc_release(p);
+	return rc;
 }
 
 long

@@ -118,6 +118,7 @@ hidden long __px_getitimer(int which, struct itimerval *val);
 hidden long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 hidden long __px_munmap(void *addr, size_t len);
 hidden long __px_mprotect(void *addr, size_t len, int prot);
+hidden long __px_msync(void *addr, size_t len, int flags);
 
 /*
  * taskman (sysmgr.c): the connection to it, -1 in the first process
@@ -183,6 +184,9 @@ hidden long __px_writev(int fd, const struct iovec *iov, int n);
 hidden long __px_lseek(int fd, off_t off, int whence);
 hidden long __px_fstat(int fd, void *st);
 hidden long __px_fstatat(int dirfd, const char *path, void *st, int flags);
+struct _io_stat_buf;
+/* May uid/gid do amode (R_OK|W_OK|X_OK) to the object sb describes? 0 or -EACCES (pathcall.c). */
+hidden long __px_may(const struct _io_stat_buf *sb, long uid, long gid, int amode);
 hidden long __px_getdents(int fd, void *buf, size_t n);
 hidden long __px_ioctl(int fd, unsigned long req, void *arg);
 hidden long __px_fsync(int fd, int data);

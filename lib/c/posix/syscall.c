@@ -142,6 +142,7 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 		return __px_mmap((void *)a, (size_t)b, (int)c, (int)d, (int)e, (off_t)f);
 	case SYS_munmap:		return __px_munmap((void *)a, (size_t)b);
 	case SYS_mprotect:		return __px_mprotect((void *)a, (size_t)b, (int)c);
+	case SYS_msync:			return __px_msync((void *)a, (size_t)b, (int)c);
 	case SYS_rt_sigaction:
 		return __px_rt_sigaction((int)a, (const struct k_sigaction *)b,
 		    (struct k_sigaction *)c, (size_t)d);

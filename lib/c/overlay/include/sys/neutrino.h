@@ -124,6 +124,9 @@ __KC(int, PageResume, (pid_t __pid, int __tid, int __signo));
 __KC(int, MemOffset, (pid_t __pid, uintptr_t __va, size_t __len, struct _mem_phys *__info));
 __KC(int, ProcSetCred, (pid_t __pid, uid_t __ruid, uid_t __euid, uid_t __suid, pid_t __sid));
 __KC(int, SysInfo, (struct _sys_info *__info));
+__KC(int, MemShare, (pid_t __dst, uintptr_t __dva, pid_t __src, uintptr_t __sva, size_t __len,
+    int __prot));
+__KC(int, MemProtect, (pid_t __pid, uintptr_t __va, size_t __len, int __prot));
 
 __KC(int, TimerItimer, (int __which, const struct _itimer *__itime, struct _itimer *__oitime));
 __KC(int, TimerInfo, (pid_t __pid, int __id, int __flags, struct _timer_info *__info));
