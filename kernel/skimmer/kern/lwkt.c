@@ -341,7 +341,8 @@ rr_rearm(struct cpu *gd, struct thread *td)
 	callout_reset(&rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
 }
 
-static void
+/* Inlined into both callers: the switch is the hot path of every wake-up. */
+static inline __attribute__((always_inline)) void
 do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 {
 	unsigned long s;
@@ -449,6 +450,28 @@ lwkt_sleep(uint64_t timeout)
 	if (timeout)
 		callout_stop(&co);
 	return (td->td_flags & TDF_TIMEDOUT) ? -ETIMEDOUT : 0;
+}
+
+void
+lwkt_sleep_handoff(struct thread *wake)
+{
+	struct thread *td = curthread;
+	struct cpu *gd = mycpu();
+
+	KASSERT(td->td_critcount > 0, "lwkt_sleep_handoff outside a critical section");
+	td->td_flags &= ~TDF_TIMEDOUT;
+	td->td_flags |= TDF_SLEEPING;
+	if (__atomic_load_n(&wake->td_cpu, __ATOMIC_ACQUIRE) == gd && wake != td &&
+	    (wake->td_flags & (TDF_SLEEPING | TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)) ==
+	    TDF_SLEEPING && runq_top_pri(&gd->gd_runq) < wake->td_pri) {
+		__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
+		wake->td_flags &= ~TDF_SLEEPING;
+		do_switch(gd, td, wake);
+	} else {
+		lwkt_schedule(wake);
+		switch_to_best(SW_PREEMPT);
+	}
+	td->td_flags &= ~TDF_SLEEPING;
 }
 
 void

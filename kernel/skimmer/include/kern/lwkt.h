@@ -99,6 +99,17 @@ void lwkt_schedule(struct thread *td);
  */
 int lwkt_sleep(uint64_t timeout);
 
+/*
+ * lwkt_sleep(0), but first wake `wake`, a thread whose wake-up the caller
+ * owes (the IPC fast path: the receiver of our message).  If `wake` is
+ * sleeping on this CPU and nothing on the run queue is at its priority or
+ * above, switch straight to it without queueing it: lwkt_schedule() and
+ * lwkt_sleep() would pick it all the same.  Otherwise it is queued the
+ * usual way.  Crit; the caller keeps `wake` from being freed (it is on
+ * this CPU and cannot run before we switch).
+ */
+void lwkt_sleep_handoff(struct thread *wake);
+
 /* Switch to the best runnable thread (the caller stays runnable or not). Crit. */
 void lwkt_switch(void);
 
