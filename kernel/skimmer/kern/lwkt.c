@@ -361,10 +361,11 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 	gd->gd_kstack_top = (vaddr_t)ntd->td_kstack + KSTACK_SIZE;
 	if (ntd->td_policy == SCHED_RR) {
 		rr_rearm(gd, ntd);
-	} else {
-		callout_stop(&rr_callouts[gd->gd_id]);
+	} else if (rr_callouts[gd->gd_id].c_flags & CALLOUT_PENDING) {
+		callout_stop(&rr_callouts[gd->gd_id]);	/* only this CPU arms it */
 	}
-	proc_switch_vm(ntd);
+	if (ntd->td_proc && ntd->td_proc->pr_vm != gd->gd_vmspace)	/* vm_activate's test, inline */
+		proc_switch_vm(ntd);
 	s = intr_disable_arch();
 	fpu_switch_arch(td, ntd);
 	prev = cpu_switch_arch(td, ntd);

@@ -253,14 +253,28 @@ msg_make_info(struct _msg_info *mi, const struct client_snap *c, const struct ch
 	mi->dstmsglen = (ch->ch_flags & _NTO_CHF_REPLY_LEN) ? c->cs_rlen : -1;
 }
 
-/* The message reached r: c waits for the reply, r works for ch (ch_lock held). */
+/*
+ * The message (n bytes) reached r: c waits for the reply, r works for ch
+ * and gets its _msg_info, built straight from c (ch_lock held).
+ */
 static void
-deliver_ok_locked(struct channel *ch, struct thread *r, struct thread *c, struct client_snap *cs)
+deliver_ok_locked(struct channel *ch, struct thread *r, struct thread *c, int64_t n)
 {
 	ipc_worker_join(ch, r);
 	TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
 	c->td_state = STATE_REPLY;
-	ipc_snap(c, cs);
+	r->td_msginfo = (struct _msg_info){
+		.pid = c->td_proc->pr_pid,
+		.tid = c->td_tid,
+		.chid = ch->ch_chid,
+		.scoid = c->td_scoid,
+		.coid = c->td_coid,
+		.priority = (int16_t)c->td_pri,
+		.flags = _NTO_MI_BITS_64 | (c->td_unblock_req ? _NTO_MI_UNBLOCK_REQ : 0),
+		.msglen = n,
+		.srcmsglen = (ch->ch_flags & _NTO_CHF_SENDER_LEN) ? c->td_slen : -1,
+		.dstmsglen = (ch->ch_flags & _NTO_CHF_REPLY_LEN) ? c->td_rlen : -1,
+	};
 	r->td_ipcpeer = c;
 	r->td_ipcresult = ipc_rcvid(c);
 }
@@ -277,7 +291,6 @@ static void
 deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 {
 	bool srcfault = false, failc = false;
-	struct client_snap cs;
 	int64_t n;
 	unsigned long fl;
 
@@ -285,7 +298,7 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 	    MIN(c->td_slen, r->td_rlen), &srcfault);
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (n >= 0) {
-		deliver_ok_locked(ch, r, c, &cs);
+		deliver_ok_locked(ch, r, c, n);
 	} else if (srcfault) {
 		c->td_state = STATE_READY;
 		c->td_ipcresult = -EFAULT;
@@ -296,8 +309,6 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 		r->td_ipcresult = -EFAULT;
 	}
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
-	if (n >= 0)
-		msg_make_info(&r->td_msginfo, &cs, ch, n);
 	if (c_is_self) {
 		if (failc)
 			c->td_ipcdone = 1;
@@ -318,7 +329,6 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	struct thread *td = curthread, *r;
 	struct vmspace *vs = td->td_proc->pr_vm;
 	struct conn_ref cr;
-	struct client_snap cs;
 	struct channel *ch;
 	unsigned long fl;
 	int64_t slen, rlen;
@@ -357,11 +367,9 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 		ipc_senders_insert(ch, td, false);
 	nocopy = r && MIN(slen, r->td_rlen) == 0;
 	if (nocopy)			/* nothing to copy: deliver under this lock */
-		deliver_ok_locked(ch, r, td, &cs);
+		deliver_ok_locked(ch, r, td, 0);
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
-	if (nocopy) {
-		msg_make_info(&r->td_msginfo, &cs, ch, 0);
-	} else if (r) {
+	if (r && !nocopy) {
 		deliver(ch, r, td, true);
 		if (td->td_ipcdone) {		/* our own buffer faulted */
 			ipc_finish(r);
@@ -407,19 +415,30 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	struct channel *ch;
 	unsigned long fl;
 	int64_t rlen, rc;
-	bool fixed, leave;
+	bool fixed, leave, keepref;
 
 	rlen = ubuf_size(vs, rb);
 	if (rlen < 0)
 		return rlen;
 	if (info && vm_check(vs, info, sizeof(struct _msg_info), VMP_W) < 0)
 		return -EFAULT;
-	ch = chan_lookup_hold(td->td_proc, chid);
-	if (ch == NULL)
-		return -ESRCH;
+	/*
+	 * Done with the last message.  Receiving again on the channel we work
+	 * for (the server loop): its worker reference becomes this call's, and
+	 * we leave under the lock below.  Otherwise look chid up and leave now.
+	 * The unlocked read of pr_chans is one moment's view, like the locked
+	 * lookup; our reference keeps ch from being freed and reused.
+	 */
+	ch = td->td_workchan;
+	keepref = ch != NULL && chid > 0 && chid < PROC_MAX_CHANNELS &&
+	    __atomic_load_n(&td->td_proc->pr_chans[chid], __ATOMIC_ACQUIRE) == ch;
+	if (!keepref) {
+		ch = chan_lookup_hold(td->td_proc, chid);
+		if (ch == NULL)
+			return -ESRCH;
+	}
 	td->td_rbuf = *rb;
 	td->td_rlen = rlen;
-	/* Done with the last message: on this channel, under the lock below. */
 	leave = td->td_workchan == ch;
 	if (!leave)
 		ipc_worker_leave(td);
@@ -432,7 +451,8 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 		if (leave) {
 			TAILQ_REMOVE(&ch->ch_workers, td, td_worklink);
 			td->td_workchan = NULL;
-			chan_release(ch);	/* the worker's reference; ours keeps ch */
+			if (!keepref)
+				chan_release(ch);	/* the worker's; ours keeps ch */
 			leave = false;
 		}
 		if (ch->ch_dead) {
