@@ -140,7 +140,16 @@ schedule_here(void *arg)
 void
 lwkt_schedule(struct thread *td)
 {
-	ipiq_send(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), schedule_here, td);
+	struct cpu *c = __atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE);
+
+	if (c == mycpu()) {
+		/* ipiq_send's local case, without its call (every local wake-up). */
+		crit_enter();
+		schedule_here(td);	/* follows td if it moved meanwhile */
+		crit_exit();
+		return;
+	}
+	ipiq_send(c, schedule_here, td);
 }
 
 /* Runs on the thread's new CPU: adopt it. */
@@ -555,13 +564,6 @@ crit_exit_slow(void)
 			switch_to_best(SW_PREEMPT);
 	}
 	td->td_critcount--;
-}
-
-void
-lwkt_preempt_check(void)
-{
-	if (curthread->td_critcount == 0 && mycpu()->gd_reqflags)
-		crit_exit_slow();
 }
 
 void

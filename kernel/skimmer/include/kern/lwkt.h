@@ -149,8 +149,13 @@ __noreturn void lwkt_exit(void);
 /* The idle loop of the calling CPU (never returns). */
 __noreturn void lwkt_idle_loop(void);
 
-/* Called on interrupt return: preempt if requested and allowed. */
-void lwkt_preempt_check(void);
+/* Called on interrupt and kernel-call return: preempt if requested and allowed. */
+static inline void
+lwkt_preempt_check(void)
+{
+	if (curthread->td_critcount == 0 && mycpu()->gd_reqflags)
+		crit_exit_slow();
+}
 
 /* Round-robin time slice for SCHED_RR threads, in microseconds. */
 #define LWKT_RR_SLICE_US	4000
