@@ -20,8 +20,8 @@ struct useg {
  * iov entries read ahead: reading each part with its own vm_copyin (a
  * page walk under vs_lock each) cost about 370 instructions a part, more
  * than the copy of a short part itself (docs/performance.md).  Only parts
- * below ub_len are read, and ubuf_size() reads every one of them, so a
- * read-ahead faults only where the part-by-part reads would have.
+ * below ub_len are read; if the read-ahead faults, part i is read alone,
+ * so a fault is reported at the part where one-by-one reads found it.
  */
 #define IOV_AHEAD	8
 
@@ -38,11 +38,15 @@ iov_get(struct vmspace *vs, const struct ubuf *ub, int64_t i, struct useg *s,
 {
 	if (i < ic->ic_first || i >= ic->ic_first + ic->ic_n) {
 		int64_t n = MIN(ub->ub_len - i, IOV_AHEAD);
+		uaddr_t at = ub->ub_base + (uint64_t)i * sizeof(*s);
 
 		ic->ic_n = 0;
-		if (vm_copyin(vs, ic->ic_seg, ub->ub_base + (uint64_t)i * sizeof(*s),
-		    (size_t)n * sizeof(*s)) < 0)
-			return -EFAULT;
+		if (vm_copyin(vs, ic->ic_seg, at, (size_t)n * sizeof(*s)) < 0) {
+			/* A fault further on: part i alone, so errors come in order as before. */
+			n = 1;
+			if (vm_copyin(vs, ic->ic_seg, at, sizeof(*s)) < 0)
+				return -EFAULT;
+		}
 		ic->ic_first = i;
 		ic->ic_n = n;
 	}
@@ -68,17 +72,15 @@ seg_get(struct vmspace *vs, const struct ubuf *ub, int64_t i, struct useg *s,
 }
 
 int64_t
-ubuf_size(struct vmspace *vs, const struct ubuf *ub)
+ubuf_size_iov(struct vmspace *vs, const struct ubuf *ub)
 {
 	struct useg s;
 	struct iovcache ic;
 	uint64_t total = 0;
 	int rc;
 
-	if (ub->ub_len < 0 || (ub->ub_iov && ub->ub_len > IOV_MAX_PARTS))
+	if (ub->ub_len < 0 || ub->ub_len > IOV_MAX_PARTS)
 		return -EINVAL;
-	if (!ub->ub_iov)
-		return ub->ub_len;
 	ic.ic_n = 0;
 	for (int64_t i = 0; (rc = seg_get(vs, ub, i, &s, &ic)) == 0; i++) {
 		if (s.us_len > INT64_MAX - total)

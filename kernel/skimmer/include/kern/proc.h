@@ -52,7 +52,7 @@ struct proc {
 	bool		pr_dying;		/* pr_lock: no new threads, channels, connections */
 	bool		pr_dead;		/* pr_lock: torn down (once) */
 	int		pr_refs;		/* atomic: 1 while alive, plus holders */
-	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid */
+	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid (msg_receive compares one unlocked) */
 	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
 	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
 	struct ktimer	*pr_timers[PROC_MAX_TIMERS];	/* pr_lock; index = timer id */
