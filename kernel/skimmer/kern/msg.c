@@ -376,7 +376,7 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 			ipc_drop_chan(td);
 			return td->td_ipcresult;
 		}
-	} else {
+	} else if (r == NULL) {
 		ipc_boost_workers(ch, td->td_pri);	/* the server is busy: hurry it */
 	}
 	ipc_block(r);		/* wakes r first (and may switch straight to it) */
