@@ -15,6 +15,7 @@
 #include <kern/param.h>
 #include <kern/spinlock.h>
 #include <kern/signal.h>
+#include <kern/lwkt.h>
 #include <arch/fpu.h>
 
 struct vmspace;
@@ -190,9 +191,27 @@ int proc_thread_kill(int tid, int status);
 
 /*
  * On the way back to user mode (trap context, interrupts off): exit if the
- * thread was killed, then handle signals (kern/signal.h).
+ * thread was killed, then handle signals (kern/signal.h).  The common
+ * case, nothing to do, is inline (every kernel call returns through it);
+ * proc_user_return_slow() does the work.
  */
-void proc_user_return(struct trapframe *tf);
+void proc_user_return_slow(struct trapframe *tf);
+
+static inline void
+proc_user_return(struct trapframe *tf)
+{
+	struct thread *td = curthread;
+	struct proc *p = td->td_proc;
+	const struct tsig *ts = &td->td_sig;
+
+	if (p == NULL)
+		return;
+	if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE) || ts->ts_restart ||
+	    ts->ts_has_saved || __atomic_load_n(&p->pr_sig.ps_stopped, __ATOMIC_ACQUIRE) ||
+	    ((__atomic_load_n(&ts->ts_pend, __ATOMIC_ACQUIRE) |
+	      __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_ACQUIRE)) & ~ts->ts_blocked))
+		proc_user_return_slow(tf);
+}
 
 /*
  * Wake every thread of p and send each CPU running one an IPI, so each
