@@ -589,7 +589,7 @@ exit_if_killed(struct thread *td)
 }
 
 void
-proc_user_return(struct trapframe *tf)
+proc_user_return_slow(struct trapframe *tf)
 {
 	struct thread *td = curthread;
 	struct proc *p = td->td_proc;

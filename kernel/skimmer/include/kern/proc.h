@@ -16,6 +16,7 @@
 #include <kern/spinlock.h>
 #include <kern/cputime.h>
 #include <kern/signal.h>
+#include <kern/lwkt.h>
 #include <arch/fpu.h>
 
 struct vmspace;
@@ -53,7 +54,7 @@ struct proc {
 	bool		pr_dying;		/* pr_lock: no new threads, channels, connections */
 	bool		pr_dead;		/* pr_lock: torn down (once) */
 	int		pr_refs;		/* atomic: 1 while alive, plus holders */
-	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid */
+	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid (msg_receive compares one unlocked) */
 	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
 	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
 	struct ktimer	*pr_timers[PROC_MAX_TIMERS];	/* pr_lock; index = timer id */
@@ -197,9 +198,27 @@ int proc_thread_kill(int tid, int status);
 
 /*
  * On the way back to user mode (trap context, interrupts off): exit if the
- * thread was killed, then handle signals (kern/signal.h).
+ * thread was killed, then handle signals (kern/signal.h).  The common
+ * case, nothing to do, is inline (every kernel call returns through it);
+ * proc_user_return_slow() does the work.
  */
-void proc_user_return(struct trapframe *tf);
+void proc_user_return_slow(struct trapframe *tf);
+
+static inline void
+proc_user_return(struct trapframe *tf)
+{
+	struct thread *td = curthread;
+	struct proc *p = td->td_proc;
+	const struct tsig *ts = &td->td_sig;
+
+	if (p == NULL)
+		return;
+	if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE) || ts->ts_restart ||
+	    ts->ts_has_saved || __atomic_load_n(&p->pr_sig.ps_stopped, __ATOMIC_ACQUIRE) ||
+	    ((__atomic_load_n(&ts->ts_pend, __ATOMIC_ACQUIRE) |
+	      __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_ACQUIRE)) & ~ts->ts_blocked))
+		proc_user_return_slow(tf);
+}
 
 /*
  * Wake every thread of p and send each CPU running one an IPI, so each
