@@ -83,10 +83,11 @@ LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcf
                   $(LTEST_OUT)/srvfuzz $(LTEST_OUT)/srvkill $(LTEST_OUT)/libcrng \
                   $(LTEST_OUT)/libcpool $(LTEST_OUT)/libclimit $(LTEST_OUT)/libcprocfs \
                   $(LTEST_OUT)/libclock \
-                  $(LTEST_OUT)/libcexec $(LTEST_OUT)/libcmmap
+                  $(LTEST_OUT)/libcexec $(LTEST_OUT)/libcmmap $(LTEST_OUT)/libcname
 # Libraries a test links beyond libc (its dependencies: the library's .mk).
 LTEST_LIBS_libcrng := -lvirtio
 LTEST_LIBS_libcpool := -lresmgr
+LTEST_LIBS_libcname := -lresmgr
 
 $(LTESTS): $(LTEST_OUT)/%: tests/libc/%.c tests/libc/ltest.c $(wildcard tests/libc/*.h) \
     $(LIBC_A) $(LOCALMM_A) $(SYSROOT_ABI) $(QSOE_CC)

@@ -25,8 +25,8 @@ $(RESMGR_A): $(RESMGR_OBJ)
 .PHONY: resmgr
 resmgr: $(RESMGR_A) $(RESMGR_HDRS)
 
-# The test that is a pooled resource manager itself (tests/libc/libcpool.c).
-$(LTEST_OUT)/libcpool: $(RESMGR_A) $(RESMGR_HDRS)
+# The tests that are servers themselves (tests/libc/libcpool.c, libcname.c).
+$(LTEST_OUT)/libcpool $(LTEST_OUT)/libcname: $(RESMGR_A) $(RESMGR_HDRS)
 
 # The resource managers (drivers/, fs/): one program per directory, from
 # every .c file in it, linked with libresmgr and libvirtio (lib/virtio;

@@ -91,6 +91,17 @@
 #define _FTYPE_MOUNT		11
 #define _FTYPE_NAME		12	/* name_attach() names */
 
+/*
+ * name_attach()/name_open() names live under these prefixes (QNX's
+ * /dev/name).  Global names would be QNX's gns across nodes; with one
+ * node they are a second local table.  The flags' public names are in
+ * <sys/dispatch.h> (NAME_FLAG_*).
+ */
+#define _NAME_DIR_LOCAL		"/dev/name/local"
+#define _NAME_DIR_GLOBAL	"/dev/name/global"
+#define _NAME_FLAG_DETACH_SAVEDPP	0x00000001	/* name_detach: keep the dispatch */
+#define _NAME_FLAG_ATTACH_GLOBAL	0x00000002	/* name_attach/name_open: global */
+
 /* _io_connect.eflag */
 #define _IO_CONNECT_EFLAG_DIR		0x01	/* the path ended in '/' */
 #define _IO_CONNECT_EFLAG_DOT		0x02	/* the path ended in "/." */

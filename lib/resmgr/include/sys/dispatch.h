@@ -74,6 +74,37 @@ int dispatch_destroy(dispatch_t *dpp);
 int dispatch_unblock(dispatch_context_t *ctp);
 
 /*
+ * Names, QNX's way (lib/resmgr/name.c, lib/c/posix/name.c, docs/resmgr.md):
+ * a server attaches a name (a relative path: no leading '/', no empty or
+ * ".." component) as /dev/name/local/NAME, or /dev/name/global/NAME with
+ * NAME_FLAG_ATTACH_GLOBAL, and receives on attach->chid itself; clients
+ * name_open() it and MsgSend() on the coid.  The server answers each
+ * _IO_CONNECT with EOK, other _IO_* messages as it likes (ENOSYS), and
+ * gets _PULSE_CODE_DISCONNECT when a client's connection goes.  With no
+ * dpp, name_attach makes one; name_detach destroys the dispatch unless
+ * NAME_FLAG_DETACH_SAVEDPP.  name_attach: NULL and errno (EINVAL,
+ * ENAMETOOLONG, ENOMEM, taskman's errors); name_detach: 0 or -1 (EINVAL).
+ * name_open: the coid (close-on-exec), or -1 with EINVAL, ENAMETOOLONG
+ * or open()'s errors (ENOENT when nobody has the name); a name starting
+ * with '/' is any path.  name_close: close().  name_open and name_close
+ * are libc's; name_attach and name_detach are libresmgr's.
+ */
+#define NAME_FLAG_ATTACH_GLOBAL		_NAME_FLAG_ATTACH_GLOBAL
+#define NAME_FLAG_DETACH_SAVEDPP	_NAME_FLAG_DETACH_SAVEDPP
+
+typedef struct _name_attach {
+	dispatch_t	*dpp;		/* the dispatch the name's messages come to */
+	int		chid;		/* its channel: MsgReceive on it */
+	int		mntid;		/* the path manager's attach id */
+	int		zero[2];
+} name_attach_t;
+
+name_attach_t *name_attach(dispatch_t *dpp, const char *path, unsigned flags);
+int name_detach(name_attach_t *attach, unsigned flags);
+int name_open(const char *name, int flags);
+int name_close(int coid);
+
+/*
  * Thread pools, in QNX's shape (lib/resmgr/tpool.c, docs/resmgr.md).
  * Each thread allocates its context (context_alloc(handle)), then loops:
  * block_func(ctp), handler_func(ctp).  The pool counts the threads
