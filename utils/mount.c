@@ -91,6 +91,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "mount: type %s not supported (ext2 is)\n", type);
 		return 1;
 	}
+	if (access(argv[optind], F_OK) != 0) {	/* one line, not the server's two */
+		fprintf(stderr, "mount: %s: %s\n", argv[optind], strerror(errno));
+		return 1;
+	}
 	args[n++] = "fs-ext2";
 	args[n++] = "-d";
 	if (ro)
