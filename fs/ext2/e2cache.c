@@ -203,6 +203,38 @@ void e2_bforget(struct e2fs *fs, uint32_t blk)
 		b->b_dirty = 0;
 }
 
+int e2_bcached(struct e2fs *fs, uint32_t blk)
+{
+	return lookup(fs, blk) != NULL;
+}
+
+void e2_readahead(struct e2fs *fs, uint32_t blk, unsigned n)
+{
+	uint8_t *run;
+	unsigned i;
+	int err;
+
+	if (n > MERGE_MAX / fs->f_bsize)
+		n = MERGE_MAX / fs->f_bsize;
+	if (n < 2 || lookup(fs, blk) || (uint64_t)blk + n > fs->f_sb.s_blocks_count ||
+	    (run = malloc((size_t)n * fs->f_bsize)) == NULL)
+		return;
+	if (e2_dev_read(fs, (uint64_t)blk * fs->f_bsize, run, (size_t)n * fs->f_bsize) == 0) {
+		fs->f_reads += n;
+		for (i = 0; i < n; i++) {
+			struct e2_buf *b;
+
+			if (lookup(fs, blk + i))
+				continue;	/* cached (maybe dirty): the cache's copy is newer */
+			if ((b = get(fs, blk + i, 0, &err)) == NULL)
+				break;
+			memcpy(b->b_data, run + (size_t)i * fs->f_bsize, fs->f_bsize);
+			e2_brelse(fs, b);
+		}
+	}
+	free(run);
+}
+
 static int by_block(const void *a, const void *b)
 {
 	uint32_t x = (*(struct e2_buf *const *)a)->b_blk, y = (*(struct e2_buf *const *)b)->b_blk;

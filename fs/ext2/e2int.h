@@ -25,6 +25,16 @@ void e2_brelse(struct e2fs *fs, struct e2_buf *b);
 /* Forget a cached block that was freed (its contents no longer matter). */
 void e2_bforget(struct e2fs *fs, uint32_t blk);
 
+/*
+ * Read blocks blk..blk+n-1 (at most 64 KiB) into the cache with one device
+ * read, unless blk is cached; blocks cached already keep their contents.
+ * Best effort: nothing is reported.
+ */
+void e2_readahead(struct e2fs *fs, uint32_t blk, unsigned n);
+
+/* Is blk in the cache? */
+int e2_bcached(struct e2fs *fs, uint32_t blk);
+
 /* Write every dirty block (in block order, runs merged).  0 or EIO. */
 int e2_cache_flush(struct e2fs *fs);
 
