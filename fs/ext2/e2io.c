@@ -335,11 +335,14 @@ static int umount_req(resmgr_context_t *ctp, io_devctl_t *msg)
 		return EPERM;
 	if (e2_nocbs > 1 && !(flags & _DCMD_FSYS_UMOUNT_FORCE))
 		return EBUSY;
+	/* Everything is freed whatever happens: the server ends either way. */
+	e2_umounted = 1;
 	if ((r = e2_unmount(&e2_fs)) != 0) {
-		fprintf(stderr, "fs-ext2: %s: unmount: cannot write the disk\n", e2_device);
+		fprintf(stderr, "fs-ext2: %s: unmount: cannot write the disk (run e2fsck)\n",
+		    e2_device);
 		return r;
 	}
-	e2_umounted = 1;
+	resmgr_detach(ctp->dpp, e2_attach_id, 0);	/* before the answer: then the path is gone */
 	MsgReply(ctp->rcvid, 0, NULL, 0);
 	return _RESMGR_NOREPLY;
 }

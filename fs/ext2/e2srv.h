@@ -22,7 +22,8 @@ extern iofunc_attr_t e2_mount_attr;	/* every OCB's attr, for the library's defau
 extern const char *e2_pipe_node;	/* the pipe manager's node: FIFO opens go there */
 extern const char *e2_device;		/* what we mounted ("/dev/hd0") */
 extern unsigned e2_nocbs;		/* OCBs open (umount: EBUSY while others remain) */
-extern int e2_umounted;			/* DCMD_FSYS_UMOUNT answered: detach and exit */
+extern int e2_umounted;			/* DCMD_FSYS_UMOUNT done: exit */
+extern int e2_attach_id;		/* the mount point's attachment (detached before umount's answer) */
 
 /* The sender's effective ids (taskman's, _PROC_GETSETID); 0 or an errno. */
 int e2_cred_of(resmgr_context_t *ctp, struct e2_cred *cr);

@@ -10,7 +10,8 @@
  * command ends once the server (a child) answers for the mount point, or
  * with status 1 if it could not mount (its reason on stderr), which is
  * what mount(8) runs; -p is the pipe manager's node for named FIFOs.
- * umount(8) ends it with DCMD_FSYS_UMOUNT.  The logic is e2*.c; the
+ * umount(8) ends it with DCMD_FSYS_UMOUNT: it writes everything back,
+ * detaches, answers and exits.  The logic is e2*.c; the
  * message handlers e2connect.c and e2io.c.
  */
 #include <errno.h>
@@ -33,6 +34,7 @@ const char *e2_pipe_node = "/dev/pipe";
 const char *e2_device;
 unsigned e2_nocbs;
 int e2_umounted;
+int e2_attach_id = -1;
 
 void e2_report(void)
 {
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
 	static resmgr_connect_funcs_t cf;
 	dispatch_t *dpp;
 	dispatch_context_t *ctp;
-	int c, bg = 0, rdonly = 0, fd, r, id;
+	int c, bg = 0, rdonly = 0, fd, r;
 
 	while ((c = getopt(argc, argv, "rdp:")) != -1) {
 		switch (c) {
@@ -126,12 +128,11 @@ int main(int argc, char **argv)
 	e2_connect_init(&cf);
 	e2_io_init(&e2_io);
 	iofunc_attr_init(&e2_mount_attr, S_IFDIR | 0755, NULL, NULL);
-	if ((id = resmgr_attach(dpp, NULL, argv[optind + 1], _FTYPE_ANY,
+	if ((e2_attach_id = resmgr_attach(dpp, NULL, argv[optind + 1], _FTYPE_ANY,
 	    _RESMGR_FLAG_DIR | _RESMGR_FLAG_OPAQUE, &cf, &e2_io, &e2_mount_attr)) < 0)
 		return 3;
 	while (!e2_umounted)
 		if (dispatch_block(ctp) != NULL)
 			dispatch_handler(ctp);
-	resmgr_detach(dpp, id, 0);
-	return 0;
+	return 0;	/* umount detached us */
 }

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <sys/neutrino.h>
+#include <sys/iomsg.h>
 #include "ltest.h"
 #include "ext2work.h"
 
@@ -249,6 +251,62 @@ static int ext2_attributes_permissions(void)
 	return 0;
 }
 
+static int rm_tree(const char *path);
+
+/* 3000 random I/O and connect messages (in /mnt/fz only): the server answers on. */
+static int ext2_malformed(void)
+{
+	struct _server_info si;
+	uint32_t g[64];
+	char b[8];
+	int fd, coid;
+
+	srand(4242);
+	LT_EQ(mkdir("/mnt/fz", 0755), 0);
+	LT_EQ(put("/mnt/fz/f", "fuzz", 4, 0), 0);
+	LT_CHECK((fd = open("/mnt/fz/f", O_RDWR)) >= 0);
+	LT_EQ(ConnectServerInfo(0, fd, &si), fd);
+	coid = ConnectAttach(0, si.pid, si.chid, _NTO_SIDE_CHANNEL, 0);
+	LT_CHECK(coid >= 0);
+	for (int i = 0; i < 3000; i++) {
+		for (int j = 0; j < 64; j++)
+			g[j] = (uint32_t)rand();
+		if (i % 2) {	/* an I/O message on the fd (never close, connect, dup, openfd) */
+			g[0] = (g[0] & 0xffff0000) | (0x100 + (g[0] % 0x1b));
+			if ((g[0] & 0xffff) == _IO_CLOSE || (g[0] & 0xffff) == _IO_CONNECT ||
+			    (g[0] & 0xffff) == _IO_DUP || (g[0] & 0xffff) == _IO_OPENFD)
+				g[0] = (g[0] & 0xffff0000) | _IO_STAT;
+			if (i % 4 == 1)
+				g[0] &= 0x0000ffff;	/* combine_len 0: reaches the handlers */
+			MsgSend_r(fd, g, (size_t)(rand() % 256), b, sizeof(b));
+		} else {	/* a connect with random fields, a random name under fz/ */
+			struct _io_connect *c = (struct _io_connect *)g;
+			char *p = (char *)g + sizeof(*c);
+			int pl = rand() % 8;
+
+			c->type = _IO_CONNECT;
+			c->subtype = (uint16_t)(rand() % 12);
+			c->handle = 1;
+			c->path_len = (uint16_t)(pl + 4);
+			memcpy(p, "fz/", 3);
+			for (int k = 0; k < pl; k++)
+				p[3 + k] = "ab.z"[rand() % 4];
+			p[3 + pl] = '\0';
+			if (rand() % 2)
+				c->extra_len = (uint16_t)(rand() % 200);
+			MsgSend_r(coid, g, (size_t)(rand() % 2 ? sizeof(g) : sizeof(*c) + (size_t)pl +
+			    4), b, sizeof(b));
+		}
+	}
+	ConnectDetach(coid);
+	LT_EQ(pread(fd, b, 1, 0) >= 0, 1);		/* still there */
+	LT_EQ(close(fd), 0);
+	LT_EQ(put("/mnt/fz/ok", "ok", 2, 0), 0);
+	LT_CHECK(file_is("/mnt/fz/ok", "ok", 2));
+	LT_EQ(rm_tree("/mnt/fz"), 0);
+	return 0;
+}
+
 /* Remove /mnt/t again: the host's verify wants only the staged and the workload's files. */
 static int rm_tree(const char *path)
 {
@@ -371,6 +429,7 @@ static const struct e2t tests[] = {
 	{ "ext2.dirs_links_rename", ext2_dirs_links_rename },
 	{ "ext2.attributes_permissions", ext2_attributes_permissions },
 	{ "ext2.remove_tree", ext2_remove_tree },
+	{ "ext2.malformed", ext2_malformed },
 	{ "ext2.thousands_in_one_directory", ext2_thousands_in_one_directory },
 	{ "ext2.workload", ext2_workload },
 	{ "ext2.umount", ext2_umount },

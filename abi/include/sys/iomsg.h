@@ -433,9 +433,9 @@ __ABI_SIZE(struct _io_statvfs, 80, 8);
  * of its root) to end: a uint32_t of flags in (_DCMD_FSYS_UMOUNT_FORCE:
  * even while other files are open).  The server writes everything back,
  * marks its file system clean, answers 0, detaches and exits.  EBUSY
- * while other opens remain, EPERM for a caller that is not root, EIO if
- * the disk could not be written (the server stays).  fs-ext2 serves it
- * (docs/ext2.md).
+ * while other opens remain, EPERM for a caller that is not root; EIO if
+ * the disk could not be written (the server ends all the same: check the
+ * file system).  fs-ext2 serves it (docs/ext2.md).
  */
 #define _DCMD_FSYS_UMOUNT_CODE	14
 #define _DCMD_FSYS_UMOUNT_FORCE	0x1u
