@@ -1,7 +1,8 @@
 /*
  * libcext2 - fs-ext2 (docs/ext2.md) through libc, on /dev/hd0: an image
  * tools/ext2-image made on the host.  The boots' script starts
- * devb-virtio and this program; the tests run in order: mount (with
+ * devb-virtio and this program; /dev/hd1 is a read-only copy (QEMU's
+ * readonly=on).  The tests run in order: mount (with
  * mount(8)), the staged files, every operation, a directory of thousands
  * of names, the workload whose result the host checks after the boot
  * (tools/ext2-image verify: e2fsck -fn and every byte), and umount(8).
@@ -251,6 +252,31 @@ static int ext2_attributes_permissions(void)
 	return 0;
 }
 
+/* /dev/hd1 is read-only media (QEMU's readonly=on): mounted read-only, every change EROFS. */
+static int ext2_read_only_media(void)
+{
+	char *mnt[] = { "mount", "-t", "ext2", "/dev/hd1", "/ro", NULL };
+	char *um[] = { "umount", "/ro", NULL };
+	struct statvfs sv;
+	int fd;
+
+	LT_EQ(run_prog(mnt), 0);
+	LT_CHECK(file_is("/ro/hello.txt", "hello from the host\n", 20));
+	LT_EQ(open("/ro/new", O_WRONLY | O_CREAT, 0644) == -1 && errno == EROFS, 1);
+	LT_EQ(open("/ro/hello.txt", O_WRONLY) == -1 && errno == EROFS, 1);
+	LT_EQ(mkdir("/ro/d", 0755) == -1 && errno == EROFS, 1);
+	LT_EQ(unlink("/ro/hello.txt") == -1 && errno == EROFS, 1);
+	LT_EQ(rename("/ro/hello.txt", "/ro/x") == -1 && errno == EROFS, 1);
+	LT_EQ(chmod("/ro/hello.txt", 0600) == -1 && errno == EROFS, 1);
+	LT_EQ(statvfs("/ro", &sv), 0);
+	LT_EQ(sv.f_flag & ST_RDONLY, ST_RDONLY);
+	LT_CHECK((fd = open("/ro/dir/f1", O_RDONLY)) >= 0);
+	LT_EQ(read(fd, buf, 16), 7);
+	close(fd);
+	LT_EQ(run_prog(um), 0);
+	return 0;
+}
+
 static int rm_tree(const char *path);
 
 /* 3000 random I/O and connect messages (in /mnt/fz only): the server answers on. */
@@ -424,6 +450,7 @@ static int ext2_umount(void)
 static const struct e2t tests[] = {
 	{ "ext2.mount", ext2_mount },
 	{ "ext2.staged_files", ext2_staged_files },
+	{ "ext2.read_only_media", ext2_read_only_media },
 	{ "ext2.files", ext2_files },
 	{ "ext2.sparse_truncate", ext2_sparse_truncate },
 	{ "ext2.dirs_links_rename", ext2_dirs_links_rename },
