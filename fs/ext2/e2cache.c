@@ -203,6 +203,16 @@ void e2_bforget(struct e2fs *fs, uint32_t blk)
 		b->b_dirty = 0;
 }
 
+int e2_dirty(const struct e2fs *fs)
+{
+	if (fs->f_sbdirty)
+		return 1;
+	for (const struct e2_buf *b = fs->f_lru_head; b; b = b->b_next)
+		if (b->b_dirty)
+			return 1;
+	return 0;
+}
+
 int e2_bcached(struct e2fs *fs, uint32_t blk)
 {
 	return lookup(fs, blk) != NULL;

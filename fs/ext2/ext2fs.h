@@ -113,6 +113,9 @@ int e2_mount(struct e2fs *fs, int fd, const char *mount, int rdonly);
 /* Write every dirty block, the descriptors and the superblock, then fsync the device.  0 or EIO. */
 int e2_sync(struct e2fs *fs);
 
+/* Is anything waiting to be written (blocks, descriptors, superblock)? */
+int e2_dirty(const struct e2fs *fs);
+
 /* Sync, mark the file system clean, free everything (fd stays open).  0 or EIO. */
 int e2_unmount(struct e2fs *fs);
 

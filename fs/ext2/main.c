@@ -1,7 +1,7 @@
 /*
  * fs-ext2 - the ext2 file system (docs/ext2.md), a libresmgr server.
  *
- *	fs-ext2 [-r] [-d] [-p pipenode] device mountpoint
+ *	fs-ext2 [-r] [-d] [-w seconds] [-p pipenode] device mountpoint
  *
  * Mounts the ext2 image on device (a block device such as /dev/hd0, or
  * any file) at mountpoint, attached as an opaque directory.  -r mounts
@@ -9,7 +9,10 @@
  * BLK_FLAG_RDONLY, and unknown RO_COMPAT features); -d detaches: the
  * command ends once the server (a child) answers for the mount point, or
  * with status 1 if it could not mount (its reason on stderr), which is
- * what mount(8) runs; -p is the pipe manager's node for named FIFOs.
+ * what mount(8) runs; -w is the write-back period: every that many
+ * seconds (default 5; 0: never) dirty blocks are written and the disk
+ * flushed, so at most that much is lost to a power cut or a shutdown
+ * without umount; -p is the pipe manager's node for named FIFOs.
  * umount(8) ends it with DCMD_FSYS_UMOUNT: it writes everything back,
  * detaches, answers and exits.  The logic is e2*.c; the
  * message handlers e2connect.c and e2io.c.
@@ -25,7 +28,10 @@
 #include <sys/wait.h>
 #include <sys/ioctl.h>
 #include <sys/dcmd_blk.h>
+#include <sys/neutrino.h>
 #include "e2srv.h"
+
+#define CODE_WRITEBACK	(_PULSE_CODE_MINAVAIL + 1)	/* the write-back timer */
 
 struct e2fs e2_fs;
 resmgr_io_funcs_t e2_io;
@@ -48,7 +54,7 @@ void e2_report(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fs-ext2 [-r] [-d] [-p pipenode] device mountpoint\n");
+	fprintf(stderr, "usage: fs-ext2 [-r] [-d] [-w seconds] [-p pipenode] device mountpoint\n");
 	return 1;
 }
 
@@ -76,6 +82,34 @@ static void detach(const char *mount)
 	exit(1);
 }
 
+/* A pulse to our own channel every secs seconds (0: none).  0 or -1. */
+static int writeback_timer(dispatch_t *dpp, unsigned secs)
+{
+	struct __abi_sigevent ev = { 0 };
+	struct _itimer it = { (uint64_t)secs * 1000000000ULL, (uint64_t)secs * 1000000000ULL };
+	int coid, id;
+
+	if (secs == 0)
+		return 0;
+	if ((coid = ConnectAttach(0, 0, dispatch_chid(dpp), _NTO_SIDE_CHANNEL, 0)) < 0)
+		return -1;
+	ev.sigev_notify = __ABI_SIGEV_PULSE;
+	ev.__sigev_un1.__sigev_coid = coid;
+	ev.__sigev_un2.__st.__sigev_code = CODE_WRITEBACK;
+	ev.__sigev_un2.__st.__sigev_priority = __ABI_SIGEV_PULSE_PRIO_INHERIT;
+	if ((id = TimerCreate(CLOCK_MONOTONIC, &ev)) < 0)
+		return -1;
+	return TimerSettime(id, 0, &it, NULL) < 0 ? -1 : 0;
+}
+
+/* The write-back pulse: dirty blocks to the disk, then its flush. */
+static void writeback(void)
+{
+	if (e2_dirty(&e2_fs) && e2_sync(&e2_fs) != 0)
+		fprintf(stderr, "fs-ext2: %s: write-back failed: %s\n", e2_device,
+		    e2_fs.f_err[0] ? e2_fs.f_err : "the disk says EIO");
+}
+
 /* Open the device; read-only if asked, if the media is, or if it cannot be opened to write. */
 static int open_device(const char *dev, int *rdonly)
 {
@@ -99,11 +133,13 @@ int main(int argc, char **argv)
 	dispatch_t *dpp;
 	dispatch_context_t *ctp;
 	int c, bg = 0, rdonly = 0, fd, r;
+	unsigned secs = 5;
 
-	while ((c = getopt(argc, argv, "rdp:")) != -1) {
+	while ((c = getopt(argc, argv, "rdw:p:")) != -1) {
 		switch (c) {
 		case 'r': rdonly = 1; break;
 		case 'd': bg = 1; break;
+		case 'w': secs = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'p': e2_pipe_node = optarg; break;
 		default: return usage();
 		}
@@ -131,8 +167,15 @@ int main(int argc, char **argv)
 	if ((e2_attach_id = resmgr_attach(dpp, NULL, argv[optind + 1], _FTYPE_ANY,
 	    _RESMGR_FLAG_DIR | _RESMGR_FLAG_OPAQUE, &cf, &e2_io, &e2_mount_attr)) < 0)
 		return 3;
-	while (!e2_umounted)
-		if (dispatch_block(ctp) != NULL)
+	if (!e2_fs.f_rdonly && writeback_timer(dpp, secs) != 0)
+		fprintf(stderr, "fs-ext2: no write-back timer: dirty blocks wait for fsync\n");
+	while (!e2_umounted) {
+		if (dispatch_block(ctp) == NULL)
+			continue;
+		if (ctp->rcvid == 0 && ctp->msg->pulse.code == CODE_WRITEBACK)
+			writeback();
+		else
 			dispatch_handler(ctp);
+	}
 	return 0;	/* umount detached us */
 }
