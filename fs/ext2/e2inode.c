@@ -33,8 +33,8 @@ static int check_inode(struct e2fs *fs, struct e2_inode *ip)
 	const struct e2_dinode *d = &ip->i_d;
 	mode_t m = d->i_mode;
 
-	if (d->i_links_count == 0)
-		return 0;	/* free (or being freed): nothing to trust or use */
+	if (d->i_links_count == 0)	/* ours are in core until freed: a stale name */
+		return e2_corrupt(fs, "deleted inode %u referenced", ip->i_ino);
 	if (d->i_flags & (E2_EXTENTS_FL | E2_INLINE_DATA_FL))
 		return e2_corrupt(fs, "inode %u uses ext4 %s without the feature", ip->i_ino,
 		    d->i_flags & E2_EXTENTS_FL ? "extents" : "inline data");
@@ -50,8 +50,10 @@ static int check_inode(struct e2fs *fs, struct e2_inode *ip)
 	if (d->i_file_acl && !e2_blk_ok(fs, d->i_file_acl))
 		return e2_corrupt(fs, "inode %u: xattr block %u out of range", ip->i_ino,
 		    d->i_file_acl);
-	if (S_ISDIR(m) && (d->i_size % fs->f_bsize || d->i_size_high))
-		return e2_corrupt(fs, "directory %u: size %u not whole blocks", ip->i_ino, d->i_size);
+	if (S_ISDIR(m) && (d->i_size % fs->f_bsize || d->i_size_high ||
+	    d->i_size / fs->f_bsize > d->i_blocks / (fs->f_bsize / 512)))
+		return e2_corrupt(fs, "directory %u: size %u not the blocks it has", ip->i_ino,
+		    d->i_size);
 	return 0;
 }
 

@@ -616,6 +616,28 @@ UNIT_TEST(extents_without_feature)
 	cleanup();
 }
 
+/* A name of an inode with no links (a stale entry): EIO, and its blocks stay where they are. */
+UNIT_TEST(deleted_inode_referenced)
+{
+	uint32_t freeb;
+	int err;
+
+	mkimg(1024, 8, NULL, NULL);
+	CHECK_EQ(mnt(0), 0);
+	CHECK_EQ(put(&root, "z", "zzzz", 4), 0);
+	umnt_fsck();
+	CHECK_EQ(sh("debugfs -w -R 'set_inode_field /z links_count 0' %s >/dev/null 2>&1", img), 0);
+	CHECK_EQ(mnt(0), 0);
+	freeb = fs.f_sb.s_free_blocks_count;
+	CHECK_EQ(op(&root, "z", O_RDONLY, &err) == NULL && err == EIO, 1);
+	CHECK(strstr(fs.f_err, "deleted inode") != NULL);
+	CHECK_EQ(e2_unlink(&fs, &root, "z", 0, &lk), EIO);
+	CHECK_EQ(fs.f_sb.s_free_blocks_count, freeb);	/* nothing freed twice */
+	e2_unmount(&fs);
+	close(fs.f_fd);
+	cleanup();
+}
+
 /* Visit everything under path, reading every file; errors are fine, crashes are not. */
 static void visit(const char *path, int depth)
 {
