@@ -309,7 +309,7 @@ LTEST(sh, signals_and_traps)
 LTEST(sh, cd_and_pwd)
 {
 	/* The image's directories and the names servers attach, from "/" down. */
-	SH_EXPECT("cd / && echo *", "bin dev etc proc tmp\n", 0);
+	SH_EXPECT("cd / && echo *", "bin dev etc mnt proc tmp\n", 0);
 	SH_EXPECT("cd /dev && echo *", "full null pipe random urandom zero\n", 0);
 	SH_EXPECT("cd /proc && echo *", "boot mounts\n", 0);
 	SH_EXPECT("echo /proc/boot/sht*", "/proc/boot/shtest /proc/boot/shtest.script\n", 0);
