@@ -176,6 +176,7 @@ int e2_mount(struct e2fs *fs, int fd, const char *mount, int rdonly)
 		refuse(fs, r, "bad root inode: not a directory");
 		goto fail;
 	}
+	fs->f_unclean = !(fs->f_sb.s_state & E2_VALID_FS) || (fs->f_sb.s_state & E2_ERROR_FS);
 	if (!fs->f_rdonly) {
 		fs->f_sb.s_state &= (uint16_t)~E2_VALID_FS;	/* not clean while mounted */
 		fs->f_sb.s_mtime = (uint32_t)time(NULL);

@@ -59,6 +59,7 @@ struct e2_inode {
 struct e2fs {
 	int			f_fd;		/* the device */
 	int			f_rdonly;	/* mounted read-only (asked, media, or features) */
+	int			f_unclean;	/* it was not unmounted cleanly, or has errors */
 	char			f_mount[E2_PATH_MAX];
 	char			f_err[E2_ERRLEN];	/* the last corruption found, for the log */
 	struct e2_super		f_sb;

@@ -158,6 +158,9 @@ int main(int argc, char **argv)
 		    e2_fs.f_err[0] ? e2_fs.f_err : "", strerror(r));
 		return 1;
 	}
+	if (e2_fs.f_unclean)	/* as Linux says it: mounted all the same */
+		fprintf(stderr, "fs-ext2: %s: not cleanly unmounted or has errors: run e2fsck\n",
+		    e2_device);
 	if ((dpp = dispatch_create()) == NULL || (ctp = dispatch_context_alloc(dpp)) == NULL)
 		return 2;
 	iofunc_func_init(_RESMGR_CONNECT_NFUNCS, &cf, _RESMGR_IO_NFUNCS, &e2_io);
