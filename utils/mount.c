@@ -40,6 +40,21 @@ static int list(void)
 	return 0;
 }
 
+/* Is something mounted at dir already (a line of /proc/mounts names it)? */
+static int mounted(const char *dir)
+{
+	char line[512], pt[256];
+	int found = 0;
+	FILE *f = fopen("/proc/mounts", "r");
+
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %255s", pt) == 1 && strcmp(pt, dir) == 0;
+	fclose(f);
+	return found;
+}
+
 /* Run argv (argv[0] from PATH, else /proc/boot) and wait: its status, or -1. */
 static int run(char **argv)
 {
@@ -89,6 +104,10 @@ main(int argc, char **argv)
 		goto usage;
 	if (strcmp(type, "ext2") != 0) {
 		fprintf(stderr, "mount: type %s not supported (ext2 is)\n", type);
+		return 1;
+	}
+	if (mounted(argv[optind + 1])) {
+		fprintf(stderr, "mount: %s: %s\n", argv[optind + 1], strerror(EBUSY));
 		return 1;
 	}
 	if (access(argv[optind], F_OK) != 0) {	/* one line, not the server's two */
