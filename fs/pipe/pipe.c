@@ -289,10 +289,43 @@ static void kick_opens(struct pipe *p)
 }
 
 /*
+ * May the client look up names in every directory above path?  The file
+ * system checked nothing for us (it redirected the open here), so walk
+ * the directories as the client would: search (x) permission by uid and
+ * gid, root passes.  0 or an errno (EACCES, or the stat's).
+ */
+static int may_search(const char *path, const struct _client_info *ci)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	unsigned bits;
+
+	if (ci->euid == 0)
+		return EOK;
+	for (const char *s = strchr(path + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		size_t n = (size_t)(s - path);
+
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		if (stat(dir, &st) != 0)
+			return errno;
+		if (ci->euid == st.st_uid)
+			bits = (st.st_mode >> 6) & 7;
+		else if (iofunc_client_ingroup(ci, st.st_gid))
+			bits = (st.st_mode >> 3) & 7;
+		else
+			bits = st.st_mode & 7;
+		if (!(bits & 1))
+			return EACCES;
+	}
+	return EOK;
+}
+
+/*
  * The named FIFO "fifo/PATH" (what a file system sends a FIFO's open to:
  * PATH is the name's absolute path without its first '/'), found or made,
  * after the client's access check against the name's mode and owner as
- * they are now.  We stat PATH ourselves, so a name typed by hand gets the
+ * they are now, and against the directories above it (may_search).  We stat PATH ourselves, so a name typed by hand gets the
  * same check, and key the pipe by the name's st_dev and st_ino (a rename
  * or a second link meets the same pipe).  NULL: errno in *r.
  */
@@ -316,6 +349,8 @@ static struct pipe *fifo_get(resmgr_context_t *ctp, const char *name, int ioflag
 		return NULL;
 	}
 	if (!S_ISFIFO(st.st_mode))
+		return NULL;
+	if ((*r = may_search(path, ci)) != EOK)
 		return NULL;
 	iofunc_attr_init(&check, st.st_mode, NULL, NULL);
 	check.uid = st.st_uid;

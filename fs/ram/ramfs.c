@@ -161,6 +161,17 @@ int rf_readdir(const struct rf_inode *dir, int64_t *pos, const char **name,
 
 /* ---- permissions ----------------------------------------------------------- */
 
+/* Is gid the caller's effective group or one of its supplementary groups? */
+static int in_group(const struct rf_cred *cr, gid_t gid)
+{
+	if (cr->c_gid == gid)
+		return 1;
+	for (int i = 0; i < cr->c_ngroups; i++)
+		if (cr->c_groups[i] == gid)
+			return 1;
+	return 0;
+}
+
 int rf_access(const struct rf_inode *ino, const struct rf_cred *cr, unsigned want)
 {
 	unsigned bits;
@@ -169,7 +180,7 @@ int rf_access(const struct rf_inode *ino, const struct rf_cred *cr, unsigned wan
 		return (want & 1) && !S_ISDIR(ino->i_mode) && !(ino->i_mode & 0111) ? EACCES : 0;
 	if (cr->c_uid == ino->i_uid)
 		bits = (ino->i_mode >> 6) & 7;
-	else if (cr->c_gid == ino->i_gid)
+	else if (in_group(cr, ino->i_gid))
 		bits = (ino->i_mode >> 3) & 7;
 	else
 		bits = ino->i_mode & 7;
@@ -197,7 +208,7 @@ int rf_chmod(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino, m
 	if (!owner_ok(ino, cr))
 		return EPERM;
 	mode &= 07777;
-	if (cr->c_uid != 0 && cr->c_gid != ino->i_gid && !S_ISDIR(ino->i_mode))
+	if (cr->c_uid != 0 && !in_group(cr, ino->i_gid) && !S_ISDIR(ino->i_mode))
 		mode &= ~(mode_t)S_ISGID;	/* as Linux: not for a group one is not in */
 	ino->i_mode = (ino->i_mode & S_IFMT) | mode;
 	rf_now(&ino->i_ctime);
@@ -209,7 +220,7 @@ int rf_chown(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino, i
 	(void)fs;
 	if (cr->c_uid != 0) {	/* _POSIX_CHOWN_RESTRICTED */
 		if (cr->c_uid != ino->i_uid || (uid != -1 && (uid_t)uid != ino->i_uid) ||
-		    (gid != -1 && (gid_t)gid != cr->c_gid && (gid_t)gid != ino->i_gid))
+		    (gid != -1 && !in_group(cr, (gid_t)gid) && (gid_t)gid != ino->i_gid))
 			return EPERM;
 	}
 	if (uid != -1)
@@ -257,7 +268,7 @@ int rf_utimens(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
 int rf_init(struct ramfs *fs, const char *mount, mode_t rootmode, uint64_t limit,
     uint64_t maxinodes)
 {
-	static const struct rf_cred root = { 0, 0 };
+	static const struct rf_cred root = { .c_uid = 0, .c_gid = 0 };
 	size_t n = strlen(mount);
 	int r;
 

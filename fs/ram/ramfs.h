@@ -37,6 +37,8 @@ struct rf_dirent {
 	struct rf_inode		*de_ino;
 };
 
+struct _iofunc_lock;
+
 struct rf_inode {
 	uint64_t		i_ino;		/* serial number */
 	mode_t			i_mode;		/* S_IF* and permissions */
@@ -55,6 +57,8 @@ struct rf_inode {
 	uint64_t		i_nblocks;	/* data blocks allocated */
 	/* symbolic links */
 	char			*i_target;	/* malloc'd, NUL-terminated */
+	/* any open object */
+	struct _iofunc_lock	*i_locks;	/* record locks: libresmgr's (rfio.c), NULL here */
 };
 
 struct ramfs {
@@ -71,6 +75,8 @@ struct ramfs {
 struct rf_cred {
 	uid_t			c_uid;
 	gid_t			c_gid;
+	int			c_ngroups;	/* supplementary groups */
+	gid_t			c_groups[32];
 };
 
 /* What a walk found (rf_walk). */

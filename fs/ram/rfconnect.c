@@ -21,9 +21,14 @@ int rf_cred_of(resmgr_context_t *ctp, struct rf_cred *cr)
 	struct _client_info ci;
 	int r = iofunc_client_info(ctp, 0, &ci);
 
-	if (r == EOK)
-		*cr = (struct rf_cred){ ci.euid, ci.egid };
-	return r;
+	if (r != EOK)
+		return r;
+	cr->c_uid = ci.euid;
+	cr->c_gid = ci.egid;
+	cr->c_ngroups = ci.ngroups < 32 ? ci.ngroups : 32;
+	for (int i = 0; i < cr->c_ngroups; i++)
+		cr->c_groups[i] = ci.groups[i];
+	return EOK;
 }
 
 int rf_ocb_new(resmgr_context_t *ctp, struct rf_inode *ino, unsigned ioflag)

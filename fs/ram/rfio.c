@@ -318,9 +318,22 @@ static int io_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *o)
 	return _RESMGR_NPARTS(1);
 }
 
+/* Record locks live on each inode: every OCB shares rf_mount_attr. */
+static int io_lock(resmgr_context_t *ctp, io_lock_t *msg, iofunc_ocb_t *o)
+{
+	return iofunc_lock(ctp, msg, o, &ino_of(o)->i_locks, ino_of(o)->i_size);
+}
+
+static int io_close_dup(resmgr_context_t *ctp, io_close_t *msg, iofunc_ocb_t *o)
+{
+	return iofunc_close_dup(ctp, msg, o, &ino_of(o)->i_locks);
+}
+
 static int io_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *o)
 {
 	(void)ctp, (void)reserved;
+	if (ino_of(o)->i_opens == 1)
+		iofunc_lock_free(&ino_of(o)->i_locks);	/* its last open: no owner is left */
 	rf_close(&rf_fs, ino_of(o));
 	free(o);
 	return EOK;
@@ -341,4 +354,6 @@ void rf_io_init(resmgr_io_funcs_t *io)
 	io->pathconf = io_pathconf;
 	io->devctl = io_devctl;
 	io->close_ocb = io_close_ocb;
+	io->lock = io_lock;
+	io->close_dup = io_close_dup;
 }

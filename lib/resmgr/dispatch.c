@@ -106,8 +106,9 @@ void rm_answer(resmgr_context_t *ctp, int r)
 
 /*
  * An unblock pulse: a client REPLY-blocked on us was signalled or timed
- * out.  If it still waits, the OCB's unblock handler decides (the default
- * answers EINTR); a stale pulse (answered meanwhile) is dropped.
+ * out.  If it still waits, a record-lock wait (lock.c) ends with EINTR;
+ * otherwise the OCB's unblock handler decides (the default answers
+ * EINTR).  A stale pulse (answered meanwhile) is dropped.
  */
 static void unblock(resmgr_context_t *ctp)
 {
@@ -119,6 +120,10 @@ static void unblock(resmgr_context_t *ctp)
 	if (MsgInfo(rcvid, &ctp->info) < 0 || !(ctp->info.flags & _NTO_MI_UNBLOCK_REQ))
 		return;
 	ctp->rcvid = rcvid;
+	if (iofunc_lock_unblock(rcvid)) {	/* an F_SETLKW wait: EINTR */
+		rm_answer(ctp, EINTR);
+		return;
+	}
 	ocb = rm_ocb_hold(ctp->dpp, ctp->info.scoid, ctp->info.coid, -1, &io);
 	if (ocb != NULL) {
 		if (io->unblock) {

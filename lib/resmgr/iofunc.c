@@ -1,7 +1,7 @@
 /*
  * iofunc.c - the POSIX defaults: opening with permission checks, OCBs,
  * stat, lseek, chmod/chown/utime, devctl, pathconf, dup and openfd,
- * unblock.  Credentials come from taskman (_PROC_GETSETID GETIDS of the
+ * unblock (record locks: lock.c).  Credentials come from taskman (_PROC_GETSETID GETIDS of the
  * client's pid), as QNX's ConnectClientInfo would give them.
  */
 #include <errno.h>
@@ -67,14 +67,36 @@ int iofunc_client_info(resmgr_context_t *ctp, int ioflag, struct _client_info *i
 {
 	struct _proc_getsetid m = { .type = _PROC_GETSETID, .subtype = _PROC_ID_GETIDS,
 	    .gi_pid = ctp->info.pid };
-	struct _proc_ids ids;
+	struct {
+		struct _proc_ids	ids;
+		int32_t			groups[_CLIENT_NGROUPS_MAX];
+	} r;
+	long n;
 
 	(void)ioflag;
-	if (MsgSend(SYSMGR_COID, &m, sizeof(m), &ids, sizeof(ids)) < 0)
+	if ((n = MsgSend(SYSMGR_COID, &m, sizeof(m), &r, sizeof(r))) < 0)
 		return errno == ESRCH ? ESRCH : EACCES;
-	*info = (struct _client_info){ ctp->info.pid, (uid_t)ids.pi_ruid,
-	    (uid_t)ids.pi_euid, (gid_t)ids.pi_rgid, (gid_t)ids.pi_egid };
+	if (n > _CLIENT_NGROUPS_MAX)
+		n = _CLIENT_NGROUPS_MAX;
+	info->pid = ctp->info.pid;
+	info->ruid = (uid_t)r.ids.pi_ruid;
+	info->euid = (uid_t)r.ids.pi_euid;
+	info->rgid = (gid_t)r.ids.pi_rgid;
+	info->egid = (gid_t)r.ids.pi_egid;
+	info->ngroups = (int)n;
+	for (long i = 0; i < n; i++)
+		info->groups[i] = (gid_t)r.groups[i];
 	return EOK;
+}
+
+int iofunc_client_ingroup(const struct _client_info *info, gid_t gid)
+{
+	if (info->egid == gid)
+		return 1;
+	for (int i = 0; i < info->ngroups; i++)
+		if (info->groups[i] == gid)
+			return 1;
+	return 0;
 }
 
 int iofunc_check_access(resmgr_context_t *ctp, const iofunc_attr_t *attr,
@@ -91,7 +113,7 @@ int iofunc_check_access(resmgr_context_t *ctp, const iofunc_attr_t *attr,
 		return EOK;
 	if (info->euid == attr->uid)
 		bits = (attr->mode >> 6) & 7;
-	else if (info->egid == attr->gid)
+	else if (iofunc_client_ingroup(info, attr->gid))
 		bits = (attr->mode >> 3) & 7;
 	else
 		bits = attr->mode & 7;
@@ -205,6 +227,8 @@ int iofunc_close_ocb_default(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t
 	(void)reserved;
 	iofunc_attr_lock(ocb->attr);
 	iofunc_ocb_detach(ctp, ocb);
+	if (ocb->attr->count == 0)
+		iofunc_lock_free(&ocb->attr->lock_list);	/* no owner is left with an fd */
 	iofunc_attr_unlock(ocb->attr);
 	free(ocb);
 	return EOK;
@@ -280,9 +304,13 @@ int iofunc_chown_default(resmgr_context_t *ctp, io_chown_t *msg, iofunc_ocb_t *o
 
 	if (r != EOK)
 		return r;
-	/* POSIX_CHOWN_RESTRICTED: only root gives a file away. */
+	/*
+	 * POSIX_CHOWN_RESTRICTED: only root gives a file away; the owner may
+	 * change its group to one of the owner's own.
+	 */
 	if (ci.euid != 0 && ((msg->i.uid != -1 && (uid_t)msg->i.uid != a->uid) ||
-	    (msg->i.gid != -1 && (gid_t)msg->i.gid != ci.egid)))
+	    (msg->i.gid != -1 && (gid_t)msg->i.gid != a->gid &&
+	    !iofunc_client_ingroup(&ci, (gid_t)msg->i.gid))))
 		return EPERM;
 	if (msg->i.uid != -1)
 		a->uid = (uid_t)msg->i.uid;
@@ -394,4 +422,6 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *c,
 	io->fdinfo = iofunc_fdinfo_default;
 	io->sync = iofunc_sync_default;
 	io->dup = iofunc_dup_default;
+	io->lock = iofunc_lock_default;
+	io->close_dup = iofunc_close_dup_default;
 }

@@ -189,22 +189,55 @@ int resmgr_open_bind(resmgr_context_t *ctp, RESMGR_OCB_T *ocb, const resmgr_io_f
 	return r;
 }
 
-/* Unbind ctp's sender's connection (scoid, coid); close its OCB if that was the last. */
+/*
+ * The close_dup handler of a connection that goes (record locks), run
+ * with the OCB held and its attribute locked, as the client (pid, scoid,
+ * coid) that closes it: on a disconnect ctp->info is a pulse's.
+ */
+static void close_dup(resmgr_context_t *ctp, iofunc_ocb_t *ocb, const resmgr_io_funcs_t *io,
+    int pid, int scoid, int coid)
+{
+	io_close_t m = { .i = { .type = _IO_CLOSE } };
+	struct _msg_info save = ctp->info;
+
+	if (io->close_dup == NULL)
+		return;
+	ctp->info.pid = pid, ctp->info.scoid = scoid, ctp->info.coid = coid;
+	if (ocb->attr)
+		iofunc_attr_lock(ocb->attr);
+	io->close_dup(ctp, &m, ocb);
+	if (ocb->attr)
+		iofunc_attr_unlock(ocb->attr);
+	ctp->info = save;
+}
+
+/*
+ * Unbind ctp's sender's connection (scoid, coid), after its close_dup;
+ * close its OCB if that was the last reference.
+ */
 static int unbind_conn(resmgr_context_t *ctp, int scoid, int coid)
 {
 	dispatch_t *dpp = ctp->dpp;
-	const resmgr_io_funcs_t *io = NULL;
+	const resmgr_io_funcs_t *io = NULL, *uio;
 	iofunc_ocb_t *ocb = NULL;
 	struct rm_bind *b;
+	int pid = 0;
 
 	pthread_mutex_lock(&dpp->d_lock);
-	if ((b = rm_bind_find(dpp, scoid, coid)) != NULL)
-		ocb = rm_unbind_locked(dpp, b, &io);
+	if ((b = rm_bind_find(dpp, scoid, coid)) != NULL) {
+		ocb = b->b_ocb, io = b->b_io, pid = b->b_pid;
+		ocb->busy++;
+	}
 	pthread_mutex_unlock(&dpp->d_lock);
 	if (b == NULL)
 		return EBADF;
-	rm_ocb_close(ctp, ocb, io);
-	return EOK;
+	close_dup(ctp, ocb, io, pid, scoid, coid);
+	pthread_mutex_lock(&dpp->d_lock);
+	if ((b = rm_bind_find(dpp, scoid, coid)) != NULL)
+		rm_unbind_locked(dpp, b, &uio);	/* NULL: we hold it busy */
+	pthread_mutex_unlock(&dpp->d_lock);
+	rm_ocb_release(ctp, ocb, io);
+	return b == NULL ? EBADF : EOK;	/* EBADF: another thread was first */
 }
 
 int resmgr_unbind(resmgr_context_t *ctp)
@@ -294,6 +327,7 @@ static size_t io_min(unsigned type)
 	case _IO_UTIME:		return sizeof(struct _io_utime);
 	case _IO_OPENFD:	return sizeof(struct _io_openfd);
 	case _IO_FDINFO:	return sizeof(struct _io_fdinfo);
+	case _IO_LOCK:		return sizeof(struct _io_lock);
 	case _IO_SPACE:		return sizeof(struct _io_space);
 	case _IO_MSG:		return sizeof(struct _io_msg);
 	case _IO_DUP:		return sizeof(struct _io_dup);
@@ -324,6 +358,7 @@ static int io_call(resmgr_context_t *ctp, const resmgr_io_funcs_t *io, iofunc_oc
 	case _IO_UTIME:		return CALL(utime, io_utime_t);
 	case _IO_OPENFD:	return CALL(openfd, io_openfd_t);
 	case _IO_FDINFO:	return CALL(fdinfo, io_fdinfo_t);
+	case _IO_LOCK:		return CALL(lock, io_lock_t);
 	case _IO_SPACE:		return CALL(space, io_space_t);
 	case _IO_SYNC:		return CALL(sync, io_sync_t);
 	case _IO_MSG:		return CALL(msg, io_msg_t);

@@ -16,6 +16,15 @@ proctab_init(struct proctab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static void
+proc_free(struct pt_proc *p)
+{
+	free(p->pp_cwd);
+	free(p->pp_exefile);
+	free(p->pp_cmdline);
+	free(p);
+}
+
 void
 proctab_fini(struct proctab *t)
 {
@@ -23,8 +32,7 @@ proctab_fini(struct proctab *t)
 		struct pt_proc *p = t->pt_procs;
 
 		t->pt_procs = p->pp_next;
-		free(p->pp_cwd);
-		free(p);
+		proc_free(p);
 	}
 	t->pt_count = 0;
 }
@@ -36,6 +44,17 @@ proctab_find(const struct proctab *t, int pid)
 		if (p->pp_pid == pid)
 			return p;
 	return NULL;
+}
+
+/* The limits of a process without a parent. */
+static void
+rlimit_defaults(struct pt_proc *p)
+{
+	for (int i = 0; i < _RLIMIT_NLIMITS; i++)
+		p->pp_rlim[i][0] = p->pp_rlim[i][1] = _RLIMIT_INFINITY;
+	p->pp_rlim[_RLIMIT_STACK][0] = PROCTAB_STACK_DEFAULT;
+	p->pp_rlim[_RLIMIT_NOFILE][0] = p->pp_rlim[_RLIMIT_NOFILE][1] = PROCTAB_NOFILE_DEFAULT;
+	p->pp_rlim[_RLIMIT_CORE][0] = 0;	/* no core dumps exist */
 }
 
 struct pt_proc *
@@ -53,14 +72,18 @@ proctab_add(struct proctab *t, int pid, int ppid, const char *name)
 	p->pp_pgid = parent ? parent->pp_pgid : pid;
 	p->pp_sid = parent ? parent->pp_sid : pid;
 	p->pp_umask = PROCTAB_UMASK_DEFAULT;
+	rlimit_defaults(p);
 	if (parent) {
+		memcpy(p->pp_rlim, parent->pp_rlim, sizeof(p->pp_rlim));
 		memcpy(p->pp_uid, parent->pp_uid, sizeof(p->pp_uid));
 		memcpy(p->pp_gid, parent->pp_gid, sizeof(p->pp_gid));
 		p->pp_ngroups = parent->pp_ngroups;
 		memcpy(p->pp_groups, parent->pp_groups, sizeof(p->pp_groups));
 		p->pp_umask = parent->pp_umask;
-		if (parent->pp_cwd && (p->pp_cwd = strdup(parent->pp_cwd)) == NULL) {
-			free(p);
+		if ((parent->pp_cwd && (p->pp_cwd = strdup(parent->pp_cwd)) == NULL) ||
+		    proctab_setexec(p, parent->pp_exefile, parent->pp_cmdline,
+		    parent->pp_cmdline_len, UINT32_MAX) < 0) {
+			proc_free(p);
 			return NULL;
 		}
 	}
@@ -75,6 +98,35 @@ const char *
 proctab_cwd(const struct pt_proc *p)
 {
 	return p->pp_cwd ? p->pp_cwd : "/";
+}
+
+int
+proctab_setexec(struct pt_proc *p, const char *path, const char *argv, size_t len,
+    uint32_t argc)
+{
+	char *exe = path ? strdup(path) : NULL, *cmd = NULL;
+	size_t n = 0;
+
+	/* The strings' bytes: argc of them, within len, whole ones up to the cap. */
+	for (uint32_t i = 0; i < argc && argv && n < len; i++) {
+		size_t s = strnlen(argv + n, len - n) + 1;
+
+		if (n + s > PROCTAB_CMDLINE_MAX || n + s > len)
+			break;
+		n += s;
+	}
+	if ((path && exe == NULL) || (n && (cmd = malloc(n)) == NULL)) {
+		free(exe);
+		return -ENOMEM;
+	}
+	if (n)
+		memcpy(cmd, argv, n);
+	free(p->pp_exefile);
+	free(p->pp_cmdline);
+	p->pp_exefile = exe;
+	p->pp_cmdline = cmd;
+	p->pp_cmdline_len = n;
+	return 0;
 }
 
 int
@@ -168,8 +220,7 @@ proctab_reap(struct proctab *t, struct pt_proc *z)
 	for (struct pt_proc **pp = &t->pt_procs; *pp; pp = &(*pp)->pp_next) {
 		if (*pp == z) {
 			*pp = z->pp_next;
-			free(z->pp_cwd);
-			free(z);
+			proc_free(z);
 			t->pt_count--;
 			return;
 		}
@@ -275,4 +326,44 @@ proctab_live_count(const struct proctab *t)
 		if (!p->pp_zombie && p->pp_pid != PROCTAB_MGR_PID)
 			n++;
 	return n;
+}
+
+int
+proctab_rlimit(struct proctab *t, int caller, int pid, int res, unsigned flags,
+    uint64_t cur, uint64_t max, uint64_t old[2])
+{
+	const struct pt_proc *me = proctab_find(t, caller);
+	struct pt_proc *p = pid ? proctab_find(t, pid) : (struct pt_proc *)me;
+	int root = me != NULL && me->pp_uid[1] == 0;
+
+	if (res < 0 || res >= _RLIMIT_NLIMITS || (flags & ~(unsigned)_RLIMIT_SET) || pid < 0 ||
+	    ((flags & _RLIMIT_SET) && cur > max))
+		return -EINVAL;
+	if (me == NULL || p == NULL || p->pp_zombie)
+		return -ESRCH;
+	if (p != me && !root && (p->pp_uid[0] != me->pp_uid[0] ||
+	    p->pp_uid[1] != me->pp_uid[0] || p->pp_uid[2] != me->pp_uid[0]))
+		return -EPERM;
+	if ((flags & _RLIMIT_SET) && max > p->pp_rlim[res][1] && !root)
+		return -EPERM;
+	old[0] = p->pp_rlim[res][0];
+	old[1] = p->pp_rlim[res][1];
+	if (flags & _RLIMIT_SET) {
+		p->pp_rlim[res][0] = cur;
+		p->pp_rlim[res][1] = max;
+	}
+	return 0;
+}
+
+int
+proctab_nproc_ok(const struct proctab *t, const struct pt_proc *p)
+{
+	uint64_t n = 0;
+
+	if (p->pp_uid[1] == 0 || p->pp_rlim[_RLIMIT_NPROC][0] == _RLIMIT_INFINITY)
+		return 1;
+	for (const struct pt_proc *q = t->pt_procs; q; q = q->pp_next)
+		if (!q->pp_zombie && q->pp_uid[0] == p->pp_uid[0])
+			n++;
+	return n < p->pp_rlim[_RLIMIT_NPROC][0];
 }

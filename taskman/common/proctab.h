@@ -19,6 +19,9 @@
 
 #define PROCTAB_MGR_PID	1	/* taskman: the adopter of orphans */
 #define PROCTAB_UMASK_DEFAULT	0022	/* the umask of a process without a parent */
+#define PROCTAB_STACK_DEFAULT	(256 * 1024UL)	/* RLIMIT_STACK's soft default: the main stack */
+#define PROCTAB_NOFILE_DEFAULT	256	/* RLIMIT_NOFILE's default: Skimmer's connections per process */
+#define PROCTAB_CMDLINE_MAX	4096	/* bytes of argv kept for /proc/<pid>/cmdline */
 
 struct pt_proc {
 	struct pt_proc	*pp_next;	/* the table's list */
@@ -35,9 +38,13 @@ struct pt_proc {
 	int		pp_groups[_PROC_NGROUPS_MAX];
 	unsigned	pp_umask;	/* file mode creation mask (_PROC_UMASK) */
 	char		*pp_cwd;	/* working directory (_PROC_CWD), malloc'd; NULL: "/" */
+	char		*pp_exefile;	/* the path it was spawned or exec'd by, malloc'd, or NULL */
+	char		*pp_cmdline;	/* its argv, NUL after each, malloc'd, or NULL */
+	size_t		pp_cmdline_len;	/* bytes of pp_cmdline (at most PROCTAB_CMDLINE_MAX) */
 	char		pp_name[32];	/* for diagnostics */
 	uint64_t	pp_cpu_ms;	/* zombie: its own CPU time (the kernel's report) */
 	uint64_t	pp_cchild_ms;	/* CPU time of its reaped children and their descendants */
+	uint64_t	pp_rlim[_RLIMIT_NLIMITS][2];	/* resource limits: soft, hard */
 	void		*pp_priv;	/* the kernel-specific part's data (freed by it) */
 };
 
@@ -57,6 +64,15 @@ void proctab_fini(struct proctab *t);
  * working directory are its parent's (0022 and "/" without a parent).
  */
 struct pt_proc *proctab_add(struct proctab *t, int pid, int ppid, const char *name);
+
+/*
+ * Record the program p now runs (spawn, exec): its path and the first
+ * argc of the NUL-terminated strings at argv (len bytes or more), cut to
+ * PROCTAB_CMDLINE_MAX bytes at a string's end.  0, or -ENOMEM (the old
+ * ones stay).  A forked child has its parent's.
+ */
+int proctab_setexec(struct pt_proc *p, const char *path, const char *argv, size_t len,
+    uint32_t argc);
 
 /* p's working directory: "/" until proctab_setcwd. */
 const char *proctab_cwd(const struct pt_proc *p);
@@ -127,6 +143,25 @@ int proctab_setpgid(struct proctab *t, int caller, int pid, int pgid);
  * 0 or -EPERM/-EINVAL.
  */
 int proctab_setids(struct pt_proc *p, int which, const int ids[3]);
+
+/*
+ * prlimit(pid, res, ...) asked by caller (pid 0: caller): with
+ * _RLIMIT_SET in flags, cur/max become the limits.  old[2] gets the
+ * limits before.  0, -EINVAL (res out of range, cur > max, unknown
+ * flags), -ESRCH (no such live process), -EPERM (another process whose
+ * uids are not all the caller's real uid, or raising a hard limit,
+ * without euid 0).  A process without a parent starts with the defaults
+ * (infinite but for RLIMIT_STACK, RLIMIT_NOFILE and RLIMIT_CORE's soft
+ * 0); a child starts with its parent's.
+ */
+int proctab_rlimit(struct proctab *t, int caller, int pid, int res, unsigned flags,
+    uint64_t cur, uint64_t max, uint64_t old[2]);
+
+/*
+ * May p create another process under RLIMIT_NPROC?  1 if its euid is 0 or
+ * fewer live processes than its soft limit have its real uid, else 0.
+ */
+int proctab_nproc_ok(const struct proctab *t, const struct pt_proc *p);
 
 /* How many live processes (not zombies) there are besides the manager. */
 int proctab_live_count(const struct proctab *t);

@@ -50,9 +50,13 @@ spawnmsg_decode(const void *msg, size_t len, struct spawn_req *r)
 	const char *base = msg;
 	size_t path_off = sizeof(*m), str_off, fd_off, end;
 
-	if (len < sizeof(*m) || (m->type != _PROC_SPAWN && m->type != _PROC_EXEC) || m->subtype != 0 || m->sp_zero != 0 ||
+	if (len < sizeof(*m) || (m->type != _PROC_SPAWN && m->type != _PROC_EXEC) || m->subtype != 0 ||
 	    (m->sp_flags & ~(uint32_t)_SPAWN_FLAGS_ALL))
 		return -EINVAL;
+	if ((m->sp_flags & _SPAWN_IMAGE) ? m->sp_image_len == 0 : m->sp_image_len != 0)
+		return -EINVAL;
+	if (m->sp_image_len > _SPAWN_IMAGE_MAX)
+		return -E2BIG;
 	if (m->sp_strings_len > _SPAWN_ARGS_MAX || m->sp_argc > _SPAWN_ARGC_MAX ||
 	    m->sp_envc > _SPAWN_ARGC_MAX)
 		return -E2BIG;

@@ -13,8 +13,10 @@
  * client's death frees the bind, and the last bind frees the OCB.
  * /proc/mounts is made at open from the path table (a snapshot, like a
  * file), and every open file answers DCMD_FSYS_STATVFS for the image.
+ * /proc/<pid> and /proc/self are procfs.c's: made at open the same way.
  */
 #include "tm.h"
+#include "procfs.h"
 
 #define O_ACCMODE_	3		/* musl's O_ACCMODE */
 #define O_CREAT_	0100
@@ -38,7 +40,10 @@ struct ocb {
 	int		o_refs;		/* binds to it */
 	struct imagefs_node o_gen;	/* a made file's node (/proc/mounts): o_node = &o_gen */
 	char		*o_buf;		/* its contents, or NULL */
+	char		o_path[32];	/* a made node's path (/proc/<pid>/...) */
 };
+
+static struct procfs_ref pref;		/* procfs_resolve's answer (one thread: one at a time) */
 
 struct bind {
 	struct bind	*b_next;
@@ -95,6 +100,7 @@ static int is_pid(const struct bind *b, int p) { return b->b_pid == p; }
 static const struct bind *closing;
 static int is_closing(const struct bind *b, int unused) { (void)unused; return b == closing; }
 
+int bootfs_bound(const struct tm_msg *m) { return bind_find(m->m_info.scoid, m->m_info.coid) != NULL; }
 void bootfs_disconnect(int scoid) { bind_free_if(is_scoid, scoid); }
 void bootfs_proc_gone(int pid) { bind_free_if(is_pid, pid); }
 
@@ -111,12 +117,31 @@ boot_node(const char *rel)
 	return imagefs_lookup(&tm.t_fs, rel);
 }
 
-/* _IO_CONNECT_READLINK: the target of a symbolic link (EINVAL for anything else). */
+static void redirect(struct tm_msg *m, const struct _io_connect *c, const char *path);
+
+/*
+ * _IO_CONNECT_READLINK: the target of a symbolic link (EINVAL for
+ * anything else); procfs's links too (/proc/self, /proc/<pid>/cwd).
+ */
 static void
 readlink(struct tm_msg *m, const struct _io_connect *c)
 {
 	const struct imagefs_node *n = boot_node(c->path);
+	int pr = procfs_resolve(c->path, m->m_info.pid, &pref);
 	size_t len;
+
+	if (pr != PROCFS_NOT_OURS) {
+		free(pref.pr_buf);
+		pref.pr_buf = NULL;
+		if (pr == PROCFS_LINK && !pref.pr_last)
+			redirect(m, c, pref.pr_newpath);	/* a link before the last component */
+		else if (pr == PROCFS_LINK)
+			tm_reply(m->m_rcvid, (long)strnlen(pref.pr_target, c->reply_max),
+			    pref.pr_target, strnlen(pref.pr_target, c->reply_max));
+		else
+			tm_error(m->m_rcvid, pr < 0 ? -pr : EINVAL);
+		return;
+	}
 
 	if (n == NULL) {
 		tm_error(m->m_rcvid, ENOENT);
@@ -164,7 +189,25 @@ follow_link(struct tm_msg *m, const struct _io_connect *c, const struct imagefs_
 	memcpy(r.path, dir, strlen(dir));
 	memcpy(r.path + strlen(dir), n->in_data, n->in_size);
 	r.path[len] = '\0';
+	redirect(m, c, r.path);
+}
+
+/* A link reply without entries: the client resolves path (absolute) from the start. */
+static void
+redirect(struct tm_msg *m, const struct _io_connect *c, const char *path)
+{
+	struct {
+		struct _io_connect_link_reply	lr;
+		char				path[_IO_CONNECT_PATH_MAX];
+	} r;
+	size_t len = strlen(path);
+
+	if (len >= sizeof(r.path)) {
+		tm_error(m->m_rcvid, ENAMETOOLONG);
+		return;
+	}
 	memset(&r.lr, 0, sizeof(r.lr));
+	memcpy(r.path, path, len + 1);
 	r.lr.eflag = c->eflag;
 	r.lr.path_len = (uint16_t)(len + 1);
 	tm_reply(m->m_rcvid, _IO_CONNECT_RET_LINK, &r, sizeof(r.lr) + len + 1);
@@ -195,11 +238,45 @@ make_mounts(struct ocb *o)
 	return 0;
 }
 
+/*
+ * Open n (NULL: /proc/mounts; procfs: procfs's node and text in pref,
+ * which the OCB then owns) read-only for the sender's connection.  0, or
+ * -EROFS/-EISDIR (a write), -EBUSY (a file open on it already), -ENOMEM.
+ */
+static int
+open_ocb(const struct tm_msg *m, const struct _io_connect *c, const struct imagefs_node *n,
+    int procfs)
+{
+	struct ocb *o;
+
+	if ((c->ioflag & O_ACCMODE_) != 0 || (c->ioflag & O_TRUNC_))
+		return n && is_dir(n) ? -EISDIR : -EROFS;
+	if (bind_find(m->m_info.scoid, m->m_info.coid))
+		return -EBUSY;		/* one open file per connection */
+	if ((o = malloc(sizeof(*o))) == NULL)
+		return -ENOMEM;
+	*o = (struct ocb){ n, 0, 0, { 0 }, NULL, { 0 } };
+	if (procfs) {
+		o->o_gen = *n;
+		snprintf(o->o_path, sizeof(o->o_path), "%s", n->in_path);
+		o->o_gen.in_path = o->o_path;
+		o->o_node = &o->o_gen;
+		o->o_buf = pref.pr_buf;
+		pref.pr_buf = NULL;
+	}
+	if ((n == NULL && make_mounts(o) < 0) || bind_new(m, o) < 0) {
+		free(o->o_buf);
+		free(o);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 void
 bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 {
 	const struct imagefs_node *n;
-	struct ocb *o;
+	int pr, rc;
 
 	if (c->subtype == _IO_CONNECT_READLINK) {
 		readlink(m, c);
@@ -214,8 +291,20 @@ bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 		tm_error(m->m_rcvid, ENOSYS);	/* combine messages: not yet */
 		return;
 	}
-	n = boot_node(c->path);
-	if (n == NULL && strcmp(c->path, MOUNTS_PATH) != 0) {
+	pr = procfs_resolve(c->path, m->m_info.pid, &pref);
+	if (pr == PROCFS_LINK) {
+		if (pref.pr_last && (c->ioflag & O_NOFOLLOW_))
+			tm_error(m->m_rcvid, ELOOP);
+		else
+			redirect(m, c, pref.pr_newpath);
+		return;
+	}
+	if (pr < 0) {
+		tm_error(m->m_rcvid, pr == -ENOENT && (c->ioflag & O_CREAT_) ? EROFS : -pr);
+		return;
+	}
+	n = pr == 0 ? &pref.pr_node : boot_node(c->path);
+	if (pr != 0 && n == NULL && strcmp(c->path, MOUNTS_PATH) != 0) {
 		tm_error(m->m_rcvid, (c->ioflag & O_CREAT_) ? EROFS : ENOENT);
 		return;
 	}
@@ -223,29 +312,20 @@ bootfs_connect(struct tm_msg *m, const struct _io_connect *c)
 		follow_link(m, c, n);
 		return;
 	}
-	if ((c->ioflag & O_ACCMODE_) != 0 || (c->ioflag & O_TRUNC_)) {
-		tm_error(m->m_rcvid, n && is_dir(n) ? EISDIR : EROFS);
-		return;
-	}
-	if (bind_find(m->m_info.scoid, m->m_info.coid)) {
-		tm_error(m->m_rcvid, EBUSY);	/* one open file per connection */
-		return;
-	}
-	if ((o = malloc(sizeof(*o))) == NULL) {
-		tm_error(m->m_rcvid, ENOMEM);
-		return;
-	}
-	*o = (struct ocb){ n, 0, 0, { 0 }, NULL };
-	if ((n == NULL && make_mounts(o) < 0) || bind_new(m, o) < 0) {
-		free(o->o_buf);
-		free(o);
-		tm_error(m->m_rcvid, ENOMEM);
-		return;
-	}
-	tm_reply(m->m_rcvid, 0, NULL, 0);
+	rc = open_ocb(m, c, n, pr == 0);
+	if (pr == 0)
+		free(pref.pr_buf);	/* (NULL if the OCB took it) */
+	if (rc < 0)
+		tm_error(m->m_rcvid, -rc);
+	else
+		tm_reply(m->m_rcvid, 0, NULL, 0);
 }
 
-/* The index-th name a directory gets besides the image's: attached prefixes, then /proc/mounts. */
+/*
+ * The index-th name a directory gets besides the image's: attached
+ * prefixes, then /proc/mounts, then procfs's (self and the pids in /proc,
+ * a process's files in /proc/<pid>).
+ */
 static int
 virt_child(const char *dir, int index, char *name, size_t size)
 {
@@ -253,14 +333,14 @@ virt_child(const char *dir, int index, char *name, size_t size)
 
 	if (pathtab_child(&tm.t_paths, dir, index, name, size))
 		return 1;
-	if (strcmp(dir, "proc") != 0)
-		return 0;
 	while (pathtab_child(&tm.t_paths, dir, i, name, size))	/* the prefixes' count */
 		i++;
-	if (index != i)
-		return 0;
-	snprintf(name, size, "%s", MOUNTS_PATH + strlen("proc/"));
-	return 1;
+	index -= i;
+	if (strcmp(dir, "proc") == 0 && index-- == 0) {
+		snprintf(name, size, "%s", MOUNTS_PATH + strlen("proc/"));
+		return 1;
+	}
+	return procfs_dir_entry(dir, index, name, size);
 }
 
 /*
@@ -309,6 +389,8 @@ read_dir(struct tm_msg *m, struct ocb *o, uint64_t max)
 
 	if (max > sizeof(buf))
 		max = sizeof(buf);
+	if (o->o_node == &o->o_gen && o->o_off < DIR_VIRT_OFF)
+		o->o_off = DIR_VIRT_OFF;	/* a made directory (/proc/<pid>): no image entries */
 	while (o->o_off < DIR_VIRT_OFF &&
 	    (n = imagefs_readdir(&tm.t_fs, o->o_node, (int)o->o_off, &next)) != NULL) {
 		const char *name = imagefs_basename(n);

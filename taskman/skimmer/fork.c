@@ -63,7 +63,7 @@ msg_fork(struct tm_msg *m)
 		tm_error(m->m_rcvid, EINVAL);
 		return;
 	}
-	if (ptp == NULL || tm.t_shutdown) {
+	if (ptp == NULL || tm.t_shutdown || !proctab_nproc_ok(&tm.t_procs, p)) {
 		tm_error(m->m_rcvid, ptp ? EAGAIN : EPERM);	/* EPERM: not one of ours */
 		return;
 	}

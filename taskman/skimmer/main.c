@@ -99,22 +99,41 @@ handle_pulse(const struct _pulse *p)
 		proc_died((int)(v >> 32), (int)(uint32_t)v);
 	else if (p->code == _PULSE_CODE_PROCSTOP)
 		proc_stopcont((int)(v >> 32), (int)(uint32_t)v);
-	else if (p->code == _PULSE_CODE_DISCONNECT)
+	else if (p->code == _PULSE_CODE_DISCONNECT) {
 		bootfs_disconnect(p->scoid);
-	else if (p->code == _PULSE_CODE_UNBLOCK && !slog_unblock((long)p->value.sival_int))
+		shmfs_disconnect(p->scoid);
+	} else if (p->code == _PULSE_CODE_UNBLOCK && !slog_unblock((long)p->value.sival_int))
 		wait_unblock((long)p->value.sival_int);
+}
+
+/*
+ * The bytes of the message proper: all that was sent, except a program
+ * file that a spawn or exec carries after it (_SPAWN_IMAGE), which
+ * tm_find_program reads from where the message ends.
+ */
+static size_t
+message_bytes(const struct tm_msg *m)
+{
+	const struct _proc_spawn *sp = m->m_buf;
+	size_t total = (size_t)m->m_info.srcmsglen;
+
+	if ((sp->type != _PROC_SPAWN && sp->type != _PROC_EXEC) || m->m_len < sizeof(*sp) ||
+	    !(sp->sp_flags & _SPAWN_IMAGE) || sp->sp_image_len > total)
+		return total;		/* spawnmsg_decode judges the rest */
+	return total - sp->sp_image_len;
 }
 
 /* Make m describe the whole message (reading the rest if it is long); 0 or -errno. */
 static int
 whole_message(struct tm_msg *m)
 {
-	size_t total = (size_t)m->m_info.srcmsglen;
+	size_t total = message_bytes(m);
 
 	m->m_buf = rxbuf;
-	m->m_len = (size_t)m->m_info.msglen;
-	if (total <= m->m_len)
+	if (total <= m->m_len) {
+		m->m_len = total;
 		return 0;
+	}
 	if (total > TM_MSG_MAX)
 		return -E2BIG;
 	if (__kc_MsgRead(m->m_rcvid, (long)bigbuf, (long)total, 0, 0, 0) != (long)total)
@@ -138,6 +157,7 @@ dispatch_sysmgr(struct tm_msg *m, uint16_t type)
 	case _PROC_PIDINFO:	msg_pidinfo(m); break;
 	case _PROC_UMASK:	msg_umask(m); break;
 	case _PROC_CWD:		msg_cwd(m); break;
+	case _PROC_RLIMIT:	msg_rlimit(m); break;
 	case _SYS_CONF:		msg_sysconf(m); break;
 	case _SYS_UNAME:	msg_uname(m); break;
 	case _SYS_SHUTDOWN:	msg_shutdown(m); break;
@@ -174,7 +194,7 @@ dispatch(struct tm_msg *m)
 		dispatch_sysmgr(m, h->type);
 	else if (h->type == _IO_CONNECT)
 		msg_connect(m);
-	else if (h->type > _IO_CONNECT && h->type <= _IO_MAX)
+	else if (h->type > _IO_CONNECT && h->type <= _IO_MAX && !shmfs_io(m))
 		bootfs_io(m);
 	else
 		tm_error(m->m_rcvid, ENOSYS);
@@ -230,12 +250,15 @@ setup(uint64_t img, uint64_t size)
 	}
 	pathtab_init(&tm.t_paths);
 	proctab_init(&tm.t_procs);
+	shmfs_init();
 	tm.t_chid = (int)__kc_ChannelCreate(_NTO_CHF_DISCONNECT | _NTO_CHF_SENDER_LEN |
 	    _NTO_CHF_REPLY_LEN | _NTO_CHF_UNBLOCK, 0, 0, 0, 0, 0);
 	if (tm.t_chid != SYSMGR_CHID || __kc_ProcNotify(tm.t_chid, PROCNOTIFY_TIMES, 0, 0, 0, 0) < 0 ||
 	    proctab_add(&tm.t_procs, SYSMGR_PID, 0, "taskman") == NULL ||
 	    pathtab_attach(&tm.t_paths, "/", SYSMGR_PID, tm.t_chid, TM_BOOTFS_HANDLE,
-	    _RESMGR_FLAG_DIR, _FTYPE_ANY) < 0) {
+	    _RESMGR_FLAG_DIR, _FTYPE_ANY) < 0 ||
+	    pathtab_attach(&tm.t_paths, "/dev/shmem", SYSMGR_PID, tm.t_chid, TM_SHMEM_HANDLE,
+	    _RESMGR_FLAG_DIR | _RESMGR_FLAG_OPAQUE, _FTYPE_ANY) < 0) {
 		tm_log("taskman: cannot set up (channel %d)\n", tm.t_chid);
 		return 3;
 	}

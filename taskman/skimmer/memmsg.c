@@ -1,6 +1,7 @@
 /*
  * taskman/skimmer/memmsg.c - the memory manager's messages: anonymous
- * mmap, device memory (_MAP_PHYS), DMA memory (_MAP_PHYS | _MAP_ANONYMOUS),
+ * mmap (private, or shared: MEM_SHARED, which fork shares), shared-memory
+ * objects (shmfs.c), device memory (_MAP_PHYS), DMA memory (_MAP_PHYS | _MAP_ANONYMOUS),
  * munmap, mprotect and mem_offset for the sending process, which taskman
  * maps with MemMap/MemUnmap into that process (not into itself).
  */
@@ -53,9 +54,11 @@ map_check(const struct _mem_map *mm, const struct tm_proc *tp)
 	    (mm->mm_prot & ~(uint32_t)(7 | _PROT_NOCACHE)) || mm->mm_len == 0 ||
 	    (share != _MAP_SHARED && share != _MAP_PRIVATE))
 		return -EINVAL;
-	if (!phys && (!(mm->mm_flags & _MAP_ANONYMOUS) || share == _MAP_SHARED))
-		return -ENOTSUP;	/* file-backed and shared mappings: later */
-	if (mm->mm_fd != -1 || (!(phys && !anon) && mm->mm_offset != 0) ||
+	if (!phys && !anon && mm->mm_fd < 0)
+		return -EBADF;
+	if (!phys && !anon && (mm->mm_offset < 0 || (mm->mm_offset & (TM_PAGE - 1))))
+		return -EINVAL;		/* an object (shmfs.c; libc reads files itself) */
+	if ((!(!phys && !anon) && mm->mm_fd != -1) || (anon && mm->mm_offset != 0) ||
 	    (phys && (mm->mm_offset & (TM_PAGE - 1))))
 		return -EINVAL;
 	if (phys && (tp == NULL || !(tp->tp_abilities & PROC_ABILITY_IO)))
@@ -81,7 +84,8 @@ msg_mem_map(struct tm_msg *m)
 	long rc = len < 0 ? (long)len : 0;
 	long prot = (long)(mm->mm_prot & 7);
 	long how = (mm->mm_flags & _MAP_PHYS) ? ((mm->mm_flags & _MAP_ANONYMOUS) ?
-	    MEM_ANON | MEM_CONTIG : MEM_PHYS) : MEM_ANON;
+	    MEM_ANON | MEM_CONTIG : MEM_PHYS) :
+	    (mm->mm_flags & _MAP_SHARED) ? MEM_ANON | MEM_SHARED : MEM_ANON;
 
 	if (rc == 0 && vm == NULL)
 		rc = -EPERM;		/* taskman itself, or a process it did not start */
@@ -92,8 +96,13 @@ msg_mem_map(struct tm_msg *m)
 	} else if (rc == 0) {
 		rc = vmmap_find(vm, mm->mm_addr & ~(TM_PAGE - 1), (uint64_t)len, &r.mr_addr);
 	}
+	/* RLIMIT_AS: everything mapped (a MAP_FIXED's old pages are gone by now). */
+	if (rc == 0 && vm->vm_bytes + (uint64_t)len > p->pp_rlim[_RLIMIT_AS][0])
+		rc = -ENOMEM;
 	/* PROT_NONE is a reservation: recorded, never mapped, so any access faults. */
-	if (rc == 0 && prot != _PROT_NONE)
+	if (rc == 0 && !(mm->mm_flags & (_MAP_ANONYMOUS | _MAP_PHYS)))
+		rc = shmfs_map(m->m_info.pid, mm, r.mr_addr, (uint64_t)len);
+	else if (rc == 0 && prot != _PROT_NONE)
 		rc = __kc_MemMap(m->m_info.pid, (long)r.mr_addr, len,
 		    prot | ((prot & _PROT_WRITE) ? _PROT_READ : 0), how,
 		    how == MEM_PHYS ? mm->mm_offset : 0);
@@ -105,6 +114,55 @@ msg_mem_map(struct tm_msg *m)
 		tm_error(m->m_rcvid, (int)-rc);
 	else
 		tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+}
+
+static void
+forget_piece(void *arg, uint64_t start, uint64_t len)
+{
+	(void)arg, (void)start, (void)len;	/* the pages stay mapped: only the record changes */
+}
+
+/* Apply prot to the recorded piece [a, b) whose protection was old. */
+static long
+protect_piece(long pid, uint64_t a, uint64_t b, uint32_t old, uint32_t prot)
+{
+	long kp = (long)(prot | ((prot & _PROT_WRITE) ? _PROT_READ : 0));
+
+	if (old == prot)
+		return 0;
+	if (old == _PROT_NONE)		/* a reservation: fresh zeroed memory opens it */
+		return __kc_MemMap(pid, (long)a, (long)(b - a), kp, MEM_ANON, 0);
+	return __kc_MemProtect(pid, (long)a, (long)(b - a), kp, 0, 0);
+}
+
+/*
+ * mprotect of [addr, addr+len): it must be wholly recorded (ENOMEM).
+ * Mapped pages change with MemProtect (fork's copy-on-write pages stay
+ * so), PROT_NONE reservations are opened with fresh zeroed memory, and
+ * taking all access from mapped pages is ENOTSUP: Sv39 has no valid
+ * mapping without access, and unmapping would lose the contents.
+ */
+static long
+protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	uint64_t end = addr + len;
+	long rc = vmmap_check(vm, addr, len, prot);
+
+	if (rc <= 0)
+		return rc;		/* the same protection, or a hole */
+	for (struct vm_region *r = vm->vm_regions; r && prot == _PROT_NONE; r = r->vr_next)
+		if (r->vr_end > addr && r->vr_start < end && r->vr_prot != _PROT_NONE)
+			return -ENOTSUP;
+	for (struct vm_region *r = vm->vm_regions; r && rc >= 0; r = r->vr_next)
+		if (r->vr_end > addr && r->vr_start < end)
+			rc = protect_piece(pid, r->vr_start > addr ? r->vr_start : addr,
+			    r->vr_end < end ? r->vr_end : end, r->vr_prot, prot);
+	if (rc < 0)
+		return rc;
+	if (vmmap_remove(vm, addr, len, forget_piece, NULL) < 0 ||
+	    vmmap_insert(vm, addr, len, prot) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 void
@@ -128,8 +186,7 @@ msg_mem_ctrl(struct tm_msg *m)
 	else if (mc->subtype == _MEM_CTRL_UNMAP)
 		rc = vmmap_remove(vm, mc->mc_addr, len, unmap_piece, &u) < 0 ? -ENOMEM : 0;
 	else if (mc->subtype == _MEM_CTRL_PROTECT)
-		rc = vmmap_check(vm, mc->mc_addr, len, mc->mc_prot) == 1 ? -ENOSYS :
-		    vmmap_check(vm, mc->mc_addr, len, mc->mc_prot);
+		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot);
 	else
 		rc = -EINVAL;
 	if (rc < 0)

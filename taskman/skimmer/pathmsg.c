@@ -115,6 +115,8 @@ msg_connect(struct tm_msg *m)
 		resolve(m, c);
 	else if (c->handle == TM_BOOTFS_HANDLE)
 		bootfs_connect(m, c);
+	else if (c->handle == TM_SHMEM_HANDLE)
+		shmfs_connect(m, c);
 	else
 		tm_error(m->m_rcvid, ENOENT);
 }

@@ -198,6 +198,7 @@ proc_died(int pid, int wstatus)
 		return;		/* a spawn that failed half-way, or already known */
 	pathtab_detach_pid(&tm.t_paths, pid);
 	bootfs_proc_gone(pid);
+	shmfs_proc_gone(pid);
 	forget_waiters(pid);
 	slog_proc_gone(pid);
 	if (tp && tp->tp_spawn_rcvid) {
@@ -293,6 +294,31 @@ msg_cwd(struct tm_msg *m)
 		tm_reply(m->m_rcvid, 0, NULL, 0);
 }
 
+/* _PROC_RLIMIT: prlimit for the sender (proctab_rlimit's rules). */
+void
+msg_rlimit(struct tm_msg *m)
+{
+	const struct _proc_rlimit *q = m->m_buf;
+	struct _proc_rlimit_reply r;
+	uint64_t old[2];
+	int rc;
+
+	if (m->m_len != sizeof(*q) || q->subtype != 0 ||
+	    (!(q->rl_flags & _RLIMIT_SET) && (q->rl_cur != 0 || q->rl_max != 0))) {
+		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	rc = proctab_rlimit(&tm.t_procs, m->m_info.pid, q->rl_pid, q->rl_resource, q->rl_flags,
+	    q->rl_cur, q->rl_max, old);
+	if (rc < 0) {
+		tm_error(m->m_rcvid, -rc);
+		return;
+	}
+	r.rr_cur = old[0];
+	r.rr_max = old[1];
+	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+}
+
 /* _PROC_PIDINFO: the first process with a pid >= pi_pid. */
 void
 msg_pidinfo(struct tm_msg *m)
@@ -342,10 +368,15 @@ proc_stopcont(int pid, int wstatus)
 static void
 reply_ids(struct tm_msg *m, const struct pt_proc *p)
 {
-	struct _proc_ids r = { p->pp_pid, p->pp_ppid, p->pp_pgid, p->pp_sid,
-	    p->pp_uid[0], p->pp_uid[1], p->pp_uid[2], p->pp_gid[0], p->pp_gid[1], p->pp_gid[2] };
+	struct {
+		struct _proc_ids	ids;
+		int32_t			groups[_PROC_NGROUPS_MAX];
+	} r = { { p->pp_pid, p->pp_ppid, p->pp_pgid, p->pp_sid, p->pp_uid[0], p->pp_uid[1],
+	    p->pp_uid[2], p->pp_gid[0], p->pp_gid[1], p->pp_gid[2] }, { 0 } };
 
-	tm_reply(m->m_rcvid, 0, &r, sizeof(r));
+	memcpy(r.groups, p->pp_groups, (size_t)p->pp_ngroups * sizeof(r.groups[0]));
+	tm_reply(m->m_rcvid, p->pp_ngroups, &r,
+	    sizeof(r.ids) + (size_t)p->pp_ngroups * sizeof(r.groups[0]));
 }
 
 /* The ids array a set*id subtype means, for proctab_setids. */
@@ -431,6 +462,8 @@ msg_getsetid(struct tm_msg *m)
 	default:
 		rc = cred_request(g, me, ids);
 		rc = proctab_setids(me, rc, ids);
+		if (rc == 0)
+			tm_set_group(me);	/* the kernel's copy of the uids (kill's check) */
 	}
 	if (rc < 0)
 		tm_error(m->m_rcvid, -rc);

@@ -1,6 +1,6 @@
 /*
  * taskman/skimmer/spawn.c - _PROC_SPAWN: load an ELF program from the
- * boot image into a new process with Skimmer's process-manager calls
+ * boot image, or the caller's copy of one (_SPAWN_IMAGE), into a new process with Skimmer's process-manager calls
  * (ProcCreate, MemMap, MemWrite, ThreadCreate), with its arguments,
  * environment and auxv on the first stack (sys/procmsg.h).
  */
@@ -11,6 +11,18 @@
 #define STACK_SLACK	(64 * 1024UL)	/* stack left for the program itself */
 
 static uint8_t stackimg[_SPAWN_ARGS_MAX + 80 * 1024] __attribute__((aligned(16)));
+static uint64_t stack_bytes = TM_STACK_SIZE;	/* the main stack tm_build_stack sized last */
+
+uint64_t
+tm_stack_size(const struct pt_proc *p)
+{
+	uint64_t soft = p->pp_rlim[_RLIMIT_STACK][0];
+
+	if (soft == _RLIMIT_INFINITY)
+		return TM_STACK_SIZE;
+	soft = (soft + TM_PAGE - 1) & ~(TM_PAGE - 1);
+	return soft < TM_STACK_MIN ? TM_STACK_MIN : soft > TM_STACK_MAX ? TM_STACK_MAX : soft;
+}
 
 struct loader {
 	long		ld_pid;
@@ -69,19 +81,17 @@ no_return(void *unused)
 }
 
 /*
- * The image node of a program at path, through symbolic links (toybox's
- * applets are links to it, /bin/sh is one); -ENOENT/-ELOOP/-EACCES/
- * -ENOEXEC checks.  Programs come from the boot image only (taskman's
- * bootfs, attached at "/"), and only where no server attached a longer
- * prefix (a path under /tmp is fs-ram's even if the image has /tmp):
- * -ENOENT otherwise, and libc looks for a script (posix/spawn.c).
+ * The image file of a program at path, through symbolic links (toybox's
+ * applets are links to it, /bin/sh is one); -ENOENT/-ELOOP/-EACCES
+ * checks.  Only where no server attached a longer prefix (a path under
+ * /tmp is fs-ram's even if the image has /tmp): -ENOENT otherwise, and
+ * libc reads the file itself and sends it (_SPAWN_IMAGE; posix/spawn.c).
  */
-long
-tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry)
+static long
+image_program(const char *path, struct tm_prog *pg)
 {
 	const struct imagefs_node *n;
 	struct pt_match m;
-	char err[96];
 	int rc;
 
 	if (pathtab_resolve(&tm.t_paths, path, _FTYPE_ANY, &m, 1) != 1 ||
@@ -91,12 +101,60 @@ tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entr
 		return rc;
 	if ((n->in_mode & IMAGEFS_MODE_TYPE) != IMAGEFS_MODE_REG || !(n->in_mode & 0111))
 		return -EACCES;
-	if (elf_load(n->in_data, n->in_size, TM_MMAP_LO, dry_run, NULL, entry, err, sizeof(err)) < 0) {
-		tm_log("taskman: spawn %s: %s\n", path, err);
+	pg->pg_data = n->in_data;
+	pg->pg_size = n->in_size;
+	return 0;
+}
+
+/*
+ * The caller's copy of the file (_SPAWN_IMAGE): sp_image_len bytes after
+ * the message's len bytes.  The sender is reply-blocked on us, so MsgRead
+ * never waits; our copy lives until tm_prog_free.
+ */
+static long
+sent_program(long rcvid, size_t off, size_t size, struct tm_prog *pg)
+{
+	void *copy = malloc(size);
+
+	if (copy == NULL)
+		return -ENOMEM;
+	if (__kc_MsgRead(rcvid, (long)copy, (long)size, (long)off, 0, 0) != (long)size) {
+		free(copy);
+		return -EINVAL;		/* the send was shorter than it said */
+	}
+	pg->pg_copy = copy;
+	pg->pg_data = copy;
+	pg->pg_size = size;
+	return 0;
+}
+
+long
+tm_find_program(const struct spawn_req *r, long rcvid, size_t off, struct tm_prog *pg)
+{
+	char err[96];
+	long rc;
+
+	memset(pg, 0, sizeof(*pg));
+	if (r->sr_msg->sp_flags & _SPAWN_IMAGE)
+		rc = rcvid ? sent_program(rcvid, off, r->sr_msg->sp_image_len, pg) : -EINVAL;
+	else
+		rc = image_program(r->sr_path, pg);
+	if (rc < 0)
+		return rc;
+	if (elf_load(pg->pg_data, pg->pg_size, TM_MMAP_LO, dry_run, NULL, &pg->pg_entry,
+	    err, sizeof(err)) < 0) {
+		tm_log("taskman: spawn %s: %s\n", r->sr_path, err);
+		tm_prog_free(pg);
 		return -ENOEXEC;
 	}
-	*np = n;
 	return 0;
+}
+
+void
+tm_prog_free(struct tm_prog *pg)
+{
+	free(pg->pg_copy);
+	memset(pg, 0, sizeof(*pg));
 }
 
 const char *
@@ -120,19 +178,21 @@ fill_random(uint8_t *b, size_t n)
 }
 
 long
-tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid, uint64_t entry,
-    const struct imagefs_node *n)
+tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid,
+    const struct tm_prog *pg)
 {
+	uint64_t entry = pg->pg_entry;
 	struct spawn_aux aux = { .sa_entry = entry, .sa_ppid = ppid, .sa_cwd = cred->pp_cwd,
 	    .sa_uid = cred->pp_uid[0], .sa_euid = cred->pp_uid[1],
 	    .sa_gid = cred->pp_gid[0], .sa_egid = cred->pp_gid[1] };
 	long used;
 
 	fill_random(aux.sa_random, sizeof(aux.sa_random));
-	if (elfaux_phdrs(n->in_data, n->in_size, &aux.sa_ph) < 0)
+	if (elfaux_phdrs(pg->pg_data, pg->pg_size, &aux.sa_ph) < 0)
 		return -ENOEXEC;	/* (elf_load accepted it, so this does not happen) */
 	used = spawnmsg_stack(r, &aux, stackimg, sizeof(stackimg), USER_STACK_TOP);
-	if (used < 0 || (uint64_t)used > TM_STACK_SIZE - STACK_SLACK)
+	stack_bytes = tm_stack_size(cred);	/* the new program has cred's limits */
+	if (used < 0 || (uint64_t)used > stack_bytes - STACK_SLACK)
 		return -E2BIG;
 	return used;
 }
@@ -140,25 +200,26 @@ tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid, 
 long
 tm_write_stack(long pid, long used, struct vmmap *vm)
 {
-	long rc = __kc_MemMap(pid, (long)(USER_STACK_TOP - TM_STACK_SIZE), (long)TM_STACK_SIZE,
+	long rc = __kc_MemMap(pid, (long)(USER_STACK_TOP - stack_bytes), (long)stack_bytes,
 	    MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0);
 
 	if (rc == 0)
 		rc = __kc_MemWrite(pid, (long)(USER_STACK_TOP - (uint64_t)used),
 		    (long)(stackimg + sizeof(stackimg) - (size_t)used), used, 0, 0);
 	if (rc >= 0)
-		rc = vmmap_insert(vm, USER_STACK_TOP - TM_STACK_SIZE, TM_STACK_SIZE,
+		rc = vmmap_insert(vm, USER_STACK_TOP - stack_bytes, stack_bytes,
 		    _PROT_READ | _PROT_WRITE);
 	return rc < 0 ? rc : (long)(USER_STACK_TOP - (uint64_t)used);
 }
 
 long
-tm_load_elf(long pid, const struct imagefs_node *n, struct vmmap *vm, uint64_t *entry)
+tm_load_elf(long pid, const struct tm_prog *pg, struct vmmap *vm)
 {
 	struct loader ld = { pid, vm };
+	uint64_t entry;
 	char err[96];
 
-	return elf_load(n->in_data, n->in_size, TM_MMAP_LO, load_seg, &ld, entry, err, sizeof(err));
+	return elf_load(pg->pg_data, pg->pg_size, TM_MMAP_LO, load_seg, &ld, &entry, err, sizeof(err));
 }
 
 /* Record the child, with its group and session as the flags ask; 0 or -errno. */
@@ -168,14 +229,15 @@ adopt(long pid, struct pt_proc *parent, const struct spawn_req *r, const char *n
 {
 	struct pt_proc *c = proctab_add(&tm.t_procs, (int)pid, parent->pp_pid, name);
 	uint32_t fl = r->sr_msg->sp_flags;
-	long rc = 0;
+	long rc;
 
 	if (c == NULL)
 		return -ENOMEM;
 	c->pp_priv = tp;
-	if (fl & _SPAWN_SETSID)
+	rc = proctab_setexec(c, r->sr_path, r->sr_strings, r->sr_strings_len, r->sr_argc);
+	if (rc == 0 && (fl & _SPAWN_SETSID))
 		rc = proctab_setsid(&tm.t_procs, c->pp_pid);
-	else if (fl & _SPAWN_SETPGROUP)
+	else if (rc == 0 && (fl & _SPAWN_SETPGROUP))
 		rc = proctab_setpgid(&tm.t_procs, parent->pp_pid, c->pp_pid, r->sr_msg->sp_pgroup);
 	if (rc < 0) {
 		c->pp_priv = NULL;
@@ -191,8 +253,11 @@ tm_set_group(const struct pt_proc *p)
 {
 	long rc = __kc_ProcSetGroup(p->pp_pid, p->pp_pgid, 0, 0, 0, 0);
 
+	if (rc == 0)
+		rc = __kc_ProcSetCred(p->pp_pid, p->pp_uid[0], p->pp_uid[1], p->pp_uid[2],
+		    p->pp_sid, 0);
 	if (rc < 0 && rc != -ESRCH)	/* ESRCH: it is already gone */
-		tm_log("taskman: ProcSetGroup(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
+		tm_log("taskman: ProcSetGroup/Cred(%d, %d): %ld\n", p->pp_pid, p->pp_pgid, rc);
 }
 
 void
@@ -213,28 +278,20 @@ start_thread(long pid, uint64_t entry, uint64_t sp)
 	struct _thread_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.__stackaddr = (void *)(USER_STACK_TOP - TM_STACK_SIZE);
-	attr.__stacksize = sp - (USER_STACK_TOP - TM_STACK_SIZE);
+	attr.__stackaddr = (void *)(USER_STACK_TOP - stack_bytes);
+	attr.__stacksize = sp - (USER_STACK_TOP - stack_bytes);
 	attr.__exitfunc = no_return;
 	return __kc_ThreadCreate(pid, (long)entry, (long)sp, (long)&attr, 0, 0);
 }
 
-long
-tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
+/* Start pg as r's program in a new process; the pid, or -errno with nothing left behind. */
+static long
+spawn_prog(struct pt_proc *parent, const struct spawn_req *r, long abilities,
+    const struct tm_prog *pg)
 {
-	struct pt_proc *parent = proctab_find(&tm.t_procs, parent_pid);
-	const struct imagefs_node *n;
-	struct tm_proc *tp;
-	uint64_t entry;
+	struct tm_proc *tp = calloc(1, sizeof(*tp));
 	long pid, rc, sp;
 
-	if (parent == NULL || parent->pp_zombie)
-		return -ESRCH;
-	if (tm.t_shutdown)
-		return -EAGAIN;		/* nothing new starts while everything ends */
-	if ((rc = tm_find_program(r->sr_path, &n, &entry)) < 0)
-		return rc;
-	tp = calloc(1, sizeof(*tp));
 	if (tp == NULL)
 		return -ENOMEM;
 	vmmap_init(&tp->tp_vm, TM_MMAP_LO, TM_MMAP_HI);
@@ -244,12 +301,12 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 		free(tp);
 		return pid;
 	}
-	rc = tm_load_elf(pid, n, &tp->tp_vm, &entry);
+	rc = tm_load_elf(pid, pg, &tp->tp_vm);
 	if (rc >= 0)
-		rc = tm_build_stack(r, parent, parent->pp_pid, entry, n);
+		rc = tm_build_stack(r, parent, parent->pp_pid, pg);
 	sp = rc < 0 ? rc : tm_write_stack(pid, rc, &tp->tp_vm);
 	rc = sp < 0 ? sp : adopt(pid, parent, r, tm_prog_name(r->sr_path), tp);
-	if (rc == 0 && (rc = start_thread(pid, entry, (uint64_t)sp)) < 0)
+	if (rc == 0 && (rc = start_thread(pid, pg->pg_entry, (uint64_t)sp)) < 0)
 		proctab_reap(&tm.t_procs, proctab_find(&tm.t_procs, (int)pid));
 	if (rc < 0) {
 		__kc_ProcDestroy(pid, SIGKILL, 0, 0, 0, 0);	/* its death pulse finds no entry */
@@ -260,6 +317,24 @@ tm_spawn(int parent_pid, const struct spawn_req *r, long abilities)
 	return pid;
 }
 
+long
+tm_spawn(int parent_pid, const struct spawn_req *r, long abilities, long rcvid, size_t off)
+{
+	struct pt_proc *parent = proctab_find(&tm.t_procs, parent_pid);
+	struct tm_prog pg;
+	long rc;
+
+	if (parent == NULL || parent->pp_zombie)
+		return -ESRCH;
+	if (tm.t_shutdown || !proctab_nproc_ok(&tm.t_procs, parent))
+		return -EAGAIN;		/* everything is ending, or RLIMIT_NPROC */
+	if ((rc = tm_find_program(r, rcvid, off, &pg)) < 0)
+		return rc;
+	rc = spawn_prog(parent, r, abilities, &pg);
+	tm_prog_free(&pg);
+	return rc;
+}
+
 void
 msg_spawn(struct tm_msg *m)
 {
@@ -268,7 +343,7 @@ msg_spawn(struct tm_msg *m)
 	long rc = spawnmsg_decode(m->m_buf, m->m_len, &r);
 
 	if (rc == 0)
-		rc = tm_spawn(m->m_info.pid, &r, 0);
+		rc = tm_spawn(m->m_info.pid, &r, 0, m->m_rcvid, m->m_len);
 	if (rc < 0) {
 		tm_error(m->m_rcvid, (int)-rc);
 		return;

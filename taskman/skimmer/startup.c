@@ -112,7 +112,7 @@ run(const struct sc_cmd *c, int *pid)
 	if (rc == 0 && c->sc_session && stdio_path == NULL)
 		rc = -ENOTTY;		/* a session needs a terminal: reopen first */
 	if (rc == 0)
-		rc = tm_spawn(SYSMGR_PID, &r, PROC_ABILITY_IO);	/* system programs may drive devices */
+		rc = tm_spawn(SYSMGR_PID, &r, PROC_ABILITY_IO, 0, 0);	/* system programs may drive devices */
 	if (rc > 0)
 		*pid = (int)rc;
 	return rc < 0 ? rc : 0;

@@ -4,6 +4,7 @@
  */
 #include "tm.h"
 #include <abi/time.h>
+#include <abi/sysinfo.h>
 
 #define SIGKILL_	9
 
@@ -23,15 +24,24 @@ msg_sysconf(struct tm_msg *m)
 {
 	const struct _sys_conf *c = m->m_buf;
 	struct _sys_conf_reply r;
+	struct _sys_info si;
 
 	if (m->m_len != sizeof(*c) || c->subtype != 0) {
 		tm_error(m->m_rcvid, EINVAL);
+		return;
+	}
+	if (__kc_SysInfo((long)&si, 0, 0, 0, 0, 0) < 0) {
+		tm_error(m->m_rcvid, EIO);	/* (the kernel always answers) */
 		return;
 	}
 	switch (c->sc_name) {
 	case _SYS_SC_PAGESIZE:	r.cr_value = TM_PAGE; break;
 	case _SYS_SC_ARG_MAX:	r.cr_value = _SPAWN_ARGS_MAX; break;
 	case _SYS_SC_CLK_TCK:	r.cr_value = 100; break;
+	case _SYS_SC_NPROCESSORS_CONF:	r.cr_value = si.si_ncpus_conf; break;
+	case _SYS_SC_NPROCESSORS_ONLN:	r.cr_value = si.si_ncpus_onln; break;
+	case _SYS_SC_PHYS_PAGES:	r.cr_value = (int64_t)si.si_total_pages; break;
+	case _SYS_SC_AVPHYS_PAGES:	r.cr_value = (int64_t)si.si_free_pages; break;
 	default:		tm_error(m->m_rcvid, EINVAL); return;	/* not known here */
 	}
 	tm_reply(m->m_rcvid, 0, &r, sizeof(r));

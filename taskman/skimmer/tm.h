@@ -31,10 +31,13 @@
 #include "../common/vmmap.h"
 
 #define TM_PAGE		4096UL
-#define TM_STACK_SIZE	(256 * 1024UL)		/* a new program's first stack */
+#define TM_STACK_SIZE	PROCTAB_STACK_DEFAULT	/* a new program's first stack by default */
+#define TM_STACK_MIN	(128 * 1024UL)		/* ... and within these, RLIMIT_STACK's */
+#define TM_STACK_MAX	(64UL << 20)		/* (below TM_MMAP_HI's 256 MiB gap) */
 #define TM_MMAP_LO	0x0000001000000000UL	/* mmap's window: above programs ... */
 #define TM_MMAP_HI	(USER_STACK_TOP - 0x10000000UL)	/* ... below the stacks */
 #define TM_BOOTFS_HANDLE 1			/* our own /proc/boot attachment */
+#define TM_SHMEM_HANDLE	2			/* ... and /dev/shmem's (shmfs.c) */
 #define TM_MSG_MAX	(_SPAWN_ARGS_MAX + 16 * 1024)	/* largest message we read */
 
 /* The kernel-specific data of a process (pt_proc.pp_priv). */
@@ -84,28 +87,51 @@ void tm_error(long rcvid, int err);
 uint64_t tm_now_ns(void);			/* CLOCK_MONOTONIC */
 
 /*
+ * A program to load: the boot image's file (read-only, for ever), or
+ * taskman's copy of the one the caller sent (_SPAWN_IMAGE), freed by
+ * tm_prog_free.  pg_entry: its checked entry point.
+ */
+struct tm_prog {
+	const void	*pg_data;
+	size_t		pg_size;
+	void		*pg_copy;	/* malloc'd copy, or NULL */
+	uint64_t	pg_entry;
+};
+
+/*
  * spawn.c.  tm_spawn: start r's program (a checked request) as a child of
  * parent with the given ProcCreate abilities; the pid, or -errno with
- * nothing left behind.  tm_proc_free: free p's kernel-specific data.
+ * nothing left behind.  rcvid and off: where a _SPAWN_IMAGE program is
+ * (the sender's message from byte off; rcvid 0: nowhere, EINVAL).
+ * tm_proc_free: free p's kernel-specific data.
  */
-long tm_spawn(int parent, const struct spawn_req *r, long abilities);
+long tm_spawn(int parent, const struct spawn_req *r, long abilities, long rcvid, size_t off);
 void tm_proc_free(struct pt_proc *p);
 
 /*
- * spawn.c's steps, which exec shares.  tm_find_program: the image node of
- * an executable at path and its entry (0, -ENOENT, -EACCES, -ENOEXEC).
- * tm_load_elf: map and fill n's segments in pid, recording them in vm
- * (0 or -errno).  tm_build_stack: the first stack for r in a static
+ * spawn.c's steps, which exec shares.  tm_find_program: r's program, from
+ * the image or (_SPAWN_IMAGE) read from rcvid's message at off, checked
+ * (0, -ENOENT, -EACCES, -ENOEXEC, -ENOMEM, -EINVAL); the caller frees it
+ * with tm_prog_free.  tm_load_elf: map and fill pg's segments in pid,
+ * recording them in vm (0 or -errno).  tm_build_stack: the first stack for r in a static
  * buffer (the bytes it takes, or -E2BIG), with cred's ids and working
  * directory and ppid in auxv.  tm_write_stack: map the stack in pid, write what tm_build_stack
  * built and record it in vm; sp or -errno.
  */
-long tm_find_program(const char *path, const struct imagefs_node **np, uint64_t *entry);
+long tm_find_program(const struct spawn_req *r, long rcvid, size_t off, struct tm_prog *pg);
+void tm_prog_free(struct tm_prog *pg);
 /* A program's name: path's last component (a link's, such as toybox's "ls"). */
 const char *tm_prog_name(const char *path);
-long tm_load_elf(long pid, const struct imagefs_node *n, struct vmmap *vm, uint64_t *entry);
+long tm_load_elf(long pid, const struct tm_prog *pg, struct vmmap *vm);
+/*
+ * The main stack of a program started with p's limits: RLIMIT_STACK's
+ * soft limit in whole pages within [TM_STACK_MIN, TM_STACK_MAX];
+ * TM_STACK_SIZE when it is unlimited.  tm_build_stack sizes the stack
+ * it builds so, and tm_write_stack maps that much.
+ */
+uint64_t tm_stack_size(const struct pt_proc *p);
 long tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid,
-    uint64_t entry, const struct imagefs_node *n);
+    const struct tm_prog *pg);
 long tm_write_stack(long pid, long used, struct vmmap *vm);
 void msg_spawn(struct tm_msg *m);
 void msg_spawn_done(struct tm_msg *m);
@@ -123,6 +149,7 @@ void msg_umask(struct tm_msg *m);
 void msg_cwd(struct tm_msg *m);
 void msg_times(struct tm_msg *m);
 void msg_pidinfo(struct tm_msg *m);
+void msg_rlimit(struct tm_msg *m);
 void proc_times(int pid, uint32_t ms);
 void proc_died(int pid, int wstatus);
 void proc_stopcont(int pid, int wstatus);
@@ -131,7 +158,8 @@ void forget_waiters(int pid);
 
 /*
  * fork.c (_PROC_FORK) and exec.c (_PROC_EXEC).  tm_set_group: tell the
- * kernel p's process group (ProcSetGroup), for SignalKill(-pgid).
+ * kernel p's process group (ProcSetGroup), for SignalKill(-pgid), and its
+ * uids and session (ProcSetCred), for SignalKill's permission check.
  */
 void msg_fork(struct tm_msg *m);
 void msg_exec(struct tm_msg *m);
@@ -164,6 +192,21 @@ void bootfs_connect(struct tm_msg *m, const struct _io_connect *c);
 void bootfs_io(struct tm_msg *m);
 void bootfs_disconnect(int scoid);
 void bootfs_proc_gone(int pid);
+int bootfs_bound(const struct tm_msg *m);	/* has m's connection an open file? */
+
+/*
+ * shmfs.c: /dev/shmem, the shared-memory objects (handle TM_SHMEM_HANDLE).
+ * shmfs_connect: open/create/unlink.  shmfs_io: 1 if the message was for
+ * one of its open files (and answered), else 0 (bootfs's).  shmfs_map:
+ * map the object that fd mm_fd of pid names at addr (len bytes, checked,
+ * free); 0 or -errno (EBADF, ENODEV: not an object, EACCES, ENXIO).
+ */
+void shmfs_init(void);
+void shmfs_connect(struct tm_msg *m, const struct _io_connect *c);
+int shmfs_io(struct tm_msg *m);
+void shmfs_disconnect(int scoid);
+void shmfs_proc_gone(int pid);
+long shmfs_map(long pid, const struct _mem_map *mm, uint64_t addr, uint64_t len);
 
 /*
  * sysmsg.c.  shutdown_begin: end every other process; idempotent.

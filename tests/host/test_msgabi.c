@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -67,6 +68,14 @@ UNIT_TEST(sysconf_names_are_linux)
 	CHECK_EQ(_SYS_SC_NPROCESSORS_CONF, _SC_NPROCESSORS_CONF);
 	CHECK_EQ(_SYS_SC_NPROCESSORS_ONLN, _SC_NPROCESSORS_ONLN);
 	CHECK_EQ(_SYS_SC_PHYS_PAGES, _SC_PHYS_PAGES);
+	CHECK_EQ(_SYS_SC_AVPHYS_PAGES, _SC_AVPHYS_PAGES);
+	CHECK_EQ(_RLIMIT_STACK, RLIMIT_STACK);
+	CHECK_EQ(_RLIMIT_CORE, RLIMIT_CORE);
+	CHECK_EQ(_RLIMIT_NPROC, RLIMIT_NPROC);
+	CHECK_EQ(_RLIMIT_NOFILE, RLIMIT_NOFILE);
+	CHECK_EQ(_RLIMIT_AS, RLIMIT_AS);
+	CHECK_EQ(_RLIMIT_NLIMITS, RLIM_NLIMITS);
+	CHECK_EQ(_RLIMIT_INFINITY, (uint64_t)RLIM_INFINITY);
 }
 
 UNIT_TEST(uname_is_utsname)
@@ -89,10 +98,27 @@ UNIT_TEST(dirent_is_linux_dirent64)
 	CHECK_EQ(_IO_DIRENT_NAME_OFF, offsetof(struct dirent, d_name));
 }
 
+UNIT_TEST(flock_is_linux)
+{
+	/* glibc's struct flock on LP64 Linux is the generic layout musl's riscv64 one has. */
+	CHECK_EQ(sizeof(struct _io_flock), sizeof(struct flock));
+	CHECK_EQ(offsetof(struct _io_flock, l_type), offsetof(struct flock, l_type));
+	CHECK_EQ(offsetof(struct _io_flock, l_whence), offsetof(struct flock, l_whence));
+	CHECK_EQ(offsetof(struct _io_flock, l_start), offsetof(struct flock, l_start));
+	CHECK_EQ(offsetof(struct _io_flock, l_len), offsetof(struct flock, l_len));
+	CHECK_EQ(offsetof(struct _io_flock, l_pid), offsetof(struct flock, l_pid));
+	CHECK_EQ(F_GETLK, 5);		/* _io_lock.subtype: musl's numbers */
+	CHECK_EQ(F_SETLK, 6);
+	CHECK_EQ(F_SETLKW, 7);
+	CHECK_EQ(F_RDLCK, 0);
+	CHECK_EQ(F_WRLCK, 1);
+	CHECK_EQ(F_UNLCK, 2);
+}
+
 UNIT_TEST(types_are_disjoint)
 {
 	int sysmgr[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_SPAWN_DONE, _PROC_FORK,
-	    _PROC_EXEC, _PROC_TIMES, _PROC_PIDINFO, _PROC_UMASK, _PROC_CWD,
+	    _PROC_EXEC, _PROC_TIMES, _PROC_PIDINFO, _PROC_UMASK, _PROC_CWD, _PROC_RLIMIT,
 	    _SYS_CONF, _SYS_UNAME, _SYS_SHUTDOWN, _MEM_MAP, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH };
 
 	for (size_t i = 0; i < sizeof(sysmgr) / sizeof(sysmgr[0]); i++) {

@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 #include <errno.h>
+#include <string.h>
 #include "../../taskman/common/proctab.h"
 #include <sys/procmsg.h>
 
@@ -201,5 +202,91 @@ UNIT_TEST(credentials)
 	CHECK(proctab_add(&t, 7, 2, "e") != NULL);
 	CHECK_EQ(proctab_find(&t, 7)->pp_uid[1], 100);	/* inherited */
 	CHECK_EQ(proctab_setids(a, 1, set_user), -EPERM);	/* gid: no longer root */
+	proctab_fini(&t);
+}
+
+UNIT_TEST(rlimits)
+{
+	struct proctab t;
+	struct pt_proc *a, *b;
+	uint64_t old[2];
+	int user[3] = { 100, 100, 100 };
+
+	family(&t);
+	a = proctab_find(&t, 2);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_NOFILE, 0, 0, 0, old), 0);
+	CHECK_EQ(old[0], PROCTAB_NOFILE_DEFAULT);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_CORE, 0, 0, 0, old), 0);
+	CHECK_EQ(old[0], 0);
+	CHECK_EQ(old[1], _RLIMIT_INFINITY);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_AS, _RLIMIT_SET, 1 << 20, 4 << 20, old), 0);
+	CHECK_EQ(old[0], _RLIMIT_INFINITY);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_AS, 0, 0, 0, old), 0);
+	CHECK_EQ(old[0], 1 << 20);
+	CHECK_EQ(old[1], 4 << 20);
+	/* Errors: bad resource, soft > hard, unknown flags, no such process. */
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_NLIMITS, 0, 0, 0, old), -EINVAL);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, -1, 0, 0, 0, old), -EINVAL);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_AS, _RLIMIT_SET, 5, 4, old), -EINVAL);
+	CHECK_EQ(proctab_rlimit(&t, 2, 0, _RLIMIT_AS, 0x2, 0, 0, old), -EINVAL);
+	CHECK_EQ(proctab_rlimit(&t, 2, 99, _RLIMIT_AS, 0, 0, 0, old), -ESRCH);
+	/* A child inherits; a non-root process may lower its hard limit, not raise it. */
+	CHECK(proctab_add(&t, 7, 2, "e") != NULL);
+	b = proctab_find(&t, 7);
+	CHECK_EQ(b->pp_rlim[_RLIMIT_AS][1], 4 << 20);
+	CHECK_EQ(proctab_setids(b, 0, user), 0);
+	CHECK_EQ(proctab_rlimit(&t, 7, 0, _RLIMIT_AS, _RLIMIT_SET, 1 << 20, 2 << 20, old), 0);
+	CHECK_EQ(proctab_rlimit(&t, 7, 0, _RLIMIT_AS, _RLIMIT_SET, 1 << 20, 3 << 20, old), -EPERM);
+	CHECK_EQ(b->pp_rlim[_RLIMIT_AS][1], 2 << 20);	/* unchanged by the refusal */
+	/* Another's limits: uid 100 may not touch root's; root may touch anyone's. */
+	CHECK_EQ(proctab_rlimit(&t, 7, 2, _RLIMIT_AS, 0, 0, 0, old), -EPERM);
+	CHECK_EQ(proctab_rlimit(&t, 2, 7, _RLIMIT_AS, _RLIMIT_SET, 8 << 20, 8 << 20, old), 0);
+	CHECK_EQ(b->pp_rlim[_RLIMIT_AS][0], 8 << 20);
+	/* RLIMIT_NPROC counts live processes of the real uid, never root's. */
+	CHECK(proctab_nproc_ok(&t, b));
+	b->pp_rlim[_RLIMIT_NPROC][0] = 1;
+	CHECK(!proctab_nproc_ok(&t, b));
+	b->pp_rlim[_RLIMIT_NPROC][0] = 2;
+	CHECK(proctab_nproc_ok(&t, b));
+	a->pp_rlim[_RLIMIT_NPROC][0] = 0;
+	CHECK(proctab_nproc_ok(&t, a));		/* euid 0 */
+	proctab_exit(&t, 7, 0);
+	CHECK_EQ(proctab_rlimit(&t, 2, 7, _RLIMIT_AS, 0, 0, 0, old), -ESRCH);	/* a zombie */
+	proctab_fini(&t);
+}
+
+UNIT_TEST(exefile_and_cmdline)
+{
+	static const char argv[] = "ls\0-l\0/tmp\0HOME=/";	/* 3 args, then envp */
+	static char big[PROCTAB_CMDLINE_MAX + 100];
+	struct proctab t;
+	struct pt_proc *a, *c;
+
+	family(&t);
+	a = proctab_find(&t, 2);
+	CHECK(a->pp_exefile == NULL && a->pp_cmdline_len == 0);
+	CHECK_EQ(proctab_setexec(a, "/proc/boot/ls", argv, sizeof(argv), 3), 0);
+	CHECK(strcmp(a->pp_exefile, "/proc/boot/ls") == 0);
+	CHECK_EQ(a->pp_cmdline_len, 11);		/* "ls\0-l\0/tmp\0", not the environment */
+	CHECK(memcmp(a->pp_cmdline, "ls\0-l\0/tmp", 11) == 0);
+	/* A forked child has its parent's. */
+	CHECK(proctab_add(&t, 9, 2, "a") != NULL);
+	c = proctab_find(&t, 9);
+	CHECK(strcmp(c->pp_exefile, "/proc/boot/ls") == 0);
+	CHECK_EQ(c->pp_cmdline_len, 11);
+	CHECK(c->pp_cmdline != a->pp_cmdline);		/* a copy */
+	/* Fewer strings than argc, or a string past len: only whole ones within len. */
+	CHECK_EQ(proctab_setexec(c, "/x", "ab\0cd", 5, 5), 0);
+	CHECK_EQ(c->pp_cmdline_len, 3);
+	/* Cut at a string's end below the cap. */
+	memset(big, 'x', sizeof(big));
+	big[10] = '\0';
+	big[sizeof(big) - 1] = '\0';
+	CHECK_EQ(proctab_setexec(c, NULL, big, sizeof(big), 2), 0);
+	CHECK_EQ(c->pp_cmdline_len, 11);
+	CHECK(c->pp_exefile == NULL);
+	CHECK_EQ(proctab_setexec(c, "/y", NULL, 0, 0), 0);
+	CHECK_EQ(c->pp_cmdline_len, 0);
+	CHECK(c->pp_cmdline == NULL);
 	proctab_fini(&t);
 }

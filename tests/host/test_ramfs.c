@@ -19,7 +19,9 @@
 #define O_PATH	010000000
 #endif
 
-static const struct rf_cred root = { 0, 0 }, user = { 1000, 1000 }, other = { 1001, 1001 };
+static const struct rf_cred root = { .c_uid = 0 }, user = { .c_uid = 1000, .c_gid = 1000 },
+    other = { .c_uid = 1001, .c_gid = 1001 },
+    member = { .c_uid = 1001, .c_gid = 1001, .c_ngroups = 2, .c_groups = { 50, 1000 } };
 static struct rf_lookup lk;
 
 static struct ramfs *mkfs(uint64_t limit, uint64_t inodes)
@@ -513,6 +515,37 @@ UNIT_TEST(permissions)
 	/* execute: root too needs some x bit on a file */
 	CHECK_EQ(rf_access(f, &root, 1), EACCES);
 	CHECK_EQ(rf_access(fs->f_root, &root, 1), 0);
+	endfs(fs);
+}
+
+/* Supplementary groups count like the effective group (member: 1001, groups 50 and 1000). */
+UNIT_TEST(supplementary_groups)
+{
+	struct ramfs *fs = mkfs(1 << 20, 100);
+	struct rf_inode *f;
+	int err;
+
+	CHECK_EQ(rf_mknod(fs, &user, "team", S_IFDIR | 0770, &lk), 0);	/* 1000:1000 */
+	CHECK_EQ(put(fs, &user, "team/f", "t"), 0);
+	CHECK_EQ(rf_chmod(fs, &user, look(fs, "team/f"), 0660), 0);
+	CHECK_EQ(rf_walk(fs, &other, "team/f", 0, &lk), EACCES);	/* not a member */
+	f = op(fs, &member, "team/f", O_RDWR, &err);			/* via group 1000 */
+	CHECK(f != NULL);
+	rf_close(fs, f);
+	f = op(fs, &member, "team/new", O_RDWR | O_CREAT, &err);	/* writes the directory */
+	CHECK(f != NULL && f->i_uid == 1001 && f->i_gid == 1001);
+	/* its owner may give it to a group it belongs to, not to another */
+	CHECK_EQ(rf_chown(fs, &member, f, -1, 50), 0);
+	CHECK_EQ(f->i_gid, 50);
+	CHECK_EQ(rf_chown(fs, &member, f, -1, 51), EPERM);
+	/* set-group-ID survives chmod only for a member of the file's group */
+	CHECK_EQ(rf_chmod(fs, &member, f, 02755), 0);
+	CHECK_EQ(f->i_mode & 07777, 02755);
+	CHECK_EQ(rf_chown(fs, &root, f, -1, 51), 0);
+	CHECK_EQ(rf_chown(fs, &root, f, 1001, -1), 0);
+	CHECK_EQ(rf_chmod(fs, &member, f, 02755), 0);
+	CHECK_EQ(f->i_mode & 07777, 0755);
+	rf_close(fs, f);
 	endfs(fs);
 }
 

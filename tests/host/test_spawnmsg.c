@@ -100,7 +100,13 @@ UNIT_TEST(bad_fields_are_refused)
 #define RESET() (len = pack(msg, "/proc/boot/prog", ARGV, ENVP, FDS, 2))
 	RESET(); m->type = _PROC_WAIT;		CHECK_EQ(spawnmsg_decode(msg, len, &r), -EINVAL);
 	RESET(); m->subtype = 1;		CHECK_EQ(spawnmsg_decode(msg, len, &r), -EINVAL);
-	RESET(); m->sp_zero = 1;		CHECK_EQ(spawnmsg_decode(msg, len, &r), -EINVAL);
+	RESET(); m->sp_image_len = 1;		CHECK_EQ(spawnmsg_decode(msg, len, &r), -EINVAL);
+	RESET(); m->sp_flags = _SPAWN_IMAGE;	CHECK_EQ(spawnmsg_decode(msg, len, &r), -EINVAL);
+	RESET(); m->sp_flags = _SPAWN_IMAGE; m->sp_image_len = _SPAWN_IMAGE_MAX + 1;
+	CHECK_EQ(spawnmsg_decode(msg, len, &r), -E2BIG);
+	RESET(); m->sp_flags = _SPAWN_IMAGE; m->sp_image_len = 4096;
+	CHECK_EQ(spawnmsg_decode(msg, len, &r), 0);
+	CHECK_EQ(r.sr_msg->sp_image_len, 4096);
 	RESET(); m->sp_flags = 0x100;		CHECK_EQ(spawnmsg_decode(msg, len, &r), -EINVAL);
 	RESET(); m->sp_argc = 4;		CHECK_EQ(spawnmsg_decode(msg, len, &r), -EINVAL);
 	RESET(); m->sp_envc = 1;		CHECK_EQ(spawnmsg_decode(msg, len, &r), -EINVAL);

@@ -396,17 +396,29 @@ LTEST(fifo, open_interrupted)
 	return 0;
 }
 
-/* fs-ram checks the FIFO's mode before it sends the client on. */
+/*
+ * fs-ram checks the FIFO's mode before it sends the client on; the pipe
+ * manager checks it again, and the directories above it, for its own name.
+ */
 LTEST(fifo, permissions)
 {
 	pid_t pid;
 	int st = -1;
 
 	LT_EQ(mkfifo("/tmp/pm", 0600), 0);
+	/* A FIFO anyone may open, in a directory only root may search. */
+	LT_EQ(mkdir("/tmp/pmdir", 0700), 0);
+	LT_EQ(mkfifo("/tmp/pmdir/open", 0666), 0);
+	LT_EQ(chmod("/tmp/pmdir/open", 0666), 0);	/* past the umask */
 	pid = fork();
 	if (pid == 0) {
 		if (setuid(1000) != 0)
 			_exit(1);
+		if (open("/tmp/pmdir/open", O_RDONLY | O_NONBLOCK) != -1 || errno != EACCES)
+			_exit(6);
+		if (open("/dev/pipe/fifo/tmp/pmdir/open", O_RDONLY | O_NONBLOCK) != -1 ||
+		    errno != EACCES)
+			_exit(7);
 		if (open("/tmp/pm", O_RDONLY | O_NONBLOCK) != -1 || errno != EACCES)
 			_exit(2);
 		if (open("/tmp/pm", O_WRONLY | O_NONBLOCK) != -1 || errno != EACCES)
@@ -422,6 +434,26 @@ LTEST(fifo, permissions)
 	LT_EQ(waitpid(pid, &st, 0), pid);
 	LT_CHECK(WIFEXITED(st));
 	LT_EQ(WEXITSTATUS(st), 0);
+	/* Searchable again: the same name opens (no writer: O_NONBLOCK read). */
+	LT_EQ(chmod("/tmp/pmdir", 0711), 0);
+	pid = fork();
+	if (pid == 0) {
+		int fd;
+
+		if (setuid(1000) != 0)
+			_exit(1);
+		if ((fd = open("/tmp/pmdir/open", O_RDONLY | O_NONBLOCK)) < 0)
+			_exit(8);
+		if ((fd = open("/dev/pipe/fifo/tmp/pmdir/open", O_RDONLY | O_NONBLOCK)) < 0)
+			_exit(9);
+		_exit(0);
+	}
+	LT_CHECK(pid > 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	LT_EQ(unlink("/tmp/pmdir/open"), 0);
+	LT_EQ(rmdir("/tmp/pmdir"), 0);
 	LT_EQ(unlink("/tmp/pm"), 0);
 	return 0;
 }

@@ -7,12 +7,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include "ltest.h"
 #include "lsvc.h"
@@ -123,6 +126,64 @@ LTEST(fork, with_threads)
 	return 0;
 }
 
+/*
+ * Threads on several CPUs store into one page that a fork has just made
+ * copy-on-write: every store faults at once, one thread breaks the page
+ * and the others find it writable already.  The kernel once answered
+ * those with SIGSEGV (the lost race looked like a write to a read-only
+ * page).  Rounds of fork + simultaneous stores; a crash kills the test.
+ */
+#define COW_THREADS	4
+#define COW_ROUNDS	150
+
+static char cow_page[4096] __attribute__((aligned(4096)));
+static volatile int cow_gen, cow_stop;
+static int cow_done;
+
+static void *cow_writer(void *arg)
+{
+	long i = (long)arg;
+	int seen = 0;
+
+	for (;;) {
+		while (cow_gen == seen && !cow_stop)
+			sched_yield();
+		if (cow_stop)
+			return NULL;
+		seen = cow_gen;
+		cow_page[64 * i] = (char)seen;	/* the racing store */
+		__atomic_add_fetch(&cow_done, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+LTEST(fork, cow_fault_race)
+{
+	pthread_t t[COW_THREADS];
+	pid_t pid;
+	int st, bad = 0;
+
+	for (long i = 0; i < COW_THREADS; i++)
+		LT_EQ(pthread_create(&t[i], NULL, cow_writer, (void *)i), 0);
+	for (int r = 1; r <= COW_ROUNDS && !bad; r++) {
+		if ((pid = fork()) == 0)
+			_exit(cow_page[0] == (char)(r - 1) ? 0 : 1);
+		LT_CHECK(pid > 0);
+		__atomic_store_n(&cow_done, 0, __ATOMIC_SEQ_CST);
+		cow_gen = r;			/* go: all of them store now */
+		while (__atomic_load_n(&cow_done, __ATOMIC_SEQ_CST) < COW_THREADS)
+			sched_yield();
+		for (int i = 0; i < COW_THREADS; i++)
+			bad += cow_page[64 * i] != (char)r;
+		st = wait_for(pid);
+		bad += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	cow_stop = 1;
+	for (int i = 0; i < COW_THREADS; i++)
+		LT_EQ(pthread_join(t[i], NULL), 0);
+	LT_EQ(bad, 0);
+	return 0;
+}
+
 LTEST(exec, replace_and_errors)
 {
 	char *argv[] = { "libcfork", "exit", "9", NULL };
@@ -159,6 +220,58 @@ LTEST(exec, replace_and_errors)
 	return 0;
 }
 
+/* The alternate signal stack: fork keeps it, exec drops it. */
+static char altstk[8192] __attribute__((aligned(16)));
+
+LTEST(fork, altstack_fork_keeps_exec_drops)
+{
+	stack_t ss = { .ss_sp = altstk, .ss_size = sizeof(altstk) };
+	int st;
+	pid_t pid;
+
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	pid = fork();
+	if (pid == 0) {
+		char *v[] = { "libcfork", "altstack", "-", NULL };
+		stack_t o;
+
+		if (sigaltstack(0, &o) != 0 || o.ss_sp != altstk || o.ss_size != sizeof(altstk) ||
+		    o.ss_flags != 0)
+			_exit(2);
+		execve(SELF, v, environ);
+		_exit(100);
+	}
+	st = wait_for(pid);
+	ss.ss_flags = SS_DISABLE;
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
+
+
+/* CPU-time itimers are not inherited by a fork child. */
+LTEST(fork, itimers_not_inherited)
+{
+	struct itimerval it = { .it_value = { 10, 0 } }, cur;
+	int st;
+	pid_t pid;
+
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	pid = fork();
+	if (pid == 0)
+		_exit(getitimer(ITIMER_PROF, &cur) == 0 && cur.it_value.tv_sec == 0 &&
+		    cur.it_value.tv_usec == 0 ? 0 : 1);
+	st = wait_for(pid);
+	LT_EQ(getitimer(ITIMER_PROF, &cur), 0);
+	LT_CHECK(cur.it_value.tv_sec > 0);		/* ours is still armed */
+	memset(&it, 0, sizeof(it));
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
+
 #else
 
 LTEST(fork, not_in_the_protocol_yet)
@@ -178,6 +291,11 @@ LTEST(fork, not_in_the_protocol_yet)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "altstack") == 0) {
+		stack_t o;
+
+		return sigaltstack(0, &o) == 0 && o.ss_flags == SS_DISABLE ? 0 : 3;
+	}
 	if (argc == 3 && strcmp(argv[1], "serve") == 0)
 		return lsvc_serve(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "exit") == 0)

@@ -509,13 +509,29 @@ LTEST(proc, threads_on_taskman_memory)
 		LT_EQ(pthread_join(t[i], &r), 0);
 		LT_EQ((long)r, i + 1);
 	}
-	/* Other protection changes are refused, not faked. */
-	char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* Other protection changes: MemProtect; a write to a read-only page faults. */
+	volatile char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int st;
+	pid_t pid;
+
 	LT_CHECK(p != MAP_FAILED);
+	p[0] = 1;
+	LT_EQ(mprotect((void *)p, 4096, PROT_READ), 0);
+	LT_EQ(p[0], 1);
+	if ((pid = fork()) == 0) {
+		p[0] = 2;
+		_exit(0);
+	}
+	LT_CHECK(pid > 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	LT_EQ(mprotect((void *)p, 4096, PROT_READ | PROT_WRITE), 0);
+	p[0] = 3;
+	LT_EQ(p[0], 3);
 	errno = 0;
-	LT_EQ(mprotect(p, 4096, PROT_READ), -1);
-	LT_EQ(errno, ENOSYS);
-	LT_EQ(munmap(p, 4096), 0);
+	LT_EQ(mprotect((void *)p, 4096, PROT_NONE), -1);	/* refused, not faked */
+	LT_EQ(errno, ENOTSUP);
+	LT_EQ(munmap((void *)p, 4096), 0);
 	return 0;
 }
 

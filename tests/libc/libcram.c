@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -573,6 +574,64 @@ LTEST(ram, permissions)
 	LT_CHECK(WIFEXITED(st));
 	LT_EQ(WEXITSTATUS(st), 0);
 	LT_EQ(unlink("/tmp/rootfile"), 0);
+	return 0;
+}
+
+/*
+ * A supplementary group opens what its members may use: the server learns
+ * the client's groups from taskman with its ids.  One child is in group
+ * 2000 (setgroups before setuid), one is not.
+ */
+static int team_child(int member)
+{
+	gid_t g = 2000;
+	struct stat s;
+	int fd;
+
+	if (setgroups(member ? 1 : 0, &g) != 0 || setgid(1000) != 0 || setuid(1000) != 0)
+		return 100;
+	fd = open("/tmp/team/f", O_RDWR);
+	if (!member)
+		return fd == -1 && errno == EACCES &&
+		    stat("/tmp/team/f", &s) == -1 && errno == EACCES ? 0 : 1;
+	if (fd < 0)
+		return 2;
+	close(fd);
+	if ((fd = open("/tmp/team/new", O_RDWR | O_CREAT, 0600)) < 0)
+		return 3;				/* the directory is group-writable */
+	if (fstat(fd, &s) != 0 || s.st_uid != 1000 || s.st_gid != 1000)
+		return 4;
+	close(fd);
+	if (chown("/tmp/team/new", -1, 2000) != 0)	/* to a group of its own */
+		return 5;
+	if (chown("/tmp/team/new", -1, 2001) != -1 || errno != EPERM)
+		return 6;
+	if (stat("/tmp/team/new", &s) != 0 || s.st_gid != 2000)
+		return 7;
+	return unlink("/tmp/team/new") == 0 ? 0 : 8;
+}
+
+LTEST(ram, supplementary_groups)
+{
+	int st = -1;
+	pid_t pid;
+
+	LT_EQ(mkdir("/tmp/team", 0770), 0);
+	LT_EQ(chmod("/tmp/team", 0770), 0);		/* past the umask */
+	LT_EQ(chown("/tmp/team", 0, 2000), 0);
+	LT_EQ(put("/tmp/team/f", "t"), 0);
+	LT_EQ(chmod("/tmp/team/f", 0660), 0);
+	LT_EQ(chown("/tmp/team/f", 0, 2000), 0);
+	for (int member = 0; member < 2; member++) {
+		if ((pid = fork()) == 0)
+			_exit(team_child(member));
+		LT_CHECK(pid > 0);
+		LT_EQ(waitpid(pid, &st, 0), pid);
+		LT_CHECK(WIFEXITED(st));
+		LT_EQ(WEXITSTATUS(st), 0);
+	}
+	LT_EQ(unlink("/tmp/team/f"), 0);
+	LT_EQ(rmdir("/tmp/team"), 0);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include "ltest.h"
 
@@ -132,7 +133,7 @@ LTEST(sig, bad_arguments)
 	LT_EQ(errno, EINVAL);
 	LT_EQ(sigaction(SIGKILL, 0, &old), 0);		/* but it can be read */
 	LT_CHECK(old.sa_handler == SIG_DFL);
-	sa.sa_flags = SA_ONSTACK;			/* no sigaltstack yet */
+	sa.sa_flags = 0x100;				/* no such flag */
 	LT_EQ(sigaction(SIGUSR1, &sa, 0), -1);
 	LT_EQ(errno, EINVAL);
 	LT_EQ(kill(getpid(), 65), -1);
@@ -545,8 +546,6 @@ LTEST(sig, setitimer_periodic)
 	memset(&it, 0, sizeof(it));
 	LT_EQ(setitimer(ITIMER_REAL, &it, 0), 0);
 	/* Errors. */
-	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, 0), -1);
-	LT_EQ(errno, ENOSYS);
 	LT_EQ(setitimer(7, &it, 0), -1);
 	LT_EQ(errno, EINVAL);
 	it.it_value.tv_usec = 1000000;
@@ -841,6 +840,347 @@ LTEST(sig, segv_handler_siglongjmps)
 		LT_EQ(sigismember(&now, SIGSEGV), 0);	/* sigsetjmp's mask is back */
 	}
 	signal(SIGSEGV, SIG_DFL);
+	return 0;
+}
+
+/* ---- sigaltstack and SA_ONSTACK ----------------------------------------- */
+
+static char alt1[16384] __attribute__((aligned(16)));
+static volatile uintptr_t h_local, h2_local;
+static volatile int h_ss_flags, h_eperm, h_uc_flags;
+
+static int on_alt1(uintptr_t a)
+{
+	return a > (uintptr_t)alt1 && a <= (uintptr_t)alt1 + sizeof(alt1);
+}
+
+static void on_usr2_nested(int signo)
+{
+	volatile char here;
+
+	(void)signo;
+	h2_local = (uintptr_t)&here;
+}
+
+static void on_alt_handler(int signo, siginfo_t *si, void *ucv)
+{
+	volatile char here;
+	stack_t o, n = { .ss_sp = alt1, .ss_size = sizeof(alt1) };
+	ucontext_t *uc = ucv;
+
+	(void)signo, (void)si;
+	h_local = (uintptr_t)&here;
+	h_uc_flags = uc->uc_stack.ss_flags;		/* the interrupted context's */
+	h_ss_flags = sigaltstack(0, &o) == 0 ? o.ss_flags : -1;
+	h_eperm = sigaltstack(&n, 0) == -1 && errno == EPERM;
+	raise(SIGUSR2);				/* nested: further down the same stack */
+}
+
+LTEST(sig, altstack_flags)
+{
+	stack_t ss, o;
+	static char small[MINSIGSTKSZ - 1];
+
+	reset();
+	LT_EQ(sigaltstack(0, &o), 0);			/* none at first */
+	LT_EQ(o.ss_flags, SS_DISABLE);
+	ss = (stack_t){ .ss_sp = small, .ss_size = sizeof(small) };
+	LT_EQ(sigaltstack(&ss, 0), -1);
+	LT_EQ(errno, ENOMEM);
+	ss = (stack_t){ .ss_sp = alt1, .ss_size = sizeof(alt1), .ss_flags = SS_ONSTACK };
+	LT_EQ(sigaltstack(&ss, 0), -1);
+	LT_EQ(errno, EINVAL);
+	ss.ss_flags = 4;				/* unknown: the kernel's EINVAL */
+	LT_EQ(sigaltstack(&ss, 0), -1);
+	LT_EQ(errno, EINVAL);
+	ss.ss_flags = (int)SS_AUTODISARM;
+	LT_EQ(sigaltstack(&ss, 0), -1);
+	LT_EQ(errno, EINVAL);
+	ss = (stack_t){ .ss_sp = (void *)-65536L, .ss_size = 8192 };	/* past user space */
+	LT_EQ(sigaltstack(&ss, 0), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(syscall(SYS_sigaltstack, (stack_t *)8, 0), -1);	/* (musl reads ss itself) */
+	LT_EQ(errno, EFAULT);
+	ss = (stack_t){ .ss_sp = alt1, .ss_size = sizeof(alt1) };
+	LT_EQ(sigaltstack(&ss, (stack_t *)8), -1);	/* nothing changes */
+	LT_EQ(errno, EFAULT);
+	LT_EQ(sigaltstack(0, &o), 0);
+	LT_EQ(o.ss_flags, SS_DISABLE);
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	LT_EQ(sigaltstack(0, &o), 0);
+	LT_CHECK(o.ss_sp == alt1);
+	LT_EQ(o.ss_size, sizeof(alt1));
+	LT_EQ(o.ss_flags, 0);				/* not on it */
+	ss.ss_flags = SS_DISABLE;
+	LT_EQ(sigaltstack(&ss, &o), 0);
+	LT_CHECK(o.ss_sp == alt1);
+	LT_EQ(sigaltstack(0, &o), 0);
+	LT_EQ(o.ss_flags, SS_DISABLE);
+	LT_EQ(o.ss_size, 0);
+	return 0;
+}
+
+/* SA_ONSTACK runs on the alternate stack, reports SS_ONSTACK there, nests below. */
+LTEST(sig, altstack_handler)
+{
+	stack_t ss = { .ss_sp = alt1, .ss_size = sizeof(alt1) }, o;
+	volatile char mine;
+
+	reset();
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	LT_EQ(set_handler(SIGUSR1, on_alt_handler, SA_SIGINFO | SA_ONSTACK, 0), 0);
+	LT_EQ(set_handler(SIGUSR2, on_usr2_nested, SA_ONSTACK, 0), 0);
+	h_local = h2_local = 0;
+	LT_EQ(raise(SIGUSR1), 0);
+	LT_CHECK(on_alt1(h_local));
+	LT_EQ(h_ss_flags, SS_ONSTACK);
+	LT_EQ(h_eperm, 1);				/* no change while on it */
+	LT_EQ(h_uc_flags, 0);				/* it interrupted the normal stack */
+	LT_CHECK(on_alt1(h2_local));			/* nested: on it too, */
+	LT_CHECK(h2_local < h_local);			/* below the first frame */
+	LT_EQ(sigaltstack(0, &o), 0);			/* back on the normal stack */
+	LT_EQ(o.ss_flags, 0);
+	/* Without SA_ONSTACK the handler stays on the normal stack. */
+	LT_EQ(set_handler(SIGUSR2, on_usr2_nested, 0, 0), 0);
+	h2_local = 0;
+	LT_EQ(raise(SIGUSR2), 0);
+	LT_CHECK(h2_local != 0 && !on_alt1(h2_local));
+	LT_CHECK(h2_local < (uintptr_t)&mine);
+	ss.ss_flags = SS_DISABLE;
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	h2_local = 0;
+	LT_EQ(set_handler(SIGUSR2, on_usr2_nested, SA_ONSTACK, 0), 0);	/* none: normal stack */
+	LT_EQ(raise(SIGUSR2), 0);
+	LT_CHECK(h2_local != 0 && !on_alt1(h2_local));
+	reset();
+	return 0;
+}
+
+static void *altstack_query(void *arg)
+{
+	stack_t o;
+
+	(void)arg;
+	if (sigaltstack(0, &o) != 0)
+		return (void *)1;
+	return (void *)(uintptr_t)(o.ss_flags == SS_DISABLE ? 0 : 2);
+}
+
+/* A new thread starts without its creator's alternate stack. */
+LTEST(sig, altstack_not_inherited_by_threads)
+{
+	stack_t ss = { .ss_sp = alt1, .ss_size = sizeof(alt1) };
+	pthread_t t;
+	void *r;
+
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	LT_EQ(pthread_create(&t, 0, altstack_query, 0), 0);
+	LT_EQ(pthread_join(t, &r), 0);
+	LT_CHECK(r == 0);
+	ss.ss_flags = SS_DISABLE;
+	LT_EQ(sigaltstack(&ss, 0), 0);
+	return 0;
+}
+
+/* Stack overflow in a thread: SIGSEGV handled on the alternate stack. */
+static sigjmp_buf ovf_jb;
+static volatile uintptr_t ovf_local, ovf_addr;
+static char alt2[16384] __attribute__((aligned(16)));
+
+static void on_ovf(int signo, siginfo_t *si, void *uc)
+{
+	volatile char here;
+
+	(void)signo, (void)uc;
+	ovf_local = (uintptr_t)&here;
+	ovf_addr = (uintptr_t)si->si_addr;
+	siglongjmp(ovf_jb, 1);
+}
+
+static int __attribute__((noinline)) recurse(int n)
+{
+	volatile char pad[1024];
+
+	pad[0] = (char)n;
+	if (n > 1000000)	/* 1 GiB: never reached, a 64 KiB stack overflows first */
+		return pad[0];
+	return recurse(n + 1) + pad[0];
+}
+
+static void *overflow_thread(void *arg)
+{
+	stack_t ss = { .ss_sp = alt2, .ss_size = sizeof(alt2) };
+
+	(void)arg;
+	if (sigaltstack(&ss, 0) != 0)
+		return (void *)1;
+	if (sigsetjmp(ovf_jb, 1) == 0) {
+		recurse(0);
+		return (void *)2;
+	}
+	return (void *)0;
+}
+
+LTEST(sig, altstack_stack_overflow)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	void *r;
+
+	reset();
+	LT_EQ(set_handler(SIGSEGV, on_ovf, SA_SIGINFO | SA_ONSTACK, 0), 0);
+	LT_EQ(pthread_attr_init(&a), 0);
+	LT_EQ(pthread_attr_setstacksize(&a, 65536), 0);
+	ovf_local = ovf_addr = 0;
+	LT_EQ(pthread_create(&t, &a, overflow_thread, 0), 0);
+	LT_EQ(pthread_join(t, &r), 0);
+	LT_CHECK(r == 0);
+	LT_CHECK(ovf_local > (uintptr_t)alt2 && ovf_local <= (uintptr_t)alt2 + sizeof(alt2));
+	LT_CHECK(ovf_addr != 0 && (ovf_addr < (uintptr_t)alt2 ||
+	    ovf_addr >= (uintptr_t)alt2 + sizeof(alt2)));
+	signal(SIGSEGV, SIG_DFL);
+	return 0;
+}
+
+/* ---- CPU-time itimers ---------------------------------------------------- */
+
+static volatile int vt_hits, prof_hits;
+
+static void on_vtalrm(int signo)
+{
+	(void)signo;
+	vt_hits++;
+}
+
+static void on_prof(int signo)
+{
+	(void)signo;
+	prof_hits++;
+}
+
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Spin until *flag reaches want or max_ns of CPU time pass; the CPU time spent. */
+static uint64_t spin_until(volatile int *flag, int want, uint64_t max_ns)
+{
+	uint64_t t0 = cpu_ns(), t;
+	volatile uint64_t x = 0;
+
+	do {
+		for (int i = 0; i < 50000; i++)	/* mostly user time between the clock reads */
+			x += (uint64_t)i;
+		t = cpu_ns() - t0;
+	} while (*flag < want && t < max_ns);
+	return t;
+}
+
+/* A busy loop gets SIGVTALRM after about its CPU time; a sleep does not. */
+LTEST(sig, itimer_virtual)
+{
+	struct itimerval it = { .it_value = { 0, 100000 } }, cur, off = { 0 };
+	uint64_t spent;
+
+	reset();
+	LT_EQ(set_handler(SIGVTALRM, on_vtalrm, 0, 0), 0);
+	vt_hits = 0;
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, 0), 0);
+	sleep_ms(300);					/* no CPU time: no signal */
+	LT_EQ(vt_hits, 0);
+	LT_EQ(getitimer(ITIMER_VIRTUAL, &cur), 0);
+	LT_CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec > 50000 &&
+	    cur.it_value.tv_usec <= 100000);		/* hardly any of it used */
+	spent = spin_until(&vt_hits, 1, 3000000000ULL);
+	LT_EQ(vt_hits, 1);
+	LT_CHECK(spent >= 50000000ULL && spent < 1000000000ULL);	/* about 100 ms left */
+	LT_EQ(getitimer(ITIMER_VIRTUAL, &cur), 0);	/* a one-shot: disarmed */
+	LT_CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+	spin_until(&vt_hits, 2, 200000000ULL);
+	LT_EQ(vt_hits, 1);
+	/* Periodic: about one per 20 ms of CPU time. */
+	it = (struct itimerval){ .it_value = { 0, 20000 }, .it_interval = { 0, 20000 } };
+	vt_hits = 0;
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, &cur), 0);
+	LT_CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+	spent = spin_until(&vt_hits, 5, 3000000000ULL);
+	LT_EQ(vt_hits, 5);
+	LT_CHECK(spent >= 70000000ULL && spent < 1000000000ULL);
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &off, &cur), 0);
+	LT_EQ(cur.it_interval.tv_usec, 20000);
+	signal(SIGVTALRM, SIG_DFL);
+	return 0;
+}
+
+/*
+ * A loop that makes no kernel call (no trap of its own) still gets its
+ * SIGVTALRM: the kernel sets the CPU's timer for the deadline.
+ */
+LTEST(sig, itimer_virtual_no_traps)
+{
+	struct itimerval it = { .it_value = { 0, 50000 } };
+	volatile uint64_t n = 0;
+	uint64_t t0, per_m, limit;
+
+	reset();
+	LT_EQ(set_handler(SIGVTALRM, on_vtalrm, 0, 0), 0);
+	t0 = cpu_ns();
+	while (n < 1000000)
+		n++;
+	per_m = cpu_ns() - t0 + 1;			/* ns per million rounds */
+	limit = 2000000000ULL / per_m * 1000000;	/* about 2 s of rounds */
+	vt_hits = 0;
+	n = 0;
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, 0), 0);
+	t0 = cpu_ns();
+	while (vt_hits == 0 && n < limit)
+		n++;
+	t0 = cpu_ns() - t0;
+	LT_EQ(vt_hits, 1);
+	LT_CHECK(t0 >= 30000000ULL && t0 < 1000000000ULL);	/* about 50 ms */
+	signal(SIGVTALRM, SIG_DFL);
+	return 0;
+}
+
+LTEST(sig, itimer_prof)
+{
+	struct itimerval it = { .it_value = { 0, 30000 }, .it_interval = { 0, 30000 } }, cur;
+	struct _itimer bad;
+	uint64_t spent;
+
+	reset();
+	LT_EQ(set_handler(SIGPROF, on_prof, 0, 0), 0);
+	prof_hits = 0;
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	LT_EQ(getitimer(ITIMER_PROF, &cur), 0);
+	LT_EQ(cur.it_interval.tv_usec, 30000);
+	sleep_ms(200);
+	LT_EQ(prof_hits, 0);
+	spent = spin_until(&prof_hits, 3, 3000000000ULL);
+	LT_EQ(prof_hits, 3);
+	LT_CHECK(spent >= 60000000ULL && spent < 600000000ULL);
+	memset(&it, 0, sizeof(it));
+	LT_EQ(setitimer(ITIMER_PROF, &it, 0), 0);
+	/* Errors: the kernel's EINVAL and EFAULT, and libc's. */
+	LT_EQ(TimerItimer(0, 0, 0), -1);			/* ITIMER_REAL is not the kernel's */
+	LT_EQ(errno, EINVAL);
+	LT_EQ(TimerItimer(ITIMER_VIRTUAL, (struct _itimer *)8, 0), -1);
+	LT_EQ(errno, EFAULT);
+	LT_EQ(TimerItimer(ITIMER_VIRTUAL, 0, (struct _itimer *)8), -1);
+	LT_EQ(errno, EFAULT);
+	bad = (struct _itimer){ 1ULL << 63, 0 };
+	LT_EQ(TimerItimer(ITIMER_PROF, &bad, 0), -1);
+	LT_EQ(errno, EINVAL);
+	it.it_value.tv_usec = -1;
+	LT_EQ(setitimer(ITIMER_VIRTUAL, &it, 0), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(getitimer(3, &cur), -1);
+	LT_EQ(errno, EINVAL);
+	signal(SIGPROF, SIG_DFL);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE	/* gettid */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -330,6 +331,237 @@ LTEST(thread, cancel_at_cancellation_point)
 	LT_EQ(pthread_cancel(t), 0);
 	LT_EQ(pthread_join(t, &r), 0);
 	LT_CHECK(r == PTHREAD_CANCELED);
+	return 0;
+}
+
+/* ---- priority inheritance and another thread's scheduling ---------------- */
+
+static void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* Run the calling thread on CPU 0 only, at priority pri (FIFO). */
+static int pin(int pri)
+{
+	struct sched_param sp = { .sched_priority = pri };
+
+	if (ThreadCtl(_NTO_TCTL_RUNMASK, (void *)(uintptr_t)1) == -1)
+		return -1;
+	return pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+}
+
+/* The current (possibly inherited) priority of thread tid of ours. */
+static int curpri(int tid)
+{
+	struct __abi_sched_param sp;
+
+	return SchedGet(0, tid, &sp) < 0 ? -1 : sp.sched_curpriority;
+}
+
+static pthread_mutex_t inv_m;
+static volatile int inv_seq, inv_locked, inv_h_got, inv_m_done, inv_l_tid;
+static volatile int inv_l_pri_after, inv_bad;
+
+static void spin(long n)
+{
+	for (volatile long i = 0; i < n; i++)
+		;
+}
+
+#define SPIN_L	20000000L	/* the low thread's work while it holds the mutex */
+#define SPIN_M	60000000L	/* the medium thread's: much more */
+
+static void *inv_low(void *arg)
+{
+	(void)arg;
+	if (pin(10) != 0)
+		inv_bad = 1;
+	inv_l_tid = (int)gettid();
+	pthread_mutex_lock(&inv_m);
+	inv_locked = 1;
+	spin(SPIN_L);
+	pthread_mutex_unlock(&inv_m);
+	inv_l_pri_after = curpri(0);
+	return 0;
+}
+
+static void *inv_high(void *arg)
+{
+	(void)arg;
+	if (pin(30) != 0)
+		inv_bad = 1;
+	pthread_mutex_lock(&inv_m);
+	inv_h_got = __atomic_add_fetch(&inv_seq, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&inv_m);
+	return 0;
+}
+
+static void *inv_medium(void *arg)
+{
+	(void)arg;
+	if (pin(20) != 0)
+		inv_bad = 1;
+	spin(SPIN_M);
+	inv_m_done = __atomic_add_fetch(&inv_seq, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/*
+ * Low (10) holds the mutex, high (30) waits for it, medium (20) spins,
+ * all on CPU 0, the controller (50) asleep.  With inheritance low runs at
+ * 30 until it unlocks, so high gets the mutex before medium is done;
+ * without it medium starves low and high waits for medium.  *boosted:
+ * low's current priority while high waited.
+ */
+static int inversion(int protocol, int *boosted)
+{
+	pthread_mutexattr_t ma;
+	pthread_t l, h, m;
+	int i;
+
+	inv_seq = inv_locked = inv_h_got = inv_m_done = inv_l_tid = inv_bad = 0;
+	inv_l_pri_after = -1;
+	if (pthread_mutexattr_init(&ma) || pthread_mutexattr_setprotocol(&ma, protocol) ||
+	    pthread_mutex_init(&inv_m, &ma) || pin(50))
+		return -1;
+	pthread_create(&l, 0, inv_low, 0);
+	for (i = 0; i < 500 && !inv_locked; i++)
+		msleep(2);
+	pthread_create(&h, 0, inv_high, 0);
+	msleep(20);				/* high blocks on the mutex */
+	*boosted = curpri(inv_l_tid);
+	pthread_create(&m, 0, inv_medium, 0);
+	pthread_join(m, 0);
+	pthread_join(h, 0);
+	pthread_join(l, 0);
+	pthread_mutex_destroy(&inv_m);
+	return inv_bad || !inv_locked ? -1 : 0;
+}
+
+LTEST(thread, prio_inherit_inversion)
+{
+	int boosted;
+
+	LT_EQ(inversion(PTHREAD_PRIO_INHERIT, &boosted), 0);
+	LT_EQ(boosted, 30);				/* low inherited high's priority */
+	LT_EQ(inv_l_pri_after, 10);			/* and dropped back at unlock */
+	LT_CHECK(inv_h_got != 0 && inv_m_done != 0);
+	LT_CHECK(inv_h_got < inv_m_done);		/* high before medium finished */
+	/* The control: without inheritance medium does finish first. */
+	LT_EQ(inversion(PTHREAD_PRIO_NONE, &boosted), 0);
+	LT_EQ(boosted, 10);
+	LT_CHECK(inv_h_got > inv_m_done);
+	return 0;
+}
+
+static volatile int pi_hold, pi_release;
+static pthread_mutex_t pi_m;
+
+static void *pi_holder(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&pi_m);
+	pi_hold = 1;
+	while (!pi_release)
+		msleep(1);
+	pthread_mutex_unlock(&pi_m);
+	return 0;
+}
+
+/* PI mutexes: the protocol, trylock, timedlock, errorcheck, recursive. */
+LTEST(thread, prio_inherit_mutex)
+{
+	pthread_mutexattr_t ma;
+	struct timespec at;
+	pthread_t t;
+	int proto = -1;
+
+	LT_EQ(pthread_mutexattr_init(&ma), 0);
+	LT_EQ(pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT), 0);
+	LT_EQ(pthread_mutexattr_getprotocol(&ma, &proto), 0);
+	LT_EQ(proto, PTHREAD_PRIO_INHERIT);
+	LT_EQ(pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_PROTECT), ENOTSUP);
+	LT_EQ(pthread_mutexattr_setprotocol(&ma, 7), EINVAL);
+	LT_EQ(pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ERRORCHECK), 0);
+	LT_EQ(pthread_mutex_init(&pi_m, &ma), 0);
+	LT_EQ(pthread_mutex_lock(&pi_m), 0);
+	LT_EQ(pthread_mutex_lock(&pi_m), EDEADLK);
+	LT_EQ(pthread_mutex_unlock(&pi_m), 0);
+	LT_EQ(pthread_mutex_unlock(&pi_m), EPERM);
+	pi_hold = pi_release = 0;
+	LT_EQ(pthread_create(&t, 0, pi_holder, 0), 0);
+	while (!pi_hold)
+		msleep(1);
+	LT_EQ(pthread_mutex_trylock(&pi_m), EBUSY);
+	clock_gettime(CLOCK_REALTIME, &at);
+	at.tv_nsec += 50000000;
+	if (at.tv_nsec >= 1000000000)
+		at.tv_sec++, at.tv_nsec -= 1000000000;
+	LT_EQ(pthread_mutex_timedlock(&pi_m, &at), ETIMEDOUT);
+	pi_release = 1;
+	LT_EQ(pthread_mutex_lock(&pi_m), 0);		/* handed over at its unlock */
+	LT_EQ(pthread_mutex_unlock(&pi_m), 0);
+	LT_EQ(pthread_join(t, 0), 0);
+	LT_EQ(pthread_mutex_destroy(&pi_m), 0);
+	LT_EQ(pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE), 0);
+	LT_EQ(pthread_mutex_init(&pi_m, &ma), 0);
+	LT_EQ(pthread_mutex_lock(&pi_m), 0);
+	LT_EQ(pthread_mutex_lock(&pi_m), 0);
+	LT_EQ(pthread_mutex_unlock(&pi_m), 0);
+	LT_EQ(pthread_mutex_unlock(&pi_m), 0);
+	LT_EQ(pthread_mutex_trylock(&pi_m), 0);
+	LT_EQ(pthread_mutex_unlock(&pi_m), 0);
+	LT_EQ(pthread_mutex_destroy(&pi_m), 0);
+	return 0;
+}
+
+static volatile int sp_stop;
+
+static void *sp_idle(void *arg)
+{
+	(void)arg;
+	while (!sp_stop)
+		msleep(1);
+	return 0;
+}
+
+/* pthread_setschedparam/getschedparam/setschedprio of another thread. */
+LTEST(thread, sched_other_thread)
+{
+	struct sched_param sp = { .sched_priority = 17 };
+	pthread_t t;
+	int policy = -1;
+
+	sp_stop = 0;
+	LT_EQ(pthread_create(&t, 0, sp_idle, 0), 0);
+	LT_EQ(pthread_setschedparam(t, SCHED_RR, &sp), 0);
+	sp.sched_priority = 0;
+	LT_EQ(pthread_getschedparam(t, &policy, &sp), 0);
+	LT_EQ(policy, SCHED_RR);
+	LT_EQ(sp.sched_priority, 17);
+	LT_EQ(pthread_setschedprio(t, 23), 0);
+	LT_EQ(pthread_getschedparam(t, &policy, &sp), 0);
+	LT_EQ(policy, SCHED_RR);				/* kept */
+	LT_EQ(sp.sched_priority, 23);
+	sp.sched_priority = 256;
+	LT_EQ(pthread_setschedparam(t, SCHED_FIFO, &sp), EINVAL);
+	sp.sched_priority = 0;
+	LT_EQ(pthread_setschedparam(t, SCHED_FIFO, &sp), EINVAL);
+	sp.sched_priority = 5;
+	LT_EQ(pthread_setschedparam(t, SCHED_OTHER, &sp), EINVAL);	/* FIFO and RR only */
+	LT_EQ(pthread_setschedparam(t, 99, &sp), EINVAL);
+	LT_EQ(pthread_getschedparam(t, &policy, &sp), 0);
+	LT_EQ(sp.sched_priority, 23);				/* unchanged */
+	LT_EQ(sched_get_priority_max(SCHED_FIFO), 255);
+	LT_EQ(sched_get_priority_min(SCHED_RR), 1);
+	LT_EQ(sched_get_priority_max(99), -1);
+	LT_EQ(errno, EINVAL);
+	sp_stop = 1;
+	LT_EQ(pthread_join(t, 0), 0);
 	return 0;
 }
 

@@ -687,8 +687,9 @@ LTEST(toybox, text_more)
 /* df from /proc/mounts (taskman's) and each file system's statvfs. */
 LTEST(toybox, df)
 {
-	RUN_OK(0, 0, "taskman / taskman ro 0 0\npipe /dev/pipe pipe rw 0 0\nfs-ram /tmp fs-ram rw 0 0\n",
-	    "cat", "/proc/mounts");	/* the pipe manager's FIFO directory too */
+	RUN_OK(0, 0, "taskman / taskman ro 0 0\ntaskman /dev/shmem taskman ro 0 0\n"
+	    "pipe /dev/pipe pipe rw 0 0\nfs-ram /tmp fs-ram rw 0 0\n",
+	    "cat", "/proc/mounts");	/* taskman's /dev/shmem and the pipe manager's FIFO directory too */
 	RUN_OK(0, 0, "Filesystem     1K-blocks Used Available Use% Mounted on\n"
 	    "fs-ram             32768    4     32764   1% /tmp\n", "df", "/tmp");
 	RUN_OK(0, 0, "/\n/tmp\n", "sh", "-c", "df | sed 1d | while read a b c d e f; do echo $f; done");

@@ -173,6 +173,45 @@ UTEST(fork, kernel_writes_break_copy_on_write)
 	return 0;
 }
 
+/*
+ * MemProtect on pages fork shares: taking write access away and giving it
+ * back must leave them copy-on-write (not writable in place); shared
+ * memory (MEM_SHARED) is shared writable by fork, not copied.
+ */
+#define PROT_PAGE	0x7400000UL
+#define SHARED_PAGE	0x7500000UL
+UTEST(fork, memprotect_keeps_copy_on_write_and_shared_stays_shared)
+{
+	volatile uint64_t *p = (volatile uint64_t *)PROT_PAGE, *s = (volatile uint64_t *)SHARED_PAGE;
+	long pid;
+
+	UT_EQ(KC(MemMap, 0, PROT_PAGE, 4096, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0), 0);
+	UT_EQ(KC(MemMap, 0, SHARED_PAGE, 4096, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON | MEM_SHARED, 0), 0);
+	*p = 5;
+	*s = 5;
+	pid = fork();
+	if (pid == 0) {
+		uint64_t t = 0;
+
+		while (*s == 5)			/* the parent writes 6 when it is done */
+			KC(TimerTimeout, CLOCK_MONOTONIC, 1 << 12, 0, (long)&(uint64_t){ 1000000 }, 0, 0);
+		t = *p;
+		*s = 7;				/* the parent sees this */
+		rt_exit(t == 5 ? 45 : 3);
+	}
+	UT_CHECK(pid > 1);
+	UT_EQ(KC(MemProtect, 0, PROT_PAGE, 4096, MEM_PROT_READ, 0, 0), 0);
+	UT_EQ(KC(MemProtect, 0, PROT_PAGE, 4096, MEM_PROT_READ | MEM_PROT_WRITE, 0, 0), 0);
+	*p = 9;					/* copies: the child keeps 5 */
+	*s = 6;
+	UT_EQ(wait_death(pid), 45 << 8);
+	UT_EQ(*s, 7);
+	UT_EQ(*p, 9);
+	UT_EQ(KC(MemUnmap, 0, PROT_PAGE, 4096, 0, 0, 0), 0);
+	UT_EQ(KC(MemUnmap, 0, SHARED_PAGE, 4096, 0, 0, 0), 0);
+	return 0;
+}
+
 UTEST(fork, registers_fp_and_mask_carry_over)
 {
 	register double f0 __asm__("fs0") = 1.25;

@@ -36,6 +36,7 @@ struct client {
 	long		co;
 	int		pri;
 	int		tag;
+	int		empty;		/* non-zero: send 0 bytes (the tag stays unread) */
 	volatile long	result;
 	volatile int	done;
 };
@@ -47,7 +48,7 @@ client_main(void *arg)
 	int tag = c->tag;
 
 	rt_setpri(c->pri);
-	c->result = KC(MsgSend, c->co, (long)&tag, sizeof(tag), 0, 0, 0);
+	c->result = KC(MsgSend, c->co, (long)&tag, c->empty ? 0 : sizeof(tag), 0, 0, 0);
 	c->done = 1;
 	KC(ThreadDestroy, 0, 0, 0, 0, 0, 0);
 }
@@ -131,6 +132,60 @@ UTEST(pi, fixed_priority_channel_inherits_nothing)
 	UT_EQ(KC(MsgReply, rcvid, 0, 0, 0, 0, 0), 0);
 	wait_done(&lo);
 	wait_done(&hi);
+	UT_EQ(KC(ConnectDetach, lo.co, 0, 0, 0, 0, 0), 0);
+	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
+	return 0;
+}
+
+/* A second server thread: receive one message on chid, reply, leave. */
+static volatile int second_got = -1;
+
+static void
+second_server(void *arg)
+{
+	long chid = (long)arg, rcvid;
+	struct _msg_info mi;
+	int tag = -1;
+
+	rt_setpri(BASE);
+	rcvid = receive(chid, &tag, &mi);
+	second_got = rcvid > 0 ? (int)mi.msglen : -2;
+	if (rcvid > 0)
+		KC(MsgReply, rcvid, 0, 0, 0, 0, 0);
+	KC(ThreadDestroy, 0, 0, 0, 0, 0, 0);
+}
+
+/*
+ * A high client whose message goes straight to a waiting receiver does not
+ * boost the channel's busy workers: only a client that has to queue does.
+ * (The 0-byte message takes the fast path's delivery under the claiming
+ * lock, which once boosted the workers as if the client had queued.)
+ */
+UTEST(pi, message_to_waiting_receiver_boosts_no_busy_worker)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), rcvid;
+	struct client lo = { .pri = BASE, .tag = 1 }, hi = { .pri = HIGH, .tag = 2, .empty = 1 };
+	struct _msg_info mi;
+	int tag;
+
+	rt_setpri(BASE);
+	UT_CHECK(chid > 0);
+	lo.co = hi.co = attach(chid);
+	UT_EQ(start_client(&lo, 0), 0);
+	rcvid = receive(chid, &tag, &mi);	/* we are busy with lo */
+	UT_CHECK(rcvid > 0);
+	second_got = -1;
+	UT_CHECK(rt_thread_create(second_server, (void *)chid, stacks[2], STACK, BASE) > 0);
+	rt_sleep_ms(50);			/* it waits in MsgReceive */
+	UT_EQ(start_client(&hi, 1), 0);
+	wait_done(&hi);
+	UT_EQ(hi.result, 0);
+	UT_EQ(second_got, 0);			/* it took hi's empty message */
+	UT_EQ(rt_mypri(), BASE);		/* and we were not boosted */
+	UT_EQ(KC(MsgReply, rcvid, 0, 0, 0, 0, 0), 0);
+	wait_done(&lo);
+	UT_EQ(lo.result, 0);
+	rt_sleep_ms(20);
 	UT_EQ(KC(ConnectDetach, lo.co, 0, 0, 0, 0, 0), 0);
 	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
 	return 0;

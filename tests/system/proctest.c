@@ -7,6 +7,7 @@
 #include "utest.h"
 #include <abi/neutrino.h>
 #include <abi/procmgr.h>
+#include <abi/sysinfo.h>
 #include <abi/time.h>
 #include <abi/vmlayout.h>
 
@@ -152,7 +153,8 @@ UTEST(proc, procmgr_bad_arguments)
 	UT_EQ(KC(MemMap, pid, 0x10000, 0, MEM_PROT_READ, MEM_ANON, 0), -EINVAL);
 	UT_EQ(KC(MemMap, pid, (long)USER_SPACE_TOP, 4096, MEM_PROT_READ, MEM_ANON, 0), -EINVAL);
 	UT_EQ(KC(MemMap, pid, 0x10000, 4096, 0, MEM_ANON, 0), -EINVAL);		/* no access */
-	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, 9, 0), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, 0x11, 0), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_SHARED | MEM_CONTIG | MEM_ANON, 0), -EINVAL);
 	UT_EQ(KC(MemMap, 999999, 0x10000, 4096, MEM_PROT_READ, MEM_ANON, 0), -ESRCH);
 	UT_EQ(KC(MemMap, pid, 0x10000, 8192, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0), 0);
 	UT_EQ(KC(MemMap, pid, 0x11000, 4096, MEM_PROT_READ, MEM_ANON, 0), -EEXIST);
@@ -183,12 +185,98 @@ UTEST(proc, procmgr_bad_arguments)
 		UT_EQ(KC(MemOffset, 999999, 0x7000000, 4096, (long)&mp, 0, 0), -ESRCH);
 	}
 	UT_EQ(KC(MemUnmap, 0, 0x7000000, 3 * 4096, 0, 0, 0), 0);
+	/* ProcSetCred: ids within 0..INT32_MAX, a session within 0..2^30-1, a live pid. */
+	UT_EQ(KC(ProcSetCred, pid, -1, 0, 0, 1, 0), -EINVAL);
+	UT_EQ(KC(ProcSetCred, pid, 0, 0x80000000L, 0, 1, 0), -EINVAL);
+	UT_EQ(KC(ProcSetCred, pid, 0, 0, -5, 1, 0), -EINVAL);
+	UT_EQ(KC(ProcSetCred, pid, 0, 0, 0, 0x40000000, 0), -EINVAL);
+	UT_EQ(KC(ProcSetCred, 999999, 0, 0, 0, 1, 0), -ESRCH);
+	UT_EQ(KC(ProcSetCred, pid, 1000, 1000, 1000, 1, 0), 0);
 	UT_EQ(KC(ProcDestroy, 1, 0, 0, 0, 0, 0), -EINVAL);			/* ourselves */
 	UT_EQ(KC(ProcDestroy, 999999, 0, 0, 0, 0, 0), -ESRCH);
 	UT_EQ(KC(ProcDestroy, pid, 3, 0, 0, 0, 0), 0);			/* never had a thread */
 	UT_EQ(wait_death(pid), 3);
 	UT_EQ(KC(ProcDestroy, pid, 3, 0, 0, 0, 0), -ESRCH);			/* gone */
 	(void)buf;
+	return 0;
+}
+
+UTEST(proc, sysinfo)
+{
+	struct _sys_info si;
+
+	UT_EQ(KC(SysInfo, (long)&si, 0, 0, 0, 0, 0), 0);
+	UT_CHECK(si.si_ncpus_onln >= 1 && si.si_ncpus_onln <= si.si_ncpus_conf);
+	UT_EQ(si.si_pagesize, 4096);
+	UT_CHECK(si.si_free_pages > 0 && si.si_free_pages < si.si_total_pages);
+	UT_EQ(si.si_zero, 0);
+	UT_EQ(KC(SysInfo, 8, 0, 0, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(SysInfo, (long)USER_SPACE_TOP, 0, 0, 0, 0, 0), -EFAULT);
+	return 0;
+}
+
+/* MemMap(MEM_SHARED), MemShare and MemProtect (kern/vm_share.c): taskman's shared memory and mprotect. */
+#define SHM_A	0x7100000UL
+#define SHM_B	0x7200000UL
+#define PLAIN	0x7300000UL
+UTEST(proc, memshare_and_memprotect)
+{
+	volatile uint64_t *a = (volatile uint64_t *)SHM_A, *b = (volatile uint64_t *)SHM_B;
+	struct _mem_phys pa, pb;
+	uint64_t t;
+	long child = KC(ProcCreate, (long)"shm", 0, 0, 0, 0, 0);
+
+	UT_CHECK(child > 1);
+	UT_EQ(KC(MemMap, 0, SHM_A, 2 * 4096, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON | MEM_SHARED, 0), 0);
+	UT_EQ(KC(MemMap, 0, PLAIN, 4096, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0), 0);
+	UT_EQ(KC(MemMap, 0, SHM_B, 4096, MEM_PROT_READ, MEM_SHARED, 0), -EINVAL);	/* not alone */
+	a[0] = 0x1234;
+	a[512] = 0x5678;					/* the second page */
+	UT_EQ(KC(MemShare, 0, SHM_B, 0, SHM_A, 2 * 4096, MEM_PROT_READ), 0);
+	UT_EQ(b[0], 0x1234);
+	UT_EQ(b[512], 0x5678);
+	a[0] = 0xabcd;
+	UT_EQ(b[0], 0xabcd);					/* the same frames */
+	UT_EQ(KC(MemShare, child, 0x10000, 0, SHM_A + 4096, 4096, MEM_PROT_READ | MEM_PROT_WRITE), 0);
+	UT_EQ(KC(MemOffset, 0, SHM_A + 4096, 4096, (long)&pa, 0, 0), 0);
+	UT_EQ(KC(MemOffset, child, 0x10000, 4096, (long)&pb, 0, 0), 0);
+	UT_EQ(pa.mp_paddr, pb.mp_paddr);
+	/* Decode errors: nothing changes. */
+	UT_EQ(KC(MemShare, 0, SHM_B, 0, SHM_A, 4096, MEM_PROT_READ), -EEXIST);
+	UT_EQ(KC(MemShare, 0, SHM_B + 0x100000, 0, PLAIN, 4096, MEM_PROT_READ), -EINVAL);	/* not shared */
+	UT_EQ(KC(MemShare, 0, SHM_B + 0x100000, 0, SHM_A, 3 * 4096, MEM_PROT_READ), -EINVAL);	/* a hole */
+	UT_EQ(KC(MemShare, 0, SHM_A + 4096, 0, SHM_A, 2 * 4096, MEM_PROT_READ), -EINVAL);	/* overlap */
+	UT_EQ(KC(MemShare, 0, SHM_B + 1, 0, SHM_A, 4096, MEM_PROT_READ), -EINVAL);
+	UT_EQ(KC(MemShare, 0, SHM_B + 0x100000, 0, SHM_A, 0, MEM_PROT_READ), -EINVAL);
+	UT_EQ(KC(MemShare, 0, SHM_B + 0x100000, 0, SHM_A, 4096, 0), -EINVAL);
+	UT_EQ(KC(MemShare, 0, SHM_B + 0x100000, 0, SHM_A, 4096, 8 | MEM_PROT_READ), -EINVAL);
+	UT_EQ(KC(MemShare, 0, (long)USER_SPACE_TOP, 0, SHM_A, 4096, MEM_PROT_READ), -EINVAL);
+	UT_EQ(KC(MemShare, 999999, 0x10000, 0, SHM_A, 4096, MEM_PROT_READ), -ESRCH);
+	UT_EQ(KC(MemShare, 0, SHM_B + 0x100000, 999999, SHM_A, 4096, MEM_PROT_READ), -ESRCH);
+	/* MemProtect: a kernel write into the page (ClockTime) follows the protection. */
+	UT_EQ(KC(MemProtect, 0, PLAIN, 4096, MEM_PROT_READ, 0, 0), 0);
+	UT_EQ(KC(ClockTime, CLOCK_MONOTONIC, 0, PLAIN, 0, 0, 0), -EFAULT);
+	UT_EQ(KC(MemProtect, 0, PLAIN, 4096, MEM_PROT_READ | MEM_PROT_WRITE, 0, 0), 0);
+	UT_EQ(KC(ClockTime, CLOCK_MONOTONIC, 0, PLAIN, 0, 0, 0), 0);
+	UT_CHECK(*(volatile uint64_t *)PLAIN != 0);
+	UT_EQ(KC(MemProtect, 0, SHM_B, 4096, MEM_PROT_READ | MEM_PROT_WRITE, 0, 0), 0);
+	b[1] = 77;						/* now writable here too */
+	UT_EQ(a[1], 77);
+	UT_EQ(KC(MemProtect, 0, PLAIN, 2 * 4096, MEM_PROT_READ, 0, 0), -ENOMEM);	/* a hole */
+	UT_EQ(KC(ClockTime, CLOCK_MONOTONIC, 0, PLAIN, 0, 0, 0), 0);	/* ... and nothing changed */
+	UT_EQ(KC(MemProtect, 0, PLAIN, 4096, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(MemProtect, 0, PLAIN, 4096, MEM_PROT_WRITE, 0, 0), -EINVAL);
+	UT_EQ(KC(MemProtect, 0, PLAIN + 1, 4096, MEM_PROT_READ, 0, 0), -EINVAL);
+	UT_EQ(KC(MemProtect, 0, PLAIN, 0, MEM_PROT_READ, 0, 0), -EINVAL);
+	UT_EQ(KC(MemProtect, 999999, PLAIN, 4096, MEM_PROT_READ, 0, 0), -ESRCH);
+	(void)t;
+	/* The frames live while any mapping holds them (the leak check at the end counts). */
+	UT_EQ(KC(MemUnmap, 0, SHM_A, 2 * 4096, 0, 0, 0), 0);
+	UT_EQ(b[0], 0xabcd);
+	UT_EQ(KC(MemUnmap, 0, SHM_B, 2 * 4096, 0, 0, 0), 0);
+	UT_EQ(KC(MemUnmap, 0, PLAIN, 4096, 0, 0, 0), 0);
+	UT_EQ(KC(ProcDestroy, child, 3, 0, 0, 0, 0), 0);
+	UT_EQ(wait_death(child), 3);
 	return 0;
 }
 
@@ -361,6 +449,9 @@ child_unpriv(void)
 		bad += KC(ProcPager, 1, 1, 0, 0, 0, 0) != -EPERM;
 		bad += KC(PageResume, 1, 1, 0, 0, 0, 0) != -EPERM;
 		bad += KC(ProcSetGroup, 1, 5, 0, 0, 0, 0) != -EPERM;
+		bad += KC(ProcSetCred, 1, 0, 0, 0, 1, 0) != -EPERM;
+		bad += KC(MemShare, 1, 0x10000, 1, 0x20000, 4096, MEM_PROT_READ) != -EPERM;
+		bad += KC(MemProtect, 1, 0x10000, 4096, MEM_PROT_READ, 0, 0) != -EPERM;
 		/* init's side connection leads to init's channel, not ours. */
 		static struct _server_info si;
 

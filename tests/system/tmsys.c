@@ -186,14 +186,26 @@ UTEST(tms, mmap_anonymous)
 	UT_EQ(p[PAGE], 0);
 	UT_EQ(p[0], 1);					/* the neighbours kept their data */
 	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, 3 * PAGE, rw), 0);
-	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, 3 * PAGE, _PROT_READ), -ENOSYS);
+	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a + PAGE, PAGE, _PROT_READ), 0);	/* MemProtect */
+	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, 3 * PAGE, _PROT_NONE), -ENOTSUP);	/* would lose data */
+	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, 3 * PAGE, rw), 0);
+	p[PAGE] = 5;
+	UT_EQ(p[PAGE] + p[0], 6);
 	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 3 * PAGE, 0), 0);
 	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a, PAGE, rw), -ENOMEM);	/* gone */
 	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 3 * PAGE, 0), 0);		/* POSIX: not an error */
 	/* Bad arguments. */
 	UT_EQ(mmap_(0, 0, rw, anon, -1, &b), -EINVAL);
 	UT_EQ(mmap_(0, PAGE, rw, _MAP_ANONYMOUS, -1, &b), -EINVAL);	/* neither private nor shared */
-	UT_EQ(mmap_(0, PAGE, rw, _MAP_PRIVATE, 3, &b), -ENOTSUP);	/* file-backed: later */
+	UT_EQ(mmap_(0, PAGE, rw, _MAP_PRIVATE, 3, &b), -EBADF);	/* no such fd (files: libc's) */
+	UT_EQ(mmap_(0, PAGE, rw, _MAP_SHARED, -1, &b), -EBADF);
+	/* A PROT_NONE reservation opens with fresh zeroed memory. */
+	UT_EQ(mmap_(0, 2 * PAGE, _PROT_NONE, anon, -1, &a), 0);
+	UT_EQ(memctrl(_MEM_CTRL_PROTECT, a + PAGE, PAGE, rw), 0);
+	p = (volatile uint8_t *)a;
+	UT_EQ(p[PAGE], 0);
+	p[PAGE + 1] = 3;
+	UT_EQ(memctrl(_MEM_CTRL_UNMAP, a, 2 * PAGE, 0), 0);
 	UT_EQ(mmap_(0, PAGE, rw, anon, 3, &b), -EINVAL);
 	UT_EQ(mmap_(a + 1, PAGE, rw, anon | _MAP_FIXED, -1, &b), -EINVAL);
 	UT_EQ(mmap_(0, PAGE, 0x10, anon, -1, &b), -EINVAL);

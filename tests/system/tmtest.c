@@ -494,7 +494,7 @@ static int
 role_fuzz(void)
 {
 	static const uint16_t types[] = { _PROC_SPAWN, _PROC_WAIT, _PROC_GETSETID, _PROC_FORK,
-	    _PROC_EXEC, _PROC_SPAWN_DONE, _SYS_CONF, _SYS_UNAME, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH,
+	    _PROC_EXEC, _PROC_SPAWN_DONE, _PROC_RLIMIT, _SYS_CONF, _SYS_UNAME, _MEM_CTRL, _PATH_ATTACH, _PATH_DETACH,
 	    _IO_CONNECT, _IO_READ, _IO_WRITE, _IO_STAT, _IO_LSEEK, _IO_CLOSE, _IO_DEVCTL,
 	    0x77, 0x1ff, 0x1234 };
 	static uint64_t buf[64], reply[64];

@@ -31,6 +31,20 @@
 #define MEM_CONTIG		0x4	/* with MEM_ANON: physically contiguous, pinned
 					   frames (DMA memory); paddr 0; both the caller
 					   and the target need PROC_ABILITY_IO */
+#define MEM_SHARED		0x8	/* with MEM_ANON: fresh zeroed frames mapped as
+					   shared memory (owned and pinned, like DMA
+					   memory but not contiguous): MemClone shares
+					   them writable, MemShare maps them again */
+
+/*
+ * MemShare(dst_pid, dst_va, src_pid, src_va, len, prot): map the frames
+ * of src's shared memory [src_va, src_va+len) (all of it MEM_SHARED or
+ * MEM_CONTIG pages) at dst_va in dst (nothing mapped there), each page one
+ * more holder of its frame: shared-memory objects and MAP_SHARED.
+ * MemProtect(pid, va, len, prot): change the access of every mapped page
+ * of [va, va+len) (mprotect); pages shared copy-on-write stay so.
+ * (docs/kernel-calls.md.)
+ */
 
 /* MemMap protections: the POSIX PROT_* values. */
 #define MEM_PROT_READ		0x1

@@ -66,14 +66,14 @@
 #define SA_NOCLDSTOP	0x00000001	/* no SIGCHLD when a child stops */
 #define SA_NOCLDWAIT	0x00000002	/* children are not kept as zombies (taskman) */
 #define SA_SIGINFO	0x00000004	/* handler(signo, info, context) */
-#define SA_ONSTACK	0x08000000	/* (not yet: sigaltstack) */
+#define SA_ONSTACK	0x08000000	/* run the handler on the thread's alternate stack */
 #define SA_RESTART	0x10000000	/* restart an interrupted restartable call */
 #define SA_NODEFER	0x40000000	/* do not block signo in its handler */
 #define SA_RESETHAND	0x80000000	/* back to SIG_DFL once delivered */
 #endif
 /* The flags SignalAction accepts; others give EINVAL. */
 #define __ABI_SA_KNOWN	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTART | \
-			 SA_NODEFER | SA_RESETHAND)
+			 SA_NODEFER | SA_RESETHAND | SA_ONSTACK)
 
 /* sa_handler values that are not addresses. */
 #define __ABI_SIG_DFL	0UL
@@ -130,7 +130,16 @@ struct __abi_siginfo {
 	} __asi_fields;
 };
 
-/* stack_t */
+/*
+ * stack_t: SignalAltstack's alternate stack and uc_stack.  ss_flags
+ * (musl's values): __ABI_SS_ONSTACK (reported: the thread runs on it),
+ * __ABI_SS_DISABLE (none).  An enabled stack has at least
+ * __ABI_MINSIGSTKSZ bytes (musl's riscv64 MINSIGSTKSZ).
+ */
+#define __ABI_SS_ONSTACK	1
+#define __ABI_SS_DISABLE	2
+#define __ABI_MINSIGSTKSZ	2048
+
 struct __abi_stack {
 	uint64_t	ss_sp;
 	int32_t		ss_flags;

@@ -36,6 +36,18 @@
 #define STATE_NET_REPLY		0x14	/* Qnet (never) */
 #define STATE_MAX		0x18	/* states are below this */
 
+/* The states' names, as QNX's pidin prints them (pidin, taskman's /proc/<pid>/threads). */
+#define STATE_NAMES_INIT {						\
+	[STATE_DEAD] = "DEAD", [STATE_RUNNING] = "RUNNING", [STATE_READY] = "READY",	\
+	[STATE_STOPPED] = "STOPPED", [STATE_SEND] = "SEND", [STATE_RECEIVE] = "RECEIVE",	\
+	[STATE_REPLY] = "REPLY", [STATE_STACK] = "STACK", [STATE_WAITTHREAD] = "WAITTHREAD",	\
+	[STATE_WAITPAGE] = "WAITPAGE", [STATE_SIGSUSPEND] = "SIGSUSPEND",		\
+	[STATE_SIGWAITINFO] = "SIGWAITINFO", [STATE_NANOSLEEP] = "NANOSLEEP",		\
+	[STATE_MUTEX] = "MUTEX", [STATE_CONDVAR] = "CONDVAR", [STATE_JOIN] = "JOIN",	\
+	[STATE_INTR] = "INTR", [STATE_SEM] = "SEM", [STATE_WAITCTX] = "WAITCTX",	\
+	[STATE_NET_SEND] = "NET_SEND", [STATE_NET_REPLY] = "NET_REPLY",		\
+}
+
 /*
  * Does a foreign <sched.h> (glibc's, or a stock musl's, which defines
  * SCHED_OTHER) own struct sched_param?  Decided before the SCHED_* below.

@@ -46,7 +46,7 @@
 #define _IO_UTIME		0x10c	/* futimens */
 #define _IO_OPENFD		0x10d	/* open another OCB on the same file */
 #define _IO_FDINFO		0x10e	/* what an fd refers to (path, offset) */
-#define _IO_LOCK		0x10f	/* fcntl locks: not defined yet */
+#define _IO_LOCK		0x10f	/* fcntl record locks */
 #define _IO_SPACE		0x110	/* ftruncate, posix_fallocate */
 #define _IO_SHUTDOWN		0x111	/* reserved */
 #define _IO_MMAP		0x112	/* file-backed mmap: not defined yet */
@@ -611,6 +611,55 @@ struct _io_fdinfo_reply {
 	uint32_t	fr_zero;	/* 0 */
 };
 __ABI_SIZE(struct _io_fdinfo_reply, 32, 8);
+
+/*
+ * _IO_LOCK: fcntl() record locks (QNX's shape): subtype is the fcntl
+ * command (musl's F_GETLK 5, F_SETLK 6, F_SETLKW 7) and nbytes the size
+ * of the struct _io_flock that follows the header.  The reply is struct
+ * _io_lock_reply followed, for F_GETLK, by the struct _io_flock that
+ * answers it (l_type F_UNLCK if nothing is in the way, else the first
+ * lock in the way, with l_whence SEEK_SET and its owner's l_pid).  A
+ * server may leave an F_SETLKW unanswered until the lock can be taken.
+ * (QNX's reply header is 12 bytes; ours is 16, so the flock stays
+ * 8-aligned.)
+ */
+struct _io_lock {
+	uint16_t	type;		/* _IO_LOCK */
+	uint16_t	combine_len;	/* 0 */
+	uint32_t	subtype;	/* F_GETLK, F_SETLK, F_SETLKW */
+	int32_t		nbytes;		/* sizeof(struct _io_flock) */
+	uint32_t	zero;		/* 0 */
+};
+__ABI_SIZE(struct _io_lock, 16, 4);
+__ABI_FIELD(struct _io_lock, subtype, 4, 4);
+__ABI_FIELD(struct _io_lock, nbytes, 8, 4);
+
+struct _io_lock_reply {
+	uint32_t	zero[4];	/* 0 */
+};
+__ABI_SIZE(struct _io_lock_reply, 16, 4);
+
+/*
+ * The lock: the layout of musl's riscv64 struct flock, so libc sends the
+ * caller's struct as it is.  Values are musl's: l_type F_RDLCK 0,
+ * F_WRLCK 1, F_UNLCK 2; l_whence SEEK_*; l_len 0 means to the end of the
+ * file however far it grows, a negative l_len the bytes before l_start.
+ */
+struct _io_flock {
+	int16_t		l_type;
+	int16_t		l_whence;
+	uint32_t	l_zero1;	/* padding */
+	int64_t		l_start;
+	int64_t		l_len;
+	int32_t		l_pid;		/* F_GETLK's answer: the owner */
+	uint32_t	l_zero2;	/* padding */
+};
+__ABI_SIZE(struct _io_flock, 32, 8);
+__ABI_FIELD(struct _io_flock, l_type, 0, 2);
+__ABI_FIELD(struct _io_flock, l_whence, 2, 2);
+__ABI_FIELD(struct _io_flock, l_start, 8, 8);
+__ABI_FIELD(struct _io_flock, l_len, 16, 8);
+__ABI_FIELD(struct _io_flock, l_pid, 24, 4);
 
 /* _IO_MSG: a server's own protocol over an fd (mgrid names the protocol). */
 struct _io_msg {

@@ -46,6 +46,7 @@
 #define _PROC_PIDINFO		0x0009	/* a process as pidin shows it */
 #define _PROC_UMASK		0x000a	/* the file mode creation mask */
 #define _PROC_CWD		0x000b	/* the current working directory */
+#define _PROC_RLIMIT		0x000c	/* getrlimit, setrlimit, prlimit */
 #define _SYS_CONF		0x0020	/* sysconf */
 #define _SYS_UNAME		0x0021	/* uname */
 #define _SYS_SHUTDOWN		0x0022	/* power off / reboot */
@@ -73,7 +74,19 @@
  * program), ENOEXEC (not a valid RISC-V ELF executable), E2BIG (the
  * arguments do not fit the child's argument area, _SPAWN_ARGS_MAX), EPERM
  * (setpgroup into another session), EAGAIN/ENOMEM, EINVAL (malformed
- * message).  Part 1: only /proc/boot programs can be spawned.
+ * message).
+ *
+ * Without _SPAWN_IMAGE the program is the boot image's file at the path
+ * (taskman checks its mode; ENOENT for a path another server serves).
+ * With _SPAWN_IMAGE the program's whole ELF file follows the message in
+ * the same send (sp_image_len bytes, 1 .. _SPAWN_IMAGE_MAX, right after
+ * the message's last byte: libc's second iov part): libc opened and read
+ * it in the caller, with the caller's credentials, from any file system,
+ * and checked that it is a regular file the caller may execute.  taskman
+ * reads it with MsgRead (the caller is reply-blocked, so this never waits
+ * on another server), checks it strictly (ENOEXEC) and frees its copy once
+ * the program is loaded; the path then only names the program (the
+ * process name, AT_EXECFN).  E2BIG for a longer image.
  *
  * With sp_nfds > 0 the reply waits until the child's libc has taken its
  * descriptors and sent _PROC_SPAWN_DONE (or the child has died), so the
@@ -83,7 +96,10 @@
 #define _SPAWN_SETPGROUP		0x0002	/* child joins sp_pgroup (0: a new group of its own) */
 #define _SPAWN_SETSIGMASK	0x0004	/* sp_sigmask is the child's mask */
 #define _SPAWN_SETSIGDEF		0x0008	/* signals in sp_sigdefault start SIG_DFL */
-#define _SPAWN_FLAGS_ALL		0x000f
+#define _SPAWN_IMAGE		0x0010	/* the ELF file follows the message (sp_image_len) */
+#define _SPAWN_FLAGS_ALL		0x001f
+
+#define _SPAWN_IMAGE_MAX	(64 * 1024 * 1024)	/* the largest program file */
 
 #define _SPAWN_ARGS_MAX		(128 * 1024)	/* ARG_MAX: argv + envp bytes */
 #define _SPAWN_ARGC_MAX		4096		/* most argv (and envp) entries */
@@ -99,7 +115,7 @@ struct _proc_spawn {
 	uint32_t	sp_argc;	/* argv strings */
 	uint32_t	sp_envc;	/* envp strings */
 	uint32_t	sp_strings_len;	/* bytes of argv + envp strings */
-	uint32_t	sp_zero;	/* 0 */
+	uint32_t	sp_image_len;	/* with _SPAWN_IMAGE: the ELF file's bytes; else 0 */
 	uint64_t	sp_sigmask;	/* with _SPAWN_SETSIGMASK: bit n-1 = signal n */
 	uint64_t	sp_sigdefault;	/* with _SPAWN_SETSIGDEF */
 };
@@ -112,7 +128,7 @@ __ABI_FIELD(struct _proc_spawn, sp_nfds, 14, 2);
 __ABI_FIELD(struct _proc_spawn, sp_argc, 16, 4);
 __ABI_FIELD(struct _proc_spawn, sp_envc, 20, 4);
 __ABI_FIELD(struct _proc_spawn, sp_strings_len, 24, 4);
-__ABI_FIELD(struct _proc_spawn, sp_zero, 28, 4);
+__ABI_FIELD(struct _proc_spawn, sp_image_len, 28, 4);
 __ABI_FIELD(struct _proc_spawn, sp_sigmask, 32, 8);
 __ABI_FIELD(struct _proc_spawn, sp_sigdefault, 40, 8);
 
@@ -288,7 +304,8 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
 /*
  * _PROC_EXEC: replace the sender's program.  The message is a struct
  * _proc_spawn with type _PROC_EXEC (path, argv, envp: the same layout and
- * limits); sp_flags, sp_pgroup and sp_nfds must be 0 (descriptors without
+ * limits, and _SPAWN_IMAGE as for spawn); sp_flags other than _SPAWN_IMAGE,
+ * sp_pgroup and sp_nfds must be 0 (descriptors without
  * _NTO_COF_CLOEXEC simply stay: they are the same connections).  taskman
  * checks the program first: ENOENT, EACCES, ENOEXEC, E2BIG and EINVAL come
  * back as errors and the caller goes on.  Then the kernel ends the
@@ -308,7 +325,9 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
 /* ---------------------------------------------------------------------- */
 /*
  * _PROC_GETSETID: the ids.  Subtypes:
- *	GETIDS		gi_pid (0: self): reply struct _proc_ids
+ *	GETIDS		gi_pid (0: self): reply struct _proc_ids, then the
+ *			process's supplementary groups (int32_t each, as many
+ *			as the reply buffer holds); status = their number
  *	SETSID		reply status = the new session id (EPERM if a group leader)
  *	SETPGID		gi_pid (0: self), gi_id[0] pgid (0: = pid); status 0
  *			(ESRCH: not self or a child; EPERM: session leader, other
@@ -324,8 +343,9 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
  *			(EPERM); status 0
  * Credential changes follow POSIX: uid 0 may set anything; others only
  * to their real, effective or saved id (EPERM).  Supplementary groups go
- * to spawned and forked children and stay across exec.  Nothing enforces
- * credentials yet (docs/taskman.md).
+ * to spawned and forked children and stay across exec.  taskman gives the
+ * kernel each process's uids (ProcSetCred), which SignalKill checks
+ * (docs/taskman.md, "Signals and credentials").
  */
 #define _PROC_ID_GETIDS		1
 #define _PROC_ID_SETSID		2
@@ -401,6 +421,46 @@ struct _proc_cwd {
 };
 __ABI_SIZE(struct _proc_cwd, 8, 4);
 __ABI_SIZE(struct _proc_umask, 8, 4);
+
+/* ---------------------------------------------------------------------- */
+/*
+ * _PROC_RLIMIT: prlimit(rl_pid, rl_resource, new, old), which musl's
+ * getrlimit and setrlimit call (SYS_prlimit64).  taskman keeps every
+ * process's limits (Linux's RLIMIT_* numbers, 0.._RLIMIT_NLIMITS-1,
+ * else EINVAL; RLIM_INFINITY is ~0): a spawned or forked child starts
+ * with its parent's, exec keeps them.  rl_pid 0 is the sender; another
+ * process needs the sender's euid 0 or its real uid equal to all three
+ * of the target's uids (EPERM; ESRCH if there is no such live process).
+ * With _RLIMIT_SET, rl_cur/rl_max become the limits (soft > hard:
+ * EINVAL; a hard limit above the current one needs euid 0: EPERM).
+ * Reply status 0 and struct _proc_rlimit_reply, the limits before the
+ * call.  What enforces which limit: docs/taskman.md, "Resource limits".
+ */
+#define _RLIMIT_SET		0x1	/* rl_flags: set the limits */
+#define _RLIMIT_NLIMITS		16	/* Linux's RLIM_NLIMITS */
+#define _RLIMIT_INFINITY	(~(uint64_t)0)
+#define _RLIMIT_STACK		3	/* Linux's RLIMIT_* numbers that taskman uses */
+#define _RLIMIT_CORE		4
+#define _RLIMIT_NPROC		6
+#define _RLIMIT_NOFILE		7
+#define _RLIMIT_AS		9
+
+struct _proc_rlimit {
+	uint16_t	type;		/* _PROC_RLIMIT */
+	uint16_t	subtype;	/* 0 */
+	int32_t		rl_pid;		/* 0: the sender */
+	int32_t		rl_resource;	/* RLIMIT_* */
+	uint32_t	rl_flags;	/* _RLIMIT_SET or 0 */
+	uint64_t	rl_cur;		/* with _RLIMIT_SET, else 0 */
+	uint64_t	rl_max;
+};
+__ABI_SIZE(struct _proc_rlimit, 32, 8);
+
+struct _proc_rlimit_reply {
+	uint64_t	rr_cur;		/* the soft limit before the call */
+	uint64_t	rr_max;		/* the hard limit */
+};
+__ABI_SIZE(struct _proc_rlimit_reply, 16, 8);
 
 /* ---------------------------------------------------------------------- */
 /*
@@ -608,6 +668,7 @@ __ABI_SIZE(struct _sys_conf_reply, 8, 8);
 #define _SYS_SC_NPROCESSORS_CONF 83
 #define _SYS_SC_NPROCESSORS_ONLN 84
 #define _SYS_SC_PHYS_PAGES	85
+#define _SYS_SC_AVPHYS_PAGES	86
 #define _SYS_SC_ARG_MAX		0
 #define _SYS_SC_CHILD_MAX	1
 
@@ -749,7 +810,7 @@ __ABI_SIZE(struct _sys_hostname, 8, 4);
 /*
  * _SYS_CLOCK: clock_settime(CLOCK_REALTIME) and settimeofday for root.
  * The kernel lets only the process manager set the clock (ClockTime
- * needs its ability), and it knows no uids: taskman checks the sender's
+ * needs its ability), and it checks uids only for signals: taskman checks the sender's
  * euid (EPERM unless 0) and sets it.  _SYS_CLOCK_SET: ck_ns, nanoseconds
  * since the Epoch (>= 0, < 2^63).  Status 0.  EINVAL: ck_zero not 0, a
  * negative time, another subtype.

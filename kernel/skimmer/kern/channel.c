@@ -31,23 +31,15 @@ ipc_init(void)
 }
 
 void
-chan_hold(struct channel *ch)
+chan_free(struct channel *ch)
 {
-	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
-}
+	struct pulse_rec *pu;
 
-void
-chan_release(struct channel *ch)
-{
-	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		struct pulse_rec *pu;
-
-		while ((pu = TAILQ_FIRST(&ch->ch_pulses)) != NULL) {
-			TAILQ_REMOVE(&ch->ch_pulses, pu, pu_link);
-			kobj_free(&pulse_cache, pu);
-		}
-		kobj_free(&channel_cache, ch);
+	while ((pu = TAILQ_FIRST(&ch->ch_pulses)) != NULL) {
+		TAILQ_REMOVE(&ch->ch_pulses, pu, pu_link);
+		kobj_free(&pulse_cache, pu);
 	}
+	kobj_free(&channel_cache, ch);
 }
 
 long

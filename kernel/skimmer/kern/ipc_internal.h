@@ -7,6 +7,7 @@
 
 #include <kern/ipc.h>
 #include <kern/kobj.h>
+#include <kern/thread.h>
 #include <abi/neutrino.h>
 
 /* Flags Skimmer implements; others are refused with EINVAL. */
@@ -28,8 +29,23 @@ struct conn_ref {
 
 extern struct kobj_cache pulse_cache;
 
-void chan_hold(struct channel *ch);
-void chan_release(struct channel *ch);
+/* Free a channel whose last reference went (kern/channel.c). */
+void chan_free(struct channel *ch);
+
+/* Take a reference on ch (the caller holds one, or the lock of a table holding one). */
+static inline void
+chan_hold(struct channel *ch)
+{
+	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
+}
+
+/* Drop a reference; the last one frees ch.  Inline: each message takes and drops several. */
+static inline void
+chan_release(struct channel *ch)
+{
+	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0)
+		chan_free(ch);
+}
 bool conn_lookup(struct proc *p, long coid, struct conn_ref *cr);
 struct channel *chan_lookup_hold(struct proc *p, long chid);
 
@@ -63,7 +79,16 @@ int64_t ubuf_copyout(struct vmspace *vs, const struct ubuf *ub, const void *src,
 
 /* rcvid slots (kern/ipc_slots.c). */
 void ipc_slots_init(void);
-int ipc_rcvid(const struct thread *td);
+
+#define RCVID_SLOT_BITS	12	/* rcvid = msggen << 22 | slotgen << 12 | slot */
+
+/* The rcvid of td's current message (inline: every delivered message gets one). */
+static inline int
+ipc_rcvid(const struct thread *td)
+{
+	return (int)((uint32_t)(td->td_msggen & 0x1ff) << 22 |
+	    (uint32_t)td->td_slotgen << RCVID_SLOT_BITS | (uint32_t)td->td_slot);
+}
 /*
  * Find the client of rcvid, REPLY-blocked on a channel of process p.
  * claim: remove it from ch_repliers (the caller then owns the transaction).

@@ -17,7 +17,7 @@
 #include <abi/errno.h>
 #include "ipc_internal.h"
 
-#define SLOT_BITS	12
+#define SLOT_BITS	RCVID_SLOT_BITS
 #define NSTRIPES	64
 
 _Static_assert(MAX_THREADS == (1 << SLOT_BITS), "rcvid layout");
@@ -72,13 +72,6 @@ ipc_thread_fini(struct thread *td)
 	slots[td->td_slot] = NULL;
 	spin_unlock_irqrestore(&slot_locks[td->td_slot % NSTRIPES], fl);
 	td->td_slot = 0;
-}
-
-int
-ipc_rcvid(const struct thread *td)
-{
-	return (int)((uint32_t)(td->td_msggen & 0x1ff) << 22 | (uint32_t)td->td_slotgen << SLOT_BITS |
-	    (uint32_t)td->td_slot);
 }
 
 void

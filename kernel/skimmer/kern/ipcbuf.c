@@ -16,9 +16,48 @@ struct useg {
 	uint64_t	us_len;
 };
 
-/* Segment i of ub: 0, 1 past the end, or -EFAULT. */
+/*
+ * iov entries read ahead: reading each part with its own vm_copyin (a
+ * page walk under vs_lock each) cost about 370 instructions a part, more
+ * than the copy of a short part itself (docs/performance.md).  Only parts
+ * below ub_len are read; if the read-ahead faults, part i is read alone,
+ * so a fault is reported at the part where one-by-one reads found it.
+ */
+#define IOV_AHEAD	8
+
+struct iovcache {
+	int64_t		ic_first;	/* index of ic_seg[0] */
+	int64_t		ic_n;		/* entries held (0: none) */
+	struct useg	ic_seg[IOV_AHEAD];
+};
+
+/* Part i of iov buffer ub, i < ub_len: 0 or -EFAULT. */
 static int
-seg_get(struct vmspace *vs, const struct ubuf *ub, int64_t i, struct useg *s)
+iov_get(struct vmspace *vs, const struct ubuf *ub, int64_t i, struct useg *s,
+    struct iovcache *ic)
+{
+	if (i < ic->ic_first || i >= ic->ic_first + ic->ic_n) {
+		int64_t n = MIN(ub->ub_len - i, IOV_AHEAD);
+		uaddr_t at = ub->ub_base + (uint64_t)i * sizeof(*s);
+
+		ic->ic_n = 0;
+		if (vm_copyin(vs, ic->ic_seg, at, (size_t)n * sizeof(*s)) < 0) {
+			/* A fault further on: part i alone, so errors come in order as before. */
+			n = 1;
+			if (vm_copyin(vs, ic->ic_seg, at, sizeof(*s)) < 0)
+				return -EFAULT;
+		}
+		ic->ic_first = i;
+		ic->ic_n = n;
+	}
+	*s = ic->ic_seg[i - ic->ic_first];
+	return 0;
+}
+
+/* Segment i of ub: 0, 1 past the end, or -EFAULT. */
+static inline int
+seg_get(struct vmspace *vs, const struct ubuf *ub, int64_t i, struct useg *s,
+    struct iovcache *ic)
 {
 	if (!ub->ub_iov) {
 		if (i > 0)
@@ -29,19 +68,21 @@ seg_get(struct vmspace *vs, const struct ubuf *ub, int64_t i, struct useg *s)
 	}
 	if (i >= ub->ub_len)
 		return 1;
-	return vm_copyin(vs, s, ub->ub_base + (uint64_t)i * sizeof(*s), sizeof(*s));
+	return iov_get(vs, ub, i, s, ic);
 }
 
 int64_t
-ubuf_size(struct vmspace *vs, const struct ubuf *ub)
+ubuf_size_iov(struct vmspace *vs, const struct ubuf *ub)
 {
 	struct useg s;
+	struct iovcache ic;
 	uint64_t total = 0;
 	int rc;
 
-	if (ub->ub_len < 0 || (ub->ub_iov && ub->ub_len > IOV_MAX_PARTS))
+	if (ub->ub_len < 0 || ub->ub_len > IOV_MAX_PARTS)
 		return -EINVAL;
-	for (int64_t i = 0; (rc = seg_get(vs, ub, i, &s)) == 0; i++) {
+	ic.ic_n = 0;
+	for (int64_t i = 0; (rc = seg_get(vs, ub, i, &s, &ic)) == 0; i++) {
 		if (s.us_len > INT64_MAX - total)
 			return -EINVAL;
 		total += s.us_len;
@@ -55,6 +96,7 @@ struct ucur {
 	const struct ubuf *uc_ub;
 	int64_t		uc_idx;
 	struct useg	uc_seg;		/* the current segment */
+	struct iovcache	uc_iov;		/* iov entries read ahead */
 	uint64_t	uc_off;		/* offset in uc_seg */
 	bool		uc_end;
 };
@@ -64,7 +106,7 @@ static int
 cur_settle(struct ucur *c)
 {
 	while (!c->uc_end && c->uc_off >= c->uc_seg.us_len) {
-		int rc = seg_get(c->uc_vs, c->uc_ub, ++c->uc_idx, &c->uc_seg);
+		int rc = seg_get(c->uc_vs, c->uc_ub, ++c->uc_idx, &c->uc_seg, &c->uc_iov);
 
 		if (rc < 0)
 			return rc;
@@ -84,8 +126,9 @@ cur_init(struct ucur *c, struct vmspace *vs, const struct ubuf *ub, uint64_t off
 	c->uc_ub = ub;
 	c->uc_idx = 0;
 	c->uc_off = 0;
+	c->uc_iov.ic_n = 0;
 	for (;;) {
-		rc = seg_get(vs, ub, c->uc_idx, &c->uc_seg);
+		rc = seg_get(vs, ub, c->uc_idx, &c->uc_seg, &c->uc_iov);
 		if (rc < 0)
 			return rc;
 		c->uc_end = rc > 0;

@@ -140,7 +140,16 @@ schedule_here(void *arg)
 void
 lwkt_schedule(struct thread *td)
 {
-	ipiq_send(__atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE), schedule_here, td);
+	struct cpu *c = __atomic_load_n(&td->td_cpu, __ATOMIC_ACQUIRE);
+
+	if (c == mycpu()) {
+		/* ipiq_send's local case, without its call (every local wake-up). */
+		crit_enter();
+		schedule_here(td);	/* follows td if it moved meanwhile */
+		crit_exit();
+		return;
+	}
+	ipiq_send(c, schedule_here, td);
 }
 
 /* Runs on the thread's new CPU: adopt it. */
@@ -341,7 +350,8 @@ rr_rearm(struct cpu *gd, struct thread *td)
 	callout_reset(&rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
 }
 
-static void
+/* Inlined into both callers: the switch is the hot path of every wake-up. */
+static inline __attribute__((always_inline)) void
 do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 {
 	unsigned long s;
@@ -360,10 +370,11 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 	gd->gd_kstack_top = (vaddr_t)ntd->td_kstack + KSTACK_SIZE;
 	if (ntd->td_policy == SCHED_RR) {
 		rr_rearm(gd, ntd);
-	} else {
-		callout_stop(&rr_callouts[gd->gd_id]);
+	} else if (rr_callouts[gd->gd_id].c_flags & CALLOUT_PENDING) {
+		callout_stop(&rr_callouts[gd->gd_id]);	/* only this CPU arms it */
 	}
-	proc_switch_vm(ntd);
+	if (ntd->td_proc && ntd->td_proc->pr_vm != gd->gd_vmspace)	/* vm_activate's test, inline */
+		proc_switch_vm(ntd);
 	s = intr_disable_arch();
 	fpu_switch_arch(td, ntd);
 	prev = cpu_switch_arch(td, ntd);
@@ -452,6 +463,28 @@ lwkt_sleep(uint64_t timeout)
 }
 
 void
+lwkt_sleep_handoff(struct thread *wake)
+{
+	struct thread *td = curthread;
+	struct cpu *gd = mycpu();
+
+	KASSERT(td->td_critcount > 0, "lwkt_sleep_handoff outside a critical section");
+	td->td_flags &= ~TDF_TIMEDOUT;
+	td->td_flags |= TDF_SLEEPING;
+	if (__atomic_load_n(&wake->td_cpu, __ATOMIC_ACQUIRE) == gd && wake != td &&
+	    (wake->td_flags & (TDF_SLEEPING | TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)) ==
+	    TDF_SLEEPING && runq_top_pri(&gd->gd_runq) < wake->td_pri) {
+		__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
+		wake->td_flags &= ~TDF_SLEEPING;
+		do_switch(gd, td, wake);
+	} else {
+		lwkt_schedule(wake);
+		switch_to_best(SW_PREEMPT);
+	}
+	td->td_flags &= ~TDF_SLEEPING;
+}
+
+void
 lwkt_setpri_self(int pri)
 {
 	struct thread *td = curthread;
@@ -531,13 +564,6 @@ crit_exit_slow(void)
 			switch_to_best(SW_PREEMPT);
 	}
 	td->td_critcount--;
-}
-
-void
-lwkt_preempt_check(void)
-{
-	if (curthread->td_critcount == 0 && mycpu()->gd_reqflags)
-		crit_exit_slow();
 }
 
 void

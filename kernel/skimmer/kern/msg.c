@@ -138,19 +138,43 @@ ask_unblock(struct thread *td)
 }
 
 /*
+ * The fast path's wake-up of the peer we gave a message to (msg_send): if
+ * nothing can make our first wait other than a plain sleep (no time-out,
+ * signal, kill, priority hand-on or finished transaction) and the peer is
+ * on this CPU, finish its transaction and switch straight to it
+ * (lwkt_sleep_handoff).  In the critical section the peer cannot run, so
+ * it cannot leave or be freed before we switch.  Otherwise finish it the
+ * usual way.  Either way the caller's wait loop follows as before.  Crit.
+ */
+static void
+wake_peer(struct thread *td, struct thread *wake)
+{
+	if (__atomic_load_n(&wake->td_cpu, __ATOMIC_ACQUIRE) != mycpu() || td->td_tmo_flags ||
+	    __atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&td->td_ipcprop, __ATOMIC_ACQUIRE) || sig_interrupted(td)) {
+		ipc_finish(wake);
+		return;
+	}
+	__atomic_store_n(&wake->td_ipcdone, 1, __ATOMIC_RELEASE);
+	lwkt_sleep_handoff(wake);
+}
+
+/*
  * Wait until our transaction is finished, the thread is killed (leave with
  * -EINTR), a signal arrives (see below), or a TimerTimeout for the state we wait in expires (-ETIMEDOUT,
  * or an unblock request to the server, see ask_unblock).  Returns the
  * transaction's result.
  */
 static int64_t
-ipc_block(void)
+ipc_block(struct thread *wake)
 {
 	struct thread *td = curthread;
 	int64_t err = 0;
 
 	td->td_unblock_req = false;
 	crit_enter();
+	if (wake)
+		wake_peer(td, wake);
 	while (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
 		int state = td->td_state;
 
@@ -230,6 +254,32 @@ msg_make_info(struct _msg_info *mi, const struct client_snap *c, const struct ch
 }
 
 /*
+ * The message (n bytes) reached r: c waits for the reply, r works for ch
+ * and gets its _msg_info, built straight from c (ch_lock held).
+ */
+static void
+deliver_ok_locked(struct channel *ch, struct thread *r, struct thread *c, int64_t n)
+{
+	ipc_worker_join(ch, r);
+	TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
+	c->td_state = STATE_REPLY;
+	r->td_msginfo = (struct _msg_info){
+		.pid = c->td_proc->pr_pid,
+		.tid = c->td_tid,
+		.chid = ch->ch_chid,
+		.scoid = c->td_scoid,
+		.coid = c->td_coid,
+		.priority = (int16_t)c->td_pri,
+		.flags = _NTO_MI_BITS_64 | (c->td_unblock_req ? _NTO_MI_UNBLOCK_REQ : 0),
+		.msglen = n,
+		.srcmsglen = (ch->ch_flags & _NTO_CHF_SENDER_LEN) ? c->td_slen : -1,
+		.dstmsglen = (ch->ch_flags & _NTO_CHF_REPLY_LEN) ? c->td_rlen : -1,
+	};
+	r->td_ipcpeer = c;
+	r->td_ipcresult = ipc_rcvid(c);
+}
+
+/*
  * Copy client c's message into receiver r's buffer.  Both are claimed: r
  * is off ch_receivers, c is on no queue (c is the caller, or the receiver
  * took it off ch_senders and set c->td_ipcbusy, so c cannot leave while we
@@ -241,7 +291,6 @@ static void
 deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 {
 	bool srcfault = false, failc = false;
-	struct client_snap cs;
 	int64_t n;
 	unsigned long fl;
 
@@ -249,12 +298,7 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 	    MIN(c->td_slen, r->td_rlen), &srcfault);
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (n >= 0) {
-		ipc_worker_join(ch, r);
-		TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
-		c->td_state = STATE_REPLY;
-		ipc_snap(c, &cs);
-		r->td_ipcpeer = c;
-		r->td_ipcresult = ipc_rcvid(c);
+		deliver_ok_locked(ch, r, c, n);
 	} else if (srcfault) {
 		c->td_state = STATE_READY;
 		c->td_ipcresult = -EFAULT;
@@ -265,8 +309,6 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 		r->td_ipcresult = -EFAULT;
 	}
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
-	if (n >= 0)
-		msg_make_info(&r->td_msginfo, &cs, ch, n);
 	if (c_is_self) {
 		if (failc)
 			c->td_ipcdone = 1;
@@ -290,6 +332,7 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	struct channel *ch;
 	unsigned long fl;
 	int64_t slen, rlen;
+	bool nocopy;
 
 	slen = ubuf_size(vs, sb);
 	if (slen < 0)
@@ -322,18 +365,21 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 		ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
 	else
 		ipc_senders_insert(ch, td, false);
+	nocopy = r && MIN(slen, r->td_rlen) == 0;
+	if (nocopy)			/* nothing to copy: deliver under this lock */
+		deliver_ok_locked(ch, r, td, 0);
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
-	if (r) {
+	if (r && !nocopy) {
 		deliver(ch, r, td, true);
-		ipc_finish(r);
 		if (td->td_ipcdone) {		/* our own buffer faulted */
+			ipc_finish(r);
 			ipc_drop_chan(td);
 			return td->td_ipcresult;
 		}
-	} else {
+	} else if (r == NULL) {
 		ipc_boost_workers(ch, td->td_pri);	/* the server is busy: hurry it */
 	}
-	ipc_block();
+	ipc_block(r);		/* wakes r first (and may switch straight to it) */
 	ipc_drop_chan(td);
 	return td->td_ipcresult;
 }
@@ -369,25 +415,46 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	struct channel *ch;
 	unsigned long fl;
 	int64_t rlen, rc;
-	bool fixed;
+	bool fixed, leave, keepref;
 
 	rlen = ubuf_size(vs, rb);
 	if (rlen < 0)
 		return rlen;
 	if (info && vm_check(vs, info, sizeof(struct _msg_info), VMP_W) < 0)
 		return -EFAULT;
-	ch = chan_lookup_hold(td->td_proc, chid);
-	if (ch == NULL)
-		return -ESRCH;
+	/*
+	 * Done with the last message.  Receiving again on the channel we work
+	 * for (the server loop): its worker reference becomes this call's, and
+	 * we leave under the lock below.  Otherwise look chid up and leave now.
+	 * The unlocked read of pr_chans is one moment's view, like the locked
+	 * lookup; our reference keeps ch from being freed and reused.
+	 */
+	ch = td->td_workchan;
+	keepref = ch != NULL && chid > 0 && chid < PROC_MAX_CHANNELS &&
+	    __atomic_load_n(&td->td_proc->pr_chans[chid], __ATOMIC_ACQUIRE) == ch;
+	if (!keepref) {
+		ch = chan_lookup_hold(td->td_proc, chid);
+		if (ch == NULL)
+			return -ESRCH;
+	}
 	td->td_rbuf = *rb;
 	td->td_rlen = rlen;
-	ipc_worker_leave(td);			/* done with the last message */
+	leave = td->td_workchan == ch;
+	if (!leave)
+		ipc_worker_leave(td);
 	if (td->td_pri != MAX(td->td_basepri, td->td_mtxpri))	/* our own while we wait */
 		lwkt_setpri_self(MAX(td->td_basepri, td->td_mtxpri));
 	do {
 		td->td_ipcdone = 0;
 		td->td_ipcchan = ch;
 		fl = spin_lock_irqsave(&ch->ch_lock);
+		if (leave) {
+			TAILQ_REMOVE(&ch->ch_workers, td, td_worklink);
+			td->td_workchan = NULL;
+			if (!keepref)
+				chan_release(ch);	/* the worker's; ours keeps ch */
+			leave = false;
+		}
 		if (ch->ch_dead) {
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
 			rc = -ESRCH;
@@ -419,7 +486,7 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 			td->td_state = STATE_RECEIVE;
 			td->td_pulseonly = pulses_only;
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
-			ipc_block();
+			ipc_block(NULL);
 		}
 		rc = td->td_ipcresult;
 	} while (rc == IPC_RETRY);

@@ -52,7 +52,7 @@ msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
 	c = ipc_rcvid_lookup(rcvid, td->td_proc, true, NULL, NULL);
 	if (c == NULL)
 		return -ESRCH;
-	if (sb) {
+	if (sb && MIN(slen, c->td_rlen) > 0) {	/* ubuf_copy would move nothing */
 		n = ubuf_copy(c->td_proc->pr_vm, &c->td_rbuf, 0, vs, sb, 0, MIN(slen, c->td_rlen),
 		    &srcfault);
 		if (n < 0 && srcfault) {

@@ -320,6 +320,8 @@ user_thread_main(void *arg)
 		memcpy(tf->tf_regs, r.ur_regs, sizeof(tf->tf_regs));
 		tf->tf_regs[0] = 0;
 		td->td_sig.ts_blocked = r.ur_sigmask & ~SIG_UNCATCHABLE;
+		td->td_sig.ts_ss_sp = r.ur_ss_sp;
+		td->td_sig.ts_ss_size = r.ur_ss_size;
 		if (r.ur_has_fpu)
 			fpu_replace_arch(td, r.ur_fpu.fs_f, r.ur_fpu.fs_fcsr);
 	} else {
@@ -331,6 +333,7 @@ user_thread_main(void *arg)
 	}
 	tf->tf_sstatus = SSTATUS_SPIE | SSTATUS_FS_OFF;	/* SPP = user */
 	proc_switch_vm(td);
+	cputime_user_leave();
 	user_enter_arch(tf);
 }
 
@@ -421,6 +424,7 @@ proc_thread_exit(int status)
 	fl = spin_lock_irqsave(&p->pr_lock);
 	TAILQ_REMOVE(&p->pr_threads, td, td_plink);
 	p->pr_runtime += thread_cputime_self();
+	p->pr_utime += td->td_utime;
 	last = --p->pr_nthreads == 0;
 	joiner = td->td_joiner;
 	if (joiner) {				/* hand the status straight over */
@@ -585,7 +589,7 @@ exit_if_killed(struct thread *td)
 }
 
 void
-proc_user_return(struct trapframe *tf)
+proc_user_return_slow(struct trapframe *tf)
 {
 	struct thread *td = curthread;
 	struct proc *p = td->td_proc;

@@ -42,6 +42,8 @@ runq_remove(struct runq *rq, struct thread *td, int pri)
 int
 runq_top_pri(const struct runq *rq)
 {
+	if (rq->rq_count == 0)
+		return -1;	/* the common case of a switch to a woken peer */
 	for (int i = NPRI / 64 - 1; i >= 0; i--)
 		if (rq->rq_bitmap[i])
 			return i * 64 + highbit64(rq->rq_bitmap[i]);

@@ -413,6 +413,28 @@ sig_thread_init(struct thread *td, const struct thread *creator)
 	return 0;
 }
 
+bool
+sig_on_altstack(const struct thread *td, uint64_t sp)
+{
+	const struct tsig *ts = &td->td_sig;
+
+	return ts->ts_ss_size != 0 && sp > ts->ts_ss_sp && sp - ts->ts_ss_sp <= ts->ts_ss_size;
+}
+
+uint64_t
+sig_stack_pick(const struct thread *td, const struct ksigact *act, uint64_t sp,
+    struct __abi_stack *uc)
+{
+	const struct tsig *ts = &td->td_sig;
+	bool on = sig_on_altstack(td, sp);
+
+	*uc = (struct __abi_stack){ .ss_sp = ts->ts_ss_sp, .ss_size = ts->ts_ss_size,
+	    .ss_flags = ts->ts_ss_size == 0 ? __ABI_SS_DISABLE : on ? __ABI_SS_ONSTACK : 0 };
+	if ((act->ka_flags & SA_ONSTACK) && ts->ts_ss_size != 0 && !on)
+		return ts->ts_ss_sp + ts->ts_ss_size;
+	return sp;
+}
+
 void
 sig_thread_fini(struct thread *td)
 {

@@ -1,12 +1,17 @@
 /*
- * kern/sys_misc.c - small kernel calls: Nop, DebugWrite.
+ * kern/sys_misc.c - small kernel calls: Nop, DebugWrite, SysInfo.
  */
+#include <kern/bootinfo.h>
 #include <kern/console.h>
+#include <kern/cpu.h>
+#include <kern/frame.h>
 #include <kern/lwkt.h>
 #include <kern/proc.h>
 #include <kern/syscall.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
+#include <abi/sysinfo.h>
+#include <arch/memlayout.h>
 
 long
 sys_Nop(long a0, long a1, long a2, long a3, long a4, long a5)
@@ -39,4 +44,24 @@ sys_DebugWrite(long buf, long len, long a2, long a3, long a4, long a5)
 #else
 	return -ENOSYS;
 #endif
+}
+
+/*
+ * SysInfo(info): the CPUs and the memory (abi/sysinfo.h) into the
+ * caller's info.  0 or -EFAULT.
+ */
+long
+sys_SysInfo(long info, long a1, long a2, long a3, long a4, long a5)
+{
+	struct _sys_info si = {
+		.si_ncpus_conf = bootinfo.bi_nharts,
+		.si_ncpus_onln = __atomic_load_n(&ncpus, __ATOMIC_RELAXED),
+		.si_pagesize = PAGE_SIZE,
+		.si_total_pages = frame_total_count(),
+		.si_free_pages = frame_free_count(),
+	};
+
+	if (vm_copyout(curthread->td_proc->pr_vm, (uaddr_t)info, &si, sizeof(si)) < 0)
+		return -EFAULT;
+	return 0;
 }

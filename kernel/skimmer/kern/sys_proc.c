@@ -145,9 +145,10 @@ map_flags_ok(long flags, long paddr)
 {
 	struct proc *me = curthread->td_proc;
 
-	if (flags != MEM_ANON && flags != MEM_PHYS && flags != (MEM_ANON | MEM_CONTIG))
+	if (flags != MEM_ANON && flags != MEM_PHYS && flags != (MEM_ANON | MEM_CONTIG) &&
+	    flags != (MEM_ANON | MEM_SHARED))
 		return -EINVAL;
-	if (flags != MEM_ANON && !(me->pr_abilities & PRA_IO))
+	if ((flags == MEM_PHYS || (flags & MEM_CONTIG)) && !(me->pr_abilities & PRA_IO))
 		return -EPERM;
 	if (flags == MEM_PHYS && ((uint64_t)paddr & (PAGE_SIZE - 1)))
 		return -EINVAL;
@@ -181,10 +182,11 @@ sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 		return rc;
 	}
 	for (; off < (uint64_t)len; off += PAGE_SIZE) {
-		if (flags == MEM_ANON) {
+		if (flags & MEM_ANON) {		/* MEM_SHARED: owned and pinned (kern/vm_share.c) */
 			paddr_t pa = frame_alloc(0, FRAME_ZERO);
+			unsigned own = (flags & MEM_SHARED) ? VMP_OWNED | VMP_PINNED : VMP_OWNED;
 
-			rc = pa ? vm_map(p->pr_vm, va + off, pa, vm_prot(prot) | VMP_OWNED) : -ENOMEM;
+			rc = pa ? vm_map(p->pr_vm, va + off, pa, vm_prot(prot) | own) : -ENOMEM;
 			if (rc < 0 && pa)
 				frame_free(pa, 0);
 		} else {
@@ -197,6 +199,58 @@ sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 		unmap_range(p->pr_vm, (uint64_t)va, off);	/* all or nothing */
 	proc_release(p);
 	return rc < 0 ? rc : 0;
+}
+
+/*
+ * MemShare(dst_pid, dst_va, src_pid, src_va, len, prot): map src's shared
+ * memory (MEM_SHARED or MEM_CONTIG pages) at dst_va in dst too
+ * (kern/vm_share.c): taskman's shared-memory objects.  0, -EPERM, -EINVAL
+ * (alignment, range, prot, not shared memory, overlap), -ESRCH, -EEXIST,
+ * -ENOMEM.
+ */
+long
+sys_MemShare(long dst_pid, long dst_va, long src_pid, long src_va, long len, long prot)
+{
+	struct proc *dst, *src;
+	long rc;
+
+	if (!proc_is_manager(curthread->td_proc))
+		return -EPERM;
+	if ((prot & ~7L) || !(prot & (MEM_PROT_READ | MEM_PROT_EXEC)) || len <= 0 ||
+	    (uint64_t)len > MEM_MAX_LEN)
+		return -EINVAL;
+	dst = proc_hold(dst_pid == 0 ? curthread->td_proc->pr_pid : (int)dst_pid);
+	src = proc_hold(src_pid == 0 ? curthread->td_proc->pr_pid : (int)src_pid);
+	if (dst == NULL || src == NULL)
+		rc = -ESRCH;
+	else
+		rc = vm_share(dst->pr_vm, (uaddr_t)dst_va, src->pr_vm, (uaddr_t)src_va, (size_t)len,
+		    vm_prot(prot));
+	if (dst)
+		proc_release(dst);
+	if (src)
+		proc_release(src);
+	return rc;
+}
+
+/*
+ * MemProtect(pid, va, len, prot): give every page of [va, va+len) of pid
+ * the access prot (MEM_PROT_*, at least R or X; kern/vm_share.c): mprotect.
+ * 0, -EPERM, -EINVAL, -ESRCH, -ENOMEM (not all mapped: nothing changes).
+ */
+long
+sys_MemProtect(long pid, long va, long len, long prot, long a4, long a5)
+{
+	struct proc *p;
+	long rc;
+
+	if ((prot & ~7L) || !(prot & (MEM_PROT_READ | MEM_PROT_EXEC)))
+		return -EINVAL;
+	if ((rc = mem_target(pid, va, len, &p)) < 0)
+		return rc;
+	rc = vm_protect(p->pr_vm, (uaddr_t)va, (size_t)len, vm_prot(prot));
+	proc_release(p);
+	return rc;
 }
 
 long
@@ -317,6 +371,36 @@ sys_ProcSetGroup(long pid, long pgid, long a2, long a3, long a4, long a5)
 }
 
 /*
+ * ProcSetCred(pid, ruid, euid, suid, sid): record pid's real, effective
+ * and saved uid and its session, which SignalKill's permission check
+ * reads (kern/sys_signal.c).  taskman owns credentials; the kernel keeps
+ * a copy, told before the process first runs and on every change.  A
+ * process never told has uid 0 and session 0 (the kernel's own starts).
+ */
+long
+sys_ProcSetCred(long pid, long ruid, long euid, long suid, long sid, long a5)
+{
+	const long ids[3] = { ruid, euid, suid };
+	struct proc *p;
+
+	if (!proc_is_manager(curthread->td_proc))
+		return -EPERM;
+	for (int i = 0; i < 3; i++)
+		if (ids[i] < 0 || ids[i] > INT32_MAX)
+			return -EINVAL;
+	if (sid < 0 || sid > 0x3fffffff)
+		return -EINVAL;
+	p = proc_hold((int)pid);
+	if (p == NULL)
+		return -ESRCH;
+	for (int i = 0; i < 3; i++)
+		__atomic_store_n(&p->pr_cred[i], (int)ids[i], __ATOMIC_RELEASE);
+	__atomic_store_n(&p->pr_sid, (int)sid, __ATOMIC_RELEASE);
+	proc_release(p);
+	return 0;
+}
+
+/*
  * MemClone(dst_pid, src_pid, va, len): share every mapped page of
  * [va, va+len) of src with dst, copy-on-write (kern/vm_cow.c): fork's
  * memory.  dst must have nothing mapped there.  0, -EPERM, -ESRCH,
@@ -361,6 +445,8 @@ clone_regs(struct thread *src, long a0, struct uregs *r)
 	r->ur_sp = tf->tf_regs[REG_SP];
 	r->ur_policy = src->td_policy;
 	r->ur_sigmask = src->td_sig.ts_blocked;
+	r->ur_ss_sp = src->td_sig.ts_ss_sp;	/* fork keeps the alternate stack (POSIX) */
+	r->ur_ss_size = src->td_sig.ts_ss_size;
 	if (src->td_flags & TDF_FPU) {
 		fpu_flush_remote_arch(src);
 		r->ur_fpu = src->td_fpu;
@@ -413,7 +499,8 @@ sys_ThreadClone(long dst_pid, long src_pid, long src_tid, long a0, long a4, long
  * pid must be REPLY-blocked (it sent the exec request to taskman).  Every
  * other thread of pid ends; pid's channels, timers, interrupt attachments
  * and _NTO_COF_CLOEXEC connections go; caught signals go back to SIG_DFL
- * (the mask and pending signals stay, as POSIX says); tid's registers
+ * (the mask and pending signals stay, as POSIX says; the alternate
+ * signal stack goes); tid's registers
  * become pc and sp, every other one 0, and its FP state is dropped.
  * The process takes the new program's name (name; 0 keeps the old one).
  * taskman then loads the new program and replies to tid with no data: the
@@ -452,6 +539,7 @@ sys_ThreadExec(long pid, long tid, long pc, long sp, long uname, long a5)
 			strlcpy(td->td_name, name, sizeof(td->td_name));
 		}
 		fpu_drop_remote_arch(td);
+		td->td_sig.ts_ss_sp = td->td_sig.ts_ss_size = 0;	/* the old program's stack */
 		tf = proc_user_frame(td);
 		memset(tf->tf_regs, 0, sizeof(tf->tf_regs));
 		tf->tf_sepc = (uint64_t)pc;

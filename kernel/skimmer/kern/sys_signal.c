@@ -47,11 +47,32 @@ nocldstop(int pid)
 	return (a.ka_flags & SA_NOCLDSTOP) != 0;
 }
 
-/* May me signal p?  Not if p is the process manager (taskman) and me is not. */
-static bool
-may_signal(struct proc *me, struct proc *p)
+/* pr_cred[i] or pr_sid, read once (taskman may change it at any time). */
+static int
+cred(const struct proc *p, int i)
 {
-	return p == me || !(p->pr_abilities & PRA_PROCMGR) || (me->pr_abilities & PRA_PROCMGR);
+	return __atomic_load_n(i < 3 ? &p->pr_cred[i] : &p->pr_sid, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * May me send signo to p?  The process manager may signal anyone, and
+ * nobody else may signal it.  Otherwise POSIX's rule on the uids taskman
+ * gave the kernel (ProcSetCred): an effective uid of 0, or the sender's
+ * real or effective uid equal to the target's real or saved uid, or
+ * SIGCONT within one session.
+ */
+static bool
+may_signal(struct proc *me, struct proc *p, int signo)
+{
+	int r = cred(me, 0), e = cred(me, 1);
+
+	if (p == me || (me->pr_abilities & PRA_PROCMGR))
+		return true;
+	if (p->pr_abilities & PRA_PROCMGR)
+		return false;
+	if (e == 0 || r == cred(p, 0) || r == cred(p, 2) || e == cred(p, 0) || e == cred(p, 2))
+		return true;
+	return signo == SIGCONT && cred(me, 3) != 0 && cred(me, 3) == cred(p, 3);
 }
 
 /*
@@ -70,7 +91,7 @@ kill_group(int pgid, const struct ksiginfo *si)
 	/* Groups are small; a bigger one than ps[] gets the first 64 (documented). */
 	n = proc_hold_group(pgid, ps, (int)ARRAY_SIZE(ps));
 	for (int i = 0; i < n; i++) {
-		if (!may_signal(me, ps[i]))
+		if (!may_signal(me, ps[i], si->ksi_signo))
 			denied++;
 		else if (si->ksi_signo == 0 || sig_post(ps[i], 0, si, 0) == 0)
 			sent++;
@@ -117,7 +138,7 @@ sys_SignalKill(long nd, long pid, long tid, long signo, long code, long value)
 	p = proc_hold(pid == 0 ? me->pr_pid : (int)pid);
 	if (p == NULL)
 		return -ESRCH;
-	if (!may_signal(me, p))
+	if (!may_signal(me, p, (int)signo))
 		rc = -EPERM;
 	else if (signo != 0)
 		rc = sig_post(p, (int)tid, &si, 0);
@@ -330,4 +351,47 @@ sys_SignalReturn(long uc, long a1, long a2, long a3, long a4, long a5)
 	}
 	sig_setmask(td, __ABI_SIG_SETMASK, mask);
 	return (long)tf->tf_regs[REG_A0];
+}
+
+/*
+ * SignalAltstack(ss, oss): the calling thread's alternate signal stack.
+ * oss (if not 0) gets the current one (SS_ONSTACK while the thread runs
+ * on it, SS_DISABLE and zeros without one); ss (if not 0) replaces it:
+ * flags 0 with ss_sp and ss_size, or SS_DISABLE.  EFAULT, EPERM (the
+ * thread runs on it), EINVAL (other flags, a stack past user space),
+ * ENOMEM (smaller than MINSIGSTKSZ).
+ */
+long
+sys_SignalAltstack(long uss, long uoss, long a2, long a3, long a4, long a5)
+{
+	struct thread *td = curthread;
+	struct tsig *ts = &td->td_sig;
+	struct __abi_stack ss, oss;
+	bool on = sig_on_altstack(td, proc_user_frame(td)->tf_regs[REG_SP]);
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (uss && vm_copyin(td->td_proc->pr_vm, &ss, (uaddr_t)uss, sizeof(ss)) < 0)
+		return -EFAULT;
+	if (uss) {
+		if (on)
+			return -EPERM;
+		if (ss.ss_flags & ~__ABI_SS_DISABLE)
+			return -EINVAL;
+		if (!(ss.ss_flags & __ABI_SS_DISABLE) && ss.ss_size < __ABI_MINSIGSTKSZ)
+			return -ENOMEM;
+		if (!(ss.ss_flags & __ABI_SS_DISABLE) &&
+		    (ss.ss_sp >= USER_TOP || ss.ss_size > USER_TOP - ss.ss_sp))
+			return -EINVAL;
+	}
+	if (uoss) {
+		oss = (struct __abi_stack){ .ss_sp = ts->ts_ss_sp, .ss_size = ts->ts_ss_size,
+		    .ss_flags = ts->ts_ss_size == 0 ? __ABI_SS_DISABLE : on ? __ABI_SS_ONSTACK : 0 };
+		if (vm_copyout(td->td_proc->pr_vm, (uaddr_t)uoss, &oss, sizeof(oss)) < 0)
+			return -EFAULT;
+	}
+	if (uss && (ss.ss_flags & __ABI_SS_DISABLE))
+		ts->ts_ss_sp = ts->ts_ss_size = 0;
+	else if (uss)
+		ts->ts_ss_sp = ss.ss_sp, ts->ts_ss_size = ss.ss_size;
+	return 0;
 }

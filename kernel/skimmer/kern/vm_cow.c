@@ -70,21 +70,38 @@ vm_cow_break(struct vmspace *vs, uaddr_t va)
 	paddr_t pa, copy = 0, dropped = 0;
 	unsigned prot;
 	unsigned long fl;
+	bool changed = false;
 	int rc = -EFAULT;
 
 	va &= ~(uaddr_t)(PAGE_SIZE - 1);
 	for (;;) {
 		fl = spin_lock_irqsave(&vs->vs_lock);
-		if (!pmap_lookup_arch(&vs->vs_pmap, va, &pa, &prot) || !(prot & VMP_COW))
-			break;			/* not (or no longer) copy-on-write */
+		if (!pmap_lookup_arch(&vs->vs_pmap, va, &pa, &prot))
+			break;			/* not mapped (any more) */
+		if (!(prot & VMP_COW)) {
+			/*
+			 * Another thread of the space broke it first (two
+			 * CPUs' stores to one shared page fault together):
+			 * writable now, so the writer retries.  Our CPU may
+			 * still hold the read-only translation until that
+			 * thread's shoot-down arrives; drop it here.
+			 */
+			if (prot & VMP_W) {
+				pmap_flush_local_arch(&vs->vs_pmap, va);
+				rc = 0;
+			}
+			break;
+		}
 		prot = (prot & ~VMP_COW) | VMP_W;
 		if (!frame_shared(pa)) {	/* the others let go: it is ours alone */
 			rc = pmap_replace_arch(&vs->vs_pmap, va, pa, prot);
+			changed = true;
 			break;
 		}
 		if (copy) {
 			memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
 			rc = pmap_replace_arch(&vs->vs_pmap, va, copy, prot);
+			changed = true;
 			copy = 0;
 			dropped = pa;		/* our hold on the shared frame */
 			break;
@@ -97,7 +114,7 @@ vm_cow_break(struct vmspace *vs, uaddr_t va)
 	spin_unlock_irqrestore(&vs->vs_lock, fl);
 	if (copy)
 		frame_free(copy, 0);		/* not needed after all */
-	if (rc == 0)
+	if (rc == 0 && changed)
 		vm_shootdown(vs, va);		/* before the writer goes on */
 	if (dropped)
 		frame_put(dropped);

@@ -6,9 +6,10 @@
  * given, tp = 0, and no way for the new thread to learn its own tid.  So
  * the new thread starts in clone_entry(), with a clone_start block just
  * above its sp: it waits until the creator has stored the tid there, then
- * sets tp (CLONE_SETTLS) and *ptid (CLONE_PARENT_SETTID; stored by the
- * child, because a detached child may be gone before the creator looks),
- * and calls func.  Kernel threads are created detached: musl joins
+ * sets tp (CLONE_SETTLS) and *ptid (CLONE_PARENT_SETTID), and calls
+ * func.  The creator stores *ptid too, before it lets the child go (so
+ * the child cannot be gone yet): musl's pthread_create returns a thread
+ * whose tid is known at once (pthread_setschedparam of it needs it).  Kernel threads are created detached: musl joins
  * through its own futex words, and the kernel keeps no zombie.
  */
 #define _GNU_SOURCE	/* CLONE_* */
@@ -71,6 +72,8 @@ int __px_clone(int (*func)(void *), void *stack, int flags, void *arg,
 	tid = ThreadCreate_r(0, clone_entry, cs, &attr);
 	if (tid < 0)
 		return tid;
+	if (flags & CLONE_PARENT_SETTID)	/* before we return, as Linux's clone does */
+		__atomic_store_n(ptid, tid, __ATOMIC_RELAXED);
 	__atomic_store_n(&cs->cs_tid, tid, __ATOMIC_RELEASE);
 	FutexWake_r(&cs->cs_tid, 1);
 	return tid;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <signal.h>		/* before <sys/iomsg.h>: musl's struct sigevent first */
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/neutrino.h>
 #include <sys/iomsg.h>
@@ -35,9 +36,9 @@ long __px_dup(int fd, int min, int exact, int cloexec)
 	    cloexec ? _NTO_COF_CLOEXEC : 0);
 	if (nfd < 0)
 		return nfd == -EAGAIN ? -EMFILE : nfd;
-	if (nfd >= PX_FD_MAX || (exact && nfd != min)) {
+	if (nfd >= __px_fd_limit() || (exact && nfd != min)) {	/* RLIMIT_NOFILE */
 		ConnectDetach_r((int)nfd);
-		return nfd >= PX_FD_MAX ? -EMFILE : -EBUSY;
+		return nfd >= __px_fd_limit() ? -EMFILE : -EBUSY;
 	}
 	m.info.pid = (int32_t)__px_getpid();
 	m.info.coid = fd;
@@ -65,7 +66,7 @@ long __px_dup3(int fd, int fd2, int flags)
 		return -EINVAL;
 	if ((r = __px_fd_check(fd, 0)) < 0)
 		return r;
-	if (fd2 < 0 || fd2 >= PX_FD_MAX)
+	if (fd2 < 0 || fd2 >= __px_fd_limit())
 		return -EBADF;
 	if (__px_fd_check(fd2, 0) == 0)
 		__px_close(fd2);
@@ -82,9 +83,43 @@ static long server_flags(int fd)
 	return st < 0 ? st : (long)r.fr_ioflag;
 }
 
+_Static_assert(sizeof(struct flock) == sizeof(struct _io_flock), "struct flock is _io_flock");
+_Static_assert(offsetof(struct flock, l_start) == offsetof(struct _io_flock, l_start), "l_start");
+_Static_assert(offsetof(struct flock, l_len) == offsetof(struct _io_flock, l_len), "l_len");
+_Static_assert(offsetof(struct flock, l_pid) == offsetof(struct _io_flock, l_pid), "l_pid");
+
+/*
+ * F_GETLK, F_SETLK, F_SETLKW: _IO_LOCK with the caller's struct flock
+ * (musl's layout is struct _io_flock), straight from and into it, so a
+ * bad pointer is the kernel's EFAULT.  F_SETLKW may wait in the server
+ * for long: a signal ends it with EINTR (the server's unblock), so it is
+ * a plain MsgSend and not __px_send_quick.
+ */
+static long lock(int fd, int cmd, struct flock *fl)
+{
+	struct _io_lock m = { .type = _IO_LOCK, .subtype = (uint32_t)cmd,
+	    .nbytes = sizeof(struct _io_flock) };
+	struct _io_lock_reply rep;
+	iov_t siov[2], riov[2];
+	long r;
+
+	SETIOV(&siov[0], &m, sizeof(m));
+	SETIOV(&siov[1], fl, sizeof(*fl));
+	SETIOV(&riov[0], &rep, sizeof(rep));
+	SETIOV(&riov[1], fl, sizeof(*fl));
+	if (cmd == F_SETLKW)
+		r = MsgSendv_r(fd, siov, 2, riov, 2);
+	else
+		while ((r = MsgSendv_r(fd, siov, 2, riov, cmd == F_GETLK ? 2 : 1)) == -EINTR)
+			;
+	if (r == -ESRCH)
+		r = -EBADF;	/* the server is gone */
+	return r < 0 ? r : 0;
+}
+
 #define SETFL_MASK	(O_APPEND | O_NONBLOCK)
 
-/* SYS_fcntl: dup, FD_CLOEXEC, status flags; locks are not there yet. */
+/* SYS_fcntl: dup, FD_CLOEXEC, status flags, record locks. */
 long __px_fcntl(int fd, int cmd, long arg)
 {
 	long r = __px_fd_check(fd, 0);
@@ -109,8 +144,9 @@ long __px_fcntl(int fd, int cmd, long arg)
 		UNLOCK(__px_fdlock);
 		return 0;
 	case F_GETLK: case F_SETLK: case F_SETLKW:
+		return lock(fd, cmd, (struct flock *)arg);
 	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
-		return -ENOSYS;		/* _IO_LOCK is not defined yet */
+		return -EINVAL;		/* open-file-description locks: not supported */
 	default:
 		return -EINVAL;
 	}

@@ -1,16 +1,22 @@
 /*
- * mmap, munmap, mprotect: the argument checks Linux makes, then the memory
- * manager of qsoe_mm.h.  Only anonymous memory and device memory
- * (MAP_PHYS, mmap_device_memory) exist so far; file mappings need the
- * _IO_MMAP path of servers (not yet).
+ * mmap, munmap, mprotect, msync: the argument checks Linux makes, then the
+ * memory manager of qsoe_mm.h: anonymous memory (private, or shared with
+ * fork's children), device memory (MAP_PHYS, mmap_device_memory),
+ * shared-memory objects (taskman's /dev/shmem) and private copies of
+ * regular files (read here with pread; MAP_SHARED of a file: ENOTSUP).
  *
  * The weak __qsoe_mm_* below are the default memory manager: messages to
  * taskman (_MEM_MAP, _MEM_CTRL; ENOSYS in the first process, which has no
  * taskman).  The local memory manager (libqsoe_local_mm.a) overrides them.
  */
 #include <errno.h>
+#include <signal.h>		/* before <sys/iomsg.h>: musl's struct sigevent first */
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/iomsg.h>
+#include <sys/neutrino.h>
 #include <sys/procmsg.h>
 #include "lock.h"
 #include "px.h"
@@ -171,6 +177,70 @@ static long phys_map(void *addr, size_t len, int prot, int flags, off_t off)
 	return st < 0 ? st : (long)r.mr_addr;
 }
 
+/* _MEM_MAP of a shared-memory object (taskman's /dev/shmem, fd names it). */
+static long obj_map(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	struct _mem_map m = { .type = _MEM_MAP, .mm_prot = (uint32_t)prot,
+	    .mm_addr = (uintptr_t)addr, .mm_len = len,
+	    .mm_flags = (uint32_t)(flags & (MAP_TYPE | MAP_FIXED)), .mm_fd = fd, .mm_offset = off };
+	struct _mem_map_reply r;
+	long st = __px_sysmgr_send(&m, sizeof(m), &r, sizeof(r));
+
+	return st < 0 ? st : (long)r.mr_addr;
+}
+
+/*
+ * A private copy of a regular file on any server: fresh memory filled
+ * with pread (the bytes past the end of the file, to the end of the last
+ * page and beyond, are zeros), then given its protection.  A file open
+ * only for writing gives EACCES (its server refuses the read), a pipe or
+ * device ENODEV.  MAP_SHARED of such a file would need the server to page
+ * for taskman: ENOTSUP.
+ */
+static long file_copy(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	struct _io_stat_buf sb;
+	size_t done = 0;
+	long r, k = 1;
+	char *p;
+
+	if ((r = __px_fstat(fd, &sb)) < 0)
+		return r;
+	if (!S_ISREG(sb.sb_mode))
+		return -ENODEV;
+	if (__px_fds[fd].f_known && (__px_fds[fd].f_oflag & O_ACCMODE) == O_WRONLY)
+		return -EACCES;
+	if ((flags & MAP_TYPE) == MAP_SHARED)
+		return -ENOTSUP;
+	r = __qsoe_mm_map(addr, len, prot == PROT_NONE ? PROT_NONE : PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | (flags & MAP_FIXED));
+	if (r < 0 || prot == PROT_NONE)
+		return r;
+	for (p = (char *)r; done < len && (k = __px_pread(fd, p + done, len - done, off + (off_t)done)) > 0; )
+		done += (size_t)k;
+	if (k >= 0 && prot != (PROT_READ | PROT_WRITE))
+		k = __qsoe_mm_protect(p, len, prot);
+	if (k < 0) {
+		__qsoe_mm_unmap(p, len);
+		return k == -EBADF ? -EACCES : k;	/* not open for reading */
+	}
+	return r;
+}
+
+static long file_map(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	struct _server_info si;
+	long r;
+
+	if (fd < 0 || fd >= PX_FD_MAX || ConnectServerInfo_r(0, fd, &si) != fd)
+		return -EBADF;
+	if (off < 0)
+		return -EINVAL;
+	if (si.pid == SYSMGR_PID && (r = obj_map(addr, len, prot, flags, fd, off)) != -ENODEV)
+		return r;		/* a shared-memory object, or taskman's error */
+	return file_copy(addr, len, prot, flags, fd, off);
+}
+
 /* SYS_mmap: Linux's checks, then anonymous memory from the manager. */
 long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -186,8 +256,17 @@ long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED)
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENOSYS;	/* file mappings: not yet */
+		return file_map(addr, n, prot, flags, fd, off);
 	return __qsoe_mm_map(addr, n, prot, flags);
+}
+
+/* SYS_msync: the memory is the object (shared) or a copy (private): nothing to write back. */
+long __px_msync(void *addr, size_t len, int flags)
+{
+	if (((uintptr_t)addr & (PAGE - 1)) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)) || len > SIZE_MAX - PAGE)
+		return -EINVAL;
+	return 0;
 }
 
 /* SYS_munmap: EINVAL for an unaligned or empty range, else the manager. */

@@ -100,7 +100,7 @@ static long try_servers(struct _io_connect *c, char *abs, const struct extra *x,
 
 		if (coid < 0)
 			return coid == -EAGAIN ? -EMFILE : coid;
-		if (coid >= PX_FD_MAX) {
+		if (coid >= __px_fd_limit()) {	/* RLIMIT_NOFILE */
 			ConnectDetach_r((int)coid);
 			return -EMFILE;
 		}

@@ -62,7 +62,7 @@ long __px_readlinkat(int dirfd, const char *path, char *buf, size_t n)
  * The permission bits of sb that apply to uid/gid (root: read and write
  * always, execute if anyone may or it is a directory): 0 or -EACCES.
  */
-static long may(const struct _io_stat_buf *sb, long uid, long gid, int amode)
+long __px_may(const struct _io_stat_buf *sb, long uid, long gid, int amode)
 {
 	unsigned bits;
 
@@ -95,7 +95,7 @@ long __px_faccessat(int dirfd, const char *path, int amode, int flags)
 	if ((uid = __px_getid(eff ? SYS_geteuid : SYS_getuid, 0)) < 0 ||
 	    (gid = __px_getid(eff ? SYS_getegid : SYS_getgid, 0)) < 0)
 		return uid < 0 ? uid : gid;
-	if ((r = may(&sb, uid, gid, amode)) < 0)
+	if ((r = __px_may(&sb, uid, gid, amode)) < 0)
 		return r;
 	/* (a FIFO is not opened: that would count as a reader or writer) */
 	if ((amode & W_OK) && !S_ISDIR(sb.sb_mode) && !S_ISLNK(sb.sb_mode) &&

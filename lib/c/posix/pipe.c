@@ -35,7 +35,7 @@ long __px_pipe2(int *fds, int flags)
 		goto fail;
 	wfd = ConnectAttach_r(ND_LOCAL_NODE, si.pid, si.chid, 0,
 	    (flags & O_CLOEXEC) ? _NTO_COF_CLOEXEC : 0);
-	if (wfd < 0 || wfd >= PX_FD_MAX) {
+	if (wfd < 0 || wfd >= __px_fd_limit()) {
 		if (wfd >= 0)
 			ConnectDetach_r((int)wfd);
 		r = wfd < 0 && wfd != -EAGAIN ? wfd : -EMFILE;

@@ -33,6 +33,14 @@ hidden long __px_set_tid_address(int *addr);
 hidden long __px_gettid(void);
 hidden long __px_sched_yield(void);
 
+/* Another thread's scheduling (sched.c). */
+struct sched_param;
+hidden long __px_sched_setscheduler(int tid, int policy, const struct sched_param *p);
+hidden long __px_sched_setparam(int tid, const struct sched_param *p);
+hidden long __px_sched_getparam(int tid, struct sched_param *p);
+hidden long __px_sched_getscheduler(int tid);
+hidden long __px_sched_priority(int policy, int max);
+
 /*
  * Where a thread's exit stores 0 and wakes a waiter (Linux's clear_child_tid;
  * musl's pthread_join waits on it).  musl uses one word for every thread
@@ -77,6 +85,7 @@ hidden long __px_nanosleep(volatile int *cancel, const struct timespec *req,
 hidden long __px_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *old,
     size_t sz);
 hidden long __px_rt_sigpending(sigset_t *set, size_t sz);
+hidden long __px_sigaltstack(const stack_t *ss, stack_t *oss);
 hidden long __px_rt_sigprocmask(int how, const sigset_t *set, sigset_t *old, size_t sz);
 hidden long __px_rt_sigsuspend(volatile int *cancel, const sigset_t *set, size_t sz);
 hidden long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, siginfo_t *si,
@@ -109,6 +118,7 @@ hidden long __px_getitimer(int which, struct itimerval *val);
 hidden long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 hidden long __px_munmap(void *addr, size_t len);
 hidden long __px_mprotect(void *addr, size_t len, int prot);
+hidden long __px_msync(void *addr, size_t len, int flags);
 
 /*
  * taskman (sysmgr.c): the connection to it, -1 in the first process
@@ -174,6 +184,9 @@ hidden long __px_writev(int fd, const struct iovec *iov, int n);
 hidden long __px_lseek(int fd, off_t off, int whence);
 hidden long __px_fstat(int fd, void *st);
 hidden long __px_fstatat(int dirfd, const char *path, void *st, int flags);
+struct _io_stat_buf;
+/* May uid/gid do amode (R_OK|W_OK|X_OK) to the object sb describes? 0 or -EACCES (pathcall.c). */
+hidden long __px_may(const struct _io_stat_buf *sb, long uid, long gid, int amode);
 hidden long __px_getdents(int fd, void *buf, size_t n);
 hidden long __px_ioctl(int fd, unsigned long req, void *arg);
 hidden long __px_fsync(int fd, int data);
@@ -223,5 +236,15 @@ struct utsname;
 hidden long __px_uname(struct utsname *u);
 hidden long __px_umask(unsigned mask);
 hidden unsigned __px_create_mode(unsigned mode);
+
+/* Resource limits (rlimit.c): SYS_prlimit64, and RLIMIT_NOFILE for fd allocation. */
+struct rlimit;
+hidden long __px_prlimit(int pid, int res, const struct rlimit *new, struct rlimit *old);
+hidden int __px_fd_limit(void);
+
+/* The CPUs and memory (sysinfo.c): SYS_sched_getaffinity, SYS_sysinfo. */
+struct sysinfo;
+hidden long __px_sched_getaffinity(int tid, size_t size, void *set);
+hidden long __px_sysinfo(struct sysinfo *si);
 
 #endif

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/neutrino.h>
 #include <sys/syscall.h>
@@ -26,7 +27,7 @@
 /*
  * SYS_rt_sigaction: sig's action from act, the old one into old (each
  * may be NULL).  -EINVAL for a bad number or size, SIGKILL/SIGSTOP, or a
- * flag the kernel lacks (SA_ONSTACK).
+ * flag the kernel lacks.
  */
 long __px_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *old,
     size_t sz)
@@ -49,6 +50,18 @@ long __px_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigactio
 		memcpy(old->mask, &o.asa_mask, sizeof(o.asa_mask));
 	}
 	return r;
+}
+
+_Static_assert(sizeof(stack_t) == sizeof(struct __abi_stack), "stack_t is the kernel's");
+_Static_assert(offsetof(stack_t, ss_flags) == offsetof(struct __abi_stack, ss_flags), "ss_flags");
+_Static_assert(offsetof(stack_t, ss_size) == offsetof(struct __abi_stack, ss_size), "ss_size");
+_Static_assert(SS_ONSTACK == __ABI_SS_ONSTACK && SS_DISABLE == __ABI_SS_DISABLE &&
+    MINSIGSTKSZ == __ABI_MINSIGSTKSZ, "sigaltstack's numbers");
+
+/* SYS_sigaltstack: the calling thread's alternate signal stack (the kernel's). */
+long __px_sigaltstack(const stack_t *ss, stack_t *oss)
+{
+	return SignalAltstack_r((const struct __abi_stack *)ss, (struct __abi_stack *)oss);
 }
 
 /* SYS_rt_sigprocmask: the calling thread's mask (how: SIG_BLOCK/UNBLOCK/SETMASK). */

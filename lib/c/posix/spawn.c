@@ -1,6 +1,8 @@
 /*
  * posix_spawn as one _PROC_SPAWN message (docs/taskman.md): the path,
- * argv and envp, the attributes taskman knows, and the child's fds.  The
+ * argv and envp, the attributes taskman knows, and the child's fds; for a
+ * program outside the boot image also the program file itself, which
+ * libc reads with the caller's credentials (_SPAWN_IMAGE).  The
  * file actions are applied here, in the parent, to a map of the child's
  * fds (child fd -> parent connection): close and dup2 change the map, open
  * opens the file in the parent for the child to inherit.  The child's
@@ -13,8 +15,11 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/neutrino.h>
+#include <sys/iomsg.h>
 #include <sys/procmsg.h>
 #include "../process/fdop.h"	/* musl's file actions (and its __libc_malloc) */
 #include "px.h"
@@ -122,12 +127,37 @@ static size_t strings_len(char *const v[], uint32_t *count)
 	return n;
 }
 
+/* A program file read into memory (for _SPAWN_IMAGE), or none. */
+struct progimg {
+	void	*pi_data;	/* malloc'd, or NULL */
+	size_t	pi_len;
+};
+
+/* Send msg (len bytes) to taskman, followed by the program file if there is one. */
+static long send_with_image(const void *msg, size_t len, const struct progimg *img)
+{
+	iov_t iov[2];
+	long r;
+
+	if (img == 0 || img->pi_data == 0)
+		return __px_sysmgr_send(msg, len, 0, 0);
+	if (__px_sysmgr < 0)
+		return -ENOSYS;
+	SETIOV(&iov[0], msg, len);
+	SETIOV(&iov[1], img->pi_data, img->pi_len);
+	while ((r = MsgSendv_r(__px_sysmgr, iov, 2, 0, 0)) == -EINTR)
+		;
+	return r;
+}
+
 /*
  * Build and send the message (type _PROC_SPAWN, or _PROC_EXEC with no fd
- * map): the pid, or -errno.
+ * map), with the program file img if it is not the image's: the pid, or
+ * -errno.
  */
 static long send_spawn(int type, const char *path, const struct fdmap *fm,
-    const posix_spawnattr_t *at, char *const argv[], char *const envp[])
+    const posix_spawnattr_t *at, char *const argv[], char *const envp[],
+    const struct progimg *img)
 {
 	struct _proc_spawn_fd fds[_SPAWN_FDS_MAX];
 	struct _proc_spawn h = { .type = (uint16_t)type };
@@ -151,6 +181,10 @@ static long send_spawn(int type, const char *path, const struct fdmap *fm,
 	    ((fl & POSIX_SPAWN_SETSIGMASK) ? _SPAWN_SETSIGMASK : 0) |
 	    ((fl & POSIX_SPAWN_SETSIGDEF) ? _SPAWN_SETSIGDEF : 0);
 	h.sp_pgroup = at && (fl & POSIX_SPAWN_SETPGROUP) ? at->__pgrp : 0;
+	if (img && img->pi_data) {
+		h.sp_flags |= _SPAWN_IMAGE;
+		h.sp_image_len = (uint32_t)img->pi_len;
+	}
 	if (at) {
 		memcpy(&h.sp_sigmask, &at->__mask, sizeof(h.sp_sigmask));
 		memcpy(&h.sp_sigdefault, &at->__def, sizeof(h.sp_sigdefault));
@@ -174,7 +208,7 @@ static long send_spawn(int type, const char *path, const struct fdmap *fm,
 	for (uint32_t i = 0; i < h.sp_envc; total += strlen(envp[i]) + 1, i++)
 		memcpy(m + total, envp[i], strlen(envp[i]) + 1);
 	memcpy(m + off, fds, (size_t)nfds * sizeof(fds[0]));
-	r = __px_sysmgr_send(m, off + (size_t)nfds * sizeof(fds[0]), 0, 0);
+	r = send_with_image(m, off + (size_t)nfds * sizeof(fds[0]), img);
 	free(m);
 	return r;
 }
@@ -182,38 +216,86 @@ static long send_spawn(int type, const char *path, const struct fdmap *fm,
 #define SCRIPT_LINE	256	/* the "#!" line's bytes, as Linux's BINPRM_BUF_SIZE */
 #define SCRIPT_DEPTH	4	/* interpreters that are scripts themselves */
 
+/* May the caller (its effective ids) execute the file sb describes? 0 or -EACCES. */
+static long may_exec(const struct _io_stat_buf *sb)
+{
+	long uid, gid;
+
+	if (!S_ISREG(sb->sb_mode))
+		return -EACCES;		/* a directory, a device, a FIFO... */
+	if ((uid = __px_getid(SYS_geteuid, 0)) < 0 || (gid = __px_getid(SYS_getegid, 0)) < 0)
+		return uid < 0 ? uid : gid;
+	return __px_may(sb, uid, gid, X_OK);
+}
+
 /*
- * After taskman could not start abs (ENOENT: it loads programs only from
- * the boot image; ENOEXEC: not an ELF file), see whether it is a script,
- * as Linux's binfmt_script does in the kernel: "#!interp [arg]" runs
- * interp [arg] path argv[1..] (path as the caller gave it).  0 and
- * *nargv (malloc'd; the caller frees it), or -errno: the file's own
- * error (ENOENT, EACCES without an x bit or for a non-regular file),
- * ENOEXEC for a file that is neither ELF nor "#!" (a shell then runs it
- * itself), ENOTSUP for an ELF program outside the image (issue #7), or
- * the error taskman gave (err) when the file looks like an ELF program.
+ * The rest of an ELF file whose first n bytes (of size) are in head, read
+ * from fd into img (malloc'd): 0 or -errno (E2BIG beyond
+ * _SPAWN_IMAGE_MAX).  A file that ends early is sent as it is: taskman
+ * says ENOEXEC for a truncated program.
+ */
+static long read_program(int fd, const char *head, size_t n, size_t size, struct progimg *img)
+{
+	char *b;
+	long k = 1;
+
+	if (size > _SPAWN_IMAGE_MAX)
+		return -E2BIG;
+	if (size < n)
+		size = n;
+	if ((b = malloc(size ? size : 1)) == 0)
+		return -ENOMEM;
+	memcpy(b, head, n);
+	while (n < size && (k = __px_read(fd, b + n, size - n)) > 0)
+		n += (size_t)k;
+	if (k < 0) {
+		free(b);
+		return k;
+	}
+	img->pi_data = b;
+	img->pi_len = n;
+	return 0;
+}
+
+/*
+ * After taskman could not start abs (ENOENT: it is not in the boot
+ * image; ENOEXEC: not an ELF file), open it with the caller's
+ * credentials, as Linux's execve does in the kernel, and see what it is:
+ * an ELF program is read whole into *img (returns 1: send it with
+ * _SPAWN_IMAGE); a script "#!interp [arg]" runs interp [arg] path
+ * argv[1..] (path as the caller gave it; returns 0 and *nargv, malloc'd,
+ * which the caller frees).  Otherwise -errno: the file's own error
+ * (ENOENT, EACCES without execute permission for the caller or for a
+ * non-regular file), ENOEXEC for a file that is neither ELF nor "#!" (a
+ * shell then runs it itself), or the error taskman gave (err) when an
+ * image file looks like an ELF program.
  */
 static long script_argv(const char *abs, const char *path, char *const argv[], long err,
-    char ***nargv)
+    char ***nargv, struct progimg *img)
 {
 	char line[SCRIPT_LINE + 1], *interp, *arg = 0, *e, **v;
-	struct stat st;
-	long fd = __px_openat(AT_FDCWD, abs, O_RDONLY, 0), n;
+	struct _io_stat_buf st;
+	long fd = __px_openat(AT_FDCWD, abs, O_RDONLY | O_NONBLOCK, 0), n;	/* a FIFO must not block */
 	size_t argc = 0, k = 0;
 
 	if (fd < 0)
 		return fd == -ENOENT ? err : fd;
 	n = __px_fstat((int)fd, &st);
-	if (n == 0 && (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)))
-		n = -EACCES;
+	if (n == 0)
+		n = may_exec(&st);
 	if (n == 0)
 		n = __px_read((int)fd, line, SCRIPT_LINE);
+	if (n >= 4 && memcmp(line, "\177ELF", 4) == 0 && err == -ENOENT) {
+		n = read_program((int)fd, line, (size_t)n, (size_t)st.sb_size, img);
+		__px_close((int)fd);
+		return n < 0 ? n : 1;
+	}
 	__px_close((int)fd);
 	if (n < 0)
 		return n;
 	line[n] = 0;
 	if (n >= 4 && memcmp(line, "\177ELF", 4) == 0)
-		return err == -ENOENT ? -ENOTSUP : err;
+		return err;
 	if (n < 2 || line[0] != '#' || line[1] != '!' || (e = memchr(line, '\n', (size_t)n)) == 0)
 		return -ENOEXEC;
 	*e = 0;
@@ -251,9 +333,10 @@ static long script_argv(const char *abs, const char *path, char *const argv[], l
 	return 0;
 }
 
-/* One try at an absolute or cwd-relative path: the pid or -errno. */
+/* One try at an absolute or cwd-relative path (with its file, if read): the pid or -errno. */
 static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
-    const posix_spawnattr_t *at, char *const argv[], char *const envp[])
+    const posix_spawnattr_t *at, char *const argv[], char *const envp[],
+    const struct progimg *img)
 {
 	char abs[PX_PATH_MAX];
 	struct fdmap *fm;
@@ -267,25 +350,35 @@ static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
 	fm->m_ntmp = 0;
 	inherit_all(fm);
 	err = apply_all(fm, fa);
-	r = err ? -err : send_spawn(_PROC_SPAWN, abs, fm, at, argv, envp);
+	r = err ? -err : send_spawn(_PROC_SPAWN, abs, fm, at, argv, envp, img);
 	for (int i = 0; i < fm->m_ntmp; i++)
 		__px_close(fm->m_tmp[i]);
 	free(fm);
 	return r;
 }
 
-/* spawn_one, and a script's interpreter if taskman could not start path. */
+/*
+ * spawn_one; then, if taskman could not start path from the boot image,
+ * the file read here (an ELF program on any file system), or a script's
+ * interpreter.
+ */
 static long spawn_path(const char *path, const posix_spawn_file_actions_t *fa,
     const posix_spawnattr_t *at, char *const argv[], char *const envp[], int depth)
 {
-	long r = spawn_one(path, fa, at, argv, envp);
+	long r = spawn_one(path, fa, at, argv, envp, 0);
 	char abs[PX_PATH_MAX], **nargv;
+	struct progimg img = { 0, 0 };
 	int eflag;
 
 	if ((r != -ENOENT && r != -ENOEXEC) || __px_abspath(AT_FDCWD, path, abs, &eflag) < 0)
 		return r;
-	if ((r = script_argv(abs, path, argv, r, &nargv)) < 0)
+	if ((r = script_argv(abs, path, argv, r, &nargv, &img)) < 0)
 		return r;
+	if (r == 1) {
+		r = spawn_one(path, fa, at, argv, envp, &img);
+		free(img.pi_data);
+		return r;
+	}
 	r = depth < SCRIPT_DEPTH ? spawn_path(nargv[0], fa, at, nargv, envp, depth + 1) : -ELOOP;
 	free(nargv);
 	return r;
@@ -332,18 +425,27 @@ int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void
 }
 
 #ifdef _PROC_EXEC
-/* _PROC_EXEC of abs, or of its interpreter if it is a script; returns only on failure. */
+/*
+ * _PROC_EXEC of abs: from the boot image, else the file read here, or its
+ * interpreter if it is a script; returns only on failure.
+ */
 static long exec_path(const char *abs, const char *path, char *const argv[],
     char *const envp[], int depth)
 {
-	long r = send_spawn(_PROC_EXEC, abs, 0, 0, argv, envp);
+	long r = send_spawn(_PROC_EXEC, abs, 0, 0, argv, envp, 0);
 	char iabs[PX_PATH_MAX], **nargv;
+	struct progimg img = { 0, 0 };
 	int eflag;
 
 	if (r != -ENOENT && r != -ENOEXEC)
 		return r;
-	if ((r = script_argv(abs, path, argv, r, &nargv)) < 0)
+	if ((r = script_argv(abs, path, argv, r, &nargv, &img)) < 0)
 		return r;
+	if (r == 1) {
+		r = send_spawn(_PROC_EXEC, abs, 0, 0, argv, envp, &img);
+		free(img.pi_data);
+		return r;
+	}
 	if (depth >= SCRIPT_DEPTH)
 		r = -ELOOP;
 	else if ((r = __px_abspath(AT_FDCWD, nargv[0], iabs, &eflag)) == 0)

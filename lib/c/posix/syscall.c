@@ -47,6 +47,11 @@ static long procs(long n, long a, long b, long c, long d, long e)
 	case SYS_uname:		return __px_uname((struct utsname *)a);
 	case SYS_sethostname:	return __px_sethostname((const char *)a, (size_t)b);
 	case SYS_umask:		return __px_umask((unsigned)a);
+	case SYS_prlimit64:
+		return __px_prlimit((int)a, (int)b, (const struct rlimit *)c, (struct rlimit *)d);
+	case SYS_sched_getaffinity:
+		return __px_sched_getaffinity((int)a, (size_t)b, (void *)c);
+	case SYS_sysinfo:	return __px_sysinfo((struct sysinfo *)a);
 	default:		return -ENOSYS;
 	}
 }
@@ -114,6 +119,13 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 	case SYS_gettid:		return __px_gettid();
 	case SYS_getpid:		return __px_getpid();
 	case SYS_sched_yield:		return __px_sched_yield();
+	case SYS_sched_setscheduler:
+		return __px_sched_setscheduler((int)a, (int)b, (const struct sched_param *)c);
+	case SYS_sched_setparam:	return __px_sched_setparam((int)a, (const struct sched_param *)b);
+	case SYS_sched_getparam:	return __px_sched_getparam((int)a, (struct sched_param *)b);
+	case SYS_sched_getscheduler:	return __px_sched_getscheduler((int)a);
+	case SYS_sched_get_priority_max: return __px_sched_priority((int)a, 1);
+	case SYS_sched_get_priority_min: return __px_sched_priority((int)a, 0);
 	case SYS_futex: case SYS_nanosleep: case SYS_clock_nanosleep:
 	case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait: case SYS_ppoll:
 	case SYS_pselect6:
@@ -130,10 +142,12 @@ long __qsoe_syscall(long n, long a, long b, long c, long d, long e, long f)
 		return __px_mmap((void *)a, (size_t)b, (int)c, (int)d, (int)e, (off_t)f);
 	case SYS_munmap:		return __px_munmap((void *)a, (size_t)b);
 	case SYS_mprotect:		return __px_mprotect((void *)a, (size_t)b, (int)c);
+	case SYS_msync:			return __px_msync((void *)a, (size_t)b, (int)c);
 	case SYS_rt_sigaction:
 		return __px_rt_sigaction((int)a, (const struct k_sigaction *)b,
 		    (struct k_sigaction *)c, (size_t)d);
 	case SYS_rt_sigpending:		return __px_rt_sigpending((sigset_t *)a, (size_t)b);
+	case SYS_sigaltstack:		return __px_sigaltstack((const stack_t *)a, (stack_t *)b);
 	case SYS_rt_sigprocmask:
 		return __px_rt_sigprocmask((int)a, (const sigset_t *)b, (sigset_t *)c, (size_t)d);
 	case SYS_kill:			return __px_kill((int)a, (int)b);

@@ -264,12 +264,31 @@ static void ns_tv(uint64_t ns, struct timeval *tv)
 	tv->tv_usec = (suseconds_t)(us % 1000000);
 }
 
-/* ITIMER_VIRTUAL and ITIMER_PROF need CPU-time clocks: ENOSYS. */
 static long which_ok(int which)
 {
-	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
-		return -ENOSYS;
 	return which == ITIMER_REAL ? 0 : -EINVAL;
+}
+
+/*
+ * ITIMER_VIRTUAL (the process's user CPU time, SIGVTALRM) and ITIMER_PROF
+ * (user and system, SIGPROF) are the kernel's: TimerItimer.
+ */
+static long cpu_itimer(int which, const struct itimerval *val, struct itimerval *old)
+{
+	struct _itimer it, ot;
+	long r;
+
+	if (val) {
+		if (!tv_ok(&val->it_value) || !tv_ok(&val->it_interval))
+			return -EINVAL;
+		it = (struct _itimer){ tv_ns(&val->it_value), tv_ns(&val->it_interval) };
+	}
+	r = TimerItimer_r(which, val ? &it : 0, old ? &ot : 0);
+	if (r == 0 && old) {
+		ns_tv(ot.nsec, &old->it_value);
+		ns_tv(ot.interval_nsec, &old->it_interval);
+	}
+	return r;
 }
 
 /*
@@ -281,6 +300,8 @@ long __px_setitimer(int which, const struct itimerval *val, struct itimerval *ol
 	uint64_t ov = 0, oi = 0;
 	long r = which_ok(which);
 
+	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+		return cpu_itimer(which, val, old);
 	if (r < 0)
 		return r;
 	if (!tv_ok(&val->it_value) || !tv_ok(&val->it_interval))
@@ -313,6 +334,8 @@ long __px_getitimer(int which, struct itimerval *val)
 	uint64_t left = 0, iv = 0, now = mono_now();
 	long r = which_ok(which);
 
+	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+		return cpu_itimer(which, 0, val);
 	if (r < 0)
 		return r;
 	LOCK(lock);

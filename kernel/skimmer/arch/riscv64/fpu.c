@@ -71,13 +71,6 @@ fpu_switch_arch(struct thread *td, struct thread *ntd)
 }
 
 void
-fpu_fixup_frame_arch(struct trapframe *tf)
-{
-	tf->tf_sstatus = (tf->tf_sstatus & ~SSTATUS_FS_MASK) |
-	    (csr_read(sstatus) & SSTATUS_FS_MASK);
-}
-
-void
 fpu_sync_arch(struct thread *td)
 {
 	struct cpu *gd;

@@ -27,11 +27,14 @@ sig_frame_push_arch(struct trapframe *tf, const struct ksigact *act, uint64_t st
 {
 	struct thread *td = curthread;
 	struct sigframe frame, *f = &frame;	/* 1 KiB: the stack is shallow here */
-	uint64_t sp = (tf->tf_regs[REG_SP] - sizeof(*f)) & ~15UL;
+	struct __abi_stack uc_stack;
+	uint64_t base = sig_stack_pick(td, act, tf->tf_regs[REG_SP], &uc_stack);
+	uint64_t sp = (base - sizeof(*f)) & ~15UL;
 
-	if (tf->tf_regs[REG_SP] > USER_TOP || sp < PAGE_SIZE || stub == 0 || stub >= USER_TOP)
+	if (base > USER_TOP || base < PAGE_SIZE + sizeof(*f) || stub == 0 || stub >= USER_TOP)
 		return -EFAULT;
 	memset(f, 0, sizeof(*f));
+	f->sf_uc.uc_stack = uc_stack;
 	f->sf_uc.uc_sigmask[0] = saved;
 	f->sf_uc.uc_gregs[0] = tf->tf_sepc;
 	for (int i = 1; i < 32; i++)

@@ -2,6 +2,7 @@
  * arch/riscv64/trap.c - trap dispatch and the exception report.
  */
 #include <kern/cpu.h>
+#include <kern/cputime.h>
 #include <kern/intr.h>
 #include <kern/lwkt.h>
 #include <kern/panic.h>
@@ -215,8 +216,8 @@ user_trap(struct trapframe *tf)
 	fpu_fixup_frame_arch(tf);
 }
 
-void
-trap_handler(struct trapframe *tf)
+static void
+trap_dispatch(struct trapframe *tf)
 {
 	uint64_t cause = tf->tf_scause;
 
@@ -236,4 +237,17 @@ trap_handler(struct trapframe *tf)
 	}
 	trap_report(tf);
 	panic("unexpected kernel trap");
+}
+
+/* Every trap; one from user mode is user time up to here (kern/cputime.h). */
+void
+trap_handler(struct trapframe *tf)
+{
+	bool user = !(tf->tf_sstatus & SSTATUS_SPP);
+
+	if (user)
+		cputime_user_enter();
+	trap_dispatch(tf);
+	if (user)
+		cputime_user_leave();
 }

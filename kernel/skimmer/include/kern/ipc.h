@@ -33,6 +33,7 @@
 #include <kern/queue.h>
 #include <kern/spinlock.h>
 #include <kern/vm.h>
+#include <abi/errno.h>
 
 struct proc;
 struct thread;
@@ -109,8 +110,17 @@ void ipc_proc_exec(struct proc *p);
 /* Unblock td from any IPC state with error (kill); td's own context. */
 void ipc_cancel_self(int error);
 
-/* Total bytes a buffer describes, or -EFAULT/-EINVAL. */
-int64_t ubuf_size(struct vmspace *vs, const struct ubuf *ub);
+/* Total bytes an iov buffer describes, or -EFAULT/-EINVAL (kern/ipcbuf.c). */
+int64_t ubuf_size_iov(struct vmspace *vs, const struct ubuf *ub);
+
+/* Total bytes a buffer describes, or -EFAULT/-EINVAL.  A linear one inline: every message sizes two. */
+static inline int64_t
+ubuf_size(struct vmspace *vs, const struct ubuf *ub)
+{
+	if (!ub->ub_iov)
+		return ub->ub_len < 0 ? -EINVAL : ub->ub_len;
+	return ubuf_size_iov(vs, ub);
+}
 
 /*
  * Copy up to max bytes from (svs, src at offset soff) to (dvs, dst at

@@ -99,6 +99,17 @@ void lwkt_schedule(struct thread *td);
  */
 int lwkt_sleep(uint64_t timeout);
 
+/*
+ * lwkt_sleep(0), but first wake `wake`, a thread whose wake-up the caller
+ * owes (the IPC fast path: the receiver of our message).  If `wake` is
+ * sleeping on this CPU and nothing on the run queue is at its priority or
+ * above, switch straight to it without queueing it: lwkt_schedule() and
+ * lwkt_sleep() would pick it all the same.  Otherwise it is queued the
+ * usual way.  Crit; the caller keeps `wake` from being freed (it is on
+ * this CPU and cannot run before we switch).
+ */
+void lwkt_sleep_handoff(struct thread *wake);
+
 /* Switch to the best runnable thread (the caller stays runnable or not). Crit. */
 void lwkt_switch(void);
 
@@ -138,8 +149,13 @@ __noreturn void lwkt_exit(void);
 /* The idle loop of the calling CPU (never returns). */
 __noreturn void lwkt_idle_loop(void);
 
-/* Called on interrupt return: preempt if requested and allowed. */
-void lwkt_preempt_check(void);
+/* Called on interrupt and kernel-call return: preempt if requested and allowed. */
+static inline void
+lwkt_preempt_check(void)
+{
+	if (curthread->td_critcount == 0 && mycpu()->gd_reqflags)
+		crit_exit_slow();
+}
 
 /* Round-robin time slice for SCHED_RR threads, in microseconds. */
 #define LWKT_RR_SLICE_US	4000

@@ -14,7 +14,9 @@
 #include <kern/queue.h>
 #include <kern/param.h>
 #include <kern/spinlock.h>
+#include <kern/cputime.h>
 #include <kern/signal.h>
+#include <kern/lwkt.h>
 #include <arch/fpu.h>
 
 struct vmspace;
@@ -52,16 +54,21 @@ struct proc {
 	bool		pr_dying;		/* pr_lock: no new threads, channels, connections */
 	bool		pr_dead;		/* pr_lock: torn down (once) */
 	int		pr_refs;		/* atomic: 1 while alive, plus holders */
-	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid */
+	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid (msg_receive compares one unlocked) */
 	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
 	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
 	struct ktimer	*pr_timers[PROC_MAX_TIMERS];	/* pr_lock; index = timer id */
 	struct tzombie	*pr_zombies;	/* pr_lock: ended, joinable threads */
 	uint32_t	pr_wakegen;	/* pr_lock: rounds of proc_wake_threads */
 	int		pr_pgid;	/* atomic: process group (ProcSetGroup), 0: none */
+	int		pr_cred[3];	/* atomic each: real, effective, saved uid (ProcSetCred) */
+	int		pr_sid;		/* atomic: session (ProcSetCred), 0: none */
 	struct channel	*pr_pager;	/* pr_lock: page faults go here (a reference), or NULL */
 	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 	uint64_t	pr_runtime;	/* pr_lock: timebase ticks run by its ended threads */
+	uint64_t	pr_utime;	/* pr_lock: ... of it in user mode (kern/cputime.h) */
+	struct pitimer	pr_itimer[2];	/* pr_lock: ITIMER_VIRTUAL, ITIMER_PROF (kern/cputime.h) */
+	bool		pr_itimer_on;	/* one of them may be armed (relaxed reads: a hint) */
 };
 
 /* May p use the process manager's calls (it has PRA_PROCMGR: taskman)? */
@@ -127,6 +134,7 @@ struct uregs {
 	bool		ur_full;	/* ur_regs[1..31] and ur_pc; the fields above but ur_pc ignored */
 	bool		ur_has_fpu;	/* and ur_fpu */
 	uint64_t	ur_sigmask;	/* its signal mask */
+	uint64_t	ur_ss_sp, ur_ss_size;	/* its alternate signal stack */
 	uint64_t	ur_regs[32];
 	struct fpu_state ur_fpu;
 };
@@ -190,9 +198,27 @@ int proc_thread_kill(int tid, int status);
 
 /*
  * On the way back to user mode (trap context, interrupts off): exit if the
- * thread was killed, then handle signals (kern/signal.h).
+ * thread was killed, then handle signals (kern/signal.h).  The common
+ * case, nothing to do, is inline (every kernel call returns through it);
+ * proc_user_return_slow() does the work.
  */
-void proc_user_return(struct trapframe *tf);
+void proc_user_return_slow(struct trapframe *tf);
+
+static inline void
+proc_user_return(struct trapframe *tf)
+{
+	struct thread *td = curthread;
+	struct proc *p = td->td_proc;
+	const struct tsig *ts = &td->td_sig;
+
+	if (p == NULL)
+		return;
+	if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE) || ts->ts_restart ||
+	    ts->ts_has_saved || __atomic_load_n(&p->pr_sig.ps_stopped, __ATOMIC_ACQUIRE) ||
+	    ((__atomic_load_n(&ts->ts_pend, __ATOMIC_ACQUIRE) |
+	      __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_ACQUIRE)) & ~ts->ts_blocked))
+		proc_user_return_slow(tf);
+}
 
 /*
  * Wake every thread of p and send each CPU running one an IPI, so each

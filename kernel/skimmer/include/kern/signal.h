@@ -83,6 +83,14 @@ struct tsig {
 	bool		ts_has_saved;
 	bool		ts_restart;	/* the last kernel call returned ERESTART */
 	uint64_t	ts_restart_a0;	/* ... and its first argument */
+	/*
+	 * The alternate signal stack (SignalAltstack; 0, 0: none).  Written
+	 * by the thread itself, by ThreadClone before the thread first runs
+	 * (fork inherits it) and by ThreadExec while it is REPLY-blocked
+	 * (exec drops it); a new thread has none.
+	 */
+	uint64_t	ts_ss_sp;	/* lowest address */
+	uint64_t	ts_ss_size;	/* bytes (>= __ABI_MINSIGSTKSZ), 0: disabled */
 };
 
 /*
@@ -190,6 +198,19 @@ void sig_thread_fini(struct thread *td);
 /* Default actions. */
 bool sig_default_ignores(int signo);
 bool sig_default_stops(int signo);
+
+/*
+ * Where a handler frame for act goes (td is the calling thread, sp its
+ * user stack pointer): the top of td's alternate stack for an SA_ONSTACK
+ * action when td has one and is not on it already, otherwise sp.  *uc
+ * gets what the frame's uc_stack reports (the alternate stack, and
+ * whether sp was on it).
+ */
+uint64_t sig_stack_pick(const struct thread *td, const struct ksigact *act, uint64_t sp,
+    struct __abi_stack *uc);
+
+/* Is sp on td's alternate stack (Linux's rule: above its base, at most at its top)? */
+bool sig_on_altstack(const struct thread *td, uint64_t sp);
 
 /* Handler frames (arch/<arch>/sigframe.c). */
 /*

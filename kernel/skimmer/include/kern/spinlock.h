@@ -26,11 +26,76 @@ struct spinlock {
 #define SPINLOCK_INIT(name)	{ 0, -1, name }
 
 void spin_init(struct spinlock *sl, const char *name);
+bool spin_held(const struct spinlock *sl);
+
+#ifdef HOST_TEST
+/* The host unit tests bring their own (tests/host/host_kern.h). */
 void spin_lock(struct spinlock *sl);
 void spin_unlock(struct spinlock *sl);
 bool spin_trylock(struct spinlock *sl);
 unsigned long spin_lock_irqsave(struct spinlock *sl);
 void spin_unlock_irqrestore(struct spinlock *sl, unsigned long flags);
-bool spin_held(const struct spinlock *sl);
+#else
+#include <kern/cpu.h>
+#include <arch/intr.h>
+
+/*
+ * The lock and unlock paths are inline: the IPC path takes several locks
+ * per message, and the calls alone (two or three levels, each with its
+ * frame) cost about 40 instructions a pair (docs/performance.md).  The
+ * contended wait and the INVARIANTS panics stay out of line.
+ */
+void spin_lock_wait(struct spinlock *sl);
+void spin_panic(const struct spinlock *sl, bool unlock) __attribute__((noreturn));
+
+static inline bool
+spin_trylock(struct spinlock *sl)
+{
+	if (__atomic_exchange_n(&sl->sl_locked, 1, __ATOMIC_ACQUIRE) != 0)
+		return false;
+#ifdef CONFIG_INVARIANTS
+	sl->sl_owner = mycpu_id();
+#endif
+	return true;
+}
+
+static inline void
+spin_lock(struct spinlock *sl)
+{
+#ifdef CONFIG_INVARIANTS
+	if (sl->sl_owner == mycpu_id() && sl->sl_locked)
+		spin_panic(sl, false);		/* recursive acquire */
+#endif
+	if (!spin_trylock(sl))
+		spin_lock_wait(sl);
+}
+
+static inline void
+spin_unlock(struct spinlock *sl)
+{
+#ifdef CONFIG_INVARIANTS
+	if (!sl->sl_locked || sl->sl_owner != mycpu_id())
+		spin_panic(sl, true);		/* released by another CPU, or not held */
+	sl->sl_owner = -1;
+#endif
+	__atomic_store_n(&sl->sl_locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline unsigned long
+spin_lock_irqsave(struct spinlock *sl)
+{
+	unsigned long flags = intr_disable_arch();
+
+	spin_lock(sl);
+	return flags;
+}
+
+static inline void
+spin_unlock_irqrestore(struct spinlock *sl, unsigned long flags)
+{
+	spin_unlock(sl);
+	intr_restore_arch(flags);
+}
+#endif
 
 #endif

@@ -56,6 +56,8 @@ struct thread {
 	struct msgport	td_msgport;	/* the thread's own port (replies, waits) */
 	uint64_t	td_switches;	/* times switched in (statistics) */
 	uint64_t	td_runtime;	/* timebase ticks run, up to its last switch-out (its CPU writes) */
+	uint64_t	td_utime;	/* ... of them in user mode, up to its last trap (itself; kern/cputime.h) */
+	uint64_t	td_user_at;	/* timer_now() when it last went to user mode; 0: in the kernel */
 	uint64_t	td_slice_end;	/* SCHED_RR: time the slice ends (timebase) */
 	char		td_name[TD_NAME_MAX];
 	int		td_fpu_dirty;	/* FP registers changed since saved (owner cpu) */

@@ -86,4 +86,21 @@ void vm_shootdown(struct vmspace *vs, uaddr_t va);
 int vm_clone(struct vmspace *dst, struct vmspace *src, uaddr_t va, size_t len);
 int vm_cow_break(struct vmspace *vs, uaddr_t va);
 
+/*
+ * Shared memory and protection (kern/vm_share.c).  vm_share maps the
+ * frames of [sva, sva+len) of src, which must all be shared memory
+ * (owned and pinned: MemMap's MEM_SHARED or MEM_CONTIG), at dva in dst,
+ * which must have nothing mapped there, with VMP_* prot (R, W, X), each
+ * page one more holder of its frame: 0, -EINVAL (alignment, not shared
+ * memory, overlapping ranges in one space), -EEXIST, -ENOMEM (nothing is
+ * left mapped).  vm_protect gives every page of [va, va+len) the access
+ * prot (R, W, X; at least one; W implies R); a page whose frame others
+ * hold becomes copy-on-write rather than writable: 0, -EINVAL, -ENOMEM
+ * (part of the range is not mapped: nothing changes).  Thread context,
+ * no locks held.
+ */
+int vm_share(struct vmspace *dst, uaddr_t dva, struct vmspace *src, uaddr_t sva, size_t len,
+    unsigned prot);
+int vm_protect(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
+
 #endif

@@ -36,6 +36,7 @@ typedef struct _iofunc_attr {
 	unsigned	rcount;		/* ... for reading */
 	unsigned	wcount;		/* ... for writing */
 	pthread_mutex_t	lock;		/* iofunc_attr_lock's (recursive; iofunc_attr_init) */
+	struct _iofunc_lock *lock_list;	/* record locks (iofunc_lock_default); attr locked */
 } iofunc_attr_t;
 
 typedef struct _iofunc_ocb {
@@ -46,12 +47,22 @@ typedef struct _iofunc_ocb {
 	unsigned	busy;		/* handlers running on it (the library's): not freed meanwhile */
 } iofunc_ocb_t;
 
-/* The client's credentials (from taskman: _PROC_GETSETID GETIDS). */
+/*
+ * The client's credentials (from taskman: _PROC_GETSETID GETIDS), with its
+ * supplementary groups (QNX keeps them in cred.grouplist).
+ */
+#define _CLIENT_NGROUPS_MAX	32	/* taskman's _PROC_NGROUPS_MAX */
+
 struct _client_info {
 	pid_t		pid;
 	uid_t		ruid, euid;
 	gid_t		rgid, egid;
+	int		ngroups;
+	gid_t		groups[_CLIENT_NGROUPS_MAX];
 };
+
+/* Is gid the client's effective group or one of its supplementary groups? */
+int iofunc_client_ingroup(const struct _client_info *info, gid_t gid);
 
 /* Fill both tables with the defaults (nconnect/nio: the tables' sizes). */
 void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *connect,
@@ -105,6 +116,37 @@ int iofunc_openfd_default(resmgr_context_t *, io_openfd_t *, iofunc_ocb_t *);
 int iofunc_fdinfo_default(resmgr_context_t *, io_fdinfo_t *, iofunc_ocb_t *);
 int iofunc_sync_default(resmgr_context_t *, io_sync_t *, iofunc_ocb_t *);
 int iofunc_dup_default(resmgr_context_t *, io_dup_t *, iofunc_ocb_t *);
+int iofunc_lock_default(resmgr_context_t *, io_lock_t *, iofunc_ocb_t *);
+int iofunc_close_dup_default(resmgr_context_t *, io_close_t *, iofunc_ocb_t *);
+
+/*
+ * POSIX record locks (lib/resmgr/lock.c, docs/resmgr.md "Record
+ * locks").  The defaults keep an object's locks on attr->lock_list and
+ * take SEEK_END from attr->nbytes; a server whose objects are not one
+ * iofunc_attr_t each keeps a struct _iofunc_lock *list (NULL: no locks)
+ * per object and calls these with it and the object's size, with the
+ * object serialised as the attribute lock would (the library holds the
+ * OCB's attribute locked around every handler).
+ *
+ * iofunc_lock: _IO_LOCK (F_GETLK, F_SETLK, F_SETLKW; the owner is the
+ * sender's pid).  Returns _RESMGR_NPARTS, _RESMGR_NOREPLY (an F_SETLKW
+ * that waits: the library answers it when the lock is taken, EINTR on
+ * an unblock, EBADF if its fd closes) or an errno: EINVAL, EOVERFLOW,
+ * EBADF (a read lock on a write-only OCB or the reverse), EAGAIN
+ * (F_SETLK in the way), EDEADLK, ENOLCK.
+ * iofunc_close_dup: the sender closed a connection to the object (or
+ * died): its process's locks go, and its waiters on that connection.
+ * iofunc_lock_free: the object goes: every lock and waiter of list.
+ * iofunc_lock_unblock: rcvid's F_SETLKW wait is forgotten (the library's
+ * unblock does it before any unblock handler); 1 if it waited.
+ */
+struct _iofunc_lock;
+int iofunc_lock(resmgr_context_t *ctp, io_lock_t *msg, iofunc_ocb_t *ocb,
+    struct _iofunc_lock **list, int64_t size);
+int iofunc_close_dup(resmgr_context_t *ctp, io_close_t *msg, iofunc_ocb_t *ocb,
+    struct _iofunc_lock **list);
+void iofunc_lock_free(struct _iofunc_lock **list);
+int iofunc_lock_unblock(int rcvid);
 
 /* read/write helpers: may the OCB read (write)?  0 or EBADF. */
 int iofunc_read_verify(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb, int *nonblock);

@@ -48,6 +48,7 @@ typedef union { struct _io_sync i; } io_sync_t;
 typedef union { struct _io_dup i; } io_dup_t;
 typedef union { struct _io_openfd i; } io_openfd_t;
 typedef union { struct _io_fdinfo i; } io_fdinfo_t;
+typedef union { struct _io_lock i; struct _io_lock_reply o; } io_lock_t;
 typedef union { struct _io_msg i; } io_msg_t;
 typedef union { struct _io_notify i; } io_notify_t;
 typedef union { struct _pulse i; } io_pulse_t;
@@ -86,13 +87,20 @@ typedef struct _resmgr_io_funcs {
 	int (*utime)(resmgr_context_t *, io_utime_t *, RESMGR_OCB_T *);
 	int (*openfd)(resmgr_context_t *, io_openfd_t *, RESMGR_OCB_T *);
 	int (*fdinfo)(resmgr_context_t *, io_fdinfo_t *, RESMGR_OCB_T *);
+	int (*lock)(resmgr_context_t *, io_lock_t *, RESMGR_OCB_T *);
 	int (*space)(resmgr_context_t *, io_space_t *, RESMGR_OCB_T *);
 	int (*sync)(resmgr_context_t *, io_sync_t *, RESMGR_OCB_T *);
 	int (*msg)(resmgr_context_t *, io_msg_t *, RESMGR_OCB_T *);
 	int (*dup)(resmgr_context_t *, io_dup_t *, RESMGR_OCB_T *);
+	/*
+	 * A connection to the OCB goes (_IO_CLOSE, or the client's
+	 * disconnect or death), before it is unbound; ctp->info names the
+	 * client's pid, scoid and coid.  Its answer is ignored.  The
+	 * default drops that process's record locks on the object.
+	 */
 	int (*close_dup)(resmgr_context_t *, io_close_t *, RESMGR_OCB_T *);
 } resmgr_io_funcs_t;
-#define _RESMGR_IO_NFUNCS	19
+#define _RESMGR_IO_NFUNCS	20
 
 typedef struct _resmgr_attr {
 	unsigned	flags;		/* 0 */

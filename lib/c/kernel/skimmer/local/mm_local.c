@@ -165,14 +165,15 @@ long __qsoe_mm_unmap(void *addr, size_t len)
 }
 
 /*
- * Only what musl needs: giving reserved (PROT_NONE) pages a protection
- * maps them.  Changing mapped pages would need a MemProtect call, which
- * the kernel does not have yet: ENOSYS.
+ * Reserved (PROT_NONE) pages get fresh memory with the protection, and
+ * mapped ones change with MemProtect (kern/vm_share.c).  PROT_NONE of
+ * mapped pages is ENOTSUP: Sv39 has no mapping without access, and
+ * unmapping would lose the contents.
  */
 long __qsoe_mm_protect(void *addr, size_t len, int prot)
 {
 	long pg = page_of(addr, len), r = 0;
-	size_t n = len / PAGE;
+	size_t n = len / PAGE, had = 0;
 
 	if (pg < 0)
 		return -ENOMEM;		/* Linux: not mapped */
@@ -180,10 +181,16 @@ long __qsoe_mm_protect(void *addr, size_t len, int prot)
 	for (size_t i = 0; i < n && r == 0; i++) {
 		if (!test(reserved, (size_t)pg + i))
 			r = -ENOMEM;
-		else if (test(mapped, (size_t)pg + i) || prot == PROT_NONE)
-			r = -ENOSYS;
+		had += test(mapped, (size_t)pg + i) != 0;
 	}
-	if (r == 0)
+	if (r == 0 && prot == PROT_NONE && had)
+		r = -ENOTSUP;
+	if (r == 0 && had == n)
+		r = MemProtect_r(0, (uintptr_t)addr, len, mem_prot(prot));
+	for (size_t i = 0; r == 0 && had && had < n && i < n; i++)	/* mapped and reserved */
+		if (test(mapped, (size_t)pg + i))
+			r = MemProtect_r(0, MM_BASE + ((size_t)pg + i) * PAGE, PAGE, mem_prot(prot));
+	if (r == 0 && prot != PROT_NONE)
 		r = map_missing((size_t)pg, n, prot);
 	mm_unlock();
 	return r;

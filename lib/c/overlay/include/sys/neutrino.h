@@ -24,6 +24,7 @@
 #include <abi/neutrino.h>
 #include <abi/procmgr.h>
 #include <abi/signal.h>
+#include <abi/sysinfo.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,7 +122,13 @@ __KC(int, ProcPager, (pid_t __pid, int __chid));
 __KC(int, PageFaultInfo, (pid_t __pid, int __tid, struct _page_fault *__info));
 __KC(int, PageResume, (pid_t __pid, int __tid, int __signo));
 __KC(int, MemOffset, (pid_t __pid, uintptr_t __va, size_t __len, struct _mem_phys *__info));
+__KC(int, ProcSetCred, (pid_t __pid, uid_t __ruid, uid_t __euid, uid_t __suid, pid_t __sid));
+__KC(int, SysInfo, (struct _sys_info *__info));
+__KC(int, MemShare, (pid_t __dst, uintptr_t __dva, pid_t __src, uintptr_t __sva, size_t __len,
+    int __prot));
+__KC(int, MemProtect, (pid_t __pid, uintptr_t __va, size_t __len, int __prot));
 
+__KC(int, TimerItimer, (int __which, const struct _itimer *__itime, struct _itimer *__oitime));
 __KC(int, TimerInfo, (pid_t __pid, int __id, int __flags, struct _timer_info *__info));
 __KC(int, ThreadDetach, (int __tid));
 
@@ -154,6 +161,7 @@ __KC(int, SignalProcmask, (pid_t __pid, int __tid, int __how, const uint64_t *__
 __KC(int, SignalSuspend, (const uint64_t *__set));
 __KC(int, SignalWaitinfo, (const uint64_t *__set, siginfo_t *__info));
 __KC(int, SignalReturn, (void *__ucontext));
+__KC(int, SignalAltstack, (const struct __abi_stack *__ss, struct __abi_stack *__oss));
 
 /* Sync objects (abi/sync.h): a mutex is taken in user space when free. */
 __KC(int, SyncTypeCreate, (unsigned __type, sync_t *__sync, const struct _sync_attr *__attr));

@@ -18,6 +18,8 @@
 #define ARCH_FPU_H
 
 #include <kern/types.h>
+#include <arch/csr.h>
+#include <arch/trapframe.h>
 
 struct fpu_state {
 	uint64_t	fs_f[32];	/* f0..f31, raw 64-bit */
@@ -60,7 +62,12 @@ void fpu_flush_remote_arch(struct thread *td);
 /* Give td, a blocked thread, a fresh FPU (exec): its state is dropped on its CPU. */
 void fpu_drop_remote_arch(struct thread *td);
 
-/* On trap return: make the frame's FS reflect what the thread owns now. */
-void fpu_fixup_frame_arch(struct trapframe *tf);
+/* On trap return: make the frame's FS reflect what the thread owns now (every trap: inline). */
+static inline void
+fpu_fixup_frame_arch(struct trapframe *tf)
+{
+	tf->tf_sstatus = (tf->tf_sstatus & ~SSTATUS_FS_MASK) |
+	    (csr_read(sstatus) & SSTATUS_FS_MASK);
+}
 
 #endif
