@@ -2,8 +2,8 @@
  * e2io.c - fs-ext2's I/O handlers: read (file data, or dirent records on
  * a directory), write, stat, lseek (with SEEK_DATA/SEEK_HOLE), chmod,
  * chown, utime, space (truncate), openfd, fdinfo, pathconf, sync (fsync
- * really reaches the disk), devctl (statvfs, umount) and the last close
- * of an OCB.  fs-ram's (fs/ram/rfio.c) on the ext2 logic.
+ * really reaches the disk), devctl (statvfs, umount), fcntl record locks
+ * (per inode) and the last close of an OCB.  fs-ram's (fs/ram/rfio.c) on the ext2 logic.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -357,11 +357,29 @@ static int io_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *o)
 	}
 }
 
+/* fcntl record locks, per inode (the OCBs share one attribute: its list would be the file system's). */
+static int io_lock(resmgr_context_t *ctp, io_lock_t *msg, iofunc_ocb_t *o)
+{
+	struct e2_inode *ip = ino_of(o);
+
+	return iofunc_lock(ctp, msg, o, &ip->i_locks, e2_size(ip));
+}
+
+static int io_close_dup(resmgr_context_t *ctp, io_close_t *msg, iofunc_ocb_t *o)
+{
+	return iofunc_close_dup(ctp, msg, o, &ino_of(o)->i_locks);
+}
+
 static int io_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *o)
 {
+	struct e2_inode *ip = ino_of(o);
+
 	(void)ctp, (void)reserved;
-	if (!e2_umounted)
-		e2_close(&e2_fs, ino_of(o));
+	if (!e2_umounted) {		/* after umount the inodes are gone */
+		if (ip->i_opens == 1)
+			iofunc_lock_free(&ip->i_locks);	/* its last open: no lock is held */
+		e2_close(&e2_fs, ip);
+	}
 	free(o);
 	e2_nocbs--;
 	return EOK;
@@ -382,5 +400,7 @@ void e2_io_init(resmgr_io_funcs_t *io)
 	io->pathconf = io_pathconf;
 	io->sync = io_sync;
 	io->devctl = io_devctl;
+	io->lock = io_lock;
+	io->close_dup = io_close_dup;
 	io->close_ocb = io_close_ocb;
 }

@@ -46,12 +46,15 @@ struct e2_buf {
 	uint8_t			*b_data;
 };
 
+struct _iofunc_lock;	/* libresmgr's record locks: the server's, never the logic's */
+
 /* An inode in core: one per inode number while anyone holds it. */
 struct e2_inode {
 	uint32_t		i_ino;
 	unsigned		i_refs;		/* holders: walks, opens */
 	unsigned		i_opens;	/* open OCBs among them */
 	uint32_t		i_goal;		/* where the next block should go (0: its group) */
+	struct _iofunc_lock	*i_locks;	/* fcntl record locks (the server's; NULL: none) */
 	struct e2_inode		*i_hnext;
 	struct e2_dinode	i_d;		/* the disk's copy (first 128 or 160 bytes) */
 };

@@ -278,6 +278,45 @@ static int ext2_read_only_media(void)
 	return 0;
 }
 
+/* fcntl record locks are per file: a lock on one file does not stop one on another. */
+static int ext2_record_locks(void)
+{
+	struct flock wl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10 };
+	pid_t pid;
+	int a, b, status;
+
+	LT_EQ(put("/mnt/t/la", "aaaaaaaaaa", 10, 0), 0);
+	LT_EQ(put("/mnt/t/lb", "bbbbbbbbbb", 10, 0), 0);
+	LT_CHECK((a = open("/mnt/t/la", O_RDWR)) >= 0);
+	LT_EQ(fcntl(a, F_SETLK, &wl), 0);
+	if ((pid = fork()) == 0) {
+		int fa = open("/mnt/t/la", O_RDWR), fb = open("/mnt/t/lb", O_RDWR), bad = 0;
+		struct flock l = wl;
+
+		bad |= fcntl(fa, F_SETLK, &l) != -1 || (errno != EAGAIN && errno != EACCES);
+		l = wl;
+		bad |= fcntl(fb, F_SETLK, &l) != 0;	/* another file: free */
+		l = wl;
+		bad |= fcntl(fa, F_GETLK, &l) != 0 || l.l_type != F_WRLCK || l.l_pid != getppid();
+		_exit(bad);
+	}
+	LT_CHECK(pid > 0);
+	LT_EQ(waitpid(pid, &status, 0), pid);
+	LT_EQ(status, 0);
+	LT_CHECK((b = open("/mnt/t/la", O_RDONLY)) >= 0);
+	LT_EQ(close(b), 0);			/* closing any fd of it drops our locks */
+	if ((pid = fork()) == 0) {
+		int fa = open("/mnt/t/la", O_RDWR);
+		struct flock l = wl;
+
+		_exit(fcntl(fa, F_SETLK, &l) != 0);
+	}
+	LT_EQ(waitpid(pid, &status, 0), pid);
+	LT_EQ(status, 0);
+	LT_EQ(close(a), 0);
+	return 0;
+}
+
 static int rm_tree(const char *path);
 
 /* 3000 random I/O and connect messages (in /mnt/fz only): the server answers on. */
@@ -456,6 +495,7 @@ static const struct e2t tests[] = {
 	{ "ext2.sparse_truncate", ext2_sparse_truncate },
 	{ "ext2.dirs_links_rename", ext2_dirs_links_rename },
 	{ "ext2.attributes_permissions", ext2_attributes_permissions },
+	{ "ext2.record_locks", ext2_record_locks },
 	{ "ext2.remove_tree", ext2_remove_tree },
 	{ "ext2.malformed", ext2_malformed },
 	{ "ext2.thousands_in_one_directory", ext2_thousands_in_one_directory },
