@@ -1,7 +1,8 @@
 # QSOE umbrella Makefile.
 #
 #   make                 build the kernel and the boot image (defconfig if no .config)
-#   make run             boot QSOE/N in QEMU (SMP=n MEM=mb ICOUNT=1 GDB=1 APPEND=... DISK=a.img[:ro],...)
+#   make run             boot QSOE/N in QEMU (SMP=n MEM=mb ICOUNT=1 GDB=1 APPEND=... DISK=a.img[:ro],...;
+#                        DISK defaults to build/disk.img, the system disk)
 #   make test            host unit tests + in-system tests; ends with "N passed, N failed"
 #   make menuconfig | defconfig | olddefconfig | savedefconfig
 #   make clean | distclean
@@ -96,14 +97,16 @@ all:
 	@echo "QSOE/L (seL4) is not yet available: run 'make menuconfig' and choose Skimmer." >&2
 	@exit 1
 else
-all: $(KERNEL_BIN) $(IMAGE) libc resmgr virtio
+all: $(KERNEL_BIN) $(IMAGE) libc resmgr virtio $(if $(filter y,$(CONFIG_IMAGE_EXT2)),$(DISK_IMG))
 endif
 
 setup:
 	@$(SETUP) $(O)
 
 # ---- running -----------------------------------------------------------------
-# The QEMU command line lives in tools/qemu-run alone.
+# The QEMU command line lives in tools/qemu-run alone.  DISK defaults to the
+# system disk (docs/ext2.md); `make run DISK=` runs without one.
+DISK ?= $(if $(filter y,$(CONFIG_IMAGE_EXT2)),$(DISK_IMG))
 QEMU_ENV = KERNEL=$(KERNEL_BIN) INITRD=$(IMAGE) \
            SMP=$${SMP:-$(CONFIG_QEMU_SMP)} MEM=$${MEM:-$(CONFIG_QEMU_MEM_MB)} \
            DISK=$${DISK:-$(DISK)}
@@ -119,7 +122,7 @@ setup-quiet:
 
 clean:
 	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
-	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/virtio $(O)/servers $(O)/utils \
+	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/virtio $(O)/servers $(O)/utils $(O)/disk.img $(O)/disk-staging \
 	    $(O)/ports
 
 distclean:

@@ -32,7 +32,7 @@ $(LTEST_OUT)/libcpool $(LTEST_OUT)/libcname: $(RESMGR_A) $(RESMGR_HDRS)
 # every .c file in it, linked with libresmgr and libvirtio (lib/virtio;
 # a static archive, so only the drivers of virtio devices take anything).  An entry is dir:name (the
 # program's name; without it the directory's).
-SERVER_DIRS := drivers/devnull fs/pipe fs/ram:fs-ram drivers/devc-ns16550 drivers/devb-virtio
+SERVER_DIRS := drivers/devnull fs/pipe fs/ram:fs-ram fs/ext2:fs-ext2 drivers/devc-ns16550 drivers/devb-virtio
 server_dir   = $(firstword $(subst :, ,$(1)))
 server_name  = $(or $(word 2,$(subst :, ,$(1))),$(notdir $(1)))
 SERVERS     := $(foreach d,$(SERVER_DIRS),$(O)/servers/$(call server_name,$(d)))

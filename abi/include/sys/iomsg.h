@@ -440,6 +440,20 @@ __ABI_SIZE(struct _io_statvfs, 80, 8);
 	((uint32_t)sizeof(struct _io_statvfs) << 16) | (_DCMD_FSYS << 8) | _DCMD_FSYS_STATVFS_CODE))
 
 /*
+ * DCMD_FSYS_UMOUNT: umount(8) asks the server of a mount point (on an fd
+ * of its root) to end: a uint32_t of flags in (_DCMD_FSYS_UMOUNT_FORCE:
+ * even while other files are open).  The server writes everything back,
+ * marks its file system clean, answers 0, detaches and exits.  EBUSY
+ * while other opens remain, EPERM for a caller that is not root; EIO if
+ * the disk could not be written (the server ends all the same: check the
+ * file system).  fs-ext2 serves it (docs/ext2.md).
+ */
+#define _DCMD_FSYS_UMOUNT_CODE	14
+#define _DCMD_FSYS_UMOUNT_FORCE	0x1u
+#define DCMD_FSYS_UMOUNT	((int32_t)(_DEVCTL_DATA_TO | \
+	((uint32_t)sizeof(uint32_t) << 16) | (_DCMD_FSYS << 8) | _DCMD_FSYS_UMOUNT_CODE))
+
+/*
  * _IO_NOTIFY: arm (or poll) readiness for select()/poll(), as in QNX.
  * The server answers with the conditions already true in flags and, if
  * none and action is _NOTIFY_ACTION_POLLARM/TRANARM, delivers event
