@@ -5,7 +5,8 @@
  * struct cpu while it runs user code.  On entry we swap tp and sscratch:
  * a non-zero tp then means "came from user", and tp is our struct cpu.
  * Every general register is saved in a struct trapframe (arch/trapframe.h)
- * on the kernel stack; trap_handler(tf) does the rest.
+ * on the kernel stack; trap_handler(tf) does the rest, or trap_kercall(tf)
+ * for a kernel call (ecall from user mode), the common trap.
  */
 #include <arch/trapframe.h>
 
@@ -125,7 +126,12 @@ trap_from_user:
 	sd	t0, TF_TP(sp)
 	csrw	sscratch, zero
 	mv	a0, sp
-	call	trap_handler
+	ld	t0, TF_SCAUSE(sp)
+	li	t1, 8			/* EXC_ECALL_U: a kernel call */
+	bne	t0, t1, 1f
+	call	trap_kercall
+	j	trap_return_user
+1:	call	trap_handler
 	/* fall through */
 
 /*
