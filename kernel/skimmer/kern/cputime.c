@@ -100,35 +100,22 @@ itimer_check(struct proc *p, bool fire_due)
 }
 
 void
-cputime_user_enter(void)
+cputime_itimer_enter(struct proc *p)
 {
-	struct thread *td = curthread;
-
-	if (td->td_user_at)
-		__atomic_store_n(&td->td_utime, td->td_utime + (timer_now() - td->td_user_at),
-		    __ATOMIC_RELAXED);
-	td->td_user_at = 0;
-	if (td->td_proc && __atomic_load_n(&td->td_proc->pr_itimer_on, __ATOMIC_RELAXED))
-		itimer_check(td->td_proc, true);
+	itimer_check(p, true);
 }
 
 void
-cputime_user_leave(void)
+cputime_itimer_leave(struct proc *p)
 {
-	struct thread *td = curthread;
-	struct proc *p = td->td_proc;
+	uint64_t next = itimer_check(p, false);
 
-	if (p && __atomic_load_n(&p->pr_itimer_on, __ATOMIC_RELAXED)) {
-		uint64_t next = itimer_check(p, false);
-
-		if (next != ~0ULL) {	/* (0: due already; the interrupt comes at once) */
-			crit_enter();	/* this CPU's callout, armed on this CPU */
-			callout_reset(&itimer_callouts[mycpu_id()], timer_now() + next,
-			    itimer_poke, NULL);
-			crit_exit();
-		}
+	if (next != ~0ULL) {	/* (0: due already; the interrupt comes at once) */
+		crit_enter();	/* this CPU's callout, armed on this CPU */
+		callout_reset(&itimer_callouts[mycpu_id()], timer_now() + next,
+		    itimer_poke, NULL);
+		crit_exit();
 	}
-	td->td_user_at = timer_now();
 }
 
 /* ns as ticks, at least 1 tick for a non-zero value (0 disarms). */

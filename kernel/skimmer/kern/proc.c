@@ -333,7 +333,7 @@ user_thread_main(void *arg)
 	}
 	tf->tf_sstatus = SSTATUS_SPIE | SSTATUS_FS_OFF;	/* SPP = user */
 	proc_switch_vm(td);
-	cputime_user_leave();
+	cputime_user_leave(curthread);
 	user_enter_arch(tf);
 }
 

@@ -4,8 +4,10 @@
  * sscratch is 0 while the hart runs kernel code, and holds the hart's
  * struct cpu while it runs user code.  On entry we swap tp and sscratch:
  * a non-zero tp then means "came from user", and tp is our struct cpu.
- * Every general register is saved in a struct trapframe (arch/trapframe.h)
- * on the kernel stack; trap_handler(tf) does the rest.
+ * Every general register, sepc and sstatus are saved in a struct trapframe
+ * (arch/trapframe.h) on the kernel stack, and scause and stval but for a
+ * kernel call; trap_handler(tf) does the rest, or trap_kercall(tf)
+ * for a kernel call (ecall from user mode), the common trap.
  */
 #include <arch/trapframe.h>
 
@@ -46,10 +48,14 @@
 	sd	t0, TF_SEPC(sp)
 	csrr	t0, sstatus
 	sd	t0, TF_SSTATUS(sp)
+	.endm
+
+	/* scause and stval: in t0 on the way out, t1 clobbered. */
+	.macro	SAVE_CAUSE
 	csrr	t0, scause
 	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
+	csrr	t1, stval
+	sd	t1, TF_STVAL(sp)
 	.endm
 
 	.macro	RESTORE_REGS_BUT_SP_TP
@@ -96,6 +102,7 @@ trap_vector:
 	csrw	sscratch, zero
 	addi	sp, sp, -TF_SIZE
 	SAVE_REGS
+	SAVE_CAUSE
 	addi	t0, sp, TF_SIZE
 	sd	t0, TF_SP(sp)
 	sd	tp, TF_TP(sp)
@@ -125,6 +132,17 @@ trap_from_user:
 	sd	t0, TF_TP(sp)
 	csrw	sscratch, zero
 	mv	a0, sp
+	/*
+	 * A kernel call (EXC_ECALL_U) leaves the frame's scause and stval
+	 * as they were: trap_kercall reads neither, and nothing reads them
+	 * from a frame but the trap that saved them (trap.c).
+	 */
+	csrr	t0, scause
+	li	t1, 8			/* EXC_ECALL_U */
+	bne	t0, t1, 1f
+	call	trap_kercall
+	j	trap_return_user
+1:	SAVE_CAUSE
 	call	trap_handler
 	/* fall through */
 

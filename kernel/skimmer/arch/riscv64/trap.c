@@ -24,6 +24,7 @@
 #include <arch/trapframe.h>
 
 void trap_handler(struct trapframe *tf);
+void trap_kercall(struct trapframe *tf);
 static void user_trap(struct trapframe *tf);
 extern char trap_vector[];
 
@@ -156,7 +157,7 @@ paged(struct trapframe *tf, int *sig)
 }
 
 /* A user thread's kernel call: a7 = number, a0..a5 = arguments. */
-static void
+static inline __attribute__((always_inline)) void
 user_kercall(struct trapframe *tf)
 {
 	const long *r = (const long *)tf->tf_regs;
@@ -239,15 +240,37 @@ trap_dispatch(struct trapframe *tf)
 	panic("unexpected kernel trap");
 }
 
-/* Every trap; one from user mode is user time up to here (kern/cputime.h). */
+/* Every trap but a kernel call; one from user mode is user time up to here (kern/cputime.h). */
 void
 trap_handler(struct trapframe *tf)
 {
 	bool user = !(tf->tf_sstatus & SSTATUS_SPP);
 
 	if (user)
-		cputime_user_enter();
+		cputime_user_enter(curthread);
 	trap_dispatch(tf);
 	if (user)
-		cputime_user_leave();
+		cputime_user_leave(curthread);
+}
+
+/*
+ * A kernel call: trap.S calls this instead of trap_handler when scause is
+ * EXC_ECALL_U (only user mode makes it).  The same steps trap_handler,
+ * trap_dispatch and user_trap take for an ecall, in the same order,
+ * without their tests of the cause and mode.  Interrupts off on entry
+ * and on return; the call itself may block.
+ */
+_Static_assert(EXC_ECALL_U == 8, "trap.S tests scause against 8");
+
+void
+trap_kercall(struct trapframe *tf)
+{
+	struct thread *td = curthread;	/* the same after the call: this stack is td's */
+
+	cputime_user_enter(td);
+	user_kercall(tf);
+	lwkt_preempt_check_td(td);
+	proc_user_return_td(td, tf);
+	fpu_fixup_frame_arch(tf);
+	cputime_user_leave(td);
 }

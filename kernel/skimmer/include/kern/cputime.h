@@ -36,11 +36,14 @@ struct pitimer {
 	uint64_t	it_interval;	/* ticks; 0: once */
 };
 
-/* Trap from user mode, interrupts off: count user time, check itimers. */
-void cputime_user_enter(void);
-
-/* Back to user mode next, interrupts off: start counting user time. */
-void cputime_user_leave(void);
+/*
+ * Trap from user mode, interrupts off: count user time, check itimers.
+ * cputime_user_enter(curthread) and cputime_user_leave(curthread), back
+ * to user mode next, are inline in kern/proc.h (they need struct proc; every
+ * kernel call runs both); their itimer work is out of line:
+ */
+void cputime_itimer_enter(struct proc *p);	/* p's itimers at a trap */
+void cputime_itimer_leave(struct proc *p);	/* p's itimers: arm this CPU's callout */
 
 /* The calling thread's user time so far (ticks). */
 uint64_t thread_usertime_self(void);

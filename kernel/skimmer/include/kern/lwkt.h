@@ -157,6 +157,14 @@ lwkt_preempt_check(void)
 		crit_exit_slow();
 }
 
+/* lwkt_preempt_check for a caller that has curthread at hand (td). */
+static inline void
+lwkt_preempt_check_td(struct thread *td)
+{
+	if (td->td_critcount == 0 && mycpu()->gd_reqflags)
+		crit_exit_slow();
+}
+
 /* Round-robin time slice for SCHED_RR threads, in microseconds. */
 #define LWKT_RR_SLICE_US	4000
 

@@ -18,6 +18,7 @@
 #include <kern/signal.h>
 #include <kern/lwkt.h>
 #include <arch/fpu.h>
+#include <arch/timer.h>
 
 struct vmspace;
 struct thread;
@@ -200,24 +201,60 @@ int proc_thread_kill(int tid, int status);
  * On the way back to user mode (trap context, interrupts off): exit if the
  * thread was killed, then handle signals (kern/signal.h).  The common
  * case, nothing to do, is inline (every kernel call returns through it);
- * proc_user_return_slow() does the work.
+ * proc_user_return_slow() does the work.  The inline test's loads are
+ * relaxed: it only decides whether to call the slow path, which loads
+ * each flag again with acquire before it acts on it (an acquire load reads
+ * the same values a relaxed one can; it only orders what comes after).
  */
 void proc_user_return_slow(struct trapframe *tf);
 
 static inline void
-proc_user_return(struct trapframe *tf)
+proc_user_return_td(struct thread *td, struct trapframe *tf)	/* td: curthread */
 {
-	struct thread *td = curthread;
 	struct proc *p = td->td_proc;
 	const struct tsig *ts = &td->td_sig;
 
 	if (p == NULL)
 		return;
-	if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE) || ts->ts_restart ||
-	    ts->ts_has_saved || __atomic_load_n(&p->pr_sig.ps_stopped, __ATOMIC_ACQUIRE) ||
-	    ((__atomic_load_n(&ts->ts_pend, __ATOMIC_ACQUIRE) |
-	      __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_ACQUIRE)) & ~ts->ts_blocked))
+	if (__atomic_load_n(&td->td_killed, __ATOMIC_RELAXED) || ts->ts_restart ||
+	    ts->ts_has_saved || __atomic_load_n(&p->pr_sig.ps_stopped, __ATOMIC_RELAXED) ||
+	    ((__atomic_load_n(&ts->ts_pend, __ATOMIC_RELAXED) |
+	      __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_RELAXED)) & ~ts->ts_blocked))
 		proc_user_return_slow(tf);
+}
+
+static inline void
+proc_user_return(struct trapframe *tf)
+{
+	proc_user_return_td(curthread, tf);
+}
+
+/*
+ * The user-time boundary (kern/cputime.h), inline because every trap from
+ * user mode runs both; interrupts off, the calling thread's own fields.
+ * cputime_user_enter: a trap from user mode; td_utime grows by the time
+ * since cputime_user_leave, and the process's itimers are checked.
+ */
+static inline void
+cputime_user_enter(struct thread *td)	/* td: curthread */
+{
+	if (td->td_user_at)
+		__atomic_store_n(&td->td_utime, td->td_utime + (timer_now_arch() - td->td_user_at),
+		    __ATOMIC_RELAXED);
+	td->td_user_at = 0;
+	if (td->td_proc && __atomic_load_n(&td->td_proc->pr_itimer_on, __ATOMIC_RELAXED))
+		cputime_itimer_enter(td->td_proc);
+}
+
+/* Back to user mode next: arm the itimers' callout, start counting user time. */
+static inline void
+cputime_user_leave(struct thread *td)	/* td: curthread */
+{
+	struct proc *p = td->td_proc;
+
+	if (p && __atomic_load_n(&p->pr_itimer_on, __ATOMIC_RELAXED))
+		cputime_itimer_leave(p);
+	td->td_user_at = timer_now_arch();
 }
 
 /*

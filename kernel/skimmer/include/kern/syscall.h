@@ -12,10 +12,44 @@
 #define KERN_SYSCALL_H
 
 #include <kern/types.h>
+#include <kern/lwkt.h>
+#include <kern/signal.h>
+#include <kern/thread.h>
+#include <abi/errno.h>
+#include <abi/kercall.h>
 
 typedef long (*kercall_fn)(long, long, long, long, long, long);
 
-long kercall_dispatch(uint64_t num, const long args[6]);
+/* sys_Name by number; NULL for a number with no call (kern/syscall.c). */
+extern const kercall_fn kercall_table[__KER_COUNT];
+
+/*
+ * Run kernel call num of the calling thread with its six argument
+ * registers; returns the value for a0.  Interrupts on; may block.
+ * Inline: every kernel call passes here (the trap fast path).
+ */
+static inline long
+kercall_dispatch(uint64_t num, const long a[6])
+{
+	struct thread *td = curthread;
+	long rc;
+
+	if (num >= __KER_COUNT || kercall_table[num] == NULL)
+		rc = -ENOSYS;
+	else
+		rc = kercall_table[num](a[0], a[1], a[2], a[3], a[4], a[5]);
+	/*
+	 * A TimerTimeout bounds exactly one following call, whatever it did;
+	 * a restart would run that call again without its bound, so a bounded
+	 * call interrupted by a signal fails with EINTR instead.
+	 */
+	if (num != __KER_TimerTimeout) {
+		if (rc == -ERESTART && td->td_tmo_flags)
+			rc = -EINTR;
+		td->td_tmo_flags = 0;
+	}
+	return rc;
+}
 
 /* One handler per kernel call: sys_Name(a0, ..., a5). */
 #define KERCALL(num, name, nargs) long sys_##name(long, long, long, long, long, long);

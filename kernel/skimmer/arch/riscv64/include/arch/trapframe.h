@@ -25,8 +25,8 @@ struct trapframe {
 	uint64_t	tf_regs[32];	/* x0..x31; x0 holds nothing */
 	uint64_t	tf_sepc;	/* pc to return to */
 	uint64_t	tf_sstatus;	/* sstatus at the trap (SPP, SPIE, FS) */
-	uint64_t	tf_scause;
-	uint64_t	tf_stval;
+	uint64_t	tf_scause;	/* not written for a kernel call (trap.S): */
+	uint64_t	tf_stval;	/* ...only the trap that saved them reads them */
 };
 
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trap.S layout");
