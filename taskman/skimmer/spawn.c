@@ -239,6 +239,11 @@ adopt(long pid, struct pt_proc *parent, const struct spawn_req *r, const char *n
 		rc = proctab_setsid(&tm.t_procs, c->pp_pid);
 	else if (rc == 0 && (fl & _SPAWN_SETPGROUP))
 		rc = proctab_setpgid(&tm.t_procs, parent->pp_pid, c->pp_pid, r->sr_msg->sp_pgroup);
+	if (rc == 0 && (fl & _SPAWN_SETSIGMASK)) {	/* the first thread's mask */
+		uint64_t mask = r->sr_msg->sp_sigmask;
+
+		rc = __kc_SignalProcmask(pid, 0, __ABI_SIG_SETMASK, (long)&mask, 0, 0);
+	}
 	if (rc < 0) {
 		c->pp_priv = NULL;
 		proctab_reap(&tm.t_procs, c);

@@ -535,6 +535,106 @@ LTEST(proc, threads_on_taskman_memory)
 	return 0;
 }
 
+/*
+ * QNX's spawn() and spawnp(): fd_map (explicit, with SPAWN_FDCLOSED and
+ * everything else closed; NULL inherits), struct inheritance's group,
+ * session, mask and PATH search, envp NULL, and the errors.
+ */
+static int qspawn_wait(pid_t pid)
+{
+	int st = pid > 0 ? wait_for(pid) : -1;
+
+	return pid > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+LTEST(proc, qnx_spawn)
+{
+	int a = open("/proc/boot/libcproc.script", O_RDONLY);
+	int b = open("/proc/boot/libcfile.script", O_RDONLY);
+	char sa[16], sb[16], *qfds[] = { "libcproc", "qfds", sa, sb, NULL };
+	char *qattr[] = { "libcproc", "qattr", NULL, NULL };
+	char *envp[] = { "PATH=/proc/boot", NULL };
+	struct inheritance inh;
+	struct stat st;
+	int map[3];
+
+	LT_CHECK(a >= 0 && b >= 0);
+	LT_EQ(fstat(a, &st), 0);
+	snprintf(sb, sizeof(sb), "%lld", (long long)st.st_size);	/* child's fd 1 */
+	LT_EQ(fstat(b, &st), 0);
+	snprintf(sa, sizeof(sa), "%lld", (long long)st.st_size);	/* child's fd 0 */
+	LT_CHECK(strcmp(sa, sb) != 0);
+	map[0] = b, map[1] = a;				/* crossed; the rest closed */
+	LT_EQ(qspawn_wait(spawn(SELF, 2, map, NULL, qfds, envp)), 0);
+	map[0] = SPAWN_FDCLOSED;
+	strcpy(sa, "-");
+	LT_EQ(qspawn_wait(spawn(SELF, 2, map, NULL, qfds, envp)), 0);
+	LT_EQ(qspawn_wait(spawn(SELF, 0, map, NULL, (char *[]){ "libcproc", "qfds", "-", "-",
+	    NULL }, envp)), 0);			/* fd_count 0: no fds at all */
+	/* envp NULL: the caller's environment. */
+	LT_EQ(setenv("QSPAWN", "yes", 1), 0);
+	qattr[2] = "env";
+	LT_EQ(qspawn_wait(spawn(SELF, 5, NULL, NULL, qattr, NULL)), 0);	/* no map: the count is ignored */
+	/* Inheritance: a new group, a new session, a mask; spawnp and SPAWN_SEARCH_PATH. */
+	memset(&inh, 0, sizeof(inh));
+	inh.flags = SPAWN_SETGROUP;
+	inh.pgroup = SPAWN_NEWPGROUP;
+	qattr[2] = "pgrp";
+	LT_EQ(qspawn_wait(spawn(SELF, 0, NULL, &inh, qattr, NULL)), 0);
+	inh.flags = SPAWN_SETSID;
+	qattr[2] = "sid";
+	LT_EQ(qspawn_wait(spawn(SELF, 0, NULL, &inh, qattr, NULL)), 0);
+	inh.flags = SPAWN_SETSIGMASK;
+	sigemptyset(&inh.sigmask);
+	sigaddset(&inh.sigmask, SIGUSR1);
+	qattr[2] = "mask";
+	LT_EQ(qspawn_wait(spawnp("libcproc", 0, NULL, &inh, qattr, envp)), 0);
+	inh.flags = SPAWN_SETSIGMASK | SPAWN_SEARCH_PATH;
+	LT_EQ(qspawn_wait(spawn("libcproc", 0, NULL, &inh, qattr, envp)), 0);
+	{	/* without SPAWN_SETSIGMASK (and for posix_spawn too) the caller's mask */
+		sigset_t u2, old;
+
+		sigemptyset(&u2);
+		sigaddset(&u2, SIGUSR2);
+		LT_EQ(sigprocmask(SIG_BLOCK, &u2, &old), 0);
+		qattr[2] = "mask2";
+		LT_EQ(qspawn_wait(spawn(SELF, 0, NULL, NULL, qattr, envp)), 0);
+		LT_EQ(WEXITSTATUS(wait_for(spawn_role(NULL, NULL, "qattr", "mask2", NULL))), 0);
+		LT_EQ(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	}
+	inh.flags = SPAWN_SETND;
+	inh.nd = 0;				/* this node: fine */
+	qattr[2] = "env";
+	LT_EQ(qspawn_wait(spawn(SELF, 0, NULL, &inh, qattr, NULL)), 0);
+	/* Errors: nothing is started. */
+	inh.nd = 5;
+	LT_EQ(spawn(SELF, 0, NULL, &inh, qattr, NULL), -1);
+	LT_EQ(errno, ENOTSUP);			/* another node */
+	inh.flags = SPAWN_HOLD;
+	LT_EQ(spawn(SELF, 0, NULL, &inh, qattr, NULL), -1);
+	LT_EQ(errno, ENOTSUP);
+	inh.flags = 1UL << 30;
+	LT_EQ(spawn(SELF, 0, NULL, &inh, qattr, NULL), -1);
+	LT_EQ(errno, EINVAL);
+	map[0] = 99;				/* not open */
+	LT_EQ(spawn(SELF, 1, map, NULL, qfds, envp), -1);
+	LT_EQ(errno, EBADF);
+	map[0] = -7;
+	LT_EQ(spawn(SELF, 1, map, NULL, qfds, envp), -1);
+	LT_EQ(errno, EBADF);
+	LT_EQ(spawn(SELF, -1, map, NULL, qfds, envp), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(spawn(NULL, 0, NULL, NULL, qfds, envp), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(spawn("/proc/boot/no-such-program", 0, NULL, NULL, qfds, envp), -1);
+	LT_EQ(errno, ENOENT);
+	LT_EQ(spawnp("no-such-program", 0, NULL, NULL, qfds, envp), -1);
+	LT_EQ(errno, ENOENT);
+	close(a);
+	close(b);
+	return 0;
+}
+
 /* The children's roles; each exits 0 (or the asked code) when all is well. */
 static int child(int argc, char **argv)
 {
@@ -581,6 +681,38 @@ static int child(int argc, char **argv)
 		if (strcmp(dir, "/proc/boot") == 0 && stat("libcproc", &st) != 0)
 			return 2;		/* relative paths start there too */
 		return 0;
+	}
+	if (strcmp(role, "qfds") == 0) {	/* fd 0 and 1: files of sizes argv[2], argv[3] ("-": closed) */
+		struct stat st;
+
+		for (int i = 0; i < 2; i++) {
+			const char *want = argv[2 + i];
+
+			if (strcmp(want, "-") == 0 ? fcntl(i, F_GETFD) != -1 || errno != EBADF :
+			    fstat(i, &st) != 0 || st.st_size != atoi(want))
+				return 10 + i;
+		}
+		for (int i = 2; i < 32; i++)	/* nothing else */
+			if (fcntl(i, F_GETFD) != -1 || errno != EBADF)
+				return 12;
+		return 0;
+	}
+	if (strcmp(role, "qattr") == 0) {	/* spawn()'s inheritance: argv[2] says which */
+		sigset_t m;
+
+		if (strcmp(argv[2], "env") == 0)
+			return getenv("QSPAWN") && strcmp(getenv("QSPAWN"), "yes") == 0 ? 0 : 1;
+		if (strcmp(argv[2], "pgrp") == 0)
+			return getpgid(0) == getpid() && getsid(0) != getpid() ? 0 : 1;
+		if (strcmp(argv[2], "sid") == 0)
+			return getsid(0) == getpid() ? 0 : 1;
+		if (strcmp(argv[2], "mask") == 0)
+			return sigprocmask(SIG_BLOCK, NULL, &m) == 0 && sigismember(&m, SIGUSR1) &&
+			    !sigismember(&m, SIGUSR2) ? 0 : 1;
+		if (strcmp(argv[2], "mask2") == 0)	/* the spawner's own mask */
+			return sigprocmask(SIG_BLOCK, NULL, &m) == 0 && sigismember(&m, SIGUSR2) &&
+			    !sigismember(&m, SIGUSR1) ? 0 : 1;
+		return 2;
 	}
 	if (strcmp(role, "nofd") == 0)
 		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;

@@ -24,6 +24,8 @@
 #include "../process/fdop.h"	/* musl's file actions (and its __libc_malloc) */
 #include "px.h"
 
+extern char **__environ;
+
 /*
  * A parent fd with FD_CLOEXEC is open while the file actions run (they
  * act "before the exec") and closed after them: it is in the map as
@@ -35,6 +37,17 @@ struct fdmap {
 	int	m_fd[PX_FD_MAX];	/* child fd -> parent fd, PX_CLOEXEC(parent fd), or -1 */
 	int	m_tmp[_SPAWN_FDS_MAX];	/* fds the parent opened for the child */
 	int	m_ntmp;
+};
+
+/*
+ * What the child's fds are: the parent's (inherited) changed by posix
+ * file actions, or (QNX's spawn) an explicit map: child fd n is the
+ * parent's map[n] for n < n_map (-1: closed), every other fd closed.
+ */
+struct fdspec {
+	const posix_spawn_file_actions_t	*fs_fa;
+	const int				*fs_map;	/* NULL: inherit, then fs_fa */
+	int					fs_nmap;
 };
 
 /* The parent's fds (no NOSHARE): inherited, or with FD_CLOEXEC PX_CLOEXEC. */
@@ -188,10 +201,16 @@ static long send_spawn(int type, const char *path, const struct fdmap *fm,
 	if (at) {
 		memcpy(&h.sp_sigmask, &at->__mask, sizeof(h.sp_sigmask));
 		memcpy(&h.sp_sigdefault, &at->__def, sizeof(h.sp_sigdefault));
-		if (!(fl & POSIX_SPAWN_SETSIGMASK))
-			h.sp_sigmask = 0;
 		if (!(fl & POSIX_SPAWN_SETSIGDEF))
 			h.sp_sigdefault = 0;
+	}
+	if (type == _PROC_SPAWN && !(fl & POSIX_SPAWN_SETSIGMASK)) {
+		sigset_t cur;			/* POSIX: the caller's mask */
+
+		if (sigprocmask(SIG_BLOCK, 0, &cur) == 0) {
+			memcpy(&h.sp_sigmask, &cur, sizeof(h.sp_sigmask));
+			h.sp_flags |= _SPAWN_SETSIGMASK;
+		}
 	}
 	h.sp_path_len = (uint16_t)plen;
 	h.sp_nfds = (uint16_t)nfds;
@@ -333,8 +352,24 @@ static long script_argv(const char *abs, const char *path, char *const argv[], l
 	return 0;
 }
 
+/* fm for fs: 0 or an errno. */
+static int build_map(struct fdmap *fm, const struct fdspec *fs)
+{
+	fm->m_ntmp = 0;
+	if (fs->fs_map == 0) {
+		inherit_all(fm);
+		return apply_all(fm, fs->fs_fa);
+	}
+	for (int i = 0; i < PX_FD_MAX; i++)
+		fm->m_fd[i] = i < fs->fs_nmap ? fs->fs_map[i] : -1;
+	for (int i = 0; i < fs->fs_nmap; i++)
+		if (fm->m_fd[i] < -1 || fm->m_fd[i] >= PX_FD_MAX)
+			return EBADF;		/* fd_entries checks the rest are open */
+	return 0;
+}
+
 /* One try at an absolute or cwd-relative path (with its file, if read): the pid or -errno. */
-static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
+static long spawn_one(const char *path, const struct fdspec *fs,
     const posix_spawnattr_t *at, char *const argv[], char *const envp[],
     const struct progimg *img)
 {
@@ -347,9 +382,7 @@ static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
 		return r;
 	if ((fm = malloc(sizeof(*fm))) == 0)
 		return -ENOMEM;
-	fm->m_ntmp = 0;
-	inherit_all(fm);
-	err = apply_all(fm, fa);
+	err = build_map(fm, fs);
 	r = err ? -err : send_spawn(_PROC_SPAWN, abs, fm, at, argv, envp, img);
 	for (int i = 0; i < fm->m_ntmp; i++)
 		__px_close(fm->m_tmp[i]);
@@ -362,10 +395,10 @@ static long spawn_one(const char *path, const posix_spawn_file_actions_t *fa,
  * the file read here (an ELF program on any file system), or a script's
  * interpreter.
  */
-static long spawn_path(const char *path, const posix_spawn_file_actions_t *fa,
+static long spawn_path(const char *path, const struct fdspec *fs,
     const posix_spawnattr_t *at, char *const argv[], char *const envp[], int depth)
 {
-	long r = spawn_one(path, fa, at, argv, envp, 0);
+	long r = spawn_one(path, fs, at, argv, envp, 0);
 	char abs[PX_PATH_MAX], **nargv;
 	struct progimg img = { 0, 0 };
 	int eflag;
@@ -375,11 +408,11 @@ static long spawn_path(const char *path, const posix_spawn_file_actions_t *fa,
 	if ((r = script_argv(abs, path, argv, r, &nargv, &img)) < 0)
 		return r;
 	if (r == 1) {
-		r = spawn_one(path, fa, at, argv, envp, &img);
+		r = spawn_one(path, fs, at, argv, envp, &img);
 		free(img.pi_data);
 		return r;
 	}
-	r = depth < SCRIPT_DEPTH ? spawn_path(nargv[0], fa, at, nargv, envp, depth + 1) : -ELOOP;
+	r = depth < SCRIPT_DEPTH ? spawn_path(nargv[0], fs, at, nargv, envp, depth + 1) : -ELOOP;
 	free(nargv);
 	return r;
 }
@@ -388,20 +421,18 @@ static long spawn_path(const char *path, const posix_spawn_file_actions_t *fa,
  * posix_spawn and (attr->__fn set by musl's posix_spawnp) posix_spawnp,
  * which searches PATH for a name without '/'.  0 and *res, or an errno.
  */
-int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void *atv,
-    char *const argv[], char *const envp[])
+static long spawn_search(const char *file, int search, const struct fdspec *fs,
+    const posix_spawnattr_t *at, char *const argv[], char *const envp[])
 {
-	const posix_spawn_file_actions_t *fa = fav;
-	const posix_spawnattr_t *at = atv;
 	const char *p = getenv("PATH");
 	char buf[PX_PATH_MAX];
 	long r = -ENOENT;
 	int eacces = 0;
 
 	if (file == 0 || file[0] == '\0')
-		return ENOENT;
-	if (!(at && at->__fn) || strchr(file, '/'))
-		r = spawn_path(file, fa, at, argv, envp, 0);
+		return -ENOENT;
+	if (!search || strchr(file, '/'))
+		r = spawn_path(file, fs, at, argv, envp, 0);
 	else for (p = p ? p : "/proc/boot:/bin:/usr/bin"; *p; p += *p == ':') {
 		size_t n = strcspn(p, ":");
 
@@ -411,7 +442,7 @@ int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void
 			memcpy(buf, p, n);
 			buf[n] = '/';
 			strcpy(buf + n + 1, file);
-			r = spawn_path(buf, fa, at, argv, envp, 0);
+			r = spawn_path(buf, fs, at, argv, envp, 0);
 		}
 		p += n;
 		if (r == -EACCES)
@@ -419,9 +450,78 @@ int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void
 		else if (r != -ENOENT && r != -ENOTDIR && r != -ENAMETOOLONG)
 			break;
 	}
+	return r >= 0 ? r : eacces && r == -ENOENT ? -EACCES : r;
+}
+
+int __qsoe_posix_spawn(pid_t *res, const char *file, const void *fav, const void *atv,
+    char *const argv[], char *const envp[])
+{
+	const posix_spawnattr_t *at = atv;
+	struct fdspec fs = { .fs_fa = fav };
+	long r = spawn_search(file, at && at->__fn, &fs, at, argv, envp);
+
 	if (r >= 0 && res)
 		*res = (pid_t)r;
-	return r >= 0 ? 0 : eacces && r == -ENOENT ? EACCES : (int)-r;
+	return r >= 0 ? 0 : (int)-r;
+}
+
+/*
+ * QNX's spawn() and spawnp(): fd_map instead of file actions, struct
+ * inheritance instead of posix_spawnattr_t.  The pid, or -1 and errno.
+ */
+#define SPAWN_KNOWN	(SPAWN_SETGROUP | SPAWN_SETSIGMASK | SPAWN_SETSIGDEF | \
+			 SPAWN_TCSETPGROUP | SPAWN_SETND | SPAWN_SETSID | \
+			 SPAWN_EXPLICIT_SCHED | SPAWN_HOLD | SPAWN_EXEC | SPAWN_SEARCH_PATH)
+#define SPAWN_DONE	(SPAWN_SETGROUP | SPAWN_SETSIGMASK | SPAWN_SETSIGDEF | \
+			 SPAWN_SETND | SPAWN_SETSID | SPAWN_SEARCH_PATH)
+
+static pid_t qnx_spawn(const char *path, int fd_count, const int fd_map[],
+    const struct inheritance *inh, char *const argv[], char *const envp[], int search)
+{
+	struct fdspec fs = { .fs_map = fd_map, .fs_nmap = fd_count };
+	unsigned long fl = inh ? inh->flags : 0;
+	posix_spawnattr_t at;
+	short pfl = 0;
+	long r;
+
+	if (path == 0 || argv == 0 || fd_count < 0 || fd_count > PX_FD_MAX ||
+	    (fl & ~(unsigned long)SPAWN_KNOWN))
+		r = -EINVAL;
+	else if ((fl & ~(unsigned long)SPAWN_DONE) || ((fl & SPAWN_SETND) && inh->nd != 0))
+		r = -ENOTSUP;		/* held, exec, scheduling, tty group, other nodes */
+	else {
+		memset(&at, 0, sizeof(at));
+		if (fl & SPAWN_SETGROUP)
+			pfl |= POSIX_SPAWN_SETPGROUP, at.__pgrp = inh->pgroup;
+		if (fl & SPAWN_SETSIGMASK)
+			pfl |= POSIX_SPAWN_SETSIGMASK, at.__mask = inh->sigmask;
+		if (fl & SPAWN_SETSIGDEF)
+			pfl |= POSIX_SPAWN_SETSIGDEF, at.__def = inh->sigdefault;
+		if (fl & SPAWN_SETSID)
+			pfl |= POSIX_SPAWN_SETSID;
+		at.__flags = pfl;
+		if (fd_map == 0)
+			fs.fs_nmap = 0;		/* inherit: the count means nothing */
+		r = spawn_search(path, search || (fl & SPAWN_SEARCH_PATH), &fs, &at, argv,
+		    envp ? envp : __environ);
+	}
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return (pid_t)r;
+}
+
+pid_t spawn(const char *path, int fd_count, const int fd_map[],
+    const struct inheritance *inherit, char *const argv[], char *const envp[])
+{
+	return qnx_spawn(path, fd_count, fd_map, inherit, argv, envp, 0);
+}
+
+pid_t spawnp(const char *file, int fd_count, const int fd_map[],
+    const struct inheritance *inherit, char *const argv[], char *const envp[])
+{
+	return qnx_spawn(file, fd_count, fd_map, inherit, argv, envp, 1);
 }
 
 #ifdef _PROC_EXEC
