@@ -1,8 +1,9 @@
 /*
  * utils/shutdown.c - `shutdown [-S halt|reboot] [status]`: end every
  * process and power the machine off (under QEMU, `make run` returns).
- * taskman does the work (_SYS_SHUTDOWN); it needs root.  The exit status
- * of the machine is `status` (0 by default).
+ * taskman does the work (_SYS_SHUTDOWN); it needs root.  sync() first,
+ * so a mounted disk keeps what was written to it.  The exit status of
+ * the machine is `status` (0 by default).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 			goto usage;
 	}
 	fflush(stdout);
+	sync();			/* the file systems write what they hold */
 	st = MsgSend_r(SYSMGR_COID, &m, sizeof(m), 0, 0);
 	if (st < 0) {
 		fprintf(stderr, "shutdown: %s\n", strerror((int)-st));

@@ -190,6 +190,7 @@ hidden long __px_may(const struct _io_stat_buf *sb, long uid, long gid, int amod
 hidden long __px_getdents(int fd, void *buf, size_t n);
 hidden long __px_ioctl(int fd, unsigned long req, void *arg);
 hidden long __px_fsync(int fd, int data);
+hidden long __px_sync(void);
 struct statfs;
 hidden long __px_fstatfs(int fd, struct statfs *buf);
 hidden long __px_statfs(const char *path, struct statfs *buf);

@@ -76,6 +76,7 @@ static long files(long n, long a, long b, long c, long d, long e)
 	case SYS_ioctl:		return __px_ioctl((int)a, (unsigned long)b, (void *)c);
 	case SYS_fsync:		return __px_fsync((int)a, 0);
 	case SYS_fdatasync:	return __px_fsync((int)a, 1);
+	case SYS_sync:		return __px_sync();
 	case SYS_fstatfs:	return __px_fstatfs((int)a, (struct statfs *)b);
 	case SYS_statfs:		return __px_statfs((const char *)a, (struct statfs *)b);
 	case SYS_dup:		return __px_dup((int)a, 0, 0, 0);
