@@ -112,7 +112,7 @@ QEMU_ENV = KERNEL=$(KERNEL_BIN) INITRD=$(IMAGE) \
            DISK=$${DISK:-$(DISK)}
 
 run: all
-	@$(QEMU_ENV) tools/qemu-run
+	@$(QEMU_ENV) REBOOT=$${REBOOT:-1} tools/qemu-run
 
 # Every build step that needs a tool orders itself after this; it is quick
 # when the machine is already set up.

@@ -16,7 +16,7 @@
 
 QSOE_USAGE("usage: shutdown [-S halt|reboot] [status]\n"
     "End every process and power the machine off (root only).\n"
-    "  -S halt|reboot  halt (the default) or reboot (not supported yet)\n"
+    "  -S halt|reboot  halt (the default) or restart the machine\n"
     "  status          the machine's exit status, 0..255 (0)\n");
 
 int

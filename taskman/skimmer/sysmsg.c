@@ -170,10 +170,15 @@ msg_shutdown(struct tm_msg *m)
 		return;
 	}
 	if (s->subtype == _SYS_SHUTDOWN_REBOOT) {
-		tm_error(m->m_rcvid, ENOSYS);
-		return;
+		long rc = __kc_SysShutdownMode(SYS_SHUTDOWN_MODE_REBOOT, 0, 0, 0, 0, 0);
+
+		if (rc < 0) {
+			tm_error(m->m_rcvid, (int)-rc);
+			return;
+		}
 	}
-	tm_log("taskman: shutdown requested by pid %d (%s), status %d\n", p->pp_pid,
+	tm_log("taskman: %s requested by pid %d (%s), status %d\n",
+	    s->subtype == _SYS_SHUTDOWN_REBOOT ? "reboot" : "shutdown", p->pp_pid,
 	    p->pp_name, s->sd_status);
 	tm_reply(m->m_rcvid, 0, NULL, 0);
 	shutdown_begin(s->sd_status);

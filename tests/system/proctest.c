@@ -212,6 +212,10 @@ UTEST(proc, sysinfo)
 	UT_EQ(si.si_zero, 0);
 	UT_EQ(KC(SysInfo, 8, 0, 0, 0, 0, 0), -EFAULT);
 	UT_EQ(KC(SysInfo, (long)USER_SPACE_TOP, 0, 0, 0, 0, 0), -EFAULT);
+	/* SysShutdownMode: power off (what it is already) or reboot; nothing else. */
+	UT_EQ(KC(SysShutdownMode, SYS_SHUTDOWN_MODE_POWEROFF, 0, 0, 0, 0, 0), 0);
+	UT_EQ(KC(SysShutdownMode, 7, 0, 0, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(SysShutdownMode, -1, 0, 0, 0, 0, 0), -EINVAL);
 	return 0;
 }
 
@@ -450,6 +454,7 @@ child_unpriv(void)
 		bad += KC(PageResume, 1, 1, 0, 0, 0, 0) != -EPERM;
 		bad += KC(ProcSetGroup, 1, 5, 0, 0, 0, 0) != -EPERM;
 		bad += KC(ProcSetCred, 1, 0, 0, 0, 1, 0) != -EPERM;
+		bad += KC(SysShutdownMode, SYS_SHUTDOWN_MODE_REBOOT, 0, 0, 0, 0, 0) != -EPERM;
 		bad += KC(MemShare, 1, 0x10000, 1, 0x20000, 4096, MEM_PROT_READ) != -EPERM;
 		bad += KC(MemProtect, 1, 0x10000, 4096, MEM_PROT_READ, 0, 0) != -EPERM;
 		/* init's side connection leads to init's channel, not ours. */

@@ -231,7 +231,11 @@ UTEST(tms, sysconf_and_uname)
 	UT_EQ(sysmgr(&u, sizeof(u), &ur, sizeof(ur)), 0);
 	UT_EQ(strcmp(ur.un_sysname, "QSOE"), 0);
 	UT_EQ(strcmp(ur.un_machine, "riscv64"), 0);
-	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -ENOSYS);		/* reboot: not yet */
+	s.sd_status = -1;
+	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -EINVAL);		/* reboot, a bad status */
+	s.subtype = 3;
+	s.sd_status = 0;
+	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -EINVAL);		/* no such subtype */
 	s.subtype = _SYS_SHUTDOWN_POWEROFF;
 	s.sd_status = 300;
 	UT_EQ(sysmgr(&s, sizeof(s), NULL, 0), -EINVAL);

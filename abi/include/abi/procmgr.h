@@ -85,6 +85,14 @@
  * resolve; PageFaultInfo fills struct _page_fault.
  */
 #define _PULSE_CODE_PAGEFAULT	(-50)
+
+/*
+ * SysShutdownMode(mode): what the kernel does when init (taskman) ends:
+ * power off with its exit status (the default), or restart the machine
+ * (SBI system reset, cold reboot).  The process manager only.
+ */
+#define SYS_SHUTDOWN_MODE_POWEROFF	0
+#define SYS_SHUTDOWN_MODE_REBOOT	1
 #define PF_READ			0x1
 #define PF_WRITE		0x2
 #define PF_EXEC			0x4

@@ -686,8 +686,9 @@ __ABI_SIZE(struct _sys_uname_reply, 390, 1);
 
 /*
  * _SYS_SHUTDOWN: end every other process, then taskman exits with
- * sd_status, which powers the machine off with that status.  REBOOT is
- * not yet (ENOSYS).  Needs euid 0 (EPERM).  The reply (status 0) comes
+ * sd_status, which powers the machine off with that status; REBOOT
+ * restarts the machine instead (the kernel's SysShutdownMode).  Needs
+ * euid 0 (EPERM).  The reply (status 0) comes
  * before the end; the sender is ended too.
  */
 #define _SYS_SHUTDOWN_POWEROFF	1

@@ -125,7 +125,7 @@ init_done_wait(size_t free_at_start)
 		kprintf("skimmer: user space ended with no frame leaked (%lu free, as before)\n",
 		    (unsigned long)free_at_start);
 	}
-	kernel_poweroff(status);
+	kernel_shutdown(status);
 }
 void futex_init(void);
 

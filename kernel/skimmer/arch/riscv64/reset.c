@@ -33,6 +33,14 @@ poweroff_arch(int status)
 		__asm__ __volatile__("wfi");
 }
 
+/* Restart the machine: SBI system reset, cold reboot (QEMU: -no-reboot exits instead). */
+void
+reboot_arch(void)
+{
+	sbi_system_reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE);
+	poweroff_arch(0);	/* no SRST: at least stop */
+}
+
 /*
  * Walk the frame-pointer chain from frame pointer fp (pc: the first entry,
  * or 0): with -fno-omit-frame-pointer, s0 points just above the saved ra

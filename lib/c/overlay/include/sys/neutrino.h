@@ -127,6 +127,7 @@ __KC(int, SysInfo, (struct _sys_info *__info));
 __KC(int, MemShare, (pid_t __dst, uintptr_t __dva, pid_t __src, uintptr_t __sva, size_t __len,
     int __prot));
 __KC(int, MemProtect, (pid_t __pid, uintptr_t __va, size_t __len, int __prot));
+__KC(int, SysShutdownMode, (int __mode));
 
 __KC(int, TimerItimer, (int __which, const struct _itimer *__itime, struct _itimer *__oitime));
 __KC(int, TimerInfo, (pid_t __pid, int __id, int __flags, struct _timer_info *__info));
