@@ -6,12 +6,15 @@
  * MAP_SHARED | MAP_ANONYMOUS between a parent and its fork child; the
  * shared-memory objects of /dev/shmem (shm_open, ftruncate, fstat, mmap
  * in several processes, O_EXCL, ENOENT, bad names, permissions, unlink
- * while mapped, growing and shrinking); mprotect; msync.  Copies of
+ * while mapped, growing and shrinking); mprotect; msync; the stacks of
+ * detached threads, which each gives back as it ends.  Copies of
  * itself play the children: "libcmmap ROLE ARGS...".  The boot's
  * power-off check finds any frame left behind.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <dirent.h>
 #include <spawn.h>
@@ -368,6 +371,90 @@ LTEST(shm, read_and_write)
 	close(rfd);
 	close(fd);
 	LT_EQ(shm_unlink("/lm6"), 0);
+	return 0;
+}
+
+/* A field of /proc/<our pid>/status ("VmSize", "Threads"), or -1. */
+static long status_field(const char *name)
+{
+	char path[48], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", getpid());
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (p = buf; (p = strstr(p, name)) != NULL; p++)
+		if ((p == buf || p[-1] == '\n') && p[strlen(name)] == ':')
+			return atol(p + strlen(name) + 1);
+	return -1;
+}
+
+/* Wait (up to 5 s) until we are one thread again; that count. */
+static long settle(void)
+{
+	long n;
+
+	for (int i = 0; (n = status_field("Threads")) != 1 && i < 500; i++)
+		usleep(10000);
+	return n;
+}
+
+static sem_t stack_done;
+
+static void *ends_detached(void *arg)
+{
+	sem_post(&stack_done);
+	return arg;
+}
+
+/* Start n detached threads, 25 at a time, and wait until each has posted. */
+static int run_detached(pthread_attr_t *a, int n)
+{
+	pthread_t t;
+
+	for (int i = 0; i < n; i += 25) {
+		for (int j = 0; j < 25; j++)
+			if (pthread_create(&t, a, ends_detached, 0) != 0)
+				return -1;
+		for (int j = 0; j < 25; j++)
+			while (sem_wait(&stack_done) != 0)
+				;
+	}
+	return 0;
+}
+
+/*
+ * 500 detached threads end: each gives back its stack and guard page
+ * (musl's __unmapself, a _MEM_CTRL sent from the stack itself), so the
+ * process's mapped memory (taskman's VmSize) is where it was.  A leak
+ * would be 500 stacks of 20 KiB or more.
+ */
+LTEST(mmap, detached_thread_stacks)
+{
+	pthread_attr_t a;
+	long before, after;
+
+	LT_EQ(sem_init(&stack_done, 0, 0), 0);
+	LT_EQ(pthread_attr_init(&a), 0);
+	LT_EQ(pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED), 0);
+	LT_EQ(pthread_attr_setstacksize(&a, 16384), 0);
+	LT_EQ(run_detached(&a, 25), 0);		/* libc's first-thread set-up */
+	LT_EQ(settle(), 1);
+	before = status_field("VmSize");
+	LT_CHECK(before > 0);
+	LT_EQ(run_detached(&a, 500), 0);
+	LT_EQ(settle(), 1);
+	after = status_field("VmSize");
+	lt_printf("VmSize %ld kB before, %ld kB after 500 detached threads\n", before, after);
+	LT_CHECK(after <= before + 64);
+	LT_EQ(pthread_attr_destroy(&a), 0);
+	LT_EQ(sem_destroy(&stack_done), 0);
 	return 0;
 }
 

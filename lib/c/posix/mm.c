@@ -143,15 +143,25 @@ weak long __qsoe_mm_protect(void *addr, size_t len, int prot)
 }
 
 /*
- * A detached thread's own stack cannot be given back by a message sent
- * from that stack (the reply would return onto unmapped memory), so under
- * taskman it stays mapped: a leak per detached thread, until the kernel
- * layer has a register-only "send _MEM_CTRL and exit" (docs/libc.md).
+ * A detached thread's own stack: the _MEM_CTRL_UNMAP is sent from the
+ * stack itself, by register-only code that ends the thread after the
+ * (empty) reply (__qsoe_thread_exit_send), so the reply returns to no
+ * memory.  musl has blocked every signal.  The range's reservation is
+ * forgotten first: once taskman has unmapped it, a new PROT_NONE mapping
+ * may be recorded there.  With no taskman the stack stays mapped.
  */
 weak _Noreturn void __qsoe_mm_unmapself(void *base, size_t len,
     volatile int *ctid, int status)
 {
-	__qsoe_thread_exit(ctid, 0, 0, 0, status);
+	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_UNMAP,
+	    .mc_addr = (uintptr_t)base, .mc_len = len };
+
+	if (__px_sysmgr < 0)
+		__qsoe_thread_exit(ctid, 0, 0, 0, status);
+	LOCK(resv_lock);
+	resv_cut((uintptr_t)base, (uintptr_t)base + len);
+	UNLOCK(resv_lock);
+	__qsoe_thread_exit_send(__px_sysmgr, &m, sizeof(m), ctid, status);
 }
 
 /* Rounds len up to pages; 0 for a length that is zero or too large. */

@@ -35,6 +35,19 @@ hidden _Noreturn void __qsoe_thread_exit(volatile int *ctid, void *ubase, size_t
     volatile int *ulock, int status);
 
 /*
+ * The same for a process whose memory is a server's (taskman): send msg
+ * (len bytes, typically a _MEM_CTRL_UNMAP of the caller's own stack) on
+ * coid and wait for the reply, then __qsoe_thread_exit(ctid, 0, 0, 0,
+ * status).  msg may lie in the range being unmapped: the kernel copies it
+ * when the server receives it, and the reply carries no bytes, so nothing
+ * but registers is touched after the server has the message.  The
+ * caller's signals must be blocked (a handler would need the stack).  The
+ * send's result is not looked at: on an error the range stays mapped.
+ */
+hidden _Noreturn void __qsoe_thread_exit_send(int coid, const void *msg, size_t len,
+    volatile int *ctid, int status);
+
+/*
  * The return stub of every signal handler (riscv64/sigstub.S): the
  * sigstub the POSIX layer gives SignalAction.  It calls SignalReturn(sp)
  * and never returns.  Not to be called.

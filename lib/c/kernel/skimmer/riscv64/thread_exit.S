@@ -1,7 +1,9 @@
 /*
- * __qsoe_thread_exit(ctid, ubase, ulen, ulock, status): see qsoe_kernel.h.
- * Registers only: after MemUnmap the stack is gone, and after the store
- * to *ctid a joiner may unmap it.  The kernel preserves t3-t6 and s1.
+ * __qsoe_thread_exit(ctid, ubase, ulen, ulock, status) and
+ * __qsoe_thread_exit_send(coid, msg, len, ctid, status): see
+ * qsoe_kernel.h.  Registers only: after MemUnmap (or the server's reply)
+ * the stack is gone, and after the store to *ctid a joiner may unmap it.
+ * The kernel preserves every register but a0.
  */
 #define KERCALL(num, name, nargs) .equ __KER_##name, num;
 #include <abi/kercalls.def>
@@ -43,3 +45,21 @@ __qsoe_thread_exit:
 	ecall
 	j	3b
 	.size	__qsoe_thread_exit, . - __qsoe_thread_exit
+
+	.globl	__qsoe_thread_exit_send
+	.hidden	__qsoe_thread_exit_send
+	.type	__qsoe_thread_exit_send, @function
+__qsoe_thread_exit_send:
+	mv	t3, a3			/* ctid */
+	mv	s1, a4			/* status */
+	li	a3, 0			/* MsgSend(coid, msg, len, 0, 0): no reply bytes */
+	li	a4, 0
+	li	a7, __KER_MsgSend
+	ecall				/* (its result does not matter: we end either way) */
+	mv	a0, t3			/* __qsoe_thread_exit(ctid, 0, 0, 0, status) */
+	li	a1, 0
+	li	a2, 0
+	li	a3, 0
+	mv	a4, s1
+	j	__qsoe_thread_exit
+	.size	__qsoe_thread_exit_send, . - __qsoe_thread_exit_send
