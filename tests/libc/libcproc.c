@@ -217,9 +217,32 @@ LTEST(proc, groups_and_sessions)
 		LT_EQ(setsid(), -1);
 		LT_EQ(errno, EPERM);
 	}
-	errno = 0;
-	LT_EQ(kill(-1, 0), -1);		/* every process: not routed yet */
-	LT_EQ(errno, ENOSYS);
+	/*
+	 * kill(-1): every process but the caller and taskman.  This script
+	 * starts no servers, so two paused children are all there is.
+	 */
+	LT_EQ(kill(-1, 0), -1);			/* nobody else yet */
+	LT_EQ(errno, ESRCH);
+	a = spawn_role(NULL, NULL, "pause", NULL, NULL);
+	b = spawn_role(NULL, NULL, "pause", NULL, NULL);
+	LT_CHECK(a > 0 && b > 0);
+	LT_EQ(kill(-1, 0), 0);
+	{	/* as uid 1000 only root's processes are around: EPERM, nothing sent */
+		pid_t u = fork();
+
+		if (u == 0)
+			_exit(setuid(1000) == 0 && kill(-1, SIGTERM) == -1 && errno == EPERM ? 0 : 1);
+		LT_CHECK(u > 0);
+		st = wait_for(u);
+		LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	LT_EQ(kill(-1, SIGTERM), 0);		/* both children; we survive */
+	st = wait_for(a);
+	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	st = wait_for(b);
+	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	LT_EQ(kill(-1, 99), -1);
+	LT_EQ(errno, EINVAL);
 	return 0;
 }
 

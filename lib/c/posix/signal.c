@@ -7,7 +7,9 @@
  * __qsoe_sigstub (musl's SA_RESTORER trampoline is not used).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -120,16 +122,60 @@ long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, siginfo_t *
 }
 
 /*
+ * kill(-1, sig): every process the caller may signal but itself and
+ * taskman (pid 1, which the kernel protects anyway), as Linux does.  The
+ * pids come from taskman's /proc, read with getdents into a stack buffer
+ * (no malloc: kill stays async-signal-safe); the kernel checks each
+ * signal against the caller's ids.  0 if any was signalled, else EPERM
+ * if one was refused, else ESRCH; without taskman /proc's open error.
+ */
+static long kill_all(int sig)
+{
+	char buf[1024];
+	long fd = __px_openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0), n;
+	int sent = 0, denied = 0, self = (int)__px_getpid();
+
+	if (fd < 0)
+		return fd;
+	while ((n = __px_getdents((int)fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n; ) {
+			const struct dirent *d = (const struct dirent *)(buf + off);
+			long pid = 0, r;
+			const char *c = d->d_name;
+
+			off += d->d_reclen;
+			if (d->d_reclen == 0)
+				break;
+			for (; *c >= '0' && *c <= '9' && pid < INT_MAX / 10; c++)
+				pid = pid * 10 + (*c - '0');
+			if (*c != '\0' || c == d->d_name || pid <= 1 || pid == self)
+				continue;
+			r = SignalKill_r(0, (int)pid, 0, sig, SI_USER, 0);
+			if (r == 0)
+				sent++;
+			else if (r == -EPERM)
+				denied++;
+		}
+	}
+	__px_close((int)fd);
+	return sent ? 0 : denied ? -EPERM : -ESRCH;
+}
+
+/*
  * SYS_kill: a process (pid > 0), the caller's group (0), or group -pid:
  * the kernel reaches a group's members by the ids taskman gave it
- * (ProcSetGroup).  Every process (-1) is taskman's to route: ENOSYS.
+ * (ProcSetGroup); every process (-1): kill_all.
  */
 long __px_kill(int pid, int sig)
 {
 	long pgid;
 
-	if (pid == -1 || pid == INT_MIN)
-		return pid == -1 ? -ENOSYS : -ESRCH;	/* every process: taskman's, not yet */
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	if (pid == -1)
+		return kill_all(sig);
+	if (pid == INT_MIN)
+		return -ESRCH;
 	if (pid == 0) {		/* the caller's group: the kernel knows groups by id */
 		if ((pgid = __px_getid(SYS_getpgid, 0)) < 0)
 			return pgid;
