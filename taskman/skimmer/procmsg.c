@@ -186,6 +186,21 @@ fault_signal(int sig)
 	    sig == SIGFPE || sig == SIGSEGV || sig == SIGSYS;
 }
 
+/*
+ * Does parent keep no zombies (POSIX: SIGCHLD ignored, or SA_NOCLDWAIT)?
+ * taskman, the process manager, may read another process's action.
+ */
+static int
+no_zombies(int parent)
+{
+	struct __abi_sigaction a;
+
+	if (parent == SYSMGR_PID || tm.t_shutdown ||
+	    __kc_SignalAction(parent, 0, SIGCHLD, 0, (long)&a, 0) < 0)
+		return 0;
+	return a.asa_handler == __ABI_SIG_IGN || (a.asa_flags & SA_NOCLDWAIT);
+}
+
 /* A process's end as forget, wake and SIGCHLD see it. */
 void
 proc_died(int pid, int wstatus)
@@ -212,6 +227,8 @@ proc_died(int pid, int wstatus)
 		tm_log("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
 		    wstatus & 0x7f);
 	send_sigchld(parent, pid, wstatus);
+	if (no_zombies(parent))
+		proctab_reap(&tm.t_procs, p);	/* waits find it gone: ECHILD once none is left */
 	wake_waiters(parent);
 	reap_orphans();
 }

@@ -658,6 +658,52 @@ LTEST(proc, qnx_spawn)
 	return 0;
 }
 
+/*
+ * SIGCHLD ignored, or SA_NOCLDWAIT: children leave no zombie; a wait
+ * waits for them all, then fails with ECHILD (POSIX).  With SA_NOCLDWAIT
+ * the handler still runs.  Back to SIG_DFL, a child is waited for again.
+ */
+static volatile int chld_seen;
+
+static void on_chld(int sig)
+{
+	(void)sig;
+	chld_seen++;
+}
+
+LTEST(proc, sigchld_ignored_no_zombies)
+{
+	struct sigaction sa = { .sa_handler = SIG_IGN }, old;
+	pid_t a, b;
+	int st;
+
+	LT_EQ(sigaction(SIGCHLD, &sa, &old), 0);
+	a = spawn_role(NULL, NULL, "exit", "3", NULL);
+	b = spawn_role(NULL, NULL, "exit", "4", NULL);
+	LT_CHECK(a > 0 && b > 0);
+	LT_EQ(waitpid(-1, &st, 0), -1);		/* after both ended: nothing to report */
+	LT_EQ(errno, ECHILD);
+	LT_EQ(waitpid(a, &st, WNOHANG), -1);
+	LT_EQ(errno, ECHILD);
+	sa.sa_handler = on_chld;
+	sa.sa_flags = SA_NOCLDWAIT;
+	chld_seen = 0;
+	LT_EQ(sigaction(SIGCHLD, &sa, NULL), 0);
+	a = spawn_role(NULL, NULL, "exit", "5", NULL);
+	LT_CHECK(a > 0);
+	LT_EQ(waitpid(a, &st, 0), -1);
+	LT_EQ(errno, ECHILD);
+	for (int i = 0; i < 100 && chld_seen == 0; i++)
+		msleep(10);
+	LT_CHECK(chld_seen > 0);		/* the handler ran all the same */
+	LT_EQ(sigaction(SIGCHLD, &old, NULL), 0);
+	a = spawn_role(NULL, NULL, "exit", "6", NULL);
+	LT_CHECK(a > 0);
+	st = wait_for(a);			/* a zombie again */
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 6);
+	return 0;
+}
+
 /* The children's roles; each exits 0 (or the asked code) when all is well. */
 static int child(int argc, char **argv)
 {
