@@ -298,7 +298,6 @@ static int may_search(const char *path, const struct _client_info *ci)
 {
 	char dir[PATH_MAX];
 	struct stat st;
-	unsigned bits;
 
 	if (ci->euid == 0)
 		return EOK;
@@ -309,13 +308,7 @@ static int may_search(const char *path, const struct _client_info *ci)
 		dir[n] = '\0';
 		if (stat(dir, &st) != 0)
 			return errno;
-		if (ci->euid == st.st_uid)
-			bits = (st.st_mode >> 6) & 7;
-		else if (iofunc_client_ingroup(ci, st.st_gid))
-			bits = (st.st_mode >> 3) & 7;
-		else
-			bits = st.st_mode & 7;
-		if (!(bits & 1))
+		if (!(iofunc_client_perms(ci, st.st_mode, st.st_uid, st.st_gid) & 1))
 			return EACCES;
 	}
 	return EOK;

@@ -111,13 +111,17 @@ int iofunc_check_access(resmgr_context_t *ctp, const iofunc_attr_t *attr,
 		want |= 2;
 	if (info->euid == 0)
 		return EOK;
-	if (info->euid == attr->uid)
-		bits = (attr->mode >> 6) & 7;
-	else if (iofunc_client_ingroup(info, attr->gid))
-		bits = (attr->mode >> 3) & 7;
-	else
-		bits = attr->mode & 7;
+	bits = iofunc_client_perms(info, attr->mode, attr->uid, attr->gid);
 	return (bits & want) == want ? EOK : EACCES;
+}
+
+unsigned iofunc_client_perms(const struct _client_info *info, mode_t mode, uid_t uid, gid_t gid)
+{
+	if (info->euid == uid)
+		return (mode >> 6) & 7;
+	if (iofunc_client_ingroup(info, gid))
+		return (mode >> 3) & 7;
+	return mode & 7;
 }
 
 int iofunc_ocb_attach(resmgr_context_t *ctp, unsigned ioflag, iofunc_attr_t *attr,

@@ -64,6 +64,14 @@ struct _client_info {
 /* Is gid the client's effective group or one of its supplementary groups? */
 int iofunc_client_ingroup(const struct _client_info *info, gid_t gid);
 
+/*
+ * The permission bits (4 read, 2 write, 1 execute or search) of mode
+ * that apply to info for an object of owner uid and group gid: the
+ * owner's, else the group's (effective or supplementary), else others'.
+ * No root override: the caller decides that.
+ */
+unsigned iofunc_client_perms(const struct _client_info *info, mode_t mode, uid_t uid, gid_t gid);
+
 /* Fill both tables with the defaults (nconnect/nio: the tables' sizes). */
 void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *connect,
     unsigned nio, resmgr_io_funcs_t *io);
