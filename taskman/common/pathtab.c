@@ -78,8 +78,9 @@ pathtab_attach(struct pathtab *pt, const char *prefix, int pid, int chid,
 	    (flags & _RESMGR_FLAG_BEFORE && flags & _RESMGR_FLAG_AFTER) || pid <= 0 || chid <= 0)
 		return -EINVAL;
 	for (a = pt->pt_list; a; a = a->pa_next)
-		if (a->pa_pid == pid && a->pa_chid == chid && a->pa_handle == handle &&
-		    strcmp(a->pa_prefix, prefix) == 0)
+		if (strcmp(a->pa_prefix, prefix) == 0 && ((a->pa_pid == pid &&
+		    a->pa_chid == chid && a->pa_handle == handle) ||
+		    (a->pa_ftype == _FTYPE_NAME && ftype == _FTYPE_NAME)))
 			return -EEXIST;
 	len = strlen(prefix);
 	a = malloc(sizeof(*a) + len + 1);

@@ -58,7 +58,8 @@ int pathtab_prefix_ok(const char *prefix);
 /*
  * Attach prefix for (pid, chid, handle).  Returns the id (> 0), -EINVAL
  * (bad prefix or flags), -EEXIST (this pid already has prefix on chid with
- * handle) or -ENOMEM.
+ * handle, or ftype is _FTYPE_NAME and prefix is a name already: a name
+ * has one server) or -ENOMEM.
  */
 int pathtab_attach(struct pathtab *pt, const char *prefix, int pid, int chid,
     uint32_t handle, uint32_t flags, int ftype);

@@ -98,6 +98,11 @@ UNIT_TEST(union_order)
 	CHECK_EQ(pathtab_attach(&pt, "/tmp", 1, 1, 1, D | _RESMGR_FLAG_BEFORE | _RESMGR_FLAG_AFTER,
 	    _FTYPE_ANY), -EINVAL);
 	CHECK_EQ(pathtab_attach(&pt, "/tmp", 1, 1, 1, 0x100, _FTYPE_ANY), -EINVAL);
+	/* a name (name_attach) has one server; other file types still join */
+	CHECK(pathtab_attach(&pt, "/dev/name/local/n", 1, 1, 1, 0, _FTYPE_NAME) > 0);
+	CHECK_EQ(pathtab_attach(&pt, "/dev/name/local/n", 2, 1, 1, 0, _FTYPE_NAME), -EEXIST);
+	CHECK(pathtab_attach(&pt, "/dev/name/local/n", 2, 1, 1, 0, _FTYPE_ANY) > 0);
+	CHECK(pathtab_attach(&pt, "/dev/name/local/m", 2, 1, 1, 0, _FTYPE_NAME) > 0);
 	CHECK_EQ(pathtab_attach(&pt, "/tmp/", 1, 1, 1, 0, _FTYPE_ANY), -EINVAL);
 	pathtab_fini(&pt);
 }

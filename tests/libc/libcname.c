@@ -2,8 +2,8 @@
  * tests/libc/libcname.c - QNX's name_attach/name_detach (libresmgr) and
  * name_open/name_close (libc): a forked server with its own MsgReceive
  * loop on attach->chid, clients sending it messages through the name,
- * the disconnect pulses it sees, global names, detach and death, and
- * every argument error.  Runs under taskman (docs/resmgr.md, "Names").
+ * the disconnect pulses it sees, global names, detach and death, a taken
+ * name (EEXIST), and every argument error.  Runs under taskman (docs/resmgr.md, "Names").
  */
 #include <errno.h>
 #include <signal.h>
@@ -193,6 +193,36 @@ LTEST(name, detach_and_death)
 	name_close(d);
 	LT_EQ(name_open("qsoe/killed", 0), -1);
 	LT_EQ(errno, ENOENT);
+	return 0;
+}
+
+/* A name has one server: a second name_attach fails with EEXIST until the first is gone. */
+LTEST(name, taken)
+{
+	pid_t pid = start("qsoe/taken", 0);
+	name_attach_t *na;
+	int c, st = -1;
+
+	LT_CHECK(pid > 0);
+	errno = 0;
+	LT_CHECK(name_attach(NULL, "qsoe/taken", 0) == NULL);
+	LT_EQ(errno, EEXIST);
+	/* the same name in the global table is another name */
+	na = name_attach(NULL, "qsoe/taken", NAME_FLAG_ATTACH_GLOBAL);
+	LT_CHECK(na != NULL);
+	LT_EQ(name_detach(na, 0), 0);
+	c = name_open("qsoe/taken", 0);				/* still the first server's */
+	LT_CHECK(c >= 0);
+	LT_EQ(ask(c, MSG_DOUBLE, 7), 14);
+	name_close(c);
+	LT_EQ(kill(pid, SIGKILL), 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	na = name_attach(NULL, "qsoe/taken", 0);		/* free again */
+	LT_CHECK(na != NULL);
+	errno = 0;
+	LT_CHECK(name_attach(NULL, "qsoe/taken", 0) == NULL);	/* also for its own process */
+	LT_EQ(errno, EEXIST);
+	LT_EQ(name_detach(na, 0), 0);
 	return 0;
 }
 

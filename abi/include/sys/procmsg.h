@@ -614,7 +614,8 @@ __ABI_SIZE(struct _mem_offset_reply, 16, 8);
  * status is the attachment id (> 0) for _PATH_DETACH.  An attachment
  * ends with _PATH_DETACH or when its process dies.  Errors: EINVAL, EEXIST
  * (this process has the same prefix on the same channel and handle
- * already), ENOMEM.
+ * already; or pa_file_type is _FTYPE_NAME and another _FTYPE_NAME
+ * attachment has the prefix: name_attach's names are not unions), ENOMEM.
  */
 #define _RESMGR_FLAG_BEFORE	0x0001	/* resolve before others on this prefix */
 #define _RESMGR_FLAG_AFTER	0x0002	/* ... after them */
