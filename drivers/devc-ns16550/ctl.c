@@ -8,7 +8,10 @@
  * TIOCSCTTY (taskman's startup script does it for a `session` command);
  * the foreground group is set with tcsetpgrp by a member of that session,
  * to a group of that session.  ^C, ^\ and ^Z signal that group.  The
- * ids are asked of taskman (getsid, getpgid of the client's pid).
+ * ids are asked of taskman (getsid, getpgid of the client's pid).  A
+ * process of the session outside that group is told so when it reads,
+ * writes with TOSTOP, or changes the settings (tty_background); libc
+ * turns that into SIGTTIN or SIGTTOU.
  */
 #include <errno.h>
 #include <signal.h>
@@ -60,6 +63,32 @@ set_pgrp(struct tty *t, pid_t pid, pid_t pgrp)
 		return EPERM;			/* no such group in the session */
 	t->t_pgrp = pgrp;
 	return EOK;
+}
+
+/*
+ * Job control (<sys/iomsg.h>): is pid a process of the terminal's session
+ * outside its foreground group?  Asked of taskman each time: a group can
+ * change at any moment.  A process of another session (or none) reads
+ * and writes the terminal as any file.
+ */
+int
+tty_background(const struct tty *t, pid_t pid)
+{
+	pid_t g;
+
+	if (t->t_sid <= 0 || t->t_pgrp <= 0 || getsid(pid) != t->t_sid)
+		return 0;
+	g = getpgid(pid);
+	return g > 0 && g != t->t_pgrp;
+}
+
+/* Does dcmd change the terminal (so that a background caller gets SIGTTOU)? */
+static int
+changes_tty(uint32_t dcmd)
+{
+	return dcmd == (uint32_t)DCMD_CHR_TCSETATTR || dcmd == (uint32_t)DCMD_CHR_TCSETATTRD ||
+	    dcmd == (uint32_t)DCMD_CHR_TCSETATTRF || dcmd == (uint32_t)DCMD_CHR_TCSETPGRP ||
+	    dcmd == (uint32_t)DCMD_CHR_TCFLUSH || dcmd == (uint32_t)DCMD_CHR_TCFLOW;
 }
 
 /* One command; its data in and out of d (sz bytes); *ret is devctl's ret_val. */
@@ -147,6 +176,10 @@ tty_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 	size_t sz = _DEVCTL_SIZE(dcmd);
 	int r;
 
+	if (msg->i.zero != 0 && msg->i.zero != _IO_DEVCTL_BACKGROUND)
+		return EINVAL;
+	if (msg->i.zero == 0 && changes_tty(dcmd) && tty_background(t, ctp->info.pid))
+		return _IO_EBACKGROUND;
 	if (dcmd == (uint32_t)DCMD_CHR_TCDRAIN && (r = tty_drain(ctp, ocb)) != EOK)
 		return r;			/* queued (or ENOMEM) */
 	if (sz > sizeof(d) || msg->i.nbytes < sz)

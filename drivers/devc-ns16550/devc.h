@@ -53,6 +53,7 @@ void	tty_flush(struct tty *t, int queue);	/* TCIFLUSH, TCOFLUSH, TCIOFLUSH */
 /* ctl.c: devctl (termios, window size, sessions). */
 int	tty_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb);
 int	tty_drain(resmgr_context_t *ctp, iofunc_ocb_t *ocb);	/* EOK, or queued */
+int	tty_background(const struct tty *t, pid_t pid);	/* job control: not in the foreground */
 extern resmgr_io_funcs_t tty_io;
 
 #endif

@@ -209,6 +209,8 @@ tty_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
 		return r;
 	if ((msg->i.xtype & _IO_XTYPE_MASK) == _IO_XTYPE_OFFSET)
 		return ESPIPE;
+	if (tty_background(t, ctp->info.pid))
+		return _IO_EBACKGROUND;		/* libc: SIGTTIN, or EIO */
 	if (msg->i.nbytes == 0)
 		return EOK;
 	if (t->t_readers == NULL && ld_read_ready(&t->t_ld, msg->i.nbytes)) {
@@ -238,6 +240,9 @@ tty_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
 		return r;
 	if ((msg->i.xtype & _IO_XTYPE_MASK) == _IO_XTYPE_OFFSET)
 		return ESPIPE;
+	if ((t->t_ld.ld_t.c_lflag & TOSTOP) && !(msg->i.xtype & _IO_XFLAG_BACKGROUND) &&
+	    tty_background(t, ctp->info.pid))
+		return _IO_EBACKGROUND;		/* libc: SIGTTOU, or writes again */
 	if (msg->i.nbytes == 0)
 		return EOK;
 	if ((w = resmgr_waiter_new(ctp, ocb, msg->i.nbytes, sizeof(io_write_t))) == NULL)

@@ -316,7 +316,7 @@ static int t_intr_to_foreground_group_only(void)
 	LT_EQ(waitpid(pid, &st, 0), pid);
 	close(p[0]);
 	close(p[1]);
-	LT_EQ(tcsetpgrp(0, getpgrp()), 0);	/* (no SIGTTOU yet: allowed from the background) */
+	LT_EQ(tcsetpgrp(0, getpgrp()), 0);	/* from the background: SIGTTOU is ignored (main) */
 	drain();
 	LT_CHECK(WIFSIGNALED(st));
 	LT_EQ(WTERMSIG(st), SIGINT);
@@ -533,6 +533,120 @@ static int t_fuzz(void)
 	return 0;
 }
 
+/* ---- job control: a child in a group of its own is in the background ---- */
+
+static volatile sig_atomic_t nttin;
+
+static void on_ttin(int s)
+{
+	(void)s;
+	nttin++;
+}
+
+/* What a background child does (its exit status: 0 when it saw what it should). */
+static int bg_case(int what)
+{
+	struct sigaction sa = { .sa_handler = on_ttin };
+	struct termios t;
+	sigset_t set;
+	char c;
+
+	signal(SIGTTIN, SIG_DFL);
+	signal(SIGTTOU, SIG_DFL);
+	switch (what) {
+	case 0:					/* SIGTTIN stops it: never returns */
+	case 5:
+		read(0, &c, 1);
+		return 10;
+	case 1:					/* ignored: EIO */
+		signal(SIGTTIN, SIG_IGN);
+		return !(read(0, &c, 1) == -1 && errno == EIO);
+	case 2:					/* blocked: EIO */
+		sigemptyset(&set);
+		sigaddset(&set, SIGTTIN);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		return !(read(0, &c, 1) == -1 && errno == EIO);
+	case 3:					/* a handler without SA_RESTART: EINTR */
+		sigaction(SIGTTIN, &sa, NULL);
+		return !(read(0, &c, 1) == -1 && errno == EINTR && nttin == 1);
+	case 4:					/* without TOSTOP a write goes out */
+		return !(write(1, "", 0) == 0);
+	case 6:					/* TOSTOP: SIGTTOU stops it */
+	case 8:					/* a change of the settings, too */
+		if (what == 6)
+			write(1, "", 0);
+		else if (tcgetattr(0, &t) == 0)
+			tcsetattr(0, TCSANOW, &t);
+		return 10;
+	case 7:					/* TOSTOP, SIGTTOU ignored: the write goes out */
+		signal(SIGTTOU, SIG_IGN);
+		return !(write(1, "", 0) == 0);
+	case 9:					/* as a shell: SIGTTOU ignored, takes the terminal */
+		signal(SIGTTOU, SIG_IGN);
+		return !(tcgetattr(0, &t) == 0 && tcsetattr(0, TCSANOW, &t) == 0 &&
+		    tcsetpgrp(0, getpgrp()) == 0 && tcgetpgrp(0) == getpgrp());
+	}
+	return 20;
+}
+
+/* Run bg_case(what) in a background child; its wait status (a stopped child is killed). */
+static int run_bg(int what)
+{
+	int st = -1, st2;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setpgid(0, 0);
+		_exit(bg_case(what));
+	}
+	if (pid < 0)
+		return -1;
+	setpgid(pid, pid);
+	if (waitpid(pid, &st, WUNTRACED) != pid)
+		return -1;
+	if (WIFSTOPPED(st)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st2, 0);
+	}
+	return st;
+}
+
+static int t_job_control(void)
+{
+	struct termios t;
+	int st;
+
+	LT_EQ(tcgetpgrp(0), getpgrp());		/* we are the foreground */
+	st = run_bg(0);
+	LT_CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTTIN);
+	for (int what = 1; what <= 4; what++) {
+		st = run_bg(what);
+		lt_printf("job control case %d: status %#x\n", what, st);
+		LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	LT_EQ(tcgetattr(0, &t), 0);
+	t.c_lflag |= TOSTOP;
+	LT_EQ(tcsetattr(0, TCSANOW, &t), 0);
+	st = run_bg(5);				/* a read still stops it with SIGTTIN */
+	LT_CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTTIN);
+	st = run_bg(6);
+	LT_CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTTOU);
+	st = run_bg(7);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	restore();				/* TOSTOP off */
+	st = run_bg(8);
+	LT_CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTTOU);
+	st = run_bg(9);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	LT_EQ(tcsetpgrp(0, getpgrp()), 0);	/* back from the child's dead group (SIGTTOU ignored) */
+	LT_EQ(tcgetpgrp(0), getpgrp());
+	/* a bad devctl flag word is refused */
+	struct { struct _io_devctl d; int v; } m = { { .type = _IO_DEVCTL,
+	    .dcmd = DCMD_CHR_TCGETPGRP, .nbytes = sizeof(int), .zero = 7 }, 0 };
+	LT_EQ(MsgSend_r(0, &m, sizeof(m), &m, sizeof(m)), -EINVAL);
+	return 0;
+}
+
 static const struct ltest tests[] = {	/* in the scenario's order */
 	{ "cons.stdio_is_the_console", t_stdio_is_the_console },
 	{ "cons.device_memory", t_device_memory },
@@ -548,6 +662,7 @@ static const struct ltest tests[] = {	/* in the scenario's order */
 	{ "cons.poll_select", t_poll_select },
 	{ "cons.malformed_messages", t_malformed_messages },
 	{ "cons.burst_nothing_lost", t_burst_nothing_lost },
+	{ "cons.job_control", t_job_control },
 	{ "cons.fuzz", t_fuzz },
 };
 
@@ -580,5 +695,6 @@ int main(int argc, char **argv)
 		lt_printf("libccons: fd 0 is not a terminal (errno %d)\n", errno);
 		saved.c_lflag = ICANON | ECHO | ISIG | ECHOE | ECHOK | IEXTEN;
 	}
+	signal(SIGTTOU, SIG_IGN);	/* as a shell: takes the terminal back from the background */
 	return run_all() ? 1 : 0;
 }

@@ -257,6 +257,28 @@ __ABI_FIELD(struct _io_connect_entry, zero, 26, 2);
 #define _IO_XTYPE_OFFSET	0x00000004	/* pread/pwrite: struct _xtype_offset follows */
 #define _IO_XTYPE_MASK		0x000000ff
 #define _IO_XFLAG_NONBLOCK	0x00004000	/* O_NONBLOCK for this one call */
+#define _IO_XFLAG_BACKGROUND	0x00008000	/* job control: SIGTTOU is ignored or blocked (below) */
+
+/*
+ * Job control.  A terminal's server answers a process of the terminal's
+ * session that is not in its foreground process group with the status
+ * _IO_EBACKGROUND (never an errno a program sees; the Hurd's term server
+ * has the same answer, EBACKGROUND) for
+ *   - an _IO_READ,
+ *   - an _IO_WRITE while TOSTOP is set, unless _IO_XFLAG_BACKGROUND,
+ *   - an _IO_DEVCTL that changes the terminal (tcsetattr, tcsetpgrp,
+ *     tcflush, tcflow), unless _io_devctl.zero is _IO_DEVCTL_BACKGROUND.
+ * libc then does what a Unix kernel does: if the caller ignores or blocks
+ * the signal (SIGTTIN for a read, SIGTTOU otherwise), a read fails with
+ * EIO and a write or change is sent again with the flag, which the server
+ * carries out; otherwise libc sends the signal to its process group,
+ * which stops it by default, and sends the message again once it runs
+ * (continued, or after a handler with SA_RESTART; EINTR after a handler
+ * without).  Only the server knows the terminal's groups, only the
+ * caller its signal actions.
+ */
+#define _IO_EBACKGROUND		1024
+#define _IO_DEVCTL_BACKGROUND	1
 
 struct _xtype_offset {
 	int64_t		offset;		/* file position, not changed by the call */
@@ -399,7 +421,7 @@ struct _io_devctl {
 	uint16_t	combine_len;	/* 0 */
 	int32_t		dcmd;		/* the command */
 	uint32_t	nbytes;		/* bytes of data that follow / room for the reply */
-	int32_t		zero;		/* 0 */
+	int32_t		zero;		/* 0, or _IO_DEVCTL_BACKGROUND (job control, above) */
 };
 __ABI_SIZE(struct _io_devctl, 16, 4);
 __ABI_FIELD(struct _io_devctl, dcmd, 4, 4);

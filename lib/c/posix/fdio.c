@@ -81,17 +81,43 @@ static uint32_t nonblock(int fd)
 	return (__px_fds[fd].f_oflag & O_NONBLOCK) ? _IO_XFLAG_NONBLOCK : 0;
 }
 
+/*
+ * A terminal's answer to a read from the background (_IO_EBACKGROUND):
+ * SIGTTIN to the caller's group, then 1 to read again; or the error.
+ */
+static long read_job(void)
+{
+	long j = __px_job_signal(SIGTTIN);
+
+	return j == 0 ? -EIO : j;
+}
+
+/* ... and to a write or a change: 1 to send again, *flag set if the caller ignores SIGTTOU. */
+static long write_job(int *flag)
+{
+	long j = __px_job_signal(SIGTTOU);
+
+	if (j == 0)
+		*flag = 1;
+	return j < 0 ? j : 1;
+}
+
 static long rd(int fd, void *buf, size_t n, int xtype, off_t off)
 {
 	struct {
 		struct _io_read		r;
 		struct _xtype_offset	o;
 	} m = { { .type = _IO_READ, .xtype = (uint32_t)xtype, .nbytes = n }, { off } };
+	long r;
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
 	m.r.xtype |= nonblock(fd);
-	return io(MsgSend_r(fd, &m, xtype ? sizeof(m) : sizeof(m.r), buf, n));
+	while ((r = io(MsgSend_r(fd, &m, xtype ? sizeof(m) : sizeof(m.r), buf, n))) ==
+	    -_IO_EBACKGROUND)
+		if ((r = read_job()) < 0)
+			break;
+	return r;
 }
 
 static long wr(int fd, const iov_t *data, int parts, size_t n, int xtype, off_t off)
@@ -101,13 +127,21 @@ static long wr(int fd, const iov_t *data, int parts, size_t n, int xtype, off_t 
 		struct _xtype_offset	o;
 	} m = { { .type = _IO_WRITE, .xtype = (uint32_t)xtype, .nbytes = n }, { off } };
 	iov_t s[IOV_STACK + 1];
+	int bg = 0;
+	long r;
 
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
 	m.w.xtype |= nonblock(fd);
 	SETIOV(&s[0], &m, xtype ? sizeof(m) : sizeof(m.w));
 	memcpy(&s[1], data, (size_t)parts * sizeof(iov_t));
-	return io(MsgSendv_r(fd, s, (size_t)parts + 1, 0, 0));
+	while ((r = io(MsgSendv_r(fd, s, (size_t)parts + 1, 0, 0))) == -_IO_EBACKGROUND) {
+		if ((r = write_job(&bg)) < 0)
+			break;
+		if (bg)
+			m.w.xtype |= _IO_XFLAG_BACKGROUND;
+	}
+	return r;
 }
 
 /* SYS_read, SYS_write, SYS_pread64, SYS_pwrite64. */
@@ -154,14 +188,18 @@ static long iov_total(const struct iovec *iov, int n)
 long __px_readv(int fd, const struct iovec *iov, int n)
 {
 	struct _io_read m = { .type = _IO_READ };
-	long t = iov_total(iov, n);
+	long t = iov_total(iov, n), r;
 
 	if (t < 0)
 		return t;
 	if (fd < 0 || fd >= PX_FD_MAX)
 		return -EBADF;
 	m.nbytes = (uint64_t)t;
-	return io(MsgSendsv_r(fd, &m, sizeof(m), iov, (size_t)n));
+	m.xtype = nonblock(fd);
+	while ((r = io(MsgSendsv_r(fd, &m, sizeof(m), iov, (size_t)n))) == -_IO_EBACKGROUND)
+		if ((r = read_job()) < 0)
+			break;
+	return r;
 }
 
 /* SYS_writev: one _IO_WRITE gathering the parts (up to IOV_STACK of them). */
@@ -270,6 +308,7 @@ long __px_ioctl(int fd, unsigned long req, void *arg)
 	int byval;
 	size_t sz;
 	iov_t s[2], r[2];
+	int bg = 0;
 	long st;
 
 	if (fd < 0 || fd >= PX_FD_MAX)
@@ -281,7 +320,12 @@ long __px_ioctl(int fd, unsigned long req, void *arg)
 	SETIOV(&s[1], arg, ((uint32_t)m.dcmd & _DEVCTL_DATA_TO) ? sz : 0);
 	SETIOV(&r[0], &rh, sizeof(rh));
 	SETIOV(&r[1], arg, ((uint32_t)m.dcmd & _DEVCTL_DATA_FROM) ? sz : 0);
-	st = io(MsgSendv_r(fd, s, 2, r, 2));
+	while ((st = io(MsgSendv_r(fd, s, 2, r, 2))) == -_IO_EBACKGROUND) {
+		if ((st = write_job(&bg)) < 0)
+			break;
+		if (bg)
+			m.zero = _IO_DEVCTL_BACKGROUND;
+	}
 	return st < 0 ? st : rh.ret_val;
 }
 

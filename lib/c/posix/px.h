@@ -91,6 +91,7 @@ hidden long __px_rt_sigsuspend(volatile int *cancel, const sigset_t *set, size_t
 hidden long __px_rt_sigtimedwait(volatile int *cancel, const sigset_t *set, siginfo_t *si,
     const struct timespec *ts, size_t sz);
 hidden long __px_kill(int pid, int sig);
+hidden long __px_job_signal(int sig);
 hidden long __px_tkill(int tid, int sig);
 hidden long __px_tgkill(int tgid, int tid, int sig);
 hidden long __px_rt_sigqueueinfo(int pid, int sig, const siginfo_t *si);

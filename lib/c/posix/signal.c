@@ -66,6 +66,30 @@ long __px_sigaltstack(const stack_t *ss, stack_t *oss)
 	return SignalAltstack_r((const struct __abi_stack *)ss, (struct __abi_stack *)oss);
 }
 
+/*
+ * A terminal said the caller is in the background (_IO_EBACKGROUND,
+ * <sys/iomsg.h>).  0 if the calling thread ignores or blocks sig: the
+ * caller then fails with EIO (a read) or sends again with the background
+ * flag.  Otherwise sig goes to the caller's process group, as a Unix
+ * kernel sends it, and stops the caller by default before this returns;
+ * then 1: send again (also after a handler with SA_RESTART), or -EINTR
+ * after a handler without SA_RESTART.
+ */
+long __px_job_signal(int sig)
+{
+	struct __abi_sigaction o;
+	uint64_t mask;
+
+	if (SignalAction_r(0, __qsoe_sigstub, sig, 0, &o) != 0 ||
+	    SignalProcmask_r(0, 0, SIG_BLOCK, 0, &mask) != 0 ||
+	    o.asa_handler == (uint64_t)(uintptr_t)SIG_IGN || (mask & 1ULL << (sig - 1)))
+		return 0;
+	__px_kill(0, sig);
+	if (o.asa_handler != (uint64_t)(uintptr_t)SIG_DFL && !(o.asa_flags & SA_RESTART))
+		return -EINTR;
+	return 1;
+}
+
 /* SYS_rt_sigprocmask: the calling thread's mask (how: SIG_BLOCK/UNBLOCK/SETMASK). */
 long __px_rt_sigprocmask(int how, const sigset_t *set, sigset_t *old, size_t sz)
 {
