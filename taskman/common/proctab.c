@@ -176,7 +176,76 @@ proctab_stopcont(struct proctab *t, int pid, int wstatus)
 	if (p == NULL || p->pp_zombie || !(is_stopped(wstatus) || wstatus == 0xffff))
 		return NULL;
 	p->pp_event = wstatus;
+	p->pp_stopped = wstatus != 0xffff;
 	return p;
+}
+
+/*
+ * Would group pgid be orphaned without process gone (0: as it is)?  A
+ * member whose parent is gone is taskman's then: outside every session.
+ */
+static int
+orphaned_without(const struct proctab *t, int pgid, int gone)
+{
+	int members = 0;
+
+	for (const struct pt_proc *c = t->pt_procs; c; c = c->pp_next) {
+		const struct pt_proc *par;
+
+		if (c->pp_zombie || c->pp_pgid != pgid || c->pp_pid == gone)
+			continue;
+		members++;
+		if (c->pp_ppid == gone || (par = proctab_find(t, c->pp_ppid)) == NULL ||
+		    par->pp_zombie)
+			continue;
+		if (par->pp_pgid != pgid && par->pp_sid == c->pp_sid)
+			return 0;	/* a parent that can continue it */
+	}
+	return members > 0;
+}
+
+int
+proctab_pgrp_orphaned(const struct proctab *t, int pgid)
+{
+	return pgid > 0 && orphaned_without(t, pgid, 0);
+}
+
+static int
+has_stopped(const struct proctab *t, int pgid, int gone)
+{
+	for (const struct pt_proc *c = t->pt_procs; c; c = c->pp_next)
+		if (!c->pp_zombie && c->pp_pgid == pgid && c->pp_pid != gone && c->pp_stopped)
+			return 1;
+	return 0;
+}
+
+/* Add group g to the n groups found so far if its exit orphans it, stopped. */
+static int
+exit_orphan(const struct proctab *t, int pid, int g, int *groups, int n, int found)
+{
+	for (int i = 0; i < found && i < n; i++)
+		if (groups[i] == g)
+			return found;		/* counted already */
+	if (orphaned_without(t, g, 0) || !orphaned_without(t, g, pid) || !has_stopped(t, g, pid))
+		return found;
+	if (found < n)
+		groups[found] = g;
+	return found + 1;
+}
+
+int
+proctab_exit_orphans(const struct proctab *t, int pid, int *groups, int n)
+{
+	const struct pt_proc *p = proctab_find(t, pid);
+	int found = 0;
+
+	if (p == NULL || p->pp_zombie)
+		return 0;
+	found = exit_orphan(t, pid, p->pp_pgid, groups, n, found);
+	for (const struct pt_proc *c = t->pt_procs; c; c = c->pp_next)
+		if (!c->pp_zombie && c->pp_ppid == pid)
+			found = exit_orphan(t, pid, c->pp_pgid, groups, n, found);
+	return found;
 }
 
 int

@@ -32,6 +32,7 @@ struct pt_proc {
 	int		pp_zombie;	/* dead, not yet reaped */
 	int		pp_wstatus;	/* zombie: the wait status */
 	int		pp_event;	/* live: a stop or continue status not yet waited for, or 0 */
+	int		pp_stopped;	/* live: stopped by a signal (its last stop/continue report) */
 	int		pp_uid[3];	/* real, effective, saved */
 	int		pp_gid[3];
 	int		pp_ngroups;	/* supplementary groups */
@@ -97,9 +98,28 @@ struct pt_proc *proctab_exit(struct proctab *t, int pid, int wstatus);
 /*
  * pid stopped or continued (a WIFSTOPPED or WIFCONTINUED status): the
  * event waits for waitpid(WUNTRACED/WCONTINUED), replacing one not yet
- * reported.  The entry, or NULL (unknown, a zombie, or not such a status).
+ * reported, and pp_stopped follows.  The entry, or NULL (unknown, a
+ * zombie, or not such a status).
  */
 struct pt_proc *proctab_stopcont(struct proctab *t, int pid, int wstatus);
+
+/*
+ * Is process group pgid orphaned (POSIX)?  It has a live member, and the
+ * parent of each live member is in the group or outside its session
+ * (taskman, the parent of orphans, is in no session).  Job control reads
+ * it: a terminal's background read or write from an orphaned group fails
+ * with EIO instead of stopping it, since no shell would continue it.
+ */
+int proctab_pgrp_orphaned(const struct proctab *t, int pgid);
+
+/*
+ * Before pid's exit (proctab_exit): the groups its exit will orphan that
+ * have a stopped member, which POSIX says get SIGHUP and then SIGCONT.
+ * Candidates are pid's own group and its live children's groups.  Fills
+ * up to n of them into groups; returns how many there are (it may be
+ * more than n).
+ */
+int proctab_exit_orphans(const struct proctab *t, int pid, int *groups, int n);
 
 /*
  * The si_code (_WAIT_CLD_*) of a wait status; *value gets si_status (the

@@ -201,13 +201,31 @@ no_zombies(int parent)
 	return a.asa_handler == __ABI_SIG_IGN || (a.asa_flags & SA_NOCLDWAIT);
 }
 
+/*
+ * POSIX: groups that pid's exit orphans and that have a stopped member
+ * get SIGHUP, then SIGCONT (no shell is left to continue them).  Call
+ * before proctab_exit; sends after it.
+ */
+#define ORPHANS_MAX	16
+
+static void
+hangup_orphans(const int *groups, int n)
+{
+	for (int i = 0; i < n && i < ORPHANS_MAX && !tm.t_shutdown; i++) {
+		__kc_SignalKill(0, -groups[i], 0, SIGHUP, 0, 0);
+		__kc_SignalKill(0, -groups[i], 0, SIGCONT, 0, 0);
+	}
+	if (n > ORPHANS_MAX)
+		tm_log("taskman: %d orphaned stopped groups, %d sent SIGHUP\n", n, ORPHANS_MAX);
+}
+
 /* A process's end as forget, wake and SIGCHLD see it. */
 void
 proc_died(int pid, int wstatus)
 {
 	struct pt_proc *p = proctab_find(&tm.t_procs, pid);
 	struct tm_proc *tp = p ? p->pp_priv : NULL;
-	int parent;
+	int parent, orphans[ORPHANS_MAX], norphans;
 
 	if (p == NULL || p->pp_zombie)
 		return;		/* a spawn that failed half-way, or already known */
@@ -222,7 +240,9 @@ proc_died(int pid, int wstatus)
 	}
 	tm_proc_free(p);
 	parent = p->pp_ppid;
+	norphans = proctab_exit_orphans(&tm.t_procs, pid, orphans, ORPHANS_MAX);
 	proctab_exit(&tm.t_procs, pid, wstatus);
+	hangup_orphans(orphans, norphans);
 	if (fault_signal(wstatus & 0x7f) && !tm.t_shutdown)
 		tm_log("taskman: pid %d (%s) killed by signal %d\n", pid, p->pp_name,
 		    wstatus & 0x7f);
@@ -432,7 +452,7 @@ msg_getsetid(struct tm_msg *m)
 	int ids[3], rc;
 
 	if (m->m_len < sizeof(*g) || g->gi_zero != 0 || me == NULL ||
-	    g->subtype < _PROC_ID_GETIDS || g->subtype > _PROC_ID_SETGROUPS ||
+	    g->subtype < _PROC_ID_GETIDS || g->subtype > _PROC_ID_ORPHANED ||
 	    (g->subtype != _PROC_ID_SETGROUPS && m->m_len != sizeof(*g))) {
 		tm_error(m->m_rcvid, me ? EINVAL : ESRCH);
 		return;
@@ -457,6 +477,10 @@ msg_getsetid(struct tm_msg *m)
 			me->pp_ngroups = g->gi_id[0];
 			rc = 0;
 		}
+		break;
+	case _PROC_ID_ORPHANED:
+		rc = g->gi_pid != 0 || g->gi_id[0] != 0 ? -EINVAL :
+		    proctab_pgrp_orphaned(&tm.t_procs, me->pp_pgid);
 		break;
 	case _PROC_ID_GETIDS:
 		p = g->gi_pid ? proctab_find(&tm.t_procs, g->gi_pid) : me;

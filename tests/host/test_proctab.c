@@ -290,3 +290,45 @@ UNIT_TEST(exefile_and_cmdline)
 	CHECK(c->pp_cmdline == NULL);
 	proctab_fini(&t);
 }
+
+/*
+ * Orphaned groups: a shell (2, session and group 2) with a job in group 4
+ * (4 and its child 5).  The job is not orphaned while the shell lives;
+ * when the shell exits it is, and if a member is stopped, the exit is
+ * reported as orphaning it (SIGHUP + SIGCONT).
+ */
+UNIT_TEST(orphaned_groups)
+{
+	struct proctab t;
+	int g[4];
+
+	proctab_init(&t);
+	CHECK(proctab_add(&t, 1, 0, "taskman") != NULL);
+	CHECK(proctab_add(&t, 2, 1, "sh") != NULL);
+	CHECK_EQ(proctab_setsid(&t, 2), 2);
+	CHECK(proctab_add(&t, 4, 2, "job") != NULL);
+	CHECK(proctab_add(&t, 5, 4, "jobchild") != NULL);
+	CHECK_EQ(proctab_setpgid(&t, 2, 4, 0), 0);
+	CHECK_EQ(proctab_setpgid(&t, 4, 5, 4), 0);
+	CHECK_EQ(proctab_pgrp_orphaned(&t, 4), 0);	/* the shell is its parent's link */
+	CHECK_EQ(proctab_pgrp_orphaned(&t, 2), 1);	/* the shell's parent is taskman */
+	CHECK_EQ(proctab_pgrp_orphaned(&t, 77), 0);	/* no such group */
+	CHECK_EQ(proctab_pgrp_orphaned(&t, 0), 0);
+	/* Nothing stopped: the shell's exit orphans group 4 but hangs up nothing. */
+	CHECK_EQ(proctab_exit_orphans(&t, 2, g, 4), 0);
+	/* The job's child stops: now the shell's exit must hang up group 4. */
+	CHECK(proctab_stopcont(&t, 5, 19 << 8 | 0x7f) != NULL);
+	CHECK_EQ(proctab_find(&t, 5)->pp_stopped, 1);
+	CHECK_EQ(proctab_exit_orphans(&t, 4, g, 4), 1);	/* 4 was the link too: 5 is taskman's then */
+	CHECK_EQ(proctab_exit_orphans(&t, 5, g, 4), 0);	/* its own exit: no stopped member left */
+	CHECK_EQ(proctab_exit_orphans(&t, 2, g, 4), 1);
+	CHECK_EQ(g[0], 4);
+	CHECK_EQ(proctab_exit_orphans(&t, 2, g, 0), 1);	/* counted, not stored */
+	proctab_exit(&t, 2, 0);
+	CHECK_EQ(proctab_pgrp_orphaned(&t, 4), 1);
+	CHECK_EQ(proctab_exit_orphans(&t, 4, g, 4), 0);	/* orphaned already */
+	/* A continue clears pp_stopped. */
+	CHECK(proctab_stopcont(&t, 5, 0xffff) != NULL);
+	CHECK_EQ(proctab_find(&t, 5)->pp_stopped, 0);
+	proctab_fini(&t);
+}

@@ -647,6 +647,84 @@ static int t_job_control(void)
 	return 0;
 }
 
+/* ---- orphaned process groups ---- */
+
+static int hup_fd = -1;
+
+static void on_hup(int s)
+{
+	(void)s;
+	write(hup_fd, "h", 1);
+}
+
+/* Up to n bytes from fd within 5 s (a hung child must not hang the test). */
+static ssize_t get_within(int fd, char *buf, size_t n)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n && poll(&pf, 1, 5000) == 1 && (r = read(fd, buf + got, n - got)) > 0)
+		got += (size_t)r;
+	return (ssize_t)got;
+}
+
+/*
+ * A job (a, in a group of its own) whose leader exits leaves its child
+ * b's group orphaned: b's background read fails with EIO instead of
+ * stopping it; and a b that was stopped gets SIGHUP and SIGCONT (POSIX).
+ */
+static int t_orphaned_group(void)
+{
+	char buf[4] = { 0 };
+	int p[2], st;
+	pid_t a;
+
+	for (int stopped = 0; stopped < 2; stopped++) {
+		LT_EQ(pipe(p), 0);
+		if ((a = fork()) == 0) {
+			pid_t b;
+
+			setpgid(0, 0);
+			if ((b = fork()) == 0) {
+				char c;
+				ssize_t r;
+
+				hup_fd = p[1];
+				signal(SIGTTIN, SIG_DFL);
+				if (stopped) {
+					signal(SIGHUP, on_hup);
+					raise(SIGSTOP);
+					write(p[1], "c", 1);	/* continued */
+					_exit(0);
+				}
+				while (getppid() == getpgrp())
+					usleep(1000);		/* until a has gone */
+				r = read(0, &c, 1);
+				write(p[1], r == -1 && errno == EIO ? "y" : "n", 1);
+				_exit(0);
+			}
+			if (stopped)
+				waitpid(b, &st, WUNTRACED);	/* b has stopped */
+			_exit(0);
+		}
+		LT_CHECK(a > 0);
+		close(p[1]);
+		LT_EQ(waitpid(a, &st, 0), a);
+		if (stopped) {
+			LT_EQ(get_within(p[0], buf, 2), 2);
+			LT_CHECK(strcmp(buf, "hc") == 0);	/* SIGHUP, then it ran on */
+		} else {
+			LT_EQ(get_within(p[0], buf, 1), 1);
+			LT_EQ(buf[0], 'y');			/* EIO, not stopped */
+		}
+		kill(-a, SIGKILL);				/* whatever is left of the job */
+		close(p[0]);
+		memset(buf, 0, sizeof(buf));
+	}
+	return 0;
+}
+
 static const struct ltest tests[] = {	/* in the scenario's order */
 	{ "cons.stdio_is_the_console", t_stdio_is_the_console },
 	{ "cons.device_memory", t_device_memory },
@@ -663,6 +741,7 @@ static const struct ltest tests[] = {	/* in the scenario's order */
 	{ "cons.malformed_messages", t_malformed_messages },
 	{ "cons.burst_nothing_lost", t_burst_nothing_lost },
 	{ "cons.job_control", t_job_control },
+	{ "cons.orphaned_group", t_orphaned_group },
 	{ "cons.fuzz", t_fuzz },
 };
 

@@ -470,8 +470,13 @@ LTEST(proc, supplementary_groups)
 	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), 0, 0), -EINVAL);	/* no ids follow */
 	raw.gi_id[0] = -1;
 	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), 0, 0), -EINVAL);
-	raw = (struct _proc_getsetid){ .type = _PROC_GETSETID, .subtype = 12 };
+	raw = (struct _proc_getsetid){ .type = _PROC_GETSETID, .subtype = _PROC_ID_ORPHANED + 1 };
 	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), 0, 0), -EINVAL);	/* no such subtype */
+	/* ORPHANED: the caller's group only (the script's programs' parent is taskman: 1) */
+	raw = (struct _proc_getsetid){ .type = _PROC_GETSETID, .subtype = _PROC_ID_ORPHANED };
+	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), 0, 0), getppid() == 1);
+	raw.gi_pid = 1;
+	LT_EQ(MsgSend_r(SYSMGR_COID, &raw, sizeof(raw), 0, 0), -EINVAL);
 	LT_EQ(setgroups(0, NULL), 0);
 	LT_EQ(getgroups(0, NULL), 0);
 	return 0;

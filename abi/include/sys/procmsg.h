@@ -341,6 +341,10 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
  *	SETGROUPS	gi_id[0] = n (0.._PROC_NGROUPS_MAX, else EINVAL), the n
  *			int32_t group ids after the header; effective uid 0 only
  *			(EPERM); status 0
+ *	ORPHANED	gi_pid 0, gi_id[0] 0: status 1 if the sender's process
+ *			group is orphaned (POSIX: no member has a parent in
+ *			another group of the session), else 0; job control's
+ *			question (sys/iomsg.h): such a group gets EIO, not a stop
  * Credential changes follow POSIX: uid 0 may set anything; others only
  * to their real, effective or saved id (EPERM).  Supplementary groups go
  * to spawned and forked children and stay across exec.  taskman gives the
@@ -358,6 +362,7 @@ __ABI_SIZE(struct _proc_fork, 16, 8);
 #define _PROC_ID_SETRESGID	9
 #define _PROC_ID_GETGROUPS	10
 #define _PROC_ID_SETGROUPS	11
+#define _PROC_ID_ORPHANED	12
 
 #define _PROC_NGROUPS_MAX	32	/* supplementary groups per process (NGROUPS_MAX) */
 

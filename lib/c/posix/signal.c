@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/neutrino.h>
+#include <sys/procmsg.h>
 #include <sys/syscall.h>
 #include "ksigaction.h"
 #include "px.h"
@@ -70,13 +71,15 @@ long __px_sigaltstack(const stack_t *ss, stack_t *oss)
  * A terminal said the caller is in the background (_IO_EBACKGROUND,
  * <sys/iomsg.h>).  0 if the calling thread ignores or blocks sig: the
  * caller then fails with EIO (a read) or sends again with the background
- * flag.  Otherwise sig goes to the caller's process group, as a Unix
- * kernel sends it, and stops the caller by default before this returns;
- * then 1: send again (also after a handler with SA_RESTART), or -EINTR
- * after a handler without SA_RESTART.
+ * flag.  -EIO if the caller's group is orphaned: no shell would continue
+ * it (POSIX).  Otherwise sig goes to the caller's process group, as a
+ * Unix kernel sends it, and stops the caller by default before this
+ * returns; then 1: send again (also after a handler with SA_RESTART), or
+ * -EINTR after a handler without SA_RESTART.
  */
 long __px_job_signal(int sig)
 {
+	struct _proc_getsetid m = { .type = _PROC_GETSETID, .subtype = _PROC_ID_ORPHANED };
 	struct __abi_sigaction o;
 	uint64_t mask;
 
@@ -84,6 +87,8 @@ long __px_job_signal(int sig)
 	    SignalProcmask_r(0, 0, SIG_BLOCK, 0, &mask) != 0 ||
 	    o.asa_handler == (uint64_t)(uintptr_t)SIG_IGN || (mask & 1ULL << (sig - 1)))
 		return 0;
+	if (__px_sysmgr_send(&m, sizeof(m), 0, 0) != 0)
+		return -EIO;		/* orphaned (1), or no answer */
 	__px_kill(0, sig);
 	if (o.asa_handler != (uint64_t)(uintptr_t)SIG_DFL && !(o.asa_flags & SA_RESTART))
 		return -EINTR;
