@@ -2,17 +2,70 @@
  * utils/shutdown.c - `shutdown [-S halt|reboot] [status]`: end every
  * process and power the machine off (under QEMU, `make run` returns).
  * taskman does the work (_SYS_SHUTDOWN); it needs root.  sync() first,
- * so a mounted disk keeps what was written to it.  The exit status of
- * the machine is `status` (0 by default).
+ * so a mounted disk keeps what was written to it; then, as root, every
+ * file system that can be unmounted is (DCMD_FSYS_UMOUNT, forced, the
+ * last mounted first), so that a disk is left marked clean, as Linux's
+ * shutdown leaves it.  The exit status of the machine is `status` (0 by
+ * default).
  */
 #include <errno.h>
+#include <signal.h>		/* before <sys/iomsg.h>: musl's struct sigevent first */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/iomsg.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
 #include "usage.h"
+
+#define MOUNTS_MAX	64
+
+/*
+ * Unmount what /proc/mounts lists, the last line first (a mount inside
+ * another comes after it).  A server that cannot be unmounted (taskman's
+ * own, devices) answers ENOTTY and stays; errors are for the console.
+ */
+static void
+unmount_all(void)
+{
+	static char buf[8192];
+	char *mp[MOUNTS_MAX], *line, *next;
+	uint32_t force = _DCMD_FSYS_UMOUNT_FORCE;
+	int fd = open("/proc/mounts", O_RDONLY), n = 0;
+	ssize_t r, have = 0;
+
+	if (fd < 0)
+		return;
+	while (have < (ssize_t)sizeof(buf) - 1 &&
+	    (r = read(fd, buf + have, sizeof(buf) - 1 - (size_t)have)) > 0)
+		have += r;
+	close(fd);
+	buf[have] = '\0';
+	for (line = buf; *line && n < MOUNTS_MAX; line = next) {
+		char *end;
+
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if ((line = strchr(line, ' ')) == NULL || (end = strchr(++line, ' ')) == NULL ||
+		    line[0] != '/')
+			continue;
+		*end = '\0';
+		mp[n++] = line;
+	}
+	while (n-- > 0) {
+		if ((fd = open(mp[n], O_RDONLY | O_DIRECTORY)) < 0)
+			continue;
+		if (ioctl(fd, DCMD_FSYS_UMOUNT, &force) != 0 && errno != ENOTTY &&
+		    errno != ENOSYS)
+			fprintf(stderr, "shutdown: umount %s: %s\n", mp[n], strerror(errno));
+		close(fd);
+	}
+}
 
 QSOE_USAGE("usage: shutdown [-S halt|reboot] [status]\n"
     "End every process and power the machine off (root only).\n"
@@ -41,6 +94,8 @@ main(int argc, char **argv)
 	}
 	fflush(stdout);
 	sync();			/* the file systems write what they hold */
+	if (geteuid() == 0)
+		unmount_all();	/* (taskman refuses anyone else: nothing is unmounted) */
 	st = MsgSend_r(SYSMGR_COID, &m, sizeof(m), 0, 0);
 	if (st < 0) {
 		fprintf(stderr, "shutdown: %s\n", strerror((int)-st));
