@@ -112,7 +112,7 @@ $(UTILS): $(UTILS_OUT)/%: utils/%.c $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC)
 BENCH_OUT  := $(O)/benchprogs
 BENCHPROGS := $(patsubst tests/bench/%.c,$(BENCH_OUT)/%,$(wildcard tests/bench/*.c))
 
-$(BENCHPROGS): $(BENCH_OUT)/%: tests/bench/%.c $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC)
+$(BENCHPROGS): $(BENCH_OUT)/%: tests/bench/%.c tests/bench/bench.h $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC)
 	@mkdir -p $(dir $@)
 	@echo "  QSOECC  $@"
 	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -o $@ $<

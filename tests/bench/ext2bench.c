@@ -23,6 +23,7 @@
 #include <sys/neutrino.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include "bench.h"
 
 #define CHUNK	(64 * 1024)
 #define NCHUNK	128		/* 8 MiB */
@@ -32,52 +33,10 @@ extern char **environ;
 static char buf[CHUNK];
 static uint64_t ins[NFILES], tns[NFILES];
 
-static inline uint64_t instret(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("csrr %0, instret" : "=r"(v) :: "memory");
-	return v;
-}
-
-static inline uint64_t rdtime(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("csrr %0, time" : "=r"(v) :: "memory");
-	return v;
-}
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		DebugWrite(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The median instructions and mean ns of n samples. */
 static void report(const char *name, int n)
 {
-	uint64_t t = 0;
-
-	for (int i = 0; i < n; i++)
-		t += tns[i];
-	qsort(ins, (size_t)n, sizeof(ins[0]), cmp);
-	say("BENCH %s %lu %lu\n", name, (unsigned long)ins[n / 2], (unsigned long)(t * 100 / n));
+	bench_report(name, ins, tns, n);
 }
 
 static int run(char *const argv[])

@@ -24,6 +24,7 @@
 #include <sys/neutrino.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include "bench.h"
 
 #define ITER	1000
 #define WARMUP	10
@@ -37,53 +38,10 @@ extern char **environ;
 static uint64_t samples[ITER], tsamples[ITER];
 static char buf[4096];
 
-static inline uint64_t instret(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("csrr %0, instret" : "=r"(v) :: "memory");
-	return v;
-}
-
-static inline uint64_t rdtime(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("csrr %0, time" : "=r"(v) :: "memory");
-	return v;
-}
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		DebugWrite(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Median instructions; mean wall time (the time CSR ticks every 100 ns). */
 static void report(const char *name)
 {
-	uint64_t t = 0;
-
-	for (int i = 0; i < ITER; i++)
-		t += tsamples[i];
-	qsort(samples, ITER, sizeof(samples[0]), cmp);
-	say("BENCH %s %lu %lu\n", name, (unsigned long)samples[ITER / 2],
-	    (unsigned long)(t * 100 / ITER));
+	bench_report(name, samples, tsamples, ITER);
 }
 
 /* Time op() ITER times after WARMUP untimed runs; it returns 0 or fails the program. */
