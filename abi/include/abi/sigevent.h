@@ -17,9 +17,12 @@
  * Who owns the names.  musl's and glibc's <signal.h> define union sigval
  * and struct sigevent too, with Linux's layout (64 bytes, sigev_value
  * first) and Linux's numbers (SIGEV_SIGNAL 0, SIGEV_NONE 1, SIGEV_THREAD 2).
- * QSOE's libc does not use those: its <signal.h> (a musl overlay) includes
- * this header instead, so user code, libc and the kernel share one layout.
- * Therefore:
+ * QSOE's libc keeps musl's <signal.h> as it is: a program that includes
+ * it has Linux's struct sigevent for POSIX calls (timer_create converts
+ * it, lib/c/posix/timer.c), and QNX's calls (<sys/neutrino.h>) take the
+ * reserved struct __abi_sigevent.  Only code that includes this header
+ * without a libc <signal.h> (the kernel, taskman) has the public names
+ * in QNX's layout.  Therefore:
  *  - the layout and values always exist under reserved names that clash
  *    with nothing: union __abi_sigval, struct __abi_sigevent, __ABI_SIGEV_*;
  *  - the public names (union sigval, struct sigevent, the sigev_* members,
