@@ -16,19 +16,9 @@
 
 static struct rf_lookup lk;	/* big: static; the reply goes before the next message */
 
-int rf_cred_of(resmgr_context_t *ctp, struct rf_cred *cr)
+int rf_cred_of(resmgr_context_t *ctp, struct _client_info *cr)
 {
-	struct _client_info ci;
-	int r = iofunc_client_info(ctp, 0, &ci);
-
-	if (r != EOK)
-		return r;
-	cr->c_uid = ci.euid;
-	cr->c_gid = ci.egid;
-	cr->c_ngroups = ci.ngroups < 32 ? ci.ngroups : 32;
-	for (int i = 0; i < cr->c_ngroups; i++)
-		cr->c_groups[i] = ci.groups[i];
-	return EOK;
+	return iofunc_client_info(ctp, 0, cr);
 }
 
 int rf_ocb_new(resmgr_context_t *ctp, struct rf_inode *ino, unsigned ioflag)
@@ -70,7 +60,7 @@ static int answer(resmgr_context_t *ctp, struct _io_connect *c, int r)
 static int c_open(resmgr_context_t *ctp, io_open_t *msg, RESMGR_HANDLE_T *h, void *extra)
 {
 	struct rf_inode *ino;
-	struct rf_cred cr;
+	struct _client_info cr;
 	int r;
 
 	(void)h, (void)extra;
@@ -103,7 +93,7 @@ static int c_open(resmgr_context_t *ctp, io_open_t *msg, RESMGR_HANDLE_T *h, voi
 
 static int c_mknod(resmgr_context_t *ctp, io_mknod_t *msg, RESMGR_HANDLE_T *h, void *extra)
 {
-	struct rf_cred cr;
+	struct _client_info cr;
 	int r;
 
 	(void)h, (void)extra;
@@ -114,7 +104,7 @@ static int c_mknod(resmgr_context_t *ctp, io_mknod_t *msg, RESMGR_HANDLE_T *h, v
 
 static int c_unlink(resmgr_context_t *ctp, io_unlink_t *msg, RESMGR_HANDLE_T *h, void *extra)
 {
-	struct rf_cred cr;
+	struct _client_info cr;
 	int r;
 
 	(void)h, (void)extra;
@@ -129,7 +119,7 @@ static int c_readlink(resmgr_context_t *ctp, io_readlink_t *msg, RESMGR_HANDLE_T
     void *extra)
 {
 	const char *t;
-	struct rf_cred cr;
+	struct _client_info cr;
 	size_t n;
 	int r;
 
@@ -151,7 +141,7 @@ static const char *extra_str(const struct _io_connect *c, const void *extra)
 }
 
 /* link(): the client names its own fd to the existing file, which must be ours. */
-static int hard_link(resmgr_context_t *ctp, io_link_t *msg, const struct rf_cred *cr,
+static int hard_link(resmgr_context_t *ctp, io_link_t *msg, const struct _client_info *cr,
     const struct _io_connect_extra_link *el)
 {
 	iofunc_ocb_t *ocb;
@@ -167,7 +157,7 @@ static int hard_link(resmgr_context_t *ctp, io_link_t *msg, const struct rf_cred
 
 static int c_link(resmgr_context_t *ctp, io_link_t *msg, RESMGR_HANDLE_T *h, void *extra)
 {
-	struct rf_cred cr;
+	struct _client_info cr;
 	const char *t;
 	int r;
 
@@ -190,7 +180,7 @@ static int c_link(resmgr_context_t *ctp, io_link_t *msg, RESMGR_HANDLE_T *h, voi
 static int c_rename(resmgr_context_t *ctp, io_rename_t *msg, RESMGR_HANDLE_T *h, void *extra)
 {
 	size_t mlen = strlen(rf_fs.f_mount);
-	struct rf_cred cr;
+	struct _client_info cr;
 	const char *old;
 	int r;
 

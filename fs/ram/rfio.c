@@ -195,7 +195,7 @@ static int io_lseek(resmgr_context_t *ctp, io_lseek_t *msg, iofunc_ocb_t *o)
 
 static int io_chmod(resmgr_context_t *ctp, io_chmod_t *msg, iofunc_ocb_t *o)
 {
-	struct rf_cred cr;
+	struct _client_info cr;
 	int r = rf_cred_of(ctp, &cr);
 
 	return r ? r : rf_chmod(&rf_fs, &cr, ino_of(o), msg->i.mode);
@@ -203,7 +203,7 @@ static int io_chmod(resmgr_context_t *ctp, io_chmod_t *msg, iofunc_ocb_t *o)
 
 static int io_chown(resmgr_context_t *ctp, io_chown_t *msg, iofunc_ocb_t *o)
 {
-	struct rf_cred cr;
+	struct _client_info cr;
 	int r = rf_cred_of(ctp, &cr);
 
 	return r ? r : rf_chown(&rf_fs, &cr, ino_of(o), msg->i.uid, msg->i.gid);
@@ -213,7 +213,7 @@ static int io_utime(resmgr_context_t *ctp, io_utime_t *msg, iofunc_ocb_t *o)
 {
 	struct timespec ts[2] = { { msg->i.atime_sec, msg->i.atime_nsec },
 	    { msg->i.mtime_sec, msg->i.mtime_nsec } };
-	struct rf_cred cr;
+	struct _client_info cr;
 	int r = rf_cred_of(ctp, &cr);
 
 	return r ? r : rf_utimens(&rf_fs, &cr, ino_of(o), ts);
@@ -252,7 +252,7 @@ static int io_openfd(resmgr_context_t *ctp, io_openfd_t *msg, iofunc_ocb_t *o)
 {
 	struct rf_inode *ino = ino_of(o);
 	unsigned acc = msg->i.ioflag & RF_ACCMODE;
-	struct rf_cred cr;
+	struct _client_info cr;
 	int r;
 
 	if (acc == RF_ACCMODE)

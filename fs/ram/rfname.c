@@ -82,7 +82,7 @@ static int follow_link(struct ramfs *fs, struct rf_lookup *l, const struct rf_in
 	return RF_REDIRECT;
 }
 
-int rf_walk(struct ramfs *fs, const struct rf_cred *cr, const char *path, int follow,
+int rf_walk(struct ramfs *fs, const struct _client_info *cr, const char *path, int follow,
     struct rf_lookup *l)
 {
 	int links = 0;
@@ -144,7 +144,7 @@ restart:
 }
 
 /* The last name of l must be creatable: a directory that is still there, w+x on it. */
-static int creatable(const struct rf_lookup *l, const struct rf_cred *cr)
+static int creatable(const struct rf_lookup *l, const struct _client_info *cr)
 {
 	if (l->l_dir == NULL)
 		return EEXIST;		/* the root, "." or ".." */
@@ -154,7 +154,7 @@ static int creatable(const struct rf_lookup *l, const struct rf_cred *cr)
 }
 
 /* Make a new inode of mode under the last name of l. */
-static int create(struct ramfs *fs, const struct rf_cred *cr, struct rf_lookup *l, mode_t mode,
+static int create(struct ramfs *fs, const struct _client_info *cr, struct rf_lookup *l, mode_t mode,
     struct rf_inode **out)
 {
 	struct rf_inode *dir = l->l_dir, *ino;
@@ -175,7 +175,7 @@ static int create(struct ramfs *fs, const struct rf_cred *cr, struct rf_lookup *
 	return 0;
 }
 
-int rf_open(struct ramfs *fs, const struct rf_cred *cr, const char *path, unsigned ioflag,
+int rf_open(struct ramfs *fs, const struct _client_info *cr, const char *path, unsigned ioflag,
     mode_t mode, int dirflag, struct rf_lookup *l, struct rf_inode **out)
 {
 	unsigned acc = ioflag & RF_ACCMODE, want;
@@ -221,7 +221,7 @@ int rf_open(struct ramfs *fs, const struct rf_cred *cr, const char *path, unsign
 	return 0;
 }
 
-int rf_mknod(struct ramfs *fs, const struct rf_cred *cr, const char *path, mode_t mode,
+int rf_mknod(struct ramfs *fs, const struct _client_info *cr, const char *path, mode_t mode,
     struct rf_lookup *l)
 {
 	struct rf_inode *ino;
@@ -240,7 +240,7 @@ int rf_mknod(struct ramfs *fs, const struct rf_cred *cr, const char *path, mode_
 	return create(fs, cr, l, (mode & S_IFMT) | (mode & 07777), &ino);
 }
 
-int rf_symlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
+int rf_symlink(struct ramfs *fs, const struct _client_info *cr, const char *path,
     const char *target, struct rf_lookup *l)
 {
 	size_t n = strlen(target) + 1;
@@ -273,7 +273,7 @@ int rf_symlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
 	return 0;
 }
 
-int rf_readlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
+int rf_readlink(struct ramfs *fs, const struct _client_info *cr, const char *path,
     struct rf_lookup *l, const char **target)
 {
 	int r = rf_walk(fs, cr, path, 0, l);
@@ -303,7 +303,7 @@ static void unname(struct ramfs *fs, struct rf_inode *dir, int slot, struct rf_i
 	rf_inode_put(fs, ino);
 }
 
-int rf_unlink(struct ramfs *fs, const struct rf_cred *cr, const char *path, int isdir,
+int rf_unlink(struct ramfs *fs, const struct _client_info *cr, const char *path, int isdir,
     struct rf_lookup *l)
 {
 	struct rf_inode *ino;
@@ -329,7 +329,7 @@ int rf_unlink(struct ramfs *fs, const struct rf_cred *cr, const char *path, int 
 	return 0;
 }
 
-int rf_link(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
+int rf_link(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino,
     const char *path, struct rf_lookup *l)
 {
 	int r;
@@ -354,7 +354,7 @@ int rf_link(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
 }
 
 /* The checks of rename that need both ends (src in sdir, dst in ddir, maybe NULL). */
-static int rename_check(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *sdir,
+static int rename_check(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *sdir,
     struct rf_inode *src, struct rf_inode *ddir, struct rf_inode *dst)
 {
 	int r;
@@ -384,7 +384,7 @@ static int rename_check(struct ramfs *fs, const struct rf_cred *cr, struct rf_in
 	return 0;
 }
 
-int rf_rename(struct ramfs *fs, const struct rf_cred *cr, const char *oldpath,
+int rf_rename(struct ramfs *fs, const struct _client_info *cr, const char *oldpath,
     const char *newpath, struct rf_lookup *l)
 {
 	struct rf_lookup *lo = malloc(sizeof(*lo));

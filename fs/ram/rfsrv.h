@@ -23,7 +23,7 @@ extern const char *rf_pipe_node;	/* the pipe manager's node: FIFO opens go there
 extern const char *rf_mount;		/* where we are attached ("/tmp") */
 
 /* The sender's effective ids (taskman's, _PROC_GETSETID); 0 or an errno. */
-int rf_cred_of(resmgr_context_t *ctp, struct rf_cred *cr);
+int rf_cred_of(resmgr_context_t *ctp, struct _client_info *cr);
 
 /* A new OCB on ino (counted already by the caller) bound to the sender; 0 or errno. */
 int rf_ocb_new(resmgr_context_t *ctp, struct rf_inode *ino, unsigned ioflag);
