@@ -5,8 +5,8 @@
  * call (only pread/pwrite/fsync on a file descriptor and the C library),
  * so the host unit tests (tests/host/test_ext2.c) run it under
  * ASan/UBSan on images made by the host's mke2fs; the server
- * (fs/ext2/main.c, e2connect.c, e2io.c) turns _IO_* messages into these
- * calls.
+ * (fs/ext2/main.c and e2ops.c, on libresmgr's sys/fsserv.h) turns _IO_*
+ * messages into these calls.
  *
  * Errors are positive errno values (0 is success), as a libresmgr
  * handler returns them.  E2_REDIRECT is not an error: the path left the

@@ -59,7 +59,7 @@ struct rf_inode {
 	/* symbolic links */
 	char			*i_target;	/* malloc'd, NUL-terminated */
 	/* any open object */
-	struct _iofunc_lock	*i_locks;	/* record locks: libresmgr's (rfio.c), NULL here */
+	struct _iofunc_lock	*i_locks;	/* record locks: libresmgr's (fsio.c), NULL here */
 };
 
 struct ramfs {
