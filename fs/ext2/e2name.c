@@ -15,6 +15,9 @@
 #ifndef O_PATH
 #define O_PATH	010000000
 #endif
+_Static_assert(E2_PATH_MAX == FS_PATH_MAX && E2_REDIRECT == FS_REDIRECT,
+    "ext2's paths are sys/fsrules.h's");
+
 #define DEPTH_MAX	4096	/* ".." steps up from a directory before we call it a loop */
 
 /* The target of symbolic link ip into buf (E2_PATH_MAX). */
@@ -34,29 +37,12 @@ static int link_target(struct e2fs *fs, struct e2_inode *ip, char *buf)
 	return 0;
 }
 
-/* As fs-ram's follow_link: the new path in l_buf (inside, 0) or l_path (E2_REDIRECT). */
+/* A symbolic link to t met at name: the new path in l_buf (inside, 0) or l_path (E2_REDIRECT). */
 static int follow_link(struct e2fs *fs, struct e2_lookup *l, const char *t, const char *name,
     const char *rest)
 {
-	char tmp[2 * E2_PATH_MAX + 8], norm[E2_PATH_MAX];
-	size_t mlen = strlen(fs->f_mount);
-
-	if (t[0] == '/')
-		snprintf(tmp, sizeof(tmp), "%s/%s", t, rest);
-	else
-		snprintf(tmp, sizeof(tmp), "%s/%.*s%s/%s", fs->f_mount,
-		    (int)(name - l->l_buf), l->l_buf, t, rest);
-	if (strlen(tmp) >= E2_PATH_MAX || e2_normpath(tmp, norm) != 0)
-		return ENAMETOOLONG;
-	if (strncmp(norm, fs->f_mount, mlen) == 0 && (norm[mlen] == '/' || norm[mlen] == '\0')) {
-		const char *in = norm + mlen;
-
-		in += strspn(in, "/");
-		memmove(l->l_buf, in, strlen(in) + 1);
-		return 0;
-	}
-	strcpy(l->l_path, norm);
-	return E2_REDIRECT;
+	return fs_follow_link(fs->f_mount, l->l_buf, (size_t)(name - l->l_buf), t, rest,
+	    l->l_path);
 }
 
 /* One step: name (n bytes) in directory cur, searched by cr.  *child 0 if missing. */
@@ -232,14 +218,7 @@ int e2_open(struct e2fs *fs, const struct e2_cred *cr, const char *path, unsigne
 	if ((r = e2_iget(fs, l->l_ino, &ip)) != 0)
 		return r;
 	m = ip->i_d.i_mode;
-	if (S_ISLNK(m) && !((ioflag & O_PATH) && (ioflag & O_NOFOLLOW)))
-		r = ELOOP;
-	else if (!S_ISDIR(m) && ((ioflag & O_DIRECTORY) || dirflag))
-		r = ENOTDIR;
-	else if (S_ISDIR(m) && (acc != O_RDONLY || (ioflag & (O_TRUNC | O_CREAT))))
-		r = EISDIR;
-	else if (!(ioflag & O_PATH)) {
-		want = (acc != O_WRONLY ? 4 : 0) | (acc != O_RDONLY || (ioflag & O_TRUNC) ? 2 : 0);
+	if ((r = fs_open_check(m, ioflag, dirflag, &want)) == 0 && want) {
 		if ((r = e2_access(ip, cr, want)) == 0 && (want & 2) && fs->f_rdonly)
 			r = EROFS;
 		if (r == 0 && (ioflag & O_TRUNC) && S_ISREG(m) && e2_size(ip))
@@ -260,10 +239,8 @@ int e2_mknod(struct e2fs *fs, const struct e2_cred *cr, const char *path, mode_t
 	struct e2_inode *dir, *ip;
 	int r;
 
-	if ((mode & S_IFMT) == 0)
-		mode |= S_IFREG;
-	if (!S_ISDIR(mode) && !S_ISREG(mode) && !S_ISFIFO(mode))
-		return EPERM;	/* devices and sockets are not served here */
+	if ((r = fs_mknod_check(&mode)) != 0)
+		return r;	/* devices and sockets are not served here */
 	if ((r = e2_walk(fs, cr, path, 0, l)) != 0)
 		return r;
 	if (l->l_ino)

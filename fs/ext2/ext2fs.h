@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+#include <sys/iofunc_cred.h>	/* the permission rules */
+#include <sys/fsrules.h>	/* the rules of names all file systems share */
 #include "e2disk.h"
 
 #define E2_NAME_MAX	255		/* bytes of one name */
@@ -206,8 +208,5 @@ int e2_chmod(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip, mod
 int e2_chown(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip, int uid, int gid);
 int e2_utimens(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip,
     const struct timespec ts[2]);
-
-/* Lexically normalise absolute path in into out (E2_PATH_MAX); 0, ENAMETOOLONG. */
-int e2_normpath(const char *in, char *out);
 
 #endif

@@ -11,9 +11,6 @@
 #include "ramfs.h"
 #include "rfint.h"
 
-#define UTIME_NOW_	((1L << 30) - 1)	/* musl's and Linux's UTIME_NOW */
-#define UTIME_OMIT_	((1L << 30) - 2)
-
 void rf_now(struct timespec *ts)
 {
 	clock_gettime(CLOCK_REALTIME, ts);
@@ -170,8 +167,7 @@ int rf_access(const struct rf_inode *ino, const struct _client_info *cr, unsigne
 int rf_sticky_ok(const struct rf_inode *dir, const struct rf_inode *ino,
     const struct _client_info *cr)
 {
-	return !(dir->i_mode & S_ISVTX) || cr->euid == 0 || cr->euid == ino->i_uid ||
-	    cr->euid == dir->i_uid;
+	return fs_sticky_ok(cr->euid, dir->i_mode, dir->i_uid, ino->i_uid);
 }
 
 static int owner_ok(const struct rf_inode *ino, const struct _client_info *cr)
@@ -216,26 +212,18 @@ int rf_utimens(struct ramfs *fs, const struct _client_info *cr, struct rf_inode 
     const struct timespec ts[2])
 {
 	struct timespec now;
-	int set = 0;
+	int r;
 
 	(void)fs;
-	for (int i = 0; i < 2; i++) {
-		long ns = ts[i].tv_nsec;
-
-		if (ns != UTIME_NOW_ && ns != UTIME_OMIT_ && (ns < 0 || ns >= 1000000000L))
-			return EINVAL;
-		if (ns != UTIME_NOW_ && ns != UTIME_OMIT_)
-			set = 1;
-	}
-	if (set ? !owner_ok(ino, cr) : (!owner_ok(ino, cr) && rf_access(ino, cr, 2) != 0))
-		return set ? EPERM : EACCES;
+	if ((r = fs_utimens_check(ts, owner_ok(ino, cr), rf_access(ino, cr, 2) == 0)) != 0)
+		return r;
 	rf_now(&now);
 	for (int i = 0; i < 2; i++) {
 		struct timespec *t = i == 0 ? &ino->i_atime : &ino->i_mtime;
 
-		if (ts[i].tv_nsec == UTIME_NOW_)
+		if (ts[i].tv_nsec == FS_UTIME_NOW)
 			*t = now;
-		else if (ts[i].tv_nsec != UTIME_OMIT_)
+		else if (ts[i].tv_nsec != FS_UTIME_OMIT)
 			*t = ts[i];
 	}
 	ino->i_ctime = now;

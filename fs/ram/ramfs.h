@@ -20,6 +20,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include <sys/iofunc_cred.h>	/* struct _client_info: who asks; the permission rules */
+#include <sys/fsrules.h>	/* the rules of names all file systems share */
 
 #define RF_BLOCK	4096		/* data block size */
 #define RF_NAME_MAX	255		/* bytes of one name: ENAMETOOLONG beyond */
@@ -185,9 +186,6 @@ int rf_readdir(const struct rf_inode *dir, int64_t *pos, const char **name,
 
 /* Blocks of 512 bytes that ino holds (stat's st_blocks). */
 uint64_t rf_blocks512(const struct rf_inode *ino);
-
-/* Lexically normalise absolute path in (".", "..", "//") into out (RF_PATH_MAX); 0, ENAMETOOLONG. */
-int rf_normpath(const char *in, char *out);
 
 /* Current time (CLOCK_REALTIME). */
 void rf_now(struct timespec *ts);

@@ -13,73 +13,24 @@
 #include "ramfs.h"
 #include "rfint.h"
 
+_Static_assert(RF_PATH_MAX == FS_PATH_MAX && RF_REDIRECT == FS_REDIRECT,
+    "ramfs's paths are sys/fsrules.h's");
+
 #ifndef O_PATH
 #define O_PATH	010000000
 #endif
 
 /* ---- paths ----------------------------------------------------------------- */
 
-int rf_normpath(const char *in, char *out)
-{
-	size_t len = 0;
-
-	out[0] = '\0';
-	while (*in) {
-		size_t n;
-
-		in += strspn(in, "/");
-		n = strcspn(in, "/");
-		if (n == 0 || (n == 1 && in[0] == '.')) {
-			in += n;
-			continue;
-		}
-		if (n == 2 && in[0] == '.' && in[1] == '.') {
-			while (len > 0 && out[--len] != '/')
-				;
-			out[len] = '\0';
-		} else {
-			if (len + 1 + n >= RF_PATH_MAX)
-				return ENAMETOOLONG;
-			out[len++] = '/';
-			memcpy(out + len, in, n);
-			len += n;
-			out[len] = '\0';
-		}
-		in += n;
-	}
-	if (len == 0)
-		strcpy(out, "/");
-	return 0;
-}
-
 /*
- * A symbolic link link met at name (in l_buf) with rest after it: the
- * new path.  Inside the file system it replaces l_buf (relative) and 0
- * is returned; outside, it is put in l_path and RF_REDIRECT returned.
+ * A symbolic link met at name (in l_buf) with rest after it: the new
+ * path replaces l_buf (inside, 0) or goes to l_path (RF_REDIRECT).
  */
 static int follow_link(struct ramfs *fs, struct rf_lookup *l, const struct rf_inode *link,
     const char *name, const char *rest)
 {
-	char tmp[2 * RF_PATH_MAX + 8], norm[RF_PATH_MAX];
-	size_t mlen = strlen(fs->f_mount);
-	const char *t = link->i_target;
-
-	if (t[0] == '/')
-		snprintf(tmp, sizeof(tmp), "%s/%s", t, rest);
-	else
-		snprintf(tmp, sizeof(tmp), "%s/%.*s%s/%s", fs->f_mount,
-		    (int)(name - l->l_buf), l->l_buf, t, rest);
-	if (strlen(tmp) >= RF_PATH_MAX || rf_normpath(tmp, norm) != 0)
-		return ENAMETOOLONG;
-	if (strncmp(norm, fs->f_mount, mlen) == 0 && (norm[mlen] == '/' || norm[mlen] == '\0')) {
-		const char *in = norm + mlen;
-
-		in += strspn(in, "/");
-		memmove(l->l_buf, in, strlen(in) + 1);
-		return 0;
-	}
-	strcpy(l->l_path, norm);
-	return RF_REDIRECT;
+	return fs_follow_link(fs->f_mount, l->l_buf, (size_t)(name - l->l_buf), link->i_target,
+	    rest, l->l_path);
 }
 
 int rf_walk(struct ramfs *fs, const struct _client_info *cr, const char *path, int follow,
@@ -202,14 +153,9 @@ int rf_open(struct ramfs *fs, const struct _client_info *cr, const char *path, u
 	}
 	if (excl)
 		return EEXIST;
-	if (S_ISLNK(ino->i_mode) && !((ioflag & O_PATH) && (ioflag & O_NOFOLLOW)))
-		return ELOOP;
-	if (!S_ISDIR(ino->i_mode) && ((ioflag & O_DIRECTORY) || dirflag))
-		return ENOTDIR;
-	if (S_ISDIR(ino->i_mode) && (acc != O_RDONLY || (ioflag & (O_TRUNC | O_CREAT))))
-		return EISDIR;
-	if (!(ioflag & O_PATH)) {
-		want = (acc != O_WRONLY ? 4 : 0) | (acc != O_RDONLY || (ioflag & O_TRUNC) ? 2 : 0);
+	if ((r = fs_open_check(ino->i_mode, ioflag, dirflag, &want)) != 0)
+		return r;
+	if (want) {
 		if ((r = rf_access(ino, cr, want)) != 0)
 			return r;
 		if ((ioflag & O_TRUNC) && S_ISREG(ino->i_mode) && ino->i_size &&
@@ -227,10 +173,8 @@ int rf_mknod(struct ramfs *fs, const struct _client_info *cr, const char *path, 
 	struct rf_inode *ino;
 	int r;
 
-	if ((mode & S_IFMT) == 0)
-		mode |= S_IFREG;
-	if (!S_ISDIR(mode) && !S_ISREG(mode) && !S_ISFIFO(mode))
-		return EPERM;	/* devices and sockets are not served here */
+	if ((r = fs_mknod_check(&mode)) != 0)
+		return r;	/* devices and sockets are not served here */
 	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
 		return r;
 	if (l->l_ino)

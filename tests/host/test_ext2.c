@@ -1,4 +1,4 @@
-// uses: fs/ext2/e2cache.c fs/ext2/e2super.c fs/ext2/e2alloc.c fs/ext2/e2inode.c fs/ext2/e2data.c fs/ext2/e2dir.c fs/ext2/e2name.c fs/ext2/e2attr.c
+// uses: fs/ext2/e2cache.c fs/ext2/e2super.c fs/ext2/e2alloc.c fs/ext2/e2inode.c fs/ext2/e2data.c fs/ext2/e2dir.c fs/ext2/e2name.c fs/ext2/e2attr.c lib/resmgr/cred.c lib/resmgr/fsrules.c
 /*
  * Host tests of fs-ext2's logic (fs/ext2/), natively under ASan/UBSan, on
  * images the host's mke2fs makes (1 KiB and 4 KiB blocks, `-t ext2`:

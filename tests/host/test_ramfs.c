@@ -1,4 +1,4 @@
-// uses: fs/ram/ramfs.c fs/ram/rfname.c fs/ram/rfdata.c lib/resmgr/cred.c
+// uses: fs/ram/ramfs.c fs/ram/rfname.c fs/ram/rfdata.c lib/resmgr/cred.c lib/resmgr/fsrules.c
 /*
  * Host tests of the RAM file system's logic (fs/ram/ramfs.c, rfname.c, rfdata.c),
  * natively under ASan/UBSan: files and holes, the size and inode limits,
@@ -275,11 +275,11 @@ UNIT_TEST(normpath)
 {
 	char o[RF_PATH_MAX];
 
-	CHECK_EQ(rf_normpath("/a/./b//../c/", o), 0);
+	CHECK_EQ(fs_normpath("/a/./b//../c/", o), 0);
 	CHECK_STR(o, "/a/c");
-	CHECK_EQ(rf_normpath("/../..", o), 0);
+	CHECK_EQ(fs_normpath("/../..", o), 0);
 	CHECK_STR(o, "/");
-	CHECK_EQ(rf_normpath("/tmp/x/../../proc", o), 0);
+	CHECK_EQ(fs_normpath("/tmp/x/../../proc", o), 0);
 	CHECK_STR(o, "/proc");
 }
 

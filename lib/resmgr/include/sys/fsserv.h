@@ -31,9 +31,8 @@
 
 #include <sys/iofunc.h>
 #include <sys/dispatch.h>
+#include <sys/fsrules.h>	/* FS_PATH_MAX, FS_REDIRECT ("try fs_server.redirect instead") */
 
-#define FS_REDIRECT	(-1)		/* "try fs_server.redirect instead": not an errno */
-#define FS_PATH_MAX	1024		/* a path, NUL included */
 #define FS_XFER_MAX	(256u * 1024)	/* the bytes read's buf holds, one write copy takes */
 #define FS_READ_IOV	258		/* the iov entries read may fill */
 
