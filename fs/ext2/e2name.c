@@ -15,7 +15,8 @@
 #ifndef O_PATH
 #define O_PATH	010000000
 #endif
-_Static_assert(E2_PATH_MAX == FS_PATH_MAX && E2_REDIRECT == FS_REDIRECT,
+_Static_assert(E2_PATH_MAX == FS_PATH_MAX && E2_NAME_MAX == FS_NAME_MAX &&
+    E2_REDIRECT == FS_REDIRECT,
     "ext2's paths are sys/fsrules.h's");
 
 #define DEPTH_MAX	4096	/* ".." steps up from a directory before we call it a loop */
@@ -78,25 +79,17 @@ restart:
 
 		l->l_dir = 0, l->l_ino = cur, l->l_name = NULL, l->l_namelen = 0;
 		for (;;) {
-			char *name, *next;
+			char *name;
 			size_t n;
 			int last, r, dot;
 			uint32_t child = 0;
 			struct e2_inode *cp;
 
-			p += strspn(p, "/");
-			if (*p == '\0')
-				return 0;
-			name = p;
-			n = strcspn(p, "/");
-			next = p + n;
-			last = next[strspn(next, "/")] == '\0';
-			if (n > E2_NAME_MAX)
-				return ENAMETOOLONG;
-			dot = (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.');
+			if ((r = fs_walk_next(&p, &name, &n, &last)) != 0 || name == NULL)
+				return r;
+			dot = fs_dotname(name, n) != 0;
 			if ((r = step(fs, cr, cur, dot && n == 1 ? "." : name, n, &child)) != 0)
 				return r;
-			p = next;
 			if (dot) {
 				if (child == 0)
 					return e2_corrupt(fs, "directory %u has no %.*s", cur, (int)n, name);
@@ -151,6 +144,17 @@ static int creatable(struct e2fs *fs, const struct e2_lookup *l, const struct e2
 		*dirp = NULL;
 	}
 	return r;
+}
+
+/* Walk path to a name that does not exist yet and may be created: its directory, held. */
+static int walk_new(struct e2fs *fs, const struct e2_cred *cr, const char *path,
+    struct e2_lookup *l, struct e2_inode **dirp)
+{
+	int r = e2_walk(fs, cr, path, 0, l);
+
+	if (r != 0)
+		return r;
+	return l->l_ino ? EEXIST : creatable(fs, l, cr, dirp);
 }
 
 /* A new inode of mode under the last name of l (in dir): held in *out. */
@@ -241,11 +245,7 @@ int e2_mknod(struct e2fs *fs, const struct e2_cred *cr, const char *path, mode_t
 
 	if ((r = fs_mknod_check(&mode)) != 0)
 		return r;	/* devices and sockets are not served here */
-	if ((r = e2_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(fs, l, cr, &dir)) != 0)
+	if ((r = walk_new(fs, cr, path, l, &dir)) != 0)
 		return r;
 	if ((r = create(fs, cr, l, dir, (mode & S_IFMT) | (mode & 07777), &ip)) == 0)
 		e2_iput(fs, ip);
@@ -264,11 +264,7 @@ int e2_symlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
 		return ENOENT;
 	if (n >= E2_PATH_MAX)
 		return ENAMETOOLONG;
-	if ((r = e2_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(fs, l, cr, &dir)) != 0)
+	if ((r = walk_new(fs, cr, path, l, &dir)) != 0)
 		return r;
 	if ((r = create(fs, cr, l, dir, S_IFLNK | 0777, &ip)) == 0) {
 		if (n < sizeof(ip->i_d.i_block)) {
@@ -359,11 +355,7 @@ int e2_link(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip,
 
 	if (S_ISDIR(ip->i_d.i_mode))
 		return EPERM;
-	if ((r = e2_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(fs, l, cr, &dir)) != 0)
+	if ((r = walk_new(fs, cr, path, l, &dir)) != 0)
 		return r;
 	if (ip->i_d.i_links_count == 0)
 		r = ENOENT;		/* an open file that lost its last name */

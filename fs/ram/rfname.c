@@ -13,7 +13,8 @@
 #include "ramfs.h"
 #include "rfint.h"
 
-_Static_assert(RF_PATH_MAX == FS_PATH_MAX && RF_REDIRECT == FS_REDIRECT,
+_Static_assert(RF_PATH_MAX == FS_PATH_MAX && RF_NAME_MAX == FS_NAME_MAX &&
+    RF_REDIRECT == FS_REDIRECT,
     "ramfs's paths are sys/fsrules.h's");
 
 #ifndef O_PATH
@@ -48,27 +49,19 @@ restart:
 
 		l->l_dir = NULL, l->l_ino = cur, l->l_name = NULL, l->l_namelen = 0;
 		for (;;) {
-			char *name, *next;
+			char *name;
 			size_t n;
-			int last, slot, r;
+			int last, slot, r, dot;
 			struct rf_inode *child;
 
-			p += strspn(p, "/");
-			if (*p == '\0')
-				return 0;
-			name = p;
-			n = strcspn(p, "/");
-			next = p + n;
-			last = next[strspn(next, "/")] == '\0';
-			if (n > RF_NAME_MAX)
-				return ENAMETOOLONG;
+			if ((r = fs_walk_next(&p, &name, &n, &last)) != 0 || name == NULL)
+				return r;
 			if (!S_ISDIR(cur->i_mode))
 				return ENOTDIR;
 			if ((r = rf_access(cur, cr, 1)) != 0)
 				return r;
-			p = next;
-			if ((n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.')) {
-				cur = n == 1 ? cur : cur->i_parent;
+			if ((dot = fs_dotname(name, n)) != 0) {
+				cur = dot == 1 ? cur : cur->i_parent;
 				l->l_dir = NULL, l->l_ino = cur;	/* no name to create or remove */
 				continue;
 			}
@@ -102,6 +95,17 @@ static int creatable(const struct rf_lookup *l, const struct _client_info *cr)
 	if (l->l_dir->i_nlink == 0)
 		return ENOENT;		/* removed while someone stood in it */
 	return rf_access(l->l_dir, cr, 3);
+}
+
+/* Walk path to a name that does not exist yet and may be created (mknod, symlink, link). */
+static int walk_new(struct ramfs *fs, const struct _client_info *cr, const char *path,
+    struct rf_lookup *l)
+{
+	int r = rf_walk(fs, cr, path, 0, l);
+
+	if (r != 0)
+		return r;
+	return l->l_ino ? EEXIST : creatable(l, cr);
 }
 
 /* Make a new inode of mode under the last name of l. */
@@ -175,11 +179,7 @@ int rf_mknod(struct ramfs *fs, const struct _client_info *cr, const char *path, 
 
 	if ((r = fs_mknod_check(&mode)) != 0)
 		return r;	/* devices and sockets are not served here */
-	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(l, cr)) != 0)
+	if ((r = walk_new(fs, cr, path, l)) != 0)
 		return r;
 	return create(fs, cr, l, (mode & S_IFMT) | (mode & 07777), &ino);
 }
@@ -196,11 +196,7 @@ int rf_symlink(struct ramfs *fs, const struct _client_info *cr, const char *path
 		return ENOENT;
 	if (n > RF_PATH_MAX)
 		return ENAMETOOLONG;
-	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(l, cr)) != 0)
+	if ((r = walk_new(fs, cr, path, l)) != 0)
 		return r;
 	if (fs->f_used + n > fs->f_limit)
 		return ENOSPC;
@@ -280,11 +276,7 @@ int rf_link(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *in
 
 	if (S_ISDIR(ino->i_mode))
 		return EPERM;
-	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(l, cr)) != 0)
+	if ((r = walk_new(fs, cr, path, l)) != 0)
 		return r;
 	if (ino->i_nlink == 0)
 		return ENOENT;		/* an open file that lost its last name */

@@ -48,6 +48,30 @@ int fs_normpath(const char *in, char *out)
 	return 0;
 }
 
+int fs_walk_next(char **p, char **name, size_t *n, int *last)
+{
+	char *s = *p + strspn(*p, "/"), *next;
+
+	*name = NULL;
+	if (*s == '\0')
+		return 0;
+	*n = strcspn(s, "/");
+	next = s + *n;
+	*last = next[strspn(next, "/")] == '\0';
+	if (*n > FS_NAME_MAX)
+		return ENAMETOOLONG;
+	*name = s;
+	*p = next;
+	return 0;
+}
+
+int fs_dotname(const char *name, size_t n)
+{
+	if (n == 1 && name[0] == '.')
+		return 1;
+	return n == 2 && name[0] == '.' && name[1] == '.' ? 2 : 0;
+}
+
 int fs_follow_link(const char *mount, char *buf, size_t namepos, const char *target,
     const char *rest, char *redirect)
 {

@@ -15,12 +15,24 @@
 #include <time.h>
 
 #define FS_PATH_MAX	1024		/* a path, NUL included */
+#define FS_NAME_MAX	255		/* bytes of one name: ENAMETOOLONG beyond */
 #define FS_REDIRECT	(-1)		/* "try the redirect path instead": not an errno */
 #define FS_UTIME_NOW	((1L << 30) - 1)	/* musl's and Linux's UTIME_NOW */
 #define FS_UTIME_OMIT	((1L << 30) - 2)
 
 /* Lexically normalise absolute path in (".", "..", "//") into out (FS_PATH_MAX); 0, ENAMETOOLONG. */
 int fs_normpath(const char *in, char *out);
+
+/*
+ * The next name of a walk at *p (in a path being walked): on 0, *name
+ * is it (NULL at the end of the path), *n its length, *last whether
+ * nothing but '/'s follows it, and *p points just past it.  ENAMETOOLONG
+ * for a name longer than FS_NAME_MAX.
+ */
+int fs_walk_next(char **p, char **name, size_t *n, int *last);
+
+/* 1 for ".", 2 for "..", else 0. */
+int fs_dotname(const char *name, size_t n);
 
 /*
  * A walk of buf (relative to mount, "" for "/"; FS_PATH_MAX bytes) met
