@@ -271,18 +271,6 @@ UNIT_TEST(names)
 	endfs(fs);
 }
 
-UNIT_TEST(normpath)
-{
-	char o[RF_PATH_MAX];
-
-	CHECK_EQ(fs_normpath("/a/./b//../c/", o), 0);
-	CHECK_STR(o, "/a/c");
-	CHECK_EQ(fs_normpath("/../..", o), 0);
-	CHECK_STR(o, "/");
-	CHECK_EQ(fs_normpath("/tmp/x/../../proc", o), 0);
-	CHECK_STR(o, "/proc");
-}
-
 UNIT_TEST(symlinks)
 {
 	struct ramfs *fs = mkfs(1 << 20, 100);
