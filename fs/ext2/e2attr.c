@@ -8,26 +8,30 @@
 #include <sys/stat.h>
 #include "e2int.h"
 
-/* libresmgr's rules (sys/iofunc_cred.h) for the effective ids (no supplementary groups). */
-int e2_access(const struct e2_inode *ip, const struct e2_cred *cr, unsigned want)
+/*
+ * libresmgr's rules (sys/iofunc_cred.h) on the effective ids only:
+ * fs-ext2 has never counted supplementary groups (nor do chmod's and
+ * chown's group checks below).
+ */
+int e2_access(const struct e2_inode *ip, const struct _client_info *cr, unsigned want)
 {
-	struct _client_info ci = { .euid = cr->c_uid, .egid = cr->c_gid };
+	struct _client_info ci = { .euid = cr->euid, .egid = cr->egid };	/* no groups */
 
 	return iofunc_client_may(&ci, ip->i_d.i_mode, e2_uid(ip), e2_gid(ip), want);
 }
 
 int e2_sticky_ok(const struct e2_inode *dir, const struct e2_inode *ip,
-    const struct e2_cred *cr)
+    const struct _client_info *cr)
 {
-	return fs_sticky_ok(cr->c_uid, dir->i_d.i_mode, e2_uid(dir), e2_uid(ip));
+	return fs_sticky_ok(cr->euid, dir->i_d.i_mode, e2_uid(dir), e2_uid(ip));
 }
 
-static int owner_ok(const struct e2_inode *ip, const struct e2_cred *cr)
+static int owner_ok(const struct e2_inode *ip, const struct _client_info *cr)
 {
-	return cr->c_uid == 0 || cr->c_uid == e2_uid(ip);
+	return cr->euid == 0 || cr->euid == e2_uid(ip);
 }
 
-int e2_chmod(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip, mode_t mode)
+int e2_chmod(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip, mode_t mode)
 {
 	int r;
 
@@ -36,22 +40,22 @@ int e2_chmod(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip, mod
 	if (!owner_ok(ip, cr))
 		return EPERM;
 	mode &= 07777;
-	if (cr->c_uid != 0 && cr->c_gid != e2_gid(ip) && !S_ISDIR(ip->i_d.i_mode))
+	if (cr->euid != 0 && cr->egid != e2_gid(ip) && !S_ISDIR(ip->i_d.i_mode))
 		mode &= ~(mode_t)S_ISGID;	/* as Linux: not for a group one is not in */
 	ip->i_d.i_mode = (uint16_t)((ip->i_d.i_mode & S_IFMT) | mode);
 	e2_touch(fs, ip, 4, NULL);
 	return e2_iwrite(fs, ip);
 }
 
-int e2_chown(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip, int uid, int gid)
+int e2_chown(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip, int uid, int gid)
 {
 	int r;
 
 	if ((r = E2_WRITABLE(fs)) != 0)
 		return r;
-	if (cr->c_uid != 0) {	/* _POSIX_CHOWN_RESTRICTED */
-		if (cr->c_uid != e2_uid(ip) || (uid != -1 && (uid_t)uid != e2_uid(ip)) ||
-		    (gid != -1 && (gid_t)gid != cr->c_gid && (gid_t)gid != e2_gid(ip)))
+	if (cr->euid != 0) {	/* _POSIX_CHOWN_RESTRICTED */
+		if (cr->euid != e2_uid(ip) || (uid != -1 && (uid_t)uid != e2_uid(ip)) ||
+		    (gid != -1 && (gid_t)gid != cr->egid && (gid_t)gid != e2_gid(ip)))
 			return EPERM;
 	}
 	if (uid != -1)
@@ -64,7 +68,7 @@ int e2_chown(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip, int
 	return e2_iwrite(fs, ip);
 }
 
-int e2_utimens(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip,
+int e2_utimens(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip,
     const struct timespec ts[2])
 {
 	int r;

@@ -47,7 +47,7 @@ static int follow_link(struct e2fs *fs, struct e2_lookup *l, const char *t, cons
 }
 
 /* One step: name (n bytes) in directory cur, searched by cr.  *child 0 if missing. */
-static int step(struct e2fs *fs, const struct e2_cred *cr, uint32_t cur, const char *name,
+static int step(struct e2fs *fs, const struct _client_info *cr, uint32_t cur, const char *name,
     size_t n, uint32_t *child)
 {
 	struct e2_inode *dp;
@@ -63,7 +63,7 @@ static int step(struct e2fs *fs, const struct e2_cred *cr, uint32_t cur, const c
 	return r;
 }
 
-int e2_walk(struct e2fs *fs, const struct e2_cred *cr, const char *path, int follow,
+int e2_walk(struct e2fs *fs, const struct _client_info *cr, const char *path, int follow,
     struct e2_lookup *l)
 {
 	char target[E2_PATH_MAX];
@@ -126,7 +126,7 @@ restart:
 }
 
 /* The directory of the last name of l, held, if a name may be created there by cr. */
-static int creatable(struct e2fs *fs, const struct e2_lookup *l, const struct e2_cred *cr,
+static int creatable(struct e2fs *fs, const struct e2_lookup *l, const struct _client_info *cr,
     struct e2_inode **dirp)
 {
 	int r;
@@ -147,7 +147,7 @@ static int creatable(struct e2fs *fs, const struct e2_lookup *l, const struct e2
 }
 
 /* Walk path to a name that does not exist yet and may be created: its directory, held. */
-static int walk_new(struct e2fs *fs, const struct e2_cred *cr, const char *path,
+static int walk_new(struct e2fs *fs, const struct _client_info *cr, const char *path,
     struct e2_lookup *l, struct e2_inode **dirp)
 {
 	int r = e2_walk(fs, cr, path, 0, l);
@@ -158,7 +158,7 @@ static int walk_new(struct e2fs *fs, const struct e2_cred *cr, const char *path,
 }
 
 /* A new inode of mode under the last name of l (in dir): held in *out. */
-static int create(struct e2fs *fs, const struct e2_cred *cr, const struct e2_lookup *l,
+static int create(struct e2fs *fs, const struct _client_info *cr, const struct e2_lookup *l,
     struct e2_inode *dir, mode_t mode, struct e2_inode **out)
 {
 	struct e2_inode *ip;
@@ -188,7 +188,7 @@ static int create(struct e2fs *fs, const struct e2_cred *cr, const struct e2_loo
 	return 0;
 }
 
-int e2_open(struct e2fs *fs, const struct e2_cred *cr, const char *path, unsigned ioflag,
+int e2_open(struct e2fs *fs, const struct _client_info *cr, const char *path, unsigned ioflag,
     mode_t mode, int dirflag, struct e2_lookup *l, struct e2_inode **out)
 {
 	unsigned acc = ioflag & E2_ACCMODE, want;
@@ -237,7 +237,7 @@ int e2_open(struct e2fs *fs, const struct e2_cred *cr, const char *path, unsigne
 	return 0;
 }
 
-int e2_mknod(struct e2fs *fs, const struct e2_cred *cr, const char *path, mode_t mode,
+int e2_mknod(struct e2fs *fs, const struct _client_info *cr, const char *path, mode_t mode,
     struct e2_lookup *l)
 {
 	struct e2_inode *dir, *ip;
@@ -253,7 +253,7 @@ int e2_mknod(struct e2fs *fs, const struct e2_cred *cr, const char *path, mode_t
 	return r;
 }
 
-int e2_symlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
+int e2_symlink(struct e2fs *fs, const struct _client_info *cr, const char *path,
     const char *target, struct e2_lookup *l)
 {
 	size_t n = strlen(target), done;
@@ -281,7 +281,7 @@ int e2_symlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
 	return r;
 }
 
-int e2_readlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
+int e2_readlink(struct e2fs *fs, const struct _client_info *cr, const char *path,
     struct e2_lookup *l, char *buf)
 {
 	struct e2_inode *ip;
@@ -313,7 +313,7 @@ static void unnamed(struct e2fs *fs, struct e2_inode *dir, struct e2_inode *ip)
 	e2_iwrite(fs, ip);
 }
 
-int e2_unlink(struct e2fs *fs, const struct e2_cred *cr, const char *path, int isdir,
+int e2_unlink(struct e2fs *fs, const struct _client_info *cr, const char *path, int isdir,
     struct e2_lookup *l)
 {
 	struct e2_inode *dir = NULL, *ip = NULL;
@@ -347,7 +347,7 @@ out:
 	return r;
 }
 
-int e2_link(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip,
+int e2_link(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip,
     const char *path, struct e2_lookup *l)
 {
 	struct e2_inode *dir;
@@ -397,7 +397,7 @@ static int is_ancestor(struct e2fs *fs, uint32_t src, uint32_t ddir)
 }
 
 /* The checks of rename that need both ends (src in sdir, dst in ddir, maybe NULL). */
-static int rename_check(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *sdir,
+static int rename_check(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *sdir,
     struct e2_inode *src, struct e2_inode *ddir, struct e2_inode *dst)
 {
 	int r;
@@ -453,7 +453,7 @@ static int rename_do(struct e2fs *fs, struct e2_lookup *lo, struct e2_lookup *l,
 	return e2_iwrite(fs, src);
 }
 
-int e2_rename(struct e2fs *fs, const struct e2_cred *cr, const char *oldpath,
+int e2_rename(struct e2fs *fs, const struct _client_info *cr, const char *oldpath,
     const char *newpath, struct e2_lookup *l)
 {
 	struct e2_lookup *lo = malloc(sizeof(*lo));

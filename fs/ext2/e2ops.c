@@ -27,62 +27,42 @@ void e2_report(void)
 	}
 }
 
-/* The logic's credentials: the effective ids (no supplementary groups). */
-static struct e2_cred cred(const struct _client_info *ci)
-{
-	return (struct e2_cred){ ci->euid, ci->egid };
-}
-
 static int x_open(const struct _client_info *ci, const char *path, unsigned ioflag,
     mode_t mode, int dirflag, void **node)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_open(&e2_fs, &cr, path, ioflag, mode, dirflag, &lk, (struct e2_inode **)node);
+	return e2_open(&e2_fs, ci, path, ioflag, mode, dirflag, &lk, (struct e2_inode **)node);
 }
 
 static int x_mknod(const struct _client_info *ci, const char *path, mode_t mode)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_mknod(&e2_fs, &cr, path, mode, &lk);
+	return e2_mknod(&e2_fs, ci, path, mode, &lk);
 }
 
 static int x_unlink(const struct _client_info *ci, const char *path, int isdir)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_unlink(&e2_fs, &cr, path, isdir, &lk);
+	return e2_unlink(&e2_fs, ci, path, isdir, &lk);
 }
 
 static int x_readlink(const struct _client_info *ci, const char *path, char *buf,
     const char **target)
 {
-	struct e2_cred cr = cred(ci);
-
 	*target = buf;
-	return e2_readlink(&e2_fs, &cr, path, &lk, buf);
+	return e2_readlink(&e2_fs, ci, path, &lk, buf);
 }
 
 static int x_symlink(const struct _client_info *ci, const char *path, const char *target)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_symlink(&e2_fs, &cr, path, target, &lk);
+	return e2_symlink(&e2_fs, ci, path, target, &lk);
 }
 
 static int x_link(const struct _client_info *ci, void *node, const char *path)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_link(&e2_fs, &cr, node, path, &lk);
+	return e2_link(&e2_fs, ci, node, path, &lk);
 }
 
 static int x_rename(const struct _client_info *ci, const char *oldpath, const char *newpath)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_rename(&e2_fs, &cr, oldpath, newpath, &lk);
+	return e2_rename(&e2_fs, ci, oldpath, newpath, &lk);
 }
 
 static void x_ref(void *node)
@@ -117,9 +97,7 @@ static struct _iofunc_lock **x_locks(void *node)
 
 static int x_access(void *node, const struct _client_info *ci, unsigned want)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_access(node, &cr, want);
+	return e2_access(node, ci, want);
 }
 
 static void x_stat(void *node, struct _io_stat_buf *sb)
@@ -179,23 +157,17 @@ static int x_truncate(void *node, int64_t size)
 
 static int x_chmod(const struct _client_info *ci, void *node, mode_t mode)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_chmod(&e2_fs, &cr, node, mode);
+	return e2_chmod(&e2_fs, ci, node, mode);
 }
 
 static int x_chown(const struct _client_info *ci, void *node, int uid, int gid)
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_chown(&e2_fs, &cr, node, uid, gid);
+	return e2_chown(&e2_fs, ci, node, uid, gid);
 }
 
 static int x_utimens(const struct _client_info *ci, void *node, const struct timespec ts[2])
 {
-	struct e2_cred cr = cred(ci);
-
-	return e2_utimens(&e2_fs, &cr, node, ts);
+	return e2_utimens(&e2_fs, ci, node, ts);
 }
 
 /* fsync really reaches the disk: everything dirty, then the disk's cache flushed. */
