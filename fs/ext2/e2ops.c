@@ -225,7 +225,7 @@ static const struct fs_ops e2_ops = {
 };
 
 struct fs_server e2_server = {
-	.name = "fs-ext2", .ops = &e2_ops, .redirect = lk.l_path, .pipe_node = "/dev/pipe",
+	.ops = &e2_ops, .redirect = lk.l_path, .pipe_node = "/dev/pipe",
 	.rootmode = S_IFDIR | 0755, .link_max = E2_LINK_MAX, .name_max = E2_NAME_MAX,
 	.path_max = E2_PATH_MAX, .filesizebits = 42,
 };

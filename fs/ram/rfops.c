@@ -191,7 +191,7 @@ static const struct fs_ops rf_ops = {
 };
 
 struct fs_server rf_server = {
-	.name = "fs-ram", .ops = &rf_ops, .redirect = lk.l_path, .pipe_node = "/dev/pipe",
+	.ops = &rf_ops, .redirect = lk.l_path, .pipe_node = "/dev/pipe",
 	.link_max = RF_LINK_MAX, .name_max = RF_NAME_MAX, .path_max = RF_PATH_MAX,
 	.filesizebits = 40,
 };

@@ -105,7 +105,6 @@ struct fs_ops {
 };
 
 struct fs_server {
-	const char		*name;		/* for messages: "fs-ext2" */
 	const struct fs_ops	*ops;
 	const char		*path;		/* where we attach, as given ("/tmp") */
 	const char		*mount;		/* the same without trailing '/': "" for "/" */
