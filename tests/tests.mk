@@ -10,7 +10,7 @@ HOST_OUT   := $(O)/host
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(wildcard tests/host/test_*.c)) \
               $(wildcard tests/host/test_*.py)
 HOST_INC   := -Itests/host -I$(KDIR)/include -I$(KDIR)/arch/riscv64/include -Iabi/include \
-              -Ilib/virtio/include
+              -Ilib/virtio/include -Ilib/resmgr/include
 
 # The kernel sources a host test links with, from its "// uses:" line.
 host_uses = $(shell sed -n 's|^// uses: *||p' $(1))

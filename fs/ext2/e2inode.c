@@ -184,7 +184,7 @@ void e2_close(struct e2fs *fs, struct e2_inode *ip)
 	e2_iput(fs, ip);
 }
 
-int e2_inew(struct e2fs *fs, uint32_t dir, mode_t mode, const struct e2_cred *cr,
+int e2_inew(struct e2fs *fs, uint32_t dir, mode_t mode, const struct _client_info *cr,
     gid_t dirgid, int setgid, struct e2_inode **out)
 {
 	struct e2_inode *ip;
@@ -203,8 +203,8 @@ int e2_inew(struct e2fs *fs, uint32_t dir, mode_t mode, const struct e2_cred *cr
 	ip->i_d.i_links_count = 1;
 	if (fs->f_isize > E2_GOOD_OLD_INODE_SIZE)
 		ip->i_d.i_extra_isize = E2_EXTRA_ISIZE;
-	e2_set_uid(ip, cr->c_uid);
-	e2_set_gid(ip, setgid ? dirgid : cr->c_gid);
+	e2_set_uid(ip, cr->euid);
+	e2_set_gid(ip, setgid ? dirgid : cr->egid);
 	if (setgid && S_ISDIR(mode))
 		ip->i_d.i_mode |= S_ISGID;
 	ip->i_d.i_generation = (uint32_t)random();

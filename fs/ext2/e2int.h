@@ -59,7 +59,7 @@ int e2_blk_ok(const struct e2fs *fs, uint32_t blk);
 /* Copy ip's disk inode into its block in the cache (marked dirty). 0 or EIO. */
 int e2_iwrite(struct e2fs *fs, struct e2_inode *ip);
 /* A new in-core inode for a fresh number (zeroed, mode, owner), held. */
-int e2_inew(struct e2fs *fs, uint32_t dir, mode_t mode, const struct e2_cred *cr,
+int e2_inew(struct e2fs *fs, uint32_t dir, mode_t mode, const struct _client_info *cr,
     gid_t dirgid, int setgid, struct e2_inode **out);
 void e2_set_size(struct e2_inode *ip, int64_t size);
 void e2_set_uid(struct e2_inode *ip, uid_t uid);
@@ -102,7 +102,7 @@ void e2_dir_changed(struct e2fs *fs, struct e2_inode *dir);
 
 /* ---- attributes ---- */
 int e2_sticky_ok(const struct e2_inode *dir, const struct e2_inode *ip,
-    const struct e2_cred *cr);
+    const struct _client_info *cr);
 
 #define E2_WRITABLE(fs)	((fs)->f_rdonly ? EROFS : 0)
 

@@ -15,6 +15,10 @@
 #ifndef O_PATH
 #define O_PATH	010000000
 #endif
+_Static_assert(E2_PATH_MAX == FS_PATH_MAX && E2_NAME_MAX == FS_NAME_MAX &&
+    E2_REDIRECT == FS_REDIRECT,
+    "ext2's paths are sys/fsrules.h's");
+
 #define DEPTH_MAX	4096	/* ".." steps up from a directory before we call it a loop */
 
 /* The target of symbolic link ip into buf (E2_PATH_MAX). */
@@ -34,33 +38,16 @@ static int link_target(struct e2fs *fs, struct e2_inode *ip, char *buf)
 	return 0;
 }
 
-/* As fs-ram's follow_link: the new path in l_buf (inside, 0) or l_path (E2_REDIRECT). */
+/* A symbolic link to t met at name: the new path in l_buf (inside, 0) or l_path (E2_REDIRECT). */
 static int follow_link(struct e2fs *fs, struct e2_lookup *l, const char *t, const char *name,
     const char *rest)
 {
-	char tmp[2 * E2_PATH_MAX + 8], norm[E2_PATH_MAX];
-	size_t mlen = strlen(fs->f_mount);
-
-	if (t[0] == '/')
-		snprintf(tmp, sizeof(tmp), "%s/%s", t, rest);
-	else
-		snprintf(tmp, sizeof(tmp), "%s/%.*s%s/%s", fs->f_mount,
-		    (int)(name - l->l_buf), l->l_buf, t, rest);
-	if (strlen(tmp) >= E2_PATH_MAX || e2_normpath(tmp, norm) != 0)
-		return ENAMETOOLONG;
-	if (strncmp(norm, fs->f_mount, mlen) == 0 && (norm[mlen] == '/' || norm[mlen] == '\0')) {
-		const char *in = norm + mlen;
-
-		in += strspn(in, "/");
-		memmove(l->l_buf, in, strlen(in) + 1);
-		return 0;
-	}
-	strcpy(l->l_path, norm);
-	return E2_REDIRECT;
+	return fs_follow_link(fs->f_mount, l->l_buf, (size_t)(name - l->l_buf), t, rest,
+	    l->l_path);
 }
 
 /* One step: name (n bytes) in directory cur, searched by cr.  *child 0 if missing. */
-static int step(struct e2fs *fs, const struct e2_cred *cr, uint32_t cur, const char *name,
+static int step(struct e2fs *fs, const struct _client_info *cr, uint32_t cur, const char *name,
     size_t n, uint32_t *child)
 {
 	struct e2_inode *dp;
@@ -76,7 +63,7 @@ static int step(struct e2fs *fs, const struct e2_cred *cr, uint32_t cur, const c
 	return r;
 }
 
-int e2_walk(struct e2fs *fs, const struct e2_cred *cr, const char *path, int follow,
+int e2_walk(struct e2fs *fs, const struct _client_info *cr, const char *path, int follow,
     struct e2_lookup *l)
 {
 	char target[E2_PATH_MAX];
@@ -92,25 +79,17 @@ restart:
 
 		l->l_dir = 0, l->l_ino = cur, l->l_name = NULL, l->l_namelen = 0;
 		for (;;) {
-			char *name, *next;
+			char *name;
 			size_t n;
 			int last, r, dot;
 			uint32_t child = 0;
 			struct e2_inode *cp;
 
-			p += strspn(p, "/");
-			if (*p == '\0')
-				return 0;
-			name = p;
-			n = strcspn(p, "/");
-			next = p + n;
-			last = next[strspn(next, "/")] == '\0';
-			if (n > E2_NAME_MAX)
-				return ENAMETOOLONG;
-			dot = (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.');
+			if ((r = fs_walk_next(&p, &name, &n, &last)) != 0 || name == NULL)
+				return r;
+			dot = fs_dotname(name, n) != 0;
 			if ((r = step(fs, cr, cur, dot && n == 1 ? "." : name, n, &child)) != 0)
 				return r;
-			p = next;
 			if (dot) {
 				if (child == 0)
 					return e2_corrupt(fs, "directory %u has no %.*s", cur, (int)n, name);
@@ -147,7 +126,7 @@ restart:
 }
 
 /* The directory of the last name of l, held, if a name may be created there by cr. */
-static int creatable(struct e2fs *fs, const struct e2_lookup *l, const struct e2_cred *cr,
+static int creatable(struct e2fs *fs, const struct e2_lookup *l, const struct _client_info *cr,
     struct e2_inode **dirp)
 {
 	int r;
@@ -167,8 +146,19 @@ static int creatable(struct e2fs *fs, const struct e2_lookup *l, const struct e2
 	return r;
 }
 
+/* Walk path to a name that does not exist yet and may be created: its directory, held. */
+static int walk_new(struct e2fs *fs, const struct _client_info *cr, const char *path,
+    struct e2_lookup *l, struct e2_inode **dirp)
+{
+	int r = e2_walk(fs, cr, path, 0, l);
+
+	if (r != 0)
+		return r;
+	return l->l_ino ? EEXIST : creatable(fs, l, cr, dirp);
+}
+
 /* A new inode of mode under the last name of l (in dir): held in *out. */
-static int create(struct e2fs *fs, const struct e2_cred *cr, const struct e2_lookup *l,
+static int create(struct e2fs *fs, const struct _client_info *cr, const struct e2_lookup *l,
     struct e2_inode *dir, mode_t mode, struct e2_inode **out)
 {
 	struct e2_inode *ip;
@@ -198,7 +188,7 @@ static int create(struct e2fs *fs, const struct e2_cred *cr, const struct e2_loo
 	return 0;
 }
 
-int e2_open(struct e2fs *fs, const struct e2_cred *cr, const char *path, unsigned ioflag,
+int e2_open(struct e2fs *fs, const struct _client_info *cr, const char *path, unsigned ioflag,
     mode_t mode, int dirflag, struct e2_lookup *l, struct e2_inode **out)
 {
 	unsigned acc = ioflag & E2_ACCMODE, want;
@@ -232,14 +222,7 @@ int e2_open(struct e2fs *fs, const struct e2_cred *cr, const char *path, unsigne
 	if ((r = e2_iget(fs, l->l_ino, &ip)) != 0)
 		return r;
 	m = ip->i_d.i_mode;
-	if (S_ISLNK(m) && !((ioflag & O_PATH) && (ioflag & O_NOFOLLOW)))
-		r = ELOOP;
-	else if (!S_ISDIR(m) && ((ioflag & O_DIRECTORY) || dirflag))
-		r = ENOTDIR;
-	else if (S_ISDIR(m) && (acc != O_RDONLY || (ioflag & (O_TRUNC | O_CREAT))))
-		r = EISDIR;
-	else if (!(ioflag & O_PATH)) {
-		want = (acc != O_WRONLY ? 4 : 0) | (acc != O_RDONLY || (ioflag & O_TRUNC) ? 2 : 0);
+	if ((r = fs_open_check(m, ioflag, dirflag, &want)) == 0 && want) {
 		if ((r = e2_access(ip, cr, want)) == 0 && (want & 2) && fs->f_rdonly)
 			r = EROFS;
 		if (r == 0 && (ioflag & O_TRUNC) && S_ISREG(m) && e2_size(ip))
@@ -254,21 +237,15 @@ int e2_open(struct e2fs *fs, const struct e2_cred *cr, const char *path, unsigne
 	return 0;
 }
 
-int e2_mknod(struct e2fs *fs, const struct e2_cred *cr, const char *path, mode_t mode,
+int e2_mknod(struct e2fs *fs, const struct _client_info *cr, const char *path, mode_t mode,
     struct e2_lookup *l)
 {
 	struct e2_inode *dir, *ip;
 	int r;
 
-	if ((mode & S_IFMT) == 0)
-		mode |= S_IFREG;
-	if (!S_ISDIR(mode) && !S_ISREG(mode) && !S_ISFIFO(mode))
-		return EPERM;	/* devices and sockets are not served here */
-	if ((r = e2_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(fs, l, cr, &dir)) != 0)
+	if ((r = fs_mknod_check(&mode)) != 0)
+		return r;	/* devices and sockets are not served here */
+	if ((r = walk_new(fs, cr, path, l, &dir)) != 0)
 		return r;
 	if ((r = create(fs, cr, l, dir, (mode & S_IFMT) | (mode & 07777), &ip)) == 0)
 		e2_iput(fs, ip);
@@ -276,7 +253,7 @@ int e2_mknod(struct e2fs *fs, const struct e2_cred *cr, const char *path, mode_t
 	return r;
 }
 
-int e2_symlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
+int e2_symlink(struct e2fs *fs, const struct _client_info *cr, const char *path,
     const char *target, struct e2_lookup *l)
 {
 	size_t n = strlen(target), done;
@@ -287,11 +264,7 @@ int e2_symlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
 		return ENOENT;
 	if (n >= E2_PATH_MAX)
 		return ENAMETOOLONG;
-	if ((r = e2_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(fs, l, cr, &dir)) != 0)
+	if ((r = walk_new(fs, cr, path, l, &dir)) != 0)
 		return r;
 	if ((r = create(fs, cr, l, dir, S_IFLNK | 0777, &ip)) == 0) {
 		if (n < sizeof(ip->i_d.i_block)) {
@@ -308,7 +281,7 @@ int e2_symlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
 	return r;
 }
 
-int e2_readlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
+int e2_readlink(struct e2fs *fs, const struct _client_info *cr, const char *path,
     struct e2_lookup *l, char *buf)
 {
 	struct e2_inode *ip;
@@ -340,7 +313,7 @@ static void unnamed(struct e2fs *fs, struct e2_inode *dir, struct e2_inode *ip)
 	e2_iwrite(fs, ip);
 }
 
-int e2_unlink(struct e2fs *fs, const struct e2_cred *cr, const char *path, int isdir,
+int e2_unlink(struct e2fs *fs, const struct _client_info *cr, const char *path, int isdir,
     struct e2_lookup *l)
 {
 	struct e2_inode *dir = NULL, *ip = NULL;
@@ -374,7 +347,7 @@ out:
 	return r;
 }
 
-int e2_link(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip,
+int e2_link(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip,
     const char *path, struct e2_lookup *l)
 {
 	struct e2_inode *dir;
@@ -382,11 +355,7 @@ int e2_link(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip,
 
 	if (S_ISDIR(ip->i_d.i_mode))
 		return EPERM;
-	if ((r = e2_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(fs, l, cr, &dir)) != 0)
+	if ((r = walk_new(fs, cr, path, l, &dir)) != 0)
 		return r;
 	if (ip->i_d.i_links_count == 0)
 		r = ENOENT;		/* an open file that lost its last name */
@@ -428,7 +397,7 @@ static int is_ancestor(struct e2fs *fs, uint32_t src, uint32_t ddir)
 }
 
 /* The checks of rename that need both ends (src in sdir, dst in ddir, maybe NULL). */
-static int rename_check(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *sdir,
+static int rename_check(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *sdir,
     struct e2_inode *src, struct e2_inode *ddir, struct e2_inode *dst)
 {
 	int r;
@@ -484,7 +453,7 @@ static int rename_do(struct e2fs *fs, struct e2_lookup *lo, struct e2_lookup *l,
 	return e2_iwrite(fs, src);
 }
 
-int e2_rename(struct e2fs *fs, const struct e2_cred *cr, const char *oldpath,
+int e2_rename(struct e2fs *fs, const struct _client_info *cr, const char *oldpath,
     const char *newpath, struct e2_lookup *l)
 {
 	struct e2_lookup *lo = malloc(sizeof(*lo));

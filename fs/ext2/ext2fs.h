@@ -5,8 +5,8 @@
  * call (only pread/pwrite/fsync on a file descriptor and the C library),
  * so the host unit tests (tests/host/test_ext2.c) run it under
  * ASan/UBSan on images made by the host's mke2fs; the server
- * (fs/ext2/main.c, e2connect.c, e2io.c) turns _IO_* messages into these
- * calls.
+ * (fs/ext2/main.c and e2ops.c, on libresmgr's sys/fsserv.h) turns _IO_*
+ * messages into these calls.
  *
  * Errors are positive errno values (0 is success), as a libresmgr
  * handler returns them.  E2_REDIRECT is not an error: the path left the
@@ -15,6 +15,9 @@
  * must be (a block number outside the file system, a directory entry
  * running past its block, an inode number out of range, ext4 extents)
  * gives EIO and a line in fs->f_err, never a crash.
+ *
+ * Who asks is libresmgr's struct _client_info (sys/iofunc_cred.h); only
+ * its effective ids count (no supplementary groups).
  *
  * One thread owns a struct e2fs and everything in it: nothing is locked.
  */
@@ -25,6 +28,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+#include <sys/iofunc_cred.h>	/* the permission rules */
+#include <sys/fsrules.h>	/* the rules of names all file systems share */
 #include "e2disk.h"
 
 #define E2_NAME_MAX	255		/* bytes of one name */
@@ -85,11 +90,6 @@ struct e2fs {
 	/* inodes in core */
 	struct e2_inode		*f_itab[256];
 	unsigned		f_ninodes;
-};
-
-struct e2_cred {
-	uid_t			c_uid;
-	gid_t			c_gid;
 };
 
 struct e2_lookup {
@@ -177,37 +177,34 @@ int e2_readdir(struct e2fs *fs, struct e2_inode *dir, int64_t *pos, char *name, 
 /* ---- names (e2name.c) ---------------------------------------------------------- */
 
 /* As rf_walk (fs/ram/ramfs.h): 0, E2_REDIRECT, ENOENT, ENOTDIR, EACCES, ENAMETOOLONG, ELOOP, EIO. */
-int e2_walk(struct e2fs *fs, const struct e2_cred *cr, const char *path, int follow,
+int e2_walk(struct e2fs *fs, const struct _client_info *cr, const char *path, int follow,
     struct e2_lookup *l);
 
 /* open(): as rf_open.  On 0, *out is the inode, opened (e2_close it). */
-int e2_open(struct e2fs *fs, const struct e2_cred *cr, const char *path, unsigned ioflag,
+int e2_open(struct e2fs *fs, const struct _client_info *cr, const char *path, unsigned ioflag,
     mode_t mode, int dirflag, struct e2_lookup *l, struct e2_inode **out);
 
 /* mkdir (S_IFDIR), regular files, FIFOs; devices and sockets EPERM. */
-int e2_mknod(struct e2fs *fs, const struct e2_cred *cr, const char *path, mode_t mode,
+int e2_mknod(struct e2fs *fs, const struct _client_info *cr, const char *path, mode_t mode,
     struct e2_lookup *l);
-int e2_symlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
+int e2_symlink(struct e2fs *fs, const struct _client_info *cr, const char *path,
     const char *target, struct e2_lookup *l);
 /* readlink: the target into buf (NUL-terminated, at most E2_PATH_MAX). */
-int e2_readlink(struct e2fs *fs, const struct e2_cred *cr, const char *path,
+int e2_readlink(struct e2fs *fs, const struct _client_info *cr, const char *path,
     struct e2_lookup *l, char *buf);
-int e2_unlink(struct e2fs *fs, const struct e2_cred *cr, const char *path, int isdir,
+int e2_unlink(struct e2fs *fs, const struct _client_info *cr, const char *path, int isdir,
     struct e2_lookup *l);
-int e2_link(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip,
+int e2_link(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip,
     const char *path, struct e2_lookup *l);
-int e2_rename(struct e2fs *fs, const struct e2_cred *cr, const char *oldpath,
+int e2_rename(struct e2fs *fs, const struct _client_info *cr, const char *oldpath,
     const char *newpath, struct e2_lookup *l);
 
 /* ---- attributes (e2attr.c) ------------------------------------------------------- */
 
-int e2_access(const struct e2_inode *ip, const struct e2_cred *cr, unsigned want);
-int e2_chmod(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip, mode_t mode);
-int e2_chown(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip, int uid, int gid);
-int e2_utimens(struct e2fs *fs, const struct e2_cred *cr, struct e2_inode *ip,
+int e2_access(const struct e2_inode *ip, const struct _client_info *cr, unsigned want);
+int e2_chmod(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip, mode_t mode);
+int e2_chown(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip, int uid, int gid);
+int e2_utimens(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip,
     const struct timespec ts[2]);
-
-/* Lexically normalise absolute path in into out (E2_PATH_MAX); 0, ENAMETOOLONG. */
-int e2_normpath(const char *in, char *out);
 
 #endif

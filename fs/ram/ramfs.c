@@ -11,9 +11,6 @@
 #include "ramfs.h"
 #include "rfint.h"
 
-#define UTIME_NOW_	((1L << 30) - 1)	/* musl's and Linux's UTIME_NOW */
-#define UTIME_OMIT_	((1L << 30) - 2)
-
 void rf_now(struct timespec *ts)
 {
 	clock_gettime(CLOCK_REALTIME, ts);
@@ -21,7 +18,7 @@ void rf_now(struct timespec *ts)
 
 /* ---- inodes -------------------------------------------------------------- */
 
-struct rf_inode *rf_inode_new(struct ramfs *fs, const struct rf_cred *cr, mode_t mode,
+struct rf_inode *rf_inode_new(struct ramfs *fs, const struct _client_info *cr, mode_t mode,
     struct rf_inode *dir, int *err)
 {
 	struct rf_inode *ino;
@@ -37,8 +34,8 @@ struct rf_inode *rf_inode_new(struct ramfs *fs, const struct rf_cred *cr, mode_t
 	ino->i_ino = fs->f_nextino++;
 	ino->i_mode = mode;
 	ino->i_nlink = S_ISDIR(mode) ? 2 : 1;
-	ino->i_uid = cr->c_uid;
-	ino->i_gid = cr->c_gid;
+	ino->i_uid = cr->euid;
+	ino->i_gid = cr->egid;
 	if (dir && (dir->i_mode & S_ISGID)) {	/* BSD group semantics on a setgid directory */
 		ino->i_gid = dir->i_gid;
 		if (S_ISDIR(mode))
@@ -161,66 +158,44 @@ int rf_readdir(const struct rf_inode *dir, int64_t *pos, const char **name,
 
 /* ---- permissions ----------------------------------------------------------- */
 
-/* Is gid the caller's effective group or one of its supplementary groups? */
-static int in_group(const struct rf_cred *cr, gid_t gid)
+int rf_access(const struct rf_inode *ino, const struct _client_info *cr, unsigned want)
 {
-	if (cr->c_gid == gid)
-		return 1;
-	for (int i = 0; i < cr->c_ngroups; i++)
-		if (cr->c_groups[i] == gid)
-			return 1;
-	return 0;
-}
-
-int rf_access(const struct rf_inode *ino, const struct rf_cred *cr, unsigned want)
-{
-	unsigned bits;
-
-	if (cr->c_uid == 0)	/* root: anything but executing what nobody may */
-		return (want & 1) && !S_ISDIR(ino->i_mode) && !(ino->i_mode & 0111) ? EACCES : 0;
-	if (cr->c_uid == ino->i_uid)
-		bits = (ino->i_mode >> 6) & 7;
-	else if (in_group(cr, ino->i_gid))
-		bits = (ino->i_mode >> 3) & 7;
-	else
-		bits = ino->i_mode & 7;
-	return (bits & want) == want ? 0 : EACCES;
+	return iofunc_client_may(cr, ino->i_mode, ino->i_uid, ino->i_gid, want);
 }
 
 /* The sticky bit: in such a directory only the owners (or root) remove a name. */
 int rf_sticky_ok(const struct rf_inode *dir, const struct rf_inode *ino,
-    const struct rf_cred *cr)
+    const struct _client_info *cr)
 {
-	return !(dir->i_mode & S_ISVTX) || cr->c_uid == 0 || cr->c_uid == ino->i_uid ||
-	    cr->c_uid == dir->i_uid;
+	return fs_sticky_ok(cr->euid, dir->i_mode, dir->i_uid, ino->i_uid);
 }
 
-static int owner_ok(const struct rf_inode *ino, const struct rf_cred *cr)
+static int owner_ok(const struct rf_inode *ino, const struct _client_info *cr)
 {
-	return cr->c_uid == 0 || cr->c_uid == ino->i_uid;
+	return cr->euid == 0 || cr->euid == ino->i_uid;
 }
 
 /* ---- attributes ------------------------------------------------------------ */
 
-int rf_chmod(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino, mode_t mode)
+int rf_chmod(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino, mode_t mode)
 {
 	(void)fs;
 	if (!owner_ok(ino, cr))
 		return EPERM;
 	mode &= 07777;
-	if (cr->c_uid != 0 && !in_group(cr, ino->i_gid) && !S_ISDIR(ino->i_mode))
+	if (cr->euid != 0 && !iofunc_client_ingroup(cr, ino->i_gid) && !S_ISDIR(ino->i_mode))
 		mode &= ~(mode_t)S_ISGID;	/* as Linux: not for a group one is not in */
 	ino->i_mode = (ino->i_mode & S_IFMT) | mode;
 	rf_now(&ino->i_ctime);
 	return 0;
 }
 
-int rf_chown(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino, int uid, int gid)
+int rf_chown(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino, int uid, int gid)
 {
 	(void)fs;
-	if (cr->c_uid != 0) {	/* _POSIX_CHOWN_RESTRICTED */
-		if (cr->c_uid != ino->i_uid || (uid != -1 && (uid_t)uid != ino->i_uid) ||
-		    (gid != -1 && !in_group(cr, (gid_t)gid) && (gid_t)gid != ino->i_gid))
+	if (cr->euid != 0) {	/* _POSIX_CHOWN_RESTRICTED */
+		if (cr->euid != ino->i_uid || (uid != -1 && (uid_t)uid != ino->i_uid) ||
+		    (gid != -1 && !iofunc_client_ingroup(cr, (gid_t)gid) && (gid_t)gid != ino->i_gid))
 			return EPERM;
 	}
 	if (uid != -1)
@@ -233,30 +208,22 @@ int rf_chown(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino, i
 	return 0;
 }
 
-int rf_utimens(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
+int rf_utimens(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino,
     const struct timespec ts[2])
 {
 	struct timespec now;
-	int set = 0;
+	int r;
 
 	(void)fs;
-	for (int i = 0; i < 2; i++) {
-		long ns = ts[i].tv_nsec;
-
-		if (ns != UTIME_NOW_ && ns != UTIME_OMIT_ && (ns < 0 || ns >= 1000000000L))
-			return EINVAL;
-		if (ns != UTIME_NOW_ && ns != UTIME_OMIT_)
-			set = 1;
-	}
-	if (set ? !owner_ok(ino, cr) : (!owner_ok(ino, cr) && rf_access(ino, cr, 2) != 0))
-		return set ? EPERM : EACCES;
+	if ((r = fs_utimens_check(ts, owner_ok(ino, cr), rf_access(ino, cr, 2) == 0)) != 0)
+		return r;
 	rf_now(&now);
 	for (int i = 0; i < 2; i++) {
 		struct timespec *t = i == 0 ? &ino->i_atime : &ino->i_mtime;
 
-		if (ts[i].tv_nsec == UTIME_NOW_)
+		if (ts[i].tv_nsec == FS_UTIME_NOW)
 			*t = now;
-		else if (ts[i].tv_nsec != UTIME_OMIT_)
+		else if (ts[i].tv_nsec != FS_UTIME_OMIT)
 			*t = ts[i];
 	}
 	ino->i_ctime = now;
@@ -268,7 +235,7 @@ int rf_utimens(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
 int rf_init(struct ramfs *fs, const char *mount, mode_t rootmode, uint64_t limit,
     uint64_t maxinodes)
 {
-	static const struct rf_cred root = { .c_uid = 0, .c_gid = 0 };
+	static const struct _client_info root = { .euid = 0, .egid = 0 };
 	size_t n = strlen(mount);
 	int r;
 

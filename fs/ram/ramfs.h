@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+#include <sys/iofunc_cred.h>	/* struct _client_info: who asks; the permission rules */
+#include <sys/fsrules.h>	/* the rules of names all file systems share */
 
 #define RF_BLOCK	4096		/* data block size */
 #define RF_NAME_MAX	255		/* bytes of one name: ENAMETOOLONG beyond */
@@ -58,7 +60,7 @@ struct rf_inode {
 	/* symbolic links */
 	char			*i_target;	/* malloc'd, NUL-terminated */
 	/* any open object */
-	struct _iofunc_lock	*i_locks;	/* record locks: libresmgr's (rfio.c), NULL here */
+	struct _iofunc_lock	*i_locks;	/* record locks: libresmgr's (fsio.c), NULL here */
 };
 
 struct ramfs {
@@ -69,14 +71,6 @@ struct ramfs {
 	uint64_t		f_maxinodes;	/* most inodes: ENOSPC beyond */
 	uint64_t		f_ninodes;
 	uint64_t		f_nextino;
-};
-
-/* Who asks: the effective ids (0 may do anything but execute a non-executable). */
-struct rf_cred {
-	uid_t			c_uid;
-	gid_t			c_gid;
-	int			c_ngroups;	/* supplementary groups */
-	gid_t			c_groups[32];
 };
 
 /* What a walk found (rf_walk). */
@@ -114,11 +108,11 @@ void rf_destroy(struct ramfs *fs);
  * needs its x bit.  0 (l_ino may be NULL: only the last name is missing),
  * RF_REDIRECT, ENOENT, ENOTDIR, EACCES, ENAMETOOLONG, ELOOP.
  */
-int rf_walk(struct ramfs *fs, const struct rf_cred *cr, const char *path, int follow,
+int rf_walk(struct ramfs *fs, const struct _client_info *cr, const char *path, int follow,
     struct rf_lookup *l);
 
 /* May cr do want (4 read, 2 write, 1 search/execute, ORed) on ino?  0 or EACCES. */
-int rf_access(const struct rf_inode *ino, const struct rf_cred *cr, unsigned want);
+int rf_access(const struct rf_inode *ino, const struct _client_info *cr, unsigned want);
 
 /*
  * open(): O_CREAT (mode's permission bits), O_EXCL, O_TRUNC,
@@ -127,7 +121,7 @@ int rf_access(const struct rf_inode *ino, const struct rf_cred *cr, unsigned wan
  * '/'.  On 0, *out is the inode with i_opens counted (rf_close it).
  * Also EEXIST, EISDIR, ENOTDIR, ELOOP, ENOSPC, EINVAL, RF_REDIRECT.
  */
-int rf_open(struct ramfs *fs, const struct rf_cred *cr, const char *path, unsigned ioflag,
+int rf_open(struct ramfs *fs, const struct _client_info *cr, const char *path, unsigned ioflag,
     mode_t mode, int dirflag, struct rf_lookup *l, struct rf_inode **out);
 
 /* Another open of ino (dup to a new OCB); and the end of one: an unlinked inode goes with its last. */
@@ -135,23 +129,23 @@ void rf_ref(struct rf_inode *ino);
 void rf_close(struct ramfs *fs, struct rf_inode *ino);
 
 /* mkdir (S_IFDIR) or a regular file (S_IFREG); others EPERM.  EEXIST, ENOSPC, ... */
-int rf_mknod(struct ramfs *fs, const struct rf_cred *cr, const char *path, mode_t mode,
+int rf_mknod(struct ramfs *fs, const struct _client_info *cr, const char *path, mode_t mode,
     struct rf_lookup *l);
 
 /* symlink(target, path). */
-int rf_symlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
+int rf_symlink(struct ramfs *fs, const struct _client_info *cr, const char *path,
     const char *target, struct rf_lookup *l);
 
 /* readlink: *target is the link's (not copied).  EINVAL if not a link. */
-int rf_readlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
+int rf_readlink(struct ramfs *fs, const struct _client_info *cr, const char *path,
     struct rf_lookup *l, const char **target);
 
 /* unlink (isdir 0: EISDIR for a directory) or rmdir (isdir 1: ENOTDIR, ENOTEMPTY, EBUSY). */
-int rf_unlink(struct ramfs *fs, const struct rf_cred *cr, const char *path, int isdir,
+int rf_unlink(struct ramfs *fs, const struct _client_info *cr, const char *path, int isdir,
     struct rf_lookup *l);
 
 /* link(ino, path): EPERM for a directory, EEXIST, EMLINK. */
-int rf_link(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
+int rf_link(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino,
     const char *path, struct rf_lookup *l);
 
 /*
@@ -160,7 +154,7 @@ int rf_link(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
  * root), EACCES/EPERM (the parents' write bits, the sticky bit).
  * RF_REDIRECT only for newpath (oldpath leaving the file system is EXDEV).
  */
-int rf_rename(struct ramfs *fs, const struct rf_cred *cr, const char *oldpath,
+int rf_rename(struct ramfs *fs, const struct _client_info *cr, const char *oldpath,
     const char *newpath, struct rf_lookup *l);
 
 /* Data.  rf_read fills segs (at most nseg) with up to n bytes at off; the byte count. */
@@ -177,9 +171,9 @@ int rf_truncate(struct ramfs *fs, struct rf_inode *ino, int64_t size);
 int64_t rf_seek_data(const struct rf_inode *ino, int64_t off, int hole);
 
 /* Attributes: chmod, chown (-1 keeps an id), utimens (tv_nsec UTIME_NOW / UTIME_OMIT). */
-int rf_chmod(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino, mode_t mode);
-int rf_chown(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino, int uid, int gid);
-int rf_utimens(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
+int rf_chmod(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino, mode_t mode);
+int rf_chown(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino, int uid, int gid);
+int rf_utimens(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino,
     const struct timespec ts[2]);
 
 /*
@@ -192,9 +186,6 @@ int rf_readdir(const struct rf_inode *dir, int64_t *pos, const char **name,
 
 /* Blocks of 512 bytes that ino holds (stat's st_blocks). */
 uint64_t rf_blocks512(const struct rf_inode *ino);
-
-/* Lexically normalise absolute path in (".", "..", "//") into out (RF_PATH_MAX); 0, ENAMETOOLONG. */
-int rf_normpath(const char *in, char *out);
 
 /* Current time (CLOCK_REALTIME). */
 void rf_now(struct timespec *ts);

@@ -9,7 +9,7 @@
 #include "ramfs.h"
 
 /* A new inode of mode for cr (under dir, for a setgid directory's group); NULL, *err. */
-struct rf_inode *rf_inode_new(struct ramfs *fs, const struct rf_cred *cr, mode_t mode,
+struct rf_inode *rf_inode_new(struct ramfs *fs, const struct _client_info *cr, mode_t mode,
     struct rf_inode *dir, int *err);
 
 /* ino lost a name or an open: it is freed once it has neither. */
@@ -27,7 +27,7 @@ void rf_dir_touch(struct rf_inode *dir);
 
 /* May cr remove ino's name from dir as far as the sticky bit goes? */
 int rf_sticky_ok(const struct rf_inode *dir, const struct rf_inode *ino,
-    const struct rf_cred *cr);
+    const struct _client_info *cr);
 
 /* Free all of a file's blocks (rfdata.c). */
 void rf_data_free(struct ramfs *fs, struct rf_inode *ino);

@@ -13,76 +13,28 @@
 #include "ramfs.h"
 #include "rfint.h"
 
+_Static_assert(RF_PATH_MAX == FS_PATH_MAX && RF_NAME_MAX == FS_NAME_MAX &&
+    RF_REDIRECT == FS_REDIRECT,
+    "ramfs's paths are sys/fsrules.h's");
+
 #ifndef O_PATH
 #define O_PATH	010000000
 #endif
 
 /* ---- paths ----------------------------------------------------------------- */
 
-int rf_normpath(const char *in, char *out)
-{
-	size_t len = 0;
-
-	out[0] = '\0';
-	while (*in) {
-		size_t n;
-
-		in += strspn(in, "/");
-		n = strcspn(in, "/");
-		if (n == 0 || (n == 1 && in[0] == '.')) {
-			in += n;
-			continue;
-		}
-		if (n == 2 && in[0] == '.' && in[1] == '.') {
-			while (len > 0 && out[--len] != '/')
-				;
-			out[len] = '\0';
-		} else {
-			if (len + 1 + n >= RF_PATH_MAX)
-				return ENAMETOOLONG;
-			out[len++] = '/';
-			memcpy(out + len, in, n);
-			len += n;
-			out[len] = '\0';
-		}
-		in += n;
-	}
-	if (len == 0)
-		strcpy(out, "/");
-	return 0;
-}
-
 /*
- * A symbolic link link met at name (in l_buf) with rest after it: the
- * new path.  Inside the file system it replaces l_buf (relative) and 0
- * is returned; outside, it is put in l_path and RF_REDIRECT returned.
+ * A symbolic link met at name (in l_buf) with rest after it: the new
+ * path replaces l_buf (inside, 0) or goes to l_path (RF_REDIRECT).
  */
 static int follow_link(struct ramfs *fs, struct rf_lookup *l, const struct rf_inode *link,
     const char *name, const char *rest)
 {
-	char tmp[2 * RF_PATH_MAX + 8], norm[RF_PATH_MAX];
-	size_t mlen = strlen(fs->f_mount);
-	const char *t = link->i_target;
-
-	if (t[0] == '/')
-		snprintf(tmp, sizeof(tmp), "%s/%s", t, rest);
-	else
-		snprintf(tmp, sizeof(tmp), "%s/%.*s%s/%s", fs->f_mount,
-		    (int)(name - l->l_buf), l->l_buf, t, rest);
-	if (strlen(tmp) >= RF_PATH_MAX || rf_normpath(tmp, norm) != 0)
-		return ENAMETOOLONG;
-	if (strncmp(norm, fs->f_mount, mlen) == 0 && (norm[mlen] == '/' || norm[mlen] == '\0')) {
-		const char *in = norm + mlen;
-
-		in += strspn(in, "/");
-		memmove(l->l_buf, in, strlen(in) + 1);
-		return 0;
-	}
-	strcpy(l->l_path, norm);
-	return RF_REDIRECT;
+	return fs_follow_link(fs->f_mount, l->l_buf, (size_t)(name - l->l_buf), link->i_target,
+	    rest, l->l_path);
 }
 
-int rf_walk(struct ramfs *fs, const struct rf_cred *cr, const char *path, int follow,
+int rf_walk(struct ramfs *fs, const struct _client_info *cr, const char *path, int follow,
     struct rf_lookup *l)
 {
 	int links = 0;
@@ -97,27 +49,19 @@ restart:
 
 		l->l_dir = NULL, l->l_ino = cur, l->l_name = NULL, l->l_namelen = 0;
 		for (;;) {
-			char *name, *next;
+			char *name;
 			size_t n;
-			int last, slot, r;
+			int last, slot, r, dot;
 			struct rf_inode *child;
 
-			p += strspn(p, "/");
-			if (*p == '\0')
-				return 0;
-			name = p;
-			n = strcspn(p, "/");
-			next = p + n;
-			last = next[strspn(next, "/")] == '\0';
-			if (n > RF_NAME_MAX)
-				return ENAMETOOLONG;
+			if ((r = fs_walk_next(&p, &name, &n, &last)) != 0 || name == NULL)
+				return r;
 			if (!S_ISDIR(cur->i_mode))
 				return ENOTDIR;
 			if ((r = rf_access(cur, cr, 1)) != 0)
 				return r;
-			p = next;
-			if ((n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.')) {
-				cur = n == 1 ? cur : cur->i_parent;
+			if ((dot = fs_dotname(name, n)) != 0) {
+				cur = dot == 1 ? cur : cur->i_parent;
 				l->l_dir = NULL, l->l_ino = cur;	/* no name to create or remove */
 				continue;
 			}
@@ -144,7 +88,7 @@ restart:
 }
 
 /* The last name of l must be creatable: a directory that is still there, w+x on it. */
-static int creatable(const struct rf_lookup *l, const struct rf_cred *cr)
+static int creatable(const struct rf_lookup *l, const struct _client_info *cr)
 {
 	if (l->l_dir == NULL)
 		return EEXIST;		/* the root, "." or ".." */
@@ -153,8 +97,19 @@ static int creatable(const struct rf_lookup *l, const struct rf_cred *cr)
 	return rf_access(l->l_dir, cr, 3);
 }
 
+/* Walk path to a name that does not exist yet and may be created (mknod, symlink, link). */
+static int walk_new(struct ramfs *fs, const struct _client_info *cr, const char *path,
+    struct rf_lookup *l)
+{
+	int r = rf_walk(fs, cr, path, 0, l);
+
+	if (r != 0)
+		return r;
+	return l->l_ino ? EEXIST : creatable(l, cr);
+}
+
 /* Make a new inode of mode under the last name of l. */
-static int create(struct ramfs *fs, const struct rf_cred *cr, struct rf_lookup *l, mode_t mode,
+static int create(struct ramfs *fs, const struct _client_info *cr, struct rf_lookup *l, mode_t mode,
     struct rf_inode **out)
 {
 	struct rf_inode *dir = l->l_dir, *ino;
@@ -175,7 +130,7 @@ static int create(struct ramfs *fs, const struct rf_cred *cr, struct rf_lookup *
 	return 0;
 }
 
-int rf_open(struct ramfs *fs, const struct rf_cred *cr, const char *path, unsigned ioflag,
+int rf_open(struct ramfs *fs, const struct _client_info *cr, const char *path, unsigned ioflag,
     mode_t mode, int dirflag, struct rf_lookup *l, struct rf_inode **out)
 {
 	unsigned acc = ioflag & RF_ACCMODE, want;
@@ -202,14 +157,9 @@ int rf_open(struct ramfs *fs, const struct rf_cred *cr, const char *path, unsign
 	}
 	if (excl)
 		return EEXIST;
-	if (S_ISLNK(ino->i_mode) && !((ioflag & O_PATH) && (ioflag & O_NOFOLLOW)))
-		return ELOOP;
-	if (!S_ISDIR(ino->i_mode) && ((ioflag & O_DIRECTORY) || dirflag))
-		return ENOTDIR;
-	if (S_ISDIR(ino->i_mode) && (acc != O_RDONLY || (ioflag & (O_TRUNC | O_CREAT))))
-		return EISDIR;
-	if (!(ioflag & O_PATH)) {
-		want = (acc != O_WRONLY ? 4 : 0) | (acc != O_RDONLY || (ioflag & O_TRUNC) ? 2 : 0);
+	if ((r = fs_open_check(ino->i_mode, ioflag, dirflag, &want)) != 0)
+		return r;
+	if (want) {
 		if ((r = rf_access(ino, cr, want)) != 0)
 			return r;
 		if ((ioflag & O_TRUNC) && S_ISREG(ino->i_mode) && ino->i_size &&
@@ -221,26 +171,20 @@ int rf_open(struct ramfs *fs, const struct rf_cred *cr, const char *path, unsign
 	return 0;
 }
 
-int rf_mknod(struct ramfs *fs, const struct rf_cred *cr, const char *path, mode_t mode,
+int rf_mknod(struct ramfs *fs, const struct _client_info *cr, const char *path, mode_t mode,
     struct rf_lookup *l)
 {
 	struct rf_inode *ino;
 	int r;
 
-	if ((mode & S_IFMT) == 0)
-		mode |= S_IFREG;
-	if (!S_ISDIR(mode) && !S_ISREG(mode) && !S_ISFIFO(mode))
-		return EPERM;	/* devices and sockets are not served here */
-	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(l, cr)) != 0)
+	if ((r = fs_mknod_check(&mode)) != 0)
+		return r;	/* devices and sockets are not served here */
+	if ((r = walk_new(fs, cr, path, l)) != 0)
 		return r;
 	return create(fs, cr, l, (mode & S_IFMT) | (mode & 07777), &ino);
 }
 
-int rf_symlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
+int rf_symlink(struct ramfs *fs, const struct _client_info *cr, const char *path,
     const char *target, struct rf_lookup *l)
 {
 	size_t n = strlen(target) + 1;
@@ -252,11 +196,7 @@ int rf_symlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
 		return ENOENT;
 	if (n > RF_PATH_MAX)
 		return ENAMETOOLONG;
-	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(l, cr)) != 0)
+	if ((r = walk_new(fs, cr, path, l)) != 0)
 		return r;
 	if (fs->f_used + n > fs->f_limit)
 		return ENOSPC;
@@ -273,7 +213,7 @@ int rf_symlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
 	return 0;
 }
 
-int rf_readlink(struct ramfs *fs, const struct rf_cred *cr, const char *path,
+int rf_readlink(struct ramfs *fs, const struct _client_info *cr, const char *path,
     struct rf_lookup *l, const char **target)
 {
 	int r = rf_walk(fs, cr, path, 0, l);
@@ -303,7 +243,7 @@ static void unname(struct ramfs *fs, struct rf_inode *dir, int slot, struct rf_i
 	rf_inode_put(fs, ino);
 }
 
-int rf_unlink(struct ramfs *fs, const struct rf_cred *cr, const char *path, int isdir,
+int rf_unlink(struct ramfs *fs, const struct _client_info *cr, const char *path, int isdir,
     struct rf_lookup *l)
 {
 	struct rf_inode *ino;
@@ -329,18 +269,14 @@ int rf_unlink(struct ramfs *fs, const struct rf_cred *cr, const char *path, int 
 	return 0;
 }
 
-int rf_link(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
+int rf_link(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *ino,
     const char *path, struct rf_lookup *l)
 {
 	int r;
 
 	if (S_ISDIR(ino->i_mode))
 		return EPERM;
-	if ((r = rf_walk(fs, cr, path, 0, l)) != 0)
-		return r;
-	if (l->l_ino)
-		return EEXIST;
-	if ((r = creatable(l, cr)) != 0)
+	if ((r = walk_new(fs, cr, path, l)) != 0)
 		return r;
 	if (ino->i_nlink == 0)
 		return ENOENT;		/* an open file that lost its last name */
@@ -354,7 +290,7 @@ int rf_link(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *ino,
 }
 
 /* The checks of rename that need both ends (src in sdir, dst in ddir, maybe NULL). */
-static int rename_check(struct ramfs *fs, const struct rf_cred *cr, struct rf_inode *sdir,
+static int rename_check(struct ramfs *fs, const struct _client_info *cr, struct rf_inode *sdir,
     struct rf_inode *src, struct rf_inode *ddir, struct rf_inode *dst)
 {
 	int r;
@@ -384,7 +320,7 @@ static int rename_check(struct ramfs *fs, const struct rf_cred *cr, struct rf_in
 	return 0;
 }
 
-int rf_rename(struct ramfs *fs, const struct rf_cred *cr, const char *oldpath,
+int rf_rename(struct ramfs *fs, const struct _client_info *cr, const char *oldpath,
     const char *newpath, struct rf_lookup *l)
 {
 	struct rf_lookup *lo = malloc(sizeof(*lo));

@@ -89,39 +89,17 @@ int iofunc_client_info(resmgr_context_t *ctp, int ioflag, struct _client_info *i
 	return EOK;
 }
 
-int iofunc_client_ingroup(const struct _client_info *info, gid_t gid)
-{
-	if (info->egid == gid)
-		return 1;
-	for (int i = 0; i < info->ngroups; i++)
-		if (info->groups[i] == gid)
-			return 1;
-	return 0;
-}
-
 int iofunc_check_access(resmgr_context_t *ctp, const iofunc_attr_t *attr,
     int ioflag, const struct _client_info *info)
 {
-	unsigned want = 0, bits;
+	unsigned want = 0;
 
 	(void)ctp;
 	if ((ioflag & ACCMODE) != O_WRONLY)
 		want |= 4;
 	if ((ioflag & ACCMODE) != O_RDONLY || (ioflag & O_TRUNC))
 		want |= 2;
-	if (info->euid == 0)
-		return EOK;
-	bits = iofunc_client_perms(info, attr->mode, attr->uid, attr->gid);
-	return (bits & want) == want ? EOK : EACCES;
-}
-
-unsigned iofunc_client_perms(const struct _client_info *info, mode_t mode, uid_t uid, gid_t gid)
-{
-	if (info->euid == uid)
-		return (mode >> 6) & 7;
-	if (iofunc_client_ingroup(info, gid))
-		return (mode >> 3) & 7;
-	return mode & 7;
+	return iofunc_client_may(info, attr->mode, attr->uid, attr->gid, want);
 }
 
 int iofunc_ocb_attach(resmgr_context_t *ctp, unsigned ioflag, iofunc_attr_t *attr,

@@ -13,7 +13,7 @@ $(RESMGR_HDRS): $(SYSROOT)/include/%: lib/resmgr/include/% | $(LIBC_A)
 	@mkdir -p $(dir $@)
 	@cp -p $< $@
 
-$(O)/resmgr/%.o: lib/resmgr/%.c lib/resmgr/rm.h lib/resmgr/lockrange.h $(RESMGR_HDRS) $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC)
+$(O)/resmgr/%.o: lib/resmgr/%.c lib/resmgr/rm.h lib/resmgr/lockrange.h lib/resmgr/fsint.h $(RESMGR_HDRS) $(LIBC_A) $(SYSROOT_ABI) $(QSOE_CC)
 	@mkdir -p $(dir $@)
 	@echo "  QSOECC  $<"
 	@$(QSOE_CC) $(WARNFLAGS) -O2 -g -ffunction-sections -c $< -o $@

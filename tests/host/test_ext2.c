@@ -1,4 +1,4 @@
-// uses: fs/ext2/e2cache.c fs/ext2/e2super.c fs/ext2/e2alloc.c fs/ext2/e2inode.c fs/ext2/e2data.c fs/ext2/e2dir.c fs/ext2/e2name.c fs/ext2/e2attr.c
+// uses: fs/ext2/e2cache.c fs/ext2/e2super.c fs/ext2/e2alloc.c fs/ext2/e2inode.c fs/ext2/e2data.c fs/ext2/e2dir.c fs/ext2/e2name.c fs/ext2/e2attr.c lib/resmgr/cred.c lib/resmgr/fsrules.c
 /*
  * Host tests of fs-ext2's logic (fs/ext2/), natively under ASan/UBSan, on
  * images the host's mke2fs makes (1 KiB and 4 KiB blocks, `-t ext2`:
@@ -20,7 +20,7 @@
 #define O_PATH	010000000
 #endif
 
-static const struct e2_cred root = { 0, 0 }, user = { 1000, 1000 };
+static const struct _client_info root = { .euid = 0 }, user = { .euid = 1000, .egid = 1000 };
 static struct e2_lookup lk;
 static struct e2fs fs;
 static char dir[64], img[128];
@@ -77,7 +77,7 @@ static void cleanup(void)
 	sh("rm -rf %s", dir);
 }
 
-static struct e2_inode *op(const struct e2_cred *cr, const char *p, unsigned fl, int *err)
+static struct e2_inode *op(const struct _client_info *cr, const char *p, unsigned fl, int *err)
 {
 	struct e2_inode *ip = NULL;
 
@@ -85,7 +85,7 @@ static struct e2_inode *op(const struct e2_cred *cr, const char *p, unsigned fl,
 	return *err ? NULL : ip;
 }
 
-static int put(const struct e2_cred *cr, const char *p, const void *s, size_t n)
+static int put(const struct _client_info *cr, const char *p, const void *s, size_t n)
 {
 	int err;
 	size_t done;

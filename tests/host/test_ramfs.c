@@ -1,4 +1,4 @@
-// uses: fs/ram/ramfs.c fs/ram/rfname.c fs/ram/rfdata.c
+// uses: fs/ram/ramfs.c fs/ram/rfname.c fs/ram/rfdata.c lib/resmgr/cred.c lib/resmgr/fsrules.c
 /*
  * Host tests of the RAM file system's logic (fs/ram/ramfs.c, rfname.c, rfdata.c),
  * natively under ASan/UBSan: files and holes, the size and inode limits,
@@ -19,9 +19,9 @@
 #define O_PATH	010000000
 #endif
 
-static const struct rf_cred root = { .c_uid = 0 }, user = { .c_uid = 1000, .c_gid = 1000 },
-    other = { .c_uid = 1001, .c_gid = 1001 },
-    member = { .c_uid = 1001, .c_gid = 1001, .c_ngroups = 2, .c_groups = { 50, 1000 } };
+static const struct _client_info root = { .euid = 0 }, user = { .euid = 1000, .egid = 1000 },
+    other = { .euid = 1001, .egid = 1001 },
+    member = { .euid = 1001, .egid = 1001, .ngroups = 2, .groups = { 50, 1000 } };
 static struct rf_lookup lk;
 
 static struct ramfs *mkfs(uint64_t limit, uint64_t inodes)
@@ -42,7 +42,7 @@ static void endfs(struct ramfs *fs)
 	CHECK_EQ(__lsan_do_recoverable_leak_check(), 0);
 }
 
-static struct rf_inode *op(struct ramfs *fs, const struct rf_cred *cr, const char *p,
+static struct rf_inode *op(struct ramfs *fs, const struct _client_info *cr, const char *p,
     unsigned fl, int *err)
 {
 	struct rf_inode *ino = NULL;
@@ -52,7 +52,7 @@ static struct rf_inode *op(struct ramfs *fs, const struct rf_cred *cr, const cha
 }
 
 /* Create (or open) p, write s, close: 0 or an errno. */
-static int put(struct ramfs *fs, const struct rf_cred *cr, const char *p, const char *s)
+static int put(struct ramfs *fs, const struct _client_info *cr, const char *p, const char *s)
 {
 	int err;
 	size_t done;
@@ -269,18 +269,6 @@ UNIT_TEST(names)
 	CHECK_EQ(put(fs, &root, "//x//", "y"), 0);	/* empty components are nothing */
 	CHECK(look(fs, "x") != NULL);
 	endfs(fs);
-}
-
-UNIT_TEST(normpath)
-{
-	char o[RF_PATH_MAX];
-
-	CHECK_EQ(rf_normpath("/a/./b//../c/", o), 0);
-	CHECK_STR(o, "/a/c");
-	CHECK_EQ(rf_normpath("/../..", o), 0);
-	CHECK_STR(o, "/");
-	CHECK_EQ(rf_normpath("/tmp/x/../../proc", o), 0);
-	CHECK_STR(o, "/proc");
 }
 
 UNIT_TEST(symlinks)

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <sys/types.h>
 #include <sys/resmgr.h>
+#include <sys/iofunc_cred.h>
 
 typedef struct _iofunc_attr {
 	mode_t		mode;		/* S_IF* type and permissions */
@@ -46,31 +47,6 @@ typedef struct _iofunc_ocb {
 	unsigned	refs;		/* connections bound to it (the library's) */
 	unsigned	busy;		/* handlers running on it (the library's): not freed meanwhile */
 } iofunc_ocb_t;
-
-/*
- * The client's credentials (from taskman: _PROC_GETSETID GETIDS), with its
- * supplementary groups (QNX keeps them in cred.grouplist).
- */
-#define _CLIENT_NGROUPS_MAX	32	/* taskman's _PROC_NGROUPS_MAX */
-
-struct _client_info {
-	pid_t		pid;
-	uid_t		ruid, euid;
-	gid_t		rgid, egid;
-	int		ngroups;
-	gid_t		groups[_CLIENT_NGROUPS_MAX];
-};
-
-/* Is gid the client's effective group or one of its supplementary groups? */
-int iofunc_client_ingroup(const struct _client_info *info, gid_t gid);
-
-/*
- * The permission bits (4 read, 2 write, 1 execute or search) of mode
- * that apply to info for an object of owner uid and group gid: the
- * owner's, else the group's (effective or supplementary), else others'.
- * No root override: the caller decides that.
- */
-unsigned iofunc_client_perms(const struct _client_info *info, mode_t mode, uid_t uid, gid_t gid);
 
 /* Fill both tables with the defaults (nconnect/nio: the tables' sizes). */
 void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *connect,
