@@ -15,9 +15,7 @@
  */
 int e2_access(const struct e2_inode *ip, const struct _client_info *cr, unsigned want)
 {
-	struct _client_info ci = { .euid = cr->euid, .egid = cr->egid };	/* no groups */
-
-	return iofunc_client_may(&ci, ip->i_d.i_mode, e2_uid(ip), e2_gid(ip), want);
+	return iofunc_client_may(cr, ip->i_d.i_mode, e2_uid(ip), e2_gid(ip), want);
 }
 
 int e2_sticky_ok(const struct e2_inode *dir, const struct e2_inode *ip,
@@ -40,7 +38,7 @@ int e2_chmod(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip
 	if (!owner_ok(ip, cr))
 		return EPERM;
 	mode &= 07777;
-	if (cr->euid != 0 && cr->egid != e2_gid(ip) && !S_ISDIR(ip->i_d.i_mode))
+	if (cr->euid != 0 && !iofunc_client_ingroup(cr, e2_gid(ip)) && !S_ISDIR(ip->i_d.i_mode))
 		mode &= ~(mode_t)S_ISGID;	/* as Linux: not for a group one is not in */
 	ip->i_d.i_mode = (uint16_t)((ip->i_d.i_mode & S_IFMT) | mode);
 	e2_touch(fs, ip, 4, NULL);
@@ -55,7 +53,7 @@ int e2_chown(struct e2fs *fs, const struct _client_info *cr, struct e2_inode *ip
 		return r;
 	if (cr->euid != 0) {	/* _POSIX_CHOWN_RESTRICTED */
 		if (cr->euid != e2_uid(ip) || (uid != -1 && (uid_t)uid != e2_uid(ip)) ||
-		    (gid != -1 && (gid_t)gid != cr->egid && (gid_t)gid != e2_gid(ip)))
+		    (gid != -1 && !iofunc_client_ingroup(cr, (gid_t)gid) && (gid_t)gid != e2_gid(ip)))
 			return EPERM;
 	}
 	if (uid != -1)

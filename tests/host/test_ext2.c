@@ -506,6 +506,25 @@ UNIT_TEST(permissions_attrs)
 	CHECK_EQ(m.tv_sec, 2000);
 	CHECK_EQ(e2_chmod(&fs, &user, ip, 0777), EPERM);
 	e2_close(&fs, ip);
+	/* Supplementary groups count: a directory of group 50, mode 0770. */
+	{
+		struct _client_info member = { .euid = 1001, .egid = 1001, .ngroups = 2,
+		    .groups = { 7, 50 } };
+
+		CHECK_EQ(e2_mknod(&fs, &root, "grp", S_IFDIR | 0770, &lk), 0);
+		CHECK((ip = op(&root, "grp", O_RDONLY, &err)) != NULL);
+		CHECK_EQ(e2_chown(&fs, &root, ip, 0, 50), 0);
+		e2_close(&fs, ip);
+		CHECK_EQ(put(&user, "grp/no", "", 0), EACCES);
+		CHECK_EQ(put(&member, "grp/yes", "y", 1), 0);
+		CHECK((ip = op(&member, "grp/yes", O_RDWR, &err)) != NULL);
+		CHECK_EQ(e2_chown(&fs, &member, ip, -1, 7), 0);		/* to a group it is in */
+		CHECK_EQ(e2_gid(ip), 7);
+		CHECK_EQ(e2_chown(&fs, &member, ip, -1, 8), EPERM);
+		CHECK_EQ(e2_chmod(&fs, &member, ip, 02640), 0);		/* setgid kept: in group 7 */
+		CHECK_EQ(ip->i_d.i_mode, S_IFREG | 02640);
+		e2_close(&fs, ip);
+	}
 	umnt_fsck();
 	CHECK_EQ(sh("debugfs -R 'stat /pub/mine' %s 2>/dev/null | grep -q 'User: 70000'", img), 0);
 	cleanup();
