@@ -310,6 +310,8 @@ sys_MemOffset(long pid, long va, long len, long info, long a4, long a5)
 		fl = spin_lock_irqsave(&p->pr_vm->vs_lock);
 		ok = pmap_lookup_arch(&p->pr_vm->vs_pmap, v, &pa, &prot);
 		spin_unlock_irqrestore(&p->pr_vm->vs_lock, fl);
+		if (!ok && vm_lazy_fill(p->pr_vm, v, VMP_R) == 0)
+			continue;		/* a lazy page: it has a frame now */
 		if (!ok || (mo.mp_contig != 0 && pa != next))
 			break;
 		if (mo.mp_contig == 0)
