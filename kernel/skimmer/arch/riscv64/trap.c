@@ -117,7 +117,7 @@ fault_signal(uint64_t cause, int *sig, int *code)
 		*sig = SIGBUS, *code = __ABI_BUS_ADRALN;
 		break;
 	default:
-		*sig = SIGSEGV, *code = __ABI_SEGV_MAPERR;	/* no pager yet: no ACCERR */
+		*sig = SIGSEGV, *code = __ABI_SEGV_MAPERR;	/* no ACCERR (taskman does not say) */
 		break;
 	}
 }
