@@ -171,3 +171,57 @@ vmmap_copy(struct vmmap *dst, const struct vmmap *src)
 	dst->vm_bytes = src->vm_bytes;
 	return 0;
 }
+
+const struct vm_region *
+vmmap_lookup(const struct vmmap *m, uint64_t addr)
+{
+	for (const struct vm_region *r = m->vm_regions; r && r->vr_start <= addr; r = r->vr_next)
+		if (addr < r->vr_end)
+			return r;
+	return NULL;
+}
+
+/* Split r at at (inside it) with the spare *n, which is used up. */
+static void
+split(struct vm_region *r, uint64_t at, struct vm_region **n)
+{
+	**n = (struct vm_region){ .vr_next = r->vr_next, .vr_start = at, .vr_end = r->vr_end,
+	    .vr_prot = r->vr_prot };
+	r->vr_end = at;
+	r->vr_next = *n;
+	*n = NULL;
+}
+
+int
+vmmap_protect(struct vmmap *m, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	uint64_t end = addr + len;
+	struct vm_region *spare[2], **sp = spare;
+	int rc;
+
+	if (len == 0 || end < addr || (prot & ~(uint32_t)VMMAP_PROT))
+		return -EINVAL;
+	if ((rc = vmmap_check(m, addr, len, prot)) < 0)
+		return rc;		/* a hole */
+	spare[0] = malloc(sizeof(*spare[0]));	/* a cut at each end at most */
+	spare[1] = malloc(sizeof(*spare[1]));
+	if (spare[0] == NULL || spare[1] == NULL) {
+		free(spare[0]);
+		free(spare[1]);
+		return -ENOMEM;
+	}
+	for (struct vm_region *r = m->vm_regions; r && r->vr_start < end; r = r->vr_next) {
+		if (r->vr_end <= addr)
+			continue;
+		if (r->vr_start < addr) {
+			split(r, addr, sp++);
+			continue;	/* the piece from addr is next */
+		}
+		if (r->vr_end > end)
+			split(r, end, sp++);
+		r->vr_prot = (r->vr_prot & ~(uint32_t)VMMAP_PROT) | prot;
+	}
+	free(spare[0]);
+	free(spare[1]);
+	return 0;
+}

@@ -12,11 +12,20 @@
 
 #define VMMAP_PAGE	4096UL
 
+/* vr_prot: the PROT_* bits (the values of _PROT_* and the pager's PF_*) ... */
+#define VMMAP_R		0x1
+#define VMMAP_W		0x2
+#define VMMAP_X		0x4
+#define VMMAP_PROT	0x7
+/* ... and how the pages come to be. */
+#define VMMAP_LAZY	0x100	/* lazy anonymous private memory: reserved, each page
+				   zero-filled at its first touch (vmmap_fault) */
+
 struct vm_region {
 	struct vm_region *vr_next;	/* sorted by address, disjoint */
 	uint64_t	vr_start;
 	uint64_t	vr_end;		/* first address past it */
-	uint32_t	vr_prot;	/* _PROT_* */
+	uint32_t	vr_prot;	/* VMMAP_R/W/X, and VMMAP_LAZY */
 };
 
 struct vmmap {
@@ -55,5 +64,31 @@ int64_t vmmap_remove(struct vmmap *m, uint64_t addr, uint64_t len,
  * mapped.
  */
 int vmmap_check(const struct vmmap *m, uint64_t addr, uint64_t len, uint32_t prot);
+
+/* The region holding addr, or NULL. */
+const struct vm_region *vmmap_lookup(const struct vmmap *m, uint64_t addr);
+
+/*
+ * Give [addr, addr+len), which must be wholly recorded, the protection
+ * prot (VMMAP_R/W/X), splitting regions it cuts; each piece keeps its
+ * VMMAP_LAZY.  0, -ENOMEM (a hole, or no memory for a split: nothing
+ * changes), -EINVAL.
+ */
+int vmmap_protect(struct vmmap *m, uint64_t addr, uint64_t len, uint32_t prot);
+
+/*
+ * The pager's policy (vmfault.c): what to do about a fault at addr with
+ * access (VMMAP_R, W or X) in m.  VMF_FILL with [*start, *start+*len),
+ * the cluster-aligned block of up to cluster bytes (a power-of-two
+ * multiple of VMMAP_PAGE) around addr clipped to its lazy region, to fill
+ * with zeroed pages of *prot; VMF_SEGV if addr is in no region, in one
+ * whose protection does not allow the access (a write needs W, a read R
+ * or W, an instruction fetch X), or in one that is not lazy (fully
+ * mapped: the fault is an access violation).
+ */
+#define VMF_FILL	0
+#define VMF_SEGV	1
+int vmmap_fault(const struct vmmap *m, uint64_t addr, uint32_t access, uint64_t cluster,
+    uint64_t *start, uint64_t *len, uint32_t *prot);
 
 #endif

@@ -35,6 +35,10 @@ fork_into(long pid, struct pt_proc *p, struct tm_proc *tp, int tid)
 	struct pt_proc *c;
 	long rc = __kc_MemClone(pid, p->pp_pid, 0, (long)USER_SPACE_TOP, 0, 0);
 
+	if (rc == 0)
+		rc = tm_pager_attach(pid);
+	if (rc == 0)
+		rc = tm_lazy_mark(pid, &tp->tp_vm);	/* what the parent never touched */
 	if (rc < 0)
 		return rc;
 	c = proctab_add(&tm.t_procs, (int)pid, p->pp_pid, p->pp_name);

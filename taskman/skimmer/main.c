@@ -97,6 +97,8 @@ handle_pulse(const struct _pulse *p)
 		proc_times((int)(v >> 32), (uint32_t)v);
 	else if (p->code == _PULSE_CODE_PROCDEATH)
 		proc_died((int)(v >> 32), (int)(uint32_t)v);
+	else if (p->code == _PULSE_CODE_PAGEFAULT)
+		pager_fault((int)(v >> 32), (int)(uint32_t)v);
 	else if (p->code == _PULSE_CODE_PROCSTOP)
 		proc_stopcont((int)(v >> 32), (int)(uint32_t)v);
 	else if (p->code == _PULSE_CODE_DISCONNECT) {

@@ -1,6 +1,7 @@
 /*
  * taskman/skimmer/memmsg.c - the memory manager's messages: anonymous
- * mmap (private, or shared: MEM_SHARED, which fork shares), shared-memory
+ * mmap (private: lazy, each page zero-filled at its first touch, see
+ * pager.c; or shared: MEM_SHARED, eager, which fork shares), shared-memory
  * objects (shmfs.c), device memory (_MAP_PHYS), DMA memory (_MAP_PHYS | _MAP_ANONYMOUS),
  * munmap, mprotect and mem_offset for the sending process, which taskman
  * maps with MemMap/MemUnmap into that process (not into itself).
@@ -8,7 +9,7 @@
 #include "tm.h"
 
 #define MAP_KNOWN	(_MAP_SHARED | _MAP_PRIVATE | _MAP_FIXED | _MAP_ANONYMOUS | _MAP_PHYS)
-#define MAP_MAX		(1UL << 30)	/* one MemMap call maps at most 1 GiB */
+#define MAP_MAX		TM_MAP_MAX
 
 struct unmapper {
 	long	u_pid;
@@ -85,7 +86,9 @@ msg_mem_map(struct tm_msg *m)
 	long prot = (long)(mm->mm_prot & 7);
 	long how = (mm->mm_flags & _MAP_PHYS) ? ((mm->mm_flags & _MAP_ANONYMOUS) ?
 	    MEM_ANON | MEM_CONTIG : MEM_PHYS) :
-	    (mm->mm_flags & _MAP_SHARED) ? MEM_ANON | MEM_SHARED : MEM_ANON;
+	    (mm->mm_flags & _MAP_SHARED) ? MEM_ANON | MEM_SHARED : MEM_ANON | MEM_LAZY;
+	uint32_t lazy = how == (MEM_ANON | MEM_LAZY) && (mm->mm_flags & _MAP_ANONYMOUS) ?
+	    VMMAP_LAZY : 0;
 
 	if (rc == 0 && vm == NULL)
 		rc = -EPERM;		/* taskman itself, or a process it did not start */
@@ -99,14 +102,19 @@ msg_mem_map(struct tm_msg *m)
 	/* RLIMIT_AS: everything mapped (a MAP_FIXED's old pages are gone by now). */
 	if (rc == 0 && vm->vm_bytes + (uint64_t)len > p->pp_rlim[_RLIMIT_AS][0])
 		rc = -ENOMEM;
-	/* PROT_NONE is a reservation: recorded, never mapped, so any access faults. */
+	/*
+	 * PROT_NONE is a reservation: recorded, never mapped, so any access
+	 * faults.  Private anonymous memory is lazy: its pages are only
+	 * marked (MEM_LAZY), and filled at their first touch (pager.c).
+	 */
 	if (rc == 0 && !(mm->mm_flags & (_MAP_ANONYMOUS | _MAP_PHYS)))
 		rc = shmfs_map(m->m_info.pid, mm, r.mr_addr, (uint64_t)len);
-	else if (rc == 0 && prot != _PROT_NONE)
-		rc = __kc_MemMap(m->m_info.pid, (long)r.mr_addr, len,
-		    prot | ((prot & _PROT_WRITE) ? _PROT_READ : 0), how,
-		    how == MEM_PHYS ? mm->mm_offset : 0);
-	if (rc == 0 && vmmap_insert(vm, r.mr_addr, (uint64_t)len, (uint32_t)prot) < 0) {
+	else if (rc == 0 && prot != _PROT_NONE &&
+	    (rc = __kc_MemMap(m->m_info.pid, (long)r.mr_addr, len,
+	    prot | ((prot & _PROT_WRITE) ? _PROT_READ : 0), how,
+	    how == MEM_PHYS ? mm->mm_offset : 0)) < 0 && lazy)
+		__kc_MemUnmap(m->m_info.pid, (long)r.mr_addr, len, 0, 0, 0);	/* the marks made */
+	if (rc == 0 && vmmap_insert(vm, r.mr_addr, (uint64_t)len, (uint32_t)prot | lazy) < 0) {
 		__kc_MemUnmap(m->m_info.pid, (long)r.mr_addr, len, 0, 0, 0);
 		rc = -ENOMEM;
 	}
@@ -116,20 +124,20 @@ msg_mem_map(struct tm_msg *m)
 		tm_reply(m->m_rcvid, 0, &r, sizeof(r));
 }
 
-static void
-forget_piece(void *arg, uint64_t start, uint64_t len)
-{
-	(void)arg, (void)start, (void)len;	/* the pages stay mapped: only the record changes */
-}
-
-/* Apply prot to the recorded piece [a, b) whose protection was old. */
+/*
+ * Apply prot to the recorded piece [a, b) whose protection was old
+ * (VMMAP_LAZY if its pages come at their first touch: the kernel keeps
+ * the marks of those not touched yet with the new access).
+ */
 static long
 protect_piece(long pid, uint64_t a, uint64_t b, uint32_t old, uint32_t prot)
 {
 	long kp = (long)(prot | ((prot & _PROT_WRITE) ? _PROT_READ : 0));
 
-	if (old == prot)
+	if ((old & VMMAP_PROT) == prot)
 		return 0;
+	if (old == (_PROT_NONE | VMMAP_LAZY))	/* a lazy reservation: marks open it */
+		return __kc_MemMap(pid, (long)a, (long)(b - a), kp, MEM_ANON | MEM_LAZY, 0);
 	if (old == _PROT_NONE)		/* a reservation: fresh zeroed memory opens it */
 		return __kc_MemMap(pid, (long)a, (long)(b - a), kp, MEM_ANON, 0);
 	return __kc_MemProtect(pid, (long)a, (long)(b - a), kp, 0, 0);
@@ -151,7 +159,7 @@ protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
 	if (rc <= 0)
 		return rc;		/* the same protection, or a hole */
 	for (struct vm_region *r = vm->vm_regions; r && prot == _PROT_NONE; r = r->vr_next)
-		if (r->vr_end > addr && r->vr_start < end && r->vr_prot != _PROT_NONE)
+		if (r->vr_end > addr && r->vr_start < end && (r->vr_prot & VMMAP_PROT) != _PROT_NONE)
 			return -ENOTSUP;
 	for (struct vm_region *r = vm->vm_regions; r && rc >= 0; r = r->vr_next)
 		if (r->vr_end > addr && r->vr_start < end)
@@ -159,10 +167,7 @@ protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
 			    r->vr_end < end ? r->vr_end : end, r->vr_prot, prot);
 	if (rc < 0)
 		return rc;
-	if (vmmap_remove(vm, addr, len, forget_piece, NULL) < 0 ||
-	    vmmap_insert(vm, addr, len, prot) < 0)
-		return -ENOMEM;
-	return 0;
+	return vmmap_protect(vm, addr, len, prot) < 0 ? -ENOMEM : 0;
 }
 
 void

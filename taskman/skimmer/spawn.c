@@ -201,14 +201,14 @@ long
 tm_write_stack(long pid, long used, struct vmmap *vm)
 {
 	long rc = __kc_MemMap(pid, (long)(USER_STACK_TOP - stack_bytes), (long)stack_bytes,
-	    MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0);
+	    MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON | MEM_LAZY, 0);	/* pager.c */
 
-	if (rc == 0)
+	if (rc == 0)		/* the kernel's copy fills the pages it writes */
 		rc = __kc_MemWrite(pid, (long)(USER_STACK_TOP - (uint64_t)used),
 		    (long)(stackimg + sizeof(stackimg) - (size_t)used), used, 0, 0);
 	if (rc >= 0)
 		rc = vmmap_insert(vm, USER_STACK_TOP - stack_bytes, stack_bytes,
-		    _PROT_READ | _PROT_WRITE);
+		    _PROT_READ | _PROT_WRITE | VMMAP_LAZY);
 	return rc < 0 ? rc : (long)(USER_STACK_TOP - (uint64_t)used);
 }
 
@@ -306,7 +306,9 @@ spawn_prog(struct pt_proc *parent, const struct spawn_req *r, long abilities,
 		free(tp);
 		return pid;
 	}
-	rc = tm_load_elf(pid, pg, &tp->tp_vm);
+	rc = tm_pager_attach(pid);
+	if (rc >= 0)
+		rc = tm_load_elf(pid, pg, &tp->tp_vm);
 	if (rc >= 0)
 		rc = tm_build_stack(r, parent, parent->pp_pid, pg);
 	sp = rc < 0 ? rc : tm_write_stack(pid, rc, &tp->tp_vm);

@@ -34,6 +34,7 @@
 #define TM_STACK_SIZE	PROCTAB_STACK_DEFAULT	/* a new program's first stack by default */
 #define TM_STACK_MIN	(128 * 1024UL)		/* ... and within these, RLIMIT_STACK's */
 #define TM_STACK_MAX	(64UL << 20)		/* (below TM_MMAP_HI's 256 MiB gap) */
+#define TM_MAP_MAX	(1UL << 30)		/* one MemMap call maps at most 1 GiB */
 #define TM_MMAP_LO	0x0000001000000000UL	/* mmap's window: above programs ... */
 #define TM_MMAP_HI	(USER_STACK_TOP - 0x10000000UL)	/* ... below the stacks */
 #define TM_BOOTFS_HANDLE 1			/* our own /proc/boot attachment */
@@ -173,6 +174,18 @@ void msg_mem_map(struct tm_msg *m);
 void msg_mem_ctrl(struct tm_msg *m);
 void msg_mem_offset(struct tm_msg *m);
 void tm_unmap_all(long pid, struct vmmap *vm);
+
+/*
+ * pager.c: taskman pages the processes it starts (lazy anonymous memory).
+ * tm_pager_attach: make taskman pid's pager (before its first thread
+ * runs); 0 or -errno.  tm_lazy_mark: mark the lazy regions vm records
+ * in pid (a fork child: pages the parent had not touched stay lazy); 0
+ * or -errno.  pager_fault: the _PULSE_CODE_PAGEFAULT of thread tid of
+ * pid: fill, or SIGSEGV (SIGBUS when out of memory).
+ */
+long tm_pager_attach(long pid);
+long tm_lazy_mark(long pid, const struct vmmap *vm);
+void pager_fault(int pid, int tid);
 
 /*
  * pathmsg.c.  path_exists: is path attached exactly by a server, or a

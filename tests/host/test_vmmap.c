@@ -1,8 +1,10 @@
-// uses: taskman/common/vmmap.c
+// uses: taskman/common/vmmap.c taskman/common/vmfault.c
 /*
  * Host tests of the memory manager's region map (taskman/common/vmmap.c):
  * placement with and without hints, overlaps, munmap splitting regions
- * and reporting exactly the pieces that were mapped, protection checks.
+ * and reporting exactly the pieces that were mapped, protection checks,
+ * mprotect splitting regions and keeping VMMAP_LAZY, and the pager's
+ * fault policy (vmfault.c: which pages to fill, or SIGSEGV).
  */
 #include "unit.h"
 #include <errno.h>
@@ -119,4 +121,107 @@ UNIT_TEST(copy_is_independent)
 	CHECK_EQ(vmmap_check(&a, LO + 2 * P, P, 3), -ENOMEM);	/* a did not get b's */
 	vmmap_fini(&a);
 	vmmap_fini(&b);
+}
+
+/* The count of regions, and the region holding a, checked for its bounds and prot. */
+static int
+nregions(const struct vmmap *m)
+{
+	int n = 0;
+
+	for (const struct vm_region *r = m->vm_regions; r; r = r->vr_next)
+		n++;
+	return n;
+}
+
+static int
+region_is(const struct vmmap *m, uint64_t a, uint64_t start, uint64_t end, uint32_t prot)
+{
+	const struct vm_region *r = vmmap_lookup(m, a);
+
+	return r && r->vr_start == start && r->vr_end == end && r->vr_prot == prot;
+}
+
+UNIT_TEST(lookup)
+{
+	struct vmmap m;
+
+	vmmap_init(&m, LO, HI);
+	CHECK_EQ(vmmap_insert(&m, LO + P, 2 * P, 3), 0);
+	CHECK(vmmap_lookup(&m, LO) == NULL);
+	CHECK(region_is(&m, LO + P, LO + P, LO + 3 * P, 3));
+	CHECK(region_is(&m, LO + 3 * P - 1, LO + P, LO + 3 * P, 3));
+	CHECK(vmmap_lookup(&m, LO + 3 * P) == NULL);
+	vmmap_fini(&m);
+}
+
+/* mprotect's record: the middle of a lazy region, then across two regions. */
+UNIT_TEST(protect_splits_and_keeps_lazy)
+{
+	struct vmmap m;
+
+	vmmap_init(&m, LO, HI);
+	CHECK_EQ(vmmap_insert(&m, LO, 8 * P, 3 | VMMAP_LAZY), 0);
+	CHECK_EQ(vmmap_insert(&m, LO + 8 * P, 2 * P, 1), 0);
+	CHECK_EQ(vmmap_protect(&m, LO + 2 * P, 3 * P, 1), 0);
+	CHECK_EQ(nregions(&m), 4);
+	CHECK(region_is(&m, LO, LO, LO + 2 * P, 3 | VMMAP_LAZY));
+	CHECK(region_is(&m, LO + 2 * P, LO + 2 * P, LO + 5 * P, 1 | VMMAP_LAZY));
+	CHECK(region_is(&m, LO + 5 * P, LO + 5 * P, LO + 8 * P, 3 | VMMAP_LAZY));
+	CHECK_EQ(vmmap_protect(&m, LO + 6 * P, 3 * P, 5), 0);
+	CHECK(region_is(&m, LO + 5 * P, LO + 5 * P, LO + 6 * P, 3 | VMMAP_LAZY));
+	CHECK(region_is(&m, LO + 6 * P, LO + 6 * P, LO + 8 * P, 5 | VMMAP_LAZY));
+	CHECK(region_is(&m, LO + 8 * P, LO + 8 * P, LO + 9 * P, 5));	/* eager stays eager */
+	CHECK(region_is(&m, LO + 9 * P, LO + 9 * P, LO + 10 * P, 1));
+	CHECK_EQ(m.vm_bytes, 10 * P);
+	CHECK_EQ(vmmap_protect(&m, LO + 9 * P, 2 * P, 1), -ENOMEM);	/* a hole: nothing changes */
+	CHECK(region_is(&m, LO + 9 * P, LO + 9 * P, LO + 10 * P, 1));
+	CHECK_EQ(vmmap_protect(&m, LO, P, 8), -EINVAL);
+	CHECK_EQ(vmmap_protect(&m, LO, 0, 1), -EINVAL);
+	vmmap_fini(&m);
+}
+
+UNIT_TEST(fault_policy)
+{
+	struct vmmap m;
+	uint64_t s, l;
+	uint32_t prot;
+	const uint64_t C = 4 * P;	/* cluster */
+
+	vmmap_init(&m, LO, HI);
+	CHECK_EQ(vmmap_insert(&m, LO + P, 6 * P, 3 | VMMAP_LAZY), 0);	/* [1, 7) */
+	CHECK_EQ(vmmap_insert(&m, LO + 7 * P, 2 * P, 1 | VMMAP_LAZY), 0);	/* [7, 9) read-only */
+	CHECK_EQ(vmmap_insert(&m, LO + 9 * P, P, 3), 0);			/* eager */
+	CHECK_EQ(vmmap_insert(&m, LO + 10 * P, P, 0 | VMMAP_LAZY), 0);	/* PROT_NONE */
+	CHECK_EQ(vmmap_insert(&m, LO + 11 * P, P, 4 | VMMAP_LAZY), 0);	/* exec only */
+	/* The cluster is aligned and clipped to the region at both ends. */
+	CHECK_EQ(vmmap_fault(&m, LO + P + 5, VMMAP_W, C, &s, &l, &prot), VMF_FILL);
+	CHECK_EQ(s, LO + P);
+	CHECK_EQ(l, 3 * P);
+	CHECK_EQ(prot, 3);
+	CHECK_EQ(vmmap_fault(&m, LO + 5 * P, VMMAP_R, C, &s, &l, &prot), VMF_FILL);
+	CHECK_EQ(s, LO + 4 * P);
+	CHECK_EQ(l, 3 * P);
+	CHECK_EQ(vmmap_fault(&m, LO + 5 * P, VMMAP_R, 0, &s, &l, &prot), VMF_FILL);	/* one page */
+	CHECK_EQ(s, LO + 5 * P);
+	CHECK_EQ(l, P);
+	/* Read-only: reads fill, writes and fetches are SIGSEGV. */
+	CHECK_EQ(vmmap_fault(&m, LO + 8 * P, VMMAP_R, C, &s, &l, &prot), VMF_FILL);
+	CHECK_EQ(s, LO + 8 * P);
+	CHECK_EQ(l, P);
+	CHECK_EQ(prot, 1);
+	CHECK_EQ(vmmap_fault(&m, LO + 8 * P, VMMAP_W, C, &s, &l, &prot), VMF_SEGV);
+	CHECK_EQ(vmmap_fault(&m, LO + 8 * P, VMMAP_X, C, &s, &l, &prot), VMF_SEGV);
+	/* Eager regions, PROT_NONE, holes: SIGSEGV. Exec-only: fetches only. */
+	CHECK_EQ(vmmap_fault(&m, LO + 9 * P, VMMAP_W, C, &s, &l, &prot), VMF_SEGV);
+	CHECK_EQ(vmmap_fault(&m, LO + 10 * P, VMMAP_R, C, &s, &l, &prot), VMF_SEGV);
+	CHECK_EQ(vmmap_fault(&m, LO, VMMAP_R, C, &s, &l, &prot), VMF_SEGV);
+	CHECK_EQ(vmmap_fault(&m, LO + 12 * P, VMMAP_R, C, &s, &l, &prot), VMF_SEGV);
+	CHECK_EQ(vmmap_fault(&m, LO + 11 * P, VMMAP_R, C, &s, &l, &prot), VMF_SEGV);
+	CHECK_EQ(vmmap_fault(&m, LO + 11 * P, VMMAP_X, C, &s, &l, &prot), VMF_FILL);
+	/* Write implies read: a W-only region can be read. */
+	CHECK_EQ(vmmap_protect(&m, LO + P, 6 * P, 2), 0);
+	CHECK_EQ(vmmap_fault(&m, LO + 2 * P, VMMAP_R, C, &s, &l, &prot), VMF_FILL);
+	CHECK_EQ(prot, 2);
+	vmmap_fini(&m);
 }

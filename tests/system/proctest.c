@@ -153,7 +153,11 @@ UTEST(proc, procmgr_bad_arguments)
 	UT_EQ(KC(MemMap, pid, 0x10000, 0, MEM_PROT_READ, MEM_ANON, 0), -EINVAL);
 	UT_EQ(KC(MemMap, pid, (long)USER_SPACE_TOP, 4096, MEM_PROT_READ, MEM_ANON, 0), -EINVAL);
 	UT_EQ(KC(MemMap, pid, 0x10000, 4096, 0, MEM_ANON, 0), -EINVAL);		/* no access */
-	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, 0x11, 0), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, 0x41, 0), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_LAZY, 0), -EINVAL);	/* not alone */
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_ANON | MEM_LAZY | MEM_FILL, 0), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_ANON | MEM_LAZY, 4096), -EINVAL);
+	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_ANON | MEM_FILL, 4096), -EINVAL);
 	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_SHARED | MEM_CONTIG | MEM_ANON, 0), -EINVAL);
 	UT_EQ(KC(MemMap, 999999, 0x10000, 4096, MEM_PROT_READ, MEM_ANON, 0), -ESRCH);
 	UT_EQ(KC(MemMap, pid, 0x10000, 8192, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON, 0), 0);
@@ -163,6 +167,16 @@ UTEST(proc, procmgr_bad_arguments)
 	UT_EQ(KC(MemWrite, pid, 0x20000, (long)name, 2, 0, 0), -EFAULT);	/* unmapped target */
 	UT_EQ(KC(MemUnmap, pid, 0x10000, 8192, 0, 0, 0), 0);
 	UT_EQ(KC(MemWrite, pid, 0x10000, (long)name, 2, 0, 0), -EFAULT);
+	/* Lazy pages: marked, filled by a copy, by MEM_FILL, or replaced by a mapping. */
+	UT_EQ(KC(MemMap, pid, 0x10000, 4 * 4096, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON | MEM_LAZY, 0), 0);
+	UT_EQ(KC(MemWrite, pid, 0x10000, (long)name, 2, 0, 0), 2);	/* the copy fills it */
+	UT_EQ(KC(MemMap, pid, 0x10000, 4 * 4096, MEM_PROT_READ, MEM_ANON | MEM_LAZY, 0), 0);	/* mapped: kept */
+	UT_EQ(KC(MemMap, pid, 0x10000, 2 * 4096, MEM_PROT_READ | MEM_PROT_WRITE, MEM_ANON | MEM_FILL, 0), 0);
+	UT_EQ(KC(MemMap, pid, 0x11000, 4096, MEM_PROT_READ, MEM_ANON, 0), -EEXIST);	/* filled */
+	UT_EQ(KC(MemMap, pid, 0x12000, 4096, MEM_PROT_READ, MEM_ANON, 0), 0);	/* a mark gives way */
+	UT_EQ(KC(MemProtect, pid, 0x10000, 4 * 4096, MEM_PROT_READ, 0, 0), 0);	/* marks count as mapped */
+	UT_EQ(KC(MemUnmap, pid, 0x10000, 4 * 4096, 0, 0, 0), 0);
+	UT_EQ(KC(MemProtect, pid, 0x10000, 4096, MEM_PROT_READ, 0, 0), -ENOMEM);	/* marks gone too */
 	/* DMA memory (MEM_CONTIG) and MemOffset: decode errors, and EPERM for a target without IO. */
 	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_CONTIG, 0), -EINVAL);	/* not alone */
 	UT_EQ(KC(MemMap, pid, 0x10000, 4096, MEM_PROT_READ, MEM_PHYS | MEM_CONTIG, 0), -EINVAL);

@@ -35,6 +35,16 @@
 					   shared memory (owned and pinned, like DMA
 					   memory but not contiguous): MemClone shares
 					   them writable, MemShare maps them again */
+#define MEM_LAZY		0x10	/* with MEM_ANON: reserve, do not map: every page of
+					   the range with nothing mapped becomes a lazy
+					   zero-fill page with prot (no frame yet); mapped
+					   pages stay as they are.  A thread's access to a
+					   lazy page faults to the pager; a kernel copy
+					   (MsgReply, read() ...) fills it itself */
+#define MEM_FILL		0x20	/* with MEM_ANON: a fresh zeroed frame for every
+					   page of the range with nothing mapped (lazy or
+					   not); mapped pages stay as they are: the pager's
+					   answer to a fault, never -EEXIST */
 
 /*
  * MemShare(dst_pid, dst_va, src_pid, src_va, len, prot): map the frames

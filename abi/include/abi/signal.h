@@ -97,6 +97,7 @@
 #define __ABI_SEGV_ACCERR	2	/* SIGSEGV: mapped without the access */
 #define __ABI_ILL_ILLOPC	1	/* SIGILL: illegal opcode */
 #define __ABI_BUS_ADRALN	1	/* SIGBUS: misaligned */
+#define __ABI_BUS_ADRERR	2	/* SIGBUS: no memory for the address (a lazy page) */
 #define __ABI_TRAP_BRKPT	1	/* SIGTRAP: ebreak */
 
 #ifndef __ASSEMBLER__

@@ -71,6 +71,8 @@ futex_word_pa(uaddr_t addr, size_t align, bool write, paddr_t *pa)
 			return -EFAULT;
 		return futex_word_pa(addr, align, write, pa);
 	}
+	if (!ok && vm_lazy_fill(vs, addr, write ? VMP_W : VMP_R) == 0)
+		return futex_word_pa(addr, align, write, pa);	/* a lazy page, filled now */
 	return ok && (!write || (prot & VMP_W)) ? 0 : -EFAULT;
 }
 

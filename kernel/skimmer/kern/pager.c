@@ -13,6 +13,24 @@
  * A kill ends the wait as well.  This is the L4 pager model, which is
  * also how taskman works on seL4.
  *
+ * taskman pages every process it starts: private anonymous memory is
+ * reserved with lazy marks (MemMap MEM_LAZY, kern/vm.c), and a thread's
+ * first touch of a marked page comes here; taskman fills a cluster
+ * (MemMap MEM_FILL) or answers SIGSEGV (SIGBUS when out of memory).
+ *
+ * Kernel copies never come here.  A copy into or out of user memory
+ * (vm_copyin/vm_copyout/vm_copy: MsgSend, MsgReply, MsgRead, MsgWrite,
+ * kernel-call arguments, signal frames) that meets a lazy page fills it
+ * itself from the mark (vm_lazy_fill); any other missing page is
+ * -EFAULT as before.  The thread making a copy is often not the one
+ * whose memory it touches, and may be the pager itself: taskman's
+ * MsgReply into a client's untouched read() buffer cannot wait for
+ * taskman, and a server's MsgReply must not wait on its client's pager.
+ * The mark is the "zero-fill allowed" note the pager leaves for the
+ * kernel, the usual L4-style compromise; the policy (which pages, which
+ * access, how many at a time, which signal) stays the pager's, and
+ * taskman, which has no pager and eager memory, never waits for itself.
+ *
  * Locking: td_page_* fields are written by the faulting thread before it
  * sends the pulse and read by the pager after; the pager's answer goes
  * through td_page_done (atomic) and a wake-up.

@@ -146,7 +146,10 @@ map_flags_ok(long flags, long paddr)
 	struct proc *me = curthread->td_proc;
 
 	if (flags != MEM_ANON && flags != MEM_PHYS && flags != (MEM_ANON | MEM_CONTIG) &&
-	    flags != (MEM_ANON | MEM_SHARED))
+	    flags != (MEM_ANON | MEM_SHARED) && flags != (MEM_ANON | MEM_LAZY) &&
+	    flags != (MEM_ANON | MEM_FILL))
+		return -EINVAL;
+	if ((flags & (MEM_LAZY | MEM_FILL)) && paddr != 0)
 		return -EINVAL;
 	if ((flags == MEM_PHYS || (flags & MEM_CONTIG)) && !(me->pr_abilities & PRA_IO))
 		return -EPERM;
@@ -173,6 +176,12 @@ sys_MemMap(long pid, long va, long len, long prot, long flags, long paddr)
 	if (flags == MEM_PHYS && !phys_is_device((uint64_t)paddr, (uint64_t)len)) {
 		proc_release(p);
 		return -EINVAL;
+	}
+	if (flags & (MEM_LAZY | MEM_FILL)) {	/* lazy pages (kern/pager.c): no undo */
+		rc = (flags & MEM_LAZY) ? vm_lazy(p->pr_vm, (uaddr_t)va, (size_t)len, vm_prot(prot)) :
+		    vm_fill(p->pr_vm, (uaddr_t)va, (size_t)len, vm_prot(prot));
+		proc_release(p);
+		return rc;
 	}
 	if (flags & MEM_CONTIG) {
 		/* DMA memory only for drivers: the target needs the I/O ability too. */
@@ -301,6 +310,8 @@ sys_MemOffset(long pid, long va, long len, long info, long a4, long a5)
 		fl = spin_lock_irqsave(&p->pr_vm->vs_lock);
 		ok = pmap_lookup_arch(&p->pr_vm->vs_pmap, v, &pa, &prot);
 		spin_unlock_irqrestore(&p->pr_vm->vs_lock, fl);
+		if (!ok && vm_lazy_fill(p->pr_vm, v, VMP_R) == 0)
+			continue;		/* a lazy page: it has a frame now */
 		if (!ok || (mo.mp_contig != 0 && pa != next))
 			break;
 		if (mo.mp_contig == 0)

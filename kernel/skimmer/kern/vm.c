@@ -8,6 +8,7 @@
 #include <kern/kobj.h>
 #include <kern/lwkt.h>
 #include <kern/panic.h>
+#include <kern/param.h>
 #include <kern/string.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
@@ -196,6 +197,93 @@ vm_map_anon(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
 	return 0;
 }
 
+/* ---- lazy zero-fill pages ---------------------------------------------------- */
+
+#define LAZY_BATCH	64	/* pages marked per hold of vs_lock */
+
+/* A zeroed frame for a lazy page, or 0 when memory is down to the reserve. */
+static paddr_t
+lazy_frame(void)
+{
+	if (frame_free_count() < LAZY_RESERVE_FRAMES)
+		return 0;
+	return frame_alloc(0, FRAME_ZERO);
+}
+
+int
+vm_lazy(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
+{
+	if ((va | len) & (PAGE_SIZE - 1) || va + len < va || va + len > USER_TOP)
+		return -EINVAL;
+	for (size_t off = 0; off < len; ) {
+		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
+		int rc = 0;
+
+		for (int i = 0; i < LAZY_BATCH && off < len && rc >= 0; i++, off += PAGE_SIZE)
+			rc = pmap_lazy_arch(&vs->vs_pmap, va + off, prot);
+		spin_unlock_irqrestore(&vs->vs_lock, fl);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+vm_fill(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
+{
+	if ((va | len) & (PAGE_SIZE - 1) || va + len < va || va + len > USER_TOP)
+		return -EINVAL;
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
+		paddr_t pa;
+		unsigned have;
+		bool mapped = pmap_lookup_arch(&vs->vs_pmap, va + off, &pa, &have);
+		int rc;
+
+		spin_unlock_irqrestore(&vs->vs_lock, fl);
+		if (mapped)
+			continue;
+		if ((pa = lazy_frame()) == 0)
+			return -ENOMEM;
+		rc = vm_map(vs, va + off, pa, prot | VMP_OWNED);
+		if (rc < 0)
+			frame_free(pa, 0);
+		if (rc < 0 && rc != -EEXIST)	/* -EEXIST: a racing fill won */
+			return rc;
+	}
+	return 0;
+}
+
+int
+vm_lazy_fill(struct vmspace *vs, uaddr_t va, unsigned need)
+{
+	unsigned long fl;
+	unsigned prot;
+	paddr_t pa;
+	bool lazy;
+	int rc;
+
+	va &= ~(uaddr_t)(PAGE_SIZE - 1);
+	fl = spin_lock_irqsave(&vs->vs_lock);
+	lazy = pmap_lazy_lookup_arch(&vs->vs_pmap, va, &prot);
+	spin_unlock_irqrestore(&vs->vs_lock, fl);
+	if (!lazy || (prot & need) != need)
+		return -EFAULT;
+	if ((pa = lazy_frame()) == 0)
+		return -EFAULT;		/* out of memory: the copy fails */
+	fl = spin_lock_irqsave(&vs->vs_lock);
+	rc = -EEXIST;			/* filled or unmapped meanwhile: look again */
+	if (pmap_lazy_lookup_arch(&vs->vs_pmap, va, &prot) &&
+	    (rc = pmap_enter_arch(&vs->vs_pmap, va, pa, prot | VMP_OWNED)) == 0) {
+		vs->vs_pages++;
+		vs->vs_owned++;
+	}
+	spin_unlock_irqrestore(&vs->vs_lock, fl);
+	if (rc < 0)
+		frame_free(pa, 0);
+	return rc == 0 || rc == -EEXIST ? 0 : -EFAULT;
+}
+
 /* ---- copies ----------------------------------------------------------------- */
 
 /* The kernel address of user va in vs if mapped with prot, else NULL (vs_lock held). */
@@ -254,6 +342,8 @@ copy_user(struct vmspace *vs, uaddr_t uva, void *kbuf, size_t len, bool out)
 		spin_unlock_irqrestore(&vs->vs_lock, fl);
 		if (cow && vm_cow_break(vs, uva) == 0)
 			continue;		/* a private copy now: again */
+		if (p == NULL && !cow && vm_lazy_fill(vs, uva, out ? VMP_W : VMP_R) == 0)
+			continue;		/* a lazy page, filled now: again */
 		if (p == NULL)
 			return -EFAULT;
 		k += n;
@@ -314,6 +404,10 @@ copy_between(struct vmspace *dvs, uaddr_t dst, unsigned dprot, struct vmspace *s
 		unlock_two(dvs, svs, fl);
 		if (cow && vm_cow_break(dvs, dst) == 0)
 			continue;
+		if (!d && !cow && vm_lazy_fill(dvs, dst, dprot) == 0)
+			continue;		/* lazy pages, filled now: again */
+		if (!s && vm_lazy_fill(svs, src, VMP_R) == 0)
+			continue;
 		if (!d || !s)
 			return -EFAULT;
 		dst += n;
@@ -357,7 +451,8 @@ vm_check(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
 		unsigned long fl = spin_lock_irqsave(&vs->vs_lock);
 		paddr_t pa;
 		unsigned have = 0;
-		bool ok = pmap_lookup_arch(&vs->vs_pmap, va, &pa, &have);
+		bool ok = pmap_lookup_arch(&vs->vs_pmap, va, &pa, &have) ||
+		    pmap_lazy_lookup_arch(&vs->vs_pmap, va, &have);	/* a copy fills it */
 
 		spin_unlock_irqrestore(&vs->vs_lock, fl);
 		if (have & VMP_COW)

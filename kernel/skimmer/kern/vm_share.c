@@ -11,7 +11,8 @@
  * changes the access of mapped pages; a page whose frame others hold
  * (fork's copy-on-write, or a read-only page shared by fork) becomes
  * copy-on-write when it gains write access, so no one else sees the
- * writes.
+ * writes.  A lazy zero-fill page (vm_lazy) keeps its mark with the new
+ * access.
  *
  * Locks: the spaces' vs_lock (leaf), two in address order; TLB
  * shoot-downs happen after they are dropped.
@@ -124,7 +125,8 @@ vm_protect(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
 		return -EINVAL;
 	fl = spin_lock_irqsave(&vs->vs_lock);
 	for (off = 0; off < len; off += PAGE_SIZE)
-		if (!pmap_lookup_arch(&vs->vs_pmap, va + off, &pa, &old))
+		if (!pmap_lookup_arch(&vs->vs_pmap, va + off, &pa, &old) &&
+		    !pmap_lazy_lookup_arch(&vs->vs_pmap, va + off, &old))
 			break;
 	if (off < len) {
 		spin_unlock_irqrestore(&vs->vs_lock, fl);
@@ -133,7 +135,10 @@ vm_protect(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot)
 	for (off = 0; off < len; off += PAGE_SIZE) {
 		unsigned np;
 
-		pmap_lookup_arch(&vs->vs_pmap, va + off, &pa, &old);
+		if (!pmap_lookup_arch(&vs->vs_pmap, va + off, &pa, &old)) {
+			pmap_lazy_arch(&vs->vs_pmap, va + off, prot);	/* a lazy page's new mark */
+			continue;
+		}
 		np = new_prot(old, pa, prot);
 		if (np != old) {
 			pmap_replace_arch(&vs->vs_pmap, va + off, pa, np);

@@ -26,6 +26,11 @@
  * frame (VMP_OWNED | VMP_PINNED, DMA memory).
  */
 #define PTE_PINNED	PTE_COW
+/*
+ * A lazy zero-fill page (vm_lazy): PTE_V clear, so the hardware ignores
+ * the rest, PTE_LAZY set and the access it will have in PTE_R/W/X.
+ */
+#define PTE_LAZY	PTE_OWNED
 #define PTE_PPN_SHIFT	10
 #define PTES		512
 
@@ -254,6 +259,8 @@ pmap_remove_arch(struct pmap *pm, vaddr_t va, paddr_t *pa, unsigned *prot)
 {
 	uint64_t *pte = user_va_ok(va) ? walk(pm, va, false) : NULL;
 
+	if (pte != NULL && !(*pte & PTE_V))
+		*pte = 0;		/* a lazy page is forgotten too */
 	if (pte == NULL || !(*pte & PTE_V))
 		return -ENOENT;
 	if (pa)
@@ -277,6 +284,37 @@ pmap_lookup_arch(const struct pmap *pm, vaddr_t va, paddr_t *pa, unsigned *prot)
 		return false;
 	*pa = pte_pa(*pte) + (va & (PAGE_SIZE - 1));
 	*prot = pte_prot(*pte);
+	return true;
+}
+
+int
+pmap_lazy_arch(struct pmap *pm, vaddr_t va, unsigned prot)
+{
+	uint64_t *pte;
+
+	if (!user_va_ok(va) || (prot & ~(VMP_R | VMP_W | VMP_X)) || !prot_ok(prot))
+		return -EINVAL;
+	pte = walk(pm, va, true);
+	if (pte == NULL)
+		return -ENOMEM;
+	if (*pte & PTE_V)
+		return 1;
+	*pte = PTE_LAZY | ((prot & VMP_R) ? PTE_R : 0) | ((prot & VMP_W) ? PTE_W : 0) |
+	    ((prot & VMP_X) ? PTE_X : 0);
+	return 0;
+}
+
+bool
+pmap_lazy_lookup_arch(const struct pmap *pm, vaddr_t va, unsigned *prot)
+{
+	uint64_t *pte;
+
+	if (va >= USER_TOP)
+		return false;
+	pte = walk(pm, va & ~(PAGE_SIZE - 1), false);
+	if (pte == NULL || (*pte & (PTE_V | PTE_LAZY)) != PTE_LAZY)
+		return false;
+	*prot = pte_prot(*pte & (PTE_R | PTE_W | PTE_X));
 	return true;
 }
 

@@ -117,7 +117,7 @@ fault_signal(uint64_t cause, int *sig, int *code)
 		*sig = SIGBUS, *code = __ABI_BUS_ADRALN;
 		break;
 	default:
-		*sig = SIGSEGV, *code = __ABI_SEGV_MAPERR;	/* no pager yet: no ACCERR */
+		*sig = SIGSEGV, *code = __ABI_SEGV_MAPERR;	/* no ACCERR (taskman does not say) */
 		break;
 	}
 }
@@ -179,10 +179,11 @@ user_kercall(struct trapframe *tf)
 }
 
 /*
- * Exceptions from user mode.  A fault the kernel cannot resolve becomes a
- * signal: the thread's handler runs if it has one (and does not block the
- * signal), otherwise the process ends with that signal.  (Faults will go
- * to the pager, taskman, first.)
+ * Exceptions from user mode.  A page fault the kernel cannot resolve goes
+ * to the process's pager (taskman; kern/pager.c) first.  A fault that
+ * stays unresolved becomes a signal: the thread's handler runs if it has
+ * one (and does not block the signal), otherwise the process ends with
+ * that signal.
  */
 static void
 user_trap(struct trapframe *tf)
@@ -197,10 +198,13 @@ user_trap(struct trapframe *tf)
 	} else if (paged(tf, &sig)) {
 		/* The pager mapped it: run the access again. */
 	} else {
-		if (sig == 0)
-			fault_signal(cause, &sig, &code);
-		else
-			code = __ABI_SI_KERNEL;	/* the pager's choice */
+		int psig = sig;
+
+		fault_signal(cause, &sig, &code);
+		if (psig == SIGBUS)
+			sig = psig, code = __ABI_BUS_ADRERR;	/* the pager had no memory */
+		else if (psig != 0 && psig != sig)
+			sig = psig, code = __ABI_SI_KERNEL;	/* the pager's own choice */
 		intr_enable_arch();
 		if (!sig_fault(sig, code, tf->tf_stval)) {
 			kprintf("user fault: pid %d tid %d (%s): killed with signal %d\n",

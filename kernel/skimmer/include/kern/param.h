@@ -16,5 +16,9 @@
 #define PROC_MAX_SIDE_CONNS	64	/* side-channel connections per process */
 #define PROC_MAX_TIMERS		32	/* TimerCreate timers per process */
 #define CHANNEL_MAX_PULSES	1024	/* queued pulses per channel before EAGAIN */
+#define LAZY_RESERVE_FRAMES	1024	/* lazy pages are not filled below this many free
+					   frames (4 MiB): a process touching more than
+					   there is gets SIGBUS while the kernel and the
+					   servers keep room (kern/vm.c) */
 
 #endif

@@ -13,8 +13,10 @@
  * Copies between the kernel and user memory, and directly between two user
  * spaces, translate each page in software through the page tables and copy
  * through the direct map, so a bad user pointer returns -EFAULT and never
- * faults the kernel.  Pages must be mapped already: there is no demand
- * paging inside a copy (docs/kernel-calls.md).
+ * faults the kernel.  A copy that meets a lazy zero-fill page (vm_lazy)
+ * that allows its access fills it itself (vm_lazy_fill) and goes on; any
+ * other page that is not mapped is -EFAULT.  No copy ever waits for the
+ * pager (kern/pager.c says why).
  */
 #ifndef KERN_VM_H
 #define KERN_VM_H
@@ -55,6 +57,22 @@ int vm_unmap(struct vmspace *vs, uaddr_t va);
 /* Allocate zeroed owned frames and map them over [va, va+len).  0 or -errno. */
 int vm_map_anon(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
 
+/*
+ * Lazy zero-fill pages (taskman's lazy anonymous memory, kern/pager.c).
+ * vm_lazy marks every page of [va, va+len) that has nothing mapped as
+ * lazy with prot (VMP_R/W/X): no frame until a fault (the pager's
+ * MemMap MEM_FILL) or a kernel copy fills it; mapped pages stay.
+ * vm_fill maps a zeroed owned frame with prot at every page of the range
+ * with nothing mapped (lazy or not).  Both: 0, -EINVAL, -ENOMEM (part may
+ * be done).  vm_lazy_fill fills the one page at va if it is lazy and its
+ * mark allows need: 0 (look again: it may also have been filled or
+ * unmapped meanwhile), or -EFAULT (not lazy, not allowed, out of memory).
+ * Thread context, no locks held.
+ */
+int vm_lazy(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
+int vm_fill(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
+int vm_lazy_fill(struct vmspace *vs, uaddr_t va, unsigned need);
+
 /* Make vs current on this CPU (NULL: kernel only). */
 void vm_activate(struct vmspace *vs);
 
@@ -68,7 +86,7 @@ int vm_copy_force(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t
 long vm_copyinstr(struct vmspace *vs, char *dst, uaddr_t src, size_t size);
 /*
  * Check that [va, va+len) is mapped with at least prot (a copy-on-write
- * page counts as writable).  0 or -EFAULT.
+ * page counts as writable, a lazy page as what it will be).  0 or -EFAULT.
  */
 int vm_check(struct vmspace *vs, uaddr_t va, size_t len, unsigned prot);
 

@@ -55,6 +55,19 @@ int pmap_replace_arch(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned prot);
 /* Unmap user va; its pa and prot go to *pa and *prot.  0 or -ENOENT.  Local TLB only. */
 int pmap_remove_arch(struct pmap *pm, vaddr_t va, paddr_t *pa, unsigned *prot);
 
+/*
+ * Lazy zero-fill pages (kern/vm.c's vm_lazy): no frame, only a mark that
+ * says which access (VMP_R/W/X) the page will have once it is filled.
+ * pmap_lazy_arch marks user va so if nothing is mapped there (a lazy page
+ * gets the new prot): 0, 1 if a page is mapped (left alone), -EINVAL,
+ * -ENOMEM (a page table).  pmap_enter_arch replaces the mark;
+ * pmap_remove_arch forgets it (still -ENOENT); lookups and
+ * pmap_next_arch do not see it.  pmap_lazy_lookup_arch: true with the
+ * mark's prot if va is lazy.
+ */
+int pmap_lazy_arch(struct pmap *pm, vaddr_t va, unsigned prot);
+bool pmap_lazy_lookup_arch(const struct pmap *pm, vaddr_t va, unsigned *prot);
+
 /* Translate user va: true with the frame's pa and VMP_* prot if mapped. */
 bool pmap_lookup_arch(const struct pmap *pm, vaddr_t va, paddr_t *pa, unsigned *prot);
 
