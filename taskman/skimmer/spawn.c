@@ -295,13 +295,17 @@ spawn_prog(struct pt_proc *parent, const struct spawn_req *r, long abilities,
     const struct tm_prog *pg)
 {
 	struct tm_proc *tp = calloc(1, sizeof(*tp));
+	/* What the parent ignores stays ignored (POSIX), but for SETSIGDEF's set; not taskman's. */
+	long ign_from = parent->pp_pid == SYSMGR_PID ? 0 : parent->pp_pid;
+	uint64_t keep_dfl = (r->sr_msg->sp_flags & _SPAWN_SETSIGDEF) ? r->sr_msg->sp_sigdefault : 0;
 	long pid, rc, sp;
 
 	if (tp == NULL)
 		return -ENOMEM;
 	vmmap_init(&tp->tp_vm, TM_MMAP_LO, TM_MMAP_HI);
 	tp->tp_abilities = abilities;
-	pid = __kc_ProcCreate((long)tm_prog_name(r->sr_path), abilities, 0, 0, 0, 0);
+	pid = __kc_ProcCreate((long)tm_prog_name(r->sr_path), abilities, ign_from,
+	    ign_from ? (long)keep_dfl : 0, 0, 0);
 	if (pid < 0) {
 		free(tp);
 		return pid;

@@ -709,6 +709,90 @@ LTEST(proc, sigchld_ignored_no_zombies)
 	return 0;
 }
 
+/*
+ * Signal actions across spawn and exec (POSIX): what the parent ignores
+ * stays ignored in the child of posix_spawn, spawn() and fork + exec, but
+ * for posix_spawn's POSIX_SPAWN_SETSIGDEF set (QNX's SPAWN_SETSIGDEF),
+ * which starts SIG_DFL; a caught signal starts SIG_DFL (the handler is
+ * the old program's).  fork keeps every action, handlers included.  The
+ * child ("sigdisp WANT") reads SIGINT, SIGTERM, SIGUSR1, SIGUSR2 and
+ * SIGCHLD with sigaction: I ignored, D default.
+ */
+static const int disp_sigs[] = { SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGCHLD };
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+}
+
+static int disp_spawn(const posix_spawnattr_t *at, const char *want)
+{
+	int st = wait_for(spawn_role(NULL, at, "sigdisp", want, NULL));
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 100;
+}
+
+static int disp_qspawn(const struct inheritance *inh, const char *want)
+{
+	char *argv[] = { "libcproc", "sigdisp", (char *)want, NULL };
+
+	return qspawn_wait(spawn(SELF, 0, NULL, inh, argv, NULL));
+}
+
+LTEST(proc, sig_ign_inherited)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, hnd = { .sa_handler = on_usr2 };
+	struct sigaction old[5], cur;
+	struct inheritance inh;
+	posix_spawnattr_t at;
+	sigset_t def;
+	pid_t pid;
+	int st;
+
+	for (int i = 0; i < 5; i++)
+		LT_EQ(sigaction(disp_sigs[i], NULL, &old[i]), 0);
+	LT_EQ(sigaction(SIGINT, &ign, NULL), 0);
+	LT_EQ(sigaction(SIGTERM, &ign, NULL), 0);
+	LT_EQ(sigaction(SIGUSR1, &ign, NULL), 0);
+	LT_EQ(sigaction(SIGUSR2, &hnd, NULL), 0);
+	LT_EQ(disp_spawn(NULL, "IIIDD"), 0);		/* posix_spawn */
+	LT_EQ(posix_spawnattr_init(&at), 0);
+	sigemptyset(&def);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGUSR2);			/* caught: SIG_DFL anyway */
+	LT_EQ(posix_spawnattr_setsigdefault(&at, &def), 0);
+	LT_EQ(disp_spawn(&at, "IIIDD"), 0);		/* the set without the flag: no effect */
+	LT_EQ(posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF), 0);
+	LT_EQ(disp_spawn(&at, "IDIDD"), 0);
+	LT_EQ(posix_spawnattr_destroy(&at), 0);
+	LT_EQ(disp_qspawn(NULL, "IIIDD"), 0);		/* QNX spawn() */
+	memset(&inh, 0, sizeof(inh));
+	inh.flags = SPAWN_SETSIGDEF;
+	sigemptyset(&inh.sigdefault);
+	sigaddset(&inh.sigdefault, SIGINT);
+	sigaddset(&inh.sigdefault, SIGUSR1);
+	LT_EQ(disp_qspawn(&inh, "DIDDD"), 0);
+	pid = fork();					/* fork keeps all; exec drops the handler */
+	if (pid == 0) {
+		char *argv[] = { "libcproc", "sigdisp", "IIIDD", NULL };
+
+		if (sigaction(SIGUSR2, NULL, &cur) != 0 || cur.sa_handler != on_usr2 ||
+		    sigaction(SIGTERM, NULL, &cur) != 0 || cur.sa_handler != SIG_IGN)
+			_exit(50);
+		execve(SELF, argv, environ);
+		_exit(51);
+	}
+	LT_CHECK(pid > 0);
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	/* Back to the defaults here: the child sees defaults too. */
+	for (int i = 0; i < 5; i++)
+		LT_EQ(sigaction(disp_sigs[i], &old[i], NULL), 0);
+	LT_EQ(disp_spawn(NULL, "DDDDD"), 0);
+	return 0;
+}
+
 /* The children's roles; each exits 0 (or the asked code) when all is well. */
 static int child(int argc, char **argv)
 {
@@ -787,6 +871,17 @@ static int child(int argc, char **argv)
 			return sigprocmask(SIG_BLOCK, NULL, &m) == 0 && sigismember(&m, SIGUSR2) &&
 			    !sigismember(&m, SIGUSR1) ? 0 : 1;
 		return 2;
+	}
+	if (strcmp(role, "sigdisp") == 0) {	/* argv[2][i]: I or D for disp_sigs[i] */
+		for (int i = 0; i < 5; i++) {
+			struct sigaction sa;
+
+			if (sigaction(disp_sigs[i], NULL, &sa) != 0)
+				return 20;
+			if (sa.sa_handler != (argv[2][i] == 'I' ? SIG_IGN : SIG_DFL))
+				return 1 + i;
+		}
+		return 0;
 	}
 	if (strcmp(role, "nofd") == 0)
 		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;
