@@ -793,6 +793,35 @@ LTEST(proc, sig_ign_inherited)
 	return 0;
 }
 
+/*
+ * SIGCHLD ignored is inherited too, with what it means: the spawned
+ * child's own children leave no zombies, so its wait fails with ECHILD.
+ * The child reports after the parent has gone back to SIG_DFL (so the
+ * child itself is kept for the wait): it waits for SIGUSR1, blocked from
+ * the start (the spawner's mask).
+ */
+LTEST(proc, sigchld_ign_inherited)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigset_t u1, mask;
+	pid_t pid;
+	int st;
+
+	sigemptyset(&u1);
+	sigaddset(&u1, SIGUSR1);
+	LT_EQ(sigprocmask(SIG_BLOCK, &u1, &mask), 0);
+	LT_EQ(sigaction(SIGCHLD, &ign, &old), 0);
+	pid = spawn_role(NULL, NULL, "nozombie", NULL, NULL);
+	LT_EQ(sigaction(SIGCHLD, &old, NULL), 0);
+	LT_EQ(sigprocmask(SIG_SETMASK, &mask, NULL), 0);
+	LT_CHECK(pid > 0);
+	LT_EQ(kill(pid, SIGUSR1), 0);
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
+
 /* The children's roles; each exits 0 (or the asked code) when all is well. */
 static int child(int argc, char **argv)
 {
@@ -871,6 +900,23 @@ static int child(int argc, char **argv)
 			return sigprocmask(SIG_BLOCK, NULL, &m) == 0 && sigismember(&m, SIGUSR2) &&
 			    !sigismember(&m, SIGUSR1) ? 0 : 1;
 		return 2;
+	}
+	if (strcmp(role, "nozombie") == 0) {	/* SIGCHLD inherited ignored: no zombie */
+		struct sigaction sa;
+		sigset_t u1;
+		pid_t g = spawn_role(NULL, NULL, "exit", "3", NULL);
+		int st, sig, r = 0;
+
+		if (sigaction(SIGCHLD, NULL, &sa) != 0 || sa.sa_handler != SIG_IGN)
+			r = 1;
+		else if (g <= 0)
+			r = 2;
+		else if (waitpid(g, &st, 0) != -1 || errno != ECHILD)
+			r = 3;			/* it ended, and was not kept */
+		sigemptyset(&u1);
+		sigaddset(&u1, SIGUSR1);
+		sigwait(&u1, &sig);
+		return r;
 	}
 	if (strcmp(role, "sigdisp") == 0) {	/* argv[2][i]: I or D for disp_sigs[i] */
 		for (int i = 0; i < 5; i++) {
