@@ -154,10 +154,9 @@ static void on_alarm(int sig)
 	alarms++;
 }
 
-LTEST(tm, waitpid_edges)
+LTEST(tm, waitpid_none_and_wnohang)
 {
-	struct sigaction sa = { .sa_handler = on_alarm }, old;
-	pid_t a, b, c, w;
+	pid_t a;
 	int st;
 
 	stop_all_servers();
@@ -184,7 +183,16 @@ LTEST(tm, waitpid_edges)
 	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
 	LT_EQ(waitpid(a, &st, WNOHANG), -1);	/* reaped */
 	LT_EQ(errno, ECHILD);
-	/* Groups: a and b in a's new group, c in ours. */
+	return 0;
+}
+
+LTEST(tm, waitpid_groups)
+{
+	pid_t a, b, c, w;
+	int st;
+
+	stop_all_servers();
+	/* a and b in a's new group, c in ours. */
 	a = child_exit(4, 1);
 	LT_CHECK(a > 0);
 	LT_EQ(setpgid(a, a), 0);		/* either of us may do it first */
@@ -202,7 +210,17 @@ LTEST(tm, waitpid_edges)
 	LT_EQ(errno, ECHILD);
 	LT_EQ(waitpid(0, &st, 0), c);		/* our own group */
 	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 6);
-	/* EINTR: a handler without SA_RESTART interrupts the wait; the child stays. */
+	return 0;
+}
+
+/* A handler without SA_RESTART interrupts the wait; the child stays. */
+LTEST(tm, waitpid_eintr)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	pid_t a;
+	int st;
+
+	stop_all_servers();
 	LT_EQ(sigaction(SIGALRM, &sa, &old), 0);
 	a = fork();
 	if (a == 0) {
@@ -220,7 +238,16 @@ LTEST(tm, waitpid_edges)
 	LT_EQ(waitpid(a, &st, 0), a);
 	LT_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
 	LT_EQ(sigaction(SIGALRM, &old, NULL), 0);
-	/* An orphan: our child's child, left when our child ends, is not ours. */
+	return 0;
+}
+
+/* An orphan: our child's child, left when our child ends, is not ours. */
+LTEST(tm, waitpid_orphan)
+{
+	pid_t a;
+	int st;
+
+	stop_all_servers();
 	a = fork();
 	if (a == 0) {
 		pid_t g = fork();
