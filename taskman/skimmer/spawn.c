@@ -66,11 +66,25 @@ load_seg(void *arg, const struct elf_segment *s)
 	return rc < 0 ? (int)rc : 0;
 }
 
+/* Count the pages the segments will map, as load_seg maps them (a shared page once). */
+struct dry {
+	uint64_t	dr_bytes;
+	uint64_t	dr_end;		/* the last segment's end (PT_LOADs ascend) */
+};
+
 static int
 dry_run(void *arg, const struct elf_segment *s)
 {
-	(void)arg;
-	(void)s;
+	struct dry *d = arg;
+	uint64_t start = s->es_vaddr & ~(TM_PAGE - 1);
+	uint64_t end = (s->es_vaddr + s->es_memsz + TM_PAGE - 1) & ~(TM_PAGE - 1);
+
+	if (start < d->dr_end)
+		start = d->dr_end;
+	if (start < end)
+		d->dr_bytes += end - start;
+	if (end > d->dr_end)
+		d->dr_end = end;
 	return 0;
 }
 
@@ -131,6 +145,7 @@ sent_program(long rcvid, size_t off, size_t size, struct tm_prog *pg)
 long
 tm_find_program(const struct spawn_req *r, long rcvid, size_t off, struct tm_prog *pg)
 {
+	struct dry d = { 0, 0 };
 	char err[96];
 	long rc;
 
@@ -141,12 +156,13 @@ tm_find_program(const struct spawn_req *r, long rcvid, size_t off, struct tm_pro
 		rc = image_program(r->sr_path, pg);
 	if (rc < 0)
 		return rc;
-	if (elf_load(pg->pg_data, pg->pg_size, TM_MMAP_LO, dry_run, NULL, &pg->pg_entry,
+	if (elf_load(pg->pg_data, pg->pg_size, TM_MMAP_LO, dry_run, &d, &pg->pg_entry,
 	    err, sizeof(err)) < 0) {
 		tm_log("taskman: spawn %s: %s\n", r->sr_path, err);
 		tm_prog_free(pg);
 		return -ENOEXEC;
 	}
+	pg->pg_mem = d.dr_bytes;
 	return 0;
 }
 
@@ -194,6 +210,9 @@ tm_build_stack(const struct spawn_req *r, const struct pt_proc *cred, int ppid,
 	stack_bytes = tm_stack_size(cred);	/* the new program has cred's limits */
 	if (used < 0 || (uint64_t)used > stack_bytes - STACK_SLACK)
 		return -E2BIG;
+	/* RLIMIT_AS: the image and the stack (the arguments are in it) are all it maps at first. */
+	if (pg->pg_mem + stack_bytes > cred->pp_rlim[_RLIMIT_AS][0])
+		return -ENOMEM;
 	return used;
 }
 
@@ -295,13 +314,17 @@ spawn_prog(struct pt_proc *parent, const struct spawn_req *r, long abilities,
     const struct tm_prog *pg)
 {
 	struct tm_proc *tp = calloc(1, sizeof(*tp));
+	/* What the parent ignores stays ignored (POSIX), but for SETSIGDEF's set; not taskman's. */
+	long ign_from = parent->pp_pid == SYSMGR_PID ? 0 : parent->pp_pid;
+	uint64_t keep_dfl = (r->sr_msg->sp_flags & _SPAWN_SETSIGDEF) ? r->sr_msg->sp_sigdefault : 0;
 	long pid, rc, sp;
 
 	if (tp == NULL)
 		return -ENOMEM;
 	vmmap_init(&tp->tp_vm, TM_MMAP_LO, TM_MMAP_HI);
 	tp->tp_abilities = abilities;
-	pid = __kc_ProcCreate((long)tm_prog_name(r->sr_path), abilities, 0, 0, 0, 0);
+	pid = __kc_ProcCreate((long)tm_prog_name(r->sr_path), abilities, ign_from,
+	    ign_from ? (long)keep_dfl : 0, 0, 0);
 	if (pid < 0) {
 		free(tp);
 		return pid;

@@ -97,6 +97,7 @@ struct tm_prog {
 	size_t		pg_size;
 	void		*pg_copy;	/* malloc'd copy, or NULL */
 	uint64_t	pg_entry;
+	uint64_t	pg_mem;		/* bytes its segments map (whole pages) */
 };
 
 /*
@@ -116,7 +117,8 @@ void tm_proc_free(struct pt_proc *p);
  * with tm_prog_free.  tm_load_elf: map and fill pg's segments in pid,
  * recording them in vm (0 or -errno).  tm_build_stack: the first stack for r in a static
  * buffer (the bytes it takes, or -E2BIG), with cred's ids and working
- * directory and ppid in auxv.  tm_write_stack: map the stack in pid, write what tm_build_stack
+ * directory and ppid in auxv; -ENOMEM if the program and that stack
+ * would pass cred's RLIMIT_AS.  tm_write_stack: map the stack in pid, write what tm_build_stack
  * built and record it in vm; sp or -errno.
  */
 long tm_find_program(const struct spawn_req *r, long rcvid, size_t off, struct tm_prog *pg);

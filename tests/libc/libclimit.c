@@ -315,6 +315,47 @@ LTEST(rlimit, as_enomem)
 	return 0;
 }
 
+/*
+ * RLIMIT_AS at program load: a program whose image and main stack (the
+ * arguments are in it) would pass the limit is not started: posix_spawn
+ * and spawn() fail with ENOMEM, exec returns -1/ENOMEM and its caller goes
+ * on.  A 48 MiB stack (RLIMIT_STACK) does not fit in 40 MiB; the default
+ * 256 KiB one does, under the same limit.  The child's limits are the
+ * spawner's; exec's are the process's own.
+ */
+static int
+as_at_load(void)
+{
+	struct rlimit as = { 40 * MiB, RLIM_INFINITY }, big = { 48 * MiB, RLIM_INFINITY }, dflt;
+	char *argv[] = { "libclimit", "exit", "8", NULL };
+	pid_t pid;
+	int st;
+
+	if (getrlimit(RLIMIT_STACK, &dflt) != 0 || setrlimit(RLIMIT_AS, &as) != 0 ||
+	    setrlimit(RLIMIT_STACK, &big) != 0)
+		return 1;
+	if (posix_spawn(&pid, SELF, NULL, NULL, argv, environ) != ENOMEM)
+		return 2;
+	if (spawn(SELF, 0, NULL, NULL, argv, environ) != -1 || errno != ENOMEM)
+		return 3;
+	if (execv(SELF, argv) != -1 || errno != ENOMEM)
+		return 4;			/* ... and this process goes on */
+	if (setrlimit(RLIMIT_STACK, &dflt) != 0)
+		return 5;
+	if (posix_spawn(&pid, SELF, NULL, NULL, argv, environ) != 0 ||
+	    waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 8)
+		return 6;
+	argv[2] = "7";
+	execv(SELF, argv);			/* fits: exits 7 */
+	return 9;
+}
+
+LTEST(rlimit, as_checked_at_load)
+{
+	LT_EQ(in_child(as_at_load), 7);
+	return 0;
+}
+
 /* Map 64 MiB pieces until the memory runs out: ENOMEM, not a hang. */
 static int
 exhaust(void)
@@ -526,6 +567,8 @@ main(int argc, char **argv)
 		return check_inherited();
 	if (argc > 1 && strcmp(argv[1], "check-nothing") == 0)
 		return 0;
+	if (argc > 2 && strcmp(argv[1], "exit") == 0)
+		return atoi(argv[2]);
 	if (argc > 2 && strcmp(argv[1], "deep") == 0)
 		return deep(atoi(argv[2]));
 	return lt_run_all() == 0 ? 0 : 1;

@@ -709,6 +709,119 @@ LTEST(proc, sigchld_ignored_no_zombies)
 	return 0;
 }
 
+/*
+ * Signal actions across spawn and exec (POSIX): what the parent ignores
+ * stays ignored in the child of posix_spawn, spawn() and fork + exec, but
+ * for posix_spawn's POSIX_SPAWN_SETSIGDEF set (QNX's SPAWN_SETSIGDEF),
+ * which starts SIG_DFL; a caught signal starts SIG_DFL (the handler is
+ * the old program's).  fork keeps every action, handlers included.  The
+ * child ("sigdisp WANT") reads SIGINT, SIGTERM, SIGUSR1, SIGUSR2 and
+ * SIGCHLD with sigaction: I ignored, D default.
+ */
+static const int disp_sigs[] = { SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGCHLD };
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+}
+
+static int disp_spawn(const posix_spawnattr_t *at, const char *want)
+{
+	int st = wait_for(spawn_role(NULL, at, "sigdisp", want, NULL));
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 100;
+}
+
+static int disp_qspawn(const struct inheritance *inh, const char *want)
+{
+	char *argv[] = { "libcproc", "sigdisp", (char *)want, NULL };
+
+	return qspawn_wait(spawn(SELF, 0, NULL, inh, argv, NULL));
+}
+
+LTEST(proc, sig_ign_inherited)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, hnd = { .sa_handler = on_usr2 };
+	struct sigaction old[5], cur;
+	struct inheritance inh;
+	posix_spawnattr_t at;
+	sigset_t def;
+	pid_t pid;
+	int st;
+
+	for (int i = 0; i < 5; i++)
+		LT_EQ(sigaction(disp_sigs[i], NULL, &old[i]), 0);
+	LT_EQ(sigaction(SIGINT, &ign, NULL), 0);
+	LT_EQ(sigaction(SIGTERM, &ign, NULL), 0);
+	LT_EQ(sigaction(SIGUSR1, &ign, NULL), 0);
+	LT_EQ(sigaction(SIGUSR2, &hnd, NULL), 0);
+	LT_EQ(disp_spawn(NULL, "IIIDD"), 0);		/* posix_spawn */
+	LT_EQ(posix_spawnattr_init(&at), 0);
+	sigemptyset(&def);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGUSR2);			/* caught: SIG_DFL anyway */
+	LT_EQ(posix_spawnattr_setsigdefault(&at, &def), 0);
+	LT_EQ(disp_spawn(&at, "IIIDD"), 0);		/* the set without the flag: no effect */
+	LT_EQ(posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF), 0);
+	LT_EQ(disp_spawn(&at, "IDIDD"), 0);
+	LT_EQ(posix_spawnattr_destroy(&at), 0);
+	LT_EQ(disp_qspawn(NULL, "IIIDD"), 0);		/* QNX spawn() */
+	memset(&inh, 0, sizeof(inh));
+	inh.flags = SPAWN_SETSIGDEF;
+	sigemptyset(&inh.sigdefault);
+	sigaddset(&inh.sigdefault, SIGINT);
+	sigaddset(&inh.sigdefault, SIGUSR1);
+	LT_EQ(disp_qspawn(&inh, "DIDDD"), 0);
+	pid = fork();					/* fork keeps all; exec drops the handler */
+	if (pid == 0) {
+		char *argv[] = { "libcproc", "sigdisp", "IIIDD", NULL };
+
+		if (sigaction(SIGUSR2, NULL, &cur) != 0 || cur.sa_handler != on_usr2 ||
+		    sigaction(SIGTERM, NULL, &cur) != 0 || cur.sa_handler != SIG_IGN)
+			_exit(50);
+		execve(SELF, argv, environ);
+		_exit(51);
+	}
+	LT_CHECK(pid > 0);
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	/* Back to the defaults here: the child sees defaults too. */
+	for (int i = 0; i < 5; i++)
+		LT_EQ(sigaction(disp_sigs[i], &old[i], NULL), 0);
+	LT_EQ(disp_spawn(NULL, "DDDDD"), 0);
+	return 0;
+}
+
+/*
+ * SIGCHLD ignored is inherited too, with what it means: the spawned
+ * child's own children leave no zombies, so its wait fails with ECHILD.
+ * The child reports after the parent has gone back to SIG_DFL (so the
+ * child itself is kept for the wait): it waits for SIGUSR1, blocked from
+ * the start (the spawner's mask).
+ */
+LTEST(proc, sigchld_ign_inherited)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigset_t u1, mask;
+	pid_t pid;
+	int st;
+
+	sigemptyset(&u1);
+	sigaddset(&u1, SIGUSR1);
+	LT_EQ(sigprocmask(SIG_BLOCK, &u1, &mask), 0);
+	LT_EQ(sigaction(SIGCHLD, &ign, &old), 0);
+	pid = spawn_role(NULL, NULL, "nozombie", NULL, NULL);
+	LT_EQ(sigaction(SIGCHLD, &old, NULL), 0);
+	LT_EQ(sigprocmask(SIG_SETMASK, &mask, NULL), 0);
+	LT_CHECK(pid > 0);
+	LT_EQ(kill(pid, SIGUSR1), 0);
+	st = wait_for(pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	return 0;
+}
+
 /* The children's roles; each exits 0 (or the asked code) when all is well. */
 static int child(int argc, char **argv)
 {
@@ -787,6 +900,34 @@ static int child(int argc, char **argv)
 			return sigprocmask(SIG_BLOCK, NULL, &m) == 0 && sigismember(&m, SIGUSR2) &&
 			    !sigismember(&m, SIGUSR1) ? 0 : 1;
 		return 2;
+	}
+	if (strcmp(role, "nozombie") == 0) {	/* SIGCHLD inherited ignored: no zombie */
+		struct sigaction sa;
+		sigset_t u1;
+		pid_t g = spawn_role(NULL, NULL, "exit", "3", NULL);
+		int st, sig, r = 0;
+
+		if (sigaction(SIGCHLD, NULL, &sa) != 0 || sa.sa_handler != SIG_IGN)
+			r = 1;
+		else if (g <= 0)
+			r = 2;
+		else if (waitpid(g, &st, 0) != -1 || errno != ECHILD)
+			r = 3;			/* it ended, and was not kept */
+		sigemptyset(&u1);
+		sigaddset(&u1, SIGUSR1);
+		sigwait(&u1, &sig);
+		return r;
+	}
+	if (strcmp(role, "sigdisp") == 0) {	/* argv[2][i]: I or D for disp_sigs[i] */
+		for (int i = 0; i < 5; i++) {
+			struct sigaction sa;
+
+			if (sigaction(disp_sigs[i], NULL, &sa) != 0)
+				return 20;
+			if (sa.sa_handler != (argv[2][i] == 'I' ? SIG_IGN : SIG_DFL))
+				return 1 + i;
+		}
+		return 0;
 	}
 	if (strcmp(role, "nofd") == 0)
 		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;

@@ -7,6 +7,7 @@
 #include "utest.h"
 #include <abi/neutrino.h>
 #include <abi/procmgr.h>
+#include <abi/signal.h>
 #include <abi/sysinfo.h>
 #include <abi/time.h>
 #include <abi/vmlayout.h>
@@ -212,6 +213,60 @@ UTEST(proc, procmgr_bad_arguments)
 	UT_EQ(wait_death(pid), 3);
 	UT_EQ(KC(ProcDestroy, pid, 3, 0, 0, 0, 0), -ESRCH);			/* gone */
 	(void)buf;
+	return 0;
+}
+
+/* The action of signo in pid (SignalAction read by the process manager): its handler. */
+static long
+handler_of(long pid, int signo)
+{
+	struct __abi_sigaction a;
+	long rc = KC(SignalAction, pid, 0, signo, 0, (long)&a, 0);
+
+	return rc < 0 ? rc : (long)a.asa_handler;
+}
+
+/*
+ * ProcCreate(name, abilities, ign_pid, keep_dfl): the new process ignores
+ * what ign_pid ignores but for keep_dfl (spawn's SIG_IGN inheritance);
+ * only SIG_IGN is copied, never another action.
+ */
+UTEST(proc, create_inherits_ignored)
+{
+	struct __abi_sigaction ign = { __ABI_SIG_IGN, SA_NOCLDSTOP, 0 }, dfl = { 0, 0, 0 };
+	long a, b;
+
+	UT_EQ(KC(ProcCreate, (long)"x", 0, -1, 0, 0, 0), -EINVAL);
+	UT_EQ(KC(ProcCreate, (long)"x", 0, 0, 1UL << 9, 0, 0), -EINVAL);	/* keep_dfl alone */
+	UT_EQ(KC(ProcCreate, (long)"x", 0, 999999, 0, 0, 0), -ESRCH);
+	UT_EQ(KC(SignalAction, 0, 0, SIGUSR1, (long)&ign, 0, 0), 0);
+	UT_EQ(KC(SignalAction, 0, 0, SIGTERM, (long)&ign, 0, 0), 0);
+	a = KC(ProcCreate, (long)"ign", 0, 1, 0, 0, 0);
+	b = KC(ProcCreate, (long)"ign", 0, 1, 1UL << (SIGTERM - 1), 0, 0);
+	UT_EQ(KC(SignalAction, 0, 0, SIGUSR1, (long)&dfl, 0, 0), 0);
+	UT_EQ(KC(SignalAction, 0, 0, SIGTERM, (long)&dfl, 0, 0), 0);
+	UT_CHECK(a > 1 && b > 1);
+	UT_EQ(handler_of(a, SIGUSR1), __ABI_SIG_IGN);
+	UT_EQ(handler_of(a, SIGTERM), __ABI_SIG_IGN);
+	UT_EQ(handler_of(a, SIGUSR2), __ABI_SIG_DFL);
+	UT_EQ(handler_of(b, SIGUSR1), __ABI_SIG_IGN);
+	UT_EQ(handler_of(b, SIGTERM), __ABI_SIG_DFL);	/* keep_dfl */
+	{
+		struct __abi_sigaction got;
+
+		UT_EQ(KC(SignalAction, a, 0, SIGUSR1, 0, (long)&got, 0), 0);
+		UT_EQ(got.asa_flags, SA_NOCLDSTOP);	/* the whole action */
+	}
+	UT_EQ(KC(ProcDestroy, a, 0, 0, 0, 0, 0), 0);
+	UT_EQ(wait_death(a), 0);
+	UT_EQ(KC(ProcDestroy, b, 0, 0, 0, 0, 0), 0);
+	UT_EQ(wait_death(b), 0);
+	/* Nothing ignored now: a new one has defaults with or without ign_pid. */
+	a = KC(ProcCreate, (long)"ign", 0, 1, 0, 0, 0);
+	UT_CHECK(a > 1);
+	UT_EQ(handler_of(a, SIGUSR1), __ABI_SIG_DFL);
+	UT_EQ(KC(ProcDestroy, a, 0, 0, 0, 0, 0), 0);
+	UT_EQ(wait_death(a), 0);
 	return 0;
 }
 

@@ -11,6 +11,16 @@
 #ifndef ABI_PROCMGR_H
 #define ABI_PROCMGR_H
 
+/*
+ * ProcCreate(name, abilities, ign_pid, keep_dfl): a process with no
+ * memory and no threads.  Its signal actions start at SIG_DFL, but with
+ * ign_pid (a process; 0: none) non-zero it starts ignoring every signal
+ * ign_pid ignores, except those in keep_dfl (bit signo - 1; 0 unless
+ * ign_pid is given): spawn's POSIX inheritance of SIG_IGN, with
+ * posix_spawn's POSIX_SPAWN_SETSIGDEF set as keep_dfl.  ESRCH for a
+ * missing ign_pid.
+ */
+
 /* ProcCreate abilities (a subset of the caller's). */
 #define PROC_ABILITY_PROCMGR	0x1	/* may use these calls */
 #define PROC_ABILITY_IO		0x2	/* interrupts, device memory (MemMap MEM_PHYS) */

@@ -603,10 +603,29 @@ sig_exec_reset(struct proc *p)
 	for (int i = 0; i < NSIG_K; i++) {
 		struct ksigact *a = &p->pr_sig.ps_tab->pt_act[i];
 
-		if (a->ka_handler > __ABI_SIG_IGN)
+		if (a->ka_handler != __ABI_SIG_IGN)
 			memset(a, 0, sizeof(*a));	/* caught: the new program has no handler */
 	}
 	spin_unlock_irqrestore(&p->pr_lock, fl);
+}
+
+void
+sig_proc_inherit_ign(struct proc *dst, struct proc *src, uint64_t keep_dfl)
+{
+	struct proc *first = dst < src ? dst : src, *second = dst < src ? src : dst;
+	unsigned long fl = spin_lock_irqsave(&first->pr_lock);
+
+	if (second != first)
+		spin_lock(&second->pr_lock);
+	for (int i = 0; i < NSIG_K; i++) {
+		const struct ksigact *a = &src->pr_sig.ps_tab->pt_act[i];
+
+		if (a->ka_handler == __ABI_SIG_IGN && !(keep_dfl & SIGBIT(i + 1)))
+			dst->pr_sig.ps_tab->pt_act[i] = *a;
+	}
+	if (second != first)
+		spin_unlock(&second->pr_lock);
+	spin_unlock_irqrestore(&first->pr_lock, fl);
 }
 
 uint64_t

@@ -27,22 +27,31 @@ _Static_assert(PROC_ABILITY_PROCMGR == PRA_PROCMGR && PROC_ABILITY_IO == PRA_IO,
     "ProcCreate passes abilities through");
 
 long
-sys_ProcCreate(long name, long abilities, long a2, long a3, long a4, long a5)
+sys_ProcCreate(long name, long abilities, long ign_pid, long keep_dfl, long a4, long a5)
 {
-	struct proc *me = curthread->td_proc, *p;
+	struct proc *me = curthread->td_proc, *p, *src = NULL;
 	char buf[PROC_NAME_MAX];
 	long rc;
 
+	(void)a4;
+	(void)a5;
 	if (!proc_is_manager(curthread->td_proc))
 		return -EPERM;
-	if (abilities & ~(long)(PROC_ABILITY_PROCMGR | PROC_ABILITY_IO))
+	if (abilities & ~(long)(PROC_ABILITY_PROCMGR | PROC_ABILITY_IO) || ign_pid < 0 ||
+	    (ign_pid == 0 && keep_dfl != 0))
 		return -EINVAL;
 	if ((abilities & PROC_ABILITY_IO) && !(me->pr_abilities & PRA_IO))
 		return -EPERM;
 	rc = vm_copyinstr(me->pr_vm, buf, (uaddr_t)name, sizeof(buf));
 	if (rc < 0)
 		return rc;
+	if (ign_pid && (src = proc_hold((int)ign_pid)) == NULL)
+		return -ESRCH;
 	p = proc_create(buf, (uint32_t)abilities);
+	if (p && src)
+		sig_proc_inherit_ign(p, src, (uint64_t)keep_dfl);
+	if (src)
+		proc_release(src);
 	return p ? p->pr_pid : -ENOMEM;
 }
 

@@ -205,7 +205,8 @@ static long obj_map(void *addr, size_t len, int prot, int flags, int fd, off_t o
  * page and beyond, are zeros), then given its protection.  A file open
  * only for writing gives EACCES (its server refuses the read), a pipe or
  * device ENODEV.  MAP_SHARED of such a file would need the server to page
- * for taskman: ENOTSUP.
+ * for taskman: ENOTSUP (but EACCES first for PROT_WRITE on a read-only fd,
+ * as POSIX has it).
  */
 static long file_copy(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -220,6 +221,9 @@ static long file_copy(void *addr, size_t len, int prot, int flags, int fd, off_t
 		return -ENODEV;
 	if (__px_fds[fd].f_known && (__px_fds[fd].f_oflag & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
+	if ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) && __px_fds[fd].f_known &&
+	    (__px_fds[fd].f_oflag & O_ACCMODE) == O_RDONLY)
+		return -EACCES;		/* POSIX: shared writes need a writable fd */
 	if ((flags & MAP_TYPE) == MAP_SHARED)
 		return -ENOTSUP;
 	r = __qsoe_mm_map(addr, len, prot == PROT_NONE ? PROT_NONE : PROT_READ | PROT_WRITE,

@@ -175,8 +175,18 @@ void sig_proc_fini(struct proc *p);
  */
 void sig_proc_copy(struct proc *dst, struct proc *src);
 
-/* exec: caught signals go back to SIG_DFL; ignored ones stay ignored (POSIX). */
+/*
+ * exec: caught signals go back to SIG_DFL; ignored ones stay ignored
+ * (POSIX); a default action's flags are cleared (Linux).
+ */
 void sig_exec_reset(struct proc *p);
+
+/*
+ * spawn: dst (no threads yet) ignores what src ignores, but for the
+ * signals in keep_dfl (bit signo - 1), which stay SIG_DFL: spawn is
+ * fork + exec (POSIX; posix_spawn's POSIX_SPAWN_SETSIGDEF).
+ */
+void sig_proc_inherit_ign(struct proc *dst, struct proc *src, uint64_t keep_dfl);
 
 /*
  * The first thread's mask of p, which has no thread yet: how (SIG_BLOCK...,
