@@ -40,8 +40,10 @@ static void msleep(long ms)
 
 /*
  * Fill memory: mappings of 64 MiB, then 1 MiB, then single pages, until
- * taskman says ENOMEM to each size.  The pages are zeroed when mapped
- * and written here, so they are real frames.  How many bytes.
+ * taskman says ENOMEM to each size.  Shared anonymous mappings, because
+ * they are given their frames when mapped (private anonymous memory is
+ * lazy: taskman would say yes, and a touch past the end of memory would
+ * be SIGBUS).  They are written here too.  How many bytes.
  */
 static unsigned long fill_memory(void)
 {
@@ -51,7 +53,7 @@ static unsigned long fill_memory(void)
 	for (unsigned i = 0; i < 3; i++) {
 		for (int n = 0; n < 4096; n++) {
 			char *p = mmap(NULL, sizes[i], PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 			if (p == MAP_FAILED)
 				break;
