@@ -354,6 +354,30 @@ static void touch_all(volatile char *unused)
 	_exit(3);
 }
 
+/* MAP_POPULATE: every page at mmap (QNX's default), so ENOMEM, not SIGBUS, when short. */
+LTEST(lazy, populate_is_eager)
+{
+	long before = free_pages(), after;
+	size_t len = 4UL << 20;
+	char *p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+	    -1, 0);
+
+	LT_CHECK(p != MAP_FAILED);
+	after = free_pages();
+	LT_CHECK(before - after >= (long)(len / PAGE));	/* taken before any touch */
+	for (size_t o = 0; o < len; o += PAGE)
+		LT_EQ(p[o], 0);
+	p[len - 1] = 7;
+	LT_CHECK(free_pages() >= after - 64);	/* the touches took nothing (lazy: 1,024 pages) */
+	LT_EQ(munmap(p, len), 0);
+	/* More than the machine has: refused at once. */
+	errno = 0;
+	LT_CHECK(mmap(0, 512UL << 20, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0) == MAP_FAILED);
+	LT_EQ(errno, ENOMEM);
+	return 0;
+}
+
 LTEST(lazy, more_than_memory_is_sigbus)
 {
 	long f0 = free_pages(), f1;

@@ -513,6 +513,9 @@ __ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
  * (MAP_ANONYMOUS | MAP_PRIVATE, mm_fd -1, mm_offset 0); anything else
  * gets ENOTSUP (file-backed, shared: later) or EINVAL.  mm_addr is a hint
  * unless MAP_FIXED, which replaces what was there.  The memory is zeroed.
+ * Private anonymous memory is lazy (each page filled at its first touch,
+ * docs/taskman.md "Paging") unless _MAP_POPULATE (Linux's MAP_POPULATE,
+ * QNX's default) asks for every page now: ENOMEM then if memory is short.
  *
  * _MAP_PHYS (QNX's MAP_PHYS; mmap_device_memory): device memory at the
  * physical address mm_offset (page-aligned), mm_fd -1.  With
@@ -534,6 +537,7 @@ __ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
 #define _MAP_PRIVATE	0x02
 #define _MAP_FIXED	0x10
 #define _MAP_ANONYMOUS	0x20
+#define _MAP_POPULATE	0x8000		/* Linux's value: private anonymous memory at once */
 #define _MAP_PHYS	0x10000		/* QNX's value: mm_offset is a physical address */
 #define _PROT_NONE	0x0
 #define _PROT_READ	0x1
