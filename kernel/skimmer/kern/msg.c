@@ -294,8 +294,13 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 	int64_t n;
 	unsigned long fl;
 
-	n = ubuf_copy(r->td_proc->pr_vm, &r->td_rbuf, 0, c->td_proc->pr_vm, &c->td_sbuf, 0,
-	    MIN(c->td_slen, r->td_rlen), &srcfault);
+	n = MIN(c->td_slen, r->td_rlen);
+	/* A short message: the direct copy if it can (not retried for our own send, msg_send tried). */
+	if (c_is_self || !ipc_short_ok(&r->td_rbuf, &c->td_sbuf, n) ||
+	    !ipc_short_copy(r->td_proc->pr_vm, r->td_rbuf.ub_base, c->td_proc->pr_vm,
+	    c->td_sbuf.ub_base, (uint64_t)n))
+		n = ubuf_copy(r->td_proc->pr_vm, &r->td_rbuf, 0, c->td_proc->pr_vm, &c->td_sbuf, 0,
+		    n, &srcfault);
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (n >= 0) {
 		deliver_ok_locked(ch, r, c, n);
@@ -332,6 +337,7 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	struct channel *ch;
 	unsigned long fl;
 	int64_t slen, rlen;
+	int64_t n = 0;
 	bool nocopy;
 
 	slen = ubuf_size(vs, sb);
@@ -365,9 +371,17 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 		ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
 	else
 		ipc_senders_insert(ch, td, false);
-	nocopy = r && MIN(slen, r->td_rlen) == 0;
-	if (nocopy)			/* nothing to copy: deliver under this lock */
-		deliver_ok_locked(ch, r, td, 0);
+	if (r)
+		n = MIN(slen, r->td_rlen);
+	/*
+	 * Nothing to copy, or a short message copied directly (bounded, no
+	 * sleep, no lock of its own): deliver under this lock.  Otherwise
+	 * deliver() copies with no lock held.
+	 */
+	nocopy = r && (n == 0 || (ipc_short_ok(&r->td_rbuf, sb, n) &&
+	    ipc_short_copy(r->td_proc->pr_vm, r->td_rbuf.ub_base, vs, sb->ub_base, (uint64_t)n)));
+	if (nocopy)
+		deliver_ok_locked(ch, r, td, n);
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
 	if (r && !nocopy) {
 		deliver(ch, r, td, true);
