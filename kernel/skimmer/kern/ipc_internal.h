@@ -126,6 +126,8 @@ ipc_rcvid(const struct thread *td)
  */
 struct thread *ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim,
     struct vmspace **vsp, struct client_snap *snap);
+/* ipc_rcvid_lookup(rcvid, p, true, NULL, NULL): MsgReply's, lean. */
+struct thread *ipc_rcvid_claim(long rcvid, struct proc *p);
 /* The end of a peek: unmark the client and drop the address-space reference. */
 void ipc_peek_done(struct thread *td, struct vmspace *vs);
 

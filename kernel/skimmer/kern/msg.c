@@ -151,7 +151,7 @@ wake_peer(struct thread *td, struct thread *wake)
 {
 	if (__atomic_load_n(&wake->td_cpu, __ATOMIC_ACQUIRE) != mycpu() || td->td_tmo_flags ||
 	    __atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE) ||
-	    __atomic_load_n(&td->td_ipcprop, __ATOMIC_ACQUIRE) || sig_interrupted(td)) {
+	    __atomic_load_n(&td->td_ipcprop, __ATOMIC_ACQUIRE) || sig_interrupted_inline(td)) {
 		ipc_finish(wake);
 		return;
 	}
@@ -185,7 +185,7 @@ ipc_block(struct thread *wake)
 			continue;
 		}
 		uint64_t dl = td->td_unblock_req ? 0 : thread_tmo_deadline(td, state), now;
-		int sig = td->td_unblock_req ? 0 : sig_interrupted(td);
+		int sig = td->td_unblock_req ? 0 : sig_interrupted_inline(td);
 
 		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
 			err = -EINTR;
@@ -357,6 +357,7 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	td->td_coid = cr.cr_coid;
 	td->td_msggen++;
 	td->td_ipcdone = 0;
+	td->td_ipcnoslot = false;
 	td->td_ipcchan = ch;		/* our reference from conn_lookup */
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (ch->ch_dead) {

@@ -49,7 +49,7 @@ msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
 	/* A status that reads as an error would be one: use MsgError (docs/kernel-calls.md). */
 	if (!error && status < 0 && status >= -4095)
 		return -EINVAL;
-	c = ipc_rcvid_lookup(rcvid, td->td_proc, true, NULL, NULL);
+	c = ipc_rcvid_claim(rcvid, td->td_proc);
 	if (c == NULL)
 		return -ESRCH;
 	n = sb ? MIN(slen, c->td_rlen) : 0;
@@ -63,11 +63,13 @@ msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
 		}
 		if (n < 0) {
 			c->td_ipcresult = -EFAULT;
+			c->td_ipcnoslot = true;		/* claimed through the rcvid: ipc_drop_chan */
 			ipc_finish(c);
 			return -EFAULT;
 		}
 	}
 	c->td_ipcresult = error ? -error : status;
+	c->td_ipcnoslot = true;
 	ipc_finish(c);
 	return 0;
 }
