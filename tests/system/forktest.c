@@ -308,6 +308,7 @@ UTEST(fork, exec_replaces_the_program)
  */
 static const uint64_t xmsg[2] = { 0x1111111111111111ULL, 0x2222222222222222ULL };
 static uint64_t xbuf[2] = { 7, 7 };	/* we receive here; the child's replies land in its copy */
+static struct _msg_info xinfo;		/* and our _msg_info (copy-on-write too) */
 
 UTEST(fork, short_messages_between_processes)
 {
@@ -317,6 +318,7 @@ UTEST(fork, short_messages_between_processes)
 
 	UT_CHECK(chid > 0);
 	xbuf[0] = xbuf[1] = 7;
+	xinfo.pid = 12345;
 	pid = fork();
 	if (pid == 0) {
 		long co = KC(ConnectAttach, 0, 1, chid, 0, 0, 0);	/* we run as init: pid 1 */
@@ -334,13 +336,15 @@ UTEST(fork, short_messages_between_processes)
 		/* 4: 8 bytes each way. */
 		bad |= (KC(MsgSend, co, (long)&xmsg[1], 8, (long)&xbuf[1], 8, 0) != 10) << 4;
 		bad |= (xbuf[0] != rep[0] || xbuf[1] != rep[0]) << 5;
+		bad |= (xinfo.pid != 12345) << 6;	/* the parent's _msg_info went to its copy */
 		rt_exit(bad ? 100 + bad : 48);
 	}
 	UT_CHECK(pid > 1);
 	UT_EQ(KC(MsgReceive, chid, 0x3000000000L, 16, (long)&mi, 0, 0), -EFAULT);
-	rcvid = KC(MsgReceive, chid, (long)xbuf, 16, (long)&mi, 0, 0);
+	rcvid = KC(MsgReceive, chid, (long)xbuf, 16, (long)&xinfo, 0, 0);
 	UT_CHECK(rcvid > 0);
-	UT_EQ(mi.msglen, 16);
+	UT_EQ(xinfo.msglen, 16);
+	UT_EQ(xinfo.pid, pid);
 	UT_CHECK(xbuf[0] == xmsg[0] && xbuf[1] == xmsg[1]);
 	UT_EQ(KC(MsgReply, rcvid, 9, (long)rep, 16, 0, 0), 0);
 	rcvid = KC(MsgReceive, chid, (long)xbuf, 16, (long)&mi, 0, 0);

@@ -1133,6 +1133,24 @@ UTEST(msg, short_copy_faults_give_the_general_errors)
 	UT_EQ(sc_result, 5);
 	UT_CHECK(sc_reply[0] == 11 && sc_reply[1] == 22);
 	UT_EQ(sc_result2, -EFAULT);
+	/* Pulses and _msg_info are copied out directly too; bad places fail as before. */
+	{
+		long co = ConnectAttach(0, 0, sc_chid, 0, 0);
+		struct _pulse p;
+
+		UT_CHECK(co >= 0);
+		UT_EQ(MsgSendPulse(co, -1, 7, 70), 0);
+		UT_EQ(MsgReceive(sc_chid, (void *)0xffffffff80200000UL, sizeof(p), NULL), -EFAULT);
+		UT_EQ(MsgSendPulse(co, -1, 8, 80), 0);
+		UT_EQ(MsgReceive(sc_chid, (void *)umain, sizeof(p), NULL), -EFAULT);
+		UT_EQ(MsgSendPulse(co, -1, 9, 90), 0);
+		memset(&mi, 0xff, sizeof(mi));
+		UT_EQ(MsgReceive(sc_chid, &p, sizeof(p), &mi), 0);
+		UT_EQ(p.code, 9);
+		UT_EQ(p.value.sival_int, 90);
+		UT_EQ(mi.msglen, (long)sizeof(p));
+		UT_EQ(ConnectDetach(co), 0);
+	}
 	UT_EQ(ChannelDestroy(sc_chid), 0);
 	return 0;
 }

@@ -92,6 +92,13 @@ void msg_make_info(struct _msg_info *mi, const struct client_snap *c,
 bool ipc_short_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src,
     uint64_t n);
 
+/*
+ * The same for n <= IPC_SHORT_MAX bytes of kernel memory into user
+ * address dst of vs, which must be the space active on this CPU (the
+ * caller's): true if copied, false if the caller must use vm_copyout.
+ */
+bool ipc_short_copyout(struct vmspace *vs, uaddr_t dst, const void *src, uint64_t n);
+
 /* Both buffers linear and n short enough for ipc_short_copy. */
 static inline bool
 ipc_short_ok(const struct ubuf *d, const struct ubuf *s, int64_t n)

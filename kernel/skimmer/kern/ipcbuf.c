@@ -219,6 +219,20 @@ uva_range_ok(uaddr_t va, uint64_t len)
 }
 
 bool
+ipc_short_copyout(struct vmspace *vs, uaddr_t dst, const void *src, uint64_t n)
+{
+	unsigned long s;
+	int rc;
+
+	if (n > IPC_SHORT_MAX || !uva_range_ok(dst, n) || mycpu()->gd_vmspace != vs)
+		return false;
+	s = intr_disable_arch();
+	rc = ucopy_arch((void *)dst, src, n);
+	intr_restore_arch(s);
+	return rc == 0;
+}
+
+bool
 ipc_short_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, uint64_t n)
 {
 	uint64_t bounce[IPC_SHORT_MAX / 8];

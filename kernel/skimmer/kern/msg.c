@@ -412,7 +412,10 @@ deliver_pulse(struct thread *r, struct pulse_rec *pu)
 	p.code = pu->pu_code;
 	p.value.sival_ptr = (void *)(intptr_t)pu->pu_value;
 	p.scoid = pu->pu_scoid;
-	n = ubuf_copyout(r->td_proc->pr_vm, &r->td_rbuf, &p, MIN((int64_t)sizeof(p), r->td_rlen));
+	n = MIN((int64_t)sizeof(p), r->td_rlen);
+	/* Directly if r's space is the active one (r is the caller), else as ever. */
+	if (r->td_rbuf.ub_iov || !ipc_short_copyout(r->td_proc->pr_vm, r->td_rbuf.ub_base, &p, (uint64_t)n))
+		n = ubuf_copyout(r->td_proc->pr_vm, &r->td_rbuf, &p, n);
 	memset(&r->td_msginfo, 0, sizeof(r->td_msginfo));
 	r->td_msginfo.scoid = pu->pu_scoid;
 	r->td_msginfo.priority = (int16_t)pu->pu_pri;
@@ -515,7 +518,8 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	if (rc >= 0 && !fixed && td->td_msginfo.priority != td->td_pri &&
 	    td->td_msginfo.priority > 0)
 		lwkt_setpri_self(MAX(td->td_msginfo.priority, td->td_mtxpri));
-	if (info && vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
+	if (info && !ipc_short_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) &&
+	    vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
 		return -EFAULT;
 	return rc;
 }
