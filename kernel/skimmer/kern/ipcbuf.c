@@ -11,6 +11,7 @@
 #include <abi/errno.h>
 #include <arch/intr.h>
 #include <arch/memlayout.h>
+#include <arch/ucopy.h>
 
 #define IOV_MAX_PARTS	1024
 
@@ -209,8 +210,6 @@ ubuf_copyout(struct vmspace *vs, const struct ubuf *ub, const void *src, int64_t
 }
 
 /* ---- short messages: a direct copy through the MMU ------------------------ */
-
-int ucopy_arch(void *dst, const void *src, size_t len);
 
 static inline bool
 uva_range_ok(uaddr_t va, uint64_t len)
