@@ -298,6 +298,70 @@ UTEST(fork, exec_replaces_the_program)
 	return 0;
 }
 
+/*
+ * Short messages between two processes (kern/ipcbuf.c's direct copy,
+ * which switches to the other space's page table for its half).  After
+ * the fork xbuf is copy-on-write in both processes, so the direct stores
+ * into it fault and the general copy breaks the copy-on-write: each side
+ * gets its bytes, and the other process's copy stays as it was.  Bad
+ * buffers give the general copy's errors, to the same parties.
+ */
+static const uint64_t xmsg[2] = { 0x1111111111111111ULL, 0x2222222222222222ULL };
+static uint64_t xbuf[2] = { 7, 7 };	/* we receive here; the child's replies land in its copy */
+static struct _msg_info xinfo;		/* and our _msg_info (copy-on-write too) */
+
+UTEST(fork, short_messages_between_processes)
+{
+	static const uint64_t rep[2] = { 0x3333333333333333ULL, 0x4444444444444444ULL };
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), pid, rcvid;
+	struct _msg_info mi;
+
+	UT_CHECK(chid > 0);
+	xbuf[0] = xbuf[1] = 7;
+	xinfo.pid = 12345;
+	pid = fork();
+	if (pid == 0) {
+		long co = KC(ConnectAttach, 0, 1, chid, 0, 0, 0);	/* we run as init: pid 1 */
+		int bad = 0;
+
+		if (co < 0)
+			rt_exit(2);
+		/* 1: the parent's first receive buffer is bad: we wait on, then get through. */
+		bad |= (KC(MsgSend, co, (long)xmsg, 16, (long)xbuf, 16, 0) != 9) << 0;
+		bad |= (xbuf[0] != rep[0] || xbuf[1] != rep[1]) << 1;
+		/* 2: our reply buffer is bad: the reply fails for both of us. */
+		bad |= (KC(MsgSend, co, (long)xmsg, 16, 0x3000000000L, 16, 0) != -EFAULT) << 2;
+		/* 3: our message is bad: it fails at once, the parent never sees it. */
+		bad |= (KC(MsgSend, co, 0x3000000000L, 16, (long)xbuf, 16, 0) != -EFAULT) << 3;
+		/* 4: 8 bytes each way. */
+		bad |= (KC(MsgSend, co, (long)&xmsg[1], 8, (long)&xbuf[1], 8, 0) != 10) << 4;
+		bad |= (xbuf[0] != rep[0] || xbuf[1] != rep[0]) << 5;
+		bad |= (xinfo.pid != 12345) << 6;	/* the parent's _msg_info went to its copy */
+		rt_exit(bad ? 100 + bad : 48);
+	}
+	UT_CHECK(pid > 1);
+	UT_EQ(KC(MsgReceive, chid, 0x3000000000L, 16, (long)&mi, 0, 0), -EFAULT);
+	rcvid = KC(MsgReceive, chid, (long)xbuf, 16, (long)&xinfo, 0, 0);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(xinfo.msglen, 16);
+	UT_EQ(xinfo.pid, pid);
+	UT_CHECK(xbuf[0] == xmsg[0] && xbuf[1] == xmsg[1]);
+	UT_EQ(KC(MsgReply, rcvid, 9, (long)rep, 16, 0, 0), 0);
+	rcvid = KC(MsgReceive, chid, (long)xbuf, 16, (long)&mi, 0, 0);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(KC(MsgReply, rcvid, 0, (long)rep, 16, 0, 0), -EFAULT);
+	xbuf[0] = 0;
+	rcvid = KC(MsgReceive, chid, (long)xbuf, 8, (long)&mi, 0, 0);	/* the fourth */
+	UT_CHECK(rcvid > 0);
+	UT_EQ(mi.msglen, 8);
+	UT_EQ(KC(MsgReply, rcvid, 10, (long)rep, 8, 0, 0), 0);
+	UT_EQ(wait_death(pid), 48 << 8);
+	/* Ours holds the messages; the child's replies went to its own copy. */
+	UT_CHECK(xbuf[0] == xmsg[1] && xbuf[1] == xmsg[1]);
+	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
+	return 0;
+}
+
 UTEST(fork, errors)
 {
 	long child = KC(ProcCreate, (long)"x", 0, 0, 0, 0, 0);

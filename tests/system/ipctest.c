@@ -1070,6 +1070,135 @@ UTEST(msg, deliver_event_after_reply)
 	return 0;
 }
 
+/*
+ * The short copy (kern/ipcbuf.c): a message of up to 256 bytes between
+ * linear buffers is copied directly through the MMU, under the lock that
+ * delivers it when the receiver waits.  Whatever it cannot copy goes to
+ * the general copy, so a bad buffer must give what it always gave: a
+ * fault in the receive buffer fails MsgReceive and leaves the client
+ * queued with its message; a fault in the reply's source fails MsgReply
+ * and leaves the client waiting; a fault in the client's reply buffer
+ * fails both the MsgReply and the MsgSend.
+ */
+static long sc_chid;
+static volatile long sc_result, sc_result2;
+static uint64_t sc_reply[2];		/* 16 bytes, 8-byte aligned: the word loop */
+static const uint64_t sc_msg[2] = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+
+static void
+sc_client(void *arg)
+{
+	long co = ConnectAttach(0, 0, sc_chid, 0, 0);
+
+	(void)arg;
+	sleep_ns(20000000);		/* the test thread blocks in MsgReceive first */
+	sc_result = MsgSend(co, sc_msg, sizeof(sc_msg), sc_reply, sizeof(sc_reply));
+	/* Then a reply buffer in read-only text. */
+	sc_result2 = MsgSend(co, sc_msg, sizeof(sc_msg), (void *)umain, 16);
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(msg, short_copy_faults_give_the_general_errors)
+{
+	uint64_t in[2] = { 0, 0 }, out[2] = { 11, 22 };
+	struct _msg_info mi;
+	long rcvid;
+
+	sc_chid = ChannelCreate(0);
+	sc_result = sc_result2 = -999;
+	sc_reply[0] = sc_reply[1] = 0;
+	UT_CHECK(sc_chid > 0);
+	UT_CHECK(rt_thread_create(sc_client, NULL, stacks[4], STACK, 0) > 0);
+	/* Waiting when the message comes: the sender's direct copy faults in our buffer. */
+	UT_EQ(MsgReceive(sc_chid, (void *)0x3000000000UL, 16, &mi), -EFAULT);	/* unmapped */
+	/* The client is queued now: the receive side's copy, into text and the kernel. */
+	UT_EQ(MsgReceive(sc_chid, (void *)umain, 16, &mi), -EFAULT);
+	UT_EQ(MsgReceive(sc_chid, (void *)0xffffffff80200000UL, 16, &mi), -EFAULT);
+	UT_EQ(sc_result, -999);			/* still waiting, message and all */
+	rcvid = MsgReceive(sc_chid, in, sizeof(in), &mi);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(mi.msglen, 16);
+	UT_CHECK(in[0] == sc_msg[0] && in[1] == sc_msg[1]);
+	/* A bad source for the reply fails MsgReply; the client waits on. */
+	UT_EQ(MsgReply(rcvid, 5, (void *)0x3000000000UL, 16), -EFAULT);
+	UT_EQ(MsgReply(rcvid, 5, (void *)0xffffffff80200000UL, 16), -EFAULT);
+	UT_EQ(sc_result, -999);
+	UT_EQ(MsgReply(rcvid, 5, out, sizeof(out)), 0);
+	/* The second message: its reply buffer is read-only. */
+	rcvid = MsgReceive(sc_chid, in, sizeof(in), &mi);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(MsgReply(rcvid, 6, out, sizeof(out)), -EFAULT);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(sc_result, 5);
+	UT_CHECK(sc_reply[0] == 11 && sc_reply[1] == 22);
+	UT_EQ(sc_result2, -EFAULT);
+	/* Pulses and _msg_info are copied out directly too; bad places fail as before. */
+	{
+		long co = ConnectAttach(0, 0, sc_chid, 0, 0);
+		struct _pulse p;
+
+		UT_CHECK(co >= 0);
+		UT_EQ(MsgSendPulse(co, -1, 7, 70), 0);
+		UT_EQ(MsgReceive(sc_chid, (void *)0xffffffff80200000UL, sizeof(p), NULL), -EFAULT);
+		UT_EQ(MsgSendPulse(co, -1, 8, 80), 0);
+		UT_EQ(MsgReceive(sc_chid, (void *)umain, sizeof(p), NULL), -EFAULT);
+		UT_EQ(MsgSendPulse(co, -1, 9, 90), 0);
+		memset(&mi, 0xff, sizeof(mi));
+		UT_EQ(MsgReceive(sc_chid, &p, sizeof(p), &mi), 0);
+		UT_EQ(p.code, 9);
+		UT_EQ(p.value.sival_int, 90);
+		UT_EQ(mi.msglen, (long)sizeof(p));
+		UT_EQ(ConnectDetach(co), 0);
+	}
+	UT_EQ(ChannelDestroy(sc_chid), 0);
+	return 0;
+}
+
+/*
+ * Overlapping buffers of one process: the short copy must give memmove's
+ * result (the general copy's), not a forward copy's smear.
+ */
+static uint8_t ov[40];
+
+static void
+ov_client(void *arg)
+{
+	long co = ConnectAttach(0, 0, sc_chid, 0, 0);
+
+	(void)arg;
+	sleep_ns(20000000);
+	sc_result = MsgSend(co, ov, 16, ov + 20, 16);	/* the reply overlaps the message too */
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(msg, short_copy_overlapping_buffers)
+{
+	struct _msg_info mi;
+	long rcvid;
+	int ok = 1;
+
+	for (int i = 0; i < 40; i++)
+		ov[i] = (uint8_t)i;
+	sc_chid = ChannelCreate(0);
+	UT_CHECK(sc_chid > 0);
+	UT_CHECK(rt_thread_create(ov_client, NULL, stacks[4], STACK, 0) > 0);
+	rcvid = MsgReceive(sc_chid, ov + 4, 16, &mi);	/* ov[0..15] into ov[4..19] */
+	UT_CHECK(rcvid > 0);
+	for (int i = 0; i < 16; i++)
+		ok &= ov[4 + i] == i;
+	UT_CHECK(ok);
+	UT_EQ(MsgReply(rcvid, 0, ov + 18, 16), 0);	/* ov[18..33] into ov[20..35] */
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(sc_result, 0);
+	for (int i = 0; i < 16; i++)
+		ok &= ov[20 + i] == (i < 2 ? 14 + i : 18 + i);
+	UT_CHECK(ok);
+	UT_EQ(ChannelDestroy(sc_chid), 0);
+	return 0;
+}
+
 int
 umain(uint64_t arg)
 {

@@ -74,6 +74,38 @@ int64_t deliver_pulse(struct thread *r, struct pulse_rec *pu);
 void msg_make_info(struct _msg_info *mi, const struct client_snap *c,
     const struct channel *ch, int64_t msglen);
 
+/*
+ * The short copy (kern/ipcbuf.c): messages of up to IPC_SHORT_MAX bytes
+ * between two linear buffers go through a kernel bounce buffer with
+ * direct accesses through the MMU (arch/riscv64/ucopy.S), instead of
+ * vm_copy's page walks under both vs_locks.  One of the two spaces must
+ * be the one active on this CPU; the other one is made active for its
+ * half of the copy (a satp write: spaces have ASIDs) and the first one
+ * again after it, all with interrupts off, so no shoot-down of either
+ * space's pages passes the copy.  True if the n bytes were copied; false
+ * if they could not be, for any reason (a fault, a copy-on-write page,
+ * an address out of range): the caller then runs the general copy, which
+ * decides what the fault is and reports it as it always has.  Any
+ * context; takes no lock; may be called with spinlocks held.
+ */
+#define IPC_SHORT_MAX	256
+bool ipc_short_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src,
+    uint64_t n);
+
+/*
+ * The same for n <= IPC_SHORT_MAX bytes of kernel memory into user
+ * address dst of vs, which must be the space active on this CPU (the
+ * caller's): true if copied, false if the caller must use vm_copyout.
+ */
+bool ipc_short_copyout(struct vmspace *vs, uaddr_t dst, const void *src, uint64_t n);
+
+/* Both buffers linear and n short enough for ipc_short_copy. */
+static inline bool
+ipc_short_ok(const struct ubuf *d, const struct ubuf *s, int64_t n)
+{
+	return !d->ub_iov && !s->ub_iov && n <= IPC_SHORT_MAX;
+}
+
 /* Copy len bytes of kernel memory into ub.  Bytes copied or -EFAULT. */
 int64_t ubuf_copyout(struct vmspace *vs, const struct ubuf *ub, const void *src, int64_t len);
 
@@ -101,6 +133,8 @@ ipc_rcvid(const struct thread *td)
  */
 struct thread *ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim,
     struct vmspace **vsp, struct client_snap *snap);
+/* ipc_rcvid_lookup(rcvid, p, true, NULL, NULL): MsgReply's, lean. */
+struct thread *ipc_rcvid_claim(long rcvid, struct proc *p);
 /* The end of a peek: unmark the client and drop the address-space reference. */
 void ipc_peek_done(struct thread *td, struct vmspace *vs);
 

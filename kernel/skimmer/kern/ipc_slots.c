@@ -88,12 +88,55 @@ ipc_drop_chan(struct thread *td)
 	while (__atomic_load_n(&td->td_ipcbusy, __ATOMIC_ACQUIRE))
 		lwkt_sleep(timer_ns_to_ticks(50000));
 	crit_exit();
-	fl = spin_lock_irqsave(&slot_locks[td->td_slot % NSTRIPES]);
-	ch = td->td_ipcchan;
-	td->td_ipcchan = NULL;
-	spin_unlock_irqrestore(&slot_locks[td->td_slot % NSTRIPES], fl);
+	if (td->td_ipcnoslot) {
+		/*
+		 * MsgReply or MsgError claimed the transaction through our
+		 * rcvid, under our slot lock, and made us STATE_READY there:
+		 * a lookup that takes the slot lock after it stops at the
+		 * state and never reads td_ipcchan, and none can have started
+		 * before it and still be running.  So no slot lock here.
+		 */
+		td->td_ipcnoslot = false;
+		ch = td->td_ipcchan;
+		td->td_ipcchan = NULL;
+	} else {
+		fl = spin_lock_irqsave(&slot_locks[td->td_slot % NSTRIPES]);
+		ch = td->td_ipcchan;
+		td->td_ipcchan = NULL;
+		spin_unlock_irqrestore(&slot_locks[td->td_slot % NSTRIPES], fl);
+	}
 	if (ch)
 		chan_release(ch);
+}
+
+/*
+ * The client rcvid names if it is REPLY-blocked on a live channel of p,
+ * with that channel's lock taken (*chp); else NULL.  Its slot lock held.
+ */
+static inline __attribute__((always_inline)) struct thread *
+rcvid_client_locked(long rcvid, unsigned slot, struct proc *p, struct channel **chp)
+{
+	struct thread *td = slots[slot];
+	struct channel *ch;
+
+	if (td == NULL || ipc_rcvid(td) != rcvid || td->td_state != STATE_REPLY)
+		return NULL;
+	ch = td->td_ipcchan;	/* td's reference keeps it: see ipc_drop_chan */
+	if (ch == NULL)
+		return NULL;
+	spin_lock(&ch->ch_lock);
+	if (td->td_state != STATE_REPLY || td->td_ipcchan != ch || ch->ch_proc != p || ch->ch_dead) {
+		spin_unlock(&ch->ch_lock);
+		return NULL;
+	}
+	*chp = ch;
+	return td;
+}
+
+static inline bool
+rcvid_ok(long rcvid, unsigned slot)
+{
+	return rcvid > 0 && rcvid <= 0x7fffffff && slot != 0;
 }
 
 struct thread *
@@ -105,34 +148,41 @@ ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim, struct vmspace **vsp,
 	struct channel *ch;
 	unsigned long fl;
 
-	if (rcvid <= 0 || rcvid > 0x7fffffff || slot == 0)
+	if (claim)
+		return ipc_rcvid_claim(rcvid, p);
+	if (!rcvid_ok(rcvid, slot))
 		return NULL;
 	fl = spin_lock_irqsave(&slot_locks[slot % NSTRIPES]);
-	td = slots[slot];
-	if (td == NULL || ipc_rcvid(td) != rcvid || td->td_state != STATE_REPLY) {
-		td = NULL;
-		goto out;
-	}
-	ch = td->td_ipcchan;	/* td's reference keeps it: see ipc_drop_chan */
-	if (ch == NULL) {
-		td = NULL;
-		goto out;
-	}
-	spin_lock(&ch->ch_lock);
-	if (td->td_state != STATE_REPLY || td->td_ipcchan != ch || ch->ch_proc != p || ch->ch_dead) {
-		td = NULL;
-	} else if (claim) {
-		TAILQ_REMOVE(&ch->ch_repliers, td, td_ipclink);
-		td->td_state = STATE_READY;
-	} else {
+	td = rcvid_client_locked(rcvid, slot, p, &ch);
+	if (td) {
 		/* Peek: the client's space stays valid through our reference. */
 		*vsp = td->td_proc->pr_vm;
 		vm_hold(*vsp);
 		ipc_snap(td, snap);
 		__atomic_fetch_add(&td->td_ipcbusy, 1, __ATOMIC_ACQUIRE);
+		spin_unlock(&ch->ch_lock);
 	}
-	spin_unlock(&ch->ch_lock);
-out:
+	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
+	return td;
+}
+
+struct thread *
+ipc_rcvid_claim(long rcvid, struct proc *p)
+{
+	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
+	struct thread *td;
+	struct channel *ch;
+	unsigned long fl;
+
+	if (!rcvid_ok(rcvid, slot))
+		return NULL;
+	fl = spin_lock_irqsave(&slot_locks[slot % NSTRIPES]);
+	td = rcvid_client_locked(rcvid, slot, p, &ch);
+	if (td) {
+		TAILQ_REMOVE(&ch->ch_repliers, td, td_ipclink);
+		td->td_state = STATE_READY;
+		spin_unlock(&ch->ch_lock);
+	}
 	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
 	return td;
 }

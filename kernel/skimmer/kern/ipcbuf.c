@@ -5,9 +5,13 @@
  * one at a time from the owner's space, so no buffer of any size is
  * allocated and a short message never allocates.
  */
+#include <kern/cpu.h>
 #include <kern/ipc.h>
 #include "ipc_internal.h"
 #include <abi/errno.h>
+#include <arch/intr.h>
+#include <arch/memlayout.h>
+#include <arch/ucopy.h>
 
 #define IOV_MAX_PARTS	1024
 
@@ -203,4 +207,59 @@ ubuf_copyout(struct vmspace *vs, const struct ubuf *ub, const void *src, int64_t
 			return -EFAULT;
 	}
 	return done;
+}
+
+/* ---- short messages: a direct copy through the MMU ------------------------ */
+
+static inline bool
+uva_range_ok(uaddr_t va, uint64_t len)
+{
+	return va + len >= va && va + len <= USER_TOP;
+}
+
+bool
+ipc_short_copyout(struct vmspace *vs, uaddr_t dst, const void *src, uint64_t n)
+{
+	unsigned long s;
+	int rc;
+
+	if (n > IPC_SHORT_MAX || !uva_range_ok(dst, n) || mycpu()->gd_vmspace != vs)
+		return false;
+	s = intr_disable_arch();
+	rc = ucopy_arch((void *)dst, src, n);
+	intr_restore_arch(s);
+	return rc == 0;
+}
+
+bool
+ipc_short_copy(struct vmspace *dvs, uaddr_t dst, struct vmspace *svs, uaddr_t src, uint64_t n)
+{
+	uint64_t bounce[IPC_SHORT_MAX / 8];
+	struct cpu *gd = mycpu();
+	struct vmspace *act = gd->gd_vmspace;
+	unsigned long s;
+	int rc;
+
+	if (n > IPC_SHORT_MAX || !uva_range_ok(src, n) || !uva_range_ok(dst, n) ||
+	    act == NULL || (act != svs && act != dvs))
+		return false;
+	s = intr_disable_arch();
+	if (svs == dvs && (src + n <= dst || dst + n <= src)) {
+		/* One space, no overlap (else the bounce keeps memmove's result). */
+		rc = ucopy_arch((void *)dst, (const void *)src, n);
+		intr_restore_arch(s);
+		return rc == 0;
+	}
+	if (svs != act)
+		vm_activate(svs);
+	rc = ucopy_arch(bounce, (const void *)src, n);
+	if (rc == 0) {
+		if (dvs != gd->gd_vmspace)
+			vm_activate(dvs);
+		rc = ucopy_arch((void *)dst, bounce, n);
+	}
+	if (gd->gd_vmspace != act)
+		vm_activate(act);
+	intr_restore_arch(s);
+	return rc == 0;
 }

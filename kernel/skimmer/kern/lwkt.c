@@ -14,6 +14,7 @@
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/proc.h>
+#include <kern/runq_inline.h>
 #include <kern/string.h>
 #include <kern/timer.h>
 #include <kern/kstack.h>
@@ -21,6 +22,7 @@
 #include <abi/errno.h>
 #include <arch/fpu.h>
 #include <arch/intr.h>
+#include <arch/timer.h>
 
 _Static_assert(offsetof(struct thread, td_sp) == 32, "switch.S uses this offset");
 
@@ -132,7 +134,7 @@ schedule_here(void *arg)
 	    (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)))
 		return;
 	td->td_flags |= TDF_RUNQ;
-	runq_insert(&gd->gd_runq, td, td->td_pri, false);
+	runq_insert_inline(&gd->gd_runq, td, td->td_pri, false);
 	if (td->td_pri > gd->gd_curthread->td_pri)
 		cpu_request(gd, RQF_RESCHED);
 }
@@ -363,7 +365,7 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 	while (__atomic_load_n(&ntd->td_oncpu, __ATOMIC_ACQUIRE))
 		cpu_relax_arch();	/* still being switched out on its old CPU */
 	ntd->td_oncpu = 1;
-	now = timer_now();
+	now = timer_now_arch();		/* timer_now(), inline */
 	__atomic_store_n(&td->td_runtime, td->td_runtime + (now - gd->gd_switch_at), __ATOMIC_RELAXED);
 	gd->gd_switch_at = now;
 	gd->gd_curthread = ntd;
@@ -376,7 +378,7 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 	if (ntd->td_proc && ntd->td_proc->pr_vm != gd->gd_vmspace)	/* vm_activate's test, inline */
 		proc_switch_vm(ntd);
 	s = intr_disable_arch();
-	fpu_switch_arch(td, ntd);
+	fpu_switch_arch(gd->gd_fpu_owner, td, ntd);
 	prev = cpu_switch_arch(td, ntd);
 	intr_restore_arch(s);
 	lwkt_switch_tail(prev);
@@ -394,7 +396,7 @@ switch_to_best(int how)
 	runnable = !(td->td_flags & (TDF_IDLE | TDF_SLEEPING | TDF_EXITING | TDF_MIGRATING));
 	if (runnable && td->td_policy == SCHED_RR && td->td_slice_end == 0)
 		how = SW_YIELD;		/* its round-robin slice ran out */
-	ntd = runq_peek(&gd->gd_runq);
+	ntd = runq_peek_inline(&gd->gd_runq);
 	if (runnable) {
 		if (ntd == NULL || ntd->td_pri < td->td_pri ||
 		    (ntd->td_pri == td->td_pri && how == SW_PREEMPT)) {
@@ -403,14 +405,14 @@ switch_to_best(int how)
 			return;		/* nothing better: keep running */
 		}
 		td->td_flags |= TDF_RUNQ;
-		runq_insert(&gd->gd_runq, td, td->td_pri, how == SW_PREEMPT);
+		runq_insert_inline(&gd->gd_runq, td, td->td_pri, how == SW_PREEMPT);
 		if (how == SW_PREEMPT)
 			gd->gd_stats.cs_preempts++;
 	}
 	if (ntd == NULL) {
 		ntd = gd->gd_idlethread;
 	} else {
-		runq_remove(&gd->gd_runq, ntd, ntd->td_pri);
+		runq_remove_inline(&gd->gd_runq, ntd, ntd->td_pri);
 		ntd->td_flags &= ~TDF_RUNQ;
 	}
 	if (ntd != td)
@@ -473,7 +475,7 @@ lwkt_sleep_handoff(struct thread *wake)
 	td->td_flags |= TDF_SLEEPING;
 	if (__atomic_load_n(&wake->td_cpu, __ATOMIC_ACQUIRE) == gd && wake != td &&
 	    (wake->td_flags & (TDF_SLEEPING | TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)) ==
-	    TDF_SLEEPING && runq_top_pri(&gd->gd_runq) < wake->td_pri) {
+	    TDF_SLEEPING && runq_top_pri_inline(&gd->gd_runq) < wake->td_pri) {
 		__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
 		wake->td_flags &= ~TDF_SLEEPING;
 		do_switch(gd, td, wake);
@@ -492,7 +494,7 @@ lwkt_setpri_self(int pri)
 	KASSERT(pri > PRI_MIN && pri <= PRI_MAX, "bad priority %d", pri);
 	crit_enter();
 	td->td_pri = pri;
-	if (runq_top_pri(&mycpu()->gd_runq) > pri)
+	if (runq_top_pri_inline(&mycpu()->gd_runq) > pri)
 		cpu_request(mycpu(), RQF_RESCHED);
 	crit_exit();
 }
@@ -624,14 +626,14 @@ static void
 set_pri_here(struct cpu *gd, struct thread *td, int pri)
 {
 	if (td->td_flags & TDF_RUNQ) {
-		runq_remove(&gd->gd_runq, td, td->td_pri);
+		runq_remove_inline(&gd->gd_runq, td, td->td_pri);
 		td->td_pri = pri;
-		runq_insert(&gd->gd_runq, td, pri, false);
+		runq_insert_inline(&gd->gd_runq, td, pri, false);
 		if (pri > gd->gd_curthread->td_pri)
 			cpu_request(gd, RQF_RESCHED);
 	} else {
 		td->td_pri = pri;	/* running, sleeping, or arriving (it queues at td_pri) */
-		if (td == gd->gd_curthread && runq_top_pri(&gd->gd_runq) > pri)
+		if (td == gd->gd_curthread && runq_top_pri_inline(&gd->gd_runq) > pri)
 			cpu_request(gd, RQF_RESCHED);
 	}
 }

@@ -151,7 +151,7 @@ wake_peer(struct thread *td, struct thread *wake)
 {
 	if (__atomic_load_n(&wake->td_cpu, __ATOMIC_ACQUIRE) != mycpu() || td->td_tmo_flags ||
 	    __atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE) ||
-	    __atomic_load_n(&td->td_ipcprop, __ATOMIC_ACQUIRE) || sig_interrupted(td)) {
+	    __atomic_load_n(&td->td_ipcprop, __ATOMIC_ACQUIRE) || sig_interrupted_inline(td)) {
 		ipc_finish(wake);
 		return;
 	}
@@ -185,7 +185,7 @@ ipc_block(struct thread *wake)
 			continue;
 		}
 		uint64_t dl = td->td_unblock_req ? 0 : thread_tmo_deadline(td, state), now;
-		int sig = td->td_unblock_req ? 0 : sig_interrupted(td);
+		int sig = td->td_unblock_req ? 0 : sig_interrupted_inline(td);
 
 		if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE)) {
 			err = -EINTR;
@@ -294,8 +294,13 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 	int64_t n;
 	unsigned long fl;
 
-	n = ubuf_copy(r->td_proc->pr_vm, &r->td_rbuf, 0, c->td_proc->pr_vm, &c->td_sbuf, 0,
-	    MIN(c->td_slen, r->td_rlen), &srcfault);
+	n = MIN(c->td_slen, r->td_rlen);
+	/* A short message: the direct copy if it can (not retried for our own send, msg_send tried). */
+	if (c_is_self || !ipc_short_ok(&r->td_rbuf, &c->td_sbuf, n) ||
+	    !ipc_short_copy(r->td_proc->pr_vm, r->td_rbuf.ub_base, c->td_proc->pr_vm,
+	    c->td_sbuf.ub_base, (uint64_t)n))
+		n = ubuf_copy(r->td_proc->pr_vm, &r->td_rbuf, 0, c->td_proc->pr_vm, &c->td_sbuf, 0,
+		    n, &srcfault);
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (n >= 0) {
 		deliver_ok_locked(ch, r, c, n);
@@ -332,6 +337,7 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	struct channel *ch;
 	unsigned long fl;
 	int64_t slen, rlen;
+	int64_t n = 0;
 	bool nocopy;
 
 	slen = ubuf_size(vs, sb);
@@ -351,6 +357,7 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	td->td_coid = cr.cr_coid;
 	td->td_msggen++;
 	td->td_ipcdone = 0;
+	td->td_ipcnoslot = false;
 	td->td_ipcchan = ch;		/* our reference from conn_lookup */
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (ch->ch_dead) {
@@ -365,9 +372,17 @@ msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
 		ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
 	else
 		ipc_senders_insert(ch, td, false);
-	nocopy = r && MIN(slen, r->td_rlen) == 0;
-	if (nocopy)			/* nothing to copy: deliver under this lock */
-		deliver_ok_locked(ch, r, td, 0);
+	if (r)
+		n = MIN(slen, r->td_rlen);
+	/*
+	 * Nothing to copy, or a short message copied directly (bounded, no
+	 * sleep, no lock of its own): deliver under this lock.  Otherwise
+	 * deliver() copies with no lock held.
+	 */
+	nocopy = r && (n == 0 || (ipc_short_ok(&r->td_rbuf, sb, n) &&
+	    ipc_short_copy(r->td_proc->pr_vm, r->td_rbuf.ub_base, vs, sb->ub_base, (uint64_t)n)));
+	if (nocopy)
+		deliver_ok_locked(ch, r, td, n);
 	spin_unlock_irqrestore(&ch->ch_lock, fl);
 	if (r && !nocopy) {
 		deliver(ch, r, td, true);
@@ -397,7 +412,10 @@ deliver_pulse(struct thread *r, struct pulse_rec *pu)
 	p.code = pu->pu_code;
 	p.value.sival_ptr = (void *)(intptr_t)pu->pu_value;
 	p.scoid = pu->pu_scoid;
-	n = ubuf_copyout(r->td_proc->pr_vm, &r->td_rbuf, &p, MIN((int64_t)sizeof(p), r->td_rlen));
+	n = MIN((int64_t)sizeof(p), r->td_rlen);
+	/* Directly if r's space is the active one (r is the caller), else as ever. */
+	if (r->td_rbuf.ub_iov || !ipc_short_copyout(r->td_proc->pr_vm, r->td_rbuf.ub_base, &p, (uint64_t)n))
+		n = ubuf_copyout(r->td_proc->pr_vm, &r->td_rbuf, &p, n);
 	memset(&r->td_msginfo, 0, sizeof(r->td_msginfo));
 	r->td_msginfo.scoid = pu->pu_scoid;
 	r->td_msginfo.priority = (int16_t)pu->pu_pri;
@@ -500,7 +518,8 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	if (rc >= 0 && !fixed && td->td_msginfo.priority != td->td_pri &&
 	    td->td_msginfo.priority > 0)
 		lwkt_setpri_self(MAX(td->td_msginfo.priority, td->td_mtxpri));
-	if (info && vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
+	if (info && !ipc_short_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) &&
+	    vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
 		return -EFAULT;
 	return rc;
 }

@@ -49,23 +49,27 @@ msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
 	/* A status that reads as an error would be one: use MsgError (docs/kernel-calls.md). */
 	if (!error && status < 0 && status >= -4095)
 		return -EINVAL;
-	c = ipc_rcvid_lookup(rcvid, td->td_proc, true, NULL, NULL);
+	c = ipc_rcvid_claim(rcvid, td->td_proc);
 	if (c == NULL)
 		return -ESRCH;
-	if (sb && MIN(slen, c->td_rlen) > 0) {	/* ubuf_copy would move nothing */
-		n = ubuf_copy(c->td_proc->pr_vm, &c->td_rbuf, 0, vs, sb, 0, MIN(slen, c->td_rlen),
-		    &srcfault);
+	n = sb ? MIN(slen, c->td_rlen) : 0;
+	/* Nothing to copy, or a short message copied directly; else the general copy. */
+	if (n > 0 && !(ipc_short_ok(&c->td_rbuf, sb, n) &&
+	    ipc_short_copy(c->td_proc->pr_vm, c->td_rbuf.ub_base, vs, sb->ub_base, (uint64_t)n))) {
+		n = ubuf_copy(c->td_proc->pr_vm, &c->td_rbuf, 0, vs, sb, 0, n, &srcfault);
 		if (n < 0 && srcfault) {
 			unclaim(c);		/* our buffer is bad: the client waits on */
 			return -EFAULT;
 		}
 		if (n < 0) {
 			c->td_ipcresult = -EFAULT;
+			c->td_ipcnoslot = true;		/* claimed through the rcvid: ipc_drop_chan */
 			ipc_finish(c);
 			return -EFAULT;
 		}
 	}
 	c->td_ipcresult = error ? -error : status;
+	c->td_ipcnoslot = true;
 	ipc_finish(c);
 	return 0;
 }

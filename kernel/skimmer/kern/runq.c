@@ -3,6 +3,7 @@
  */
 #include <kern/bitops.h>
 #include <kern/runq.h>
+#include <kern/runq_inline.h>
 #include <kern/thread.h>
 
 void
@@ -18,44 +19,25 @@ runq_init(struct runq *rq)
 void
 runq_insert(struct runq *rq, struct thread *td, int pri, bool front)
 {
-	struct threadq *q = &rq->rq_queues[pri];
-
-	if (front)
-		TAILQ_INSERT_HEAD(q, td, td_runq);
-	else
-		TAILQ_INSERT_TAIL(q, td, td_runq);
-	rq->rq_bitmap[pri / 64] |= 1ULL << (pri % 64);
-	rq->rq_count++;
+	runq_insert_inline(rq, td, pri, front);
 }
 
 void
 runq_remove(struct runq *rq, struct thread *td, int pri)
 {
-	struct threadq *q = &rq->rq_queues[pri];
-
-	TAILQ_REMOVE(q, td, td_runq);
-	if (TAILQ_EMPTY(q))
-		rq->rq_bitmap[pri / 64] &= ~(1ULL << (pri % 64));
-	rq->rq_count--;
+	runq_remove_inline(rq, td, pri);
 }
 
 int
 runq_top_pri(const struct runq *rq)
 {
-	if (rq->rq_count == 0)
-		return -1;	/* the common case of a switch to a woken peer */
-	for (int i = NPRI / 64 - 1; i >= 0; i--)
-		if (rq->rq_bitmap[i])
-			return i * 64 + highbit64(rq->rq_bitmap[i]);
-	return -1;
+	return runq_top_pri_inline(rq);
 }
 
 struct thread *
 runq_peek(const struct runq *rq)
 {
-	int pri = runq_top_pri(rq);
-
-	return pri < 0 ? NULL : TAILQ_FIRST(&rq->rq_queues[pri]);
+	return runq_peek_inline(rq);
 }
 
 bool

@@ -214,16 +214,7 @@ sig_post(struct proc *p, int tid, const struct ksiginfo *si, int flags)
 int
 sig_interrupted(struct thread *td)
 {
-	struct proc *p = td->td_proc;
-	uint64_t pend;
-
-	if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
-		return -EINTR;
-	if (p == NULL)
-		return 0;
-	pend = __atomic_load_n(&td->td_sig.ts_pend, __ATOMIC_ACQUIRE) |
-	    __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_ACQUIRE);
-	return (pend & ~__atomic_load_n(&td->td_sig.ts_blocked, __ATOMIC_RELAXED)) ? -ERESTART : 0;
+	return sig_interrupted_inline(td);
 }
 
 /* Sleep while p is stopped (and td not killed). */

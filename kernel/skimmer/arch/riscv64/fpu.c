@@ -51,7 +51,7 @@ fpu_trap_arch(struct trapframe *tf)
 }
 
 void
-fpu_switch_arch(struct thread *td, struct thread *ntd)
+fpu_switch_owned_arch(struct thread *td, struct thread *ntd)
 {
 	struct cpu *gd = mycpu();
 

@@ -221,6 +221,25 @@ user_trap(struct trapframe *tf)
 	fpu_fixup_frame_arch(tf);
 }
 
+/*
+ * A fault in ucopy_arch (arch/riscv64/ucopy.S): resume at its fault exit,
+ * which returns -EFAULT.  True if tf was such a fault.
+ */
+extern char ucopy_start_arch[], ucopy_end_arch[], ucopy_fault_arch[];
+
+static bool
+ucopy_fixup_arch(struct trapframe *tf, uint64_t cause)
+{
+	if (cause != EXC_LOAD_PAGE_FAULT && cause != EXC_STORE_PAGE_FAULT &&
+	    cause != EXC_LOAD_ACCESS && cause != EXC_STORE_ACCESS &&
+	    cause != EXC_LOAD_MISALIGNED && cause != EXC_STORE_MISALIGNED)
+		return false;
+	if (tf->tf_sepc < (uintptr_t)ucopy_start_arch || tf->tf_sepc >= (uintptr_t)ucopy_end_arch)
+		return false;
+	tf->tf_sepc = (uintptr_t)ucopy_fault_arch;
+	return true;
+}
+
 static void
 trap_dispatch(struct trapframe *tf)
 {
@@ -240,6 +259,8 @@ trap_dispatch(struct trapframe *tf)
 		user_trap(tf);
 		return;
 	}
+	if (ucopy_fixup_arch(tf, cause))
+		return;
 	trap_report(tf);
 	panic("unexpected kernel trap");
 }

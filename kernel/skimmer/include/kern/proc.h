@@ -223,6 +223,22 @@ proc_user_return_td(struct thread *td, struct trapframe *tf)	/* td: curthread */
 		proc_user_return_slow(tf);
 }
 
+/* sig_interrupted (kern/signal.h), inline for the IPC wait (kern/msg.c). */
+static inline int
+sig_interrupted_inline(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+	uint64_t pend;
+
+	if (__atomic_load_n(&td->td_killed, __ATOMIC_ACQUIRE))
+		return -EINTR;
+	if (p == NULL)
+		return 0;
+	pend = __atomic_load_n(&td->td_sig.ts_pend, __ATOMIC_ACQUIRE) |
+	    __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_ACQUIRE);
+	return (pend & ~__atomic_load_n(&td->td_sig.ts_blocked, __ATOMIC_RELAXED)) ? -ERESTART : 0;
+}
+
 static inline void
 proc_user_return(struct trapframe *tf)
 {

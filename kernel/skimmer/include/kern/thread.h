@@ -81,6 +81,8 @@ struct thread {
 	uint16_t	td_slotgen;	/* the slot's generation when we got it */
 	uint16_t	td_msggen;	/* bumped per send: rcvids of old messages go stale */
 	volatile int	td_ipcdone;	/* the peer finished our transaction */
+	bool		td_ipcnoslot;	/* ... claimed through its rcvid (MsgReply, MsgError):
+					   no rcvid lookup reaches td_ipcchan (ipc_drop_chan) */
 	int		td_ipcbusy;	/* atomic: peers copying our buffers (receive, MsgRead/Write) */
 	int64_t		td_ipcresult;	/* what our blocked call returns */
 	struct thread	*td_ipcpeer;	/* server: the client whose message it got */

@@ -40,8 +40,23 @@ void fpu_restore_arch(const struct fpu_state *st);
  */
 bool fpu_trap_arch(struct trapframe *tf);
 
-/* Called by the scheduler just before switching from td to ntd (crit, irqs off). */
-void fpu_switch_arch(struct thread *td, struct thread *ntd);
+/* fpu_switch_arch when this CPU's FP registers belong to a thread (owner). */
+void fpu_switch_owned_arch(struct thread *td, struct thread *ntd);
+
+/*
+ * Called by the scheduler just before switching from td to ntd (crit,
+ * irqs off); owner is this CPU's gd_fpu_owner.  Inline: with no owner
+ * (no thread here uses the FPU, the common case) the FPU is just off.
+ */
+static inline void
+fpu_switch_arch(struct thread *owner, struct thread *td, struct thread *ntd)
+{
+	if (owner == NULL) {
+		csr_clear(sstatus, SSTATUS_FS_MASK);	/* set_fs(SSTATUS_FS_OFF) */
+		return;
+	}
+	fpu_switch_owned_arch(td, ntd);
+}
 
 /* Make td->td_fpu hold td's current FP registers.  td is the current thread. */
 void fpu_sync_arch(struct thread *td);
