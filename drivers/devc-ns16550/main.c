@@ -33,6 +33,19 @@ parse_port(const char *s, uint64_t *base, unsigned *shift, int *irq)
 	return *e == '\0' && *shift <= 3 && *irq > 0 ? 0 : -1;
 }
 
+/*
+ * /dev/tty is the caller's controlling terminal: this one, if the
+ * caller's session has it; ENXIO for a process with no controlling
+ * terminal (or another one), as on Linux.
+ */
+static int
+ctty_open(resmgr_context_t *ctp, io_open_t *msg, iofunc_attr_t *attr, void *extra)
+{
+	if (tty.t_sid <= 0 || getsid(ctp->info.pid) != tty.t_sid)
+		return ENXIO;
+	return iofunc_open_default(ctp, msg, attr, extra);
+}
+
 static int
 attach(dispatch_t *dpp, const char *path, resmgr_connect_funcs_t *cf)
 {
@@ -46,7 +59,7 @@ attach(dispatch_t *dpp, const char *path, resmgr_connect_funcs_t *cf)
 int
 main(int argc, char **argv)
 {
-	static resmgr_connect_funcs_t cf;
+	static resmgr_connect_funcs_t cf, ctty_cf;
 	uint64_t base = 0x10000000;
 	unsigned shift = 0;
 	int unit = 1, console = 1, c;
@@ -71,6 +84,8 @@ main(int argc, char **argv)
 	if ((dpp = dispatch_create()) == NULL || (ctp = dispatch_context_alloc(dpp)) == NULL)
 		return 1;
 	iofunc_func_init(_RESMGR_CONNECT_NFUNCS, &cf, _RESMGR_IO_NFUNCS, &tty_io);
+	ctty_cf = cf;
+	ctty_cf.open = ctty_open;
 	tty_init(&tty, dispatch_chid(dpp));
 	if (uart_init(&tty, base, dispatch_chid(dpp)) < 0) {
 		fprintf(stderr, "devc-ns16550: UART at %#llx irq %d: %s\n",
@@ -80,7 +95,7 @@ main(int argc, char **argv)
 	iofunc_attr_init(&tty.t_attr, S_IFCHR | 0666, NULL, NULL);
 	snprintf(name, sizeof(name), "/dev/ser%d", unit);
 	if (attach(dpp, name, &cf) < 0 ||
-	    (console && (attach(dpp, "/dev/console", &cf) < 0 || attach(dpp, "/dev/tty", &cf) < 0)))
+	    (console && (attach(dpp, "/dev/console", &cf) < 0 || attach(dpp, "/dev/tty", &ctty_cf) < 0)))
 		return 1;
 	for (;;) {
 		if (dispatch_block(ctp) == NULL)

@@ -120,6 +120,19 @@ static int t_stdio_is_the_console(void)
 		LT_EQ(tcgetsid(fd), getpid());
 		close(fd);
 	}
+	/* /dev/tty is the controlling terminal: a new session has none (ENXIO). */
+	{
+		pid_t pid = fork();
+		int st = -1;
+
+		if (pid == 0) {
+			setsid();
+			_exit(open("/dev/tty", O_RDWR) == -1 && errno == ENXIO ? 0 : 1);
+		}
+		LT_CHECK(pid > 0);
+		LT_EQ(waitpid(pid, &st, 0), pid);
+		LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
 	/* Not a terminal: ENOTTY everywhere. */
 	fd = open("/dev/null", O_RDWR);
 	LT_CHECK(fd >= 0);
