@@ -9,7 +9,7 @@
 #include "tm.h"
 
 #define MAP_KNOWN	(_MAP_SHARED | _MAP_PRIVATE | _MAP_FIXED | _MAP_ANONYMOUS | _MAP_PHYS | \
-			 _MAP_POPULATE)
+			 _MAP_POPULATE | _MAP_FILEOBJ)
 #define MAP_MAX		TM_MAP_MAX
 
 struct unmapper {
@@ -32,6 +32,7 @@ tm_unmap_all(long pid, struct vmmap *vm)
 	struct unmapper u = { pid };
 
 	vmmap_remove(vm, 0, USER_SPACE_TOP, unmap_piece, &u);
+	shmfs_file_gc();
 }
 
 static struct vmmap *
@@ -52,6 +53,11 @@ map_check(const struct _mem_map *mm, const struct tm_proc *tp)
 	int phys = (mm->mm_flags & _MAP_PHYS) != 0;
 	int anon = (mm->mm_flags & _MAP_ANONYMOUS) != 0;
 
+	if ((mm->mm_flags & _MAP_FILEOBJ) && (share != _MAP_SHARED || anon || phys ||
+	    (mm->mm_flags & _MAP_POPULATE) || mm->mm_fd != -1))
+		return -EINVAL;		/* a file object: shared, mm_fd -1 */
+	if (mm->mm_flags & _MAP_FILEOBJ)
+		anon = 1;		/* for the checks below, but mm_offset is the file's */
 	if (mm->subtype != 0 || (mm->mm_flags & ~(uint32_t)MAP_KNOWN) ||
 	    (mm->mm_prot & ~(uint32_t)(7 | _PROT_NOCACHE)) || mm->mm_len == 0 ||
 	    (share != _MAP_SHARED && share != _MAP_PRIVATE))
@@ -60,7 +66,10 @@ map_check(const struct _mem_map *mm, const struct tm_proc *tp)
 		return -EBADF;
 	if (!phys && !anon && (mm->mm_offset < 0 || (mm->mm_offset & (TM_PAGE - 1))))
 		return -EINVAL;		/* an object (shmfs.c; libc reads files itself) */
-	if ((!(!phys && !anon) && mm->mm_fd != -1) || (anon && mm->mm_offset != 0) ||
+	if ((mm->mm_flags & _MAP_FILEOBJ) && (mm->mm_offset < 0 || (mm->mm_offset & (TM_PAGE - 1))))
+		return -EINVAL;
+	if ((!(!phys && !anon) && mm->mm_fd != -1) ||
+	    (anon && !(mm->mm_flags & _MAP_FILEOBJ) && mm->mm_offset != 0) ||
 	    (phys && (mm->mm_offset & (TM_PAGE - 1))))
 		return -EINVAL;
 	if (phys && (tp == NULL || !(tp->tp_abilities & PROC_ABILITY_IO)))
@@ -82,7 +91,10 @@ msg_mem_map(struct tm_msg *m)
 	struct vmmap *vm = tp ? &tp->tp_vm : NULL;
 	struct unmapper u = { m->m_info.pid };
 	struct _mem_map_reply r;
-	int64_t len = m->m_len == sizeof(*mm) ? map_check(mm, tp) : -EINVAL;
+	int fileobj = m->m_len >= sizeof(*mm) && (mm->mm_flags & _MAP_FILEOBJ);
+	int64_t len = m->m_len == (fileobj ? sizeof(struct _mem_map_file) : sizeof(*mm)) ?
+	    map_check(mm, tp) : -EINVAL;
+	uint64_t obj = 0;
 	long rc = len < 0 ? (long)len : 0;
 	long prot = (long)(mm->mm_prot & 7);
 	long how = (mm->mm_flags & _MAP_PHYS) ? ((mm->mm_flags & _MAP_ANONYMOUS) ?
@@ -109,7 +121,9 @@ msg_mem_map(struct tm_msg *m)
 	 * faults.  Private anonymous memory is lazy: its pages are only
 	 * marked (MEM_LAZY), and filled at their first touch (pager.c).
 	 */
-	if (rc == 0 && !(mm->mm_flags & (_MAP_ANONYMOUS | _MAP_PHYS)))
+	if (rc == 0 && fileobj)
+		rc = shmfs_file_map(m->m_info.pid, m->m_buf, r.mr_addr, (uint64_t)len, &obj);
+	else if (rc == 0 && !(mm->mm_flags & (_MAP_ANONYMOUS | _MAP_PHYS)))
 		rc = shmfs_map(m->m_info.pid, mm, r.mr_addr, (uint64_t)len);
 	else if (rc == 0 && prot != _PROT_NONE &&
 	    (rc = __kc_MemMap(m->m_info.pid, (long)r.mr_addr, len,
@@ -120,6 +134,10 @@ msg_mem_map(struct tm_msg *m)
 		__kc_MemUnmap(m->m_info.pid, (long)r.mr_addr, len, 0, 0, 0);
 		rc = -ENOMEM;
 	}
+	if (rc == 0 && obj)
+		vmmap_tag(vm, r.mr_addr, obj, r.mr_addr - (uint64_t)mm->mm_offset);	/* it starts there */
+	if (fileobj || (mm->mm_flags & _MAP_FIXED))
+		shmfs_file_gc();	/* what MAP_FIXED replaced, or a new object not mapped */
 	if (rc < 0)
 		tm_error(m->m_rcvid, (int)-rc);
 	else
@@ -163,6 +181,10 @@ protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
 	for (struct vm_region *r = vm->vm_regions; r && prot == _PROT_NONE; r = r->vr_next)
 		if (r->vr_end > addr && r->vr_start < end && (r->vr_prot & VMMAP_PROT) != _PROT_NONE)
 			return -ENOTSUP;
+	for (struct vm_region *r = vm->vm_regions; r; r = r->vr_next)
+		if (r->vr_end > addr && r->vr_start < end && r->vr_obj &&
+		    (r->vr_prot & VMMAP_PROT) == _PROT_NONE)
+			return -ENOTSUP;	/* a file object's reservation: not fresh memory */
 	for (struct vm_region *r = vm->vm_regions; r && rc >= 0; r = r->vr_next)
 		if (r->vr_end > addr && r->vr_start < end)
 			rc = protect_piece(pid, r->vr_start > addr ? r->vr_start : addr,
@@ -181,6 +203,8 @@ msg_mem_ctrl(struct tm_msg *m)
 	uint64_t len;
 	long rc = 0;
 
+	struct _mem_fill_reply fr;
+
 	if (m->m_len != sizeof(*mc) || (mc->mc_addr & (TM_PAGE - 1)) || mc->mc_len == 0 ||
 	    mc->mc_len > USER_SPACE_TOP || mc->mc_addr > USER_SPACE_TOP - mc->mc_len ||
 	    (mc->subtype == _MEM_CTRL_UNMAP && mc->mc_prot != 0) || (mc->mc_prot & ~7u)) {
@@ -190,11 +214,20 @@ msg_mem_ctrl(struct tm_msg *m)
 	len = (mc->mc_len + TM_PAGE - 1) & ~(TM_PAGE - 1);
 	if (vm == NULL)
 		rc = -EPERM;
-	else if (mc->subtype == _MEM_CTRL_UNMAP)
+	else if (mc->subtype == _MEM_CTRL_UNMAP) {
 		rc = vmmap_remove(vm, mc->mc_addr, len, unmap_piece, &u) < 0 ? -ENOMEM : 0;
+		shmfs_file_gc();
+	} else if (mc->subtype == _MEM_CTRL_MAPPED)
+		rc = mc->mc_prot ? -EINVAL : vmmap_check(vm, mc->mc_addr, len, 0) < 0 ? -ENOMEM : 0;
 	else if (mc->subtype == _MEM_CTRL_PROTECT)
 		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot);
-	else
+	else if (mc->subtype == _MEM_CTRL_FILEFILL) {
+		rc = shmfs_file_fill(vm, mc->mc_addr, len, mc->mc_prot, &fr);
+		if (rc == 0) {
+			tm_reply(m->m_rcvid, 0, &fr, sizeof(fr));
+			return;
+		}
+	} else
 		rc = -EINVAL;
 	if (rc < 0)
 		tm_error(m->m_rcvid, (int)-rc);

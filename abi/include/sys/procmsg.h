@@ -570,6 +570,34 @@ struct _mem_map_reply {
 __ABI_SIZE(struct _mem_map_reply, 8, 8);
 
 /*
+ * _MAP_FILEOBJ: mmap(MAP_SHARED) of a regular file (libc, lib/c/posix/mm.c).
+ * taskman never reads a file: libc names the file by its identity
+ * (mf_dev, mf_ino as its fstat gives them) and size, and taskman maps
+ * the range [mm_offset, mm_offset + mm_len) of the file object of that
+ * identity (found or made: shared frames, one object per file, that every
+ * MAP_SHARED mapping of the file in any process maps, so each sees the
+ * others' stores at once).  The message is struct _mem_map_file (mm_flags
+ * _MAP_SHARED | _MAP_FILEOBJ [| _MAP_FIXED], mm_fd -1, mm_offset
+ * page-aligned).  Then libc asks which pages are not yet filled from the
+ * file (_MEM_CTRL_FILEFILL), reads them with pread under its own
+ * credentials straight into the mapping, and so on until none are left.
+ * The object lives while any process maps it; then its frames are freed.
+ * Errors as _MEM_MAP, and ENOMEM for a range past 1 GiB of file.
+ */
+#define _MAP_FILEOBJ	0x1000000	/* qsoe: _mem_map_file, a file object */
+
+struct _mem_map_file {
+	struct _mem_map	mf_map;
+	uint64_t	mf_dev;		/* st_dev */
+	uint64_t	mf_ino;		/* st_ino */
+	int64_t		mf_size;	/* st_size at the mmap: pages past it stay unfilled */
+};
+__ABI_SIZE(struct _mem_map_file, 64, 8);
+__ABI_FIELD(struct _mem_map_file, mf_dev, 40, 8);
+__ABI_FIELD(struct _mem_map_file, mf_ino, 48, 8);
+__ABI_FIELD(struct _mem_map_file, mf_size, 56, 8);
+
+/*
  * _MEM_CTRL: munmap (subtype _MEM_CTRL_UNMAP) and mprotect
  * (_MEM_CTRL_PROTECT) of [mc_addr, mc_addr + mc_len), page-aligned.
  * munmap of pages that are not mapped is not an error (POSIX).  mprotect
@@ -579,6 +607,19 @@ __ABI_SIZE(struct _mem_map_reply, 8, 8);
  */
 #define _MEM_CTRL_UNMAP		1
 #define _MEM_CTRL_PROTECT	2
+/*
+ * _MEM_CTRL_FILEFILL: [mc_addr, mc_addr + mc_len) lies in one mapping of
+ * a file object (_MAP_FILEOBJ) of the sender (else EINVAL; ENOMEM if not
+ * mapped).  mc_prot 0: the reply (struct _mem_fill_reply) is the first
+ * run of pages in the range that are inside the file (its size as the
+ * last mapper gave it) and not yet filled from it, which are from now on
+ * counted as filled: the sender must pread them into its mapping (mf_len
+ * 0: nothing left).  mc_prot 1: the sender could not read the range:
+ * count its pages as not filled again.
+ */
+#define _MEM_CTRL_FILEFILL	3
+/* _MEM_CTRL_MAPPED (msync): 0 if the range is all mapped, else ENOMEM; mc_prot 0. */
+#define _MEM_CTRL_MAPPED	4
 
 struct _mem_ctrl {
 	uint16_t	type;		/* _MEM_CTRL */
@@ -588,6 +629,12 @@ struct _mem_ctrl {
 	uint64_t	mc_len;
 };
 __ABI_SIZE(struct _mem_ctrl, 24, 8);
+
+struct _mem_fill_reply {
+	uint64_t	mf_addr;	/* the run to read from the file */
+	uint64_t	mf_len;		/* bytes; 0: every page in the range is filled */
+};
+__ABI_SIZE(struct _mem_fill_reply, 16, 8);
 
 /*
  * _MEM_OFFSET: mem_offset(addr, NOFD, len, ...) for the sender: the

@@ -2,8 +2,9 @@
  * mmap, munmap, mprotect, msync: the argument checks Linux makes, then the
  * memory manager of qsoe_mm.h: anonymous memory (private, or shared with
  * fork's children), device memory (MAP_PHYS, mmap_device_memory),
- * shared-memory objects (taskman's /dev/shmem) and private copies of
- * regular files (read here with pread; MAP_SHARED of a file: ENOTSUP).
+ * shared-memory objects (taskman's /dev/shmem), private copies of
+ * regular files (read here with pread) and shared mappings of regular
+ * files (taskman's file objects, filled and written back here).
  *
  * The weak __qsoe_mm_* below are the default memory manager: messages to
  * taskman (_MEM_MAP, _MEM_CTRL; ENOSYS in the first process, which has no
@@ -202,13 +203,190 @@ static long obj_map(void *addr, size_t len, int prot, int flags, int fd, off_t o
 }
 
 /*
- * A private copy of a regular file on any server: fresh memory filled
- * with pread (the bytes past the end of the file, to the end of the last
- * page and beyond, are zeros), then given its protection.  A file open
- * only for writing gives EACCES (its server refuses the read), a pipe or
- * device ENODEV.  MAP_SHARED of such a file would need the server to page
- * for taskman: ENOTSUP (but EACCES first for PROT_WRITE on a read-only fd,
- * as POSIX has it).
+ * MAP_SHARED mappings of regular files (docs/libc.md "mmap of files"):
+ * taskman keeps one file object per file (_MAP_FILEOBJ), whose frames
+ * every such mapping in any process shares, and hands each page to one
+ * mapper to fill from the file (_MEM_CTRL_FILEFILL); libc reads them
+ * with pread under its own credentials (taskman never reads a file).
+ * Stores reach the file when libc writes the mapping back with pwrite:
+ * msync, munmap, and the process's exit or exec.  For that libc keeps
+ * each mapping here with a dup of the fd (close-on-exec), so the caller
+ * may close its fd.  A fork child inherits the table and the fds.
+ */
+#define FMAP_MAX	64
+
+struct fmap {
+	uintptr_t	f_start, f_end;	/* f_end 0: free slot */
+	off_t		f_off;		/* the file offset of f_start */
+	int		f_fd;		/* libc's dup */
+	int		f_write;	/* PROT_WRITE: written back */
+};
+static struct fmap fmaps[FMAP_MAX];
+static volatile int fmap_lock[1];
+
+/* Write [a, b) of f back (only up to the file's size: a mapping never extends a file). */
+static long fmap_write(const struct fmap *f, uintptr_t a, uintptr_t b, int sync)
+{
+	struct _io_stat_buf sb;
+	off_t o, end;
+	long r, k;
+
+	if (a < f->f_start)
+		a = f->f_start;
+	if (b > f->f_end)
+		b = f->f_end;
+	if (!f->f_write || a >= b)
+		return 0;
+	if ((r = __px_fstat(f->f_fd, &sb)) < 0)
+		return r;
+	o = f->f_off + (off_t)(a - f->f_start);
+	end = o + (off_t)(b - a);
+	if (end > sb.sb_size)
+		end = sb.sb_size;
+	for (; o < end; o += k, a += (uintptr_t)k)
+		if ((k = __px_pwrite(f->f_fd, (const void *)a, (size_t)(end - o), o)) <= 0)
+			return k < 0 ? k : -EIO;
+	return sync ? __px_fsync(f->f_fd, 0) : 0;
+}
+
+/* Write back every writable shared file mapping (exit, exec). */
+void __px_fmap_sync_all(void)
+{
+	LOCK(fmap_lock);
+	for (int i = 0; i < FMAP_MAX; i++)
+		if (fmaps[i].f_end)
+			fmap_write(&fmaps[i], fmaps[i].f_start, fmaps[i].f_end, 0);
+	UNLOCK(fmap_lock);
+}
+
+/* msync/munmap of [a, b): write back what overlaps; 0 or the first error. */
+static long fmap_sync(uintptr_t a, uintptr_t b, int sync)
+{
+	long r = 0, k;
+
+	for (int i = 0; i < FMAP_MAX; i++)
+		if (fmaps[i].f_end && fmaps[i].f_start < b && a < fmaps[i].f_end &&
+		    (k = fmap_write(&fmaps[i], a, b, sync)) < 0 && r == 0)
+			r = k;
+	return r;
+}
+
+/* munmap (or MAP_FIXED over) [a, b): forget those pieces, keeping the others. */
+static void fmap_forget(uintptr_t a, uintptr_t b)
+{
+	for (int i = 0; i < FMAP_MAX; i++) {
+		struct fmap *f = &fmaps[i];
+
+		if (f->f_end == 0 || f->f_start >= b || a >= f->f_end)
+			continue;
+		if (f->f_start < a && b < f->f_end) {	/* a hole in the middle */
+			for (int j = 0; j < FMAP_MAX; j++)
+				if (fmaps[j].f_end == 0) {
+					long d = __px_dup(f->f_fd, 0, 0, 1);
+
+					if (d >= 0)
+						fmaps[j] = (struct fmap){ b, f->f_end,
+						    f->f_off + (off_t)(b - f->f_start), (int)d, f->f_write };
+					break;	/* (full, or no fd: the tail is not written back) */
+				}
+			f->f_end = a;
+		} else if (f->f_start < a) {
+			f->f_end = a;
+		} else if (b < f->f_end) {
+			f->f_off += (off_t)(b - f->f_start);
+			f->f_start = b;
+		} else {
+			__px_close(f->f_fd);
+			f->f_end = 0;
+		}
+	}
+}
+
+static long fill_msg(uintptr_t a, size_t len, int unfill, struct _mem_fill_reply *r)
+{
+	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_FILEFILL,
+	    .mc_prot = (uint32_t)unfill, .mc_addr = a, .mc_len = len };
+
+	return __px_sysmgr_send(&m, sizeof(m), r, r ? sizeof(*r) : 0);
+}
+
+/*
+ * Map [off, off+len) of the regular file fd (sb) shared: taskman maps its
+ * object writable here, libc fills the pages taskman hands it, then gives
+ * the mapping its protection and records it.
+ */
+static long file_shared(void *addr, size_t len, int prot, int flags, int fd, off_t off,
+    const struct _io_stat_buf *sb)
+{
+	struct _mem_map_file m = { .mf_map = { .type = _MEM_MAP,
+	    .mm_prot = prot == PROT_NONE ? PROT_NONE : (uint32_t)(prot | PROT_READ | PROT_WRITE),
+	    .mm_addr = (uintptr_t)addr, .mm_len = len,
+	    .mm_flags = (uint32_t)(MAP_SHARED | _MAP_FILEOBJ | (flags & MAP_FIXED)),
+	    .mm_fd = -1, .mm_offset = off },
+	    .mf_dev = sb->sb_dev, .mf_ino = sb->sb_ino, .mf_size = sb->sb_size };
+	struct _mem_map_reply mr;
+	struct _mem_fill_reply fr;
+	int slot = -1;
+	long d, r, k;
+	uintptr_t p;
+
+	if ((d = __px_dup(fd, 256, 0, 1)) < 0 && (d = __px_dup(fd, 0, 0, 1)) < 0)
+		return d;
+	LOCK(fmap_lock);
+	for (int i = 0; i < FMAP_MAX && slot < 0; i++)
+		if (fmaps[i].f_end == 0)
+			slot = i;
+	if (slot < 0) {
+		UNLOCK(fmap_lock);
+		__px_close((int)d);
+		return -ENOMEM;
+	}
+	if (flags & MAP_FIXED) {	/* what it replaces goes first */
+		fmap_sync((uintptr_t)addr, (uintptr_t)addr + len, 0);
+		fmap_forget((uintptr_t)addr, (uintptr_t)addr + len);
+	}
+	LOCK(resv_lock);
+	r = __px_sysmgr_send(&m, sizeof(m), &mr, sizeof(mr));
+	if (r >= 0)
+		resv_cut(mr.mr_addr, mr.mr_addr + len);
+	UNLOCK(resv_lock);
+	for (p = (uintptr_t)mr.mr_addr; r >= 0 && prot != PROT_NONE && p < (uintptr_t)mr.mr_addr + len;
+	    p = fr.mf_addr + fr.mf_len) {
+		size_t done = 0;
+
+		if ((r = fill_msg(p, (uintptr_t)mr.mr_addr + len - p, 0, &fr)) < 0 || fr.mf_len == 0)
+			break;
+		for (k = 1; done < fr.mf_len && (k = __px_pread(fd, (char *)fr.mf_addr + done,
+		    fr.mf_len - done, off + (off_t)(fr.mf_addr - mr.mr_addr + done))) > 0; )
+			done += (size_t)k;
+		if (k < 0) {		/* the pages are not filled after all */
+			fill_msg(fr.mf_addr, fr.mf_len, 1, 0);
+			__qsoe_mm_unmap((void *)mr.mr_addr, len);
+			r = k == -EBADF ? -EACCES : k;	/* not open for reading */
+		}
+	}
+	if (r >= 0 && prot != PROT_NONE && prot != (PROT_READ | PROT_WRITE) &&
+	    (r = __qsoe_mm_protect((void *)mr.mr_addr, len, prot)) < 0)
+		__qsoe_mm_unmap((void *)mr.mr_addr, len);
+	if (r >= 0)
+		fmaps[slot] = (struct fmap){ mr.mr_addr, mr.mr_addr + len, off, (int)d,
+		    (prot & PROT_WRITE) != 0 };
+	UNLOCK(fmap_lock);
+	if (r < 0) {
+		__px_close((int)d);
+		return r;
+	}
+	return (long)mr.mr_addr;
+}
+
+/*
+ * A regular file on any server.  A file open only for writing gives
+ * EACCES (its server refuses the read), a pipe or device ENODEV, and
+ * PROT_WRITE of a shared mapping needs the fd open for reading and
+ * writing (POSIX).  MAP_SHARED: file_shared.  MAP_PRIVATE: a private
+ * copy, fresh memory filled with pread (the bytes past the end of the
+ * file, to the end of the last page and beyond, are zeros), then given
+ * its protection.
  */
 static long file_copy(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -227,7 +405,7 @@ static long file_copy(void *addr, size_t len, int prot, int flags, int fd, off_t
 	    (__px_fds[fd].f_oflag & O_ACCMODE) == O_RDONLY)
 		return -EACCES;		/* POSIX: shared writes need a writable fd */
 	if ((flags & MAP_TYPE) == MAP_SHARED)
-		return -ENOTSUP;
+		return file_shared(addr, len, prot, flags, fd, off, &sb);
 	r = __qsoe_mm_map(addr, len, prot == PROT_NONE ? PROT_NONE : PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | (flags & MAP_FIXED));
 	if (r < 0 || prot == PROT_NONE)
@@ -276,23 +454,50 @@ long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	return __qsoe_mm_map(addr, n, prot, flags);
 }
 
-/* SYS_msync: the memory is the object (shared) or a copy (private): nothing to write back. */
+/*
+ * SYS_msync: ENOMEM unless the range is all mapped (taskman knows);
+ * shared file mappings in it are written back (MS_SYNC: and fsync'd).
+ * Anonymous memory and shared-memory objects are the object itself, a
+ * private mapping a copy: nothing to write back.  MS_INVALIDATE: with one
+ * object per file there are no other cached copies to invalidate.
+ */
 long __px_msync(void *addr, size_t len, int flags)
 {
+	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_MAPPED,
+	    .mc_addr = (uintptr_t)addr, .mc_len = page_len(len) };
+	long r;
+
 	if (((uintptr_t)addr & (PAGE - 1)) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)) || len > SIZE_MAX - PAGE)
 		return -EINVAL;
-	return 0;
+	if (len == 0)
+		return 0;
+	if ((r = __px_sysmgr_send(&m, sizeof(m), 0, 0)) < 0)
+		return r == -ENOSYS || r == -EPERM ? 0 : r;	/* ENOMEM: not all mapped */
+	LOCK(fmap_lock);
+	r = fmap_sync((uintptr_t)addr, (uintptr_t)addr + m.mc_len, (flags & MS_SYNC) != 0);
+	UNLOCK(fmap_lock);
+	return r;
 }
 
-/* SYS_munmap: EINVAL for an unaligned or empty range, else the manager. */
+/*
+ * SYS_munmap: EINVAL for an unaligned or empty range, else the manager;
+ * shared file mappings in the range are written back first.
+ */
 long __px_munmap(void *addr, size_t len)
 {
 	size_t n = page_len(len);
+	long r;
 
 	if (n == 0 || ((uintptr_t)addr & (PAGE - 1)))
 		return -EINVAL;
-	return __qsoe_mm_unmap(addr, n);
+	LOCK(fmap_lock);
+	fmap_sync((uintptr_t)addr, (uintptr_t)addr + n, 0);
+	r = __qsoe_mm_unmap(addr, n);
+	if (r >= 0)
+		fmap_forget((uintptr_t)addr, (uintptr_t)addr + n);
+	UNLOCK(fmap_lock);
+	return r;
 }
 
 /* SYS_mprotect: EINVAL for bad arguments; an empty range is done. */

@@ -215,6 +215,7 @@ hidden int __px_inherit_fd(const struct _proc_spawn_fd *f, int ppid, int cof);
 
 /* fork and exec (fork.c, spawn.c), when taskman's protocol has them. */
 hidden long __px_fork(void);
+hidden void __px_fmap_sync_all(void);	/* mm.c: write back shared file mappings */
 hidden long __px_execve(const char *path, char *const argv[], char *const envp[]);
 hidden void __px_pid_forget(void);
 hidden void __px_timers_forget(void);

@@ -1,0 +1,314 @@
+/*
+ * tests/libc/libcmapf.c - mmap(MAP_SHARED) of regular files and msync
+ * (docs/libc.md "mmap of files", docs/taskman.md "File objects"), on
+ * fs-ram's /tmp: the file's data in the mapping and zeros past its end;
+ * msync and munmap write stores back (never past the end of the file),
+ * also after the fd is closed; a fork child and a process that maps the
+ * file on its own see each other's stores at once (one object per file);
+ * exit writes back; after the last mapper is gone the object's frames are
+ * freed and a new mapping reads the file again; the errors (EACCES,
+ * EBADF, ENODEV, EINVAL, and msync's EINVAL and ENOMEM).  Copies of
+ * itself play the other processes: "libcmapf ROLE PATH".  The boot's
+ * power-off check finds any frame left behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "ltest.h"
+
+#define SELF	"/proc/boot/libcmapf"
+#define PAGE	4096
+extern char **environ;
+
+/* The exit status of "libcmapf role path", or -1. */
+static int run_role(const char *role, const char *path)
+{
+	char *argv[] = { "libcmapf", (char *)role, (char *)path, NULL };
+	pid_t pid;
+	int st;
+
+	if (posix_spawn(&pid, SELF, NULL, NULL, argv, environ) != 0)
+		return -1;
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* A file of n bytes, byte i being i * 13 + 1; its fd (O_RDWR), or -1. */
+static int make_file(const char *path, size_t n)
+{
+	static char b[64 * PAGE];
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (char)(i * 13 + 1);
+	if (fd < 0 || n > sizeof(b) || write(fd, b, n) != (ssize_t)n)
+		return -1;
+	return fd;
+}
+
+static char byte_at(int fd, off_t off)
+{
+	char c = 0;
+
+	return pread(fd, &c, 1, off) == 1 ? c : (char)0xee;
+}
+
+/* Wait (up to 5 s) for *p to become v. */
+static int wait_for(volatile char *p, char v)
+{
+	for (int i = 0; i < 5000 && *p != v; i++)
+		usleep(1000);
+	return *p == v;
+}
+
+/* Does a store to p in a fork child die by SIGSEGV? */
+static int store_faults(volatile char *p)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		p[0] = 1;
+		_exit(0);
+	}
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV;
+}
+
+LTEST(mapf, data_msync_and_eof)
+{
+	int fd = make_file("/tmp/f1", 5000);
+	volatile char *p;
+	struct stat st;
+
+	LT_CHECK(fd >= 0);
+	p = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		LT_EQ(errno, 0);
+	LT_CHECK(p != MAP_FAILED);
+	for (int i = 0; i < 5000; i++)
+		LT_EQ(p[i], (char)(i * 13 + 1));
+	for (int i = 5000; i < 2 * PAGE; i++)
+		LT_EQ(p[i], 0);				/* past the end of the file */
+	p[10] = 'A';
+	p[4999] = 'B';
+	p[6000] = 'Z';					/* past the end: never written */
+	LT_EQ(msync((void *)p, 2 * PAGE, MS_SYNC), 0);
+	LT_EQ(byte_at(fd, 10), 'A');
+	LT_EQ(byte_at(fd, 4999), 'B');
+	LT_EQ(fstat(fd, &st), 0);
+	LT_EQ(st.st_size, 5000);			/* a mapping never extends a file */
+	p[11] = 'C';
+	LT_EQ(msync((void *)p, PAGE, MS_ASYNC | MS_INVALIDATE), 0);
+	LT_EQ(byte_at(fd, 11), 'C');
+	/* An offset. */
+	volatile char *q = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
+
+	LT_CHECK(q != MAP_FAILED);
+	LT_EQ(q[0], (char)(PAGE * 13 + 1));
+	LT_EQ(q[5000 - PAGE - 1], 'B');			/* the same frames as p's second page */
+	p[PAGE + 1] = 'D';
+	LT_EQ(q[1], 'D');
+	LT_CHECK(store_faults(q));			/* PROT_READ */
+	LT_EQ(munmap((void *)q, PAGE), 0);
+	LT_EQ(munmap((void *)p, 2 * PAGE), 0);
+	LT_EQ(byte_at(fd, PAGE + 1), 'D');		/* munmap wrote it back */
+	LT_EQ(fstat(fd, &st), 0);
+	LT_EQ(st.st_size, 5000);
+	close(fd);
+	return 0;
+}
+
+LTEST(mapf, closed_fd_and_pieces)
+{
+	int fd = make_file("/tmp/f2", 3 * PAGE);
+	volatile char *p;
+
+	LT_CHECK(fd >= 0);
+	p = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	LT_EQ(close(fd), 0);
+	p[0] = 'a';
+	LT_EQ(msync((void *)p, PAGE, MS_SYNC), 0);	/* libc's own fd */
+	LT_EQ(munmap((void *)p + PAGE, PAGE), 0);	/* a hole in the middle */
+	p[1] = 'b';
+	p[2 * PAGE] = 'c';
+	LT_EQ(munmap((void *)p, PAGE), 0);
+	LT_EQ(msync((void *)p + 2 * PAGE, PAGE, MS_SYNC), 0);
+	fd = open("/tmp/f2", O_RDONLY);
+	LT_CHECK(fd >= 0);
+	LT_EQ(byte_at(fd, 0), 'a');
+	LT_EQ(byte_at(fd, 1), 'b');
+	LT_EQ(byte_at(fd, 2 * PAGE), 'c');
+	LT_EQ(byte_at(fd, PAGE), (char)(PAGE * 13 + 1));
+	LT_EQ(munmap((void *)p + 2 * PAGE, PAGE), 0);
+	close(fd);
+	return 0;
+}
+
+LTEST(mapf, errors)
+{
+	int fd = make_file("/tmp/f3", 100), rfd = open("/tmp/f3", O_RDONLY);
+	int wfd = open("/tmp/f3", O_WRONLY), pfd[2];
+	char *p;
+
+	LT_CHECK(fd >= 0 && rfd >= 0 && wfd >= 0);
+	LT_EQ(pipe(pfd), 0);
+	errno = 0;
+	LT_CHECK(mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0) == MAP_FAILED &&
+	    errno == EACCES);
+	LT_CHECK(mmap(0, PAGE, PROT_READ, MAP_SHARED, wfd, 0) == MAP_FAILED && errno == EACCES);
+	LT_CHECK(mmap(0, PAGE, PROT_READ, MAP_SHARED, 99, 0) == MAP_FAILED && errno == EBADF);
+	LT_CHECK(mmap(0, PAGE, PROT_READ, MAP_SHARED, pfd[0], 0) == MAP_FAILED && errno == ENODEV);
+	LT_CHECK(mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 100) == MAP_FAILED && errno == EINVAL);
+	p = mmap(0, PAGE, PROT_READ, MAP_SHARED, rfd, 0);	/* read-only is fine */
+	LT_CHECK(p != MAP_FAILED);
+	LT_EQ(p[99], (char)(99 * 13 + 1));
+	LT_EQ(msync(p + 1, PAGE, MS_SYNC), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(msync(p, PAGE, MS_SYNC | MS_ASYNC), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(msync(p, PAGE, 0x100), -1);
+	LT_EQ(errno, EINVAL);
+	LT_EQ(msync(p, PAGE, MS_SYNC), 0);
+	LT_EQ(munmap(p, PAGE), 0);
+	LT_EQ(msync(p, PAGE, MS_SYNC), -1);		/* not mapped */
+	LT_EQ(errno, ENOMEM);
+	close(fd);
+	close(rfd);
+	close(wfd);
+	close(pfd[0]);
+	close(pfd[1]);
+	return 0;
+}
+
+LTEST(mapf, fork_child_shares)
+{
+	int fd = make_file("/tmp/f4", PAGE);
+	volatile char *p;
+	pid_t pid;
+	int st;
+
+	LT_CHECK(fd >= 0);
+	p = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	close(fd);
+	pid = fork();
+	if (pid == 0) {
+		if (!wait_for(p + 300, 9))
+			_exit(2);
+		p[301] = 10;
+		_exit(0);		/* (exit writes the mapping back too) */
+	}
+	LT_CHECK(pid > 0);
+	p[300] = 9;
+	LT_CHECK(wait_for(p + 301, 10));		/* the child's store, at once */
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	LT_EQ(p[301], 10);				/* the child's exit took nothing */
+	LT_EQ(munmap((void *)p, PAGE), 0);
+	fd = open("/tmp/f4", O_RDONLY);
+	LT_EQ(byte_at(fd, 300), 9);
+	LT_EQ(byte_at(fd, 301), 10);
+	close(fd);
+	return 0;
+}
+
+LTEST(mapf, other_process_maps_the_same_frames)
+{
+	int fd = make_file("/tmp/f5", 2 * PAGE);
+	volatile char *p;
+
+	LT_CHECK(fd >= 0);
+	p = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	p[0] = 'Q';					/* not written back: only in the object */
+	p[PAGE] = 'q';
+	LT_EQ(byte_at(fd, 0), 1);
+	LT_EQ(run_role("peer", "/tmp/f5"), 0);		/* it saw 'Q', stored 'R' */
+	LT_EQ(p[1], 'R');
+	LT_EQ(munmap((void *)p, 2 * PAGE), 0);
+	LT_EQ(byte_at(fd, 0), 'Q');
+	LT_EQ(byte_at(fd, 1), 'R');
+	close(fd);
+	return 0;
+}
+
+LTEST(mapf, exit_writes_back_and_next_mapper_rereads)
+{
+	int fd = make_file("/tmp/f6", PAGE);
+	volatile char *p;
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(run_role("store", "/tmp/f6"), 0);		/* maps, stores 'S', exits */
+	LT_EQ(byte_at(fd, 0), 'S');			/* exit wrote it back */
+	LT_EQ(pwrite(fd, "W", 1, 0), 1);		/* changed through the file system */
+	p = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	LT_EQ(p[0], 'W');				/* a new object: read again */
+	LT_EQ(munmap((void *)p, PAGE), 0);
+	close(fd);
+	return 0;
+}
+
+LTEST(mapf, frames_freed_after_last_unmap)
+{
+	int fd = make_file("/tmp/f7", 64 * PAGE);
+	long before, during, after;
+	volatile char *p;
+
+	LT_CHECK(fd >= 0);
+	before = sysconf(_SC_AVPHYS_PAGES);
+	p = mmap(0, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	for (int i = 0; i < 64; i++)
+		LT_EQ(p[i * PAGE + 1], (char)((i * PAGE + 1) * 13 + 1));
+	during = sysconf(_SC_AVPHYS_PAGES);
+	LT_EQ(munmap((void *)p, 64 * PAGE), 0);
+	after = sysconf(_SC_AVPHYS_PAGES);
+	LT_CHECK(during <= before - 48);		/* the object's frames ... */
+	LT_CHECK(after >= before - 8);			/* ... are given back */
+	close(fd);
+	return 0;
+}
+
+static int child(int argc, char **argv)
+{
+	int fd = argc == 3 ? open(argv[2], O_RDWR) : -1;
+	volatile char *m;
+
+	if (fd < 0)
+		return 2;
+	m = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return 3;
+	close(fd);
+	if (strcmp(argv[1], "peer") == 0) {
+		if (m[0] != 'Q')
+			return 4;	/* not the other process's frames */
+		m[1] = 'R';
+		return 0;
+	}
+	if (strcmp(argv[1], "store") == 0) {
+		m[0] = 'S';
+		exit(0);		/* no msync, no munmap: exit writes back */
+	}
+	return 99;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return child(argc, argv);
+	return lt_run_all() ? 1 : 0;
+}
