@@ -222,9 +222,9 @@ msg_mem_ctrl(struct tm_msg *m)
 	else if (mc->subtype == _MEM_CTRL_PROTECT)
 		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot);
 	else if (mc->subtype == _MEM_CTRL_FILEFILL) {
-		rc = shmfs_file_fill(vm, mc->mc_addr, len, mc->mc_prot, &fr);
-		if (rc == 0) {
-			tm_reply(m->m_rcvid, 0, &fr, sizeof(fr));
+		rc = shmfs_file_fill(vm, m->m_info.pid, mc->mc_addr, len, mc->mc_prot, &fr);
+		if (rc >= 0) {
+			tm_reply(m->m_rcvid, rc, &fr, sizeof(fr));
 			return;
 		}
 	} else

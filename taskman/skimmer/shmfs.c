@@ -51,7 +51,7 @@ struct shm_obj {
 	int		so_file;
 	uint64_t	so_fdev, so_fino;	/* the file's identity */
 	uint64_t	so_fsize;	/* its size as the last mapper said */
-	uint8_t		*so_valid;	/* per page: 1 once filled from the file */
+	int32_t		*so_valid;	/* per page: FILLED, 0 (not yet), or the pid filling it */
 	uint64_t	so_nvalid;	/* entries of so_valid */
 };
 
@@ -617,7 +617,8 @@ shmfs_map(long pid, const struct _mem_map *mm, uint64_t addr, uint64_t len)
  * it (st_dev, st_ino).  Its frames are shared by every such mapping, so
  * stores are seen by every mapper at once.  taskman never reads the file:
  * so_valid says which pages a mapper has filled from it already
- * (_MEM_CTRL_FILEFILL hands each unfilled page to exactly one mapper).
+ * (_MEM_CTRL_FILEFILL hands each unfilled page to exactly one mapper, and
+ * has the others wait until it is filled).
  * The object lives while a region of some process is tagged with it
  * (vmmap_tag; fork's copy keeps the tags), then its frames go.
  */
@@ -670,12 +671,12 @@ shmfs_file_map(long pid, const struct _mem_map_file *mf, uint64_t addr, uint64_t
 	}
 	o->so_fsize = mf->mf_size > 0 ? (uint64_t)mf->mf_size : 0;
 	if (pages > o->so_nvalid) {
-		uint8_t *v = realloc(o->so_valid, pages);
+		int32_t *v = realloc(o->so_valid, pages * sizeof(*v));
 
 		if (v == NULL)
 			rc = -ENOMEM;
 		else {
-			memset(v + o->so_nvalid, 0, pages - o->so_nvalid);
+			memset(v + o->so_nvalid, 0, (pages - o->so_nvalid) * sizeof(*v));
 			o->so_valid = v;
 			o->so_nvalid = pages;
 		}
@@ -690,19 +691,38 @@ shmfs_file_map(long pid, const struct _mem_map_file *mf, uint64_t addr, uint64_t
 	return 0;
 }
 
+#define FILLED		(-1)
+
+/* Is page i being filled by a process that still lives?  (Else it is not filled.) */
+static int
+filling(struct shm_obj *o, uint64_t i)
+{
+	const struct pt_proc *p;
+
+	if (o->so_valid[i] <= 0)
+		return 0;
+	p = proctab_find(&tm.t_procs, o->so_valid[i]);
+	if (p && p->pp_priv)
+		return 1;
+	o->so_valid[i] = 0;		/* it died filling: the page is anybody's */
+	return 0;
+}
+
 long
-shmfs_file_fill(const struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t unfill,
+shmfs_file_fill(const struct vmmap *vm, int pid, uint64_t addr, uint64_t len, uint32_t how,
     struct _mem_fill_reply *r)
 {
 	const struct vm_region *reg = vmmap_lookup(vm, addr);
 	struct shm_obj *o;
 	uint64_t lo, hi, fpages, i, n;
+	int busy = 0;
 
 	if (reg == NULL)
 		return -ENOMEM;
 	for (o = objs; o && (uint64_t)(uintptr_t)o != reg->vr_obj; o = o->so_next)
 		;
-	if (reg->vr_obj == 0 || o == NULL || !o->so_file || len > reg->vr_end - addr || unfill > 1)
+	if (reg->vr_obj == 0 || o == NULL || !o->so_file || len > reg->vr_end - addr ||
+	    how > _MEM_FILL_DONE)
 		return -EINVAL;		/* not one file mapping */
 	lo = (addr - reg->vr_base) / TM_PAGE;
 	hi = lo + len / TM_PAGE;
@@ -713,20 +733,22 @@ shmfs_file_fill(const struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t un
 		hi = o->so_nvalid;
 	r->mf_addr = addr;
 	r->mf_len = 0;
-	if (unfill) {
+	if (how != _MEM_FILL_ASK) {	/* the sender's own claims: filled, or given up */
 		for (i = lo; i < hi; i++)
-			o->so_valid[i] = 0;
+			if (o->so_valid[i] == pid)
+				o->so_valid[i] = how == _MEM_FILL_DONE ? FILLED : 0;
 		return 0;
 	}
-	for (i = lo; i < hi && o->so_valid[i]; i++)
-		;
-	for (n = 0; i + n < hi && !o->so_valid[i + n]; n++)
-		o->so_valid[i + n] = 1;	/* the asker fills them */
+	for (i = lo; i < hi && (o->so_valid[i] == FILLED || filling(o, i)); i++)
+		busy |= o->so_valid[i] != FILLED;
+	for (n = 0; i + n < hi && o->so_valid[i + n] != FILLED && !filling(o, i + n); n++)
+		o->so_valid[i + n] = pid;	/* the asker fills them */
 	if (n) {
 		r->mf_addr = reg->vr_base + i * TM_PAGE;
 		r->mf_len = n * TM_PAGE;
+		return 0;
 	}
-	return 0;
+	return busy;			/* 1: others are filling pages of the range */
 }
 
 void

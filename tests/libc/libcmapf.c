@@ -282,6 +282,62 @@ LTEST(mapf, frames_freed_after_last_unmap)
 	return 0;
 }
 
+/* Mark every page of m (n pages) at offset at; are the marks of the other side (at2) all there? */
+static void mark(volatile char *m, int n, int at)
+{
+	for (int i = 0; i < n; i++)
+		m[i * PAGE + at] = 'M';
+}
+
+static int marked(volatile char *m, int n, int at)
+{
+	for (int i = 0; i < n; i++)
+		if (m[i * PAGE + at] != 'M')
+			return 0;
+	return 1;
+}
+
+/*
+ * Two processes map a file nobody maps yet at the same moment: one fills
+ * each page, the other waits for it, so neither's stores right after its
+ * mmap are overwritten by the other's read of the file.
+ */
+LTEST(mapf, concurrent_first_maps)
+{
+	enum { N = 256 };
+	int fd = make_file("/tmp/f8", 64 * PAGE), st;
+	volatile char *m;
+	pid_t pid;
+
+	LT_CHECK(fd >= 0);
+	for (int i = 1; i < N / 64; i++)
+		LT_EQ(pwrite(fd, (const void *)"", 1, (off_t)(i + 1) * 64 * PAGE - 1), 1);
+	pid = fork();
+	if (pid == 0) {
+		m = mmap(0, N * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED)
+			_exit(2);
+		mark(m, N, 100);
+		if (!wait_for(m + 500, 1))
+			_exit(3);
+		_exit(marked(m, N, 200) && marked(m, N, 100) ? 0 : 4);
+	}
+	LT_CHECK(pid > 0);
+	m = mmap(0, N * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(m != MAP_FAILED);
+	mark(m, N, 200);
+	m[500] = 1;
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFEXITED(st));
+	LT_EQ(WEXITSTATUS(st), 0);
+	LT_CHECK(marked(m, N, 100));
+	LT_CHECK(marked(m, N, 200));
+	LT_EQ(m[1], (char)(1 * 13 + 1));		/* the file's data all the same */
+	LT_EQ(munmap((void *)m, N * PAGE), 0);
+	close(fd);
+	return 0;
+}
+
 static int child(int argc, char **argv)
 {
 	int fd = argc == 3 ? open(argv[2], O_RDWR) : -1;

@@ -610,14 +610,21 @@ __ABI_FIELD(struct _mem_map_file, mf_size, 56, 8);
 /*
  * _MEM_CTRL_FILEFILL: [mc_addr, mc_addr + mc_len) lies in one mapping of
  * a file object (_MAP_FILEOBJ) of the sender (else EINVAL; ENOMEM if not
- * mapped).  mc_prot 0: the reply (struct _mem_fill_reply) is the first
- * run of pages in the range that are inside the file (its size as the
- * last mapper gave it) and not yet filled from it, which are from now on
- * counted as filled: the sender must pread them into its mapping (mf_len
- * 0: nothing left).  mc_prot 1: the sender could not read the range:
- * count its pages as not filled again.
+ * mapped).  mc_prot _MEM_FILL_ASK: the reply (struct _mem_fill_reply) is
+ * the first run of pages in the range that are inside the file (its size
+ * as the last mapper gave it), not filled from it yet and not being
+ * filled by another live process: they are the sender's to fill now
+ * (pread into its mapping).  mf_len 0 and status 0: every such page is
+ * filled; mf_len 0 and status 1: others are still filling some (ask again
+ * a little later: their stores must not be overwritten by a second read).
+ * _MEM_FILL_DONE: the sender has filled the pages of the range it was
+ * given; _MEM_FILL_UNDO: it could not (they are unfilled again).  A
+ * process that dies filling leaves its pages unfilled.
  */
 #define _MEM_CTRL_FILEFILL	3
+#define _MEM_FILL_ASK		0	/* mc_prot of _MEM_CTRL_FILEFILL */
+#define _MEM_FILL_UNDO		1
+#define _MEM_FILL_DONE		2
 /* _MEM_CTRL_MAPPED (msync): 0 if the range is all mapped, else ENOMEM; mc_prot 0. */
 #define _MEM_CTRL_MAPPED	4
 

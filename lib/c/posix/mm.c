@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <signal.h>		/* before <sys/iomsg.h>: musl's struct sigevent first */
 #include <stdint.h>
+#include <time.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -302,12 +303,46 @@ static void fmap_forget(uintptr_t a, uintptr_t b)
 	}
 }
 
-static long fill_msg(uintptr_t a, size_t len, int unfill, struct _mem_fill_reply *r)
+static long fill_msg(uintptr_t a, size_t len, int how, struct _mem_fill_reply *r)
 {
 	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_FILEFILL,
-	    .mc_prot = (uint32_t)unfill, .mc_addr = a, .mc_len = len };
+	    .mc_prot = (uint32_t)how, .mc_addr = a, .mc_len = len };
 
 	return __px_sysmgr_send(&m, sizeof(m), r, r ? sizeof(*r) : 0);
+}
+
+/* Fill the pages of [a, a+len) (file offset off) taskman hands us; wait for others' fills. */
+static long fill(int fd, uintptr_t a, size_t len, off_t off)
+{
+	struct _mem_fill_reply fr;
+	uintptr_t p = a, end = a + len;
+	long r, k;
+
+	while (p < end) {
+		size_t done = 0;
+
+		if ((r = fill_msg(p, end - p, _MEM_FILL_ASK, &fr)) < 0)
+			return r;
+		if (fr.mf_len == 0 && r == 0)
+			return 0;		/* all filled */
+		if (fr.mf_len == 0) {		/* others are filling: let them */
+			struct timespec ts = { 0, 1000000 };
+
+			__px_clock_nanosleep(0, CLOCK_MONOTONIC, 0, &ts, 0);
+			continue;
+		}
+		for (k = 1; done < fr.mf_len && (k = __px_pread(fd, (char *)fr.mf_addr + done,
+		    fr.mf_len - done, off + (off_t)(fr.mf_addr - a + done))) > 0; )
+			done += (size_t)k;
+		if (k < 0) {
+			fill_msg(fr.mf_addr, fr.mf_len, _MEM_FILL_UNDO, 0);
+			return k == -EBADF ? -EACCES : k;	/* not open for reading */
+		}
+		if ((r = fill_msg(fr.mf_addr, fr.mf_len, _MEM_FILL_DONE, 0)) < 0)
+			return r;
+		p = fr.mf_addr + fr.mf_len;
+	}
+	return 0;
 }
 
 /*
@@ -325,10 +360,8 @@ static long file_shared(void *addr, size_t len, int prot, int flags, int fd, off
 	    .mm_fd = -1, .mm_offset = off },
 	    .mf_dev = sb->sb_dev, .mf_ino = sb->sb_ino, .mf_size = sb->sb_size };
 	struct _mem_map_reply mr;
-	struct _mem_fill_reply fr;
 	int slot = -1;
-	long d, r, k;
-	uintptr_t p;
+	long d, r;
 
 	if ((d = __px_dup(fd, 256, 0, 1)) < 0 && (d = __px_dup(fd, 0, 0, 1)) < 0)
 		return d;
@@ -350,21 +383,8 @@ static long file_shared(void *addr, size_t len, int prot, int flags, int fd, off
 	if (r >= 0)
 		resv_cut(mr.mr_addr, mr.mr_addr + len);
 	UNLOCK(resv_lock);
-	for (p = (uintptr_t)mr.mr_addr; r >= 0 && prot != PROT_NONE && p < (uintptr_t)mr.mr_addr + len;
-	    p = fr.mf_addr + fr.mf_len) {
-		size_t done = 0;
-
-		if ((r = fill_msg(p, (uintptr_t)mr.mr_addr + len - p, 0, &fr)) < 0 || fr.mf_len == 0)
-			break;
-		for (k = 1; done < fr.mf_len && (k = __px_pread(fd, (char *)fr.mf_addr + done,
-		    fr.mf_len - done, off + (off_t)(fr.mf_addr - mr.mr_addr + done))) > 0; )
-			done += (size_t)k;
-		if (k < 0) {		/* the pages are not filled after all */
-			fill_msg(fr.mf_addr, fr.mf_len, 1, 0);
-			__qsoe_mm_unmap((void *)mr.mr_addr, len);
-			r = k == -EBADF ? -EACCES : k;	/* not open for reading */
-		}
-	}
+	if (r >= 0 && prot != PROT_NONE && (r = fill(fd, mr.mr_addr, len, off)) < 0)
+		__qsoe_mm_unmap((void *)mr.mr_addr, len);
 	if (r >= 0 && prot != PROT_NONE && prot != (PROT_READ | PROT_WRITE) &&
 	    (r = __qsoe_mm_protect((void *)mr.mr_addr, len, prot)) < 0)
 		__qsoe_mm_unmap((void *)mr.mr_addr, len);
