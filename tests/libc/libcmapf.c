@@ -1,14 +1,16 @@
 /*
  * tests/libc/libcmapf.c - mmap(MAP_SHARED) of regular files and msync
  * (docs/libc.md "mmap of files", docs/taskman.md "File objects"), on
- * fs-ram's /tmp: the file's data in the mapping and zeros past its end;
+ * fs-ram or fs-ext2: the file's data in the mapping and zeros past its end;
  * msync and munmap write stores back (never past the end of the file),
  * also after the fd is closed; a fork child and a process that maps the
  * file on its own see each other's stores at once (one object per file);
  * exit writes back; after the last mapper is gone the object's frames are
  * freed and a new mapping reads the file again; the errors (EACCES,
- * EBADF, ENODEV, EINVAL, and msync's EINVAL and ENOMEM).  Copies of
- * itself play the other processes: "libcmapf ROLE PATH".  The boot's
+ * EBADF, ENODEV, EINVAL, and msync's EINVAL and ENOMEM); exec writes
+ * back; two processes mapping a file first at once.  Copies of itself
+ * play the other processes: "libcmapf ROLE PATH".  The files are in
+ * $MAPF_DIR (the ext2 boot's /mnt), else /tmp.  The boot's
  * power-off check finds any frame left behind.
  */
 #include <errno.h>
@@ -29,6 +31,18 @@
 #define SELF	"/proc/boot/libcmapf"
 #define PAGE	4096
 extern char **environ;
+
+/* The test files' directory: $MAPF_DIR (the ext2 boot's /mnt), else fs-ram's /tmp. */
+static const char *F(const char *name)
+{
+	static char buf[8][128];
+	static int next;
+	const char *dir = getenv("MAPF_DIR");
+	char *b = buf[next++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s/%s", dir ? dir : "/tmp", name);
+	return b;
+}
 
 /* The exit status of "libcmapf role path", or -1. */
 static int run_role(const char *role, const char *path)
@@ -87,7 +101,7 @@ static int store_faults(volatile char *p)
 
 LTEST(mapf, data_msync_and_eof)
 {
-	int fd = make_file("/tmp/f1", 5000);
+	int fd = make_file(F("f1"), 5000);
 	volatile char *p;
 	struct stat st;
 
@@ -131,7 +145,7 @@ LTEST(mapf, data_msync_and_eof)
 
 LTEST(mapf, closed_fd_and_pieces)
 {
-	int fd = make_file("/tmp/f2", 3 * PAGE);
+	int fd = make_file(F("f2"), 3 * PAGE);
 	volatile char *p;
 
 	LT_CHECK(fd >= 0);
@@ -145,7 +159,7 @@ LTEST(mapf, closed_fd_and_pieces)
 	p[2 * PAGE] = 'c';
 	LT_EQ(munmap((void *)p, PAGE), 0);
 	LT_EQ(msync((void *)p + 2 * PAGE, PAGE, MS_SYNC), 0);
-	fd = open("/tmp/f2", O_RDONLY);
+	fd = open(F("f2"), O_RDONLY);
 	LT_CHECK(fd >= 0);
 	LT_EQ(byte_at(fd, 0), 'a');
 	LT_EQ(byte_at(fd, 1), 'b');
@@ -158,8 +172,8 @@ LTEST(mapf, closed_fd_and_pieces)
 
 LTEST(mapf, errors)
 {
-	int fd = make_file("/tmp/f3", 100), rfd = open("/tmp/f3", O_RDONLY);
-	int wfd = open("/tmp/f3", O_WRONLY), pfd[2];
+	int fd = make_file(F("f3"), 100), rfd = open(F("f3"), O_RDONLY);
+	int wfd = open(F("f3"), O_WRONLY), pfd[2];
 	char *p;
 
 	LT_CHECK(fd >= 0 && rfd >= 0 && wfd >= 0);
@@ -194,7 +208,7 @@ LTEST(mapf, errors)
 
 LTEST(mapf, fork_child_shares)
 {
-	int fd = make_file("/tmp/f4", PAGE);
+	int fd = make_file(F("f4"), PAGE);
 	volatile char *p;
 	pid_t pid;
 	int st;
@@ -217,7 +231,7 @@ LTEST(mapf, fork_child_shares)
 	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	LT_EQ(p[301], 10);				/* the child's exit took nothing */
 	LT_EQ(munmap((void *)p, PAGE), 0);
-	fd = open("/tmp/f4", O_RDONLY);
+	fd = open(F("f4"), O_RDONLY);
 	LT_EQ(byte_at(fd, 300), 9);
 	LT_EQ(byte_at(fd, 301), 10);
 	close(fd);
@@ -226,7 +240,7 @@ LTEST(mapf, fork_child_shares)
 
 LTEST(mapf, other_process_maps_the_same_frames)
 {
-	int fd = make_file("/tmp/f5", 2 * PAGE);
+	int fd = make_file(F("f5"), 2 * PAGE);
 	volatile char *p;
 
 	LT_CHECK(fd >= 0);
@@ -235,7 +249,7 @@ LTEST(mapf, other_process_maps_the_same_frames)
 	p[0] = 'Q';					/* not written back: only in the object */
 	p[PAGE] = 'q';
 	LT_EQ(byte_at(fd, 0), 1);
-	LT_EQ(run_role("peer", "/tmp/f5"), 0);		/* it saw 'Q', stored 'R' */
+	LT_EQ(run_role("peer", F("f5")), 0);		/* it saw 'Q', stored 'R' */
 	LT_EQ(p[1], 'R');
 	LT_EQ(munmap((void *)p, 2 * PAGE), 0);
 	LT_EQ(byte_at(fd, 0), 'Q');
@@ -246,11 +260,11 @@ LTEST(mapf, other_process_maps_the_same_frames)
 
 LTEST(mapf, exit_writes_back_and_next_mapper_rereads)
 {
-	int fd = make_file("/tmp/f6", PAGE);
+	int fd = make_file(F("f6"), PAGE);
 	volatile char *p;
 
 	LT_CHECK(fd >= 0);
-	LT_EQ(run_role("store", "/tmp/f6"), 0);		/* maps, stores 'S', exits */
+	LT_EQ(run_role("store", F("f6")), 0);		/* maps, stores 'S', exits */
 	LT_EQ(byte_at(fd, 0), 'S');			/* exit wrote it back */
 	LT_EQ(pwrite(fd, "W", 1, 0), 1);		/* changed through the file system */
 	p = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
@@ -263,13 +277,16 @@ LTEST(mapf, exit_writes_back_and_next_mapper_rereads)
 
 LTEST(mapf, frames_freed_after_last_unmap)
 {
-	int fd = make_file("/tmp/f7", 64 * PAGE);
+	int fd = make_file(F("f7"), 64 * PAGE);
 	long before, during, after;
 	volatile char *p;
 
+	static char warm[64 * PAGE];
+
 	LT_CHECK(fd >= 0);
+	LT_EQ(pread(fd, warm, sizeof(warm), 0), (ssize_t)sizeof(warm));	/* a server's cache fills now */
 	before = sysconf(_SC_AVPHYS_PAGES);
-	p = mmap(0, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(0, 64 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
 	LT_CHECK(p != MAP_FAILED);
 	for (int i = 0; i < 64; i++)
 		LT_EQ(p[i * PAGE + 1], (char)((i * PAGE + 1) * 13 + 1));
@@ -305,7 +322,7 @@ static int marked(volatile char *m, int n, int at)
 LTEST(mapf, concurrent_first_maps)
 {
 	enum { N = 256 };
-	int fd = make_file("/tmp/f8", 64 * PAGE), st;
+	int fd = make_file(F("f8"), 64 * PAGE), st;
 	volatile char *m;
 	pid_t pid;
 
@@ -338,11 +355,24 @@ LTEST(mapf, concurrent_first_maps)
 	return 0;
 }
 
+LTEST(mapf, exec_writes_back)
+{
+	int fd = make_file(F("f9"), PAGE);
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(run_role("execer", F("f9")), 0);		/* maps, stores 'E', execs */
+	LT_EQ(byte_at(fd, 0), 'E');
+	close(fd);
+	return 0;
+}
+
 static int child(int argc, char **argv)
 {
-	int fd = argc == 3 ? open(argv[2], O_RDWR) : -1;
+	int fd = argc == 3 && strcmp(argv[1], "none") ? open(argv[2], O_RDWR) : -1;
 	volatile char *m;
 
+	if (argc == 3 && strcmp(argv[1], "none") == 0)
+		return 0;		/* what "execer" becomes */
 	if (fd < 0)
 		return 2;
 	m = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -358,6 +388,11 @@ static int child(int argc, char **argv)
 	if (strcmp(argv[1], "store") == 0) {
 		m[0] = 'S';
 		exit(0);		/* no msync, no munmap: exit writes back */
+	}
+	if (strcmp(argv[1], "execer") == 0) {
+		m[0] = 'E';
+		execl(SELF, "libcmapf", "none", argv[2], (char *)NULL);
+		return 5;
 	}
 	return 99;
 }
