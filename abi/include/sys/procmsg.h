@@ -509,9 +509,10 @@ __ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
 
 /* ---------------------------------------------------------------------- */
 /*
- * _MEM_MAP: mmap.  Part 1 maps anonymous private memory only
- * (MAP_ANONYMOUS | MAP_PRIVATE, mm_fd -1, mm_offset 0); anything else
- * gets ENOTSUP (file-backed, shared: later) or EINVAL.  mm_addr is a hint
+ * _MEM_MAP: mmap of anonymous memory (MAP_ANONYMOUS, mm_fd -1,
+ * mm_offset 0; private or shared), a /dev/shmem object (mm_fd), device
+ * and DMA memory (_MAP_PHYS, below) or a file object (_MAP_FILEOBJ,
+ * below; docs/taskman.md "_MEM_MAP and _MEM_CTRL").  mm_addr is a hint
  * unless MAP_FIXED, which replaces what was there.  The memory is zeroed.
  * Private anonymous memory is lazy (each page filled at its first touch,
  * docs/taskman.md "Paging") unless _MAP_POPULATE (Linux's MAP_POPULATE,
