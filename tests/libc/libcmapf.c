@@ -170,6 +170,36 @@ LTEST(mapf, closed_fd_and_pieces)
 	return 0;
 }
 
+/*
+ * A read-only mapping of an O_RDWR fd made writable is written back; an
+ * anonymous MAP_FIXED over a file mapping writes the file's pages back
+ * first and then leaves the file alone.
+ */
+LTEST(mapf, mprotect_and_map_fixed)
+{
+	int fd = make_file(F("f10"), 2 * PAGE);
+	char *p;
+
+	LT_CHECK(fd >= 0);
+	p = mmap(0, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	LT_EQ(mprotect(p, 2 * PAGE, PROT_READ | PROT_WRITE), 0);
+	p[0] = 'w';
+	p[PAGE] = 'x';
+	LT_EQ(msync(p, 2 * PAGE, MS_SYNC), 0);
+	LT_EQ(byte_at(fd, 0), 'w');
+	p[PAGE] = 'y';
+	LT_CHECK(mmap(p + PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+	    -1, 0) == p + PAGE);
+	LT_EQ(byte_at(fd, PAGE), 'y');			/* written back before it went */
+	p[PAGE] = 'z';					/* anonymous now */
+	LT_EQ(munmap(p, 2 * PAGE), 0);
+	LT_EQ(byte_at(fd, PAGE), 'y');
+	LT_EQ(byte_at(fd, 0), 'w');
+	close(fd);
+	return 0;
+}
+
 LTEST(mapf, errors)
 {
 	int fd = make_file(F("f3"), 100), rfd = open(F("f3"), O_RDONLY);
@@ -195,6 +225,8 @@ LTEST(mapf, errors)
 	LT_EQ(msync(p, PAGE, 0x100), -1);
 	LT_EQ(errno, EINVAL);
 	LT_EQ(msync(p, PAGE, MS_SYNC), 0);
+	LT_EQ(mprotect(p, PAGE, PROT_READ | PROT_WRITE), -1);	/* the fd is read-only */
+	LT_EQ(errno, EACCES);
 	LT_EQ(munmap(p, PAGE), 0);
 	LT_EQ(msync(p, PAGE, MS_SYNC), -1);		/* not mapped */
 	LT_EQ(errno, ENOMEM);

@@ -374,10 +374,6 @@ static long file_shared(void *addr, size_t len, int prot, int flags, int fd, off
 		__px_close((int)d);
 		return -ENOMEM;
 	}
-	if (flags & MAP_FIXED) {	/* what it replaces goes first */
-		fmap_sync((uintptr_t)addr, (uintptr_t)addr + len, 0);
-		fmap_forget((uintptr_t)addr, (uintptr_t)addr + len);
-	}
 	LOCK(resv_lock);
 	r = __px_sysmgr_send(&m, sizeof(m), &mr, sizeof(mr));
 	if (r >= 0)
@@ -469,6 +465,12 @@ long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return -EINVAL;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED)
 		return -EINVAL;
+	if (flags & MAP_FIXED) {	/* a shared file mapping it replaces is written back first */
+		LOCK(fmap_lock);
+		fmap_sync((uintptr_t)addr, (uintptr_t)addr + n, 0);
+		fmap_forget((uintptr_t)addr, (uintptr_t)addr + n);
+		UNLOCK(fmap_lock);
+	}
 	if (!(flags & MAP_ANONYMOUS))
 		return file_map(addr, n, prot, flags, fd, off);
 	return __qsoe_mm_map(addr, n, prot, flags);
@@ -520,14 +522,38 @@ long __px_munmap(void *addr, size_t len)
 	return r;
 }
 
-/* SYS_mprotect: EINVAL for bad arguments; an empty range is done. */
+/*
+ * SYS_mprotect: EINVAL for bad arguments; an empty range is done.  A
+ * shared file mapping made writable needs its fd open for writing
+ * (EACCES, as POSIX has it) and is written back from then on.
+ */
 long __px_mprotect(void *addr, size_t len, int prot)
 {
+	uintptr_t a = (uintptr_t)addr, b;
 	size_t n = page_len(len);
+	long r;
 
-	if (((uintptr_t)addr & (PAGE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if ((a & (PAGE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
-	return n == 0 ? 0 : __qsoe_mm_protect(addr, n, prot);
+	if (n == 0)
+		return 0;
+	b = a + n;
+	LOCK(fmap_lock);
+	for (int i = 0; i < FMAP_MAX && (prot & PROT_WRITE); i++) {
+		int fd = fmaps[i].f_fd;
+
+		if (fmaps[i].f_end && !fmaps[i].f_write && fmaps[i].f_start < b && a < fmaps[i].f_end &&
+		    __px_fds[fd].f_known && (__px_fds[fd].f_oflag & O_ACCMODE) != O_RDWR) {
+			UNLOCK(fmap_lock);
+			return -EACCES;
+		}
+	}
+	r = __qsoe_mm_protect(addr, n, prot);
+	for (int i = 0; i < FMAP_MAX && r >= 0 && (prot & PROT_WRITE); i++)
+		if (fmaps[i].f_end && fmaps[i].f_start < b && a < fmaps[i].f_end)
+			fmaps[i].f_write = 1;	/* (the whole mapping: written back whole) */
+	UNLOCK(fmap_lock);
+	return r;
 }
 
 /* QNX's device-memory calls: MAP_PHYS | MAP_SHARED, and munmap. */
