@@ -26,6 +26,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/neutrino.h>
+#include <sys/procmsg.h>
 #include "ltest.h"
 
 #define SELF	"/proc/boot/libcmapf"
@@ -395,6 +397,66 @@ LTEST(mapf, exec_writes_back)
 	LT_EQ(run_role("execer", F("f9")), 0);		/* maps, stores 'E', execs */
 	LT_EQ(byte_at(fd, 0), 'E');
 	close(fd);
+	return 0;
+}
+
+static long raw_map(uint32_t flags, int32_t fd, int64_t off, int64_t size, size_t len, uint64_t *at)
+{
+	struct _mem_map_file m = { .mf_map = { .type = _MEM_MAP, .mm_prot = PROT_READ | PROT_WRITE,
+	    .mm_len = PAGE, .mm_flags = flags, .mm_fd = fd, .mm_offset = off },
+	    .mf_dev = 0x5eed, .mf_ino = 0x1234567, .mf_size = size };
+	struct _mem_map_reply r = { 0 };
+	long st = MsgSend_r(SYSMGR_COID, &m, len, &r, sizeof(r));
+
+	*at = r.mr_addr;
+	return st;
+}
+
+static long raw_ctrl(int subtype, uint32_t how, uint64_t addr, struct _mem_fill_reply *r)
+{
+	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = (uint16_t)subtype, .mc_prot = how,
+	    .mc_addr = addr, .mc_len = PAGE };
+
+	return MsgSend_r(SYSMGR_COID, &m, sizeof(m), r, r ? sizeof(*r) : 0);
+}
+
+/* taskman's side: bad _MAP_FILEOBJ and _MEM_CTRL_FILEFILL messages get errors, not trouble. */
+LTEST(mapf, raw_messages)
+{
+	const uint32_t sh = _MAP_SHARED | _MAP_FILEOBJ;
+	const size_t full = sizeof(struct _mem_map_file);
+	struct _mem_fill_reply fr;
+	uint64_t at;
+	char *anon = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	LT_CHECK(anon != MAP_FAILED);
+	LT_EQ(raw_map(sh, -1, 0, PAGE, sizeof(struct _mem_map), &at), -EINVAL);	/* short */
+	LT_EQ(raw_map(_MAP_PRIVATE | _MAP_FILEOBJ, -1, 0, PAGE, full, &at), -EINVAL);
+	LT_EQ(raw_map(sh | _MAP_ANONYMOUS, -1, 0, PAGE, full, &at), -EINVAL);
+	LT_EQ(raw_map(sh, 0, 0, PAGE, full, &at), -EINVAL);			/* an fd */
+	LT_EQ(raw_map(sh, -1, 100, PAGE, full, &at), -EINVAL);			/* unaligned */
+	LT_EQ(raw_map(sh, -1, -PAGE, PAGE, full, &at), -EINVAL);
+	LT_EQ(raw_map(sh, -1, 1L << 31, PAGE, full, &at), -ENOMEM);		/* past 1 GiB */
+	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, (uintptr_t)anon, &fr), -EINVAL);
+	LT_EQ(raw_ctrl(_MEM_CTRL_MAPPED, 1, (uintptr_t)anon, NULL), -EINVAL);
+	LT_EQ(raw_ctrl(_MEM_CTRL_MAPPED, 0, (uintptr_t)anon, NULL), 0);
+	LT_EQ(munmap(anon, PAGE), 0);
+	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, (uintptr_t)anon, &fr), -ENOMEM);
+	LT_EQ(raw_ctrl(_MEM_CTRL_MAPPED, 0, (uintptr_t)anon, NULL), -ENOMEM);
+	/* A made-up file of a negative size: nothing to fill. */
+	LT_EQ(raw_map(sh, -1, 0, -5, full, &at), 0);
+	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, at, &fr), 0);
+	LT_EQ(fr.mf_len, 0);
+	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, 7, at, &fr), -EINVAL);
+	LT_EQ(munmap((void *)at, PAGE), 0);
+	/* ... and of one page: ours to fill, then filled. */
+	LT_EQ(raw_map(sh, -1, 0, 1, full, &at), 0);
+	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, at, &fr), 0);
+	LT_CHECK(fr.mf_addr == at && fr.mf_len == PAGE);
+	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_DONE, at, NULL), 0);
+	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, at, &fr), 0);
+	LT_EQ(fr.mf_len, 0);
+	LT_EQ(munmap((void *)at, PAGE), 0);
 	return 0;
 }
 
