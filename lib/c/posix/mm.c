@@ -4,7 +4,7 @@
  * fork's children), device memory (MAP_PHYS, mmap_device_memory),
  * shared-memory objects (taskman's /dev/shmem), private copies of
  * regular files (read here with pread) and shared mappings of regular
- * files (taskman's file objects, filled and written back here).
+ * files (taskman's file objects, filled and written back by mapfile.c).
  *
  * The weak __qsoe_mm_* below are the default memory manager: messages to
  * taskman (_MEM_MAP, _MEM_CTRL; ENOSYS in the first process, which has no
@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <signal.h>		/* before <sys/iomsg.h>: musl's struct sigevent first */
 #include <stdint.h>
-#include <time.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -84,6 +83,20 @@ static long map_msg(uintptr_t addr, size_t len, int prot, int flags)
 	struct _mem_map_reply r;
 	long st = __px_sysmgr_send(&m, sizeof(m), &r, sizeof(r));
 
+	return st < 0 ? st : (long)r.mr_addr;
+}
+
+/* Send a _MEM_MAP of size bytes (m first): the address, or -errno; its range is no reservation now. */
+long __px_mm_send_map(const struct _mem_map *m, size_t size)
+{
+	struct _mem_map_reply r;
+	long st;
+
+	LOCK(resv_lock);
+	st = __px_sysmgr_send(m, size, &r, sizeof(r));
+	if (st >= 0)
+		resv_cut(r.mr_addr, r.mr_addr + m->mm_len);
+	UNLOCK(resv_lock);
 	return st < 0 ? st : (long)r.mr_addr;
 }
 
@@ -204,198 +217,6 @@ static long obj_map(void *addr, size_t len, int prot, int flags, int fd, off_t o
 }
 
 /*
- * MAP_SHARED mappings of regular files (docs/libc.md "mmap of files"):
- * taskman keeps one file object per file (_MAP_FILEOBJ), whose frames
- * every such mapping in any process shares, and hands each page to one
- * mapper to fill from the file (_MEM_CTRL_FILEFILL); libc reads them
- * with pread under its own credentials (taskman never reads a file).
- * Stores reach the file when libc writes the mapping back with pwrite:
- * msync, munmap, and the process's exit or exec.  For that libc keeps
- * each mapping here with a dup of the fd (close-on-exec), so the caller
- * may close its fd.  A fork child inherits the table and the fds.
- */
-#define FMAP_MAX	64
-
-struct fmap {
-	uintptr_t	f_start, f_end;	/* f_end 0: free slot */
-	off_t		f_off;		/* the file offset of f_start */
-	int		f_fd;		/* libc's dup */
-	int		f_write;	/* PROT_WRITE: written back */
-};
-static struct fmap fmaps[FMAP_MAX];
-static volatile int fmap_lock[1];
-
-/* Write [a, b) of f back (only up to the file's size: a mapping never extends a file). */
-static long fmap_write(const struct fmap *f, uintptr_t a, uintptr_t b, int sync)
-{
-	struct _io_stat_buf sb;
-	off_t o, end;
-	long r, k;
-
-	if (a < f->f_start)
-		a = f->f_start;
-	if (b > f->f_end)
-		b = f->f_end;
-	if (!f->f_write || a >= b)
-		return 0;
-	if ((r = __px_fstat(f->f_fd, &sb)) < 0)
-		return r;
-	o = f->f_off + (off_t)(a - f->f_start);
-	end = o + (off_t)(b - a);
-	if (end > sb.sb_size)
-		end = sb.sb_size;
-	for (; o < end; o += k, a += (uintptr_t)k)
-		if ((k = __px_pwrite(f->f_fd, (const void *)a, (size_t)(end - o), o)) <= 0)
-			return k < 0 ? k : -EIO;
-	return sync ? __px_fsync(f->f_fd, 0) : 0;
-}
-
-/* Write back every writable shared file mapping (exit, exec). */
-void __px_fmap_sync_all(void)
-{
-	LOCK(fmap_lock);
-	for (int i = 0; i < FMAP_MAX; i++)
-		if (fmaps[i].f_end)
-			fmap_write(&fmaps[i], fmaps[i].f_start, fmaps[i].f_end, 0);
-	UNLOCK(fmap_lock);
-}
-
-/* msync/munmap of [a, b): write back what overlaps; 0 or the first error. */
-static long fmap_sync(uintptr_t a, uintptr_t b, int sync)
-{
-	long r = 0, k;
-
-	for (int i = 0; i < FMAP_MAX; i++)
-		if (fmaps[i].f_end && fmaps[i].f_start < b && a < fmaps[i].f_end &&
-		    (k = fmap_write(&fmaps[i], a, b, sync)) < 0 && r == 0)
-			r = k;
-	return r;
-}
-
-/* munmap (or MAP_FIXED over) [a, b): forget those pieces, keeping the others. */
-static void fmap_forget(uintptr_t a, uintptr_t b)
-{
-	for (int i = 0; i < FMAP_MAX; i++) {
-		struct fmap *f = &fmaps[i];
-
-		if (f->f_end == 0 || f->f_start >= b || a >= f->f_end)
-			continue;
-		if (f->f_start < a && b < f->f_end) {	/* a hole in the middle */
-			for (int j = 0; j < FMAP_MAX; j++)
-				if (fmaps[j].f_end == 0) {
-					long d = __px_dup(f->f_fd, 0, 0, 1);
-
-					if (d >= 0)
-						fmaps[j] = (struct fmap){ b, f->f_end,
-						    f->f_off + (off_t)(b - f->f_start), (int)d, f->f_write };
-					break;	/* (full, or no fd: the tail is not written back) */
-				}
-			f->f_end = a;
-		} else if (f->f_start < a) {
-			f->f_end = a;
-		} else if (b < f->f_end) {
-			f->f_off += (off_t)(b - f->f_start);
-			f->f_start = b;
-		} else {
-			__px_close(f->f_fd);
-			f->f_end = 0;
-		}
-	}
-}
-
-static long fill_msg(uintptr_t a, size_t len, int how, struct _mem_fill_reply *r)
-{
-	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_FILEFILL,
-	    .mc_prot = (uint32_t)how, .mc_addr = a, .mc_len = len };
-
-	return __px_sysmgr_send(&m, sizeof(m), r, r ? sizeof(*r) : 0);
-}
-
-/* Fill the pages of [a, a+len) (file offset off) taskman hands us; wait for others' fills. */
-static long fill(int fd, uintptr_t a, size_t len, off_t off)
-{
-	struct _mem_fill_reply fr;
-	uintptr_t p = a, end = a + len;
-	long r, k;
-
-	while (p < end) {
-		size_t done = 0;
-
-		if ((r = fill_msg(p, end - p, _MEM_FILL_ASK, &fr)) < 0)
-			return r;
-		if (fr.mf_len == 0 && r == 0)
-			return 0;		/* all filled */
-		if (fr.mf_len == 0) {		/* others are filling: let them */
-			struct timespec ts = { 0, 1000000 };
-
-			__px_clock_nanosleep(0, CLOCK_MONOTONIC, 0, &ts, 0);
-			continue;
-		}
-		for (k = 1; done < fr.mf_len && (k = __px_pread(fd, (char *)fr.mf_addr + done,
-		    fr.mf_len - done, off + (off_t)(fr.mf_addr - a + done))) > 0; )
-			done += (size_t)k;
-		if (k < 0) {
-			fill_msg(fr.mf_addr, fr.mf_len, _MEM_FILL_UNDO, 0);
-			return k == -EBADF ? -EACCES : k;	/* not open for reading */
-		}
-		if ((r = fill_msg(fr.mf_addr, fr.mf_len, _MEM_FILL_DONE, 0)) < 0)
-			return r;
-		p = fr.mf_addr + fr.mf_len;
-	}
-	return 0;
-}
-
-/*
- * Map [off, off+len) of the regular file fd (sb) shared: taskman maps its
- * object writable here, libc fills the pages taskman hands it, then gives
- * the mapping its protection and records it.
- */
-static long file_shared(void *addr, size_t len, int prot, int flags, int fd, off_t off,
-    const struct _io_stat_buf *sb)
-{
-	struct _mem_map_file m = { .mf_map = { .type = _MEM_MAP,
-	    .mm_prot = prot == PROT_NONE ? PROT_NONE : (uint32_t)(prot | PROT_READ | PROT_WRITE),
-	    .mm_addr = (uintptr_t)addr, .mm_len = len,
-	    .mm_flags = (uint32_t)(MAP_SHARED | _MAP_FILEOBJ | (flags & MAP_FIXED)),
-	    .mm_fd = -1, .mm_offset = off },
-	    .mf_dev = sb->sb_dev, .mf_ino = sb->sb_ino, .mf_size = sb->sb_size };
-	struct _mem_map_reply mr;
-	int slot = -1;
-	long d, r;
-
-	if ((d = __px_dup(fd, 256, 0, 1)) < 0 && (d = __px_dup(fd, 0, 0, 1)) < 0)
-		return d;
-	LOCK(fmap_lock);
-	for (int i = 0; i < FMAP_MAX && slot < 0; i++)
-		if (fmaps[i].f_end == 0)
-			slot = i;
-	if (slot < 0) {
-		UNLOCK(fmap_lock);
-		__px_close((int)d);
-		return -ENOMEM;
-	}
-	LOCK(resv_lock);
-	r = __px_sysmgr_send(&m, sizeof(m), &mr, sizeof(mr));
-	if (r >= 0)
-		resv_cut(mr.mr_addr, mr.mr_addr + len);
-	UNLOCK(resv_lock);
-	if (r >= 0 && prot != PROT_NONE && (r = fill(fd, mr.mr_addr, len, off)) < 0)
-		__qsoe_mm_unmap((void *)mr.mr_addr, len);
-	if (r >= 0 && prot != PROT_NONE && prot != (PROT_READ | PROT_WRITE) &&
-	    (r = __qsoe_mm_protect((void *)mr.mr_addr, len, prot)) < 0)
-		__qsoe_mm_unmap((void *)mr.mr_addr, len);
-	if (r >= 0)
-		fmaps[slot] = (struct fmap){ mr.mr_addr, mr.mr_addr + len, off, (int)d,
-		    (prot & PROT_WRITE) != 0 };
-	UNLOCK(fmap_lock);
-	if (r < 0) {
-		__px_close((int)d);
-		return r;
-	}
-	return (long)mr.mr_addr;
-}
-
-/*
  * A regular file on any server.  A file open only for writing gives
  * EACCES (its server refuses the read), a pipe or device ENODEV, and
  * PROT_WRITE of a shared mapping needs the fd open for reading and
@@ -421,7 +242,7 @@ static long file_copy(void *addr, size_t len, int prot, int flags, int fd, off_t
 	    (__px_fds[fd].f_oflag & O_ACCMODE) == O_RDONLY)
 		return -EACCES;		/* POSIX: shared writes need a writable fd */
 	if ((flags & MAP_TYPE) == MAP_SHARED)
-		return file_shared(addr, len, prot, flags, fd, off, &sb);
+		return __px_file_shared(addr, len, prot, flags, fd, off, &sb);
 	r = __qsoe_mm_map(addr, len, prot == PROT_NONE ? PROT_NONE : PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | (flags & MAP_FIXED));
 	if (r < 0 || prot == PROT_NONE)
@@ -465,12 +286,8 @@ long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return -EINVAL;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED)
 		return -EINVAL;
-	if (flags & MAP_FIXED) {	/* a shared file mapping it replaces is written back first */
-		LOCK(fmap_lock);
-		fmap_sync((uintptr_t)addr, (uintptr_t)addr + n, 0);
-		fmap_forget((uintptr_t)addr, (uintptr_t)addr + n);
-		UNLOCK(fmap_lock);
-	}
+	if (flags & MAP_FIXED)		/* a shared file mapping it replaces is written back first */
+		__px_fmap_replace((uintptr_t)addr, (uintptr_t)addr + n);
 	if (!(flags & MAP_ANONYMOUS))
 		return file_map(addr, n, prot, flags, fd, off);
 	return __qsoe_mm_map(addr, n, prot, flags);
@@ -496,10 +313,7 @@ long __px_msync(void *addr, size_t len, int flags)
 		return 0;
 	if ((r = __px_sysmgr_send(&m, sizeof(m), 0, 0)) < 0)
 		return r == -ENOSYS || r == -EPERM ? 0 : r;	/* ENOMEM: not all mapped */
-	LOCK(fmap_lock);
-	r = fmap_sync((uintptr_t)addr, (uintptr_t)addr + m.mc_len, (flags & MS_SYNC) != 0);
-	UNLOCK(fmap_lock);
-	return r;
+	return __px_fmap_sync((uintptr_t)addr, (uintptr_t)addr + m.mc_len, (flags & MS_SYNC) != 0);
 }
 
 /*
@@ -509,51 +323,20 @@ long __px_msync(void *addr, size_t len, int flags)
 long __px_munmap(void *addr, size_t len)
 {
 	size_t n = page_len(len);
-	long r;
 
 	if (n == 0 || ((uintptr_t)addr & (PAGE - 1)))
 		return -EINVAL;
-	LOCK(fmap_lock);
-	fmap_sync((uintptr_t)addr, (uintptr_t)addr + n, 0);
-	r = __qsoe_mm_unmap(addr, n);
-	if (r >= 0)
-		fmap_forget((uintptr_t)addr, (uintptr_t)addr + n);
-	UNLOCK(fmap_lock);
-	return r;
+	return __px_fmap_unmap(addr, n);
 }
 
-/*
- * SYS_mprotect: EINVAL for bad arguments; an empty range is done.  A
- * shared file mapping made writable needs its fd open for writing
- * (EACCES, as POSIX has it) and is written back from then on.
- */
+/* SYS_mprotect: EINVAL for bad arguments; an empty range is done. */
 long __px_mprotect(void *addr, size_t len, int prot)
 {
-	uintptr_t a = (uintptr_t)addr, b;
 	size_t n = page_len(len);
-	long r;
 
-	if ((a & (PAGE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (((uintptr_t)addr & (PAGE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
-	if (n == 0)
-		return 0;
-	b = a + n;
-	LOCK(fmap_lock);
-	for (int i = 0; i < FMAP_MAX && (prot & PROT_WRITE); i++) {
-		int fd = fmaps[i].f_fd;
-
-		if (fmaps[i].f_end && !fmaps[i].f_write && fmaps[i].f_start < b && a < fmaps[i].f_end &&
-		    __px_fds[fd].f_known && (__px_fds[fd].f_oflag & O_ACCMODE) != O_RDWR) {
-			UNLOCK(fmap_lock);
-			return -EACCES;
-		}
-	}
-	r = __qsoe_mm_protect(addr, n, prot);
-	for (int i = 0; i < FMAP_MAX && r >= 0 && (prot & PROT_WRITE); i++)
-		if (fmaps[i].f_end && fmaps[i].f_start < b && a < fmaps[i].f_end)
-			fmaps[i].f_write = 1;	/* (the whole mapping: written back whole) */
-	UNLOCK(fmap_lock);
-	return r;
+	return n == 0 ? 0 : __px_fmap_protect(addr, n, prot);
 }
 
 /* QNX's device-memory calls: MAP_PHYS | MAP_SHARED, and munmap. */
