@@ -264,6 +264,32 @@ LTEST(mapf, fork_inherits_fds_above_a_hole)
 	return 0;
 }
 
+/*
+ * An inherited fd (libc does not know its mode) not open for reading, or
+ * not for writing with PROT_WRITE: EACCES, although every page of the
+ * object is filled already (the parent maps it).
+ */
+LTEST(mapf, inherited_fd_access)
+{
+	int fd = make_file(F("f12"), PAGE), rfd = open(F("f12"), O_RDONLY);
+	int wfd = open(F("f12"), O_WRONLY);
+	char n[16];
+	char *p;
+
+	LT_CHECK(fd >= 0 && rfd >= 0 && wfd >= 0);
+	p = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	snprintf(n, sizeof(n), "%d", wfd);
+	LT_EQ(run_role("inherited-wr", n), 0);
+	snprintf(n, sizeof(n), "%d", rfd);
+	LT_EQ(run_role("inherited-rd", n), 0);
+	LT_EQ(munmap(p, PAGE), 0);
+	close(fd);
+	close(rfd);
+	close(wfd);
+	return 0;
+}
+
 LTEST(mapf, fork_child_shares)
 {
 	int fd = make_file(F("f4"), PAGE);
@@ -494,6 +520,12 @@ static int child(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "none") == 0)
 		return 0;		/* what "execer" becomes */
+	if (argc == 3 && strncmp(argv[1], "inherited-", 10) == 0) {
+		int w = strcmp(argv[1], "inherited-rd") == 0;	/* asks for PROT_WRITE */
+
+		m = mmap(0, PAGE, PROT_READ | (w ? PROT_WRITE : 0), MAP_SHARED, atoi(argv[2]), 0);
+		return m == MAP_FAILED && errno == EACCES ? 0 : 6;
+	}
 	if (fd < 0)
 		return 2;
 	m = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

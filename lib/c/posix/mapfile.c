@@ -171,7 +171,18 @@ long __px_file_shared(void *addr, size_t len, int prot, int flags, int fd, off_t
 	uintptr_t at;
 	int slot = -1;
 	long d, r;
+	char c;
 
+	/*
+	 * An fd libc did not open (inherited) has no known access mode: ask
+	 * the server, which refuses a read (or a write, even of 0 bytes) on an
+	 * fd not open for it.  The pages may all be filled already, so the
+	 * fill's pread cannot be the check.
+	 */
+	if (!__px_fds[fd].f_known && sb->sb_size > off && __px_pread(fd, &c, 1, off) == -EBADF)
+		return -EACCES;
+	if (!__px_fds[fd].f_known && (prot & PROT_WRITE) && __px_pwrite(fd, &c, 0, off) == -EBADF)
+		return -EACCES;
 	if ((d = __px_dup(fd, 256, 0, 1)) < 0 && (d = __px_dup(fd, 0, 0, 1)) < 0)
 		return d;
 	LOCK(fmap_lock);
