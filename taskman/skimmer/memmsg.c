@@ -2,7 +2,8 @@
  * taskman/skimmer/memmsg.c - the memory manager's messages: anonymous
  * mmap (private: lazy, each page zero-filled at its first touch, see
  * pager.c; or shared: MEM_SHARED, eager, which fork shares), shared-memory
- * objects (shmfs.c), device memory (_MAP_PHYS), DMA memory (_MAP_PHYS | _MAP_ANONYMOUS),
+ * objects and file objects (shmfs.c), device memory (_MAP_PHYS), DMA memory
+ * (_MAP_PHYS | _MAP_ANONYMOUS), msync's check,
  * munmap, mprotect and mem_offset for the sending process, which taskman
  * maps with MemMap/MemUnmap into that process (not into itself).
  */
@@ -200,10 +201,9 @@ msg_mem_ctrl(struct tm_msg *m)
 	const struct _mem_ctrl *mc = m->m_buf;
 	struct vmmap *vm = sender_map(m);
 	struct unmapper u = { m->m_info.pid };
+	struct _mem_fill_reply fr;
 	uint64_t len;
 	long rc = 0;
-
-	struct _mem_fill_reply fr;
 
 	if (m->m_len != sizeof(*mc) || (mc->mc_addr & (TM_PAGE - 1)) || mc->mc_len == 0 ||
 	    mc->mc_len > USER_SPACE_TOP || mc->mc_addr > USER_SPACE_TOP - mc->mc_len ||

@@ -571,7 +571,7 @@ struct _mem_map_reply {
 __ABI_SIZE(struct _mem_map_reply, 8, 8);
 
 /*
- * _MAP_FILEOBJ: mmap(MAP_SHARED) of a regular file (libc, lib/c/posix/mm.c).
+ * _MAP_FILEOBJ: mmap(MAP_SHARED) of a regular file (libc, lib/c/posix/mapfile.c).
  * taskman never reads a file: libc names the file by its identity
  * (mf_dev, mf_ino as its fstat gives them) and size, and taskman maps
  * the range [mm_offset, mm_offset + mm_len) of the file object of that
@@ -640,7 +640,7 @@ __ABI_SIZE(struct _mem_ctrl, 24, 8);
 
 struct _mem_fill_reply {
 	uint64_t	mf_addr;	/* the run to read from the file */
-	uint64_t	mf_len;		/* bytes; 0: every page in the range is filled */
+	uint64_t	mf_len;		/* bytes; 0: none to fill now (the status says why) */
 };
 __ABI_SIZE(struct _mem_fill_reply, 16, 8);
 
