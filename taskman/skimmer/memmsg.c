@@ -107,6 +107,15 @@ msg_mem_map(struct tm_msg *m)
 
 	if (rc == 0 && vm == NULL)
 		rc = -EPERM;		/* taskman itself, or a process it did not start */
+	/*
+	 * taskman cannot check that the sender may read (or write) the file
+	 * it names by (dev, ino) without asking the file system, which it
+	 * never does: until file systems vouch for an open file's access
+	 * (docs/taskman.md), file objects are root's only, who may read and
+	 * write every file anyway.  Others: ENOTSUP, as before file objects.
+	 */
+	if (rc == 0 && fileobj && p->pp_uid[1] != 0)
+		rc = -ENOTSUP;
 	if (rc == 0 && (mm->mm_flags & _MAP_FIXED)) {
 		r.mr_addr = mm->mm_addr;
 		if (vmmap_remove(vm, r.mr_addr, (uint64_t)len, unmap_piece, &u) < 0)
@@ -172,7 +181,7 @@ protect_piece(long pid, uint64_t a, uint64_t b, uint32_t old, uint32_t prot)
  * mapping without access, and unmapping would lose the contents.
  */
 static long
-protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
+protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot, int root)
 {
 	uint64_t end = addr + len;
 	long rc = vmmap_check(vm, addr, len, prot);
@@ -186,6 +195,10 @@ protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
 		if (r->vr_end > addr && r->vr_start < end && r->vr_obj &&
 		    (r->vr_prot & VMMAP_PROT) == _PROT_NONE)
 			return -ENOTSUP;	/* a file object's reservation: not fresh memory */
+	for (struct vm_region *r = vm->vm_regions; r && (prot & _PROT_WRITE) && !root; r = r->vr_next)
+		if (r->vr_end > addr && r->vr_start < end && r->vr_obj &&
+		    !(r->vr_prot & _PROT_WRITE))
+			return -EACCES;		/* a file object (root's, inherited): not made writable */
 	for (struct vm_region *r = vm->vm_regions; r && rc >= 0; r = r->vr_next)
 		if (r->vr_end > addr && r->vr_start < end)
 			rc = protect_piece(pid, r->vr_start > addr ? r->vr_start : addr,
@@ -200,6 +213,7 @@ msg_mem_ctrl(struct tm_msg *m)
 {
 	const struct _mem_ctrl *mc = m->m_buf;
 	struct vmmap *vm = sender_map(m);
+	const struct pt_proc *p = proctab_find(&tm.t_procs, m->m_info.pid);
 	struct unmapper u = { m->m_info.pid };
 	struct _mem_fill_reply fr;
 	uint64_t len;
@@ -220,7 +234,8 @@ msg_mem_ctrl(struct tm_msg *m)
 	} else if (mc->subtype == _MEM_CTRL_MAPPED)
 		rc = mc->mc_prot ? -EINVAL : vmmap_check(vm, mc->mc_addr, len, 0) < 0 ? -ENOMEM : 0;
 	else if (mc->subtype == _MEM_CTRL_PROTECT)
-		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot);
+		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot,
+		    p != NULL && p->pp_uid[1] == 0);
 	else if (mc->subtype == _MEM_CTRL_FILEFILL) {
 		rc = shmfs_file_fill(vm, m->m_info.pid, mc->mc_addr, len, mc->mc_prot, &fr);
 		if (rc >= 0) {

@@ -269,6 +269,38 @@ LTEST(mapf, fork_inherits_fds_above_a_hole)
  * not for writing with PROT_WRITE: EACCES, although every page of the
  * object is filled already (the parent maps it).
  */
+/*
+ * Until file systems vouch for an open file's access, file objects are
+ * root's only: taskman cannot check a (dev, ino) a process names.  A
+ * process of another uid gets ENOTSUP (its readable file too), and one
+ * that inherited a read-only mapping from root cannot make it writable
+ * (stores would reach every mapper and the file).
+ */
+LTEST(mapf, root_only)
+{
+	int fd = make_file(F("f13"), PAGE), st = -1;
+	char *p;
+	pid_t pid;
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(fchmod(fd, 0666), 0);
+	p = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	if ((pid = fork()) == 0) {
+		int ok = setuid(1000) == 0 &&
+		    mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == ENOTSUP &&
+		    mprotect(p, PAGE, PROT_READ | PROT_WRITE) == -1 && errno == EACCES &&
+		    p[1] == (char)(1 * 13 + 1);
+		_exit(ok ? 0 : 1);
+	}
+	LT_CHECK(pid > 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	LT_EQ(munmap(p, PAGE), 0);
+	close(fd);
+	return 0;
+}
+
 LTEST(mapf, inherited_fd_access)
 {
 	int fd = make_file(F("f12"), PAGE), rfd = open(F("f12"), O_RDONLY);
