@@ -84,7 +84,7 @@ LTESTS_TASKMAN := $(LTEST_OUT)/libcfile $(LTEST_OUT)/libcproc $(LTEST_OUT)/libcf
                   $(LTEST_OUT)/libcpool $(LTEST_OUT)/libclimit $(LTEST_OUT)/libcprocfs \
                   $(LTEST_OUT)/libclock \
                   $(LTEST_OUT)/libcexec $(LTEST_OUT)/libcmmap $(LTEST_OUT)/libcname $(LTEST_OUT)/libctm \
-                  $(LTEST_OUT)/libclazy \
+                  $(LTEST_OUT)/libclazy $(LTEST_OUT)/libcmapf \
                   $(LTEST_OUT)/libcext2 $(LTEST_OUT)/ext2crash $(LTEST_OUT)/ext2fuzz
 # Libraries a test links beyond libc (its dependencies: the library's .mk).
 LTEST_LIBS_libcrng := -lvirtio

@@ -83,6 +83,27 @@ vmmap_insert(struct vmmap *m, uint64_t addr, uint64_t len, uint32_t prot)
 	return 0;
 }
 
+int
+vmmap_tag(struct vmmap *m, uint64_t addr, uint64_t obj, uint64_t base)
+{
+	for (struct vm_region *r = m->vm_regions; r && r->vr_start <= addr; r = r->vr_next)
+		if (r->vr_start == addr) {
+			r->vr_obj = obj;
+			r->vr_base = base;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int
+vmmap_maps(const struct vmmap *m, uint64_t obj)
+{
+	for (const struct vm_region *r = m->vm_regions; r; r = r->vr_next)
+		if (r->vr_obj == obj)
+			return 1;
+	return 0;
+}
+
 int64_t
 vmmap_remove(struct vmmap *m, uint64_t addr, uint64_t len,
     void (*gone)(void *arg, uint64_t start, uint64_t len), void *arg)
@@ -109,8 +130,8 @@ vmmap_remove(struct vmmap *m, uint64_t addr, uint64_t len,
 			gone(arg, lo, hi - lo);
 		removed += (int64_t)(hi - lo);
 		if (lo > r->vr_start && hi < r->vr_end) {	/* split in two */
-			*spare = (struct vm_region){ .vr_next = r->vr_next, .vr_start = hi,
-			    .vr_end = r->vr_end, .vr_prot = r->vr_prot };
+			*spare = *r;		/* its tag too */
+			spare->vr_start = hi;
 			r->vr_end = lo;
 			r->vr_next = spare;
 			spare = NULL;
@@ -185,8 +206,8 @@ vmmap_lookup(const struct vmmap *m, uint64_t addr)
 static void
 split(struct vm_region *r, uint64_t at, struct vm_region **n)
 {
-	**n = (struct vm_region){ .vr_next = r->vr_next, .vr_start = at, .vr_end = r->vr_end,
-	    .vr_prot = r->vr_prot };
+	**n = *r;			/* its tag too */
+	(*n)->vr_start = at;
 	r->vr_end = at;
 	r->vr_next = *n;
 	*n = NULL;

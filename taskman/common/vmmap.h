@@ -26,6 +26,8 @@ struct vm_region {
 	uint64_t	vr_start;
 	uint64_t	vr_end;		/* first address past it */
 	uint32_t	vr_prot;	/* VMMAP_R/W/X, and VMMAP_LAZY */
+	uint64_t	vr_obj;		/* the object mapped here (opaque; 0: none) */
+	uint64_t	vr_base;	/* ... and the address of its offset 0 */
 };
 
 struct vmmap {
@@ -48,6 +50,16 @@ int vmmap_find(const struct vmmap *m, uint64_t hint, uint64_t len, uint64_t *add
 
 /* Record [addr, addr+len) with prot: 0, -EEXIST (overlaps), -EINVAL, -ENOMEM. */
 int vmmap_insert(struct vmmap *m, uint64_t addr, uint64_t len, uint32_t prot);
+
+/*
+ * Tag the region that starts at addr with an object obj (its offset 0
+ * at address base): the tag goes with every piece the region is split
+ * into, and with fork's copy.  0, or -ENOENT if no region starts there.
+ */
+int vmmap_tag(struct vmmap *m, uint64_t addr, uint64_t obj, uint64_t base);
+
+/* Does any region of m map obj? */
+int vmmap_maps(const struct vmmap *m, uint64_t obj);
 
 /*
  * Forget [addr, addr+len), splitting regions it cuts, and call

@@ -2,14 +2,15 @@
  * taskman/skimmer/memmsg.c - the memory manager's messages: anonymous
  * mmap (private: lazy, each page zero-filled at its first touch, see
  * pager.c; or shared: MEM_SHARED, eager, which fork shares), shared-memory
- * objects (shmfs.c), device memory (_MAP_PHYS), DMA memory (_MAP_PHYS | _MAP_ANONYMOUS),
+ * objects and file objects (shmfs.c), device memory (_MAP_PHYS), DMA memory
+ * (_MAP_PHYS | _MAP_ANONYMOUS), msync's check,
  * munmap, mprotect and mem_offset for the sending process, which taskman
  * maps with MemMap/MemUnmap into that process (not into itself).
  */
 #include "tm.h"
 
 #define MAP_KNOWN	(_MAP_SHARED | _MAP_PRIVATE | _MAP_FIXED | _MAP_ANONYMOUS | _MAP_PHYS | \
-			 _MAP_POPULATE)
+			 _MAP_POPULATE | _MAP_FILEOBJ)
 #define MAP_MAX		TM_MAP_MAX
 
 struct unmapper {
@@ -32,6 +33,7 @@ tm_unmap_all(long pid, struct vmmap *vm)
 	struct unmapper u = { pid };
 
 	vmmap_remove(vm, 0, USER_SPACE_TOP, unmap_piece, &u);
+	shmfs_file_gc();
 }
 
 static struct vmmap *
@@ -52,6 +54,11 @@ map_check(const struct _mem_map *mm, const struct tm_proc *tp)
 	int phys = (mm->mm_flags & _MAP_PHYS) != 0;
 	int anon = (mm->mm_flags & _MAP_ANONYMOUS) != 0;
 
+	if ((mm->mm_flags & _MAP_FILEOBJ) && (share != _MAP_SHARED || anon || phys ||
+	    (mm->mm_flags & _MAP_POPULATE) || mm->mm_fd != -1))
+		return -EINVAL;		/* a file object: shared, mm_fd -1 */
+	if (mm->mm_flags & _MAP_FILEOBJ)
+		anon = 1;		/* for the checks below, but mm_offset is the file's */
 	if (mm->subtype != 0 || (mm->mm_flags & ~(uint32_t)MAP_KNOWN) ||
 	    (mm->mm_prot & ~(uint32_t)(7 | _PROT_NOCACHE)) || mm->mm_len == 0 ||
 	    (share != _MAP_SHARED && share != _MAP_PRIVATE))
@@ -60,7 +67,10 @@ map_check(const struct _mem_map *mm, const struct tm_proc *tp)
 		return -EBADF;
 	if (!phys && !anon && (mm->mm_offset < 0 || (mm->mm_offset & (TM_PAGE - 1))))
 		return -EINVAL;		/* an object (shmfs.c; libc reads files itself) */
-	if ((!(!phys && !anon) && mm->mm_fd != -1) || (anon && mm->mm_offset != 0) ||
+	if ((mm->mm_flags & _MAP_FILEOBJ) && (mm->mm_offset < 0 || (mm->mm_offset & (TM_PAGE - 1))))
+		return -EINVAL;
+	if ((!(!phys && !anon) && mm->mm_fd != -1) ||
+	    (anon && !(mm->mm_flags & _MAP_FILEOBJ) && mm->mm_offset != 0) ||
 	    (phys && (mm->mm_offset & (TM_PAGE - 1))))
 		return -EINVAL;
 	if (phys && (tp == NULL || !(tp->tp_abilities & PROC_ABILITY_IO)))
@@ -82,7 +92,10 @@ msg_mem_map(struct tm_msg *m)
 	struct vmmap *vm = tp ? &tp->tp_vm : NULL;
 	struct unmapper u = { m->m_info.pid };
 	struct _mem_map_reply r;
-	int64_t len = m->m_len == sizeof(*mm) ? map_check(mm, tp) : -EINVAL;
+	int fileobj = m->m_len >= sizeof(*mm) && (mm->mm_flags & _MAP_FILEOBJ);
+	int64_t len = m->m_len == (fileobj ? sizeof(struct _mem_map_file) : sizeof(*mm)) ?
+	    map_check(mm, tp) : -EINVAL;
+	uint64_t obj = 0;
 	long rc = len < 0 ? (long)len : 0;
 	long prot = (long)(mm->mm_prot & 7);
 	long how = (mm->mm_flags & _MAP_PHYS) ? ((mm->mm_flags & _MAP_ANONYMOUS) ?
@@ -94,6 +107,15 @@ msg_mem_map(struct tm_msg *m)
 
 	if (rc == 0 && vm == NULL)
 		rc = -EPERM;		/* taskman itself, or a process it did not start */
+	/*
+	 * taskman cannot check that the sender may read (or write) the file
+	 * it names by (dev, ino) without asking the file system, which it
+	 * never does: until file systems vouch for an open file's access
+	 * (docs/taskman.md), file objects are root's only, who may read and
+	 * write every file anyway.  Others: ENOTSUP, as before file objects.
+	 */
+	if (rc == 0 && fileobj && p->pp_uid[1] != 0)
+		rc = -ENOTSUP;
 	if (rc == 0 && (mm->mm_flags & _MAP_FIXED)) {
 		r.mr_addr = mm->mm_addr;
 		if (vmmap_remove(vm, r.mr_addr, (uint64_t)len, unmap_piece, &u) < 0)
@@ -109,7 +131,9 @@ msg_mem_map(struct tm_msg *m)
 	 * faults.  Private anonymous memory is lazy: its pages are only
 	 * marked (MEM_LAZY), and filled at their first touch (pager.c).
 	 */
-	if (rc == 0 && !(mm->mm_flags & (_MAP_ANONYMOUS | _MAP_PHYS)))
+	if (rc == 0 && fileobj)
+		rc = shmfs_file_map(m->m_info.pid, m->m_buf, r.mr_addr, (uint64_t)len, &obj);
+	else if (rc == 0 && !(mm->mm_flags & (_MAP_ANONYMOUS | _MAP_PHYS)))
 		rc = shmfs_map(m->m_info.pid, mm, r.mr_addr, (uint64_t)len);
 	else if (rc == 0 && prot != _PROT_NONE &&
 	    (rc = __kc_MemMap(m->m_info.pid, (long)r.mr_addr, len,
@@ -120,6 +144,10 @@ msg_mem_map(struct tm_msg *m)
 		__kc_MemUnmap(m->m_info.pid, (long)r.mr_addr, len, 0, 0, 0);
 		rc = -ENOMEM;
 	}
+	if (rc == 0 && obj)
+		vmmap_tag(vm, r.mr_addr, obj, r.mr_addr - (uint64_t)mm->mm_offset);	/* it starts there */
+	if (fileobj || (mm->mm_flags & _MAP_FIXED))
+		shmfs_file_gc();	/* what MAP_FIXED replaced, or a new object not mapped */
 	if (rc < 0)
 		tm_error(m->m_rcvid, (int)-rc);
 	else
@@ -153,7 +181,7 @@ protect_piece(long pid, uint64_t a, uint64_t b, uint32_t old, uint32_t prot)
  * mapping without access, and unmapping would lose the contents.
  */
 static long
-protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
+protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot, int root)
 {
 	uint64_t end = addr + len;
 	long rc = vmmap_check(vm, addr, len, prot);
@@ -163,6 +191,14 @@ protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
 	for (struct vm_region *r = vm->vm_regions; r && prot == _PROT_NONE; r = r->vr_next)
 		if (r->vr_end > addr && r->vr_start < end && (r->vr_prot & VMMAP_PROT) != _PROT_NONE)
 			return -ENOTSUP;
+	for (struct vm_region *r = vm->vm_regions; r; r = r->vr_next)
+		if (r->vr_end > addr && r->vr_start < end && r->vr_obj &&
+		    (r->vr_prot & VMMAP_PROT) == _PROT_NONE)
+			return -ENOTSUP;	/* a file object's reservation: not fresh memory */
+	for (struct vm_region *r = vm->vm_regions; r && (prot & _PROT_WRITE) && !root; r = r->vr_next)
+		if (r->vr_end > addr && r->vr_start < end && r->vr_obj &&
+		    !(r->vr_prot & _PROT_WRITE))
+			return -EACCES;		/* a file object (root's, inherited): not made writable */
 	for (struct vm_region *r = vm->vm_regions; r && rc >= 0; r = r->vr_next)
 		if (r->vr_end > addr && r->vr_start < end)
 			rc = protect_piece(pid, r->vr_start > addr ? r->vr_start : addr,
@@ -177,7 +213,9 @@ msg_mem_ctrl(struct tm_msg *m)
 {
 	const struct _mem_ctrl *mc = m->m_buf;
 	struct vmmap *vm = sender_map(m);
+	const struct pt_proc *p = proctab_find(&tm.t_procs, m->m_info.pid);
 	struct unmapper u = { m->m_info.pid };
+	struct _mem_fill_reply fr;
 	uint64_t len;
 	long rc = 0;
 
@@ -190,11 +228,21 @@ msg_mem_ctrl(struct tm_msg *m)
 	len = (mc->mc_len + TM_PAGE - 1) & ~(TM_PAGE - 1);
 	if (vm == NULL)
 		rc = -EPERM;
-	else if (mc->subtype == _MEM_CTRL_UNMAP)
+	else if (mc->subtype == _MEM_CTRL_UNMAP) {
 		rc = vmmap_remove(vm, mc->mc_addr, len, unmap_piece, &u) < 0 ? -ENOMEM : 0;
+		shmfs_file_gc();
+	} else if (mc->subtype == _MEM_CTRL_MAPPED)
+		rc = mc->mc_prot ? -EINVAL : vmmap_check(vm, mc->mc_addr, len, 0) < 0 ? -ENOMEM : 0;
 	else if (mc->subtype == _MEM_CTRL_PROTECT)
-		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot);
-	else
+		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot,
+		    p != NULL && p->pp_uid[1] == 0);
+	else if (mc->subtype == _MEM_CTRL_FILEFILL) {
+		rc = shmfs_file_fill(vm, m->m_info.pid, mc->mc_addr, len, mc->mc_prot, &fr);
+		if (rc >= 0) {
+			tm_reply(m->m_rcvid, rc, &fr, sizeof(fr));
+			return;
+		}
+	} else
 		rc = -EINVAL;
 	if (rc < 0)
 		tm_error(m->m_rcvid, (int)-rc);

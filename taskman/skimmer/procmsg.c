@@ -239,6 +239,7 @@ proc_died(int pid, int wstatus)
 		tp->tp_spawn_rcvid = 0;
 	}
 	tm_proc_free(p);
+	shmfs_file_gc();		/* the file objects only it mapped */
 	parent = p->pp_ppid;
 	norphans = proctab_exit_orphans(&tm.t_procs, pid, orphans, ORPHANS_MAX);
 	proctab_exit(&tm.t_procs, pid, wstatus);

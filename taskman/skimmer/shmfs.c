@@ -47,6 +47,12 @@ struct shm_obj {
 	int		so_linked;	/* still has its name */
 	uint32_t	so_ino;
 	int64_t		so_time;	/* last change, seconds */
+	/* A file object (_MAP_FILEOBJ): no name, never open; lives while mapped. */
+	int		so_file;
+	uint64_t	so_fdev, so_fino;	/* the file's identity */
+	uint64_t	so_fsize;	/* its size as the last mapper said */
+	int32_t		*so_valid;	/* per page: FILLED, 0 (not yet), or the pid filling it */
+	uint64_t	so_nvalid;	/* entries of so_valid */
 };
 
 struct shm_ocb {
@@ -63,6 +69,7 @@ struct shm_bind {
 };
 
 static struct shm_obj *objs;
+static int nfileobjs;			/* file objects in objs */
 static struct shm_bind *sbinds;
 static struct vmmap shm_vm;		/* taskman's window */
 static uint32_t next_ino = 1;
@@ -160,7 +167,7 @@ static struct shm_obj *
 obj_find(const char *name)
 {
 	for (struct shm_obj *o = objs; o; o = o->so_next)
-		if (o->so_linked && strcmp(o->so_name, name) == 0)
+		if (o->so_linked && !o->so_file && strcmp(o->so_name, name) == 0)
 			return o;
 	return NULL;
 }
@@ -602,4 +609,163 @@ shmfs_map(long pid, const struct _mem_map *mm, uint64_t addr, uint64_t len)
 	    (long)len, 0, 0)) >= 0)
 		rc = 0;
 	return rc;
+}
+
+/*
+ * File objects: an unnamed object per regular file that some process
+ * maps MAP_SHARED, keyed by the file's identity as the mapper's libc gave
+ * it (st_dev, st_ino).  Its frames are shared by every such mapping, so
+ * stores are seen by every mapper at once.  taskman never reads the file:
+ * so_valid says which pages a mapper has filled from it already
+ * (_MEM_CTRL_FILEFILL hands each unfilled page to exactly one mapper, and
+ * has the others wait until it is filled).
+ * The object lives while a region of some process is tagged with it
+ * (vmmap_tag; fork's copy keeps the tags), then its frames go.
+ */
+static struct shm_obj *
+fobj_find(uint64_t dev, uint64_t ino)
+{
+	for (struct shm_obj *o = objs; o; o = o->so_next)
+		if (o->so_file && o->so_fdev == dev && o->so_fino == ino)
+			return o;
+	return NULL;
+}
+
+static void
+fobj_free(struct shm_obj *o)
+{
+	for (struct shm_obj **pp = &objs; *pp; pp = &(*pp)->so_next)
+		if (*pp == o) {
+			*pp = o->so_next;
+			break;
+		}
+	if (o->so_mapped)
+		vmmap_remove(&shm_vm, o->so_va, o->so_mapped, unmap_self, NULL);
+	free(o->so_valid);
+	free(o);
+	nfileobjs--;
+}
+
+long
+shmfs_file_map(long pid, const struct _mem_map_file *mf, uint64_t addr, uint64_t len,
+    uint64_t *obj)
+{
+	const struct _mem_map *mm = &mf->mf_map;
+	uint64_t off = (uint64_t)mm->mm_offset, want = off + len, pages = want / TM_PAGE;
+	long kp = (long)((mm->mm_prot & 7) | ((mm->mm_prot & _PROT_WRITE) ? _PROT_READ : 0));
+	struct shm_obj *o = fobj_find(mf->mf_dev, mf->mf_ino);
+	long rc = 0;
+
+	if (off > SHM_MAX || len > SHM_MAX - off)
+		return -ENOMEM;		/* one object: 1 GiB at most */
+	if (o == NULL) {
+		if ((o = calloc(1, sizeof(*o))) == NULL)
+			return -ENOMEM;
+		o->so_file = 1;
+		o->so_fdev = mf->mf_dev;
+		o->so_fino = mf->mf_ino;
+		o->so_ino = next_ino++;
+		o->so_next = objs;
+		objs = o;
+		nfileobjs++;
+	}
+	o->so_fsize = mf->mf_size > 0 ? (uint64_t)mf->mf_size : 0;
+	if (pages > o->so_nvalid) {
+		int32_t *v = realloc(o->so_valid, pages * sizeof(*v));
+
+		if (v == NULL)
+			rc = -ENOMEM;
+		else {
+			memset(v + o->so_nvalid, 0, (pages - o->so_nvalid) * sizeof(*v));
+			o->so_valid = v;
+			o->so_nvalid = pages;
+		}
+	}
+	if (rc == 0 && want > o->so_mapped)
+		rc = obj_grow(o, want);
+	if (rc == 0 && (mm->mm_prot & 7) != _PROT_NONE)
+		rc = __kc_MemShare(pid, (long)addr, 0, (long)(o->so_va + off), (long)len, kp);
+	if (rc < 0)
+		return rc == -ENOSPC ? -ENOMEM : rc;	/* a new object: the caller's gc frees it */
+	*obj = (uint64_t)(uintptr_t)o;
+	return 0;
+}
+
+#define FILLED		(-1)
+
+/* Is page i being filled by a process that still lives?  (Else it is not filled.) */
+static int
+filling(struct shm_obj *o, uint64_t i)
+{
+	const struct pt_proc *p;
+
+	if (o->so_valid[i] <= 0)
+		return 0;
+	p = proctab_find(&tm.t_procs, o->so_valid[i]);
+	if (p && p->pp_priv)
+		return 1;
+	o->so_valid[i] = 0;		/* it died filling: the page is anybody's */
+	return 0;
+}
+
+long
+shmfs_file_fill(const struct vmmap *vm, int pid, uint64_t addr, uint64_t len, uint32_t how,
+    struct _mem_fill_reply *r)
+{
+	const struct vm_region *reg = vmmap_lookup(vm, addr);
+	struct shm_obj *o;
+	uint64_t lo, hi, fpages, i, n;
+	int busy = 0;
+
+	if (reg == NULL)
+		return -ENOMEM;
+	for (o = objs; o && (uint64_t)(uintptr_t)o != reg->vr_obj; o = o->so_next)
+		;
+	if (reg->vr_obj == 0 || o == NULL || !o->so_file || len > reg->vr_end - addr ||
+	    how > _MEM_FILL_DONE)
+		return -EINVAL;		/* not one file mapping */
+	lo = (addr - reg->vr_base) / TM_PAGE;
+	hi = lo + len / TM_PAGE;
+	fpages = (o->so_fsize + TM_PAGE - 1) / TM_PAGE;
+	if (hi > fpages)
+		hi = fpages;		/* pages past the end of the file stay zeros */
+	if (hi > o->so_nvalid)
+		hi = o->so_nvalid;
+	r->mf_addr = addr;
+	r->mf_len = 0;
+	if (how != _MEM_FILL_ASK) {	/* the sender's own claims: filled, or given up */
+		for (i = lo; i < hi; i++)
+			if (o->so_valid[i] == pid)
+				o->so_valid[i] = how == _MEM_FILL_DONE ? FILLED : 0;
+		return 0;
+	}
+	for (i = lo; i < hi && (o->so_valid[i] == FILLED || filling(o, i)); i++)
+		busy |= o->so_valid[i] != FILLED;
+	for (n = 0; i + n < hi && o->so_valid[i + n] != FILLED && !filling(o, i + n); n++)
+		o->so_valid[i + n] = pid;	/* the asker fills them */
+	if (n) {
+		r->mf_addr = reg->vr_base + i * TM_PAGE;
+		r->mf_len = n * TM_PAGE;
+		return 0;
+	}
+	return busy;			/* 1: others are filling pages of the range */
+}
+
+void
+shmfs_file_gc(void)
+{
+	for (struct shm_obj *o = objs, *next; o && nfileobjs; o = next) {
+		int mapped = 0;
+
+		next = o->so_next;
+		if (!o->so_file)
+			continue;
+		for (const struct pt_proc *p = tm.t_procs.pt_procs; p && !mapped; p = p->pp_next) {
+			const struct tm_proc *tp = p->pp_priv;
+
+			mapped = tp && vmmap_maps(&tp->tp_vm, (uint64_t)(uintptr_t)o);
+		}
+		if (!mapped)
+			fobj_free(o);
+	}
 }

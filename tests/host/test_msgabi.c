@@ -56,6 +56,12 @@ UNIT_TEST(mmap_values_are_linux)
 	CHECK_EQ(_PROT_READ, PROT_READ);
 	CHECK_EQ(_PROT_WRITE, PROT_WRITE);
 	CHECK_EQ(_PROT_EXEC, PROT_EXEC);
+	/* _MAP_FILEOBJ is qsoe's own: no flag libc passes on may be it. */
+	CHECK_EQ(_MAP_FILEOBJ & (_MAP_SHARED | _MAP_PRIVATE | _MAP_FIXED | _MAP_ANONYMOUS |
+	    _MAP_POPULATE | _MAP_PHYS), 0);
+	/* A file mapping's message starts with the plain _MEM_MAP. */
+	CHECK_EQ(offsetof(struct _mem_map_file, mf_map), 0);
+	CHECK(sizeof(struct _mem_map_file) > sizeof(struct _mem_map));
 }
 
 UNIT_TEST(sysconf_names_are_linux)

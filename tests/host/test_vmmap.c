@@ -225,3 +225,34 @@ UNIT_TEST(fault_policy)
 	CHECK_EQ(prot, 2);
 	vmmap_fini(&m);
 }
+
+UNIT_TEST(tag_follows_splits_and_copies)
+{
+	struct vmmap m, c;
+	const struct vm_region *r;
+
+	vmmap_init(&m, LO, HI);
+	CHECK_EQ(vmmap_insert(&m, LO, 8 * P, 3), 0);
+	CHECK_EQ(vmmap_insert(&m, LO + 8 * P, P, 3), 0);
+	CHECK_EQ(vmmap_tag(&m, LO + P, 7, LO), -ENOENT);	/* no region starts there */
+	CHECK_EQ(vmmap_tag(&m, LO, 7, LO - 2 * P), 0);
+	CHECK(vmmap_maps(&m, 7));
+	CHECK(!vmmap_maps(&m, 8));
+	CHECK_EQ(vmmap_remove(&m, LO + 2 * P, P, NULL, NULL), (int64_t)P);	/* split by munmap */
+	CHECK_EQ(vmmap_protect(&m, LO + 5 * P, P, 1), 0);			/* ... and mprotect */
+	for (uint64_t a = LO; a < LO + 8 * P; a += P) {
+		if (a == LO + 2 * P)
+			continue;
+		r = vmmap_lookup(&m, a);
+		CHECK(r && r->vr_obj == 7 && r->vr_base == LO - 2 * P);
+	}
+	r = vmmap_lookup(&m, LO + 8 * P);
+	CHECK(r && r->vr_obj == 0);
+	CHECK_EQ(vmmap_copy(&c, &m), 0);
+	CHECK(vmmap_maps(&c, 7));
+	CHECK_EQ(vmmap_remove(&m, LO, 8 * P, NULL, NULL), (int64_t)(7 * P));
+	CHECK(!vmmap_maps(&m, 7));
+	CHECK(vmmap_maps(&c, 7));		/* the copy keeps its own */
+	vmmap_fini(&m);
+	vmmap_fini(&c);
+}

@@ -154,7 +154,7 @@ UTEST(chan, create_destroy_and_bad_ids)
 
 UTEST(conn, attach_detach_and_bad_ids)
 {
-	long chid = ChannelCreate(0), co, side;
+	long chid = ChannelCreate(0), co, side, hi, r;
 	struct _server_info si;
 
 	UT_CHECK(chid > 0);
@@ -172,7 +172,15 @@ UTEST(conn, attach_detach_and_bad_ids)
 	UT_EQ(KC(ConnectServerInfo, 0, co, 16, 0, 0, 0), -EFAULT);
 	UT_EQ(KC(ConnectServerInfo, 1, co, (long)&si, 0, 0, 0), co);	/* by pid (ours) */
 	UT_EQ(KC(ConnectServerInfo, 999999, co, (long)&si, 0, 0, 0), -ESRCH);
+	/* A coid not in use: the next higher one that is (fork and exec list fds so). */
+	hi = ConnectAttach(0, 0, chid, co + 5, 0);
+	UT_CHECK(hi >= co + 5);
+	UT_EQ(KC(ConnectServerInfo, 0, hi, (long)&si, 0, 0, 0), hi);
 	UT_EQ(ConnectDetach(co), 0);
+	r = KC(ConnectServerInfo, 0, co, (long)&si, 0, 0, 0);
+	UT_CHECK(r > co && r <= hi);
+	UT_EQ(si.coid, r);
+	UT_EQ(ConnectDetach(hi), 0);
 	UT_EQ(ConnectDetach(co), -EINVAL);
 	UT_EQ(ConnectDetach(side), 0);
 	UT_EQ(ConnectDetach(-3), -EINVAL);

@@ -509,9 +509,10 @@ __ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
 
 /* ---------------------------------------------------------------------- */
 /*
- * _MEM_MAP: mmap.  Part 1 maps anonymous private memory only
- * (MAP_ANONYMOUS | MAP_PRIVATE, mm_fd -1, mm_offset 0); anything else
- * gets ENOTSUP (file-backed, shared: later) or EINVAL.  mm_addr is a hint
+ * _MEM_MAP: mmap of anonymous memory (MAP_ANONYMOUS, mm_fd -1,
+ * mm_offset 0; private or shared), a /dev/shmem object (mm_fd), device
+ * and DMA memory (_MAP_PHYS, below) or a file object (_MAP_FILEOBJ,
+ * below; docs/taskman.md "_MEM_MAP and _MEM_CTRL").  mm_addr is a hint
  * unless MAP_FIXED, which replaces what was there.  The memory is zeroed.
  * Private anonymous memory is lazy (each page filled at its first touch,
  * docs/taskman.md "Paging") unless _MAP_POPULATE (Linux's MAP_POPULATE,
@@ -570,6 +571,34 @@ struct _mem_map_reply {
 __ABI_SIZE(struct _mem_map_reply, 8, 8);
 
 /*
+ * _MAP_FILEOBJ: mmap(MAP_SHARED) of a regular file (libc, lib/c/posix/mapfile.c).
+ * taskman never reads a file: libc names the file by its identity
+ * (mf_dev, mf_ino as its fstat gives them) and size, and taskman maps
+ * the range [mm_offset, mm_offset + mm_len) of the file object of that
+ * identity (found or made: shared frames, one object per file, that every
+ * MAP_SHARED mapping of the file in any process maps, so each sees the
+ * others' stores at once).  The message is struct _mem_map_file (mm_flags
+ * _MAP_SHARED | _MAP_FILEOBJ [| _MAP_FIXED], mm_fd -1, mm_offset
+ * page-aligned).  Then libc asks which pages are not yet filled from the
+ * file (_MEM_CTRL_FILEFILL), reads them with pread under its own
+ * credentials straight into the mapping, and so on until none are left.
+ * The object lives while any process maps it; then its frames are freed.
+ * Errors as _MEM_MAP, and ENOMEM for a range past 1 GiB of file.
+ */
+#define _MAP_FILEOBJ	0x1000000	/* qsoe: _mem_map_file, a file object */
+
+struct _mem_map_file {
+	struct _mem_map	mf_map;
+	uint64_t	mf_dev;		/* st_dev */
+	uint64_t	mf_ino;		/* st_ino */
+	int64_t		mf_size;	/* st_size at the mmap: pages past it stay unfilled */
+};
+__ABI_SIZE(struct _mem_map_file, 64, 8);
+__ABI_FIELD(struct _mem_map_file, mf_dev, 40, 8);
+__ABI_FIELD(struct _mem_map_file, mf_ino, 48, 8);
+__ABI_FIELD(struct _mem_map_file, mf_size, 56, 8);
+
+/*
  * _MEM_CTRL: munmap (subtype _MEM_CTRL_UNMAP) and mprotect
  * (_MEM_CTRL_PROTECT) of [mc_addr, mc_addr + mc_len), page-aligned.
  * munmap of pages that are not mapped is not an error (POSIX).  mprotect
@@ -579,6 +608,26 @@ __ABI_SIZE(struct _mem_map_reply, 8, 8);
  */
 #define _MEM_CTRL_UNMAP		1
 #define _MEM_CTRL_PROTECT	2
+/*
+ * _MEM_CTRL_FILEFILL: [mc_addr, mc_addr + mc_len) lies in one mapping of
+ * a file object (_MAP_FILEOBJ) of the sender (else EINVAL; ENOMEM if not
+ * mapped).  mc_prot _MEM_FILL_ASK: the reply (struct _mem_fill_reply) is
+ * the first run of pages in the range that are inside the file (its size
+ * as the last mapper gave it), not filled from it yet and not being
+ * filled by another live process: they are the sender's to fill now
+ * (pread into its mapping).  mf_len 0 and status 0: every such page is
+ * filled; mf_len 0 and status 1: others are still filling some (ask again
+ * a little later: their stores must not be overwritten by a second read).
+ * _MEM_FILL_DONE: the sender has filled the pages of the range it was
+ * given; _MEM_FILL_UNDO: it could not (they are unfilled again).  A
+ * process that dies filling leaves its pages unfilled.
+ */
+#define _MEM_CTRL_FILEFILL	3
+#define _MEM_FILL_ASK		0	/* mc_prot of _MEM_CTRL_FILEFILL */
+#define _MEM_FILL_UNDO		1
+#define _MEM_FILL_DONE		2
+/* _MEM_CTRL_MAPPED (msync): 0 if the range is all mapped, else ENOMEM; mc_prot 0. */
+#define _MEM_CTRL_MAPPED	4
 
 struct _mem_ctrl {
 	uint16_t	type;		/* _MEM_CTRL */
@@ -588,6 +637,12 @@ struct _mem_ctrl {
 	uint64_t	mc_len;
 };
 __ABI_SIZE(struct _mem_ctrl, 24, 8);
+
+struct _mem_fill_reply {
+	uint64_t	mf_addr;	/* the run to read from the file */
+	uint64_t	mf_len;		/* bytes; 0: none to fill now (the status says why) */
+};
+__ABI_SIZE(struct _mem_fill_reply, 16, 8);
 
 /*
  * _MEM_OFFSET: mem_offset(addr, NOFD, len, ...) for the sender: the

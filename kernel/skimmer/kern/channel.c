@@ -323,10 +323,47 @@ sys_ConnectDetach(long coid, long a1, long a2, long a3, long a4, long a5)
 }
 
 /*
+ * The first connection of p at or above coid, in coid's table (ordinary
+ * or side channels), skipping dead ones if skip_dead: as conn_lookup.
+ */
+static bool
+conn_lookup_next(struct proc *p, long coid, bool skip_dead, struct conn_ref *cr)
+{
+	bool side = (coid & _NTO_SIDE_CHANNEL) != 0;
+	int idx = (int)(coid & ~_NTO_SIDE_CHANNEL), n;
+	struct connection **tab, *co = NULL;
+	unsigned long fl;
+
+	cr->cr_chan = NULL;
+	if (coid < 0 || coid > INT32_MAX)
+		return false;
+	fl = spin_lock_irqsave(&p->pr_lock);
+	tab = conn_table(p, side, &n);
+	for (; idx < n; idx++) {
+		co = tab[idx];
+		if (co != NULL && !(skip_dead && co->co_chan->ch_dead))
+			break;
+		co = NULL;
+	}
+	if (co != NULL) {
+		chan_hold(co->co_chan);
+		cr->cr_chan = co->co_chan;
+		cr->cr_scoid = co->co_scoid;
+		cr->cr_coid = co->co_coid;
+		cr->cr_flags = co->co_flags;
+	}
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return co != NULL;
+}
+
+/*
  * ConnectServerInfo(pid, coid, info): where connection coid of process pid
- * (0: the caller's) leads.  Another process's connection only if it leads
- * to one of the caller's channels (a server checking a client's claim,
- * e.g. in _IO_DUP), or for the process manager.  Returns coid.
+ * (0: the caller's) leads, or if coid is not in use the next higher one
+ * that is (so a loop lists them all; dead ones skipped when info is
+ * NULL), as docs/kernel-calls.md has it.  Another process's connection
+ * only if it leads to one of the caller's channels (a server checking a
+ * client's claim, e.g. in _IO_DUP), or for the process manager.  Returns
+ * the coid found.
  */
 long
 sys_ConnectServerInfo(long pid, long coid, long info, long a3, long a4, long a5)
@@ -339,7 +376,7 @@ sys_ConnectServerInfo(long pid, long coid, long info, long a3, long a4, long a5)
 
 	if (pid != 0 && pid != me->pr_pid && (p = proc_hold((int)pid)) == NULL)
 		return -ESRCH;
-	found = conn_lookup(p, coid, &cr);
+	found = conn_lookup_next(p, coid, info == 0, &cr);
 	if (p != me)
 		proc_release(p);
 	if (!found)

@@ -16,13 +16,15 @@ _Noreturn void __px_exit(int status)
 }
 
 /*
- * SYS_exit_group: end every thread of the process, with status.  Where
+ * SYS_exit_group: end every thread of the process, with status, after
+ * writing back its shared file mappings (mm.c).  Where
  * taskman's protocol has _PROC_EXIT (the kernel's death status is not yet
  * a wait status), taskman is told the exit status first, so the parent's
  * wait sees an exit, not a kill; taskman's next part retires it.
  */
 _Noreturn void __px_exit_group(int status)
 {
+	__px_fmap_sync_all();		/* shared file mappings reach their files */
 #ifdef _PROC_EXIT
 	struct _proc_exit m = { .type = _PROC_EXIT, .ex_status = status };
 

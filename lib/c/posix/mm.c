@@ -2,8 +2,9 @@
  * mmap, munmap, mprotect, msync: the argument checks Linux makes, then the
  * memory manager of qsoe_mm.h: anonymous memory (private, or shared with
  * fork's children), device memory (MAP_PHYS, mmap_device_memory),
- * shared-memory objects (taskman's /dev/shmem) and private copies of
- * regular files (read here with pread; MAP_SHARED of a file: ENOTSUP).
+ * shared-memory objects (taskman's /dev/shmem), private copies of
+ * regular files (read here with pread) and shared mappings of regular
+ * files (taskman's file objects, filled and written back by mapfile.c).
  *
  * The weak __qsoe_mm_* below are the default memory manager: messages to
  * taskman (_MEM_MAP, _MEM_CTRL; ENOSYS in the first process, which has no
@@ -82,6 +83,20 @@ static long map_msg(uintptr_t addr, size_t len, int prot, int flags)
 	struct _mem_map_reply r;
 	long st = __px_sysmgr_send(&m, sizeof(m), &r, sizeof(r));
 
+	return st < 0 ? st : (long)r.mr_addr;
+}
+
+/* Send a _MEM_MAP of size bytes (m first): the address, or -errno; its range is no reservation now. */
+long __px_mm_send_map(const struct _mem_map *m, size_t size)
+{
+	struct _mem_map_reply r;
+	long st;
+
+	LOCK(resv_lock);
+	st = __px_sysmgr_send(m, size, &r, sizeof(r));
+	if (st >= 0)
+		resv_cut(r.mr_addr, r.mr_addr + m->mm_len);
+	UNLOCK(resv_lock);
 	return st < 0 ? st : (long)r.mr_addr;
 }
 
@@ -202,13 +217,13 @@ static long obj_map(void *addr, size_t len, int prot, int flags, int fd, off_t o
 }
 
 /*
- * A private copy of a regular file on any server: fresh memory filled
- * with pread (the bytes past the end of the file, to the end of the last
- * page and beyond, are zeros), then given its protection.  A file open
- * only for writing gives EACCES (its server refuses the read), a pipe or
- * device ENODEV.  MAP_SHARED of such a file would need the server to page
- * for taskman: ENOTSUP (but EACCES first for PROT_WRITE on a read-only fd,
- * as POSIX has it).
+ * A regular file on any server.  A file open only for writing gives
+ * EACCES (its server refuses the read), a pipe or device ENODEV, and
+ * PROT_WRITE of a shared mapping needs the fd open for reading and
+ * writing (POSIX).  MAP_SHARED: file_shared.  MAP_PRIVATE: a private
+ * copy, fresh memory filled with pread (the bytes past the end of the
+ * file, to the end of the last page and beyond, are zeros), then given
+ * its protection.
  */
 static long file_copy(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -227,7 +242,7 @@ static long file_copy(void *addr, size_t len, int prot, int flags, int fd, off_t
 	    (__px_fds[fd].f_oflag & O_ACCMODE) == O_RDONLY)
 		return -EACCES;		/* POSIX: shared writes need a writable fd */
 	if ((flags & MAP_TYPE) == MAP_SHARED)
-		return -ENOTSUP;
+		return __px_file_shared(addr, len, prot, flags, fd, off, &sb);
 	r = __qsoe_mm_map(addr, len, prot == PROT_NONE ? PROT_NONE : PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | (flags & MAP_FIXED));
 	if (r < 0 || prot == PROT_NONE)
@@ -271,28 +286,47 @@ long __px_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return -EINVAL;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED)
 		return -EINVAL;
+	if (flags & MAP_FIXED)		/* a shared file mapping it replaces is written back first */
+		__px_fmap_replace((uintptr_t)addr, (uintptr_t)addr + n);
 	if (!(flags & MAP_ANONYMOUS))
 		return file_map(addr, n, prot, flags, fd, off);
 	return __qsoe_mm_map(addr, n, prot, flags);
 }
 
-/* SYS_msync: the memory is the object (shared) or a copy (private): nothing to write back. */
+/*
+ * SYS_msync: ENOMEM unless the range is all mapped (taskman knows);
+ * shared file mappings in it are written back (MS_SYNC: and fsync'd).
+ * Anonymous memory and shared-memory objects are the object itself, a
+ * private mapping a copy: nothing to write back.  MS_INVALIDATE: with one
+ * object per file there are no other cached copies to invalidate.
+ */
 long __px_msync(void *addr, size_t len, int flags)
 {
+	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_MAPPED,
+	    .mc_addr = (uintptr_t)addr, .mc_len = page_len(len) };
+	long r;
+
 	if (((uintptr_t)addr & (PAGE - 1)) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)) || len > SIZE_MAX - PAGE)
 		return -EINVAL;
-	return 0;
+	if (len == 0)
+		return 0;
+	if ((r = __px_sysmgr_send(&m, sizeof(m), 0, 0)) < 0)
+		return r == -ENOSYS || r == -EPERM ? 0 : r;	/* ENOMEM: not all mapped */
+	return __px_fmap_sync((uintptr_t)addr, (uintptr_t)addr + m.mc_len, (flags & MS_SYNC) != 0);
 }
 
-/* SYS_munmap: EINVAL for an unaligned or empty range, else the manager. */
+/*
+ * SYS_munmap: EINVAL for an unaligned or empty range, else the manager;
+ * shared file mappings in the range are written back first.
+ */
 long __px_munmap(void *addr, size_t len)
 {
 	size_t n = page_len(len);
 
 	if (n == 0 || ((uintptr_t)addr & (PAGE - 1)))
 		return -EINVAL;
-	return __qsoe_mm_unmap(addr, n);
+	return __px_fmap_unmap(addr, n);
 }
 
 /* SYS_mprotect: EINVAL for bad arguments; an empty range is done. */
@@ -302,7 +336,7 @@ long __px_mprotect(void *addr, size_t len, int prot)
 
 	if (((uintptr_t)addr & (PAGE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
-	return n == 0 ? 0 : __qsoe_mm_protect(addr, n, prot);
+	return n == 0 ? 0 : __px_fmap_protect(addr, n, prot);
 }
 
 /* QNX's device-memory calls: MAP_PHYS | MAP_SHARED, and munmap. */

@@ -215,6 +215,25 @@ hidden int __px_inherit_fd(const struct _proc_spawn_fd *f, int ppid, int cof);
 
 /* fork and exec (fork.c, spawn.c), when taskman's protocol has them. */
 hidden long __px_fork(void);
+
+/*
+ * Shared mappings of regular files (mapfile.c; mm.c calls in).
+ * __px_mm_send_map (mm.c): send a _MEM_MAP message of size bytes; the
+ * address or -errno.  The others: mmap(MAP_SHARED) of a regular file
+ * (sb its fstat); write back [a, b) for msync; write back and forget
+ * what MAP_FIXED replaces; munmap and mprotect with the table kept in
+ * step; write back everything (exit, exec).
+ */
+struct _io_stat_buf;
+struct _mem_map;
+hidden long __px_mm_send_map(const struct _mem_map *m, size_t size);
+hidden long __px_file_shared(void *addr, size_t len, int prot, int flags, int fd, off_t off,
+    const struct _io_stat_buf *sb);
+hidden long __px_fmap_sync(uintptr_t a, uintptr_t b, int sync);
+hidden void __px_fmap_replace(uintptr_t a, uintptr_t b);
+hidden long __px_fmap_unmap(void *addr, size_t n);
+hidden long __px_fmap_protect(void *addr, size_t n, int prot);
+hidden void __px_fmap_sync_all(void);
 hidden long __px_execve(const char *path, char *const argv[], char *const envp[]);
 hidden void __px_pid_forget(void);
 hidden void __px_timers_forget(void);

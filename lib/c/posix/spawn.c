@@ -570,6 +570,7 @@ long __px_execve(const char *path, char *const argv[], char *const envp[])
 
 	if (r < 0)
 		return r;
+	__px_fmap_sync_all();		/* exec unmaps them: write them back first */
 	for (int i = 0; (i = ConnectServerInfo_r(0, i, &si)) >= 0 && i < PX_FD_MAX; i++)
 		if (__px_fds[i].f_cloexec && !(si.flags & _NTO_COF_CLOEXEC))
 			__px_close(i);
