@@ -10,7 +10,7 @@
 #include "tm.h"
 
 #define MAP_KNOWN	(_MAP_SHARED | _MAP_PRIVATE | _MAP_FIXED | _MAP_ANONYMOUS | _MAP_PHYS | \
-			 _MAP_POPULATE | _MAP_FILEOBJ)
+			 _MAP_POPULATE | _MAP_LAZY | _MAP_NORESERVE | _MAP_FILEOBJ)
 #define MAP_MAX		TM_MAP_MAX
 
 struct unmapper {
@@ -101,7 +101,8 @@ msg_mem_map(struct tm_msg *m)
 	long how = (mm->mm_flags & _MAP_PHYS) ? ((mm->mm_flags & _MAP_ANONYMOUS) ?
 	    MEM_ANON | MEM_CONTIG : MEM_PHYS) :
 	    (mm->mm_flags & _MAP_SHARED) ? MEM_ANON | MEM_SHARED :
-	    (mm->mm_flags & _MAP_POPULATE) ? MEM_ANON : MEM_ANON | MEM_LAZY;
+	    (mm->mm_flags & (_MAP_LAZY | _MAP_NORESERVE)) && !(mm->mm_flags & _MAP_POPULATE) ?
+	    MEM_ANON | MEM_LAZY : MEM_ANON;
 	uint32_t lazy = how == (MEM_ANON | MEM_LAZY) && (mm->mm_flags & _MAP_ANONYMOUS) ?
 	    VMMAP_LAZY : 0;
 

@@ -35,7 +35,7 @@ static long free_pages(void)
 
 static char *lazy(size_t len, int prot)
 {
-	void *p = mmap(0, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(0, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LAZY, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
 }
@@ -354,7 +354,10 @@ static void touch_all(volatile char *unused)
 	_exit(3);
 }
 
-/* MAP_POPULATE: every page at mmap (QNX's default), so ENOMEM, not SIGBUS, when short. */
+/*
+ * Without MAP_LAZY (QNX's default) and with MAP_POPULATE, every page at
+ * mmap, so ENOMEM, not SIGBUS, when short.
+ */
 LTEST(lazy, populate_is_eager)
 {
 	long before = free_pages(), after;
@@ -375,6 +378,25 @@ LTEST(lazy, populate_is_eager)
 	LT_CHECK(mmap(0, 512UL << 20, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0) == MAP_FAILED);
 	LT_EQ(errno, ENOMEM);
+	/* The default is the same, and so is malloc's. */
+	before = free_pages();
+	p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	LT_CHECK(p != MAP_FAILED);
+	LT_CHECK(before - free_pages() >= (long)(len / PAGE));
+	LT_EQ(munmap(p, len), 0);
+	errno = 0;
+	LT_CHECK(mmap(0, 512UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0) == MAP_FAILED);
+	LT_EQ(errno, ENOMEM);
+	errno = 0;
+	LT_CHECK(malloc(512UL << 20) == NULL);
+	LT_EQ(errno, ENOMEM);
+	/* MAP_NORESERVE is lazy: 512 MiB reserved on a 256 MiB machine. */
+	p = mmap(0, 512UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+	    MAP_NORESERVE, -1, 0);
+	LT_CHECK(p != MAP_FAILED);
+	p[0] = 1;
+	LT_EQ(munmap(p, 512UL << 20), 0);
 	return 0;
 }
 

@@ -514,9 +514,12 @@ __ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
  * and DMA memory (_MAP_PHYS, below) or a file object (_MAP_FILEOBJ,
  * below; docs/taskman.md "_MEM_MAP and _MEM_CTRL").  mm_addr is a hint
  * unless MAP_FIXED, which replaces what was there.  The memory is zeroed.
- * Private anonymous memory is lazy (each page filled at its first touch,
- * docs/taskman.md "Paging") unless _MAP_POPULATE (Linux's MAP_POPULATE,
- * QNX's default) asks for every page now: ENOMEM then if memory is short.
+ * Private anonymous memory gets every page at once (QNX's default), or
+ * ENOMEM if memory is short; with _MAP_LAZY (QNX's MAP_LAZY) or
+ * _MAP_NORESERVE (Linux's) it is lazy: each page filled at its first
+ * touch (docs/taskman.md "Paging"), SIGBUS for a touch when memory has
+ * run out.  _MAP_POPULATE (Linux's) asks for the default explicitly and
+ * wins over the other two.
  *
  * _MAP_PHYS (QNX's MAP_PHYS; mmap_device_memory): device memory at the
  * physical address mm_offset (page-aligned), mm_fd -1.  With
@@ -539,6 +542,8 @@ __ABI_SIZE(struct _proc_pidinfo_reply, 80, 8);
 #define _MAP_FIXED	0x10
 #define _MAP_ANONYMOUS	0x20
 #define _MAP_POPULATE	0x8000		/* Linux's value: private anonymous memory at once */
+#define _MAP_LAZY	0x80		/* QNX's value: private anonymous memory at first touch */
+#define _MAP_NORESERVE	0x4000		/* Linux's value: the same as _MAP_LAZY */
 #define _MAP_PHYS	0x10000		/* QNX's value: mm_offset is a physical address */
 #define _PROT_NONE	0x0
 #define _PROT_READ	0x1

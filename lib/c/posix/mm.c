@@ -72,13 +72,15 @@ static int resv_holds(uintptr_t a, uintptr_t b)
 	return 0;
 }
 
-_Static_assert(MAP_POPULATE == _MAP_POPULATE, "MAP_POPULATE is taskman's _MAP_POPULATE");
+_Static_assert(MAP_POPULATE == _MAP_POPULATE && MAP_LAZY == _MAP_LAZY &&
+    MAP_NORESERVE == _MAP_NORESERVE, "mmap's flags are taskman's");
 
 static long map_msg(uintptr_t addr, size_t len, int prot, int flags)
 {
 	struct _mem_map m = { .type = _MEM_MAP, .mm_prot = (uint32_t)prot,
 	    .mm_addr = addr, .mm_len = len,
-	    .mm_flags = (uint32_t)(flags & (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_POPULATE)),
+	    .mm_flags = (uint32_t)(flags & (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_POPULATE |
+	    MAP_LAZY | MAP_NORESERVE)),
 	    .mm_fd = -1 };
 	struct _mem_map_reply r;
 	long st = __px_sysmgr_send(&m, sizeof(m), &r, sizeof(r));
