@@ -335,8 +335,8 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 }
 
 /* The common send path of MsgSend*(). */
-long
-msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
+static inline __attribute__((always_inline)) long
+msg_send_body(long coid, const struct ubuf *sb, const struct ubuf *rb)
 {
 	struct thread *td = curthread, *r;
 	struct vmspace *vs = td->td_proc->pr_vm;
@@ -451,8 +451,8 @@ finish_replied(struct thread **replied)
  * woken first thing (before a copy that may wait).  Either way the
  * critical section ends with the wake-up.
  */
-long
-msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
+static inline __attribute__((always_inline)) long
+msg_receive_body(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
     struct thread *replied)
 {
 	struct thread *td = curthread, *c;
@@ -565,6 +565,37 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
 	    vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
 		return -EFAULT;
 	return rc;
+}
+
+long
+msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
+{
+	return msg_send_body(coid, sb, rb);
+}
+
+/* MsgSend's case of msg_send: both buffers linear (the body specialized for it). */
+long
+msg_send_linear(long coid, uaddr_t smsg, long sbytes, uaddr_t rmsg, long rbytes)
+{
+	struct ubuf sb = { smsg, sbytes, false }, rb = { rmsg, rbytes, false };
+
+	return msg_send_body(coid, &sb, &rb);
+}
+
+long
+msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
+    struct thread *replied)
+{
+	return msg_receive_body(chid, rb, info, pulses_only, replied);
+}
+
+/* MsgReceive's and MsgReplyReceive's case of msg_receive: a linear buffer, messages too. */
+long
+msg_receive_linear(long chid, uaddr_t msg, long bytes, uaddr_t info, struct thread *replied)
+{
+	struct ubuf rb = { msg, bytes, false };
+
+	return msg_receive_body(chid, &rb, info, false, replied);
 }
 
 void

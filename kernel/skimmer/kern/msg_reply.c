@@ -40,7 +40,7 @@ unclaim(struct thread *c)
  * but not yet woken, in a critical section the caller must end by waking
  * it (MsgReplyReceive: msg_receive does).
  */
-static long
+static inline __attribute__((always_inline)) long
 msg_reply(long rcvid, long status, const struct ubuf *sb, int error, struct thread **replied)
 {
 	struct thread *td = curthread, *c;
@@ -202,9 +202,7 @@ sys_MsgInfo(long rcvid, long info, long a2, long a3, long a4, long a5)
 long
 sys_MsgSend(long coid, long smsg, long sbytes, long rmsg, long rbytes, long a5)
 {
-	struct ubuf sb = linear(smsg, sbytes), rb = linear(rmsg, rbytes);
-
-	return msg_send(coid, &sb, &rb);
+	return msg_send_linear(coid, (uaddr_t)smsg, sbytes, (uaddr_t)rmsg, rbytes);
 }
 
 long
@@ -234,9 +232,7 @@ sys_MsgSendvs(long coid, long siov, long sparts, long rmsg, long rbytes, long a5
 long
 sys_MsgReceive(long chid, long msg, long bytes, long info, long a4, long a5)
 {
-	struct ubuf rb = linear(msg, bytes);
-
-	return msg_receive(chid, &rb, (uaddr_t)info, false, NULL);
+	return msg_receive_linear(chid, (uaddr_t)msg, bytes, (uaddr_t)info, NULL);
 }
 
 long
@@ -311,14 +307,14 @@ long
 sys_MsgReplyReceive(long rc_ch, long status, long smsg, long sbytes, long rmsg, long rbytes)
 {
 	struct trapframe *tf = proc_user_frame(curthread);
-	struct ubuf sb = linear(smsg, sbytes), rb = linear(rmsg, rbytes);
+	struct ubuf sb = linear(smsg, sbytes);
 	struct thread *replied = NULL;
 	int rcvid = (int)(uint32_t)rc_ch, chid = (int)(rc_ch >> 32);
 	long rr = 0, rc;
 
 	if (rcvid != 0)
 		rr = msg_reply(rcvid, status, &sb, 0, &replied);
-	rc = msg_receive(chid, &rb, (uaddr_t)tf->tf_regs[REG_A6], false, replied);
+	rc = msg_receive_linear(chid, (uaddr_t)rmsg, rbytes, (uaddr_t)tf->tf_regs[REG_A6], replied);
 	tf->tf_regs[REG_A1] = (uint64_t)rr;
 	if (rc == -ERESTART) {
 		if (rr != 0)
