@@ -97,6 +97,7 @@ int main(void)
 		    &dev_attr[i]) < 0)
 			return 2;
 	}
+	dispatch_replyrecv(ctp, 1);	/* each reply goes with the next receive */
 	for (;;)
 		if (dispatch_block(ctp) != NULL)
 			dispatch_handler(ctp);

@@ -461,6 +461,7 @@ int main(int argc, char **argv)
 	if (resmgr_attach(dpp, NULL, path, _FTYPE_ANY, _RESMGR_FLAG_DIR, &cf, &pipe_io,
 	    &node) < 0)
 		return 2;
+	dispatch_replyrecv(ctp, 1);	/* each reply goes with the next receive */
 	for (;;)
 		if (dispatch_block(ctp) != NULL)
 			dispatch_handler(ctp);

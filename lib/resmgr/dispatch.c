@@ -56,14 +56,45 @@ dispatch_context_t *dispatch_context_alloc(dispatch_t *dpp)
 
 void dispatch_context_free(dispatch_context_t *ctp)
 {
+	dispatch_flush(ctp);
 	free(ctp->msg);
 	free(ctp);
 }
 
+void dispatch_replyrecv(dispatch_context_t *ctp, int on)
+{
+	if (!on)
+		dispatch_flush(ctp);
+	ctp->__rr_on = on;
+}
+
+/* The reply rm_answer kept, if any: made now (its errors ignored, as rm_answer's). */
+void dispatch_flush(dispatch_context_t *ctp)
+{
+	int rcvid = ctp->__rr_rcvid;
+
+	if (rcvid > 0) {
+		ctp->__rr_rcvid = 0;
+		MsgReply(rcvid, ctp->__rr_status, ctp->__rr_msg, ctp->__rr_len);
+	}
+}
+
+/*
+ * With a reply kept (dispatch_replyrecv), it goes with the receive: the
+ * receive happens whatever the reply did, and the reply's error is
+ * ignored, as rm_answer ignores MsgReplyv's.
+ */
 dispatch_context_t *dispatch_block(dispatch_context_t *ctp)
 {
-	int rcvid = MsgReceive(ctp->dpp->d_chid, ctp->msg, sizeof(*ctp->msg), &ctp->info);
+	int rcvid, kept = ctp->__rr_rcvid;
 
+	if (kept > 0) {
+		ctp->__rr_rcvid = 0;
+		rcvid = MsgReplyReceive(kept, ctp->__rr_status, ctp->__rr_msg, ctp->__rr_len,
+		    ctp->dpp->d_chid, ctp->msg, sizeof(*ctp->msg), &ctp->info, NULL);
+	} else {
+		rcvid = MsgReceive(ctp->dpp->d_chid, ctp->msg, sizeof(*ctp->msg), &ctp->info);
+	}
 	if (rcvid < 0)
 		return NULL;
 	ctp->rcvid = rcvid;
@@ -93,15 +124,27 @@ int dispatch_unblock(dispatch_context_t *ctp)
 	return MsgSendPulse(coid, -1, RM_PULSE_WAKE, RM_PULSE_WAKE_VALUE) < 0 ? -1 : 0;
 }
 
-/* Answer ctp's message as the handler's return value r says (sys/resmgr.h). */
+/*
+ * Answer ctp's message as the handler's return value r says
+ * (sys/resmgr.h).  With dispatch_replyrecv on, a reply of at most one
+ * part is kept for the next dispatch_block (one kept before it is made
+ * first, so replies keep their order).
+ */
 void rm_answer(resmgr_context_t *ctp, int r)
 {
 	if (r == _RESMGR_NOREPLY || ctp->rcvid <= 0)
 		return;
-	if (r > 0)
+	dispatch_flush(ctp);
+	if (r > 0) {
 		MsgError(ctp->rcvid, r);
-	else
+	} else if (ctp->__rr_on && r >= -1) {
+		ctp->__rr_status = ctp->status;
+		ctp->__rr_msg = r == 0 ? NULL : ctp->iov[0].iov_base;
+		ctp->__rr_len = r == 0 ? 0 : ctp->iov[0].iov_len;
+		ctp->__rr_rcvid = ctp->rcvid;
+	} else {
 		MsgReplyv(ctp->rcvid, ctp->status, ctp->iov, (size_t)-r);
+	}
 }
 
 /*

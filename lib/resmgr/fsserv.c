@@ -110,6 +110,7 @@ void fs_run(struct fs_server *srv)
 {
 	dispatch_context_t *ctp = srv->ctp;
 
+	dispatch_replyrecv(ctp, 1);	/* each reply goes with the next receive */
 	while (!srv->umounted) {
 		if (dispatch_block(ctp) == NULL)
 			continue;
@@ -118,4 +119,5 @@ void fs_run(struct fs_server *srv)
 		else
 			dispatch_handler(ctp);
 	}
+	dispatch_replyrecv(ctp, 0);	/* the umount's reply, now */
 }

@@ -202,7 +202,11 @@ static void tp_run(thread_pool_t *tp, struct tp_thread *t)
 {
 	const thread_pool_attr_t *a = &tp->tp_attr;	/* functions never change */
 	void *ctp = a->context_alloc(a->handle), *r;
+	/* The library's own loop: a reply goes with the next receive (dispatch_replyrecv). */
+	int rr = ctp != NULL && a->block_func == dispatch_block && a->handler_func == dispatch_handler;
 
+	if (rr)
+		dispatch_replyrecv(ctp, 1);
 	pthread_mutex_lock(&tp->tp_lock);
 	t->t_ctp = ctp;
 	while (ctp != NULL && !tp->tp_destroying) {
@@ -226,6 +230,8 @@ static void tp_run(thread_pool_t *tp, struct tp_thread *t)
 		tp->tp_nwaiting--;
 	t->t_waiting = 0;
 	pthread_mutex_unlock(&tp->tp_lock);
+	if (rr)
+		dispatch_flush(ctp);	/* the last reply: no receive follows */
 	if (ctp != NULL && a->context_free)
 		a->context_free(ctp);
 	pthread_mutex_lock(&tp->tp_lock);

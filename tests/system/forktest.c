@@ -362,6 +362,75 @@ UTEST(fork, short_messages_between_processes)
 	return 0;
 }
 
+/*
+ * A server loop on MsgReplyReceive with its client in another process:
+ * at -smp 1 each reply hands the CPU straight to the client across
+ * address spaces.  Short and general copies both ways, a reply the
+ * client's buffer cannot take (EFAULT to both), a time-out on the last
+ * receive.
+ */
+UTEST(fork, replyrecv_between_processes)
+{
+	static const uint64_t rep[2] = { 0x5555555555555555ULL, 0x6666666666666666ULL };
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), pid, rcvid, rerr = 1;
+	struct _msg_info mi;
+	uint64_t t = 20000000;
+
+	UT_CHECK(chid > 0);
+	memset(big, 0, 4096);
+	pid = fork();
+	if (pid == 0) {
+		long co = KC(ConnectAttach, 0, 1, chid, 0, 0, 0);
+		int bad = 0;
+
+		if (co < 0)
+			rt_exit(2);
+		for (int i = 0; i < 300; i++)
+			big[i] = (uint8_t)(i * 3);
+		for (int k = 0; k < 20; k++) {
+			xbuf[0] = xbuf[1] = 0;
+			bad |= (KC(MsgSend, co, (long)xmsg, 16, (long)xbuf, 16, 0) != 1) << 0;
+			bad |= (xbuf[0] != rep[0] || xbuf[1] != rep[1]) << 1;
+			memset(big + 1000, 0, 300);
+			bad |= (KC(MsgSend, co, (long)big, 300, (long)(big + 1000), 300, 0) != 2) << 2;
+			for (int i = 0; i < 300; i++)
+				bad |= (big[1000 + i] != (uint8_t)((i * 3) ^ 0x5a)) << 3;
+		}
+		bad |= (KC(MsgSend, co, (long)xmsg, 16, 0x3000000000L, 16, 0) != -EFAULT) << 4;
+		bad |= (KC(MsgSend, co, 0, 0, 0, 0, 0) != 4) << 5;
+		rt_exit(bad ? 100 + bad : 49);
+	}
+	UT_CHECK(pid > 1);
+	rcvid = KC(MsgReceive, chid, (long)xbuf, 16, (long)&mi, 0, 0);
+	for (int k = 0; k < 20; k++) {
+		UT_CHECK(rcvid > 0);
+		UT_EQ(mi.msglen, 16);
+		UT_CHECK(xbuf[0] == xmsg[0] && xbuf[1] == xmsg[1]);
+		rcvid = __kc_MsgReplyReceive7(rcvid, 1, (long)rep, 16, chid, (long)big, 300, (long)&mi,
+		    &rerr);
+		UT_EQ(rerr, 0);
+		UT_CHECK(rcvid > 0);
+		UT_EQ(mi.msglen, 300);
+		UT_EQ(mi.pid, pid);
+		for (int i = 0; i < 300; i++)
+			big[i] ^= 0x5a;
+		rcvid = __kc_MsgReplyReceive7(rcvid, 2, (long)big, 300, chid, (long)xbuf, 16, (long)&mi,
+		    &rerr);
+		UT_EQ(rerr, 0);
+	}
+	UT_CHECK(rcvid > 0);		/* the message with a bad reply buffer */
+	rcvid = __kc_MsgReplyReceive7(rcvid, 3, (long)rep, 16, chid, (long)xbuf, 16, (long)&mi, &rerr);
+	UT_EQ(rerr, -EFAULT);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(mi.msglen, 0);
+	UT_CHECK(KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, 0, (long)&t, 0, 0) >= 0);
+	UT_EQ(__kc_MsgReplyReceive7(rcvid, 4, 0, 0, chid, (long)xbuf, 16, 0, &rerr), -ETIMEDOUT);
+	UT_EQ(rerr, 0);
+	UT_EQ(wait_death(pid), 49 << 8);
+	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
+	return 0;
+}
+
 UTEST(fork, errors)
 {
 	long child = KC(ProcCreate, (long)"x", 0, 0, 0, 0, 0);

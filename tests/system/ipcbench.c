@@ -130,7 +130,7 @@ struct server {
 	uint8_t		buf[MAXMSG];
 };
 
-static struct server srv_same, srv_cross;
+static struct server srv_same, srv_cross, srv_rr;
 static uint8_t sbuf[MAXMSG], rbuf[MAXMSG];
 
 static void
@@ -149,8 +149,22 @@ server(void *arg)
 	}
 }
 
+/* The same server loop with QSOE's MsgReplyReceive: one kernel call a message. */
+static void
+server_rr(void *arg)
+{
+	struct server *s = arg;
+	long rcvid;
+
+	pin(s->cpu);
+	rcvid = KC(MsgReceive, s->chid, (long)s->buf, MAXMSG, 0, 0, 0);
+	while (rcvid >= 0)
+		rcvid = __kc_MsgReplyReceive7(rcvid, 0, (long)s->buf, s->replylen, s->chid,
+		    (long)s->buf, MAXMSG, 0, NULL);
+}
+
 static long
-server_start(struct server *s, int cpu)
+server_start_fn(struct server *s, int cpu, void (*fn)(void *))
 {
 	long co;
 
@@ -159,9 +173,15 @@ server_start(struct server *s, int cpu)
 	if (s->chid <= 0)
 		return -1;
 	co = KC(ConnectAttach, 0, 0, s->chid, _NTO_SIDE_CHANNEL, 0, 0);
-	if (co < 0 || start(server, s, 0) <= 0)
+	if (co < 0 || start(fn, s, 0) <= 0)
 		return -1;
 	return co;
+}
+
+static long
+server_start(struct server *s, int cpu)
+{
+	return server_start_fn(s, cpu, server);
 }
 
 static void
@@ -186,6 +206,26 @@ roundtrips(struct server *s, long co, const char *where)
 	s->replylen = 48;
 	rt_snprintf(name, sizeof(name), "msgsendv_3iov_48B_%s", where);
 	MEASURE(name, rc = KC(MsgSendv, co, (long)si, 3, (long)ri, 3, 0));
+}
+
+/*
+ * The round trip against a server that answers and waits with one call,
+ * MsgReplyReceive (QSOE), instead of MsgReply and MsgReceive: the client
+ * makes the same MsgSend.
+ */
+static void
+roundtrips_replyrecv(struct server *s, long co, const char *where)
+{
+	static const long sizes[] = { 0, 16 };
+	char name[64];
+
+	for (unsigned k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		long n = sizes[k];
+
+		s->replylen = n;
+		rt_snprintf(name, sizeof(name), "msg_roundtrip_%ldB_replyrecv_%s", n, where);
+		MEASURE(name, rc = KC(MsgSend, co, (long)sbuf, n, (long)rbuf, n, 0));
+	}
 }
 
 /*
@@ -493,6 +533,12 @@ umain(uint64_t arg)
 		return 1;
 	}
 	roundtrips(&srv_same, co, "same_cpu");
+	co = server_start_fn(&srv_rr, 0, server_rr);
+	if (co < 0) {
+		rt_printf("ipcbench: setup failed\n");
+		return 1;
+	}
+	roundtrips_replyrecv(&srv_rr, co, "same_cpu");
 	roundtrip_legs();
 	pulses();
 	futexes();

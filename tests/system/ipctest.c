@@ -1207,6 +1207,314 @@ UTEST(msg, short_copy_overlapping_buffers)
 	return 0;
 }
 
+/* ---- MsgReplyReceive (QSOE): MsgReply, then MsgReceive, in one call ---------- */
+
+static long
+MsgReplyReceive(long rcvid, long st, const void *sm, long sb, long chid, void *rm, long rb,
+    struct _msg_info *i, long *rerr)
+{
+	return __kc_MsgReplyReceive7(rcvid, st, (long)sm, sb, chid, (long)rm, rb, (long)i, rerr);
+}
+
+static long rr_chid;
+static volatile long rr_res[4];
+static uint64_t rr_rep[4][2];
+
+/* Client idx: one 16-byte message, the reply into rr_rep[idx], the result into rr_res[idx]. */
+static void
+rr_client(void *arg)
+{
+	long idx = (long)arg, co = ConnectAttach(0, 0, rr_chid, 0, 0);
+	uint64_t m[2] = { 100 + (uint64_t)idx, 200 };
+
+	rr_res[idx] = MsgSend(co, m, sizeof(m), rr_rep[idx], sizeof(rr_rep[idx]));
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+static long
+rr_start(long idx, int stack)
+{
+	rr_res[idx] = -999;
+	rr_rep[idx][0] = rr_rep[idx][1] = 0;
+	return rt_thread_create(rr_client, (void *)idx, stacks[stack], STACK, 0);
+}
+
+/*
+ * Each failure of the reply is reported in rerr and the receive still
+ * happens; each failure of the receive leaves the reply made.
+ */
+UTEST(msg, replyrecv_errors)
+{
+	uint64_t in[2], out[2] = { 11, 22 };
+	struct _msg_info mi;
+	struct _pulse p;
+	long rcvid, rerr, co, tid, st;
+
+	rr_chid = ChannelCreate(0);
+	UT_CHECK(rr_chid > 0);
+	co = ConnectAttach(0, 0, rr_chid, 0, 0);
+	UT_CHECK(co >= 0);
+	UT_CHECK(rr_start(0, 4) > 0);
+	rcvid = MsgReceive(rr_chid, in, sizeof(in), &mi);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(in[0], 100);
+	/* A bad rcvid (another generation, a slot nobody has, negative): ESRCH, and a pulse is received. */
+	UT_EQ(MsgSendPulse(co, -1, 5, 50), 0);
+	rerr = 1;
+	memset(&mi, 0xff, sizeof(mi));
+	UT_EQ(MsgReplyReceive(rcvid ^ (1L << 22), 1, out, 16, rr_chid, &p, sizeof(p), &mi, &rerr), 0);
+	UT_EQ(rerr, -ESRCH);
+	UT_EQ(p.code, 5);
+	UT_EQ(p.value.sival_int, 50);
+	UT_EQ(mi.msglen, (long)sizeof(p));
+	UT_EQ(MsgSendPulse(co, -1, 6, 60), 0);
+	UT_EQ(MsgReplyReceive(4095, 1, out, 16, rr_chid, &p, sizeof(p), NULL, &rerr), 0);
+	UT_EQ(rerr, -ESRCH);
+	UT_EQ(p.code, 6);
+	UT_EQ(MsgSendPulse(co, -1, 6, 61), 0);
+	UT_EQ(MsgReplyReceive(-5, 1, out, 16, rr_chid, &p, sizeof(p), NULL, &rerr), 0);
+	UT_EQ(rerr, -ESRCH);
+	UT_EQ(p.value.sival_int, 61);
+	UT_EQ(rr_res[0], -999);			/* the client still waits */
+	/* A fault in the reply's source: EFAULT, the client waits on, the receive happens. */
+	UT_EQ(MsgSendPulse(co, -1, 7, 70), 0);
+	UT_EQ(MsgReplyReceive(rcvid, 1, (void *)0x3000000000UL, 16, rr_chid, &p, sizeof(p), NULL, &rerr), 0);
+	UT_EQ(rerr, -EFAULT);
+	UT_EQ(p.code, 7);
+	UT_EQ(MsgSendPulse(co, -1, 7, 71), 0);
+	UT_EQ(MsgReplyReceive(rcvid, 1, (void *)0xffffffff80200000UL, 16, rr_chid, &p, sizeof(p), NULL,
+	    &rerr), 0);
+	UT_EQ(rerr, -EFAULT);
+	UT_EQ(p.value.sival_int, 71);
+	/* A status that reads as an error: EINVAL, as MsgReply; the client waits on. */
+	UT_EQ(MsgSendPulse(co, -1, 7, 72), 0);
+	UT_EQ(MsgReplyReceive(rcvid, -EPERM, NULL, 0, rr_chid, &p, sizeof(p), NULL, &rerr), 0);
+	UT_EQ(rerr, -EINVAL);
+	UT_EQ(rr_res[0], -999);
+	/* A fault in the receive buffer: the reply is made, the receive fails. */
+	UT_EQ(MsgSendPulse(co, -1, 8, 80), 0);
+	UT_EQ(MsgReplyReceive(rcvid, 42, out, sizeof(out), rr_chid, (void *)umain, sizeof(p), NULL,
+	    &rerr), -EFAULT);
+	UT_EQ(rerr, 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(rr_res[0], 42);
+	UT_CHECK(rr_rep[0][0] == 11 && rr_rep[0][1] == 22);
+	/* Too late now: ESRCH; rcvid 0 replies to nobody (0); a bad _msg_info fails the receive. */
+	UT_EQ(MsgSendPulse(co, -1, 9, 90), 0);
+	UT_EQ(MsgReplyReceive(rcvid, 0, NULL, 0, rr_chid, &p, sizeof(p), NULL, &rerr), 0);
+	UT_EQ(rerr, -ESRCH);
+	UT_EQ(MsgSendPulse(co, -1, 9, 91), 0);
+	rerr = 1;
+	UT_EQ(MsgReplyReceive(0, 5, out, 16, rr_chid, &p, sizeof(p), NULL, &rerr), 0);
+	UT_EQ(rerr, 0);
+	UT_EQ(p.value.sival_int, 91);
+	UT_EQ(MsgReplyReceive(0, 0, NULL, 0, rr_chid, &p, sizeof(p), (struct _msg_info *)umain, &rerr),
+	    -EFAULT);
+	/* A bad chid: the reply is made, the receive fails with ESRCH. */
+	UT_CHECK(rr_start(1, 4) > 0);
+	rcvid = MsgReceive(rr_chid, in, sizeof(in), &mi);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(MsgReplyReceive(rcvid, 7, NULL, 0, 999, in, sizeof(in), NULL, &rerr), -ESRCH);
+	UT_EQ(rerr, 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(rr_res[1], 7);
+	/* A pulse waiting when it receives: the reply is made, the pulse received. */
+	UT_CHECK(rr_start(2, 4) > 0);
+	rcvid = MsgReceive(rr_chid, in, sizeof(in), &mi);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(MsgSendPulse(co, -1, 10, 100), 0);
+	UT_EQ(MsgReplyReceive(rcvid, 3, out, sizeof(out), rr_chid, &p, sizeof(p), &mi, &rerr), 0);
+	UT_EQ(rerr, 0);
+	UT_EQ(p.code, 10);
+	UT_EQ(p.value.sival_int, 100);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(rr_res[2], 3);
+	UT_CHECK(rr_rep[2][0] == 11 && rr_rep[2][1] == 22);
+	/* The client killed before the reply: ESRCH, and the receive happens. */
+	tid = rr_start(3, 4);
+	UT_CHECK(tid > 0);
+	rcvid = MsgReceive(rr_chid, in, sizeof(in), &mi);
+	UT_CHECK(rcvid > 0);
+	UT_EQ(KC(ThreadDestroy, tid, -1, 66, 0, 0, 0), 0);
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), 0);
+	UT_EQ(st, 66);
+	UT_EQ(rr_res[3], -999);
+	UT_EQ(MsgSendPulse(co, -1, 11, 110), 0);
+	UT_EQ(MsgReplyReceive(rcvid, 0, out, sizeof(out), rr_chid, &p, sizeof(p), NULL, &rerr), 0);
+	UT_EQ(rerr, -ESRCH);
+	UT_EQ(p.code, 11);
+	UT_EQ(rr_res[3], -999);
+	/* A time-out bounds the receive: the reply is made first. */
+	{
+		uint64_t t = 0;
+
+		UT_CHECK(rr_start(0, 4) > 0);
+		rcvid = MsgReceive(rr_chid, in, sizeof(in), &mi);
+		UT_CHECK(rcvid > 0);
+		UT_CHECK(TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &t) >= 0);
+		UT_EQ(MsgReplyReceive(rcvid, 9, NULL, 0, rr_chid, in, sizeof(in), NULL, &rerr), -ETIMEDOUT);
+		UT_EQ(rerr, 0);
+		UT_EQ(wait_done_pulse(), 0);
+		UT_EQ(rr_res[0], 9);
+	}
+	UT_EQ(ConnectDetach(co), 0);
+	UT_EQ(ChannelDestroy(rr_chid), 0);
+	return 0;
+}
+
+/*
+ * A server loop on MsgReplyReceive alone against two clients: every size
+ * (nothing, the short copy, the general copy), a reply and the next
+ * message in one buffer (the reply must be made before the receive
+ * writes it), queued senders, pulses in between.
+ */
+static struct {
+	long chid;
+	volatile long handled, bad, pulses;
+	uint8_t buf[5000];
+} rrs;
+
+static void
+rr_server(void *arg)
+{
+	struct _msg_info info;
+	long rerr, rcvid = MsgReceive(rrs.chid, rrs.buf, sizeof(rrs.buf), &info);
+
+	(void)arg;
+	while (rcvid >= 0) {
+		if (rcvid == 0) {
+			if (((struct _pulse *)rrs.buf)->code == 1)
+				break;
+			rrs.pulses++;
+			rcvid = MsgReplyReceive(0, 0, NULL, 0, rrs.chid, rrs.buf, sizeof(rrs.buf), &info, &rerr);
+			if (rerr != 0)
+				rrs.bad++;
+			continue;
+		}
+		for (long i = 0; i < info.msglen; i++)
+			rrs.buf[i]++;
+		rrs.handled++;
+		rcvid = MsgReplyReceive(rcvid, info.msglen, rrs.buf, info.msglen, rrs.chid, rrs.buf,
+		    sizeof(rrs.buf), &info, &rerr);
+		if (rerr != 0)
+			rrs.bad++;
+	}
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+static volatile long rrc_bad[2];
+
+static void
+rr_loop_client(void *arg)
+{
+	static const long sizes[] = { 0, 16, 255, 300, 4000 };
+	static uint8_t m[2][4000], r[2][4000];
+	long idx = (long)arg, co = ConnectAttach(0, 0, rrs.chid, 0, 0);
+
+	for (int k = 0; k < 60; k++) {
+		long n = sizes[k % 5], got;
+
+		for (long i = 0; i < n; i++)
+			m[idx][i] = (uint8_t)(i + k + idx);
+		memset(r[idx], 0, sizeof(r[idx]));
+		got = MsgSend(co, m[idx], n, r[idx], n);
+		if (got != n)
+			rrc_bad[idx]++;
+		for (long i = 0; i < n; i++)
+			if (r[idx][i] != (uint8_t)(i + k + idx + 1))
+				rrc_bad[idx]++;
+		if (k % 7 == 0)
+			MsgSendPulse(co, -1, 4, k);
+	}
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(msg, replyrecv_server_loop)
+{
+	long co;
+
+	memset(&rrs, 0, sizeof(rrs));
+	rrc_bad[0] = rrc_bad[1] = 0;
+	rrs.chid = ChannelCreate(0);
+	UT_CHECK(rrs.chid > 0);
+	UT_CHECK(rt_thread_create(rr_server, NULL, stacks[3], STACK, 0) > 0);
+	UT_CHECK(rt_thread_create(rr_loop_client, (void *)0, stacks[4], STACK, 0) > 0);
+	UT_CHECK(rt_thread_create(rr_loop_client, (void *)1, stacks[5], STACK, 0) > 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(rrc_bad[0], 0);
+	UT_EQ(rrc_bad[1], 0);
+	UT_EQ(rrs.handled, 120);
+	UT_EQ(rrs.pulses, 18);
+	UT_EQ(rrs.bad, 0);
+	co = ConnectAttach(0, 0, rrs.chid, 0, 0);
+	UT_CHECK(co >= 0);
+	UT_EQ(MsgSendPulse(co, -1, 1, 0), 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(ConnectDetach(co), 0);
+	UT_EQ(ChannelDestroy(rrs.chid), 0);
+	return 0;
+}
+
+/*
+ * Priority inheritance through MsgReplyReceive: the server takes each
+ * message's priority, and waits at its own.
+ */
+static volatile long rr_pri[3];
+
+static void
+rr_pri_server(void *arg)
+{
+	struct __abi_sched_param sp;
+	uint64_t t = 0;
+	char b[8];
+	long rerr, rcvid = MsgReceive(psv.chid, b, sizeof(b), NULL);
+
+	(void)arg;
+	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
+	rr_pri[0] = sp.sched_curpriority;
+	rcvid = MsgReplyReceive(rcvid, 0, NULL, 0, psv.chid, b, sizeof(b), NULL, &rerr);
+	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
+	rr_pri[1] = rcvid > 0 && rerr == 0 ? sp.sched_curpriority : -1;
+	TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &t);
+	rcvid = MsgReplyReceive(rcvid, 0, NULL, 0, psv.chid, b, sizeof(b), NULL, &rerr);
+	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
+	rr_pri[2] = rcvid == -ETIMEDOUT && rerr == 0 ? sp.sched_curpriority : -1;
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(sched, replyrecv_priority_inheritance)
+{
+	struct __abi_sched_param sp;
+	long co;
+	char b[4] = "pri";
+
+	for (int fixed = 0; fixed < 2; fixed++) {
+		psv.chid = ChannelCreate(fixed ? _NTO_CHF_FIXED_PRIORITY : 0);
+		co = ConnectAttach(0, 0, psv.chid, 0, 0);
+		rr_pri[0] = rr_pri[1] = rr_pri[2] = 0;
+		UT_CHECK(rt_thread_create(rr_pri_server, NULL, stacks[2], STACK, 12) > 0);
+		memset(&sp, 0, sizeof(sp));
+		sp.sched_priority = 40;
+		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(MsgSend(co, b, 4, NULL, 0), 0);
+		sp.sched_priority = 25;
+		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(MsgSend(co, b, 4, NULL, 0), 0);
+		sp.sched_priority = 10;
+		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(wait_done_pulse(), 0);
+		UT_EQ(rr_pri[0], fixed ? 12 : 40);
+		UT_EQ(rr_pri[1], fixed ? 12 : 25);
+		UT_EQ(rr_pri[2], 12);
+		ConnectDetach(co);
+		UT_EQ(ChannelDestroy(psv.chid), 0);
+	}
+	return 0;
+}
+
 int
 umain(uint64_t arg)
 {

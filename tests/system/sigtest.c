@@ -354,6 +354,73 @@ UTEST(sig, receive_restarts_with_sa_restart)
 	return 0;
 }
 
+/*
+ * MsgReplyReceive interrupted in its receive: with SA_RESTART it restarts
+ * as a receive alone (the reply made once: a second reply would fail with
+ * ESRCH into rerr); without, EINTR.  After a failed reply it fails with
+ * EINTR even with SA_RESTART, so the reply's error is not lost.
+ */
+static volatile long rrs_result;
+static uint8_t rrstack[16384] __attribute__((aligned(16)));
+
+static void
+rr_sig_client(void *arg)
+{
+	char b[4] = "rr";
+
+	(void)arg;
+	rrs_result = KC(MsgSend, pulse_co, (long)b, sizeof(b), 0, 0, 0);
+	KC(ThreadDestroy, 0, 0, 0, 0, 0, 0);
+}
+
+UTEST(sig, replyrecv_restarts_as_a_receive)
+{
+	long chid = KC(ChannelCreate, 0, 0, 0, 0, 0, 0), rcvid, rerr = 1;
+	static uint8_t pstack[16384] __attribute__((aligned(16)));
+	struct _pulse p;
+	char buf[8];
+
+	reset();
+	UT_CHECK(chid > 0);
+	pulse_co = KC(ConnectAttach, 0, 0, chid, _NTO_SIDE_CHANNEL, 0, 0);
+	UT_CHECK(pulse_co > 0);
+	UT_EQ(set_action(SIGUSR1, handler, SA_RESTART, 0), 0);
+	rrs_result = -999;
+	UT_CHECK(rt_thread_create(rr_sig_client, NULL, rrstack, sizeof(rrstack), 10) > 0);
+	rcvid = KC(MsgReceive, chid, (long)buf, sizeof(buf), 0, 0, 0);
+	UT_CHECK(rcvid > 0);
+	UT_CHECK(kill_me_later(SIGUSR1) > 0);		/* at 30 ms */
+	UT_CHECK(rt_thread_create(delayed_pulse, NULL, pstack, sizeof(pstack), 10) > 0);
+	UT_EQ(__kc_MsgReplyReceive7(rcvid, 9, 0, 0, chid, (long)&p, sizeof(p), 0, &rerr), 0);
+	killer_done();
+	UT_CHECK(hits >= 1);
+	UT_EQ(rerr, 0);				/* replied once */
+	UT_EQ(rrs_result, 9);
+	UT_EQ(p.code, 5);
+	/* Without SA_RESTART: EINTR, the reply made. */
+	UT_EQ(set_action(SIGUSR1, handler, 0, 0), 0);
+	rrs_result = -999;
+	UT_CHECK(rt_thread_create(rr_sig_client, NULL, rrstack, sizeof(rrstack), 10) > 0);
+	rcvid = KC(MsgReceive, chid, (long)buf, sizeof(buf), 0, 0, 0);
+	UT_CHECK(rcvid > 0);
+	UT_CHECK(kill_me_later(SIGUSR1) > 0);
+	rerr = 1;
+	UT_EQ(__kc_MsgReplyReceive7(rcvid, 8, 0, 0, chid, (long)&p, sizeof(p), 0, &rerr), -EINTR);
+	killer_done();
+	UT_EQ(rerr, 0);
+	UT_EQ(rrs_result, 8);
+	/* A failed reply, SA_RESTART: EINTR with the reply's ESRCH. */
+	UT_EQ(set_action(SIGUSR1, handler, SA_RESTART, 0), 0);
+	UT_CHECK(kill_me_later(SIGUSR1) > 0);
+	UT_EQ(__kc_MsgReplyReceive7(rcvid, 7, 0, 0, chid, (long)&p, sizeof(p), 0, &rerr), -EINTR);
+	killer_done();
+	UT_EQ(rerr, -ESRCH);
+	UT_EQ(KC(ConnectDetach, pulse_co, 0, 0, 0, 0, 0), 0);
+	UT_EQ(KC(ChannelDestroy, chid, 0, 0, 0, 0, 0), 0);
+	UT_EQ(set_action(SIGUSR1, 0, 0, 0), 0);
+	return 0;
+}
+
 /* A server that receives one message and never replies, then one more and replies 9. */
 static volatile long srv_chid, srv_unblock_seen;
 static uint8_t sstack[16384] __attribute__((aligned(16)));

@@ -69,7 +69,10 @@ struct client_snap {
 
 /* kern/msg.c */
 long msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb);
-long msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only);
+long msg_send_linear(long coid, uaddr_t smsg, long sbytes, uaddr_t rmsg, long rbytes);
+long msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
+    struct thread *replied);
+long msg_receive_linear(long chid, uaddr_t msg, long bytes, uaddr_t info, struct thread *replied);
 int64_t deliver_pulse(struct thread *r, struct pulse_rec *pu);
 void msg_make_info(struct _msg_info *mi, const struct client_snap *c,
     const struct channel *ch, int64_t msglen);

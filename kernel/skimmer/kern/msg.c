@@ -163,16 +163,15 @@ wake_peer(struct thread *td, struct thread *wake)
  * Wait until our transaction is finished, the thread is killed (leave with
  * -EINTR), a signal arrives (see below), or a TimerTimeout for the state we wait in expires (-ETIMEDOUT,
  * or an unblock request to the server, see ask_unblock).  Returns the
- * transaction's result.
+ * transaction's result.  Entered in a critical section, which it ends.
  */
 static int64_t
-ipc_block(struct thread *wake)
+ipc_block_crit(struct thread *wake)
 {
 	struct thread *td = curthread;
 	int64_t err = 0;
 
 	td->td_unblock_req = false;
-	crit_enter();
 	if (wake)
 		wake_peer(td, wake);
 	while (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
@@ -218,6 +217,14 @@ ipc_block(struct thread *wake)
 	}
 	crit_exit();
 	return td->td_ipcresult;
+}
+
+/* ipc_block_crit from outside a critical section. */
+static int64_t
+ipc_block(struct thread *wake)
+{
+	crit_enter();
+	return ipc_block_crit(wake);
 }
 
 void
@@ -328,8 +335,8 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 }
 
 /* The common send path of MsgSend*(). */
-long
-msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
+static inline __attribute__((always_inline)) long
+msg_send_body(long coid, const struct ubuf *sb, const struct ubuf *rb)
 {
 	struct thread *td = curthread, *r;
 	struct vmspace *vs = td->td_proc->pr_vm;
@@ -423,9 +430,30 @@ deliver_pulse(struct thread *r, struct pulse_rec *pu)
 	return n < 0 ? n : 0;
 }
 
-/* The common receive path of MsgReceive*(); pulses_only for MsgReceivePulse*(). */
-long
-msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
+/* Finish the client a MsgReplyReceive replied to, and end its critical section. */
+static inline void
+finish_replied(struct thread **replied)
+{
+	if (*replied) {
+		ipc_finish(*replied);
+		*replied = NULL;
+		crit_exit();
+	}
+}
+
+/*
+ * The common receive path of MsgReceive*(); pulses_only for
+ * MsgReceivePulse*().  replied: NULL, or the client MsgReplyReceive has
+ * just replied to, not yet woken, in a critical section the caller
+ * entered (msg_reply_receive): nothing here sleeps or switches before
+ * the client is woken.  If we block for a message, ipc_block wakes it
+ * and may switch straight to it (wake_peer); on any other path it is
+ * woken first thing (before a copy that may wait).  Either way the
+ * critical section ends with the wake-up.
+ */
+static inline __attribute__((always_inline)) long
+msg_receive_body(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
+    struct thread *replied)
 {
 	struct thread *td = curthread, *c;
 	struct vmspace *vs = td->td_proc->pr_vm;
@@ -436,10 +464,14 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	bool fixed, leave, keepref;
 
 	rlen = ubuf_size(vs, rb);
-	if (rlen < 0)
+	if (rlen < 0) {
+		finish_replied(&replied);
 		return rlen;
-	if (info && vm_check(vs, info, sizeof(struct _msg_info), VMP_W) < 0)
+	}
+	if (info && vm_check(vs, info, sizeof(struct _msg_info), VMP_W) < 0) {
+		finish_replied(&replied);
 		return -EFAULT;
+	}
 	/*
 	 * Done with the last message.  Receiving again on the channel we work
 	 * for (the server loop): its worker reference becomes this call's, and
@@ -452,8 +484,10 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	    __atomic_load_n(&td->td_proc->pr_chans[chid], __ATOMIC_ACQUIRE) == ch;
 	if (!keepref) {
 		ch = chan_lookup_hold(td->td_proc, chid);
-		if (ch == NULL)
+		if (ch == NULL) {
+			finish_replied(&replied);
 			return -ESRCH;
+		}
 	}
 	td->td_rbuf = *rb;
 	td->td_rlen = rlen;
@@ -475,6 +509,7 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 		}
 		if (ch->ch_dead) {
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
+			finish_replied(&replied);
 			rc = -ESRCH;
 			break;
 		}
@@ -482,6 +517,7 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 			TAILQ_REMOVE(&ch->ch_pulses, pu, pu_link);
 			ch->ch_npulses--;
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
+			finish_replied(&replied);
 			rc = deliver_pulse(td, pu);
 			kobj_free(&pulse_cache, pu);
 			break;
@@ -498,13 +534,20 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 			TAILQ_REMOVE(&ch->ch_senders, c, td_ipclink);
 			__atomic_fetch_add(&c->td_ipcbusy, 1, __ATOMIC_ACQUIRE);
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
+			finish_replied(&replied);
 			deliver(ch, td, c, false);
 		} else {
 			TAILQ_INSERT_TAIL(&ch->ch_receivers, td, td_ipclink);
 			td->td_state = STATE_RECEIVE;
 			td->td_pulseonly = pulses_only;
 			spin_unlock_irqrestore(&ch->ch_lock, fl);
-			ipc_block(NULL);
+			if (replied) {
+				/* Wakes the client, maybe switching to it; ends our crit. */
+				ipc_block_crit(replied);
+				replied = NULL;
+			} else {
+				ipc_block(NULL);
+			}
 		}
 		rc = td->td_ipcresult;
 	} while (rc == IPC_RETRY);
@@ -522,6 +565,37 @@ msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only)
 	    vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
 		return -EFAULT;
 	return rc;
+}
+
+long
+msg_send(long coid, const struct ubuf *sb, const struct ubuf *rb)
+{
+	return msg_send_body(coid, sb, rb);
+}
+
+/* MsgSend's case of msg_send: both buffers linear (the body specialized for it). */
+long
+msg_send_linear(long coid, uaddr_t smsg, long sbytes, uaddr_t rmsg, long rbytes)
+{
+	struct ubuf sb = { smsg, sbytes, false }, rb = { rmsg, rbytes, false };
+
+	return msg_send_body(coid, &sb, &rb);
+}
+
+long
+msg_receive(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
+    struct thread *replied)
+{
+	return msg_receive_body(chid, rb, info, pulses_only, replied);
+}
+
+/* MsgReceive's and MsgReplyReceive's case of msg_receive: a linear buffer, messages too. */
+long
+msg_receive_linear(long chid, uaddr_t msg, long bytes, uaddr_t info, struct thread *replied)
+{
+	struct ubuf rb = { msg, bytes, false };
+
+	return msg_receive_body(chid, &rb, info, false, replied);
 }
 
 void

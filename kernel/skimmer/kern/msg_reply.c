@@ -11,6 +11,7 @@
 #include <kern/syscall.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
+#include <arch/trapframe.h>
 #include "ipc_internal.h"
 
 /* Put a claimed client back on its channel's reply queue (server retries). */
@@ -35,9 +36,12 @@ unclaim(struct thread *c)
 /*
  * Reply to rcvid: copy sb (if any) into the client's reply buffer and make
  * its MsgSend return status.  error != 0: MsgError, the client gets -error.
+ * replied: NULL, or where a successful reply leaves the client, finished
+ * but not yet woken, in a critical section the caller must end by waking
+ * it (MsgReplyReceive: msg_receive does).
  */
-static long
-msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
+static inline __attribute__((always_inline)) long
+msg_reply(long rcvid, long status, const struct ubuf *sb, int error, struct thread **replied)
 {
 	struct thread *td = curthread, *c;
 	struct vmspace *vs = td->td_proc->pr_vm;
@@ -70,6 +74,12 @@ msg_reply(long rcvid, long status, const struct ubuf *sb, int error)
 	}
 	c->td_ipcresult = error ? -error : status;
 	c->td_ipcnoslot = true;
+	if (replied) {
+		/* Woken by msg_receive: nothing on the way sleeps or switches. */
+		crit_enter();
+		*replied = c;
+		return 0;
+	}
 	ipc_finish(c);
 	return 0;
 }
@@ -117,7 +127,7 @@ sys_MsgReply(long rcvid, long status, long msg, long bytes, long a4, long a5)
 {
 	struct ubuf sb = linear(msg, bytes);
 
-	return msg_reply(rcvid, status, &sb, 0);
+	return msg_reply(rcvid, status, &sb, 0, NULL);
 }
 
 long
@@ -125,7 +135,7 @@ sys_MsgReplyv(long rcvid, long status, long riov, long rparts, long a4, long a5)
 {
 	struct ubuf sb = iov(riov, rparts);
 
-	return msg_reply(rcvid, status, &sb, 0);
+	return msg_reply(rcvid, status, &sb, 0, NULL);
 }
 
 long
@@ -133,7 +143,7 @@ sys_MsgError(long rcvid, long error, long a2, long a3, long a4, long a5)
 {
 	if (error <= 0 || error > 4095)
 		return -EINVAL;
-	return msg_reply(rcvid, 0, NULL, (int)error);
+	return msg_reply(rcvid, 0, NULL, (int)error, NULL);
 }
 
 long
@@ -192,9 +202,7 @@ sys_MsgInfo(long rcvid, long info, long a2, long a3, long a4, long a5)
 long
 sys_MsgSend(long coid, long smsg, long sbytes, long rmsg, long rbytes, long a5)
 {
-	struct ubuf sb = linear(smsg, sbytes), rb = linear(rmsg, rbytes);
-
-	return msg_send(coid, &sb, &rb);
+	return msg_send_linear(coid, (uaddr_t)smsg, sbytes, (uaddr_t)rmsg, rbytes);
 }
 
 long
@@ -224,9 +232,7 @@ sys_MsgSendvs(long coid, long siov, long sparts, long rmsg, long rbytes, long a5
 long
 sys_MsgReceive(long chid, long msg, long bytes, long info, long a4, long a5)
 {
-	struct ubuf rb = linear(msg, bytes);
-
-	return msg_receive(chid, &rb, (uaddr_t)info, false);
+	return msg_receive_linear(chid, (uaddr_t)msg, bytes, (uaddr_t)info, NULL);
 }
 
 long
@@ -234,7 +240,7 @@ sys_MsgReceivev(long chid, long riov, long rparts, long info, long a4, long a5)
 {
 	struct ubuf rb = iov(riov, rparts);
 
-	return msg_receive(chid, &rb, (uaddr_t)info, false);
+	return msg_receive(chid, &rb, (uaddr_t)info, false, NULL);
 }
 
 long
@@ -242,7 +248,7 @@ sys_MsgReceivePulse(long chid, long pulse, long bytes, long info, long a4, long 
 {
 	struct ubuf rb = linear(pulse, bytes);
 
-	return msg_receive(chid, &rb, (uaddr_t)info, true);
+	return msg_receive(chid, &rb, (uaddr_t)info, true, NULL);
 }
 
 long
@@ -250,7 +256,7 @@ sys_MsgReceivePulsev(long chid, long riov, long rparts, long info, long a4, long
 {
 	struct ubuf rb = iov(riov, rparts);
 
-	return msg_receive(chid, &rb, (uaddr_t)info, true);
+	return msg_receive(chid, &rb, (uaddr_t)info, true, NULL);
 }
 
 /*
@@ -278,4 +284,43 @@ sys_MsgDeliverEvent(long rcvid, long event, long a2, long a3, long a4, long a5)
 	rc = event_deliver(p, &ev, NULL, tid, __ABI_SI_QUEUE, td->td_proc->pr_pid);
 	proc_release(p);
 	return rc == -EBADF ? -ESRCH : rc;
+}
+
+/*
+ * MsgReplyReceive (QSOE): MsgReply(rcvid, status, smsg, sbytes), then
+ * MsgReceive(chid, rmsg, rbytes, info), in one kernel call.
+ * a0 = rcvid in its low 32 bits, chid in its high 32 (both ints);
+ * a1..a3 = status, smsg, sbytes; a4, a5 = rmsg, rbytes; a6 = info (read
+ * from the frame: the table passes six).  rcvid 0 (a pulse's) replies to
+ * nobody.  The receive happens whatever the reply did: a0 returns the
+ * receive's result, a1 the reply's (0 or -errno; 0 with rcvid 0).
+ *
+ * The client the reply wakes is woken by the receive (msg_receive): when
+ * the server blocks for its next message, it may switch straight to the
+ * client (wake_peer), the reply side's direct switch.
+ *
+ * A receive interrupted by a signal restarts as a receive alone: the
+ * restart finds rcvid 0 in a0.  If the reply had failed, that failure
+ * would be lost, so the call fails with EINTR instead of restarting.
+ */
+long
+sys_MsgReplyReceive(long rc_ch, long status, long smsg, long sbytes, long rmsg, long rbytes)
+{
+	struct trapframe *tf = proc_user_frame(curthread);
+	struct ubuf sb = linear(smsg, sbytes);
+	struct thread *replied = NULL;
+	int rcvid = (int)(uint32_t)rc_ch, chid = (int)(rc_ch >> 32);
+	long rr = 0, rc;
+
+	if (rcvid != 0)
+		rr = msg_reply(rcvid, status, &sb, 0, &replied);
+	rc = msg_receive_linear(chid, (uaddr_t)rmsg, rbytes, (uaddr_t)tf->tf_regs[REG_A6], replied);
+	tf->tf_regs[REG_A1] = (uint64_t)rr;
+	if (rc == -ERESTART) {
+		if (rr != 0)
+			rc = -EINTR;
+		else
+			tf->tf_regs[REG_A0] = (uint64_t)rc_ch & ~0xffffffffUL;	/* receive only */
+	}
+	return rc;
 }

@@ -161,16 +161,19 @@ static inline __attribute__((always_inline)) void
 user_kercall(struct trapframe *tf)
 {
 	const long *r = (const long *)tf->tf_regs;
-	uint64_t a0 = tf->tf_regs[REG_A0];
 	long rc;
 
 	tf->tf_sepc += 4;
 	intr_enable_arch();
 	rc = kercall_dispatch(tf->tf_regs[REG_A7], &r[REG_A0]);
 	if (rc == -ERESTART) {
-		/* Interrupted by a signal: sig_user_return restarts it or makes it EINTR. */
+		/*
+		 * Interrupted by a signal: sig_user_return restarts it or makes
+		 * it EINTR.  The frame's a0 is still the call's (only
+		 * MsgReplyReceive rewrites it, to restart as a receive alone).
+		 */
 		curthread->td_sig.ts_restart = true;
-		curthread->td_sig.ts_restart_a0 = a0;
+		curthread->td_sig.ts_restart_a0 = tf->tf_regs[REG_A0];
 		rc = -EINTR;
 	}
 	if (tf->tf_regs[REG_A7] != __KER_SignalReturn)

@@ -42,6 +42,12 @@ struct _resmgr_context {
 		struct _pulse	pulse;
 		char		buf[_DISPATCH_MSG_MAX];
 	} *msg;					/* the received message */
+	/* The library's: a reply kept for the next dispatch_block (dispatch_replyrecv). */
+	int			__rr_on;
+	int			__rr_rcvid;	/* > 0: a reply waits */
+	long			__rr_status;
+	const void		*__rr_msg;
+	size_t			__rr_len;
 };
 
 /* A new loop with its own channel (disconnect and unblock pulses on); NULL, errno. */
@@ -62,6 +68,19 @@ dispatch_context_t *dispatch_block(dispatch_context_t *ctp);
 
 /* Handle what dispatch_block received: always replies or keeps it as the handler said; 0. */
 int dispatch_handler(dispatch_context_t *ctp);
+
+/*
+ * QSOE extension, for a loop that calls dispatch_block again right after
+ * dispatch_handler (a thread pool of those two does it by itself): on,
+ * a reply of one part or none that dispatch_handler makes for ctp waits
+ * for the next dispatch_block, which makes it and receives in one kernel
+ * call (MsgReplyReceive, <sys/neutrino.h>).  What it replies with must
+ * stay as it is until then (ctp->msg does).  A loop that stops must call
+ * dispatch_flush, which makes a waiting reply now (also when turned off,
+ * and by dispatch_context_free).
+ */
+void dispatch_replyrecv(dispatch_context_t *ctp, int on);
+void dispatch_flush(dispatch_context_t *ctp);
 
 /* Stop the loop: the channel is destroyed, attachments go with it. */
 int dispatch_destroy(dispatch_t *dpp);

@@ -7,11 +7,16 @@
  *			errno set (through __qsoe_kerr)
  *
  * The arguments are already where Skimmer wants them (a0..a5); the number
- * goes in a7.  The kernel preserves every register but a0.  Each function
+ * goes in a7.  The kernel preserves every register but a0 (and a1 for
+ * MsgReplyReceive, below).  Each function
  * has its own section, so a static link keeps only those used (with
  * --gc-sections).  The prototypes are in <sys/neutrino.h>.
+ *
+ * MsgReplyReceive is not made here: its C arguments are not its
+ * registers, and it returns a second value in a1 (msgreplyreceive.c).
  */
 #define KERCALL(num, name, nargs)					\
+	.ifnc name, MsgReplyReceive;					\
 	.section .text.name##_r, "ax", @progbits;			\
 	.globl	name##_r;						\
 	.type	name##_r, @function;					\
@@ -32,6 +37,7 @@ name:									\
 	bgtu	a0, t0, 1f;						\
 	ret;								\
 1:	tail	__qsoe_kerr;						\
-	.size	name, . - name;
+	.size	name, . - name;						\
+	.endif;
 
 #include <abi/kercalls.def>

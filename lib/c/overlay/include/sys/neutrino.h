@@ -86,6 +86,18 @@ __KC(ssize_t, MsgWrite, (int __rcvid, const void *__msg, size_t __bytes, size_t 
 __KC(int, MsgInfo, (int __rcvid, struct _msg_info *__info));
 __KC(int, MsgSendPulse, (int __coid, int __priority, int __code, int __value));
 __KC(int, MsgDeliverEvent, (int __rcvid, const struct __abi_sigevent *__event));
+/*
+ * QSOE extension (not in QNX): MsgReply(rcvid, status, smsg, sbytes), then
+ * MsgReceive(chid, rmsg, rbytes, info), in one kernel call, for a server's
+ * loop.  rcvid 0 (after a pulse) replies to nobody.  The receive happens
+ * whatever the reply did; the result is the receive's.  *rerr (if rerr is
+ * not NULL) gets the reply's outcome: 0, or the errno MsgReply would have
+ * set (ESRCH: no such client, or it is gone; EFAULT: as MsgReply's, and if
+ * the fault was in smsg the client still waits for an answer).
+ * docs/kernel-calls.md.
+ */
+__KC(int, MsgReplyReceive, (int __rcvid, long __status, const void *__smsg, size_t __sbytes,
+    int __chid, void *__rmsg, size_t __rbytes, struct _msg_info *__info, int *__rerr));
 
 /* Scheduling. */
 __KC(int, SchedYield, (void));
