@@ -218,6 +218,19 @@ int e2_bcached(struct e2fs *fs, uint32_t blk)
 	return lookup(fs, blk) != NULL;
 }
 
+/*
+ * The buffer of a run of blocks (read-ahead's, a flush's merged writes),
+ * made once and kept: a malloc and free of 64 KiB for each would be an
+ * mmap and munmap of fresh zeroed memory each time.  One thread serves
+ * everything, and neither use nests in the other.  NULL without memory.
+ */
+static uint8_t *run_buf(struct e2fs *fs)
+{
+	if (fs->f_run == NULL)
+		fs->f_run = malloc(MERGE_MAX);
+	return fs->f_run;
+}
+
 void e2_readahead(struct e2fs *fs, uint32_t blk, unsigned n)
 {
 	uint8_t *run;
@@ -227,7 +240,7 @@ void e2_readahead(struct e2fs *fs, uint32_t blk, unsigned n)
 	if (n > MERGE_MAX / fs->f_bsize)
 		n = MERGE_MAX / fs->f_bsize;
 	if (n < 2 || lookup(fs, blk) || (uint64_t)blk + n > fs->f_sb.s_blocks_count ||
-	    (run = malloc((size_t)n * fs->f_bsize)) == NULL)
+	    (run = run_buf(fs)) == NULL)
 		return;
 	if (e2_dev_read(fs, (uint64_t)blk * fs->f_bsize, run, (size_t)n * fs->f_bsize) == 0) {
 		fs->f_reads += n;
@@ -242,7 +255,6 @@ void e2_readahead(struct e2fs *fs, uint32_t blk, unsigned n)
 			e2_brelse(fs, b);
 		}
 	}
-	free(run);
 }
 
 static int by_block(const void *a, const void *b)
@@ -263,7 +275,7 @@ int e2_cache_flush(struct e2fs *fs)
 		n += b->b_dirty;
 	if (n == 0)
 		return 0;
-	if ((v = malloc(n * sizeof(*v))) == NULL || (run = malloc(MERGE_MAX)) == NULL) {
+	if ((v = malloc(n * sizeof(*v))) == NULL || (run = run_buf(fs)) == NULL) {
 		free(v);	/* no memory for the merging: one block at a time */
 		for (struct e2_buf *b = fs->f_lru_head; b; b = b->b_next)
 			if (b->b_dirty && buf_write(fs, b) != 0)
@@ -289,7 +301,6 @@ int e2_cache_flush(struct e2fs *fs)
 			v[k]->b_dirty = 0;
 		fs->f_writes += j - i;
 	}
-	free(run);
 	free(v);
 	return r;
 }
@@ -300,4 +311,6 @@ void e2_cache_free(struct e2fs *fs)
 		buf_drop(fs, fs->f_lru_head);
 	free(fs->f_hash);
 	fs->f_hash = NULL;
+	free(fs->f_run);
+	fs->f_run = NULL;
 }

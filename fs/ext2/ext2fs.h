@@ -84,6 +84,7 @@ struct e2fs {
 	struct e2_buf		**f_hash;
 	unsigned		f_nhash;
 	struct e2_buf		*f_lru_head, *f_lru_tail;
+	uint8_t			*f_run;		/* read-ahead's and flush's run of blocks (64 KiB), kept */
 	unsigned		f_nbufs;
 	unsigned		f_maxbufs;
 	uint64_t		f_reads, f_writes;	/* blocks moved, for the tests */
