@@ -249,6 +249,17 @@ sys_ConnectAttach(long nd, long pid, long chid, long index, long flags, long a5)
 	return coid;
 }
 
+/* cr refers to co's channel (a reference held) and says what co is.  pr_lock held. */
+static inline void
+conn_ref_take(struct conn_ref *cr, const struct connection *co)
+{
+	chan_hold(co->co_chan);
+	cr->cr_chan = co->co_chan;
+	cr->cr_scoid = co->co_scoid;
+	cr->cr_coid = co->co_coid;
+	cr->cr_flags = co->co_flags;
+}
+
 bool
 conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
 {
@@ -262,11 +273,7 @@ conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
 	fl = spin_lock_irqsave(&p->pr_lock);
 	tab = conn_table(p, side, &n);
 	if (idx < n && (co = tab[idx]) != NULL) {
-		chan_hold(co->co_chan);
-		cr->cr_chan = co->co_chan;
-		cr->cr_scoid = co->co_scoid;
-		cr->cr_coid = co->co_coid;
-		cr->cr_flags = co->co_flags;
+		conn_ref_take(cr, co);
 	}
 	spin_unlock_irqrestore(&p->pr_lock, fl);
 	return co != NULL;
@@ -346,11 +353,7 @@ conn_lookup_next(struct proc *p, long coid, bool skip_dead, struct conn_ref *cr)
 		co = NULL;
 	}
 	if (co != NULL) {
-		chan_hold(co->co_chan);
-		cr->cr_chan = co->co_chan;
-		cr->cr_scoid = co->co_scoid;
-		cr->cr_coid = co->co_coid;
-		cr->cr_flags = co->co_flags;
+		conn_ref_take(cr, co);
 	}
 	spin_unlock_irqrestore(&p->pr_lock, fl);
 	return co != NULL;
