@@ -680,8 +680,22 @@ static int child(int argc, char **argv)
 	int fd = argc == 3 && strcmp(argv[1], "none") ? open(argv[2], O_RDWR) : -1;
 	volatile char *m;
 
-	if (argc == 3 && strcmp(argv[1], "none") == 0)
-		return 0;		/* what "execer" becomes */
+	if (argc == 3 && strcmp(argv[1], "none") == 0) {
+		/* What "execer" becomes: its grant for the file went at the exec. */
+		int rfd = open(argv[2], O_RDONLY);
+		struct _server_info si;
+		struct stat sb;
+		uint64_t at;
+
+		if (rfd < 0 || fstat(rfd, &sb) != 0 || ConnectServerInfo(0, rfd, &si) != rfd)
+			return 7;
+		raw_server = si.pid;
+		raw_dev = (uint64_t)sb.st_dev;
+		raw_ino = (uint64_t)sb.st_ino;
+		raw_prot = PROT_READ;
+		return raw_map(_MAP_SHARED | _MAP_FILEOBJ, -1, 0, PAGE, sizeof(struct _mem_map_file),
+		    &at) == -EACCES ? 0 : 8;
+	}
 	if (argc == 3 && strncmp(argv[1], "inherited-", 10) == 0) {
 		int w = strcmp(argv[1], "inherited-rd") == 0;	/* asks for PROT_WRITE */
 
