@@ -50,6 +50,7 @@ struct shm_obj {
 	/* A file object (_MAP_FILEOBJ): no name, never open; lives while mapped. */
 	int		so_file;
 	int		so_fserver;	/* its server's pid (-1: that server is gone) */
+	int		so_fuid;	/* the effective uid of its mappers (below) */
 	uint64_t	so_fdev, so_fino;	/* the file's identity, as that server gave it */
 	uint64_t	so_fsize;	/* its size as the last mapper said */
 	int32_t		*so_valid;	/* per page: FILLED, 0 (not yet), or the pid filling it */
@@ -630,10 +631,11 @@ shmfs_map(long pid, const struct _mem_map *mm, uint64_t addr, uint64_t len)
  * (vmmap_tag; fork's copy keeps the tags), then its frames go.
  */
 static struct shm_obj *
-fobj_find(int server, uint64_t dev, uint64_t ino)
+fobj_find(int server, uint64_t dev, uint64_t ino, int uid)
 {
 	for (struct shm_obj *o = objs; o; o = o->so_next)
-		if (o->so_file && o->so_fserver == server && o->so_fdev == dev && o->so_fino == ino)
+		if (o->so_file && o->so_fserver == server && o->so_fdev == dev && o->so_fino == ino &&
+		    o->so_fuid == uid)
 			return o;
 	return NULL;
 }
@@ -765,7 +767,17 @@ shmfs_file_map(long pid, const struct _mem_map_file *mf, uint64_t addr, uint64_t
 	const struct _mem_map *mm = &mf->mf_map;
 	uint64_t off = (uint64_t)mm->mm_offset, want = off + len, pages = want / TM_PAGE;
 	long kp = (long)((mm->mm_prot & 7) | ((mm->mm_prot & _PROT_WRITE) ? _PROT_READ : 0));
-	struct shm_obj *o = fobj_find(mf->mf_server, mf->mf_dev, mf->mf_ino);
+	/*
+	 * One object per file and effective uid: taskman cannot check that
+	 * the bytes a mapper fills are the file's, so a process that may only
+	 * read a file must not fill the pages another user's processes see
+	 * (and a writer of that user would write back into the file).  Mappers
+	 * of one uid share one object; different users' mappings of a file
+	 * are coherent only through the file (msync, then a new mapping).
+	 */
+	const struct pt_proc *mp = proctab_find(&tm.t_procs, (int)pid);
+	int uid = mp ? mp->pp_uid[1] : -1;
+	struct shm_obj *o = fobj_find(mf->mf_server, mf->mf_dev, mf->mf_ino, uid);
 	long rc = shmfs_file_may_map(pid, mf);
 
 	if (rc < 0)
@@ -777,6 +789,7 @@ shmfs_file_map(long pid, const struct _mem_map_file *mf, uint64_t addr, uint64_t
 			return -ENOMEM;
 		o->so_file = 1;
 		o->so_fserver = mf->mf_server;
+		o->so_fuid = uid;
 		o->so_fdev = mf->mf_dev;
 		o->so_fino = mf->mf_ino;
 		o->so_ino = next_ino++;

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
+#include <sys/iomsg.h>
 #include "ltest.h"
 
 #define SELF	"/proc/boot/libcmapf"
@@ -291,13 +292,14 @@ LTEST(mapf, other_users)
 	p = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
 	LT_CHECK(w != MAP_FAILED && p != MAP_FAILED);
 	w[7] = 'Z';
+	LT_EQ(msync((void *)w, PAGE, MS_SYNC), 0);	/* another uid's mapping reads the file */
 	if ((pid = fork()) == 0) {
 		int rfd, ok = setuid(1000) == 0 && (rfd = open(F("f13"), O_RDONLY)) >= 0;
 		volatile char *q = ok ? mmap(0, PAGE, PROT_READ, MAP_SHARED, rfd, 0) : MAP_FAILED;
 
 		ok = ok && q != MAP_FAILED && q[7] == 'Z' && q[1] == (char)(1 * 13 + 1);
-		w[8] = 'Y';			/* (the inherited writable one) */
-		ok = ok && q[8] == 'Y' && store_faults(q);
+		w[8] = 'Y';			/* (the inherited writable one: root's object) */
+		ok = ok && q[8] != 'Y' && store_faults(q);	/* one object per uid */
 		ok = ok && mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0) == MAP_FAILED &&
 		    errno == EACCES;
 		ok = ok && mprotect((void *)q, PAGE, PROT_READ | PROT_WRITE) == -1 && errno == EACCES;
@@ -542,6 +544,56 @@ static long raw_done(uint64_t addr, size_t data, char c)
 	    .mc_prot = _MEM_FILL_DONE, .mc_addr = addr, .mc_len = PAGE };
 	memset(m.d, c, sizeof(m.d));
 	return MsgSend_r(SYSMGR_COID, &m, sizeof(m.h) + data, NULL, 0);
+}
+
+/*
+ * A process that may only read a file fills its own uid's object: what it
+ * claims to have read (here "EEEE...", not the file) is never seen by
+ * another user's mappings, so a writer of that user cannot write it back.
+ */
+LTEST(mapf, reader_cannot_poison_others)
+{
+	int fd = make_file(F("f14"), PAGE), st = -1;
+	char *p;
+	pid_t pid;
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(fchmod(fd, 0644), 0);
+	if ((pid = fork()) == 0) {
+		struct _io_mmap im = { .type = _IO_MMAP, .prot = PROT_READ };
+		struct _io_mmap_reply ir;
+		struct _server_info si;
+		struct _mem_fill_reply fr;
+		uint64_t at = 0;
+		int rfd, ok = setuid(1000) == 0 && (rfd = open(F("f14"), O_RDONLY)) >= 0;
+
+		/* a real grant for reading, then a first fill with bytes of its own */
+		ok = ok && MsgSend_r(rfd, &im, sizeof(im), &ir, sizeof(ir)) == 0 &&
+		    ConnectServerInfo(0, rfd, &si) == rfd;
+		raw_server = si.pid;
+		raw_dev = ir.dev;
+		raw_ino = ir.ino;
+		raw_prot = PROT_READ;
+		ok = ok && raw_map(_MAP_SHARED | _MAP_FILEOBJ, -1, 0, PAGE,
+		    sizeof(struct _mem_map_file), &at) == 0;
+		ok = ok && raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, at, &fr) == 0 &&
+		    fr.mf_len == PAGE && raw_done(at, PAGE, 'E') == 0 && ((char *)at)[3] == 'E';
+		if (ok)
+			pause();		/* keeps its object alive while root maps */
+		_exit(1);
+	}
+	LT_CHECK(pid > 0);
+	for (int i = 0; i < 200; i++)
+		usleep(5000);			/* (the child has mapped and filled by now) */
+	p = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	LT_EQ(p[3], (char)(3 * 13 + 1));	/* the file, not the reader's bytes */
+	LT_EQ(kill(pid, SIGKILL), 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFSIGNALED(st));		/* it got as far as pause() */
+	LT_EQ(munmap(p, PAGE), 0);
+	close(fd);
+	return 0;
 }
 
 /* taskman's side: bad _MAP_FILEOBJ and _MEM_CTRL_FILEFILL messages get errors, not trouble. */
