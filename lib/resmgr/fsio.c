@@ -3,14 +3,17 @@
  * read (file data, or struct _io_dirent records on a directory), write,
  * stat, lseek (with SEEK_DATA/SEEK_HOLE), chmod, chown, utime, space
  * (truncate), openfd, fdinfo, pathconf, sync, devctl (statvfs, umount),
- * fcntl record locks (per node) and the last close of an OCB, on the
- * file system's node operations.
+ * fcntl record locks (per node), mmap (taskman's grant) and the last close
+ * of an OCB, on the file system's node operations.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/neutrino.h>
+#include <sys/procmsg.h>
 #include <sys/stat.h>
 #include "fsint.h"
 
@@ -386,8 +389,46 @@ static int io_close_ocb(resmgr_context_t *ctp, void *reserved, iofunc_ocb_t *o)
 	return EOK;
 }
 
+/*
+ * _IO_MMAP: vouch to taskman that the client may map this file
+ * MAP_SHARED with prot (docs/resmgr.md): a regular file (ENODEV), the
+ * OCB open for reading, and for writing too for PROT_WRITE (EACCES).  The
+ * grant names the client (the kernel's pid for the sender), the file
+ * (our device, the node's inode) and the access; taskman keys it by our
+ * pid.  The reply gives the client the identity to name.
+ */
+static int io_mmap(resmgr_context_t *ctp, io_mmap_t *msg, iofunc_ocb_t *o)
+{
+	static struct _io_stat_buf sb;
+	struct _mem_file_grant g = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_FILEGRANT };
+	unsigned acc = o->ioflag & FS_ACCMODE;
+	uint32_t prot = msg->i.prot;
+	void *node = fs_node(o);
+
+	if (msg->i.zero[0] || msg->i.zero[1] ||
+	    (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return EINVAL;
+	if ((o->ioflag & O_PATH) || !S_ISREG(fs_srv->ops->mode(node)))
+		return ENODEV;
+	if (acc == O_WRONLY || ((prot & PROT_WRITE) && acc != O_RDWR))
+		return EACCES;		/* every mapping reads; a writable one writes back */
+	memset(&sb, 0, sizeof(sb));
+	fs_srv->ops->stat(node, &sb);
+	g.mg_prot = (prot & ~(uint32_t)PROT_WRITE) | PROT_READ | (acc == O_RDWR ? PROT_WRITE : 0);
+	g.mg_pid = ctp->info.pid;
+	g.mg_dev = (uint64_t)getpid();	/* io_stat's st_dev */
+	g.mg_ino = sb.sb_ino;
+	if (MsgSend(SYSMGR_COID, &g, sizeof(g), 0, 0) < 0)
+		return errno;
+	msg->o = (struct _io_mmap_reply){ .allowed_prot = g.mg_prot, .dev = g.mg_dev,
+	    .ino = g.mg_ino };
+	SETIOV(&ctp->iov[0], &msg->o, sizeof(msg->o));
+	return _RESMGR_NPARTS(1);
+}
+
 void fs_io_init(resmgr_io_funcs_t *io)
 {
+	io->mmap = io_mmap;
 	io->read = io_read;
 	io->write = io_write;
 	io->stat = io_stat;

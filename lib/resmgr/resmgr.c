@@ -333,6 +333,7 @@ static size_t io_min(unsigned type)
 	case _IO_DUP:		return sizeof(struct _io_dup);
 	case _IO_CLOSE:		return sizeof(struct _io_close);
 	case _IO_SYNC:		return sizeof(struct _io_sync);
+	case _IO_MMAP:		return sizeof(struct _io_mmap);
 	default:		return 0;
 	}
 }
@@ -363,6 +364,7 @@ static int io_call(resmgr_context_t *ctp, const resmgr_io_funcs_t *io, iofunc_oc
 	case _IO_SYNC:		return CALL(sync, io_sync_t);
 	case _IO_MSG:		return CALL(msg, io_msg_t);
 	case _IO_DUP:		return CALL(dup, io_dup_t);
+	case _IO_MMAP:		return io->mmap ? io->mmap(ctp, m, ocb) : ENODEV;
 	default:		return ENOSYS;
 	}
 }

@@ -39,6 +39,7 @@ exec_load(struct tm_msg *m, struct pt_proc *p, const struct tm_prog *pg, const c
 	forget_waiters(p->pp_pid);		/* its other threads are gone */
 	slog_proc_gone(p->pp_pid);
 	pathtab_detach_pid(&tm.t_paths, p->pp_pid);	/* ... and its channels */
+	shmfs_grant_drop(p->pp_pid);		/* its file-object grants: the old image's */
 	tm_unmap_all(p->pp_pid, &tp->tp_vm);
 	rc = tm_load_elf(p->pp_pid, pg, &tp->tp_vm);
 	sp = rc < 0 ? rc : tm_write_stack(p->pp_pid, used, &tp->tp_vm);

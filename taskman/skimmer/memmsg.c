@@ -109,14 +109,12 @@ msg_mem_map(struct tm_msg *m)
 	if (rc == 0 && vm == NULL)
 		rc = -EPERM;		/* taskman itself, or a process it did not start */
 	/*
-	 * taskman cannot check that the sender may read (or write) the file
-	 * it names by (dev, ino) without asking the file system, which it
-	 * never does: until file systems vouch for an open file's access
-	 * (docs/taskman.md), file objects are root's only, who may read and
-	 * write every file anyway.  Others: ENOTSUP, as before file objects.
+	 * A file object needs its file system's grant (_MEM_CTRL_FILEGRANT,
+	 * answering the sender's _IO_MMAP): shmfs_file_map checks it, before
+	 * anything is replaced.
 	 */
-	if (rc == 0 && fileobj && p->pp_uid[1] != 0)
-		rc = -ENOTSUP;
+	if (rc == 0 && fileobj)
+		rc = shmfs_file_may_map(m->m_info.pid, m->m_buf);
 	if (rc == 0 && (mm->mm_flags & _MAP_FIXED)) {
 		r.mr_addr = mm->mm_addr;
 		if (vmmap_remove(vm, r.mr_addr, (uint64_t)len, unmap_piece, &u) < 0)
@@ -182,7 +180,7 @@ protect_piece(long pid, uint64_t a, uint64_t b, uint32_t old, uint32_t prot)
  * mapping without access, and unmapping would lose the contents.
  */
 static long
-protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot, int root)
+protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot)
 {
 	uint64_t end = addr + len;
 	long rc = vmmap_check(vm, addr, len, prot);
@@ -196,10 +194,11 @@ protect(long pid, struct vmmap *vm, uint64_t addr, uint64_t len, uint32_t prot, 
 		if (r->vr_end > addr && r->vr_start < end && r->vr_obj &&
 		    (r->vr_prot & VMMAP_PROT) == _PROT_NONE)
 			return -ENOTSUP;	/* a file object's reservation: not fresh memory */
-	for (struct vm_region *r = vm->vm_regions; r && (prot & _PROT_WRITE) && !root; r = r->vr_next)
+	for (struct vm_region *r = vm->vm_regions; r && (prot & _PROT_WRITE); r = r->vr_next)
 		if (r->vr_end > addr && r->vr_start < end && r->vr_obj &&
-		    !(r->vr_prot & _PROT_WRITE))
-			return -EACCES;		/* a file object (root's, inherited): not made writable */
+		    !(r->vr_prot & _PROT_WRITE) &&
+		    !shmfs_file_granted((int)pid, r->vr_obj, _PROT_WRITE))
+			return -EACCES;		/* a file object: writable only as its server granted */
 	for (struct vm_region *r = vm->vm_regions; r && rc >= 0; r = r->vr_next)
 		if (r->vr_end > addr && r->vr_start < end)
 			rc = protect_piece(pid, r->vr_start > addr ? r->vr_start : addr,
@@ -214,13 +213,30 @@ msg_mem_ctrl(struct tm_msg *m)
 {
 	const struct _mem_ctrl *mc = m->m_buf;
 	struct vmmap *vm = sender_map(m);
-	const struct pt_proc *p = proctab_find(&tm.t_procs, m->m_info.pid);
 	struct unmapper u = { m->m_info.pid };
 	struct _mem_fill_reply fr;
+	int done = m->m_len >= sizeof(*mc) && mc->subtype == _MEM_CTRL_FILEFILL &&
+	    mc->mc_prot == _MEM_FILL_DONE;
 	uint64_t len;
 	long rc = 0;
 
-	if (m->m_len != sizeof(*mc) || (mc->mc_addr & (TM_PAGE - 1)) || mc->mc_len == 0 ||
+	if (m->m_len >= sizeof(*mc) && mc->subtype == _MEM_CTRL_FILEGRANT) {
+		rc = m->m_len != sizeof(struct _mem_file_grant) ? -EINVAL :
+		    shmfs_grant(m->m_info.pid, m->m_buf);
+		if (rc < 0)
+			tm_error(m->m_rcvid, (int)-rc);
+		else
+			tm_reply(m->m_rcvid, 0, NULL, 0);
+		return;
+	}
+	/*
+	 * _MEM_FILL_DONE carries the pages' data after the header (whole
+	 * pages, _MEM_FILL_DATA_MAX at most), read from the sender straight
+	 * into the object; others are the header alone.
+	 */
+	if (m->m_len < sizeof(*mc) || (done ? (uint64_t)m->m_info.srcmsglen - sizeof(*mc) !=
+	    mc->mc_len || mc->mc_len > _MEM_FILL_DATA_MAX || (mc->mc_len & (TM_PAGE - 1)) :
+	    m->m_len != sizeof(*mc)) || (mc->mc_addr & (TM_PAGE - 1)) || mc->mc_len == 0 ||
 	    mc->mc_len > USER_SPACE_TOP || mc->mc_addr > USER_SPACE_TOP - mc->mc_len ||
 	    (mc->subtype == _MEM_CTRL_UNMAP && mc->mc_prot != 0) || (mc->mc_prot & ~7u)) {
 		tm_error(m->m_rcvid, EINVAL);
@@ -235,10 +251,10 @@ msg_mem_ctrl(struct tm_msg *m)
 	} else if (mc->subtype == _MEM_CTRL_MAPPED)
 		rc = mc->mc_prot ? -EINVAL : vmmap_check(vm, mc->mc_addr, len, 0) < 0 ? -ENOMEM : 0;
 	else if (mc->subtype == _MEM_CTRL_PROTECT)
-		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot,
-		    p != NULL && p->pp_uid[1] == 0);
+		rc = protect(m->m_info.pid, vm, mc->mc_addr, len, mc->mc_prot);
 	else if (mc->subtype == _MEM_CTRL_FILEFILL) {
-		rc = shmfs_file_fill(vm, m->m_info.pid, mc->mc_addr, len, mc->mc_prot, &fr);
+		rc = shmfs_file_fill(vm, m->m_info.pid, mc->mc_addr, len, mc->mc_prot, m->m_rcvid,
+		    &fr);
 		if (rc >= 0) {
 			tm_reply(m->m_rcvid, rc, &fr, sizeof(fr));
 			return;

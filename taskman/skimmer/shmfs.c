@@ -49,7 +49,9 @@ struct shm_obj {
 	int64_t		so_time;	/* last change, seconds */
 	/* A file object (_MAP_FILEOBJ): no name, never open; lives while mapped. */
 	int		so_file;
-	uint64_t	so_fdev, so_fino;	/* the file's identity */
+	int		so_fserver;	/* its server's pid (-1: that server is gone) */
+	int		so_fuid;	/* the effective uid of its mappers (below) */
+	uint64_t	so_fdev, so_fino;	/* the file's identity, as that server gave it */
 	uint64_t	so_fsize;	/* its size as the last mapper said */
 	int32_t		*so_valid;	/* per page: FILLED, 0 (not yet), or the pid filling it */
 	uint64_t	so_nvalid;	/* entries of so_valid */
@@ -240,7 +242,13 @@ static int is_pid(const struct shm_bind *b, long p) { return b->sb_pid == p; }
 static int is_bind(const struct shm_bind *b, long p) { return (long)(uintptr_t)b == p; }
 
 void shmfs_disconnect(int scoid) { sbind_free_if(is_scoid, scoid); }
-void shmfs_proc_gone(int pid) { sbind_free_if(is_pid, pid); }
+
+void
+shmfs_proc_gone(int pid)
+{
+	sbind_free_if(is_pid, pid);
+	shmfs_grant_drop(pid);
+}
 
 /* A name under /dev/shmem: one component, not "." or "..", at most NAME_MAX bytes. */
 static long
@@ -623,12 +631,104 @@ shmfs_map(long pid, const struct _mem_map *mm, uint64_t addr, uint64_t len)
  * (vmmap_tag; fork's copy keeps the tags), then its frames go.
  */
 static struct shm_obj *
-fobj_find(uint64_t dev, uint64_t ino)
+fobj_find(int server, uint64_t dev, uint64_t ino, int uid)
 {
 	for (struct shm_obj *o = objs; o; o = o->so_next)
-		if (o->so_file && o->so_fdev == dev && o->so_fino == ino)
+		if (o->so_file && o->so_fserver == server && o->so_fdev == dev && o->so_fino == ino &&
+		    o->so_fuid == uid)
 			return o;
 	return NULL;
+}
+
+/*
+ * Grants (_MEM_CTRL_FILEGRANT): a file system answering _IO_MMAP says
+ * that process g_pid may map its file (dev, ino) with g_prot.  taskman
+ * cannot check the identity itself (it never asks a file system), so
+ * the grant is keyed by its sender: a grant only opens the objects keyed
+ * by that sender, and a process that is no file system can only grant
+ * objects of its own.  A grant lasts until the client execs or the
+ * client or the server dies; then the server's objects lose their key
+ * (a pid used again must not find them).
+ */
+struct grant {
+	int		g_pid, g_server;	/* the client, the granting server */
+	uint32_t	g_prot;
+	uint64_t	g_dev, g_ino;
+};
+static struct grant *grants;
+static int ngrants, grants_cap;
+
+static struct grant *
+grant_find(int pid, int server, uint64_t dev, uint64_t ino)
+{
+	for (int i = 0; i < ngrants; i++)
+		if (grants[i].g_pid == pid && grants[i].g_server == server &&
+		    grants[i].g_dev == dev && grants[i].g_ino == ino)
+			return &grants[i];
+	return NULL;
+}
+
+long
+shmfs_grant(int server, const struct _mem_file_grant *mg)
+{
+	const struct pt_proc *p = proctab_find(&tm.t_procs, mg->mg_pid);
+	struct grant *g;
+	int mine = 0;
+
+	if (mg->mg_zero != 0 || mg->mg_pid <= 0 || !(mg->mg_prot & _PROT_READ) ||
+	    (mg->mg_prot & ~7u))
+		return -EINVAL;
+	if (p == NULL || p->pp_priv == NULL)
+		return -ESRCH;
+	if ((g = grant_find(mg->mg_pid, server, mg->mg_dev, mg->mg_ino)) != NULL) {
+		g->g_prot |= mg->mg_prot;
+		return 0;
+	}
+	for (int i = 0; i < ngrants; i++)
+		mine += grants[i].g_pid == mg->mg_pid;
+	if (ngrants >= _MEM_GRANT_MAX || mine >= _MEM_GRANT_PROC_MAX)
+		return -ENOMEM;		/* (one process cannot take the whole table) */
+	if (ngrants == grants_cap) {
+		int cap = grants_cap ? grants_cap * 2 : 64;
+		struct grant *n = realloc(grants, (size_t)cap * sizeof(*n));
+
+		if (n == NULL)
+			return -ENOMEM;
+		grants = n;
+		grants_cap = cap;
+	}
+	grants[ngrants++] = (struct grant){ mg->mg_pid, server, mg->mg_prot, mg->mg_dev,
+	    mg->mg_ino };
+	return 0;
+}
+
+/* pid execs or dies: its grants go, and those it gave; its objects lose their key. */
+void
+shmfs_grant_drop(int pid)
+{
+	for (int i = 0; i < ngrants; )
+		if (grants[i].g_pid == pid || grants[i].g_server == pid)
+			grants[i] = grants[--ngrants];
+		else
+			i++;
+	for (struct shm_obj *o = objs; o; o = o->so_next)
+		if (o->so_file && o->so_fserver == pid)
+			o->so_fserver = -1;
+}
+
+/* May pid map (or make writable) object obj with prot?  (read: any mapping) */
+int
+shmfs_file_granted(int pid, uint64_t obj, uint32_t prot)
+{
+	const struct grant *g;
+	struct shm_obj *o;
+
+	for (o = objs; o && (uint64_t)(uintptr_t)o != obj; o = o->so_next)
+		;
+	if (o == NULL || !o->so_file)
+		return 0;
+	g = grant_find(pid, o->so_fserver, o->so_fdev, o->so_fino);
+	return g && (g->g_prot & (prot | _PROT_READ)) == (prot | _PROT_READ);
 }
 
 static void
@@ -646,6 +746,20 @@ fobj_free(struct shm_obj *o)
 	nfileobjs--;
 }
 
+/* The sender's grant for mf: read, and write for PROT_WRITE; 0 or -errno. */
+long
+shmfs_file_may_map(long pid, const struct _mem_map_file *mf)
+{
+	uint32_t need = _PROT_READ | (mf->mf_map.mm_prot & _PROT_WRITE);
+	const struct grant *g = grant_find((int)pid, mf->mf_server, mf->mf_dev, mf->mf_ino);
+
+	if (mf->mf_zero != 0)
+		return -EINVAL;
+	if (mf->mf_server <= 0 || g == NULL || (g->g_prot & need) != need)
+		return -EACCES;		/* its file system did not vouch for this */
+	return 0;
+}
+
 long
 shmfs_file_map(long pid, const struct _mem_map_file *mf, uint64_t addr, uint64_t len,
     uint64_t *obj)
@@ -653,15 +767,29 @@ shmfs_file_map(long pid, const struct _mem_map_file *mf, uint64_t addr, uint64_t
 	const struct _mem_map *mm = &mf->mf_map;
 	uint64_t off = (uint64_t)mm->mm_offset, want = off + len, pages = want / TM_PAGE;
 	long kp = (long)((mm->mm_prot & 7) | ((mm->mm_prot & _PROT_WRITE) ? _PROT_READ : 0));
-	struct shm_obj *o = fobj_find(mf->mf_dev, mf->mf_ino);
-	long rc = 0;
+	/*
+	 * One object per file and effective uid: taskman cannot check that
+	 * the bytes a mapper fills are the file's, so a process that may only
+	 * read a file must not fill the pages another user's processes see
+	 * (and a writer of that user would write back into the file).  Mappers
+	 * of one uid share one object; different users' mappings of a file
+	 * are coherent only through the file (msync, then a new mapping).
+	 */
+	const struct pt_proc *mp = proctab_find(&tm.t_procs, (int)pid);
+	int uid = mp ? mp->pp_uid[1] : -1;
+	struct shm_obj *o = fobj_find(mf->mf_server, mf->mf_dev, mf->mf_ino, uid);
+	long rc = shmfs_file_may_map(pid, mf);
 
+	if (rc < 0)
+		return rc;
 	if (off > SHM_MAX || len > SHM_MAX - off)
 		return -ENOMEM;		/* one object: 1 GiB at most */
 	if (o == NULL) {
 		if ((o = calloc(1, sizeof(*o))) == NULL)
 			return -ENOMEM;
 		o->so_file = 1;
+		o->so_fserver = mf->mf_server;
+		o->so_fuid = uid;
 		o->so_fdev = mf->mf_dev;
 		o->so_fino = mf->mf_ino;
 		o->so_ino = next_ino++;
@@ -710,7 +838,7 @@ filling(struct shm_obj *o, uint64_t i)
 
 long
 shmfs_file_fill(const struct vmmap *vm, int pid, uint64_t addr, uint64_t len, uint32_t how,
-    struct _mem_fill_reply *r)
+    long rcvid, struct _mem_fill_reply *r)
 {
 	const struct vm_region *reg = vmmap_lookup(vm, addr);
 	struct shm_obj *o;
@@ -733,10 +861,24 @@ shmfs_file_fill(const struct vmmap *vm, int pid, uint64_t addr, uint64_t len, ui
 		hi = o->so_nvalid;
 	r->mf_addr = addr;
 	r->mf_len = 0;
-	if (how != _MEM_FILL_ASK) {	/* the sender's own claims: filled, or given up */
+	if (how == _MEM_FILL_DONE) {	/* the data of pages it was given: copied in */
+		hi = lo + len / TM_PAGE;
+		if (hi > o->so_nvalid || hi * TM_PAGE > o->so_mapped)
+			return -EINVAL;
+		for (i = lo; i < hi; i++)
+			if (o->so_valid[i] != pid)
+				return -EINVAL;	/* not its to fill (now): nothing copied */
+		if (__kc_MsgRead(rcvid, (long)(o->so_va + lo * TM_PAGE), (long)len,
+		    (long)sizeof(struct _mem_ctrl), 0, 0) != (long)len)
+			return -EFAULT;	/* (still its claims: it may answer UNDO) */
+		for (i = lo; i < hi; i++)
+			o->so_valid[i] = FILLED;
+		return 0;
+	}
+	if (how != _MEM_FILL_ASK) {	/* the sender's own claims: given up */
 		for (i = lo; i < hi; i++)
 			if (o->so_valid[i] == pid)
-				o->so_valid[i] = how == _MEM_FILL_DONE ? FILLED : 0;
+				o->so_valid[i] = 0;
 		return 0;
 	}
 	for (i = lo; i < hi && (o->so_valid[i] == FILLED || filling(o, i)); i++)

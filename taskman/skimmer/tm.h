@@ -226,19 +226,30 @@ long shmfs_map(long pid, const struct _mem_map *mm, uint64_t addr, uint64_t len)
 /*
  * File objects (shmfs.c): the frames every mmap(MAP_SHARED) of one
  * regular file maps (_MAP_FILEOBJ; taskman never reads the file, libc
- * fills them).  shmfs_file_map: find or make the object of mf's file,
- * grow it to cover the range and map it at addr in pid (len bytes,
+ * fills them).  shmfs_file_map: find or make the object of mf's file
+ * (keyed by its server, dev and ino; EACCES unless that server granted pid
+ * the access), grow it to cover the range and map it at addr in pid (len bytes,
  * checked, free); *obj is the tag for the region (vmmap_tag); 0 or
  * -errno.  shmfs_file_fill: _MEM_CTRL_FILEFILL for the sender pid and
- * its map vm; 0 or 1 (the reply's status), or -errno.
+ * its map vm (rcvid: _MEM_FILL_DONE's pages follow the header); 0 or 1 (the reply's status), or -errno.
  * shmfs_file_gc: free the objects no process maps any more (after an
  * unmap, exec or exit).
  */
 long shmfs_file_map(long pid, const struct _mem_map_file *mf, uint64_t addr, uint64_t len,
     uint64_t *obj);
 long shmfs_file_fill(const struct vmmap *vm, int pid, uint64_t addr, uint64_t len, uint32_t how,
-    struct _mem_fill_reply *r);
+    long rcvid, struct _mem_fill_reply *r);
 void shmfs_file_gc(void);
+/*
+ * Grants (_MEM_CTRL_FILEGRANT from a file system): shmfs_grant records
+ * one from server; shmfs_grant_drop forgets pid's (exec, death) and those
+ * it gave; shmfs_file_may_map: 0 if pid holds the grant mf needs, else
+ * -EACCES (-EINVAL); shmfs_file_granted: may pid map file object obj with prot?
+ */
+long shmfs_file_may_map(long pid, const struct _mem_map_file *mf);
+long shmfs_grant(int server, const struct _mem_file_grant *mg);
+void shmfs_grant_drop(int pid);
+int shmfs_file_granted(int pid, uint64_t obj, uint32_t prot);
 
 /*
  * sysmsg.c.  shutdown_begin: end every other process; idempotent.

@@ -62,6 +62,23 @@ UNIT_TEST(mmap_values_are_linux)
 	/* A file mapping's message starts with the plain _MEM_MAP. */
 	CHECK_EQ(offsetof(struct _mem_map_file, mf_map), 0);
 	CHECK(sizeof(struct _mem_map_file) > sizeof(struct _mem_map));
+	CHECK_EQ(offsetof(struct _mem_map_file, mf_server), 64);
+	CHECK_EQ(sizeof(struct _mem_map_file), 72);
+	/* A grant is a _MEM_CTRL: the same type and subtype words. */
+	CHECK_EQ(offsetof(struct _mem_file_grant, subtype), offsetof(struct _mem_ctrl, subtype));
+	CHECK_EQ(sizeof(struct _mem_file_grant), 32);
+	CHECK(_MEM_FILL_DATA_MAX % 4096 == 0);
+}
+
+UNIT_TEST(io_mmap_layout)
+{
+	CHECK_EQ(_IO_MMAP, 0x112);
+	CHECK_EQ(sizeof(struct _io_mmap), 24);
+	CHECK_EQ(offsetof(struct _io_mmap, prot), 4);
+	CHECK_EQ(sizeof(struct _io_mmap_reply), 24);
+	CHECK_EQ(offsetof(struct _io_mmap_reply, allowed_prot), 0);
+	CHECK_EQ(offsetof(struct _io_mmap_reply, dev), 8);
+	CHECK_EQ(offsetof(struct _io_mmap_reply, ino), 16);
 }
 
 UNIT_TEST(sysconf_names_are_linux)

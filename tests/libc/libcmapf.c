@@ -8,7 +8,9 @@
  * exit writes back; after the last mapper is gone the object's frames are
  * freed and a new mapping reads the file again; the errors (EACCES,
  * EBADF, ENODEV, EINVAL, and msync's EINVAL and ENOMEM); exec writes
- * back; two processes mapping a file first at once.  Copies of itself
+ * back; two processes mapping a file first at once; the file system's
+ * grant (_IO_MMAP): another uid maps what it may read, no more, and a
+ * forged grant reaches only objects of its forger.  Copies of itself
  * play the other processes: "libcmapf ROLE PATH".  The files are in
  * $MAPF_DIR (the ext2 boot's /mnt), else /tmp.  The boot's
  * power-off check finds any frame left behind.
@@ -28,6 +30,7 @@
 #include <sys/wait.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
+#include <sys/iomsg.h>
 #include "ltest.h"
 
 #define SELF	"/proc/boot/libcmapf"
@@ -270,33 +273,46 @@ LTEST(mapf, fork_inherits_fds_above_a_hole)
  * object is filled already (the parent maps it).
  */
 /*
- * Until file systems vouch for an open file's access, file objects are
- * root's only: taskman cannot check a (dev, ino) a process names.  A
- * process of another uid gets ENOTSUP (its readable file too), and one
- * that inherited a read-only mapping from root cannot make it writable
- * (stores would reach every mapper and the file).
+ * Any uid maps what its file system grants (_IO_MMAP): a uid-1000 process
+ * maps a file it may read and sees root's stores at once, gets EACCES for
+ * PROT_WRITE on a read-only fd, its read-only mapping is not writable,
+ * and it cannot make a read-only mapping it inherited from root writable
+ * (no write grant of its own).
  */
-LTEST(mapf, root_only)
+LTEST(mapf, other_users)
 {
 	int fd = make_file(F("f13"), PAGE), st = -1;
+	volatile char *w;
 	char *p;
 	pid_t pid;
 
 	LT_CHECK(fd >= 0);
-	LT_EQ(fchmod(fd, 0666), 0);
+	LT_EQ(fchmod(fd, 0644), 0);
+	w = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	p = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
-	LT_CHECK(p != MAP_FAILED);
+	LT_CHECK(w != MAP_FAILED && p != MAP_FAILED);
+	w[7] = 'Z';
+	LT_EQ(msync((void *)w, PAGE, MS_SYNC), 0);	/* another uid's mapping reads the file */
 	if ((pid = fork()) == 0) {
-		int ok = setuid(1000) == 0 &&
-		    mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == ENOTSUP &&
-		    mprotect(p, PAGE, PROT_READ | PROT_WRITE) == -1 && errno == EACCES &&
+		int rfd, ok = setuid(1000) == 0 && (rfd = open(F("f13"), O_RDONLY)) >= 0;
+		volatile char *q = ok ? mmap(0, PAGE, PROT_READ, MAP_SHARED, rfd, 0) : MAP_FAILED;
+
+		ok = ok && q != MAP_FAILED && q[7] == 'Z' && q[1] == (char)(1 * 13 + 1);
+		w[8] = 'Y';			/* (the inherited writable one: root's object) */
+		ok = ok && q[8] != 'Y' && store_faults(q);	/* one object per uid */
+		ok = ok && mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0) == MAP_FAILED &&
+		    errno == EACCES;
+		ok = ok && mprotect((void *)q, PAGE, PROT_READ | PROT_WRITE) == -1 && errno == EACCES;
+		ok = ok && mprotect(p, PAGE, PROT_READ | PROT_WRITE) == -1 && errno == EACCES &&
 		    p[1] == (char)(1 * 13 + 1);
 		_exit(ok ? 0 : 1);
 	}
 	LT_CHECK(pid > 0);
 	LT_EQ(waitpid(pid, &st, 0), pid);
 	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	LT_EQ(p[8], 'Y');
 	LT_EQ(munmap(p, PAGE), 0);
+	LT_EQ(munmap((void *)w, PAGE), 0);
 	close(fd);
 	return 0;
 }
@@ -485,11 +501,16 @@ LTEST(mapf, exec_writes_back)
 	return 0;
 }
 
+/* raw_map's file: its server, identity and protection. */
+static int32_t raw_server;
+static uint64_t raw_dev = 0x5eed, raw_ino = 0x1234567;
+static uint32_t raw_prot = PROT_READ | PROT_WRITE;
+
 static long raw_map(uint32_t flags, int32_t fd, int64_t off, int64_t size, size_t len, uint64_t *at)
 {
-	struct _mem_map_file m = { .mf_map = { .type = _MEM_MAP, .mm_prot = PROT_READ | PROT_WRITE,
+	struct _mem_map_file m = { .mf_map = { .type = _MEM_MAP, .mm_prot = raw_prot,
 	    .mm_len = PAGE, .mm_flags = flags, .mm_fd = fd, .mm_offset = off },
-	    .mf_dev = 0x5eed, .mf_ino = 0x1234567, .mf_size = size };
+	    .mf_dev = raw_dev, .mf_ino = raw_ino, .mf_size = size, .mf_server = raw_server };
 	struct _mem_map_reply r = { 0 };
 	long st = MsgSend_r(SYSMGR_COID, &m, len, &r, sizeof(r));
 
@@ -505,16 +526,124 @@ static long raw_ctrl(int subtype, uint32_t how, uint64_t addr, struct _mem_fill_
 	return MsgSend_r(SYSMGR_COID, &m, sizeof(m), r, r ? sizeof(*r) : 0);
 }
 
+/* A grant (_MEM_CTRL_FILEGRANT) from this process, as if it were a file system. */
+static long raw_grant(int32_t pid, uint32_t prot, uint64_t dev, uint64_t ino, size_t len)
+{
+	struct _mem_file_grant g = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_FILEGRANT,
+	    .mg_prot = prot, .mg_pid = pid, .mg_dev = dev, .mg_ino = ino };
+
+	return MsgSend_r(SYSMGR_COID, &g, len, NULL, 0);
+}
+
+/* _MEM_FILL_DONE with a page of data c. */
+static long raw_done(uint64_t addr, size_t data, char c)
+{
+	static struct { struct _mem_ctrl h; char d[PAGE]; } m;
+
+	m.h = (struct _mem_ctrl){ .type = _MEM_CTRL, .subtype = _MEM_CTRL_FILEFILL,
+	    .mc_prot = _MEM_FILL_DONE, .mc_addr = addr, .mc_len = PAGE };
+	memset(m.d, c, sizeof(m.d));
+	return MsgSend_r(SYSMGR_COID, &m, sizeof(m.h) + data, NULL, 0);
+}
+
+/*
+ * A process that may only read a file fills its own uid's object: what it
+ * claims to have read (here "EEEE...", not the file) is never seen by
+ * another user's mappings, so a writer of that user cannot write it back.
+ */
+LTEST(mapf, reader_cannot_poison_others)
+{
+	int fd = make_file(F("f14"), PAGE), st = -1;
+	char *p;
+	pid_t pid;
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(fchmod(fd, 0644), 0);
+	if ((pid = fork()) == 0) {
+		struct _io_mmap im = { .type = _IO_MMAP, .prot = PROT_READ };
+		struct _io_mmap_reply ir;
+		struct _server_info si;
+		struct _mem_fill_reply fr;
+		uint64_t at = 0;
+		int rfd, ok = setuid(1000) == 0 && (rfd = open(F("f14"), O_RDONLY)) >= 0;
+
+		/* a real grant for reading, then a first fill with bytes of its own */
+		ok = ok && MsgSend_r(rfd, &im, sizeof(im), &ir, sizeof(ir)) == 0 &&
+		    ConnectServerInfo(0, rfd, &si) == rfd;
+		raw_server = si.pid;
+		raw_dev = ir.dev;
+		raw_ino = ir.ino;
+		raw_prot = PROT_READ;
+		ok = ok && raw_map(_MAP_SHARED | _MAP_FILEOBJ, -1, 0, PAGE,
+		    sizeof(struct _mem_map_file), &at) == 0;
+		ok = ok && raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, at, &fr) == 0 &&
+		    fr.mf_len == PAGE && raw_done(at, PAGE, 'E') == 0 && ((char *)at)[3] == 'E';
+		if (ok)
+			pause();		/* keeps its object alive while root maps */
+		_exit(1);
+	}
+	LT_CHECK(pid > 0);
+	for (int i = 0; i < 200; i++)
+		usleep(5000);			/* (the child has mapped and filled by now) */
+	p = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	LT_EQ(p[3], (char)(3 * 13 + 1));	/* the file, not the reader's bytes */
+	LT_EQ(kill(pid, SIGKILL), 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFSIGNALED(st));		/* it got as far as pause() */
+	LT_EQ(munmap(p, PAGE), 0);
+	close(fd);
+	return 0;
+}
+
 /* taskman's side: bad _MAP_FILEOBJ and _MEM_CTRL_FILEFILL messages get errors, not trouble. */
 LTEST(mapf, raw_messages)
 {
 	const uint32_t sh = _MAP_SHARED | _MAP_FILEOBJ;
-	const size_t full = sizeof(struct _mem_map_file);
+	const size_t full = sizeof(struct _mem_map_file), gl = sizeof(struct _mem_file_grant);
 	struct _mem_fill_reply fr;
 	uint64_t at;
 	char *anon = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	LT_CHECK(anon != MAP_FAILED);
+	raw_server = getpid();
+	/* No grant: EACCES, for any server named. */
+	LT_EQ(raw_map(sh, -1, 0, PAGE, full, &at), -EACCES);
+	raw_server = 0;
+	LT_EQ(raw_map(sh, -1, 0, PAGE, full, &at), -EACCES);
+	raw_server = getpid();
+	/* Bad grants. */
+	LT_EQ(raw_grant(getpid(), PROT_READ, raw_dev, raw_ino, gl - 8), -EINVAL);
+	LT_EQ(raw_grant(getpid(), PROT_WRITE, raw_dev, raw_ino, gl), -EINVAL);	/* no read */
+	LT_EQ(raw_grant(getpid(), 8 | PROT_READ, raw_dev, raw_ino, gl), -EINVAL);
+	LT_EQ(raw_grant(0, PROT_READ, raw_dev, raw_ino, gl), -EINVAL);
+	LT_EQ(raw_grant(99999, PROT_READ, raw_dev, raw_ino, gl), -ESRCH);
+	/* A fork child forging grants for itself: bounded (ENOMEM), gone with it. */
+	if (fork() == 0) {
+		int n = 0;
+
+		while (n < _MEM_GRANT_PROC_MAX + 5 && raw_grant(getpid(), PROT_READ, 7, (uint64_t)n,
+		    gl) == 0)
+			n++;
+		_exit(n == _MEM_GRANT_PROC_MAX && raw_grant(getpid(), PROT_READ, 7, 0, gl) == 0 &&
+		    raw_grant(getpid(), PROT_READ, 7, 99999, gl) == -ENOMEM ? 0 : 1);
+	}
+	{
+		int st = -1;
+
+		LT_CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	/* A read-only grant (forged: objects keyed by us only): no PROT_WRITE. */
+	LT_EQ(raw_grant(getpid(), PROT_READ, raw_dev, raw_ino, gl), 0);
+	LT_EQ(raw_map(sh, -1, 0, PAGE, full, &at), -EACCES);
+	raw_prot = PROT_READ;
+	LT_EQ(raw_map(sh, -1, 0, PAGE, full, &at), 0);
+	LT_CHECK(store_faults((volatile char *)at));
+	LT_EQ(mprotect((void *)at, PAGE, PROT_READ | PROT_WRITE), -1);
+	LT_EQ(errno, EACCES);
+	LT_EQ(munmap((void *)at, PAGE), 0);
+	raw_prot = PROT_READ | PROT_WRITE;
+	LT_EQ(raw_grant(getpid(), PROT_READ | PROT_WRITE, raw_dev, raw_ino, gl), 0);
 	LT_EQ(raw_map(sh, -1, 0, PAGE, sizeof(struct _mem_map), &at), -EINVAL);	/* short */
 	LT_EQ(raw_map(_MAP_PRIVATE | _MAP_FILEOBJ, -1, 0, PAGE, full, &at), -EINVAL);
 	LT_EQ(raw_map(sh | _MAP_ANONYMOUS, -1, 0, PAGE, full, &at), -EINVAL);
@@ -538,10 +667,63 @@ LTEST(mapf, raw_messages)
 	LT_EQ(raw_map(sh, -1, 0, 1, full, &at), 0);
 	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, at, &fr), 0);
 	LT_CHECK(fr.mf_addr == at && fr.mf_len == PAGE);
-	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_DONE, at, NULL), 0);
+	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_DONE, at, NULL), -EINVAL);	/* no data */
+	LT_EQ(raw_done(at, PAGE - 8, 'd'), -EINVAL);				/* short */
+	LT_EQ(raw_done(at, PAGE, 'd'), 0);
+	LT_EQ(((volatile char *)at)[100], 'd');		/* the data, in the object */
+	LT_EQ(raw_done(at, PAGE, 'e'), -EINVAL);	/* filled: not ours to fill any more */
+	LT_EQ(((volatile char *)at)[100], 'd');
 	LT_EQ(raw_ctrl(_MEM_CTRL_FILEFILL, _MEM_FILL_ASK, at, &fr), 0);
 	LT_EQ(fr.mf_len, 0);
 	LT_EQ(munmap((void *)at, PAGE), 0);
+	return 0;
+}
+
+/*
+ * A forged grant opens only objects keyed by its sender: we grant
+ * ourselves fs's file (its real dev and ino), yet mapping it with
+ * mf_server the file system's pid is EACCES, and with ours it is an
+ * object of our own, not the one fs's mappers share.
+ */
+LTEST(mapf, forged_grant)
+{
+	const uint32_t sh = _MAP_SHARED | _MAP_FILEOBJ;
+	const size_t full = sizeof(struct _mem_map_file);
+	int fd = make_file(F("f14"), PAGE), st = -1;
+	struct _server_info si;
+	pid_t pid;
+	struct stat sb;
+	volatile char *p;
+	uint64_t at;
+
+	LT_CHECK(fd >= 0);
+	LT_EQ(fstat(fd, &sb), 0);
+	LT_EQ(ConnectServerInfo(0, fd, &si), fd);
+	p = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	LT_CHECK(p != MAP_FAILED);
+	p[0] = 'F';
+	raw_dev = (uint64_t)sb.st_dev;
+	raw_ino = (uint64_t)sb.st_ino;
+	/* We hold the file system's own grant: a fork child (no grants) forges one. */
+	if ((pid = fork()) == 0) {
+		int ok = raw_grant(getpid(), PROT_READ | PROT_WRITE, raw_dev, raw_ino,
+		    sizeof(struct _mem_file_grant)) == 0;
+
+		raw_server = si.pid;
+		ok = ok && raw_map(sh, -1, 0, PAGE, full, &at) == -EACCES;
+		raw_server = getpid();
+		ok = ok && raw_map(sh, -1, 0, PAGE, full, &at) == 0 &&
+		    ((volatile char *)at)[0] == 0;	/* not fs's object: unfilled zeros */
+		_exit(ok ? 0 : 1);
+	}
+	LT_CHECK(pid > 0);
+	LT_EQ(waitpid(pid, &st, 0), pid);
+	LT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	LT_EQ(p[0], 'F');
+	raw_dev = 0x5eed;
+	raw_ino = 0x1234567;
+	LT_EQ(munmap((void *)p, PAGE), 0);
+	close(fd);
 	return 0;
 }
 
@@ -550,8 +732,22 @@ static int child(int argc, char **argv)
 	int fd = argc == 3 && strcmp(argv[1], "none") ? open(argv[2], O_RDWR) : -1;
 	volatile char *m;
 
-	if (argc == 3 && strcmp(argv[1], "none") == 0)
-		return 0;		/* what "execer" becomes */
+	if (argc == 3 && strcmp(argv[1], "none") == 0) {
+		/* What "execer" becomes: its grant for the file went at the exec. */
+		int rfd = open(argv[2], O_RDONLY);
+		struct _server_info si;
+		struct stat sb;
+		uint64_t at;
+
+		if (rfd < 0 || fstat(rfd, &sb) != 0 || ConnectServerInfo(0, rfd, &si) != rfd)
+			return 7;
+		raw_server = si.pid;
+		raw_dev = (uint64_t)sb.st_dev;
+		raw_ino = (uint64_t)sb.st_ino;
+		raw_prot = PROT_READ;
+		return raw_map(_MAP_SHARED | _MAP_FILEOBJ, -1, 0, PAGE, sizeof(struct _mem_map_file),
+		    &at) == -EACCES ? 0 : 8;
+	}
 	if (argc == 3 && strncmp(argv[1], "inherited-", 10) == 0) {
 		int w = strcmp(argv[1], "inherited-rd") == 0;	/* asks for PROT_WRITE */
 

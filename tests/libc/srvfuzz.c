@@ -278,6 +278,12 @@ static size_t make_io(char *m, unsigned type)
 		}
 		hdr = type == _IO_DUP ? 80 : 88;
 		break;
+	case _IO_MMAP:			/* a grant to taskman, mostly well formed */
+		((uint32_t *)m)[1] = below(4) ? below(8) : (uint32_t)rnd();
+		if (below(4))
+			memset(m + 8, 0, 16);
+		hdr = 24;
+		break;
 	case _IO_LSEEK:
 	case _IO_SPACE:
 		((int64_t *)m)[1] = (int64_t)rlen();
@@ -305,7 +311,7 @@ static void one(int fd)
 
 	static const uint16_t served[] = { _IO_READ, _IO_WRITE, _IO_STAT, _IO_NOTIFY,
 	    _IO_DEVCTL, _IO_PATHCONF, _IO_LSEEK, _IO_CHMOD, _IO_CHOWN, _IO_UTIME, _IO_OPENFD,
-	    _IO_FDINFO, _IO_SPACE, _IO_MSG, _IO_DUP, _IO_CLOSE, _IO_SYNC };
+	    _IO_FDINFO, _IO_SPACE, _IO_MSG, _IO_DUP, _IO_CLOSE, _IO_SYNC, _IO_MMAP };
 	static const uint16_t busy[] = { _IO_READ, _IO_WRITE, _IO_DEVCTL };
 	unsigned k = below(100);
 

@@ -49,7 +49,7 @@
 #define _IO_LOCK		0x10f	/* fcntl record locks */
 #define _IO_SPACE		0x110	/* ftruncate, posix_fallocate */
 #define _IO_SHUTDOWN		0x111	/* reserved */
-#define _IO_MMAP		0x112	/* file-backed mmap: not defined yet */
+#define _IO_MMAP		0x112	/* mmap(MAP_SHARED) of a file: the server's grant */
 #define _IO_MSG			0x113	/* a server's own message on an fd */
 #define _IO_RSVD		0x114	/* reserved */
 #define _IO_DUP			0x115	/* share an OCB with a new connection */
@@ -583,6 +583,34 @@ struct _io_sync {
 	uint32_t	flag;
 };
 __ABI_SIZE(struct _io_sync, 8, 4);
+
+/*
+ * _IO_MMAP: the client asks to map the open file MAP_SHARED with prot
+ * (PROT_*).  A file system that can vouch for it (a regular file, the OCB
+ * open for reading, and for writing if prot has PROT_WRITE: else EACCES)
+ * sends taskman a grant (_MEM_CTRL_FILEGRANT, sys/procmsg.h) for the
+ * client's pid and the file's (dev, ino), then replies struct
+ * _io_mmap_reply: the protection granted and the identity the client names
+ * in _MAP_FILEOBJ.  Others: ENODEV (libresmgr's default).
+ */
+struct _io_mmap {
+	uint16_t	type;		/* _IO_MMAP */
+	uint16_t	combine_len;	/* 0 */
+	uint32_t	prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC */
+	uint64_t	zero[2];	/* 0 */
+};
+__ABI_SIZE(struct _io_mmap, 24, 8);
+__ABI_FIELD(struct _io_mmap, prot, 4, 4);
+
+struct _io_mmap_reply {
+	uint32_t	allowed_prot;	/* PROT_* the grant covers */
+	uint32_t	zero;
+	uint64_t	dev;		/* st_dev */
+	uint64_t	ino;		/* st_ino */
+};
+__ABI_SIZE(struct _io_mmap_reply, 24, 8);
+__ABI_FIELD(struct _io_mmap_reply, dev, 8, 8);
+__ABI_FIELD(struct _io_mmap_reply, ino, 16, 8);
 
 /*
  * _IO_DUP: a process got a new connection to this server (spawn fd

@@ -577,18 +577,23 @@ __ABI_SIZE(struct _mem_map_reply, 8, 8);
 
 /*
  * _MAP_FILEOBJ: mmap(MAP_SHARED) of a regular file (libc, lib/c/posix/mapfile.c).
- * taskman never reads a file: libc names the file by its identity
- * (mf_dev, mf_ino as its fstat gives them) and size, and taskman maps
- * the range [mm_offset, mm_offset + mm_len) of the file object of that
- * identity (found or made: shared frames, one object per file, that every
+ * taskman never reads a file: libc asks the file's server for a grant
+ * (_IO_MMAP on its fd, sys/iomsg.h), which sends taskman
+ * _MEM_CTRL_FILEGRANT, and names the file by the server's pid (mf_server,
+ * from ConnectServerInfo of the fd) and the identity the server gave
+ * (mf_dev, mf_ino), and its size.  taskman maps the range [mm_offset,
+ * mm_offset + mm_len) of the file object of (mf_server, mf_dev, mf_ino)
+ * (found or made: shared frames, one object per file, that every
  * MAP_SHARED mapping of the file in any process maps, so each sees the
- * others' stores at once).  The message is struct _mem_map_file (mm_flags
- * _MAP_SHARED | _MAP_FILEOBJ [| _MAP_FIXED], mm_fd -1, mm_offset
- * page-aligned).  Then libc asks which pages are not yet filled from the
- * file (_MEM_CTRL_FILEFILL), reads them with pread under its own
- * credentials straight into the mapping, and so on until none are left.
- * The object lives while any process maps it; then its frames are freed.
- * Errors as _MEM_MAP, and ENOMEM for a range past 1 GiB of file.
+ * others' stores at once) if that server granted the sender read access
+ * (and write access for PROT_WRITE): else EACCES.  The message is struct
+ * _mem_map_file (mm_flags _MAP_SHARED | _MAP_FILEOBJ [| _MAP_FIXED],
+ * mm_fd -1, mm_offset page-aligned).  Then libc asks which pages are not
+ * yet filled from the file (_MEM_CTRL_FILEFILL), reads them with pread
+ * under its own credentials into a buffer of its own and hands them to
+ * taskman, and so on until none are left.  The object lives while any
+ * process maps it; then its frames are freed.  Errors as _MEM_MAP, and
+ * ENOMEM for a range past 1 GiB of file.
  */
 #define _MAP_FILEOBJ	0x1000000	/* qsoe: _mem_map_file, a file object */
 
@@ -597,11 +602,14 @@ struct _mem_map_file {
 	uint64_t	mf_dev;		/* st_dev */
 	uint64_t	mf_ino;		/* st_ino */
 	int64_t		mf_size;	/* st_size at the mmap: pages past it stay unfilled */
+	int32_t		mf_server;	/* the file's server's pid (ConnectServerInfo) */
+	uint32_t	mf_zero;	/* 0 */
 };
-__ABI_SIZE(struct _mem_map_file, 64, 8);
+__ABI_SIZE(struct _mem_map_file, 72, 8);
 __ABI_FIELD(struct _mem_map_file, mf_dev, 40, 8);
 __ABI_FIELD(struct _mem_map_file, mf_ino, 48, 8);
 __ABI_FIELD(struct _mem_map_file, mf_size, 56, 8);
+__ABI_FIELD(struct _mem_map_file, mf_server, 64, 4);
 
 /*
  * _MEM_CTRL: munmap (subtype _MEM_CTRL_UNMAP) and mprotect
@@ -619,20 +627,51 @@ __ABI_FIELD(struct _mem_map_file, mf_size, 56, 8);
  * mapped).  mc_prot _MEM_FILL_ASK: the reply (struct _mem_fill_reply) is
  * the first run of pages in the range that are inside the file (its size
  * as the last mapper gave it), not filled from it yet and not being
- * filled by another live process: they are the sender's to fill now
- * (pread into its mapping).  mf_len 0 and status 0: every such page is
- * filled; mf_len 0 and status 1: others are still filling some (ask again
- * a little later: their stores must not be overwritten by a second read).
- * _MEM_FILL_DONE: the sender has filled the pages of the range it was
- * given; _MEM_FILL_UNDO: it could not (they are unfilled again).  A
- * process that dies filling leaves its pages unfilled.
+ * filled by another live process: they are the sender's to fill now.
+ * mf_len 0 and status 0: every such page is filled; mf_len 0 and status
+ * 1: others are still filling some (ask again a little later: their
+ * stores must not be overwritten by a second read).  _MEM_FILL_DONE: the
+ * message is the header and then mc_len bytes, the file's data for the
+ * range, which must be pages the sender was given (else EINVAL): taskman
+ * copies them into the object, and they are filled.  _MEM_FILL_UNDO: it
+ * could not read them (they are unfilled again).  A process that dies
+ * filling leaves its pages unfilled.  _MEM_FILL_DATA_MAX bytes at most
+ * per message (libc asks for no more at a time).
  */
 #define _MEM_CTRL_FILEFILL	3
 #define _MEM_FILL_ASK		0	/* mc_prot of _MEM_CTRL_FILEFILL */
 #define _MEM_FILL_UNDO		1
 #define _MEM_FILL_DONE		2
+#define _MEM_FILL_DATA_MAX	16384
 /* _MEM_CTRL_MAPPED (msync): 0 if the range is all mapped, else ENOMEM; mc_prot 0. */
 #define _MEM_CTRL_MAPPED	4
+/*
+ * _MEM_CTRL_FILEGRANT (struct _mem_file_grant), sent by a file system
+ * answering _IO_MMAP: process mg_pid may map the file (mg_dev, mg_ino) of
+ * this server with mg_prot (_PROT_READ, _PROT_WRITE, _PROT_EXEC; read at
+ * least).  taskman records it for (mg_pid, the sender, dev, ino), so a
+ * grant only opens objects keyed by its sender.  It lasts until mg_pid
+ * execs or either dies.  ESRCH for no such process, ENOMEM when
+ * _MEM_GRANT_MAX grants are held (or _MEM_GRANT_PROC_MAX for mg_pid),
+ * EINVAL for a bad message.  Status 0.
+ */
+#define _MEM_CTRL_FILEGRANT	5
+#define _MEM_GRANT_MAX		4096
+#define _MEM_GRANT_PROC_MAX	512
+
+struct _mem_file_grant {
+	uint16_t	type;		/* _MEM_CTRL */
+	uint16_t	subtype;	/* _MEM_CTRL_FILEGRANT */
+	uint32_t	mg_prot;	/* _PROT_* */
+	int32_t		mg_pid;		/* the client */
+	uint32_t	mg_zero;	/* 0 */
+	uint64_t	mg_dev;
+	uint64_t	mg_ino;
+};
+__ABI_SIZE(struct _mem_file_grant, 32, 8);
+__ABI_FIELD(struct _mem_file_grant, mg_pid, 8, 4);
+__ABI_FIELD(struct _mem_file_grant, mg_dev, 16, 8);
+__ABI_FIELD(struct _mem_file_grant, mg_ino, 24, 8);
 
 struct _mem_ctrl {
 	uint16_t	type;		/* _MEM_CTRL */

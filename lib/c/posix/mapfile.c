@@ -1,9 +1,12 @@
 /*
  * MAP_SHARED mappings of regular files (docs/libc.md "mmap of files"):
+ * the file's server grants the mapping to taskman (_IO_MMAP on the fd),
  * taskman keeps one file object per file (_MAP_FILEOBJ), whose frames
  * every such mapping in any process shares, and hands each page to one
  * mapper to fill from the file (_MEM_CTRL_FILEFILL); libc reads them
- * with pread under its own credentials (taskman never reads a file).
+ * with pread under its own credentials into a buffer of its own and hands
+ * the data to taskman (taskman never reads a file), so the mapping has the
+ * caller's protection from the start.
  * Stores reach the file when libc writes the mapping back with pwrite:
  * msync, munmap, MAP_FIXED over it, and the process's exit or exec.  For
  * that libc keeps each mapping here with a dup of the fd (close-on-exec),
@@ -13,9 +16,11 @@
 #include <errno.h>
 #include <signal.h>		/* before <sys/iomsg.h>: musl's struct sigevent first */
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/neutrino.h>
 #include <sys/stat.h>
 #include <sys/iomsg.h>
 #include <sys/procmsg.h>
@@ -112,6 +117,12 @@ static void fmap_forget(uintptr_t a, uintptr_t b)
 	}
 }
 
+/* _MEM_FILL_DONE's message: the header, then the pages' data (under fmap_lock). */
+static struct {
+	struct _mem_ctrl	h;
+	char			data[_MEM_FILL_DATA_MAX];
+} bounce;
+
 static long fill_msg(uintptr_t a, size_t len, int how, struct _mem_fill_reply *r)
 {
 	struct _mem_ctrl m = { .type = _MEM_CTRL, .subtype = _MEM_CTRL_FILEFILL,
@@ -120,7 +131,11 @@ static long fill_msg(uintptr_t a, size_t len, int how, struct _mem_fill_reply *r
 	return __px_sysmgr_send(&m, sizeof(m), r, r ? sizeof(*r) : 0);
 }
 
-/* Fill the pages of [a, a+len) (file offset off) taskman hands us; wait for others' fills. */
+/*
+ * Fill the pages of [a, a+len) (file offset off) taskman hands us, a
+ * bounce buffer at a time (read there, then copied into the object by
+ * taskman: the mapping itself may be read-only); wait for others' fills.
+ */
 static long fill(int fd, uintptr_t a, size_t len, off_t off)
 {
 	struct _mem_fill_reply fr;
@@ -128,61 +143,87 @@ static long fill(int fd, uintptr_t a, size_t len, off_t off)
 	long r, k;
 
 	while (p < end) {
-		size_t done = 0;
+		size_t done = 0, ask = end - p < sizeof(bounce.data) ? end - p : sizeof(bounce.data);
 
-		if ((r = fill_msg(p, end - p, _MEM_FILL_ASK, &fr)) < 0)
+		if ((r = fill_msg(p, ask, _MEM_FILL_ASK, &fr)) < 0)
 			return r;
-		if (fr.mf_len == 0 && r == 0)
-			return 0;		/* all filled */
+		if (fr.mf_len == 0 && r == 0) {
+			p += ask;		/* all of these filled */
+			continue;
+		}
 		if (fr.mf_len == 0) {		/* others are filling: let them */
 			struct timespec ts = { 0, 1000000 };
 
 			__px_clock_nanosleep(0, CLOCK_MONOTONIC, 0, &ts, 0);
 			continue;
 		}
-		for (k = 1; done < fr.mf_len && (k = __px_pread(fd, (char *)fr.mf_addr + done,
+		if (fr.mf_len > sizeof(bounce.data)) {	/* more than asked for */
+			fill_msg(fr.mf_addr, fr.mf_len, _MEM_FILL_UNDO, 0);
+			return -EIO;
+		}
+		for (k = 1; done < fr.mf_len && (k = __px_pread(fd, bounce.data + done,
 		    fr.mf_len - done, off + (off_t)(fr.mf_addr - a + done))) > 0; )
 			done += (size_t)k;
 		if (k < 0) {
 			fill_msg(fr.mf_addr, fr.mf_len, _MEM_FILL_UNDO, 0);
 			return k == -EBADF ? -EACCES : k;	/* not open for reading */
 		}
-		if ((r = fill_msg(fr.mf_addr, fr.mf_len, _MEM_FILL_DONE, 0)) < 0)
+		memset(bounce.data + done, 0, fr.mf_len - done);	/* past the end of the file */
+		bounce.h = (struct _mem_ctrl){ .type = _MEM_CTRL, .subtype = _MEM_CTRL_FILEFILL,
+		    .mc_prot = _MEM_FILL_DONE, .mc_addr = fr.mf_addr, .mc_len = fr.mf_len };
+		if ((r = __px_sysmgr_send(&bounce, sizeof(bounce.h) + fr.mf_len, 0, 0)) < 0) {
+			fill_msg(fr.mf_addr, fr.mf_len, _MEM_FILL_UNDO, 0);	/* for the others */
 			return r;
+		}
 		p = fr.mf_addr + fr.mf_len;
 	}
 	return 0;
 }
 
 /*
- * Map [off, off+len) of the regular file fd (sb) shared: taskman maps its
- * object writable here, libc fills the pages taskman hands it, then gives
- * the mapping its protection and records it.
+ * Ask fd's server to grant the mapping to taskman (_IO_MMAP): 0 and the
+ * file's identity there, EACCES (not open for it), or ENODEV (a server
+ * that does not vouch for its files: they are not mapped shared).
+ */
+static long grant(int fd, int prot, struct _mem_map_file *m)
+{
+	struct _io_mmap q = { .type = _IO_MMAP, .prot = (uint32_t)prot };
+	struct _io_mmap_reply r;
+	struct _server_info si;
+	long k;
+
+	if (ConnectServerInfo_r(0, fd, &si) != fd)
+		return -EBADF;
+	k = __px_send_quick(fd, &q, sizeof(q), &r, sizeof(r));
+	if (k == -ENOSYS || k == -ENODEV)
+		return -ENODEV;
+	if (k < 0)
+		return k == -ESRCH ? -EBADF : k;
+	m->mf_server = si.pid;
+	m->mf_dev = r.dev;
+	m->mf_ino = r.ino;
+	return 0;
+}
+
+/*
+ * Map [off, off+len) of the regular file fd (sb) shared: its server
+ * grants it (which checks the fd's access: EACCES), taskman maps the
+ * object with the caller's protection, libc fills the pages taskman hands
+ * it and records the mapping.
  */
 long __px_file_shared(void *addr, size_t len, int prot, int flags, int fd, off_t off,
     const struct _io_stat_buf *sb)
 {
-	struct _mem_map_file m = { .mf_map = { .type = _MEM_MAP,
-	    .mm_prot = prot == PROT_NONE ? PROT_NONE : (uint32_t)(prot | PROT_READ | PROT_WRITE),
+	struct _mem_map_file m = { .mf_map = { .type = _MEM_MAP, .mm_prot = (uint32_t)prot,
 	    .mm_addr = (uintptr_t)addr, .mm_len = len,
 	    .mm_flags = (uint32_t)(MAP_SHARED | _MAP_FILEOBJ | (flags & MAP_FIXED)),
-	    .mm_fd = -1, .mm_offset = off },
-	    .mf_dev = sb->sb_dev, .mf_ino = sb->sb_ino, .mf_size = sb->sb_size };
+	    .mm_fd = -1, .mm_offset = off }, .mf_size = sb->sb_size };
 	uintptr_t at;
 	int slot = -1;
 	long d, r;
-	char c;
 
-	/*
-	 * An fd libc did not open (inherited) has no known access mode: ask
-	 * the server, which refuses a read (or a write, even of 0 bytes) on an
-	 * fd not open for it.  The pages may all be filled already, so the
-	 * fill's pread cannot be the check.
-	 */
-	if (!__px_fds[fd].f_known && sb->sb_size > off && __px_pread(fd, &c, 1, off) == -EBADF)
-		return -EACCES;
-	if (!__px_fds[fd].f_known && (prot & PROT_WRITE) && __px_pwrite(fd, &c, 0, off) == -EBADF)
-		return -EACCES;
+	if ((r = grant(fd, prot, &m)) < 0)
+		return r;
 	if ((d = __px_dup(fd, 256, 0, 1)) < 0 && (d = __px_dup(fd, 0, 0, 1)) < 0)
 		return d;
 	LOCK(fmap_lock);
@@ -197,9 +238,6 @@ long __px_file_shared(void *addr, size_t len, int prot, int flags, int fd, off_t
 	r = __px_mm_send_map(&m.mf_map, sizeof(m));
 	at = (uintptr_t)r;
 	if (r >= 0 && prot != PROT_NONE && (r = fill(fd, at, len, off)) < 0)
-		__qsoe_mm_unmap((void *)at, len);
-	if (r >= 0 && prot != PROT_NONE && prot != (PROT_READ | PROT_WRITE) &&
-	    (r = __qsoe_mm_protect((void *)at, len, prot)) < 0)
 		__qsoe_mm_unmap((void *)at, len);
 	if (r >= 0)
 		fmaps[slot] = (struct fmap){ at, at + len, off, (int)d,

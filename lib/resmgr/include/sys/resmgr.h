@@ -50,6 +50,7 @@ typedef union { struct _io_openfd i; } io_openfd_t;
 typedef union { struct _io_fdinfo i; } io_fdinfo_t;
 typedef union { struct _io_lock i; struct _io_lock_reply o; } io_lock_t;
 typedef union { struct _io_msg i; } io_msg_t;
+typedef union { struct _io_mmap i; struct _io_mmap_reply o; } io_mmap_t;
 typedef union { struct _io_notify i; } io_notify_t;
 typedef union { struct _pulse i; } io_pulse_t;
 
@@ -99,8 +100,14 @@ typedef struct _resmgr_io_funcs {
 	 * default drops that process's record locks on the object.
 	 */
 	int (*close_dup)(resmgr_context_t *, io_close_t *, RESMGR_OCB_T *);
+	/*
+	 * _IO_MMAP: the client would map the open file MAP_SHARED (a file
+	 * system grants it to taskman, sys/iomsg.h; fs_io's does).  NULL
+	 * answers ENODEV: this server's files are not mapped so.
+	 */
+	int (*mmap)(resmgr_context_t *, io_mmap_t *, RESMGR_OCB_T *);
 } resmgr_io_funcs_t;
-#define _RESMGR_IO_NFUNCS	20
+#define _RESMGR_IO_NFUNCS	21
 
 typedef struct _resmgr_attr {
 	unsigned	flags;		/* 0 */
