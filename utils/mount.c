@@ -8,6 +8,7 @@
  * (docs/ext2.md, "mount and umount").  Exit status 0 when mounted.
  */
 #include <errno.h>
+#include <mntent.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +44,15 @@ static int list(void)
 /* Is something mounted at dir already (a line of /proc/mounts names it)? */
 static int mounted(const char *dir)
 {
-	char line[512], pt[256];
+	struct mntent *e;
 	int found = 0;
-	FILE *f = fopen("/proc/mounts", "r");
+	FILE *f = setmntent("/proc/mounts", "r");
 
 	if (f == NULL)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "%*s %255s", pt) == 1 && strcmp(pt, dir) == 0;
-	fclose(f);
+	while (!found && (e = getmntent(f)) != NULL)
+		found = strcmp(e->mnt_dir, dir) == 0;
+	endmntent(f);
 	return found;
 }
 

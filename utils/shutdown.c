@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/iomsg.h>
@@ -32,38 +33,26 @@
 static void
 unmount_all(void)
 {
-	static char buf[8192];
-	char *mp[MOUNTS_MAX], *line, *next;
+	char *mp[MOUNTS_MAX];
 	uint32_t force = _DCMD_FSYS_UMOUNT_FORCE;
-	int fd = open("/proc/mounts", O_RDONLY), n = 0;
-	ssize_t r, have = 0;
+	FILE *f = setmntent("/proc/mounts", "r");
+	struct mntent *e;
+	int n = 0, fd;
 
-	if (fd < 0)
+	if (f == NULL)
 		return;
-	while (have < (ssize_t)sizeof(buf) - 1 &&
-	    (r = read(fd, buf + have, sizeof(buf) - 1 - (size_t)have)) > 0)
-		have += r;
-	close(fd);
-	buf[have] = '\0';
-	for (line = buf; *line && n < MOUNTS_MAX; line = next) {
-		char *end;
-
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
-		if ((line = strchr(line, ' ')) == NULL || (end = strchr(++line, ' ')) == NULL ||
-		    line[0] != '/')
-			continue;
-		*end = '\0';
-		mp[n++] = line;
-	}
+	while (n < MOUNTS_MAX && (e = getmntent(f)) != NULL)
+		if (e->mnt_dir[0] == '/' && (mp[n] = strdup(e->mnt_dir)) != NULL)
+			n++;
+	endmntent(f);
 	while (n-- > 0) {
-		if ((fd = open(mp[n], O_RDONLY | O_DIRECTORY)) < 0)
-			continue;
-		if (ioctl(fd, DCMD_FSYS_UMOUNT, &force) != 0 && errno != ENOTTY &&
-		    errno != ENOSYS)
-			fprintf(stderr, "shutdown: umount %s: %s\n", mp[n], strerror(errno));
-		close(fd);
+		if ((fd = open(mp[n], O_RDONLY | O_DIRECTORY)) >= 0) {
+			if (ioctl(fd, DCMD_FSYS_UMOUNT, &force) != 0 && errno != ENOTTY &&
+			    errno != ENOSYS)
+				fprintf(stderr, "shutdown: umount %s: %s\n", mp[n], strerror(errno));
+			close(fd);
+		}
+		free(mp[n]);
 	}
 }
 
