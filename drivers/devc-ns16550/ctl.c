@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <sys/dcmd_chr.h>
 #include <sys/neutrino.h>
+#include <sys/procmsg.h>
 #include "devc.h"
 
 void
@@ -67,19 +68,22 @@ set_pgrp(struct tty *t, pid_t pid, pid_t pgrp)
 
 /*
  * Job control (<sys/iomsg.h>): is pid a process of the terminal's session
- * outside its foreground group?  Asked of taskman each time: a group can
- * change at any moment.  A process of another session (or none) reads
- * and writes the terminal as any file.
+ * outside its foreground group?  Asked of taskman each time, session and
+ * group in one _PROC_ID_GETIDS: a group can change at any moment.  A
+ * process of another session (or none) reads and writes the terminal as
+ * any file.
  */
 int
 tty_background(const struct tty *t, pid_t pid)
 {
-	pid_t g;
+	struct _proc_getsetid m = { .type = _PROC_GETSETID, .subtype = _PROC_ID_GETIDS,
+	    .gi_pid = pid };
+	struct _proc_ids ids;	/* the session and the group in one question */
 
-	if (t->t_sid <= 0 || t->t_pgrp <= 0 || getsid(pid) != t->t_sid)
-		return 0;
-	g = getpgid(pid);
-	return g > 0 && g != t->t_pgrp;
+	if (t->t_sid <= 0 || t->t_pgrp <= 0 ||
+	    MsgSend(SYSMGR_COID, &m, sizeof(m), &ids, sizeof(ids)) < 0)
+		return 0;	/* no job control here, or the client is gone */
+	return ids.pi_sid == t->t_sid && ids.pi_pgid != t->t_pgrp;
 }
 
 /* Does dcmd change the terminal (so that a background caller gets SIGTTOU)? */
