@@ -41,6 +41,13 @@ rdtime(void)
 	return v;
 }
 
+/*
+ * Each measured loop is a window for tools/qprof (a QEMU plugin that
+ * counts every instruction address): these hints are no-ops.
+ */
+#define PROF_OPEN()	__asm__ __volatile__("slti x0, x0, 1" ::: "memory")
+#define PROF_CLOSE()	__asm__ __volatile__("slti x0, x0, 2" ::: "memory")
+
 static uint64_t samples[ITER], tsamples[ITER];
 static int failed;
 
@@ -82,6 +89,7 @@ report(const char *name)
  */
 #define MEASURE_PART(name, PRE, OP, POST) do {				\
 	long rc = 0;							\
+	PROF_OPEN();							\
 	for (int i_ = -WARMUP; i_ < ITER; i_++) {			\
 		PRE;							\
 		uint64_t t0_ = rdtime(), a_ = instret();		\
@@ -98,6 +106,7 @@ report(const char *name)
 			tsamples[i_] = t1_ - t0_;			\
 		}							\
 	}								\
+	PROF_CLOSE();							\
 	if (rc == 0)							\
 		report(name);						\
 } while (0)

@@ -7,6 +7,7 @@
 
 #include <kern/ipc.h>
 #include <kern/kobj.h>
+#include <kern/spinlock.h>
 #include <kern/thread.h>
 #include <abi/neutrino.h>
 
@@ -147,7 +148,62 @@ void ipc_peek_done(struct thread *td, struct vmspace *vs);
  * under its slot lock, so an rcvid lookup never follows td_ipcchan to a
  * freed channel.  td is the calling thread.
  */
-void ipc_drop_chan(struct thread *td);
+void ipc_drop_chan_slow(struct thread *td);
+
+/* ipc_drop_chan's common case inline: nobody copying, claimed through our rcvid (see there). */
+static inline void
+ipc_drop_chan(struct thread *td)
+{
+	struct channel *ch = td->td_ipcchan;
+
+	if (__atomic_load_n(&td->td_ipcbusy, __ATOMIC_ACQUIRE) || !td->td_ipcnoslot) {
+		ipc_drop_chan_slow(td);
+		return;
+	}
+	td->td_ipcnoslot = false;
+	td->td_ipcchan = NULL;
+	if (ch)
+		chan_release(ch);
+}
+
+/*
+ * The slot table (kern/ipc_slots.c): ipc_slot_locks[i % IPC_SLOT_STRIPES]
+ * protects ipc_slots[i], the thread with slot i.  Leaf-level striped
+ * locks, taken with interrupts off, before any ch_lock.
+ */
+#define IPC_SLOT_STRIPES	64
+extern struct spinlock ipc_slot_locks[IPC_SLOT_STRIPES];
+extern struct thread *ipc_slots[MAX_THREADS];
+
+/*
+ * The client rcvid names if it is REPLY-blocked on a live channel of p,
+ * with that channel's lock taken (*chp); else NULL.  Its slot lock held.
+ */
+static inline __attribute__((always_inline)) struct thread *
+rcvid_client_locked(long rcvid, unsigned slot, struct proc *p, struct channel **chp)
+{
+	struct thread *td = ipc_slots[slot];
+	struct channel *ch;
+
+	if (td == NULL || ipc_rcvid(td) != rcvid || td->td_state != STATE_REPLY)
+		return NULL;
+	ch = td->td_ipcchan;	/* td's reference keeps it: see ipc_drop_chan */
+	if (ch == NULL)
+		return NULL;
+	spin_lock(&ch->ch_lock);
+	if (td->td_state != STATE_REPLY || td->td_ipcchan != ch || ch->ch_proc != p || ch->ch_dead) {
+		spin_unlock(&ch->ch_lock);
+		return NULL;
+	}
+	*chp = ch;
+	return td;
+}
+
+static inline bool
+rcvid_ok(long rcvid, unsigned slot)
+{
+	return rcvid > 0 && rcvid <= 0x7fffffff && slot != 0;
+}
 
 /* The pid (and tid) of the live client thread rcvid names, for MsgDeliverEvent; -1 if gone. */
 int ipc_rcvid_pid(long rcvid, int *tid);

@@ -18,17 +18,13 @@
 #include "ipc_internal.h"
 
 #define SLOT_BITS	RCVID_SLOT_BITS
-#define NSTRIPES	64
+#define NSTRIPES	IPC_SLOT_STRIPES
 
 _Static_assert(MAX_THREADS == (1 << SLOT_BITS), "rcvid layout");
 
-/*
- * slot_locks[i % NSTRIPES] protects slots[i].  Leaf-level striped locks,
- * taken with interrupts off, before any ch_lock.  slot_hint is a lock-free
- * allocation hint.
- */
-static struct spinlock slot_locks[NSTRIPES];
-static struct thread *slots[MAX_THREADS];
+/* The table and its locks: kern/ipc_internal.h.  slot_hint is a lock-free allocation hint. */
+struct spinlock ipc_slot_locks[NSTRIPES];
+struct thread *ipc_slots[MAX_THREADS];
 static uint16_t slot_gens[MAX_THREADS];		/* 10 bits used */
 static unsigned slot_hint = 1;
 
@@ -36,7 +32,7 @@ void
 ipc_slots_init(void)
 {
 	for (int i = 0; i < NSTRIPES; i++)
-		spin_init(&slot_locks[i], "rcvid-slots");
+		spin_init(&ipc_slot_locks[i], "rcvid-slots");
 }
 
 int
@@ -44,15 +40,15 @@ ipc_thread_init(struct thread *td)
 {
 	for (unsigned n = 0; n < MAX_THREADS; n++) {
 		unsigned i = (__atomic_fetch_add(&slot_hint, 1, __ATOMIC_RELAXED) % (MAX_THREADS - 1)) + 1;
-		unsigned long fl = spin_lock_irqsave(&slot_locks[i % NSTRIPES]);
-		bool got = slots[i] == NULL;
+		unsigned long fl = spin_lock_irqsave(&ipc_slot_locks[i % NSTRIPES]);
+		bool got = ipc_slots[i] == NULL;
 
 		if (got) {
-			slots[i] = td;
+			ipc_slots[i] = td;
 			slot_gens[i] = (slot_gens[i] + 1) & 0x3ff;
 			td->td_slotgen = slot_gens[i];
 		}
-		spin_unlock_irqrestore(&slot_locks[i % NSTRIPES], fl);
+		spin_unlock_irqrestore(&ipc_slot_locks[i % NSTRIPES], fl);
 		if (got) {
 			td->td_slot = (int)i;
 			return 0;
@@ -68,14 +64,14 @@ ipc_thread_fini(struct thread *td)
 
 	if (td->td_slot == 0)
 		return;
-	fl = spin_lock_irqsave(&slot_locks[td->td_slot % NSTRIPES]);
-	slots[td->td_slot] = NULL;
-	spin_unlock_irqrestore(&slot_locks[td->td_slot % NSTRIPES], fl);
+	fl = spin_lock_irqsave(&ipc_slot_locks[td->td_slot % NSTRIPES]);
+	ipc_slots[td->td_slot] = NULL;
+	spin_unlock_irqrestore(&ipc_slot_locks[td->td_slot % NSTRIPES], fl);
 	td->td_slot = 0;
 }
 
 void
-ipc_drop_chan(struct thread *td)
+ipc_drop_chan_slow(struct thread *td)
 {
 	struct channel *ch;
 	unsigned long fl;
@@ -100,43 +96,13 @@ ipc_drop_chan(struct thread *td)
 		ch = td->td_ipcchan;
 		td->td_ipcchan = NULL;
 	} else {
-		fl = spin_lock_irqsave(&slot_locks[td->td_slot % NSTRIPES]);
+		fl = spin_lock_irqsave(&ipc_slot_locks[td->td_slot % NSTRIPES]);
 		ch = td->td_ipcchan;
 		td->td_ipcchan = NULL;
-		spin_unlock_irqrestore(&slot_locks[td->td_slot % NSTRIPES], fl);
+		spin_unlock_irqrestore(&ipc_slot_locks[td->td_slot % NSTRIPES], fl);
 	}
 	if (ch)
 		chan_release(ch);
-}
-
-/*
- * The client rcvid names if it is REPLY-blocked on a live channel of p,
- * with that channel's lock taken (*chp); else NULL.  Its slot lock held.
- */
-static inline __attribute__((always_inline)) struct thread *
-rcvid_client_locked(long rcvid, unsigned slot, struct proc *p, struct channel **chp)
-{
-	struct thread *td = slots[slot];
-	struct channel *ch;
-
-	if (td == NULL || ipc_rcvid(td) != rcvid || td->td_state != STATE_REPLY)
-		return NULL;
-	ch = td->td_ipcchan;	/* td's reference keeps it: see ipc_drop_chan */
-	if (ch == NULL)
-		return NULL;
-	spin_lock(&ch->ch_lock);
-	if (td->td_state != STATE_REPLY || td->td_ipcchan != ch || ch->ch_proc != p || ch->ch_dead) {
-		spin_unlock(&ch->ch_lock);
-		return NULL;
-	}
-	*chp = ch;
-	return td;
-}
-
-static inline bool
-rcvid_ok(long rcvid, unsigned slot)
-{
-	return rcvid > 0 && rcvid <= 0x7fffffff && slot != 0;
 }
 
 struct thread *
@@ -152,7 +118,7 @@ ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim, struct vmspace **vsp,
 		return ipc_rcvid_claim(rcvid, p);
 	if (!rcvid_ok(rcvid, slot))
 		return NULL;
-	fl = spin_lock_irqsave(&slot_locks[slot % NSTRIPES]);
+	fl = spin_lock_irqsave(&ipc_slot_locks[slot % NSTRIPES]);
 	td = rcvid_client_locked(rcvid, slot, p, &ch);
 	if (td) {
 		/* Peek: the client's space stays valid through our reference. */
@@ -162,7 +128,7 @@ ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim, struct vmspace **vsp,
 		__atomic_fetch_add(&td->td_ipcbusy, 1, __ATOMIC_ACQUIRE);
 		spin_unlock(&ch->ch_lock);
 	}
-	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
+	spin_unlock_irqrestore(&ipc_slot_locks[slot % NSTRIPES], fl);
 	return td;
 }
 
@@ -176,14 +142,14 @@ ipc_rcvid_claim(long rcvid, struct proc *p)
 
 	if (!rcvid_ok(rcvid, slot))
 		return NULL;
-	fl = spin_lock_irqsave(&slot_locks[slot % NSTRIPES]);
+	fl = spin_lock_irqsave(&ipc_slot_locks[slot % NSTRIPES]);
 	td = rcvid_client_locked(rcvid, slot, p, &ch);
 	if (td) {
 		TAILQ_REMOVE(&ch->ch_repliers, td, td_ipclink);
 		td->td_state = STATE_READY;
 		spin_unlock(&ch->ch_lock);
 	}
-	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
+	spin_unlock_irqrestore(&ipc_slot_locks[slot % NSTRIPES], fl);
 	return td;
 }
 
@@ -205,12 +171,12 @@ ipc_rcvid_pid(long rcvid, int *tid)
 
 	if (rcvid <= 0 || rcvid > 0x7fffffff || slot == 0)
 		return -1;
-	fl = spin_lock_irqsave(&slot_locks[slot % NSTRIPES]);
-	td = slots[slot];
+	fl = spin_lock_irqsave(&ipc_slot_locks[slot % NSTRIPES]);
+	td = ipc_slots[slot];
 	if (td && td->td_slotgen == gen && td->td_proc) {
 		pid = td->td_proc->pr_pid;
 		*tid = td->td_tid;
 	}
-	spin_unlock_irqrestore(&slot_locks[slot % NSTRIPES], fl);
+	spin_unlock_irqrestore(&ipc_slot_locks[slot % NSTRIPES], fl);
 	return pid;
 }

@@ -27,6 +27,8 @@
 _Static_assert(offsetof(struct thread, td_sp) == 32, "switch.S uses this offset");
 
 struct thread *cpu_switch_arch(struct thread *old, struct thread *new);
+void cpu_switch_cont_arch(struct thread *old, struct thread *new, vaddr_t top)
+    __attribute__((noreturn));
 void lwkt_thread_start(struct thread *prev);
 extern char thread_entry_arch[];
 extern char boot_stack[];	/* head.S: KSTACK_SIZE bytes */
@@ -300,7 +302,7 @@ reap(struct cpu *gd, struct thread *td)
  * Finish a switch in the context of the thread switched to: prev's
  * registers are saved now, so it may run elsewhere or be freed.
  */
-static void
+static inline __attribute__((always_inline)) void
 lwkt_switch_tail(struct thread *prev)
 {
 	struct cpu *gd = mycpu();
@@ -352,9 +354,13 @@ rr_rearm(struct cpu *gd, struct thread *td)
 	callout_reset(&rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
 }
 
-/* Inlined into both callers: the switch is the hot path of every wake-up. */
+/*
+ * Inlined into its callers: the switch is the hot path of every wake-up.
+ * cont: td keeps nothing on its kernel stack but its trap frame and
+ * resumes in ipc_cont_resume (cpu_switch_cont_arch); no return then.
+ */
 static inline __attribute__((always_inline)) void
-do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
+do_switch(struct cpu *gd, struct thread *td, struct thread *ntd, bool cont)
 {
 	unsigned long s;
 	struct thread *prev;
@@ -379,6 +385,8 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd)
 		proc_switch_vm(ntd);
 	s = intr_disable_arch();
 	fpu_switch_arch(gd->gd_fpu_owner, td, ntd);
+	if (cont)
+		cpu_switch_cont_arch(td, ntd, (vaddr_t)td->td_kstack + KSTACK_SIZE);
 	prev = cpu_switch_arch(td, ntd);
 	intr_restore_arch(s);
 	lwkt_switch_tail(prev);
@@ -416,7 +424,7 @@ switch_to_best(int how)
 		ntd->td_flags &= ~TDF_RUNQ;
 	}
 	if (ntd != td)
-		do_switch(gd, td, ntd);
+		do_switch(gd, td, ntd, false);
 }
 
 void
@@ -478,12 +486,34 @@ lwkt_sleep_handoff(struct thread *wake)
 	    TDF_SLEEPING && runq_top_pri_inline(&gd->gd_runq) < wake->td_pri) {
 		__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
 		wake->td_flags &= ~TDF_SLEEPING;
-		do_switch(gd, td, wake);
+		do_switch(gd, td, wake, false);
 	} else {
 		lwkt_schedule(wake);
 		switch_to_best(SW_PREEMPT);
 	}
 	td->td_flags &= ~TDF_SLEEPING;
+}
+
+void
+lwkt_switch_cont(struct thread *wake)
+{
+	struct thread *td = curthread;
+	struct cpu *gd = mycpu();
+
+	KASSERT(td->td_critcount > 0, "lwkt_switch_cont outside a critical section");
+	td->td_flags &= ~TDF_TIMEDOUT;
+	td->td_flags |= TDF_SLEEPING;
+	__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
+	wake->td_flags &= ~TDF_SLEEPING;
+	do_switch(gd, td, wake, true);
+	__builtin_unreachable();
+}
+
+void
+lwkt_cont_tail(struct thread *prev)
+{
+	lwkt_switch_tail(prev);
+	curthread->td_flags &= ~TDF_SLEEPING;
 }
 
 void

@@ -10,13 +10,16 @@
  */
 #include <kern/cpu.h>
 #include <kern/lwkt.h>
+#include <kern/panic.h>
 #include <kern/proc.h>
+#include <kern/runq_inline.h>
 #include <kern/signal.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/timer.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
+#include <arch/trapframe.h>
 #include "ipc_internal.h"
 
 void
@@ -165,15 +168,40 @@ wake_peer(struct thread *td, struct thread *wake)
  * or an unblock request to the server, see ask_unblock).  Returns the
  * transaction's result.  Entered in a critical section, which it ends.
  */
+static int64_t ipc_wait_crit_slow(struct thread *td);
+
+/*
+ * ipc_block_crit's wait, after its first steps; where a thread resumes
+ * that blocked on the fast path (ipc_cont_call).  td is the caller.  Its
+ * first test inline: the transaction is often done by now.
+ */
+static inline __attribute__((always_inline)) int64_t
+ipc_wait_crit(struct thread *td)
+{
+	if (__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
+		crit_exit();
+		return td->td_ipcresult;
+	}
+	return ipc_wait_crit_slow(td);
+}
+
 static int64_t
 ipc_block_crit(struct thread *wake)
 {
 	struct thread *td = curthread;
-	int64_t err = 0;
 
 	td->td_unblock_req = false;
 	if (wake)
 		wake_peer(td, wake);
+	return ipc_wait_crit(td);
+}
+
+/* ipc_wait_crit's loop. */
+static int64_t
+ipc_wait_crit_slow(struct thread *td)
+{
+	int64_t err = 0;
+
 	while (!__atomic_load_n(&td->td_ipcdone, __ATOMIC_ACQUIRE)) {
 		int state = td->td_state;
 
@@ -442,60 +470,20 @@ finish_replied(struct thread **replied)
 }
 
 /*
- * The common receive path of MsgReceive*(); pulses_only for
- * MsgReceivePulse*().  replied: NULL, or the client MsgReplyReceive has
- * just replied to, not yet woken, in a critical section the caller
- * entered (msg_reply_receive): nothing here sleeps or switches before
- * the client is woken.  If we block for a message, ipc_block wakes it
- * and may switch straight to it (wake_peer); on any other path it is
- * woken first thing (before a copy that may wait).  Either way the
- * critical section ends with the wake-up.
+ * msg_receive_body's wait for a message or pulse on ch, from the first
+ * try to a result that is not IPC_RETRY.  leave: we still work for ch
+ * (keepref: with the reference this call uses).  replied: as for
+ * msg_receive.
  */
-static inline __attribute__((always_inline)) long
-msg_receive_body(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
-    struct thread *replied)
+static inline __attribute__((always_inline)) int64_t
+msg_receive_loop(struct thread *td, struct channel *ch, bool pulses_only,
+    struct thread *replied, bool leave, bool keepref)
 {
-	struct thread *td = curthread, *c;
-	struct vmspace *vs = td->td_proc->pr_vm;
 	struct pulse_rec *pu;
-	struct channel *ch;
+	struct thread *c;
 	unsigned long fl;
-	int64_t rlen, rc;
-	bool fixed, leave, keepref;
+	int64_t rc;
 
-	rlen = ubuf_size(vs, rb);
-	if (rlen < 0) {
-		finish_replied(&replied);
-		return rlen;
-	}
-	if (info && vm_check(vs, info, sizeof(struct _msg_info), VMP_W) < 0) {
-		finish_replied(&replied);
-		return -EFAULT;
-	}
-	/*
-	 * Done with the last message.  Receiving again on the channel we work
-	 * for (the server loop): its worker reference becomes this call's, and
-	 * we leave under the lock below.  Otherwise look chid up and leave now.
-	 * The unlocked read of pr_chans is one moment's view, like the locked
-	 * lookup; our reference keeps ch from being freed and reused.
-	 */
-	ch = td->td_workchan;
-	keepref = ch != NULL && chid > 0 && chid < PROC_MAX_CHANNELS &&
-	    __atomic_load_n(&td->td_proc->pr_chans[chid], __ATOMIC_ACQUIRE) == ch;
-	if (!keepref) {
-		ch = chan_lookup_hold(td->td_proc, chid);
-		if (ch == NULL) {
-			finish_replied(&replied);
-			return -ESRCH;
-		}
-	}
-	td->td_rbuf = *rb;
-	td->td_rlen = rlen;
-	leave = td->td_workchan == ch;
-	if (!leave)
-		ipc_worker_leave(td);
-	if (td->td_pri != MAX(td->td_basepri, td->td_mtxpri))	/* our own while we wait */
-		lwkt_setpri_self(MAX(td->td_basepri, td->td_mtxpri));
 	do {
 		td->td_ipcdone = 0;
 		td->td_ipcchan = ch;
@@ -551,6 +539,16 @@ msg_receive_body(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_onl
 		}
 		rc = td->td_ipcresult;
 	} while (rc == IPC_RETRY);
+	return rc;
+}
+
+/* msg_receive_body's end: leave ch, take the sender's priority, store the info. */
+static inline __attribute__((always_inline)) long
+msg_receive_end(struct thread *td, struct channel *ch, int64_t rc, uaddr_t info)
+{
+	struct vmspace *vs = td->td_proc->pr_vm;
+	bool fixed;
+
 	td->td_ipcchan = NULL;
 	td->td_state = STATE_RUNNING;
 	fixed = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) != 0;
@@ -565,6 +563,64 @@ msg_receive_body(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_onl
 	    vm_copyout(vs, info, &td->td_msginfo, sizeof(td->td_msginfo)) < 0)
 		return -EFAULT;
 	return rc;
+}
+
+/*
+ * The common receive path of MsgReceive*(); pulses_only for
+ * MsgReceivePulse*().  replied: NULL, or the client MsgReplyReceive has
+ * just replied to, not yet woken, in a critical section the caller
+ * entered (msg_reply_receive): nothing here sleeps or switches before
+ * the client is woken.  If we block for a message, ipc_block wakes it
+ * and may switch straight to it (wake_peer); on any other path it is
+ * woken first thing (before a copy that may wait).  Either way the
+ * critical section ends with the wake-up.
+ */
+static inline __attribute__((always_inline)) long
+msg_receive_body(long chid, const struct ubuf *rb, uaddr_t info, bool pulses_only,
+    struct thread *replied)
+{
+	struct thread *td = curthread;
+	struct vmspace *vs = td->td_proc->pr_vm;
+	struct channel *ch;
+	int64_t rlen, rc;
+	bool leave, keepref;
+
+	rlen = ubuf_size(vs, rb);
+	if (rlen < 0) {
+		finish_replied(&replied);
+		return rlen;
+	}
+	if (info && vm_check(vs, info, sizeof(struct _msg_info), VMP_W) < 0) {
+		finish_replied(&replied);
+		return -EFAULT;
+	}
+	/*
+	 * Done with the last message.  Receiving again on the channel we work
+	 * for (the server loop): its worker reference becomes this call's, and
+	 * we leave under the lock below.  Otherwise look chid up and leave now.
+	 * The unlocked read of pr_chans is one moment's view, like the locked
+	 * lookup; our reference keeps ch from being freed and reused.
+	 */
+	ch = td->td_workchan;
+	keepref = ch != NULL && chid > 0 && chid < PROC_MAX_CHANNELS &&
+	    __atomic_load_n(&td->td_proc->pr_chans[chid], __ATOMIC_ACQUIRE) == ch;
+	if (!keepref) {
+		ch = chan_lookup_hold(td->td_proc, chid);
+		if (ch == NULL) {
+			finish_replied(&replied);
+			return -ESRCH;
+		}
+	}
+	td->td_rbuf = *rb;
+	td->td_rlen = rlen;
+	leave = td->td_workchan == ch;
+	if (!leave)
+		ipc_worker_leave(td);
+	if (td->td_pri != MAX(td->td_basepri, td->td_mtxpri))	/* our own while we wait */
+		lwkt_setpri_self(MAX(td->td_basepri, td->td_mtxpri));
+	td->td_rinfo = info;
+	rc = msg_receive_loop(td, ch, pulses_only, replied, leave, keepref);
+	return msg_receive_end(td, ch, rc, info);
 }
 
 long
@@ -607,4 +663,203 @@ ipc_cancel_self(int error)
 		return;
 	unqueue_self(error, -1);
 	ipc_drop_chan(td);
+}
+
+/* ---- the fast path (docs/performance.md, "Round 5") -------------------- */
+
+/*
+ * The thread a fast path would switch to can take this CPU now: the
+ * conditions of lwkt_sleep_handoff's direct switch.  Interrupts off, so
+ * they hold until the switch: only this CPU changes them.
+ */
+static inline bool
+fast_peer_ok(struct cpu *gd, const struct thread *w)
+{
+	return __atomic_load_n(&w->td_cpu, __ATOMIC_RELAXED) == gd &&
+	    (w->td_flags & (TDF_SLEEPING | TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)) ==
+	    TDF_SLEEPING && runq_top_pri_inline(&gd->gd_runq) < w->td_pri;
+}
+
+/* The caller may block and hand over at once: wake_peer's conditions. */
+static inline bool
+fast_self_ok(struct thread *td)
+{
+	return td->td_tmo_flags == 0 && !__atomic_load_n(&td->td_ipcprop, __ATOMIC_ACQUIRE) &&
+	    sig_interrupted_inline(td) == 0;
+}
+
+/*
+ * ipc_block_crit(wake) as the fast path ends it: td blocks keeping only
+ * its trap frame (the call is under way: sepc past the ecall), and the CPU
+ * switches straight to wake, whose transaction we finished.
+ */
+static inline __attribute__((always_inline, noreturn)) void
+fast_block(struct thread *td, struct trapframe *tf, struct thread *wake, int call)
+{
+	tf->tf_sepc += 4;
+	td->td_contcall = call;
+	td->td_critcount++;		/* ipc_block's crit_enter */
+	td->td_unblock_req = false;
+	__atomic_store_n(&wake->td_ipcdone, 1, __ATOMIC_RELEASE);
+	lwkt_switch_cont(wake);
+}
+
+/*
+ * MsgSend's fast path: msg_send_body's steps when a receiver waits on the
+ * channel, the message is short (or empty) and both threads can switch at
+ * once.  Returns, having changed nothing, when a condition fails: the
+ * general path runs.  Otherwise it does not return.  Interrupts off, from
+ * trap_kercall.
+ */
+void
+ipc_fast_MsgSend(struct thread *td, struct trapframe *tf)
+{
+	int64_t slen = (int64_t)tf->tf_regs[REG_A2], rlen = (int64_t)tf->tf_regs[REG_A4], n;
+	uaddr_t smsg = tf->tf_regs[REG_A1], rmsg = tf->tf_regs[REG_A3];
+	struct cpu *gd = mycpu();
+	struct conn_ref cr;
+	struct channel *ch;
+	struct thread *r;
+
+	if (slen < 0 || rlen < 0 || !fast_self_ok(td) ||
+	    !conn_lookup(td->td_proc, (long)tf->tf_regs[REG_A0], &cr))
+		return;
+	ch = cr.cr_chan;
+	spin_lock(&ch->ch_lock);
+	r = TAILQ_FIRST(&ch->ch_receivers);
+	if (ch->ch_dead || r == NULL || r->td_pulseonly || !fast_peer_ok(gd, r))
+		goto out;
+	n = MIN(slen, r->td_rlen);
+	if (n > 0 && (r->td_rbuf.ub_iov || n > IPC_SHORT_MAX ||
+	    !ipc_short_copy(r->td_proc->pr_vm, r->td_rbuf.ub_base, td->td_proc->pr_vm, smsg,
+	    (uint64_t)n)))
+		goto out;
+	td->td_sbuf = (struct ubuf){ smsg, slen, false };
+	td->td_rbuf = (struct ubuf){ rmsg, rlen, false };
+	td->td_slen = slen;
+	td->td_rlen = rlen;
+	td->td_scoid = cr.cr_scoid;
+	td->td_coid = cr.cr_coid;
+	td->td_msggen++;
+	td->td_ipcdone = 0;
+	td->td_ipcnoslot = false;
+	td->td_ipcchan = ch;		/* our reference from conn_lookup */
+	ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
+	deliver_ok_locked(ch, r, td, n);
+	spin_unlock(&ch->ch_lock);
+	fast_block(td, tf, r, __KER_MsgSend);
+out:
+	spin_unlock(&ch->ch_lock);
+	chan_release(ch);
+}
+
+/*
+ * MsgReplyReceive's fast path: the server loop's reply (to a client of
+ * the channel it works for) and its next receive on that channel when
+ * nothing waits there: msg_reply's and msg_receive_body's steps, then the
+ * direct switch to the client.  Both halves are checked under the slot
+ * lock and ch_lock before either changes anything.  Returns, having
+ * changed nothing, when a condition fails; otherwise does not return.
+ * Interrupts off, from trap_kercall.
+ */
+void
+ipc_fast_MsgReplyReceive(struct thread *td, struct trapframe *tf)
+{
+	uint64_t a0 = tf->tf_regs[REG_A0];
+	int rcvid = (int)(uint32_t)a0, chid = (int)((int64_t)a0 >> 32);
+	long status = (long)tf->tf_regs[REG_A1];
+	uaddr_t smsg = tf->tf_regs[REG_A2], rmsg = tf->tf_regs[REG_A4], info = tf->tf_regs[REG_A6];
+	int64_t slen = (int64_t)tf->tf_regs[REG_A3], rlen = (int64_t)tf->tf_regs[REG_A5], n;
+	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
+	struct proc *p = td->td_proc;
+	struct channel *ch = td->td_workchan, *cch;
+	struct cpu *gd = mycpu();
+	struct spinlock *sl;
+	struct thread *c;
+	int pri;
+
+	if (slen < 0 || rlen < 0 || (status < 0 && status >= -4095) || !fast_self_ok(td))
+		return;
+	/* Receiving again on the channel we work for: msg_receive_body's keepref. */
+	if (ch == NULL || chid <= 0 || chid >= PROC_MAX_CHANNELS ||
+	    __atomic_load_n(&p->pr_chans[chid], __ATOMIC_ACQUIRE) != ch)
+		return;
+	if (rcvid <= 0 || slot == 0 ||
+	    (info && vm_check(p->pr_vm, info, sizeof(struct _msg_info), VMP_W) < 0))
+		return;
+	sl = &ipc_slot_locks[slot % IPC_SLOT_STRIPES];
+	spin_lock(sl);
+	c = rcvid_client_locked(rcvid, slot, p, &cch);
+	if (c == NULL) {
+		spin_unlock(sl);
+		return;
+	}
+	if (cch != ch || !TAILQ_EMPTY(&ch->ch_pulses) || !TAILQ_EMPTY(&ch->ch_senders) ||
+	    !fast_peer_ok(gd, c))
+		goto out;
+	n = MIN(slen, c->td_rlen);
+	if (n > 0 && (c->td_rbuf.ub_iov || n > IPC_SHORT_MAX ||
+	    !ipc_short_copy(c->td_proc->pr_vm, c->td_rbuf.ub_base, p->pr_vm, smsg, (uint64_t)n)))
+		goto out;
+	/* The reply (msg_reply): claim the client, give it its result. */
+	TAILQ_REMOVE(&ch->ch_repliers, c, td_ipclink);
+	c->td_state = STATE_READY;
+	c->td_ipcresult = status;
+	c->td_ipcnoslot = true;
+	/* The receive (msg_receive_body, msg_receive_loop) up to its block. */
+	td->td_rbuf = (struct ubuf){ rmsg, rlen, false };
+	td->td_rlen = rlen;
+	pri = MAX(td->td_basepri, td->td_mtxpri);
+	if (td->td_pri != pri) {		/* lwkt_setpri_self, inline */
+		td->td_pri = pri;
+		if (runq_top_pri_inline(&gd->gd_runq) > pri)
+			cpu_request(gd, RQF_RESCHED);
+	}
+	td->td_rinfo = info;
+	td->td_ipcdone = 0;
+	td->td_ipcchan = ch;		/* the worker's reference becomes the call's */
+	TAILQ_REMOVE(&ch->ch_workers, td, td_worklink);
+	td->td_workchan = NULL;
+	TAILQ_INSERT_TAIL(&ch->ch_receivers, td, td_ipclink);
+	td->td_state = STATE_RECEIVE;
+	td->td_pulseonly = false;
+	spin_unlock(&ch->ch_lock);
+	spin_unlock(sl);
+	fast_block(td, tf, c, __KER_MsgReplyReceive);
+out:
+	spin_unlock(&cch->ch_lock);
+	spin_unlock(sl);
+}
+
+/*
+ * The rest of a kernel call that blocked on the fast path, in the thread
+ * that made it, once it runs again (ipc_cont_resume): the wait, then what
+ * the general path does after it.  In a critical section, which the wait
+ * ends; interrupts on.  Returns the call's result.
+ */
+long
+ipc_cont_call(struct thread *td, struct trapframe *tf)
+{
+	int64_t rc = ipc_wait_crit(td);
+	int call = td->td_contcall;
+
+	td->td_contcall = 0;
+	switch (call) {
+	case __KER_MsgSend:
+		ipc_drop_chan(td);		/* msg_send_body's end */
+		return td->td_ipcresult;
+	case __KER_MsgReplyReceive: {
+		struct channel *ch = td->td_ipcchan;
+
+		if (rc == IPC_RETRY)
+			rc = msg_receive_loop(td, ch, false, NULL, false, true);
+		rc = msg_receive_end(td, ch, rc, td->td_rinfo);
+		/* sys_MsgReplyReceive's end; the reply was made (0). */
+		tf->tf_regs[REG_A1] = 0;
+		if (rc == -ERESTART)
+			tf->tf_regs[REG_A0] &= ~0xffffffffUL;	/* restart as a receive alone */
+		return rc;
+	}
+	}
+	panic("ipc_cont_call: kernel call %d", call);
 }

@@ -609,12 +609,6 @@ proc_user_return_slow(struct trapframe *tf)
 	}
 }
 
-struct trapframe *
-proc_user_frame(struct thread *td)
-{
-	return (struct trapframe *)((uint8_t *)td->td_kstack + KSTACK_SIZE -
-	    sizeof(struct trapframe));
-}
 
 void
 proc_wake_threads(struct proc *p)

@@ -8,6 +8,8 @@
  * the thread that switched to it.  tp is not switched: it names the CPU.
  * Interrupts are off across the switch (lwkt_switch sees to that).
  */
+#include <arch/trapframe.h>
+
 #define TD_SP	32	/* offsetof(struct thread, td_sp), asserted in lwkt.c */
 
 	.section .text
@@ -56,3 +58,54 @@ thread_entry_arch:
 	mv	s0, zero
 	call	lwkt_thread_start
 1:	j	1b
+
+/*
+ * void cpu_switch_cont_arch(struct thread *old, struct thread *new, vaddr_t top)
+ *
+ * The switch of a thread that blocks in a kernel call and keeps nothing
+ * on its kernel stack but its user trap frame (the IPC fast path,
+ * kern/msg_fast.c): old's registers are not saved.  old->td_sp gets a
+ * switch frame just below its trap frame (top: old's kernel stack top) whose return address is
+ * ipc_cont_entry_arch, so whatever switches to old later resumes it
+ * there, with sp at its trap frame.  new resumes from new->td_sp as in
+ * cpu_switch_arch, with a0 = old.  Does not return.  Interrupts off.
+ */
+	.globl	cpu_switch_cont_arch
+cpu_switch_cont_arch:
+	/* old's frame: its kernel stack top (a2) less the trap frame, less 112 */
+	addi	a2, a2, -(TF_SIZE + 112)
+	la	t0, ipc_cont_entry_arch
+	sd	t0, 0(a2)
+	sd	a2, TD_SP(a0)
+	ld	sp, TD_SP(a1)
+	ld	ra, 0(sp)
+	bne	ra, t0, 1f
+	/* new blocked the same way: nothing of its registers to load */
+	addi	sp, sp, 112
+	j	ipc_cont_entry_arch
+1:
+	ld	s0, 8(sp)
+	ld	s1, 16(sp)
+	ld	s2, 24(sp)
+	ld	s3, 32(sp)
+	ld	s4, 40(sp)
+	ld	s5, 48(sp)
+	ld	s6, 56(sp)
+	ld	s7, 64(sp)
+	ld	s8, 72(sp)
+	ld	s9, 80(sp)
+	ld	s10, 88(sp)
+	ld	s11, 96(sp)
+	addi	sp, sp, 112
+	ret
+
+/*
+ * Where a thread that blocked through cpu_switch_cont_arch resumes: a0 =
+ * the thread that switched to it, sp = its trap frame.  ipc_cont_resume
+ * (arch/riscv64/trap.c) finishes its kernel call; then back to user mode.
+ */
+	.globl	ipc_cont_entry_arch
+ipc_cont_entry_arch:
+	mv	s0, zero
+	call	ipc_cont_resume
+	j	trap_return_user

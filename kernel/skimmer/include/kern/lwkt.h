@@ -110,6 +110,18 @@ int lwkt_sleep(uint64_t timeout);
  */
 void lwkt_sleep_handoff(struct thread *wake);
 
+/*
+ * The IPC fast path's block (kern/msg_fast.c): the calling thread sleeps
+ * and keeps nothing on its kernel stack but its user trap frame; the CPU
+ * switches straight to `wake`, which the caller has checked can run
+ * (lwkt_sleep_handoff's conditions).  Whatever wakes the caller later
+ * resumes it in ipc_cont_resume (arch/riscv64/trap.c), which finishes its
+ * kernel call.  Crit, interrupts off; does not return.
+ */
+void lwkt_switch_cont(struct thread *wake) __attribute__((noreturn));
+/* ipc_cont_resume's first step: the end of the switch that resumed us. */
+void lwkt_cont_tail(struct thread *prev);
+
 /* Switch to the best runnable thread (the caller stays runnable or not). Crit. */
 void lwkt_switch(void);
 

@@ -18,6 +18,7 @@
 #include <kern/signal.h>
 #include <kern/lwkt.h>
 #include <arch/fpu.h>
+#include <arch/trapframe.h>
 #include <arch/timer.h>
 
 struct vmspace;
@@ -286,7 +287,12 @@ void proc_wake_threads(struct proc *p);
 void proc_nudge(struct thread *td);
 
 /* The saved user registers of user thread td (top of its kernel stack). */
-struct trapframe *proc_user_frame(struct thread *td);
+static inline struct trapframe *
+proc_user_frame(struct thread *td)
+{
+	return (struct trapframe *)((uint8_t *)td->td_kstack + KSTACK_SIZE -
+	    sizeof(struct trapframe));
+}
 
 /*
  * A page fault the kernel cannot resolve (kern/pager.c): if the process has

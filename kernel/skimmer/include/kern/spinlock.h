@@ -48,7 +48,7 @@ void spin_unlock_irqrestore(struct spinlock *sl, unsigned long flags);
 void spin_lock_wait(struct spinlock *sl);
 void spin_panic(const struct spinlock *sl, bool unlock) __attribute__((noreturn));
 
-static inline bool
+static inline __attribute__((always_inline)) bool
 spin_trylock(struct spinlock *sl)
 {
 	if (__atomic_exchange_n(&sl->sl_locked, 1, __ATOMIC_ACQUIRE) != 0)
@@ -59,7 +59,7 @@ spin_trylock(struct spinlock *sl)
 	return true;
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 spin_lock(struct spinlock *sl)
 {
 #ifdef CONFIG_INVARIANTS
@@ -70,7 +70,7 @@ spin_lock(struct spinlock *sl)
 		spin_lock_wait(sl);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 spin_unlock(struct spinlock *sl)
 {
 #ifdef CONFIG_INVARIANTS
@@ -81,7 +81,7 @@ spin_unlock(struct spinlock *sl)
 	__atomic_store_n(&sl->sl_locked, 0, __ATOMIC_RELEASE);
 }
 
-static inline unsigned long
+static inline __attribute__((always_inline)) unsigned long
 spin_lock_irqsave(struct spinlock *sl)
 {
 	unsigned long flags = intr_disable_arch();
@@ -90,7 +90,7 @@ spin_lock_irqsave(struct spinlock *sl)
 	return flags;
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 spin_unlock_irqrestore(struct spinlock *sl, unsigned long flags)
 {
 	spin_unlock(sl);

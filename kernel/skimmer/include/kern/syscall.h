@@ -28,16 +28,13 @@ extern const kercall_fn kercall_table[__KER_COUNT];
  * registers; returns the value for a0.  Interrupts on; may block.
  * Inline: every kernel call passes here (the trap fast path).
  */
+/*
+ * The end of kernel call num with result rc, whoever ran it (the table,
+ * or a call that blocked on the IPC fast path and resumed).
+ */
 static inline long
-kercall_dispatch(uint64_t num, const long a[6])
+kercall_after(struct thread *td, uint64_t num, long rc)
 {
-	struct thread *td = curthread;
-	long rc;
-
-	if (num >= __KER_COUNT || kercall_table[num] == NULL)
-		rc = -ENOSYS;
-	else
-		rc = kercall_table[num](a[0], a[1], a[2], a[3], a[4], a[5]);
 	/*
 	 * A TimerTimeout bounds exactly one following call, whatever it did;
 	 * a restart would run that call again without its bound, so a bounded
@@ -49,6 +46,18 @@ kercall_dispatch(uint64_t num, const long a[6])
 		td->td_tmo_flags = 0;
 	}
 	return rc;
+}
+
+static inline long
+kercall_dispatch(uint64_t num, const long a[6])
+{
+	long rc;
+
+	if (num >= __KER_COUNT || kercall_table[num] == NULL)
+		rc = -ENOSYS;
+	else
+		rc = kercall_table[num](a[0], a[1], a[2], a[3], a[4], a[5]);
+	return kercall_after(curthread, num, rc);
 }
 
 /* One handler per kernel call: sys_Name(a0, ..., a5). */

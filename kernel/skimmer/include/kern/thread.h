@@ -75,6 +75,9 @@ struct thread {
 	int64_t		td_slen;	/* client: size of td_sbuf */
 	int64_t		td_rlen;	/* size of td_rbuf */
 	uaddr_t		td_rinfo;	/* server: where MsgReceive's info goes (0: none) */
+	int		td_contcall;	/* the kernel call blocked on the IPC fast path
+					   (ipc_cont_call), 0 if none; not the frame's a7,
+					   which ThreadExec may have rewritten */
 	int		td_scoid;	/* client: the connection's scoid and coid */
 	int		td_coid;
 	int		td_slot;	/* rcvid slot, 0 = none */

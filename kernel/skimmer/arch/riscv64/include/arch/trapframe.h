@@ -34,7 +34,8 @@ _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trap.S layout");
 /* Register numbers of the calling convention, for tf_regs[]. */
 enum {
 	REG_RA = 1, REG_SP = 2, REG_GP = 3, REG_TP = 4,
-	REG_T0 = 5, REG_S0 = 8, REG_A0 = 10, REG_A1 = 11, REG_A6 = 16, REG_A7 = 17,
+	REG_T0 = 5, REG_S0 = 8, REG_A0 = 10, REG_A1 = 11, REG_A2 = 12, REG_A3 = 13,
+	REG_A4 = 14, REG_A5 = 15, REG_A6 = 16, REG_A7 = 17,
 };
 
 /* Report an unexpected trap: cause, sepc, stval, registers, backtrace. */
