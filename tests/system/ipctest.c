@@ -1515,6 +1515,226 @@ UTEST(sched, replyrecv_priority_inheritance)
 	return 0;
 }
 
+/*
+ * The fast path (docs/performance.md, Round 5): client and server on one
+ * CPU, the server waiting, short messages.  The threads pin themselves to
+ * CPU 0, so at -smp 4 too the fast path is taken and threads block on it
+ * (keeping only their trap frame); the tests check what the general path
+ * gives: results, bytes, rerr, kills, and the cases it falls back on.
+ */
+static void
+pin0(void)
+{
+	KC(ThreadCtl, _NTO_TCTL_RUNMASK, 1, 0, 0, 0, 0);
+}
+
+static struct {
+	long chid, chid2;
+	volatile long bad, handled, held, other;
+	uint8_t buf[300];
+} fps;
+
+/* Replies 1000 + n and each byte + 1 (n, the length, is byte 0); no info. */
+static void
+fast_server(void *arg)
+{
+	long rerr, rcvid;
+
+	(void)arg;
+	pin0();
+	rcvid = MsgReceive(fps.chid, fps.buf, sizeof(fps.buf), NULL);
+	while (rcvid > 0) {
+		long n = fps.buf[0];
+
+		for (long i = 0; i < n; i++)
+			fps.buf[i]++;
+		fps.handled++;
+		rerr = -1;
+		rcvid = MsgReplyReceive(rcvid, 1000 + n, fps.buf, n, fps.chid, fps.buf,
+		    sizeof(fps.buf), NULL, &rerr);
+		if (rerr != 0)
+			fps.bad++;
+	}
+	if (rcvid != 0 || ((struct _pulse *)fps.buf)->code != 1)
+		fps.bad++;
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(fast, pinned_replyrecv_loop)
+{
+	static uint8_t m[256], r[256];
+	long co;
+
+	pin0();
+	memset(&fps, 0, sizeof(fps));
+	fps.chid = ChannelCreate(0);
+	UT_CHECK(fps.chid > 0);
+	co = ConnectAttach(0, 0, fps.chid, 0, 0);
+	UT_CHECK(co >= 0);
+	UT_CHECK(rt_thread_create(fast_server, NULL, stacks[2], STACK, 0) > 0);
+	for (int k = 0; k < 300; k++) {
+		long n = 1 + (k * 37) % 255;
+
+		m[0] = (uint8_t)n;
+		for (long i = 1; i < n; i++)
+			m[i] = (uint8_t)(i * 7 + k);
+		memset(r, 0, sizeof(r));
+		UT_EQ(MsgSend(co, m, n, r, n), 1000 + n);
+		UT_EQ(r[0], (uint8_t)(n + 1));
+		for (long i = 1; i < n; i++)
+			if (r[i] != (uint8_t)(m[i] + 1))
+				return rt_printf("byte %ld of round %d: %u\n", i, k, r[i]), 1;
+	}
+	/* A reply shorter than the room, a message longer than the server's bytes. */
+	m[0] = 4;
+	memset(r, 0xee, sizeof(r));
+	UT_EQ(MsgSend(co, m, 200, r, 100), 1004);
+	UT_EQ(r[0], 5);
+	UT_EQ(r[4], 0xee);
+	UT_EQ(MsgSendPulse(co, -1, 1, 0), 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(fps.handled, 301);
+	UT_EQ(fps.bad, 0);
+	UT_EQ(ConnectDetach(co), 0);
+	UT_EQ(ChannelDestroy(fps.chid), 0);
+	return 0;
+}
+
+/* Holds the first message (tells the test), then serves until told to quit. */
+static void
+fast_hold_server(void *arg)
+{
+	long rerr, rcvid;
+
+	(void)arg;
+	pin0();
+	fps.held = MsgReceive(fps.chid, fps.buf, sizeof(fps.buf), NULL);
+	MsgSendPulse(done_coid, -1, 3, 0);
+	rcvid = MsgReceive(fps.chid, fps.buf, sizeof(fps.buf), NULL);
+	while (rcvid > 0) {
+		fps.handled++;
+		rcvid = MsgReplyReceive(rcvid, 7, NULL, 0, fps.chid, fps.buf, sizeof(fps.buf),
+		    NULL, &rerr);
+	}
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+static void
+fast_client(void *arg)
+{
+	long co = ConnectAttach(0, 0, fps.chid, 0, 0);
+	char b[8] = "client";
+
+	(void)arg;
+	pin0();
+	fps.other = MsgSend(co, b, sizeof(b), b, sizeof(b));	/* not if destroyed */
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(fast, destroy_a_client_blocked_on_the_fast_path)
+{
+	uint64_t st = 0;
+	long tid, co;
+	char b[4] = "go";
+
+	pin0();
+	memset(&fps, 0, sizeof(fps));
+	fps.other = -999;
+	fps.chid = ChannelCreate(0);
+	UT_CHECK(fps.chid > 0);
+	UT_CHECK(rt_thread_create(fast_hold_server, NULL, stacks[2], STACK, 0) > 0);
+	sleep_ns(2000000);			/* it waits in MsgReceive */
+	tid = rt_thread_create(fast_client, NULL, stacks[3], STACK, 0);
+	UT_CHECK(tid > 0);
+	UT_EQ(wait_pulse(3), 0);		/* the message is held: REPLY-blocked */
+	UT_CHECK(fps.held > 0);
+	UT_EQ(KC(ThreadDestroy, tid, -1, 77, 0, 0, 0), 0);
+	UT_EQ(KC(ThreadJoin, tid, (long)&st, 0, 0, 0, 0), 0);
+	UT_EQ(st, 77);
+	UT_EQ(fps.other, -999);			/* its MsgSend never returned */
+	UT_EQ(MsgReply(fps.held, 0, NULL, 0), -ESRCH);
+	/* The server blocked on the fast path serves on; then destroy it there. */
+	co = ConnectAttach(0, 0, fps.chid, 0, 0);
+	UT_EQ(MsgSend(co, b, 2, NULL, 0), 7);
+	UT_EQ(MsgSend(co, b, 2, NULL, 0), 7);
+	UT_EQ(fps.handled, 2);
+	UT_EQ(ChannelDestroy(fps.chid), 0);	/* its MsgReplyReceive fails: ESRCH */
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(MsgSend(co, b, 2, NULL, 0), -ESRCH);
+	UT_EQ(ConnectDetach(co), 0);
+	return 0;
+}
+
+/*
+ * Where the fast path does not apply, MsgReplyReceive takes the general
+ * path: a reply to a client of another channel, a pulse waiting, info.
+ */
+static void
+fast_two_channel_server(void *arg)
+{
+	struct _msg_info info;
+	long rerr, rcvid;
+
+	(void)arg;
+	pin0();
+	rcvid = MsgReceive(fps.chid, fps.buf, sizeof(fps.buf), NULL);	/* from chid */
+	/* Reply to it, receive on chid2 (the general path). */
+	rcvid = MsgReplyReceive(rcvid, 11, NULL, 0, fps.chid2, fps.buf, sizeof(fps.buf), &info,
+	    &rerr);
+	if (rcvid <= 0 || rerr != 0 || info.chid != fps.chid2 || info.msglen != 3)
+		fps.bad++;
+	/* A pulse queued meanwhile: received before blocking (the general path). */
+	MsgSendPulse(done_coid, -1, 3, 0);
+	while (fps.other == 0)
+		sleep_ns(1000000);
+	rcvid = MsgReplyReceive(rcvid, 12, NULL, 0, fps.chid2, fps.buf, sizeof(fps.buf), &info,
+	    &rerr);
+	if (rcvid != 0 || rerr != 0 || ((struct _pulse *)fps.buf)->code != 9)
+		fps.bad++;
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+static void
+fast_second_client(void *arg)
+{
+	long co = ConnectAttach(0, 0, fps.chid2, 0, 0);
+
+	(void)arg;
+	pin0();
+	if (MsgSend(co, "abc", 3, NULL, 0) != 12)
+		fps.bad++;
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(fast, falls_back_to_the_general_path)
+{
+	long co, co2;
+
+	pin0();
+	memset(&fps, 0, sizeof(fps));
+	fps.chid = ChannelCreate(0);
+	fps.chid2 = ChannelCreate(0);
+	UT_CHECK(fps.chid > 0 && fps.chid2 > 0);
+	co = ConnectAttach(0, 0, fps.chid, 0, 0);
+	co2 = ConnectAttach(0, 0, fps.chid2, 0, 0);
+	UT_CHECK(rt_thread_create(fast_two_channel_server, NULL, stacks[2], STACK, 0) > 0);
+	UT_CHECK(rt_thread_create(fast_second_client, NULL, stacks[3], STACK, 0) > 0);
+	sleep_ns(2000000);			/* the second client waits on chid2 */
+	UT_EQ(MsgSend(co, "x", 1, NULL, 0), 11);
+	UT_EQ(wait_pulse(3), 0);
+	UT_EQ(MsgSendPulse(co2, -1, 9, 0), 0);
+	fps.other = 1;
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(fps.bad, 0);
+	UT_EQ(ConnectDetach(co), 0);
+	UT_EQ(ConnectDetach(co2), 0);
+	UT_EQ(ChannelDestroy(fps.chid), 0);
+	UT_EQ(ChannelDestroy(fps.chid2), 0);
+	return 0;
+}
+
 int
 umain(uint64_t arg)
 {

@@ -180,14 +180,6 @@ sys_ChannelDestroy(long chid, long a1, long a2, long a3, long a4, long a5)
 	return 0;
 }
 
-/* The slot array and size of p's ordinary or side-channel connections. */
-static struct connection **
-conn_table(struct proc *p, bool side, int *n)
-{
-	*n = side ? PROC_MAX_SIDE_CONNS : PROC_MAX_CONNS;
-	return side ? p->pr_sconns : p->pr_conns;
-}
-
 long
 sys_ConnectAttach(long nd, long pid, long chid, long index, long flags, long a5)
 {
@@ -247,36 +239,6 @@ sys_ConnectAttach(long nd, long pid, long chid, long index, long flags, long a5)
 		kobj_free(&conn_cache, co);
 	}
 	return coid;
-}
-
-/* cr refers to co's channel (a reference held) and says what co is.  pr_lock held. */
-static inline void
-conn_ref_take(struct conn_ref *cr, const struct connection *co)
-{
-	chan_hold(co->co_chan);
-	cr->cr_chan = co->co_chan;
-	cr->cr_scoid = co->co_scoid;
-	cr->cr_coid = co->co_coid;
-	cr->cr_flags = co->co_flags;
-}
-
-bool
-conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
-{
-	bool side = (coid & _NTO_SIDE_CHANNEL) != 0;
-	int idx = (int)(coid & ~_NTO_SIDE_CHANNEL), n;
-	struct connection **tab, *co = NULL;
-	unsigned long fl;
-
-	if (coid < 0 || coid > INT32_MAX)
-		return false;		/* idx would not be the coid's */
-	fl = spin_lock_irqsave(&p->pr_lock);
-	tab = conn_table(p, side, &n);
-	if (idx < n && (co = tab[idx]) != NULL) {
-		conn_ref_take(cr, co);
-	}
-	spin_unlock_irqrestore(&p->pr_lock, fl);
-	return co != NULL;
 }
 
 struct channel *

@@ -7,6 +7,7 @@
 
 #include <kern/ipc.h>
 #include <kern/kobj.h>
+#include <kern/proc.h>
 #include <kern/spinlock.h>
 #include <kern/thread.h>
 #include <abi/neutrino.h>
@@ -47,7 +48,48 @@ chan_release(struct channel *ch)
 	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0)
 		chan_free(ch);
 }
-bool conn_lookup(struct proc *p, long coid, struct conn_ref *cr);
+/* The slot array and size of p's ordinary or side-channel connections. */
+static inline struct connection **
+conn_table(struct proc *p, bool side, int *n)
+{
+	*n = side ? PROC_MAX_SIDE_CONNS : PROC_MAX_CONNS;
+	return side ? p->pr_sconns : p->pr_conns;
+}
+
+/* cr refers to co's channel (a reference held) and says what co is.  pr_lock held. */
+static inline void
+conn_ref_take(struct conn_ref *cr, const struct connection *co)
+{
+	chan_hold(co->co_chan);
+	cr->cr_chan = co->co_chan;
+	cr->cr_scoid = co->co_scoid;
+	cr->cr_coid = co->co_coid;
+	cr->cr_flags = co->co_flags;
+}
+
+/* The connection coid of p: its channel, with a reference, in *cr.  Inline: every MsgSend looks one up. */
+static inline __attribute__((always_inline)) bool
+conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
+{
+	bool side = (coid & _NTO_SIDE_CHANNEL) != 0;
+	int idx = (int)(coid & ~_NTO_SIDE_CHANNEL), n;
+	struct connection **tab, *co = NULL;
+	unsigned long fl;
+
+	if (coid < 0 || coid > INT32_MAX) {
+		*cr = (struct conn_ref){ NULL, 0, 0, 0 };
+		return false;		/* idx would not be the coid's */
+	}
+	fl = spin_lock_irqsave(&p->pr_lock);
+	tab = conn_table(p, side, &n);
+	if (idx < n && (co = tab[idx]) != NULL)
+		conn_ref_take(cr, co);
+	else
+		*cr = (struct conn_ref){ NULL, 0, 0, 0 };	/* defined, for the compiler */
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return co != NULL;
+}
+
 struct channel *chan_lookup_hold(struct proc *p, long chid);
 
 /* Remove td from queue q of ch (ch_lock held) and record its result. */

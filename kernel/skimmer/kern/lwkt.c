@@ -298,17 +298,12 @@ reap(struct cpu *gd, struct thread *td)
 			ipiq_send(&cpus[c], reap_bounce, td);
 }
 
-/*
- * Finish a switch in the context of the thread switched to: prev's
- * registers are saved now, so it may run elsewhere or be freed.
- */
-static inline __attribute__((always_inline)) void
-lwkt_switch_tail(struct thread *prev)
+/* lwkt_switch_tail (kern/lwkt.h) for a prev that migrates or exited. */
+void
+lwkt_switch_tail_slow(struct thread *prev)
 {
 	struct cpu *gd = mycpu();
 
-	gd->gd_stats.cs_switches++;
-	curthread->td_switches++;
 	if (prev->td_flags & TDF_MIGRATING) {
 		struct cpu *to = prev->td_migrate_to;
 
@@ -323,14 +318,12 @@ lwkt_switch_tail(struct thread *prev)
 		__atomic_store_n(&prev->td_cpu, to, __ATOMIC_RELEASE);
 		__atomic_store_n(&prev->td_oncpu, 0, __ATOMIC_RELEASE);
 		ipiq_send(to, migrate_arrive, prev);
-	} else if (prev->td_flags & TDF_EXITING) {
+	} else {
 		TAILQ_REMOVE(&gd->gd_threads, prev, td_allq);
 		gd->gd_nthreads--;
 		prev->td_oncpu = 0;
 		if (!(prev->td_flags & TDF_STATIC))
 			reap(gd, prev);
-	} else {
-		__atomic_store_n(&prev->td_oncpu, 0, __ATOMIC_RELEASE);
 	}
 }
 
@@ -507,13 +500,6 @@ lwkt_switch_cont(struct thread *wake)
 	wake->td_flags &= ~TDF_SLEEPING;
 	do_switch(gd, td, wake, true);
 	__builtin_unreachable();
-}
-
-void
-lwkt_cont_tail(struct thread *prev)
-{
-	lwkt_switch_tail(prev);
-	curthread->td_flags &= ~TDF_SLEEPING;
 }
 
 void

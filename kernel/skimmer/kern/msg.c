@@ -19,6 +19,7 @@
 #include <kern/timer.h>
 #include <kern/vm.h>
 #include <abi/errno.h>
+#include <arch/kercall.h>
 #include <arch/trapframe.h>
 #include "ipc_internal.h"
 
@@ -292,7 +293,7 @@ msg_make_info(struct _msg_info *mi, const struct client_snap *c, const struct ch
  * The message (n bytes) reached r: c waits for the reply, r works for ch
  * and gets its _msg_info, built straight from c (ch_lock held).
  */
-static void
+static inline __attribute__((always_inline)) void
 deliver_ok_locked(struct channel *ch, struct thread *r, struct thread *c, int64_t n)
 {
 	ipc_worker_join(ch, r);
@@ -681,11 +682,20 @@ fast_peer_ok(struct cpu *gd, const struct thread *w)
 }
 
 /* The caller may block and hand over at once: wake_peer's conditions. */
+/*
+ * Relaxed loads, as proc_user_return_td's test: a flag raised just after
+ * the test is seen by the wait loop when the thread runs again, as it
+ * would be just after wake_peer's test.
+ */
 static inline bool
 fast_self_ok(struct thread *td)
 {
-	return td->td_tmo_flags == 0 && !__atomic_load_n(&td->td_ipcprop, __ATOMIC_ACQUIRE) &&
-	    sig_interrupted_inline(td) == 0;
+	const struct proc *p = td->td_proc;
+
+	return td->td_tmo_flags == 0 && !__atomic_load_n(&td->td_ipcprop, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&td->td_killed, __ATOMIC_RELAXED) &&
+	    !((__atomic_load_n(&td->td_sig.ts_pend, __ATOMIC_RELAXED) |
+	    __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_RELAXED)) & ~td->td_sig.ts_blocked);
 }
 
 /*
@@ -782,7 +792,7 @@ ipc_fast_MsgReplyReceive(struct thread *td, struct trapframe *tf)
 		return;
 	/* Receiving again on the channel we work for: msg_receive_body's keepref. */
 	if (ch == NULL || chid <= 0 || chid >= PROC_MAX_CHANNELS ||
-	    __atomic_load_n(&p->pr_chans[chid], __ATOMIC_ACQUIRE) != ch)
+	    __atomic_load_n(&p->pr_chans[chid], __ATOMIC_RELAXED) != ch)
 		return;
 	if (rcvid <= 0 || slot == 0 ||
 	    (info && vm_check(p->pr_vm, info, sizeof(struct _msg_info), VMP_W) < 0))
@@ -831,35 +841,75 @@ out:
 	spin_unlock(sl);
 }
 
+/* ipc_cont_call's MsgReplyReceive when it is not the plain case: msg_receive_body's end. */
+static __attribute__((noinline)) long
+cont_receive_slow(struct thread *td, struct trapframe *tf, int64_t rc)
+{
+	struct channel *ch = td->td_ipcchan;
+
+	if (rc == IPC_RETRY)
+		rc = msg_receive_loop(td, ch, false, NULL, false, true);
+	rc = msg_receive_end(td, ch, rc, td->td_rinfo);
+	/* sys_MsgReplyReceive's end; the reply was made (0). */
+	tf->tf_regs[REG_A1] = 0;
+	if (rc == -ERESTART)
+		tf->tf_regs[REG_A0] &= ~0xffffffffUL;	/* restart as a receive alone */
+	return rc;
+}
+
 /*
  * The rest of a kernel call that blocked on the fast path, in the thread
- * that made it, once it runs again (ipc_cont_resume): the wait, then what
- * the general path does after it.  In a critical section, which the wait
- * ends; interrupts on.  Returns the call's result.
+ * that made it, once it runs again: the wait, then what the general path
+ * does after it.  In a critical section, which the wait ends; interrupts
+ * on.  Returns the call's result.
  */
-long
-ipc_cont_call(struct thread *td, struct trapframe *tf)
+static inline __attribute__((always_inline)) long
+ipc_cont_call(struct thread *td, struct trapframe *tf, int call)
 {
 	int64_t rc = ipc_wait_crit(td);
-	int call = td->td_contcall;
+	struct channel *ch;
 
 	td->td_contcall = 0;
-	switch (call) {
-	case __KER_MsgSend:
+	if (call == __KER_MsgSend) {
 		ipc_drop_chan(td);		/* msg_send_body's end */
 		return td->td_ipcresult;
-	case __KER_MsgReplyReceive: {
-		struct channel *ch = td->td_ipcchan;
+	}
+	if (call != __KER_MsgReplyReceive)
+		panic("ipc_cont_call: kernel call %d", call);
+	ch = td->td_ipcchan;
+	if (rc < 0 || td->td_rinfo || (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ||
+	    (td->td_msginfo.priority != td->td_pri && td->td_msginfo.priority > 0))
+		return cont_receive_slow(td, tf, rc);
+	/* A message at our priority, no info: msg_receive_end's steps that apply. */
+	td->td_ipcchan = NULL;
+	td->td_state = STATE_RUNNING;
+	chan_release(ch);
+	tf->tf_regs[REG_A1] = 0;
+	return rc;
+}
 
-		if (rc == IPC_RETRY)
-			rc = msg_receive_loop(td, ch, false, NULL, false, true);
-		rc = msg_receive_end(td, ch, rc, td->td_rinfo);
-		/* sys_MsgReplyReceive's end; the reply was made (0). */
-		tf->tf_regs[REG_A1] = 0;
-		if (rc == -ERESTART)
-			tf->tf_regs[REG_A0] &= ~0xffffffffUL;	/* restart as a receive alone */
-		return rc;
-	}
-	}
-	panic("ipc_cont_call: kernel call %d", call);
+/*
+ * Where a thread that blocked on the fast path runs again, on its own
+ * kernel stack above nothing but its trap frame (ipc_cont_entry_arch,
+ * switch.S), whoever switched to it: prev.  The end of the switch, the
+ * rest of its kernel call, and trap_kercall's end; switch.S then returns
+ * to user mode.  Interrupts off on entry and on return.
+ */
+void ipc_cont_resume(struct thread *prev);
+
+void
+ipc_cont_resume(struct thread *prev)
+{
+	struct thread *td = curthread;
+	struct trapframe *tf = proc_user_frame(td);
+	int call = td->td_contcall;
+	long rc;
+
+	lwkt_cont_tail(prev);
+	intr_enable_arch();
+	rc = ipc_cont_call(td, tf, call);
+	rc = kercall_after(td, (uint64_t)call, rc);
+	kercall_result_arch(td, tf, rc);
+	intr_disable_arch();
+	kercall_return_arch(td, tf);
 }

@@ -102,7 +102,7 @@ cpu_switch_cont_arch:
 /*
  * Where a thread that blocked through cpu_switch_cont_arch resumes: a0 =
  * the thread that switched to it, sp = its trap frame.  ipc_cont_resume
- * (arch/riscv64/trap.c) finishes its kernel call; then back to user mode.
+ * (kern/msg.c) finishes its kernel call; then back to user mode.
  */
 	.globl	ipc_cont_entry_arch
 ipc_cont_entry_arch:

@@ -20,6 +20,7 @@
 #include <arch/csr.h>
 #include <arch/fpu.h>
 #include <arch/intr.h>
+#include <arch/kercall.h>
 #include <arch/memlayout.h>
 #include <arch/trapframe.h>
 
@@ -156,27 +157,6 @@ paged(struct trapframe *tf, int *sig)
 	return (rc == 0 && *sig == 0) || curthread->td_killed;
 }
 
-/*
- * The end of a kernel call with result rc, after kercall_dispatch's own:
- * a0, or the restart a signal asks for.
- */
-static inline __attribute__((always_inline)) void
-kercall_result(struct thread *td, struct trapframe *tf, long rc)
-{
-	if (rc == -ERESTART) {
-		/*
-		 * Interrupted by a signal: sig_user_return restarts it or makes
-		 * it EINTR.  The frame's a0 is still the call's (only
-		 * MsgReplyReceive rewrites it, to restart as a receive alone).
-		 */
-		td->td_sig.ts_restart = true;
-		td->td_sig.ts_restart_a0 = tf->tf_regs[REG_A0];
-		rc = -EINTR;
-	}
-	if (tf->tf_regs[REG_A7] != __KER_SignalReturn)
-		tf->tf_regs[REG_A0] = (uint64_t)rc;	/* SignalReturn restored all of them */
-}
-
 /* A user thread's kernel call: a7 = number, a0..a5 = arguments. */
 static inline __attribute__((always_inline)) void
 user_kercall(struct trapframe *tf)
@@ -187,7 +167,7 @@ user_kercall(struct trapframe *tf)
 	tf->tf_sepc += 4;
 	intr_enable_arch();
 	rc = kercall_dispatch(tf->tf_regs[REG_A7], &r[REG_A0]);
-	kercall_result(curthread, tf, rc);
+	kercall_result_arch(curthread, tf, rc);
 	intr_disable_arch();
 }
 
@@ -312,37 +292,5 @@ trap_kercall(struct trapframe *tf)
 	else if (tf->tf_regs[REG_A7] == __KER_MsgReplyReceive)
 		ipc_fast_MsgReplyReceive(td, tf);
 	user_kercall(tf);
-	lwkt_preempt_check_td(td);
-	proc_user_return_td(td, tf);
-	fpu_fixup_frame_arch(tf);
-	cputime_user_leave(td);
-}
-
-/*
- * Where a thread that blocked on the IPC fast path runs again, on its own
- * kernel stack above nothing but its trap frame (ipc_cont_entry_arch,
- * switch.S), whoever switched to it: prev.  The rest of its kernel call
- * (ipc_cont_call), then trap_kercall's end; trap.S returns to user mode.
- * Interrupts off on entry and return.
- */
-void ipc_cont_resume(struct thread *prev);
-
-void
-ipc_cont_resume(struct thread *prev)
-{
-	struct thread *td = curthread;
-	struct trapframe *tf = proc_user_frame(td);
-	uint64_t num = (uint64_t)td->td_contcall;
-	long rc;
-
-	lwkt_cont_tail(prev);
-	intr_enable_arch();
-	rc = ipc_cont_call(td, tf);
-	rc = kercall_after(td, num, rc);
-	kercall_result(td, tf, rc);
-	intr_disable_arch();
-	lwkt_preempt_check_td(td);
-	proc_user_return_td(td, tf);
-	fpu_fixup_frame_arch(tf);
-	cputime_user_leave(td);
+	kercall_return_arch(td, tf);
 }

@@ -142,12 +142,11 @@ void ipc_worker_leave(struct thread *td);
  * interrupts off, before the general path.  Each returns, having changed
  * nothing, when its conditions do not hold; otherwise the caller blocks
  * keeping only its trap frame and the CPU switches to its peer, so the
- * call does not return.  ipc_cont_call finishes such a call when the
- * thread runs again (ipc_cont_resume, arch/riscv64/trap.c).
+ * call does not return.  ipc_cont_resume (kern/msg.c) finishes such a
+ * call when the thread runs again.
  */
 struct trapframe;
 void ipc_fast_MsgSend(struct thread *td, struct trapframe *tf);
 void ipc_fast_MsgReplyReceive(struct thread *td, struct trapframe *tf);
-long ipc_cont_call(struct thread *td, struct trapframe *tf);
 
 #endif

@@ -115,12 +115,36 @@ void lwkt_sleep_handoff(struct thread *wake);
  * and keeps nothing on its kernel stack but its user trap frame; the CPU
  * switches straight to `wake`, which the caller has checked can run
  * (lwkt_sleep_handoff's conditions).  Whatever wakes the caller later
- * resumes it in ipc_cont_resume (arch/riscv64/trap.c), which finishes its
+ * resumes it in ipc_cont_resume (kern/msg.c), which finishes its
  * kernel call.  Crit, interrupts off; does not return.
  */
 void lwkt_switch_cont(struct thread *wake) __attribute__((noreturn));
+
+/*
+ * Finish a switch in the context of the thread switched to: prev's
+ * registers are saved now, so it may run elsewhere or be freed.  Inline:
+ * every switch ends here; a prev that migrates or exited goes out of line.
+ */
+void lwkt_switch_tail_slow(struct thread *prev);
+
+static inline __attribute__((always_inline)) void
+lwkt_switch_tail(struct thread *prev)
+{
+	mycpu()->gd_stats.cs_switches++;
+	curthread->td_switches++;
+	if (prev->td_flags & (TDF_MIGRATING | TDF_EXITING))
+		lwkt_switch_tail_slow(prev);
+	else
+		__atomic_store_n(&prev->td_oncpu, 0, __ATOMIC_RELEASE);
+}
+
 /* ipc_cont_resume's first step: the end of the switch that resumed us. */
-void lwkt_cont_tail(struct thread *prev);
+static inline __attribute__((always_inline)) void
+lwkt_cont_tail(struct thread *prev)
+{
+	lwkt_switch_tail(prev);
+	curthread->td_flags &= ~TDF_SLEEPING;
+}
 
 /* Switch to the best runnable thread (the caller stays runnable or not). Crit. */
 void lwkt_switch(void);
