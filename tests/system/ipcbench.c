@@ -276,6 +276,7 @@ roundtrip_legs(void)
 		failed = 1;
 		return;
 	}
+	PROF_OPEN();
 	for (int i = -WARMUP; i < ITER; i++) {
 		uint64_t t0 = rdtime(), a = instret();
 		long rc = KC(MsgSend, co, 0, 0, 0, 0, 0);
@@ -292,6 +293,7 @@ roundtrip_legs(void)
 			rtsamples[i] = t1 - stamp_t;
 		}
 	}
+	PROF_CLOSE();
 	report("msg_0B_send_leg_same_cpu");
 	memcpy(samples, rsamples, sizeof(samples));
 	memcpy(tsamples, rtsamples, sizeof(tsamples));

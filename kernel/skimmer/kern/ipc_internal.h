@@ -67,7 +67,10 @@ conn_ref_take(struct conn_ref *cr, const struct connection *co)
 	cr->cr_flags = co->co_flags;
 }
 
-/* The connection coid of p: its channel, with a reference, in *cr.  Inline: every MsgSend looks one up. */
+/*
+ * The connection coid of p: its channel, with a reference, in *cr.
+ * Inline: every MsgSend looks one up.
+ */
 static inline __attribute__((always_inline)) bool
 conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
 {

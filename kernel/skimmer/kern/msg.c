@@ -717,13 +717,14 @@ fast_block(struct thread *td, struct trapframe *tf, struct thread *wake, int cal
 /*
  * MsgSend's fast path: msg_send_body's steps when a receiver waits on the
  * channel, the message is short (or empty) and both threads can switch at
- * once.  Returns, having changed nothing, when a condition fails: the
- * general path runs.  Otherwise it does not return.  Interrupts off, from
- * trap_kercall.
+ * once.  When a condition fails it runs the general path
+ * (trap_kercall_entered), having changed nothing.  Otherwise it does not
+ * return.  From trap.S, interrupts off.
  */
 void
-ipc_fast_MsgSend(struct thread *td, struct trapframe *tf)
+ipc_fast_MsgSend(struct trapframe *tf)
 {
+	struct thread *td = curthread;
 	int64_t slen = (int64_t)tf->tf_regs[REG_A2], rlen = (int64_t)tf->tf_regs[REG_A4], n;
 	uaddr_t smsg = tf->tf_regs[REG_A1], rmsg = tf->tf_regs[REG_A3];
 	struct cpu *gd = mycpu();
@@ -731,9 +732,12 @@ ipc_fast_MsgSend(struct thread *td, struct trapframe *tf)
 	struct channel *ch;
 	struct thread *r;
 
+	cputime_user_enter(td);		/* trap_kercall's first step */
 	if (slen < 0 || rlen < 0 || !fast_self_ok(td) ||
-	    !conn_lookup(td->td_proc, (long)tf->tf_regs[REG_A0], &cr))
+	    !conn_lookup(td->td_proc, (long)tf->tf_regs[REG_A0], &cr)) {
+		trap_kercall_entered(tf);
 		return;
+	}
 	ch = cr.cr_chan;
 	spin_lock(&ch->ch_lock);
 	r = TAILQ_FIRST(&ch->ch_receivers);
@@ -761,6 +765,7 @@ ipc_fast_MsgSend(struct thread *td, struct trapframe *tf)
 out:
 	spin_unlock(&ch->ch_lock);
 	chan_release(ch);
+	trap_kercall_entered(tf);
 }
 
 /*
@@ -768,13 +773,14 @@ out:
  * the channel it works for) and its next receive on that channel when
  * nothing waits there: msg_reply's and msg_receive_body's steps, then the
  * direct switch to the client.  Both halves are checked under the slot
- * lock and ch_lock before either changes anything.  Returns, having
- * changed nothing, when a condition fails; otherwise does not return.
- * Interrupts off, from trap_kercall.
+ * lock and ch_lock before either changes anything.  When a condition
+ * fails it runs the general path (trap_kercall_entered), having changed
+ * nothing; otherwise it does not return.  From trap.S, interrupts off.
  */
 void
-ipc_fast_MsgReplyReceive(struct thread *td, struct trapframe *tf)
+ipc_fast_MsgReplyReceive(struct trapframe *tf)
 {
+	struct thread *td = curthread;
 	uint64_t a0 = tf->tf_regs[REG_A0];
 	int rcvid = (int)(uint32_t)a0, chid = (int)((int64_t)a0 >> 32);
 	long status = (long)tf->tf_regs[REG_A1];
@@ -788,21 +794,22 @@ ipc_fast_MsgReplyReceive(struct thread *td, struct trapframe *tf)
 	struct thread *c;
 	int pri;
 
+	cputime_user_enter(td);		/* trap_kercall's first step */
 	if (slen < 0 || rlen < 0 || (status < 0 && status >= -4095) || !fast_self_ok(td))
-		return;
+		goto general;
 	/* Receiving again on the channel we work for: msg_receive_body's keepref. */
 	if (ch == NULL || chid <= 0 || chid >= PROC_MAX_CHANNELS ||
 	    __atomic_load_n(&p->pr_chans[chid], __ATOMIC_RELAXED) != ch)
-		return;
+		goto general;
 	if (rcvid <= 0 || slot == 0 ||
 	    (info && vm_check(p->pr_vm, info, sizeof(struct _msg_info), VMP_W) < 0))
-		return;
+		goto general;
 	sl = &ipc_slot_locks[slot % IPC_SLOT_STRIPES];
 	spin_lock(sl);
 	c = rcvid_client_locked(rcvid, slot, p, &cch);
 	if (c == NULL) {
 		spin_unlock(sl);
-		return;
+		goto general;
 	}
 	if (cch != ch || !TAILQ_EMPTY(&ch->ch_pulses) || !TAILQ_EMPTY(&ch->ch_senders) ||
 	    !fast_peer_ok(gd, c))
@@ -839,6 +846,8 @@ ipc_fast_MsgReplyReceive(struct thread *td, struct trapframe *tf)
 out:
 	spin_unlock(&cch->ch_lock);
 	spin_unlock(sl);
+general:
+	trap_kercall_entered(tf);
 }
 
 /* ipc_cont_call's MsgReplyReceive when it is not the plain case: msg_receive_body's end. */

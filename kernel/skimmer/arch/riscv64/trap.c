@@ -279,6 +279,8 @@ trap_handler(struct trapframe *tf)
  * and on return; the call itself may block.
  */
 _Static_assert(EXC_ECALL_U == 8, "trap.S tests scause against 8");
+_Static_assert(__KER_MsgSend == 14 && __KER_MsgReplyReceive == 86,
+    "trap.S sends these to the IPC fast path");
 
 void
 trap_kercall(struct trapframe *tf)
@@ -286,11 +288,16 @@ trap_kercall(struct trapframe *tf)
 	struct thread *td = curthread;	/* the same after the call: this stack is td's */
 
 	cputime_user_enter(td);
-	/* The IPC fast path returns only if it does not apply (kern/msg.c). */
-	if (tf->tf_regs[REG_A7] == __KER_MsgSend)
-		ipc_fast_MsgSend(td, tf);
-	else if (tf->tf_regs[REG_A7] == __KER_MsgReplyReceive)
-		ipc_fast_MsgReplyReceive(td, tf);
+	user_kercall(tf);
+	kercall_return_arch(td, tf);
+}
+
+/* trap_kercall after its first step: where the IPC fast path hands a call it does not take. */
+void
+trap_kercall_entered(struct trapframe *tf)
+{
+	struct thread *td = curthread;
+
 	user_kercall(tf);
 	kercall_return_arch(td, tf);
 }

@@ -138,15 +138,17 @@ int64_t ubuf_copy(struct vmspace *dvs, const struct ubuf *dst, uint64_t doff,
 void ipc_worker_leave(struct thread *td);
 
 /*
- * The fast path (kern/msg.c; docs/performance.md): from trap_kercall,
- * interrupts off, before the general path.  Each returns, having changed
- * nothing, when its conditions do not hold; otherwise the caller blocks
- * keeping only its trap frame and the CPU switches to its peer, so the
- * call does not return.  ipc_cont_resume (kern/msg.c) finishes such a
- * call when the thread runs again.
+ * The fast path (kern/msg.c; docs/performance.md): trap.S calls these
+ * instead of trap_kercall for MsgSend and MsgReplyReceive, interrupts
+ * off.  When the call's case holds, the caller blocks keeping only its
+ * trap frame and the CPU switches to its peer; otherwise, having changed
+ * nothing but the user-time boundary, they run the general path
+ * (trap_kercall_entered: trap_kercall after its cputime_user_enter).  ipc_cont_resume
+ * (kern/msg.c) finishes a call that blocked so when its thread runs again.
  */
 struct trapframe;
-void ipc_fast_MsgSend(struct thread *td, struct trapframe *tf);
-void ipc_fast_MsgReplyReceive(struct thread *td, struct trapframe *tf);
+void ipc_fast_MsgSend(struct trapframe *tf);
+void ipc_fast_MsgReplyReceive(struct trapframe *tf);
+void trap_kercall_entered(struct trapframe *tf);
 
 #endif

@@ -63,11 +63,18 @@ static inline __attribute__((always_inline)) void
 spin_lock(struct spinlock *sl)
 {
 #ifdef CONFIG_INVARIANTS
-	if (sl->sl_owner == mycpu_id() && sl->sl_locked)
+	int me = mycpu_id();		/* once: the atomic below keeps it from being reused */
+
+	if (sl->sl_owner == me && sl->sl_locked)
 		spin_panic(sl, false);		/* recursive acquire */
-#endif
+	if (__atomic_exchange_n(&sl->sl_locked, 1, __ATOMIC_ACQUIRE) == 0)
+		sl->sl_owner = me;
+	else
+		spin_lock_wait(sl);
+#else
 	if (!spin_trylock(sl))
 		spin_lock_wait(sl);
+#endif
 }
 
 static inline __attribute__((always_inline)) void
