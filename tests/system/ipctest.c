@@ -1735,6 +1735,98 @@ UTEST(fast, falls_back_to_the_general_path)
 	return 0;
 }
 
+/* QNX's three calls, on CPU 0, with info; it counts each message's info mismatches. */
+static void
+fast_three_call_server(void *arg)
+{
+	struct _msg_info info;
+	long rcvid, n;
+
+	(void)arg;
+	pin0();
+	for (;;) {
+		memset(&info, 0xa5, sizeof(info));
+		rcvid = MsgReceive(fps.chid, fps.buf, sizeof(fps.buf), &info);
+		if (rcvid < 0)
+			break;
+		if (rcvid == 0) {		/* a pulse: code 1 quits, 6 counts */
+			if (((struct _pulse *)fps.buf)->code == 1)
+				break;
+			if (info.msglen != sizeof(struct _pulse) && info.msglen != 0)
+				fps.bad++;
+			fps.other++;
+			continue;
+		}
+		/* ipctest runs as init (pid 1); the tests run in its first thread. */
+		if (info.pid != 1 || info.tid != 1 || info.chid != fps.chid ||
+		    info.msglen != fps.buf[0] || info.priority != 10 || info.srcmsglen != -1)
+			fps.bad++;
+		fps.handled++;
+		n = fps.buf[0];			/* not info's: a bad info is counted, not used */
+		for (long i = 0; i < n; i++)
+			fps.buf[i]++;
+		if (MsgReply(rcvid, 2000 + n, fps.buf, n) != 0)
+			fps.bad++;
+	}
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+/* From another CPU if there is one: pulses to the server blocked on CPU 0. */
+static void
+fast_pulser(void *arg)
+{
+	long co = ConnectAttach(0, 0, fps.chid, 0, 0);
+
+	(void)arg;
+	KC(ThreadCtl, _NTO_TCTL_RUNMASK, 2, 0, 0, 0, 0);	/* CPU 1; EINVAL at -smp 1 */
+	for (int i = 0; i < 50; i++) {
+		MsgSendPulse(co, -1, 6, i);
+		sleep_ns(200000);
+	}
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(fast, pinned_three_calls_and_pulses_from_another_cpu)
+{
+	struct __abi_sched_param sp;
+	static uint8_t m[256], r[256];
+	long co, oldpri;
+
+	pin0();
+	memset(&fps, 0, sizeof(fps));
+	UT_EQ(KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0), SCHED_FIFO);
+	oldpri = sp.sched_priority;
+	sp.sched_priority = 10;
+	UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+	fps.chid = ChannelCreate(0);
+	UT_CHECK(fps.chid > 0);
+	co = ConnectAttach(0, 0, fps.chid, 0, 0);
+	UT_CHECK(rt_thread_create(fast_three_call_server, NULL, stacks[2], STACK, 0) > 0);
+	UT_CHECK(rt_thread_create(fast_pulser, NULL, stacks[3], STACK, 0) > 0);
+	for (int k = 0; k < 400; k++) {
+		long n = 1 + (k * 53) % 255;
+
+		m[0] = (uint8_t)n;
+		for (long i = 1; i < n; i++)
+			m[i] = (uint8_t)(i ^ k);
+		UT_EQ(MsgSend(co, m, n, r, n), 2000 + n);
+		UT_EQ(r[0], (uint8_t)(n + 1));
+		UT_EQ(r[n - 1], (uint8_t)(m[n - 1] + 1));
+	}
+	UT_EQ(wait_done_pulse(), 0);		/* the pulser */
+	UT_EQ(MsgSendPulse(co, -1, 1, 0), 0);
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(fps.handled, 400);
+	UT_EQ(fps.other, 50);
+	UT_EQ(fps.bad, 0);
+	UT_EQ(ConnectDetach(co), 0);
+	UT_EQ(ChannelDestroy(fps.chid), 0);
+	sp.sched_priority = oldpri;
+	UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+	return 0;
+}
+
 int
 umain(uint64_t arg)
 {

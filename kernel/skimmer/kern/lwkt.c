@@ -385,8 +385,9 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd, bool cont)
 	lwkt_switch_tail(prev);
 }
 
-static void
-switch_to_best(int how)
+/* cont: the current thread blocks without a kernel stack (do_switch). */
+static inline __attribute__((always_inline)) void
+switch_to_best_cont(int how, bool cont)
 {
 	struct cpu *gd = mycpu();
 	struct thread *td = gd->gd_curthread, *ntd;
@@ -417,7 +418,13 @@ switch_to_best(int how)
 		ntd->td_flags &= ~TDF_RUNQ;
 	}
 	if (ntd != td)
-		do_switch(gd, td, ntd, false);
+		do_switch(gd, td, ntd, cont);
+}
+
+static void
+switch_to_best(int how)
+{
+	switch_to_best_cont(how, false);
 }
 
 void
@@ -500,6 +507,18 @@ lwkt_switch_cont(struct thread *wake)
 	wake->td_flags &= ~TDF_SLEEPING;
 	do_switch(gd, td, wake, true);
 	__builtin_unreachable();
+}
+
+void
+lwkt_sleep_cont(void)
+{
+	struct thread *td = curthread;
+
+	KASSERT(td->td_critcount > 0, "lwkt_sleep_cont outside a critical section");
+	td->td_flags &= ~TDF_TIMEDOUT;
+	td->td_flags |= TDF_SLEEPING;
+	switch_to_best_cont(SW_PREEMPT, true);
+	__builtin_unreachable();	/* td was the best: it is not, it sleeps */
 }
 
 void

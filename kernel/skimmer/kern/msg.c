@@ -769,6 +769,47 @@ out:
 }
 
 /*
+ * The receive half of a fast path: receiving again on the channel we work
+ * for (msg_receive_body's keepref), a linear buffer, info writable.
+ */
+static inline bool
+fast_receive_ok(struct thread *td, struct channel *ch, int chid, int64_t rlen, uaddr_t info)
+{
+	struct proc *p = td->td_proc;
+
+	return rlen >= 0 && ch != NULL && chid > 0 && chid < PROC_MAX_CHANNELS &&
+	    __atomic_load_n(&p->pr_chans[chid], __ATOMIC_RELAXED) == ch &&
+	    (!info || vm_check(p->pr_vm, info, sizeof(struct _msg_info), VMP_W) == 0);
+}
+
+/*
+ * msg_receive_body's and msg_receive_loop's steps up to the block, when
+ * nothing waits on ch (the caller checked, under ch_lock).  ch_lock held.
+ */
+static inline __attribute__((always_inline)) void
+fast_receive_locked(struct cpu *gd, struct thread *td, struct channel *ch, uaddr_t rmsg,
+    int64_t rlen, uaddr_t info)
+{
+	int pri = MAX(td->td_basepri, td->td_mtxpri);
+
+	td->td_rbuf = (struct ubuf){ rmsg, rlen, false };
+	td->td_rlen = rlen;
+	if (td->td_pri != pri) {		/* lwkt_setpri_self, inline */
+		td->td_pri = pri;
+		if (runq_top_pri_inline(&gd->gd_runq) > pri)
+			cpu_request(gd, RQF_RESCHED);
+	}
+	td->td_rinfo = info;
+	td->td_ipcdone = 0;
+	td->td_ipcchan = ch;		/* the worker's reference becomes the call's */
+	TAILQ_REMOVE(&ch->ch_workers, td, td_worklink);
+	td->td_workchan = NULL;
+	TAILQ_INSERT_TAIL(&ch->ch_receivers, td, td_ipclink);
+	td->td_state = STATE_RECEIVE;
+	td->td_pulseonly = false;
+}
+
+/*
  * MsgReplyReceive's fast path: the server loop's reply (to a client of
  * the channel it works for) and its next receive on that channel when
  * nothing waits there: msg_reply's and msg_receive_body's steps, then the
@@ -792,17 +833,10 @@ ipc_fast_MsgReplyReceive(struct trapframe *tf)
 	struct cpu *gd = mycpu();
 	struct spinlock *sl;
 	struct thread *c;
-	int pri;
 
 	cputime_user_enter(td);		/* trap_kercall's first step */
-	if (slen < 0 || rlen < 0 || (status < 0 && status >= -4095) || !fast_self_ok(td))
-		goto general;
-	/* Receiving again on the channel we work for: msg_receive_body's keepref. */
-	if (ch == NULL || chid <= 0 || chid >= PROC_MAX_CHANNELS ||
-	    __atomic_load_n(&p->pr_chans[chid], __ATOMIC_RELAXED) != ch)
-		goto general;
-	if (rcvid <= 0 || slot == 0 ||
-	    (info && vm_check(p->pr_vm, info, sizeof(struct _msg_info), VMP_W) < 0))
+	if (slen < 0 || (status < 0 && status >= -4095) || rcvid <= 0 || slot == 0 ||
+	    !fast_self_ok(td) || !fast_receive_ok(td, ch, chid, rlen, info))
 		goto general;
 	sl = &ipc_slot_locks[slot % IPC_SLOT_STRIPES];
 	spin_lock(sl);
@@ -824,22 +858,7 @@ ipc_fast_MsgReplyReceive(struct trapframe *tf)
 	c->td_ipcresult = status;
 	c->td_ipcnoslot = true;
 	/* The receive (msg_receive_body, msg_receive_loop) up to its block. */
-	td->td_rbuf = (struct ubuf){ rmsg, rlen, false };
-	td->td_rlen = rlen;
-	pri = MAX(td->td_basepri, td->td_mtxpri);
-	if (td->td_pri != pri) {		/* lwkt_setpri_self, inline */
-		td->td_pri = pri;
-		if (runq_top_pri_inline(&gd->gd_runq) > pri)
-			cpu_request(gd, RQF_RESCHED);
-	}
-	td->td_rinfo = info;
-	td->td_ipcdone = 0;
-	td->td_ipcchan = ch;		/* the worker's reference becomes the call's */
-	TAILQ_REMOVE(&ch->ch_workers, td, td_worklink);
-	td->td_workchan = NULL;
-	TAILQ_INSERT_TAIL(&ch->ch_receivers, td, td_ipclink);
-	td->td_state = STATE_RECEIVE;
-	td->td_pulseonly = false;
+	fast_receive_locked(gd, td, ch, rmsg, rlen, info);
 	spin_unlock(&ch->ch_lock);
 	spin_unlock(sl);
 	fast_block(td, tf, c, __KER_MsgReplyReceive);
@@ -850,19 +869,58 @@ general:
 	trap_kercall_entered(tf);
 }
 
-/* ipc_cont_call's MsgReplyReceive when it is not the plain case: msg_receive_body's end. */
+/*
+ * MsgReceive's fast path: the server loop's receive on the channel it
+ * works for when nothing waits there (no pulse, no sender).  The server
+ * blocks without a kernel stack and the CPU runs the best thread it has,
+ * often the client its MsgReply just woke.  When a condition fails it
+ * runs the general path (trap_kercall_entered), having changed nothing;
+ * otherwise it does not return.  From trap.S, interrupts off.
+ */
+void
+ipc_fast_MsgReceive(struct trapframe *tf)
+{
+	struct thread *td = curthread;
+	int chid = (int)tf->tf_regs[REG_A0];
+	uaddr_t rmsg = tf->tf_regs[REG_A1], info = tf->tf_regs[REG_A3];
+	int64_t rlen = (int64_t)tf->tf_regs[REG_A2];
+	struct channel *ch = td->td_workchan;
+
+	cputime_user_enter(td);		/* trap_kercall's first step */
+	if ((long)tf->tf_regs[REG_A0] != chid || !fast_self_ok(td) ||
+	    !fast_receive_ok(td, ch, chid, rlen, info))
+		goto general;
+	spin_lock(&ch->ch_lock);
+	if (!TAILQ_EMPTY(&ch->ch_pulses) || !TAILQ_EMPTY(&ch->ch_senders) || ch->ch_dead) {
+		spin_unlock(&ch->ch_lock);
+		goto general;
+	}
+	fast_receive_locked(mycpu(), td, ch, rmsg, rlen, info);
+	spin_unlock(&ch->ch_lock);
+	tf->tf_sepc += 4;
+	td->td_contcall = __KER_MsgReceive;
+	td->td_critcount++;		/* ipc_block's crit_enter */
+	td->td_unblock_req = false;
+	lwkt_sleep_cont();
+general:
+	trap_kercall_entered(tf);
+}
+
+/* ipc_cont_call's receive when it is not the plain case: msg_receive_body's end. */
 static __attribute__((noinline)) long
-cont_receive_slow(struct thread *td, struct trapframe *tf, int64_t rc)
+cont_receive_slow(struct thread *td, struct trapframe *tf, int64_t rc, int call)
 {
 	struct channel *ch = td->td_ipcchan;
 
 	if (rc == IPC_RETRY)
 		rc = msg_receive_loop(td, ch, false, NULL, false, true);
 	rc = msg_receive_end(td, ch, rc, td->td_rinfo);
-	/* sys_MsgReplyReceive's end; the reply was made (0). */
-	tf->tf_regs[REG_A1] = 0;
-	if (rc == -ERESTART)
-		tf->tf_regs[REG_A0] &= ~0xffffffffUL;	/* restart as a receive alone */
+	if (call == __KER_MsgReplyReceive) {
+		/* sys_MsgReplyReceive's end; the reply was made (0). */
+		tf->tf_regs[REG_A1] = 0;
+		if (rc == -ERESTART)
+			tf->tf_regs[REG_A0] &= ~0xffffffffUL;	/* restart as a receive alone */
+	}
 	return rc;
 }
 
@@ -883,17 +941,18 @@ ipc_cont_call(struct thread *td, struct trapframe *tf, int call)
 		ipc_drop_chan(td);		/* msg_send_body's end */
 		return td->td_ipcresult;
 	}
-	if (call != __KER_MsgReplyReceive)
+	if (call != __KER_MsgReplyReceive && call != __KER_MsgReceive)
 		panic("ipc_cont_call: kernel call %d", call);
 	ch = td->td_ipcchan;
 	if (rc < 0 || td->td_rinfo || (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ||
 	    (td->td_msginfo.priority != td->td_pri && td->td_msginfo.priority > 0))
-		return cont_receive_slow(td, tf, rc);
+		return cont_receive_slow(td, tf, rc, call);
 	/* A message at our priority, no info: msg_receive_end's steps that apply. */
 	td->td_ipcchan = NULL;
 	td->td_state = STATE_RUNNING;
 	chan_release(ch);
-	tf->tf_regs[REG_A1] = 0;
+	if (call == __KER_MsgReplyReceive)
+		tf->tf_regs[REG_A1] = 0;	/* the reply was made */
 	return rc;
 }
 

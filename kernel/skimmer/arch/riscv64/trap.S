@@ -141,19 +141,24 @@ trap_from_user:
 	li	t1, 8			/* EXC_ECALL_U */
 	bne	t0, t1, 1f
 	/*
-	 * MsgSend and MsgReplyReceive try the IPC fast path first (kern/msg.c):
-	 * it returns to user mode in the peer, or calls trap_kercall itself.
+	 * MsgSend, MsgReplyReceive and MsgReceive try the IPC fast path first
+	 * (kern/msg.c): it returns to user mode in another thread, or runs the
+	 * general path itself.
 	 * a7 still holds the call's number.
 	 */
 	li	t1, 14			/* __KER_MsgSend (asserted in trap.c) */
 	beq	a7, t1, 2f
 	li	t1, 86			/* __KER_MsgReplyReceive */
 	beq	a7, t1, 3f
+	li	t1, 16			/* __KER_MsgReceive */
+	beq	a7, t1, 4f
 	call	trap_kercall
 	j	trap_return_user
 2:	call	ipc_fast_MsgSend
 	j	trap_return_user
 3:	call	ipc_fast_MsgReplyReceive
+	j	trap_return_user
+4:	call	ipc_fast_MsgReceive
 	j	trap_return_user
 1:	SAVE_CAUSE
 	call	trap_handler

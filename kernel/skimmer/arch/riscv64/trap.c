@@ -279,7 +279,7 @@ trap_handler(struct trapframe *tf)
  * and on return; the call itself may block.
  */
 _Static_assert(EXC_ECALL_U == 8, "trap.S tests scause against 8");
-_Static_assert(__KER_MsgSend == 14 && __KER_MsgReplyReceive == 86,
+_Static_assert(__KER_MsgSend == 14 && __KER_MsgReplyReceive == 86 && __KER_MsgReceive == 16,
     "trap.S sends these to the IPC fast path");
 
 void

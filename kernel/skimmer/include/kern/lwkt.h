@@ -119,6 +119,8 @@ void lwkt_sleep_handoff(struct thread *wake);
  * kernel call.  Crit, interrupts off; does not return.
  */
 void lwkt_switch_cont(struct thread *wake) __attribute__((noreturn));
+/* lwkt_sleep(0) the same way: the CPU runs the best thread it has. */
+void lwkt_sleep_cont(void) __attribute__((noreturn));
 
 /*
  * Finish a switch in the context of the thread switched to: prev's
