@@ -18,8 +18,10 @@ TOYBOX_BIN     := $(TOYBOX_DIR)/toybox
 TOYBOX_APPLETS := $(TOYBOX_DIR)/applets
 TOYBOX_PATCHES := $(sort $(wildcard ports/toybox/patches/*.patch))
 # toybox's make.sh compiles CPUS files at once; one, as make runs beside it.
+# KCONFIG_CONFIG: ours is exported (the top Makefile); toybox's kconfig and
+# make.sh read that name too, and must use the tree's own .config.
 TOYBOX_ENV     := CC=$(abspath $(QSOE_CC)) HOSTCC=cc CROSS_COMPILE= CPUS=1 \
-                  STRIP=$(CROSS_COMPILE)strip
+                  STRIP=$(CROSS_COMPILE)strip KCONFIG_CONFIG=.config
 
 # The boot image's build file (tools/image.mk's IMAGE_BUILD, which is
 # included after the ports), whose links must match the applets.

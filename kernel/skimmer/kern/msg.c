@@ -870,6 +870,61 @@ general:
 }
 
 /*
+ * MsgReply's fast path: msg_reply's steps (the claim, the result, the
+ * client's wake-up) when the reply is short (or empty), without the
+ * general entry; it does not block.  When a condition fails it runs the
+ * general path (trap_kercall_entered), having changed nothing.  From
+ * trap.S, interrupts off; returns to trap.S, which returns to user mode.
+ */
+void
+ipc_fast_MsgReply(struct trapframe *tf)
+{
+	struct thread *td = curthread, *c;
+	long rcvid = (long)tf->tf_regs[REG_A0], status = (long)tf->tf_regs[REG_A1];
+	uaddr_t smsg = tf->tf_regs[REG_A2];
+	int64_t slen = (int64_t)tf->tf_regs[REG_A3], n;
+	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
+	struct spinlock *sl;
+	struct channel *ch;
+
+	cputime_user_enter(td);		/* trap_kercall's first step */
+	if (slen < 0 || (status < 0 && status >= -4095) || rcvid <= 0 || rcvid > 0x7fffffff ||
+	    slot == 0)
+		goto general;
+	sl = &ipc_slot_locks[slot % IPC_SLOT_STRIPES];
+	spin_lock(sl);
+	c = rcvid_client_locked(rcvid, slot, td->td_proc, &ch);
+	if (c == NULL) {
+		spin_unlock(sl);
+		goto general;
+	}
+	n = MIN(slen, c->td_rlen);
+	if (n > 0 && (c->td_rbuf.ub_iov || n > IPC_SHORT_MAX ||
+	    !ipc_short_copy(c->td_proc->pr_vm, c->td_rbuf.ub_base, td->td_proc->pr_vm, smsg,
+	    (uint64_t)n))) {
+		spin_unlock(&ch->ch_lock);
+		spin_unlock(sl);
+		goto general;
+	}
+	TAILQ_REMOVE(&ch->ch_repliers, c, td_ipclink);	/* ipc_rcvid_claim's */
+	c->td_state = STATE_READY;
+	spin_unlock(&ch->ch_lock);
+	spin_unlock(sl);
+	c->td_ipcresult = status;
+	c->td_ipcnoslot = true;
+	/* The rest is user_kercall's and trap_kercall's, with the handler's result 0. */
+	tf->tf_sepc += 4;
+	intr_enable_arch();
+	ipc_finish(c);
+	kercall_result_arch(td, tf, kercall_after(td, __KER_MsgReply, 0));
+	intr_disable_arch();
+	kercall_return_arch(td, tf);
+	return;
+general:
+	trap_kercall_entered(tf);
+}
+
+/*
  * MsgReceive's fast path: the server loop's receive on the channel it
  * works for when nothing waits there (no pulse, no sender).  The server
  * blocks without a kernel stack and the CPU runs the best thread it has,

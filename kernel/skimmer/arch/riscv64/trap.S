@@ -141,18 +141,24 @@ trap_from_user:
 	li	t1, 8			/* EXC_ECALL_U */
 	bne	t0, t1, 1f
 	/*
-	 * MsgSend, MsgReplyReceive and MsgReceive try the IPC fast path first
-	 * (kern/msg.c): it returns to user mode in another thread, or runs the
-	 * general path itself.
-	 * a7 still holds the call's number.
+	 * MsgSend, MsgReceive, MsgReply and MsgReplyReceive try the IPC fast
+	 * path first (kern/msg.c): it returns to user mode in another thread,
+	 * or here, or runs the general path itself.  a7 still holds the
+	 * call's number; the others (MsgReceivev ...) are trap_kercall's.
 	 */
-	li	t1, 14			/* __KER_MsgSend (asserted in trap.c) */
-	beq	a7, t1, 2f
+	addi	t0, a7, -14		/* __KER_MsgSend .. __KER_MsgReply (asserted in trap.c) */
+	li	t1, 6
+	bltu	t0, t1, 6f
 	li	t1, 86			/* __KER_MsgReplyReceive */
 	beq	a7, t1, 3f
-	li	t1, 16			/* __KER_MsgReceive */
-	beq	a7, t1, 4f
-	call	trap_kercall
+5:	call	trap_kercall
+	j	trap_return_user
+6:	beqz	t0, 2f			/* MsgSend */
+	li	t1, 2			/* MsgReceive */
+	beq	t0, t1, 4f
+	li	t1, 5			/* MsgReply */
+	bne	t0, t1, 5b
+	call	ipc_fast_MsgReply
 	j	trap_return_user
 2:	call	ipc_fast_MsgSend
 	j	trap_return_user

@@ -279,8 +279,8 @@ trap_handler(struct trapframe *tf)
  * and on return; the call itself may block.
  */
 _Static_assert(EXC_ECALL_U == 8, "trap.S tests scause against 8");
-_Static_assert(__KER_MsgSend == 14 && __KER_MsgReplyReceive == 86 && __KER_MsgReceive == 16,
-    "trap.S sends these to the IPC fast path");
+_Static_assert(__KER_MsgSend == 14 && __KER_MsgReceive == 16 && __KER_MsgReply == 19 &&
+    __KER_MsgReplyReceive == 86, "trap.S sends these to the IPC fast path");
 
 void
 trap_kercall(struct trapframe *tf)

@@ -139,10 +139,10 @@ void ipc_worker_leave(struct thread *td);
 
 /*
  * The fast path (kern/msg.c; docs/performance.md): trap.S calls these
- * instead of trap_kercall for MsgSend, MsgReplyReceive and MsgReceive,
- * interrupts off.  When the call's case holds, the caller blocks keeping
- * only its trap frame and the CPU switches to its peer (or, for
- * MsgReceive, the best thread it has); otherwise, having changed
+ * instead of trap_kercall for MsgSend, MsgReplyReceive, MsgReceive and
+ * MsgReply, interrupts off.  When the call's case holds, the caller
+ * blocks keeping only its trap frame and the CPU switches to its peer
+ * (or, for MsgReceive, the best thread it has; MsgReply does not block); otherwise, having changed
  * nothing but the user-time boundary, they run the general path
  * (trap_kercall_entered: trap_kercall after its cputime_user_enter).  ipc_cont_resume
  * (kern/msg.c) finishes a call that blocked so when its thread runs again.
@@ -151,6 +151,7 @@ struct trapframe;
 void ipc_fast_MsgSend(struct trapframe *tf);
 void ipc_fast_MsgReplyReceive(struct trapframe *tf);
 void ipc_fast_MsgReceive(struct trapframe *tf);
+void ipc_fast_MsgReply(struct trapframe *tf);
 void trap_kercall_entered(struct trapframe *tf);
 
 #endif
