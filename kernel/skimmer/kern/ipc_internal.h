@@ -35,14 +35,14 @@ extern struct kobj_cache pulse_cache;
 void chan_free(struct channel *ch);
 
 /* Take a reference on ch (the caller holds one, or the lock of a table holding one). */
-static inline void
+static inline __attribute__((always_inline)) void
 chan_hold(struct channel *ch)
 {
 	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
 }
 
 /* Drop a reference; the last one frees ch.  Inline: each message takes and drops several. */
-static inline void
+static inline __attribute__((always_inline)) void
 chan_release(struct channel *ch)
 {
 	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0)

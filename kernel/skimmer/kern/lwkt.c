@@ -10,6 +10,7 @@
 #include <kern/cpu.h>
 #include <kern/ipiq.h>
 #include <kern/lwkt.h>
+#include <kern/lwkt_switch.h>
 #include <abi/thread.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
@@ -40,7 +41,7 @@ extern char boot_stack[];	/* head.S: KSTACK_SIZE bytes */
 static struct thread thread0;
 static struct thread idle_threads[CONFIG_SKIMMER_MAX_CPUS];
 static uint8_t idle0_stack[KSTACK_SIZE] __aligned(16);
-static struct callout rr_callouts[CONFIG_SKIMMER_MAX_CPUS];
+struct callout lwkt_rr_callouts[CONFIG_SKIMMER_MAX_CPUS];
 
 static void
 thread_setup(struct thread *td, struct cpu *c, int pri, const char *name)
@@ -78,7 +79,7 @@ cpu_sched_init(struct cpu *gd, struct thread *first)
 	first->td_oncpu = 1;
 	TAILQ_INSERT_TAIL(&gd->gd_threads, first, td_allq);
 	gd->gd_nthreads = 1;
-	callout_init(&rr_callouts[gd->gd_id]);
+	callout_init(&lwkt_rr_callouts[gd->gd_id]);
 }
 
 void
@@ -344,7 +345,16 @@ static void
 rr_rearm(struct cpu *gd, struct thread *td)
 {
 	td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-	callout_reset(&rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
+	callout_reset(&lwkt_rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
+}
+
+void
+lwkt_rr_switch(struct cpu *gd, struct thread *ntd)
+{
+	if (ntd->td_policy == SCHED_RR)
+		rr_rearm(gd, ntd);
+	else
+		callout_stop(&lwkt_rr_callouts[gd->gd_id]);	/* pending: only this CPU arms it */
 }
 
 /*
@@ -357,25 +367,8 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd, bool cont)
 {
 	unsigned long s;
 	struct thread *prev;
-	uint64_t now;
 
-	KASSERT(*(uint64_t *)td->td_kstack == KSTACK_MAGIC, "thread %s overflowed its stack",
-	    td->td_name);
-	while (__atomic_load_n(&ntd->td_oncpu, __ATOMIC_ACQUIRE))
-		cpu_relax_arch();	/* still being switched out on its old CPU */
-	ntd->td_oncpu = 1;
-	now = timer_now_arch();		/* timer_now(), inline */
-	__atomic_store_n(&td->td_runtime, td->td_runtime + (now - gd->gd_switch_at), __ATOMIC_RELAXED);
-	gd->gd_switch_at = now;
-	gd->gd_curthread = ntd;
-	gd->gd_kstack_top = (vaddr_t)ntd->td_kstack + KSTACK_SIZE;
-	if (ntd->td_policy == SCHED_RR) {
-		rr_rearm(gd, ntd);
-	} else if (rr_callouts[gd->gd_id].c_flags & CALLOUT_PENDING) {
-		callout_stop(&rr_callouts[gd->gd_id]);	/* only this CPU arms it */
-	}
-	if (ntd->td_proc && ntd->td_proc->pr_vm != gd->gd_vmspace)	/* vm_activate's test, inline */
-		proc_switch_vm(ntd);
+	lwkt_switch_account(gd, td, ntd);
 	s = intr_disable_arch();
 	fpu_switch_arch(gd->gd_fpu_owner, td, ntd);
 	if (cont)
@@ -543,7 +536,7 @@ lwkt_setpolicy_self(int policy)
 	td->td_policy = policy;
 	if (policy == SCHED_RR) {
 		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-		callout_reset(&rr_callouts[mycpu_id()], td->td_slice_end, rr_expire, td);
+		callout_reset(&lwkt_rr_callouts[mycpu_id()], td->td_slice_end, rr_expire, td);
 	}
 	crit_exit();
 }
@@ -745,7 +738,7 @@ setsched_here(void *arg)
 	set_pri_here(gd, td, pri);
 	if (td == gd->gd_curthread && ss->ss_policy == SCHED_RR) {
 		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-		callout_reset(&rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
+		callout_reset(&lwkt_rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
 	}
 }
 

@@ -10,6 +10,7 @@
  */
 #include <kern/cpu.h>
 #include <kern/lwkt.h>
+#include <kern/lwkt_switch.h>
 #include <kern/panic.h>
 #include <kern/proc.h>
 #include <kern/runq_inline.h>
@@ -699,19 +700,102 @@ fast_self_ok(struct thread *td)
 }
 
 /*
+ * Whether w, blocked on the fast path (td_contcall) with its transaction
+ * done, ends its call by the plain case: nothing for the wait loop, the
+ * call's end or the return to user mode to do but the common steps
+ * (cont_plain_finish), so they need not run on its own stack.  No request
+ * pending on gd but those in `cleared` (the fast path's switch clears
+ * RQF_RESCHED, as lwkt_sleep_handoff's does), nobody copying w's buffers,
+ * no signal, kill, stop or restart for w; for a receive, a message at w's
+ * priority and no info to store.  Interrupts off.
+ */
+static inline __attribute__((always_inline)) bool
+cont_plain(struct cpu *gd, struct thread *w, uint32_t cleared)
+{
+	int call = w->td_contcall;
+
+	if (call == 0 || !__atomic_load_n(&w->td_ipcdone, __ATOMIC_ACQUIRE) ||
+	    (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & ~cleared) ||
+	    w->td_ipcresult == -ERESTART || w->td_ipcchan == NULL ||
+	    proc_user_return_pending(w))
+		return false;
+	if (call == __KER_MsgSend)
+		return !__atomic_load_n(&w->td_ipcbusy, __ATOMIC_ACQUIRE) && w->td_ipcnoslot;
+	return w->td_ipcresult >= 0 && !w->td_rinfo &&
+	    !(w->td_ipcchan->ch_flags & _NTO_CHF_FIXED_PRIORITY) &&
+	    (w->td_msginfo.priority == w->td_pri || w->td_msginfo.priority <= 0);
+}
+
+/*
+ * The plain case of ipc_cont_resume, after the switch: the wait's end
+ * (its crit_exit, nothing pending), ipc_drop_chan's or msg_receive_end's
+ * steps, MsgReplyReceive's a1, kercall_after's and kercall_result_arch's,
+ * and kercall_return_arch's (nothing pending: the preemption and signal
+ * tests are false).  w is curthread, wtf its frame.  Interrupts off.
+ */
+static inline __attribute__((always_inline)) void
+cont_plain_finish(struct thread *w, struct trapframe *wtf)
+{
+	struct channel *ch = w->td_ipcchan;
+	int call = w->td_contcall;
+
+	w->td_critcount--;
+	w->td_contcall = 0;
+	if (call == __KER_MsgSend) {
+		w->td_ipcnoslot = false;
+		w->td_ipcchan = NULL;
+	} else {
+		w->td_ipcchan = NULL;
+		w->td_state = STATE_RUNNING;
+		if (call == __KER_MsgReplyReceive)
+			wtf->tf_regs[REG_A1] = 0;	/* the reply was made */
+	}
+	chan_release(ch);
+	w->td_tmo_flags = 0;
+	if (wtf->tf_regs[REG_A7] != __KER_SignalReturn)
+		wtf->tf_regs[REG_A0] = (uint64_t)w->td_ipcresult;
+	fpu_fixup_frame_arch(wtf);
+	cputime_user_leave(w);
+}
+
+void cont_return_arch(struct thread *old, vaddr_t top, struct trapframe *tf)
+    __attribute__((noreturn));
+
+/*
  * ipc_block_crit(wake) as the fast path ends it: td blocks keeping only
  * its trap frame (the call is under way: sepc past the ecall), and the CPU
- * switches straight to wake, whose transaction we finished.
+ * switches straight to wake, whose transaction we finished.  If wake
+ * blocked on the fast path too and ends by the plain case, its call ends
+ * here and the CPU returns to user mode in it (lwkt_switch_cont's and
+ * ipc_cont_resume's steps without their frames); otherwise
+ * lwkt_switch_cont switches to it, and it ends its call itself.
  */
 static inline __attribute__((always_inline, noreturn)) void
 fast_block(struct thread *td, struct trapframe *tf, struct thread *wake, int call)
 {
+	struct cpu *gd = mycpu();
+
 	tf->tf_sepc += 4;
 	td->td_contcall = call;
 	td->td_critcount++;		/* ipc_block's crit_enter */
 	td->td_unblock_req = false;
 	__atomic_store_n(&wake->td_ipcdone, 1, __ATOMIC_RELEASE);
-	lwkt_switch_cont(wake);
+	if (!cont_plain(gd, wake, RQF_RESCHED))
+		lwkt_switch_cont(wake);
+	/* lwkt_switch_cont's steps */
+	td->td_flags = (td->td_flags & ~TDF_TIMEDOUT) | TDF_SLEEPING;
+	__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
+	wake->td_flags &= ~TDF_SLEEPING;
+	lwkt_switch_account(gd, td, wake);
+	fpu_switch_arch(gd->gd_fpu_owner, td, wake);
+	/*
+	 * The switch's end (td's registers are not needed: it resumes in
+	 * ipc_cont_resume).  We still run on td's stack; td is asleep on this
+	 * CPU with interrupts off, so nothing can run it before we leave.
+	 */
+	lwkt_switch_tail(td);
+	cont_plain_finish(wake, proc_user_frame(wake));
+	cont_return_arch(td, (vaddr_t)td->td_kstack + KSTACK_SIZE, proc_user_frame(wake));
 }
 
 /*
@@ -1029,6 +1113,10 @@ ipc_cont_resume(struct thread *prev)
 	long rc;
 
 	lwkt_cont_tail(prev);
+	if (cont_plain(mycpu(), td, 0)) {
+		cont_plain_finish(td, tf);
+		return;
+	}
 	intr_enable_arch();
 	rc = ipc_cont_call(td, tf, call);
 	rc = kercall_after(td, (uint64_t)call, rc);

@@ -109,3 +109,21 @@ ipc_cont_entry_arch:
 	mv	s0, zero
 	call	ipc_cont_resume
 	j	trap_return_user
+
+/*
+ * void cont_return_arch(struct thread *old, vaddr_t top, struct trapframe *tf)
+ *
+ * The IPC fast path's end when it has finished the kernel call of the
+ * thread it switched to (kern/msg.c, fast_switch): old (top: its kernel
+ * stack top) blocks as in cpu_switch_cont_arch, and the CPU returns to
+ * user mode from tf, the new thread's frame at the top of its stack.
+ * Does not return.  Interrupts off.
+ */
+	.globl	cont_return_arch
+cont_return_arch:
+	addi	a1, a1, -(TF_SIZE + 112)
+	la	t0, ipc_cont_entry_arch
+	sd	t0, 0(a1)
+	sd	a1, TD_SP(a0)
+	mv	sp, a2
+	j	trap_return_user

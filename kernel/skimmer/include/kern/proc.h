@@ -209,18 +209,23 @@ int proc_thread_kill(int tid, int status);
  */
 void proc_user_return_slow(struct trapframe *tf);
 
+/* proc_user_return_td has something to do for user thread td. */
+static inline __attribute__((always_inline)) bool
+proc_user_return_pending(const struct thread *td)
+{
+	const struct proc *p = td->td_proc;
+	const struct tsig *ts = &td->td_sig;
+
+	return __atomic_load_n(&td->td_killed, __ATOMIC_RELAXED) || ts->ts_restart ||
+	    ts->ts_has_saved || __atomic_load_n(&p->pr_sig.ps_stopped, __ATOMIC_RELAXED) ||
+	    ((__atomic_load_n(&ts->ts_pend, __ATOMIC_RELAXED) |
+	      __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_RELAXED)) & ~ts->ts_blocked);
+}
+
 static inline void
 proc_user_return_td(struct thread *td, struct trapframe *tf)	/* td: curthread */
 {
-	struct proc *p = td->td_proc;
-	const struct tsig *ts = &td->td_sig;
-
-	if (p == NULL)
-		return;
-	if (__atomic_load_n(&td->td_killed, __ATOMIC_RELAXED) || ts->ts_restart ||
-	    ts->ts_has_saved || __atomic_load_n(&p->pr_sig.ps_stopped, __ATOMIC_RELAXED) ||
-	    ((__atomic_load_n(&ts->ts_pend, __ATOMIC_RELAXED) |
-	      __atomic_load_n(&p->pr_sig.ps_pend, __ATOMIC_RELAXED)) & ~ts->ts_blocked))
+	if (td->td_proc != NULL && proc_user_return_pending(td))
 		proc_user_return_slow(tf);
 }
 
@@ -264,7 +269,7 @@ cputime_user_enter(struct thread *td)	/* td: curthread */
 }
 
 /* Back to user mode next: arm the itimers' callout, start counting user time. */
-static inline void
+static inline __attribute__((always_inline)) void
 cputime_user_leave(struct thread *td)	/* td: curthread */
 {
 	struct proc *p = td->td_proc;
