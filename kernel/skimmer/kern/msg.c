@@ -1026,7 +1026,7 @@ ipc_fast_MsgReceive(struct trapframe *tf)
 	struct channel *ch = td->td_workchan;
 
 	cputime_user_enter(td);		/* trap_kercall's first step */
-	if ((long)tf->tf_regs[REG_A0] != chid || !fast_self_ok(td) ||
+	if (ch == NULL || (long)tf->tf_regs[REG_A0] != chid || !fast_self_ok(td) ||
 	    !fast_receive_ok(td, ch, chid, rlen, info))
 		goto general;
 	spin_lock(&ch->ch_lock);
