@@ -364,6 +364,23 @@ deliver(struct channel *ch, struct thread *r, struct thread *c, bool c_is_self)
 		ipc_finish(c);
 }
 
+/* A sender's transaction, as it meets the channel (cr: its connection, a reference held). */
+static inline __attribute__((always_inline)) void
+send_record(struct thread *td, const struct ubuf *sb, const struct ubuf *rb, int64_t slen,
+    int64_t rlen, const struct conn_ref *cr)
+{
+	td->td_sbuf = *sb;
+	td->td_rbuf = *rb;
+	td->td_slen = slen;
+	td->td_rlen = rlen;
+	td->td_scoid = cr->cr_scoid;
+	td->td_coid = cr->cr_coid;
+	td->td_msggen++;
+	td->td_ipcdone = 0;
+	td->td_ipcnoslot = false;
+	td->td_ipcchan = cr->cr_chan;	/* our reference from conn_lookup */
+}
+
 /* The common send path of MsgSend*(). */
 static inline __attribute__((always_inline)) long
 msg_send_body(long coid, const struct ubuf *sb, const struct ubuf *rb)
@@ -386,16 +403,7 @@ msg_send_body(long coid, const struct ubuf *sb, const struct ubuf *rb)
 	if (!conn_lookup(td->td_proc, coid, &cr))
 		return -EBADF;
 	ch = cr.cr_chan;
-	td->td_sbuf = *sb;
-	td->td_rbuf = *rb;
-	td->td_slen = slen;
-	td->td_rlen = rlen;
-	td->td_scoid = cr.cr_scoid;
-	td->td_coid = cr.cr_coid;
-	td->td_msggen++;
-	td->td_ipcdone = 0;
-	td->td_ipcnoslot = false;
-	td->td_ipcchan = ch;		/* our reference from conn_lookup */
+	send_record(td, sb, rb, slen, rlen, &cr);
 	fl = spin_lock_irqsave(&ch->ch_lock);
 	if (ch->ch_dead) {
 		spin_unlock_irqrestore(&ch->ch_lock, fl);
@@ -832,16 +840,8 @@ ipc_fast_MsgSend(struct trapframe *tf)
 	    !ipc_short_copy(r->td_proc->pr_vm, r->td_rbuf.ub_base, td->td_proc->pr_vm, smsg,
 	    (uint64_t)n)))
 		goto out;
-	td->td_sbuf = (struct ubuf){ smsg, slen, false };
-	td->td_rbuf = (struct ubuf){ rmsg, rlen, false };
-	td->td_slen = slen;
-	td->td_rlen = rlen;
-	td->td_scoid = cr.cr_scoid;
-	td->td_coid = cr.cr_coid;
-	td->td_msggen++;
-	td->td_ipcdone = 0;
-	td->td_ipcnoslot = false;
-	td->td_ipcchan = ch;		/* our reference from conn_lookup */
+	send_record(td, &(struct ubuf){ smsg, slen, false }, &(struct ubuf){ rmsg, rlen, false },
+	    slen, rlen, &cr);
 	ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
 	deliver_ok_locked(ch, r, td, n);
 	spin_unlock(&ch->ch_lock);

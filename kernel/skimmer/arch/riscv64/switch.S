@@ -30,6 +30,7 @@ cpu_switch_arch:
 	sd	s10, 88(sp)
 	sd	s11, 96(sp)
 	sd	sp, TD_SP(a0)
+switch_load_arch:		/* new's registers, from new->td_sp */
 	ld	sp, TD_SP(a1)
 	ld	ra, 0(sp)
 	ld	s0, 8(sp)
@@ -77,27 +78,12 @@ cpu_switch_cont_arch:
 	la	t0, ipc_cont_entry_arch
 	sd	t0, 0(a2)
 	sd	a2, TD_SP(a0)
-	ld	sp, TD_SP(a1)
-	ld	ra, 0(sp)
-	bne	ra, t0, 1f
+	ld	t1, TD_SP(a1)
+	ld	t2, 0(t1)
+	bne	t2, t0, switch_load_arch	/* a frame of cpu_switch_arch's */
 	/* new blocked the same way: nothing of its registers to load */
-	addi	sp, sp, 112
+	addi	sp, t1, 112
 	j	ipc_cont_entry_arch
-1:
-	ld	s0, 8(sp)
-	ld	s1, 16(sp)
-	ld	s2, 24(sp)
-	ld	s3, 32(sp)
-	ld	s4, 40(sp)
-	ld	s5, 48(sp)
-	ld	s6, 56(sp)
-	ld	s7, 64(sp)
-	ld	s8, 72(sp)
-	ld	s9, 80(sp)
-	ld	s10, 88(sp)
-	ld	s11, 96(sp)
-	addi	sp, sp, 112
-	ret
 
 /*
  * Where a thread that blocked through cpu_switch_cont_arch resumes: a0 =
