@@ -690,8 +690,8 @@ fast_peer_ok(struct cpu *gd, const struct thread *w)
 	    TDF_SLEEPING && runq_top_pri_inline(&gd->gd_runq) < w->td_pri;
 }
 
-/* The caller may block and hand over at once: wake_peer's conditions. */
 /*
+ * The caller may block and hand over at once: wake_peer's conditions.
  * Relaxed loads, as proc_user_return_td's test: a flag raised just after
  * the test is seen by the wait loop when the thread runs again, as it
  * would be just after wake_peer's test.
