@@ -1827,6 +1827,104 @@ UTEST(fast, pinned_three_calls_and_pulses_from_another_cpu)
 	return 0;
 }
 
+/*
+ * A thread blocked on the fast path that runs again and sleeps again in
+ * the general wait (here: boosted, it passes the boost on) has kernel
+ * frames on its stack; a fast reply must then switch to it, not end its
+ * call from outside (with INVARIANTS a kernel assertion checks it).  S
+ * works for chP and waits on Q in a MsgSend; B, higher, queues on chP and
+ * boosts S, which wakes, boosts Q and sleeps again; then Q replies with
+ * MsgReplyReceive.  All on CPU 0.
+ */
+static struct {
+	long chp, chq;
+	volatile long s_got, a_got, b_got, q_pri, bad;
+} fpb;
+
+static void
+fpb_q(void *arg)
+{
+	struct __abi_sched_param sp;
+	long rerr, rcvid;
+	char b[8];
+
+	(void)arg;
+	pin0();
+	rcvid = MsgReceive(fpb.chq, b, sizeof(b), NULL);	/* S's message, held */
+	MsgSendPulse(done_coid, -1, 3, 0);
+	sleep_ns(20000000);		/* meanwhile B queues on chP */
+	KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0);
+	fpb.q_pri = sp.sched_curpriority;	/* 30: the boost reached it through S */
+	rcvid = MsgReplyReceive(rcvid, 5, NULL, 0, fpb.chq, b, sizeof(b), NULL, &rerr);
+	if (rcvid != 0 || rerr != 0)	/* the test's pulse next */
+		fpb.bad++;
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+static void
+fpb_s(void *arg)
+{
+	long coq = ConnectAttach(0, 0, fpb.chq, 0, 0), rcvid;
+	char b[8];
+
+	(void)arg;
+	pin0();
+	rcvid = MsgReceive(fpb.chp, b, sizeof(b), NULL);	/* A's: we work for chP */
+	fpb.s_got = MsgSend(coq, "s", 1, NULL, 0);		/* blocks on Q */
+	MsgReply(rcvid, 7, NULL, 0);
+	rcvid = MsgReceive(fpb.chp, b, sizeof(b), NULL);	/* B's */
+	MsgReply(rcvid, 9, NULL, 0);
+	ConnectDetach(coq);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+static void
+fpb_client(void *arg)
+{
+	long co = ConnectAttach(0, 0, fpb.chp, 0, 0);
+	long rc;
+
+	pin0();
+	rc = MsgSend(co, "c", 1, NULL, 0);
+	if (arg)
+		fpb.b_got = rc;
+	else
+		fpb.a_got = rc;
+	ConnectDetach(co);
+	MsgSendPulse(done_coid, -1, 2, 0);
+}
+
+UTEST(fast, reply_to_a_client_that_slept_again)
+{
+	long coq;
+
+	pin0();
+	memset(&fpb, 0, sizeof(fpb));
+	fpb.chp = ChannelCreate(0);
+	fpb.chq = ChannelCreate(0);
+	UT_CHECK(fpb.chp > 0 && fpb.chq > 0);
+	UT_CHECK(rt_thread_create(fpb_q, NULL, stacks[2], STACK, 10) > 0);
+	UT_CHECK(rt_thread_create(fpb_s, NULL, stacks[3], STACK, 10) > 0);
+	sleep_ns(2000000);
+	UT_CHECK(rt_thread_create(fpb_client, NULL, stacks[4], STACK, 10) > 0);	/* A */
+	UT_EQ(wait_pulse(3), 0);		/* S waits on Q */
+	UT_CHECK(rt_thread_create(fpb_client, (void *)1, stacks[5], STACK, 30) > 0);	/* B */
+	for (int i = 0; i < 3; i++)		/* S, A, B */
+		UT_EQ(wait_done_pulse(), 0);
+	coq = ConnectAttach(0, 0, fpb.chq, 0, 0);
+	UT_EQ(MsgSendPulse(coq, -1, 1, 0), 0);	/* Q's last receive */
+	UT_EQ(wait_done_pulse(), 0);
+	UT_EQ(fpb.s_got, 5);
+	UT_EQ(fpb.a_got, 7);
+	UT_EQ(fpb.b_got, 9);
+	UT_EQ(fpb.q_pri, 30);
+	UT_EQ(fpb.bad, 0);
+	UT_EQ(ConnectDetach(coq), 0);
+	UT_EQ(ChannelDestroy(fpb.chp), 0);
+	UT_EQ(ChannelDestroy(fpb.chq), 0);
+	return 0;
+}
+
 int
 umain(uint64_t arg)
 {

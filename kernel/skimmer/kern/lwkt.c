@@ -26,6 +26,7 @@
 #include <arch/timer.h>
 
 _Static_assert(offsetof(struct thread, td_sp) == 32, "switch.S uses this offset");
+_Static_assert(offsetof(struct thread, td_oncpu) == 64, "switch.S uses this offset");
 
 struct thread *cpu_switch_arch(struct thread *old, struct thread *new);
 void cpu_switch_cont_arch(struct thread *old, struct thread *new, vaddr_t top)

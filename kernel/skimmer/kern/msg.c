@@ -708,8 +708,11 @@ fast_self_ok(struct thread *td)
 }
 
 /*
- * Whether w, blocked on the fast path (td_contcall) with its transaction
- * done, ends its call by the plain case: nothing for the wait loop, the
+ * Whether w, blocked on the fast path in kernel call `call` (its
+ * td_contcall, which is 0 once it runs again: a thread that sleeps again
+ * inside ipc_cont_resume has kernel frames on its stack and is not
+ * blocked without one) with its transaction done, ends its call by the
+ * plain case: nothing for the wait loop, the
  * call's end or the return to user mode to do but the common steps
  * (cont_plain_finish), so they need not run on its own stack.  No request
  * pending on gd but those in `cleared` (the fast path's switch clears
@@ -718,10 +721,8 @@ fast_self_ok(struct thread *td)
  * priority and no info to store.  Interrupts off.
  */
 static inline __attribute__((always_inline)) bool
-cont_plain(struct cpu *gd, struct thread *w, uint32_t cleared)
+cont_plain(struct cpu *gd, struct thread *w, int call, uint32_t cleared)
 {
-	int call = w->td_contcall;
-
 	if (call == 0 || !__atomic_load_n(&w->td_ipcdone, __ATOMIC_ACQUIRE) ||
 	    (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & ~cleared) ||
 	    w->td_ipcresult == -ERESTART || w->td_ipcchan == NULL ||
@@ -736,18 +737,16 @@ cont_plain(struct cpu *gd, struct thread *w, uint32_t cleared)
 
 /*
  * The plain case of ipc_cont_resume, after the switch: the wait's end
- * (its crit_exit, nothing pending), ipc_drop_chan's or msg_receive_end's
+ * (its crit_exit, nothing pending, last), ipc_drop_chan's or msg_receive_end's
  * steps, MsgReplyReceive's a1, kercall_after's and kercall_result_arch's,
  * and kercall_return_arch's (nothing pending: the preemption and signal
  * tests are false).  w is curthread, wtf its frame.  Interrupts off.
  */
 static inline __attribute__((always_inline)) void
-cont_plain_finish(struct thread *w, struct trapframe *wtf)
+cont_plain_finish(struct thread *w, struct trapframe *wtf, int call)
 {
 	struct channel *ch = w->td_ipcchan;
-	int call = w->td_contcall;
 
-	w->td_critcount--;
 	w->td_contcall = 0;
 	if (call == __KER_MsgSend) {
 		w->td_ipcnoslot = false;
@@ -764,14 +763,22 @@ cont_plain_finish(struct thread *w, struct trapframe *wtf)
 		wtf->tf_regs[REG_A0] = (uint64_t)w->td_ipcresult;
 	fpu_fixup_frame_arch(wtf);
 	cputime_user_leave(w);
+	/*
+	 * Last: until here a critical section that code above enters and
+	 * leaves (chan_free, the itimers) cannot end ours and run requests
+	 * or a switch, which on the fast path would run on another thread's
+	 * stack.
+	 */
+	w->td_critcount--;
 }
 
 void cont_return_arch(struct thread *old, vaddr_t top, struct trapframe *tf)
     __attribute__((noreturn));
+extern char ipc_cont_entry_arch[];
 
 /*
  * ipc_block_crit(wake) as the fast path ends it: td blocks keeping only
- * its trap frame (the call is under way: sepc past the ecall), and the CPU
+ * its trap frame (the caller has moved sepc past the ecall), and the CPU
  * switches straight to wake, whose transaction we finished.  If wake
  * blocked on the fast path too and ends by the plain case, its call ends
  * here and the CPU returns to user mode in it (lwkt_switch_cont's and
@@ -779,17 +786,19 @@ void cont_return_arch(struct thread *old, vaddr_t top, struct trapframe *tf)
  * lwkt_switch_cont switches to it, and it ends its call itself.
  */
 static inline __attribute__((always_inline, noreturn)) void
-fast_block(struct thread *td, struct trapframe *tf, struct thread *wake, int call)
+fast_block(struct thread *td, struct thread *wake, int call)
 {
 	struct cpu *gd = mycpu();
+	int wcall = wake->td_contcall;
 
-	tf->tf_sepc += 4;
 	td->td_contcall = call;
 	td->td_critcount++;		/* ipc_block's crit_enter */
 	td->td_unblock_req = false;
 	__atomic_store_n(&wake->td_ipcdone, 1, __ATOMIC_RELEASE);
-	if (!cont_plain(gd, wake, RQF_RESCHED))
+	if (!cont_plain(gd, wake, wcall, RQF_RESCHED))
 		lwkt_switch_cont(wake);
+	KASSERT_INV(*(uint64_t *)wake->td_sp == (uint64_t)ipc_cont_entry_arch &&
+	    !(td->td_flags & (TDF_MIGRATING | TDF_EXITING)), "fast path: %s", wake->td_name);
 	/* lwkt_switch_cont's steps */
 	td->td_flags = (td->td_flags & ~TDF_TIMEDOUT) | TDF_SLEEPING;
 	__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
@@ -797,12 +806,13 @@ fast_block(struct thread *td, struct trapframe *tf, struct thread *wake, int cal
 	lwkt_switch_account(gd, td, wake);
 	fpu_switch_arch(gd->gd_fpu_owner, td, wake);
 	/*
-	 * The switch's end (td's registers are not needed: it resumes in
-	 * ipc_cont_resume).  We still run on td's stack; td is asleep on this
+	 * The switch's end, less td_oncpu: cont_return_arch clears it once
+	 * td_sp is written.  We still run on td's stack; td is asleep on this
 	 * CPU with interrupts off, so nothing can run it before we leave.
 	 */
-	lwkt_switch_tail(td);
-	cont_plain_finish(wake, proc_user_frame(wake));
+	gd->gd_stats.cs_switches++;
+	wake->td_switches++;
+	cont_plain_finish(wake, proc_user_frame(wake), wcall);
 	cont_return_arch(td, (vaddr_t)td->td_kstack + KSTACK_SIZE, proc_user_frame(wake));
 }
 
@@ -840,12 +850,18 @@ ipc_fast_MsgSend(struct trapframe *tf)
 	    !ipc_short_copy(r->td_proc->pr_vm, r->td_rbuf.ub_base, td->td_proc->pr_vm, smsg,
 	    (uint64_t)n)))
 		goto out;
+	/*
+	 * The call is under way: sepc past the ecall (user_kercall's first
+	 * step) before anyone can see us REPLY-blocked and read or rewrite
+	 * the frame (ThreadExec, fork's ThreadClone).
+	 */
+	tf->tf_sepc += 4;
 	send_record(td, &(struct ubuf){ smsg, slen, false }, &(struct ubuf){ rmsg, rlen, false },
 	    slen, rlen, &cr);
 	ipc_claim_locked(ch, &ch->ch_receivers, r, 0);
 	deliver_ok_locked(ch, r, td, n);
 	spin_unlock(&ch->ch_lock);
-	fast_block(td, tf, r, __KER_MsgSend);
+	fast_block(td, r, __KER_MsgSend);
 out:
 	spin_unlock(&ch->ch_lock);
 	chan_release(ch);
@@ -936,6 +952,7 @@ ipc_fast_MsgReplyReceive(struct trapframe *tf)
 	if (n > 0 && (c->td_rbuf.ub_iov || n > IPC_SHORT_MAX ||
 	    !ipc_short_copy(c->td_proc->pr_vm, c->td_rbuf.ub_base, p->pr_vm, smsg, (uint64_t)n)))
 		goto out;
+	tf->tf_sepc += 4;		/* under way (as MsgSend's) */
 	/* The reply (msg_reply): claim the client, give it its result. */
 	TAILQ_REMOVE(&ch->ch_repliers, c, td_ipclink);
 	c->td_state = STATE_READY;
@@ -945,7 +962,7 @@ ipc_fast_MsgReplyReceive(struct trapframe *tf)
 	fast_receive_locked(gd, td, ch, rmsg, rlen, info);
 	spin_unlock(&ch->ch_lock);
 	spin_unlock(sl);
-	fast_block(td, tf, c, __KER_MsgReplyReceive);
+	fast_block(td, c, __KER_MsgReplyReceive);
 out:
 	spin_unlock(&cch->ch_lock);
 	spin_unlock(sl);
@@ -1034,9 +1051,9 @@ ipc_fast_MsgReceive(struct trapframe *tf)
 		spin_unlock(&ch->ch_lock);
 		goto general;
 	}
+	tf->tf_sepc += 4;		/* under way (as MsgSend's) */
 	fast_receive_locked(mycpu(), td, ch, rmsg, rlen, info);
 	spin_unlock(&ch->ch_lock);
-	tf->tf_sepc += 4;
 	td->td_contcall = __KER_MsgReceive;
 	td->td_critcount++;		/* ipc_block's crit_enter */
 	td->td_unblock_req = false;
@@ -1075,7 +1092,6 @@ ipc_cont_call(struct thread *td, struct trapframe *tf, int call)
 	int64_t rc = ipc_wait_crit(td);
 	struct channel *ch;
 
-	td->td_contcall = 0;
 	if (call == __KER_MsgSend) {
 		ipc_drop_chan(td);		/* msg_send_body's end */
 		return td->td_ipcresult;
@@ -1113,10 +1129,11 @@ ipc_cont_resume(struct thread *prev)
 	long rc;
 
 	lwkt_cont_tail(prev);
-	if (cont_plain(mycpu(), td, 0)) {
-		cont_plain_finish(td, tf);
+	if (cont_plain(mycpu(), td, call, 0)) {
+		cont_plain_finish(td, tf, call);
 		return;
 	}
+	td->td_contcall = 0;	/* it may sleep again below: with kernel frames */
 	intr_enable_arch();
 	rc = ipc_cont_call(td, tf, call);
 	rc = kercall_after(td, (uint64_t)call, rc);

@@ -11,6 +11,7 @@
 #include <arch/trapframe.h>
 
 #define TD_SP	32	/* offsetof(struct thread, td_sp), asserted in lwkt.c */
+#define TD_ONCPU 64	/* offsetof(struct thread, td_oncpu), the same */
 
 	.section .text
 	.globl	cpu_switch_arch
@@ -100,9 +101,10 @@ ipc_cont_entry_arch:
  * void cont_return_arch(struct thread *old, vaddr_t top, struct trapframe *tf)
  *
  * The IPC fast path's end when it has finished the kernel call of the
- * thread it switched to (kern/msg.c, fast_switch): old (top: its kernel
- * stack top) blocks as in cpu_switch_cont_arch, and the CPU returns to
- * user mode from tf, the new thread's frame at the top of its stack.
+ * thread it switched to (kern/msg.c, fast_block): old (top: its kernel
+ * stack top) blocks as in cpu_switch_cont_arch, its switch ends
+ * (td_oncpu = 0, once td_sp is written), and the CPU returns to user
+ * mode from tf, the new thread's frame at the top of its stack.
  * Does not return.  Interrupts off.
  */
 	.globl	cont_return_arch
@@ -111,5 +113,7 @@ cont_return_arch:
 	la	t0, ipc_cont_entry_arch
 	sd	t0, 0(a1)
 	sd	a1, TD_SP(a0)
+	fence	rw, w			/* td_oncpu = 0 with release: old may run anywhere now */
+	sw	zero, TD_ONCPU(a0)
 	mv	sp, a2
 	j	trap_return_user
