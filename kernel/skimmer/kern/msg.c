@@ -870,7 +870,10 @@ out:
 
 /*
  * The receive half of a fast path: receiving again on the channel we work
- * for (msg_receive_body's keepref), a linear buffer, info writable.
+ * for (msg_receive_body's keepref), a linear buffer, info writable.  A
+ * pulse or sender waiting sends the call to the general path: a look
+ * without ch_lock first (the caller looks again under it), so that such a
+ * call does not check info twice (vm_check, a page walk).
  */
 static inline bool
 fast_receive_ok(struct thread *td, struct channel *ch, int chid, int64_t rlen, uaddr_t info)
@@ -879,6 +882,8 @@ fast_receive_ok(struct thread *td, struct channel *ch, int chid, int64_t rlen, u
 
 	return rlen >= 0 && ch != NULL && chid > 0 && chid < PROC_MAX_CHANNELS &&
 	    __atomic_load_n(&p->pr_chans[chid], __ATOMIC_RELAXED) == ch &&
+	    !__atomic_load_n(&ch->ch_pulses.tqh_first, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&ch->ch_senders.tqh_first, __ATOMIC_RELAXED) &&
 	    (!info || vm_check(p->pr_vm, info, sizeof(struct _msg_info), VMP_W) == 0);
 }
 
