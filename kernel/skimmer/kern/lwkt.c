@@ -453,8 +453,7 @@ lwkt_sleep(uint64_t timeout)
 	struct callout co;
 
 	KASSERT(td->td_critcount > 0, "lwkt_sleep outside a critical section");
-	td->td_flags &= ~TDF_TIMEDOUT;
-	td->td_flags |= TDF_SLEEPING;
+	lwkt_sleep_mark(td);
 	if (timeout) {
 		callout_init(&co);
 		callout_reset(&co, timer_now() + timeout, sleep_timeout, td);
@@ -473,13 +472,9 @@ lwkt_sleep_handoff(struct thread *wake)
 	struct cpu *gd = mycpu();
 
 	KASSERT(td->td_critcount > 0, "lwkt_sleep_handoff outside a critical section");
-	td->td_flags &= ~TDF_TIMEDOUT;
-	td->td_flags |= TDF_SLEEPING;
-	if (__atomic_load_n(&wake->td_cpu, __ATOMIC_ACQUIRE) == gd && wake != td &&
-	    (wake->td_flags & (TDF_SLEEPING | TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)) ==
-	    TDF_SLEEPING && runq_top_pri_inline(&gd->gd_runq) < wake->td_pri) {
-		__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
-		wake->td_flags &= ~TDF_SLEEPING;
+	lwkt_sleep_mark(td);
+	if (wake != td && lwkt_handoff_ok(gd, wake)) {
+		lwkt_handoff_take(gd, wake);
 		do_switch(gd, td, wake, false);
 	} else {
 		lwkt_schedule(wake);
@@ -495,10 +490,8 @@ lwkt_switch_cont(struct thread *wake)
 	struct cpu *gd = mycpu();
 
 	KASSERT(td->td_critcount > 0, "lwkt_switch_cont outside a critical section");
-	td->td_flags &= ~TDF_TIMEDOUT;
-	td->td_flags |= TDF_SLEEPING;
-	__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
-	wake->td_flags &= ~TDF_SLEEPING;
+	lwkt_sleep_mark(td);
+	lwkt_handoff_take(gd, wake);
 	do_switch(gd, td, wake, true);
 	__builtin_unreachable();
 }
@@ -509,8 +502,7 @@ lwkt_sleep_cont(void)
 	struct thread *td = curthread;
 
 	KASSERT(td->td_critcount > 0, "lwkt_sleep_cont outside a critical section");
-	td->td_flags &= ~TDF_TIMEDOUT;
-	td->td_flags |= TDF_SLEEPING;
+	lwkt_sleep_mark(td);
 	switch_to_best_cont(SW_PREEMPT, true);
 	__builtin_unreachable();	/* td was the best: it is not, it sleeps */
 }
@@ -522,9 +514,7 @@ lwkt_setpri_self(int pri)
 
 	KASSERT(pri > PRI_MIN && pri <= PRI_MAX, "bad priority %d", pri);
 	crit_enter();
-	td->td_pri = pri;
-	if (runq_top_pri_inline(&mycpu()->gd_runq) > pri)
-		cpu_request(mycpu(), RQF_RESCHED);
+	lwkt_setpri_locked(mycpu(), td, pri);
 	crit_exit();
 }
 

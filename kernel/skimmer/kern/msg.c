@@ -678,16 +678,15 @@ ipc_cancel_self(int error)
 /* ---- the fast path (docs/performance.md, "Round 5") -------------------- */
 
 /*
- * The thread a fast path would switch to can take this CPU now: the
- * conditions of lwkt_sleep_handoff's direct switch.  Interrupts off, so
- * they hold until the switch: only this CPU changes them.
+ * A short message (n bytes, n >= 0) into dst's receive or reply buffer:
+ * nothing to copy, or copied by the short copy from src in svs.  False:
+ * the general path must copy it (an iov, too long, a fault).
  */
-static inline bool
-fast_peer_ok(struct cpu *gd, const struct thread *w)
+static inline __attribute__((always_inline)) bool
+fast_copy(struct thread *dst, struct vmspace *svs, uaddr_t src, int64_t n)
 {
-	return __atomic_load_n(&w->td_cpu, __ATOMIC_RELAXED) == gd &&
-	    (w->td_flags & (TDF_SLEEPING | TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)) ==
-	    TDF_SLEEPING && runq_top_pri_inline(&gd->gd_runq) < w->td_pri;
+	return n == 0 || (!dst->td_rbuf.ub_iov && n <= IPC_SHORT_MAX &&
+	    ipc_short_copy(dst->td_proc->pr_vm, dst->td_rbuf.ub_base, svs, src, (uint64_t)n));
 }
 
 /*
@@ -772,6 +771,15 @@ cont_plain_finish(struct thread *w, struct trapframe *wtf, int call)
 	w->td_critcount--;
 }
 
+/* ipc_block_crit's first steps for td blocking on the fast path in kernel call `call`. */
+static inline __attribute__((always_inline)) void
+fast_block_begin(struct thread *td, int call)
+{
+	td->td_contcall = call;
+	td->td_critcount++;		/* ipc_block's crit_enter */
+	td->td_unblock_req = false;
+}
+
 void cont_return_arch(struct thread *old, vaddr_t top, struct trapframe *tf)
     __attribute__((noreturn));
 extern char ipc_cont_entry_arch[];
@@ -791,18 +799,15 @@ fast_block(struct thread *td, struct thread *wake, int call)
 	struct cpu *gd = mycpu();
 	int wcall = wake->td_contcall;
 
-	td->td_contcall = call;
-	td->td_critcount++;		/* ipc_block's crit_enter */
-	td->td_unblock_req = false;
+	fast_block_begin(td, call);
 	__atomic_store_n(&wake->td_ipcdone, 1, __ATOMIC_RELEASE);
 	if (!cont_plain(gd, wake, wcall, RQF_RESCHED))
 		lwkt_switch_cont(wake);
 	KASSERT_INV(*(uint64_t *)wake->td_sp == (uint64_t)ipc_cont_entry_arch &&
 	    !(td->td_flags & (TDF_MIGRATING | TDF_EXITING)), "fast path: %s", wake->td_name);
 	/* lwkt_switch_cont's steps */
-	td->td_flags = (td->td_flags & ~TDF_TIMEDOUT) | TDF_SLEEPING;
-	__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
-	wake->td_flags &= ~TDF_SLEEPING;
+	lwkt_sleep_mark(td);
+	lwkt_handoff_take(gd, wake);
 	lwkt_switch_account(gd, td, wake);
 	fpu_switch_arch(gd->gd_fpu_owner, td, wake);
 	/*
@@ -843,12 +848,10 @@ ipc_fast_MsgSend(struct trapframe *tf)
 	ch = cr.cr_chan;
 	spin_lock(&ch->ch_lock);
 	r = TAILQ_FIRST(&ch->ch_receivers);
-	if (ch->ch_dead || r == NULL || r->td_pulseonly || !fast_peer_ok(gd, r))
+	if (ch->ch_dead || r == NULL || r->td_pulseonly || !lwkt_handoff_ok(gd, r))
 		goto out;
 	n = MIN(slen, r->td_rlen);
-	if (n > 0 && (r->td_rbuf.ub_iov || n > IPC_SHORT_MAX ||
-	    !ipc_short_copy(r->td_proc->pr_vm, r->td_rbuf.ub_base, td->td_proc->pr_vm, smsg,
-	    (uint64_t)n)))
+	if (!fast_copy(r, td->td_proc->pr_vm, smsg, n))
 		goto out;
 	/*
 	 * The call is under way: sepc past the ecall (user_kercall's first
@@ -899,11 +902,8 @@ fast_receive_locked(struct cpu *gd, struct thread *td, struct channel *ch, uaddr
 
 	td->td_rbuf = (struct ubuf){ rmsg, rlen, false };
 	td->td_rlen = rlen;
-	if (td->td_pri != pri) {		/* lwkt_setpri_self, inline */
-		td->td_pri = pri;
-		if (runq_top_pri_inline(&gd->gd_runq) > pri)
-			cpu_request(gd, RQF_RESCHED);
-	}
+	if (td->td_pri != pri)		/* msg_receive_body's lwkt_setpri_self */
+		lwkt_setpri_locked(gd, td, pri);
 	td->td_rinfo = info;
 	td->td_ipcdone = 0;
 	td->td_ipcchan = ch;		/* the worker's reference becomes the call's */
@@ -931,7 +931,7 @@ ipc_fast_MsgReplyReceive(struct trapframe *tf)
 	int rcvid = (int)(uint32_t)a0, chid = (int)((int64_t)a0 >> 32);
 	long status = (long)tf->tf_regs[REG_A1];
 	uaddr_t smsg = tf->tf_regs[REG_A2], rmsg = tf->tf_regs[REG_A4], info = tf->tf_regs[REG_A6];
-	int64_t slen = (int64_t)tf->tf_regs[REG_A3], rlen = (int64_t)tf->tf_regs[REG_A5], n;
+	int64_t slen = (int64_t)tf->tf_regs[REG_A3], rlen = (int64_t)tf->tf_regs[REG_A5];
 	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
 	struct proc *p = td->td_proc;
 	struct channel *ch = td->td_workchan, *cch;
@@ -951,17 +951,13 @@ ipc_fast_MsgReplyReceive(struct trapframe *tf)
 		goto general;
 	}
 	if (cch != ch || !TAILQ_EMPTY(&ch->ch_pulses) || !TAILQ_EMPTY(&ch->ch_senders) ||
-	    !fast_peer_ok(gd, c))
+	    !lwkt_handoff_ok(gd, c))
 		goto out;
-	n = MIN(slen, c->td_rlen);
-	if (n > 0 && (c->td_rbuf.ub_iov || n > IPC_SHORT_MAX ||
-	    !ipc_short_copy(c->td_proc->pr_vm, c->td_rbuf.ub_base, p->pr_vm, smsg, (uint64_t)n)))
+	if (!fast_copy(c, p->pr_vm, smsg, MIN(slen, c->td_rlen)))
 		goto out;
 	tf->tf_sepc += 4;		/* under way (as MsgSend's) */
 	/* The reply (msg_reply): claim the client, give it its result. */
-	TAILQ_REMOVE(&ch->ch_repliers, c, td_ipclink);
-	c->td_state = STATE_READY;
-	c->td_ipcresult = status;
+	ipc_claim_locked(ch, &ch->ch_repliers, c, status);
 	c->td_ipcnoslot = true;
 	/* The receive (msg_receive_body, msg_receive_loop) up to its block. */
 	fast_receive_locked(gd, td, ch, rmsg, rlen, info);
@@ -988,7 +984,7 @@ ipc_fast_MsgReply(struct trapframe *tf)
 	struct thread *td = curthread, *c;
 	long rcvid = (long)tf->tf_regs[REG_A0], status = (long)tf->tf_regs[REG_A1];
 	uaddr_t smsg = tf->tf_regs[REG_A2];
-	int64_t slen = (int64_t)tf->tf_regs[REG_A3], n;
+	int64_t slen = (int64_t)tf->tf_regs[REG_A3];
 	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
 	struct spinlock *sl;
 	struct channel *ch;
@@ -1004,20 +1000,15 @@ ipc_fast_MsgReply(struct trapframe *tf)
 		spin_unlock(sl);
 		goto general;
 	}
-	n = MIN(slen, c->td_rlen);
-	if (n > 0 && (c->td_rbuf.ub_iov || n > IPC_SHORT_MAX ||
-	    !ipc_short_copy(c->td_proc->pr_vm, c->td_rbuf.ub_base, td->td_proc->pr_vm, smsg,
-	    (uint64_t)n))) {
+	if (!fast_copy(c, td->td_proc->pr_vm, smsg, MIN(slen, c->td_rlen))) {
 		spin_unlock(&ch->ch_lock);
 		spin_unlock(sl);
 		goto general;
 	}
-	TAILQ_REMOVE(&ch->ch_repliers, c, td_ipclink);	/* ipc_rcvid_claim's */
-	c->td_state = STATE_READY;
+	ipc_claim_locked(ch, &ch->ch_repliers, c, status);	/* msg_reply's claim */
+	c->td_ipcnoslot = true;
 	spin_unlock(&ch->ch_lock);
 	spin_unlock(sl);
-	c->td_ipcresult = status;
-	c->td_ipcnoslot = true;
 	/* The rest is user_kercall's and trap_kercall's, with the handler's result 0. */
 	tf->tf_sepc += 4;
 	intr_enable_arch();
@@ -1059,17 +1050,15 @@ ipc_fast_MsgReceive(struct trapframe *tf)
 	tf->tf_sepc += 4;		/* under way (as MsgSend's) */
 	fast_receive_locked(mycpu(), td, ch, rmsg, rlen, info);
 	spin_unlock(&ch->ch_lock);
-	td->td_contcall = __KER_MsgReceive;
-	td->td_critcount++;		/* ipc_block's crit_enter */
-	td->td_unblock_req = false;
+	fast_block_begin(td, __KER_MsgReceive);
 	lwkt_sleep_cont();
 general:
 	trap_kercall_entered(tf);
 }
 
-/* ipc_cont_call's receive when it is not the plain case: msg_receive_body's end. */
-static __attribute__((noinline)) long
-cont_receive_slow(struct thread *td, struct trapframe *tf, int64_t rc, int call)
+/* ipc_cont_call's end of a receive: msg_receive_body's, and MsgReplyReceive's. */
+static long
+cont_receive_end(struct thread *td, struct trapframe *tf, int64_t rc, int call)
 {
 	struct channel *ch = td->td_ipcchan;
 
@@ -1095,7 +1084,6 @@ static inline __attribute__((always_inline)) long
 ipc_cont_call(struct thread *td, struct trapframe *tf, int call)
 {
 	int64_t rc = ipc_wait_crit(td);
-	struct channel *ch;
 
 	if (call == __KER_MsgSend) {
 		ipc_drop_chan(td);		/* msg_send_body's end */
@@ -1103,17 +1091,7 @@ ipc_cont_call(struct thread *td, struct trapframe *tf, int call)
 	}
 	if (call != __KER_MsgReplyReceive && call != __KER_MsgReceive)
 		panic("ipc_cont_call: kernel call %d", call);
-	ch = td->td_ipcchan;
-	if (rc < 0 || td->td_rinfo || (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ||
-	    (td->td_msginfo.priority != td->td_pri && td->td_msginfo.priority > 0))
-		return cont_receive_slow(td, tf, rc, call);
-	/* A message at our priority, no info: msg_receive_end's steps that apply. */
-	td->td_ipcchan = NULL;
-	td->td_state = STATE_RUNNING;
-	chan_release(ch);
-	if (call == __KER_MsgReplyReceive)
-		tf->tf_regs[REG_A1] = 0;	/* the reply was made */
-	return rc;
+	return cont_receive_end(td, tf, rc, call);
 }
 
 /*

@@ -11,10 +11,49 @@
 #include <kern/cpu.h>
 #include <kern/panic.h>
 #include <kern/proc.h>
+#include <kern/runq_inline.h>
 #include <kern/thread.h>
 #include <kern/timer.h>
 #include <arch/intr.h>
 #include <arch/timer.h>
+
+/* td, the current thread, goes to sleep: lwkt_sleep's first step (crit). */
+static inline __attribute__((always_inline)) void
+lwkt_sleep_mark(struct thread *td)
+{
+	td->td_flags = (td->td_flags & ~TDF_TIMEDOUT) | TDF_SLEEPING;
+}
+
+/*
+ * w, asleep on gd, can take gd now without being queued: nothing on the
+ * run queue has its priority or more, so switch_to_best would pick it
+ * too (lwkt_sleep_handoff's direct switch, and the IPC fast path's).
+ * Interrupts or crit: only gd changes what is read.
+ */
+static inline __attribute__((always_inline)) bool
+lwkt_handoff_ok(struct cpu *gd, const struct thread *w)
+{
+	return __atomic_load_n(&w->td_cpu, __ATOMIC_ACQUIRE) == gd &&
+	    (w->td_flags & (TDF_SLEEPING | TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING)) ==
+	    TDF_SLEEPING && runq_top_pri_inline(&gd->gd_runq) < w->td_pri;
+}
+
+/* gd goes to w (lwkt_handoff_ok): no reschedule is owed, and w no longer sleeps. */
+static inline __attribute__((always_inline)) void
+lwkt_handoff_take(struct cpu *gd, struct thread *w)
+{
+	__atomic_fetch_and(&gd->gd_reqflags, ~RQF_RESCHED, __ATOMIC_RELAXED);
+	w->td_flags &= ~TDF_SLEEPING;
+}
+
+/* lwkt_setpri_self's step, for a caller already in crit or with interrupts off. */
+static inline __attribute__((always_inline)) void
+lwkt_setpri_locked(struct cpu *gd, struct thread *td, int pri)
+{
+	td->td_pri = pri;
+	if (runq_top_pri_inline(&gd->gd_runq) > pri)
+		cpu_request(gd, RQF_RESCHED);
+}
 
 /* Each CPU's round-robin slice callout (only its own CPU arms it). */
 extern struct callout lwkt_rr_callouts[CONFIG_SKIMMER_MAX_CPUS];
