@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "bench.h"
+#include "qprof.h"
 
 #define ITER	1000
 #define WARMUP	10
@@ -47,7 +48,7 @@ static void report(const char *name)
 /* Time op() ITER times after WARMUP untimed runs; it returns 0 or fails the program. */
 static int measure(const char *name, int (*op)(void))
 {
-	__asm__ __volatile__("slti x0, x0, 1" ::: "memory");	/* a window for tools/qprof */
+	PROF_OPEN();		/* a window for tools/qprof */
 	for (int i = -WARMUP; i < ITER; i++) {
 		uint64_t t0 = rdtime(), a = instret();
 		int rc = op();
@@ -62,7 +63,7 @@ static int measure(const char *name, int (*op)(void))
 			tsamples[i] = t1 - t0;
 		}
 	}
-	__asm__ __volatile__("slti x0, x0, 2" ::: "memory");
+	PROF_CLOSE();
 	report(name);
 	return 0;
 }

@@ -14,6 +14,7 @@
  *	BENCH <name> <median instructions per op> <mean ns per op>
  */
 #include "rt.h"
+#include "../bench/qprof.h"	/* each measured loop is a tools/qprof window */
 #include <stdbool.h>
 #include <abi/neutrino.h>
 
@@ -40,13 +41,6 @@ rdtime(void)
 	__asm__ __volatile__("csrr %0, time" : "=r"(v) :: "memory");
 	return v;
 }
-
-/*
- * Each measured loop is a window for tools/qprof (a QEMU plugin that
- * counts every instruction address): these hints are no-ops.
- */
-#define PROF_OPEN()	__asm__ __volatile__("slti x0, x0, 1" ::: "memory")
-#define PROF_CLOSE()	__asm__ __volatile__("slti x0, x0, 2" ::: "memory")
 
 static uint64_t samples[ITER], tsamples[ITER];
 static int failed;

@@ -619,9 +619,19 @@ pri_server(void *arg)
 	MsgSendPulse(done_coid, -1, 2, 0);
 }
 
-UTEST(sched, receiver_inherits_client_priority)
+/* Our own priority (SchedSet, SCHED_NOCHANGE): 0 or -errno. */
+static long
+set_my_pri(int pri)
 {
 	struct __abi_sched_param sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.sched_priority = pri;
+	return KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0);
+}
+
+UTEST(sched, receiver_inherits_client_priority)
+{
 	long co;
 	char b[4] = "pri";
 
@@ -629,12 +639,9 @@ UTEST(sched, receiver_inherits_client_priority)
 		psv.chid = ChannelCreate(fixed ? _NTO_CHF_FIXED_PRIORITY : 0);
 		co = ConnectAttach(0, 0, psv.chid, 0, 0);
 		UT_CHECK(rt_thread_create(pri_server, NULL, stacks[2], STACK, 12) > 0);
-		memset(&sp, 0, sizeof(sp));
-		sp.sched_priority = 40;
-		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(set_my_pri(40), 0);
 		UT_EQ(MsgSend(co, b, 4, NULL, 0), 0);
-		sp.sched_priority = 10;
-		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(set_my_pri(10), 0);
 		UT_EQ(wait_done_pulse(), 0);
 		UT_EQ(seen_pri, fixed ? 12 : 40);
 		UT_EQ(after_pri, 12);
@@ -1487,7 +1494,6 @@ rr_pri_server(void *arg)
 
 UTEST(sched, replyrecv_priority_inheritance)
 {
-	struct __abi_sched_param sp;
 	long co;
 	char b[4] = "pri";
 
@@ -1496,15 +1502,11 @@ UTEST(sched, replyrecv_priority_inheritance)
 		co = ConnectAttach(0, 0, psv.chid, 0, 0);
 		rr_pri[0] = rr_pri[1] = rr_pri[2] = 0;
 		UT_CHECK(rt_thread_create(rr_pri_server, NULL, stacks[2], STACK, 12) > 0);
-		memset(&sp, 0, sizeof(sp));
-		sp.sched_priority = 40;
-		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(set_my_pri(40), 0);
 		UT_EQ(MsgSend(co, b, 4, NULL, 0), 0);
-		sp.sched_priority = 25;
-		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(set_my_pri(25), 0);
 		UT_EQ(MsgSend(co, b, 4, NULL, 0), 0);
-		sp.sched_priority = 10;
-		UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+		UT_EQ(set_my_pri(10), 0);
 		UT_EQ(wait_done_pulse(), 0);
 		UT_EQ(rr_pri[0], fixed ? 12 : 40);
 		UT_EQ(rr_pri[1], fixed ? 12 : 25);
@@ -1797,8 +1799,7 @@ UTEST(fast, pinned_three_calls_and_pulses_from_another_cpu)
 	memset(&fps, 0, sizeof(fps));
 	UT_EQ(KC(SchedGet, 0, 0, (long)&sp, 0, 0, 0), SCHED_FIFO);
 	oldpri = sp.sched_priority;
-	sp.sched_priority = 10;
-	UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+	UT_EQ(set_my_pri(10), 0);
 	fps.chid = ChannelCreate(0);
 	UT_CHECK(fps.chid > 0);
 	co = ConnectAttach(0, 0, fps.chid, 0, 0);
@@ -1822,8 +1823,7 @@ UTEST(fast, pinned_three_calls_and_pulses_from_another_cpu)
 	UT_EQ(fps.bad, 0);
 	UT_EQ(ConnectDetach(co), 0);
 	UT_EQ(ChannelDestroy(fps.chid), 0);
-	sp.sched_priority = oldpri;
-	UT_EQ(KC(SchedSet, 0, 0, SCHED_NOCHANGE, (long)&sp, 0, 0), 0);
+	UT_EQ(set_my_pri(oldpri), 0);
 	return 0;
 }
 
