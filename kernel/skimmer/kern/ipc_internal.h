@@ -7,6 +7,7 @@
 
 #include <kern/ipc.h>
 #include <kern/kobj.h>
+#include <kern/panic.h>
 #include <kern/proc.h>
 #include <kern/spinlock.h>
 #include <kern/thread.h>
@@ -96,7 +97,14 @@ conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
 struct channel *chan_lookup_hold(struct proc *p, long chid);
 
 /* Remove td from queue q of ch (ch_lock held) and record its result. */
-void ipc_claim_locked(struct channel *ch, struct ipcq *q, struct thread *td, int64_t result);
+static inline __attribute__((always_inline)) void
+ipc_claim_locked(struct channel *ch, struct ipcq *q, struct thread *td, int64_t result)
+{
+	(void)ch;
+	TAILQ_REMOVE(q, td, td_ipclink);
+	td->td_state = STATE_READY;
+	td->td_ipcresult = result;
+}
 /* Hand a claimed transaction back to its thread: done, and wake it (no locks held). */
 void ipc_finish(struct thread *td);
 
@@ -162,13 +170,20 @@ int64_t ubuf_copyout(struct vmspace *vs, const struct ubuf *ub, const void *src,
 void ipc_slots_init(void);
 
 #define RCVID_SLOT_BITS	12	/* rcvid = msggen << 22 | slotgen << 12 | slot */
+#define RCVID_MSGGEN_SHIFT 22	/* msggen: 9 bits, so an rcvid is positive */
 
-/* The rcvid of td's current message (inline: every delivered message gets one). */
+/* The rcvid of td's current message (kept in td_rcvid: every message gets one). */
 static inline int
 ipc_rcvid(const struct thread *td)
 {
-	return (int)((uint32_t)(td->td_msggen & 0x1ff) << 22 |
-	    (uint32_t)td->td_slotgen << RCVID_SLOT_BITS | (uint32_t)td->td_slot);
+	return td->td_rcvid;
+}
+
+/* td sends a new message: its rcvid's message generation moves on. */
+static inline void
+ipc_rcvid_next(struct thread *td)
+{
+	td->td_rcvid = (int)(((uint32_t)td->td_rcvid + (1U << RCVID_MSGGEN_SHIFT)) & 0x7fffffffU);
 }
 /*
  * Find the client of rcvid, REPLY-blocked on a channel of process p.
@@ -256,9 +271,21 @@ int ipc_rcvid_pid(long rcvid, int *tid);
 /* Insert td into ch's send queue by priority, FIFO within one (ch_lock held). */
 void ipc_senders_insert(struct channel *ch, struct thread *td, bool front);
 
-/* Priority inheritance (kern/ipc_prio.c). */
-/* td received a message on ch: it works for ch now (ch_lock held). */
-void ipc_worker_join(struct channel *ch, struct thread *td);
+/*
+ * Priority inheritance (kern/ipc_prio.c).  td received a message on ch: it
+ * works for ch now (ch_lock held).  Inline: every delivered message joins.
+ * The reference keeps ch (and its lock) valid for ipc_worker_leave.
+ */
+static inline __attribute__((always_inline)) void
+ipc_worker_join(struct channel *ch, struct thread *td)
+{
+	if (td->td_workchan == ch || (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY))
+		return;		/* no inheritance on a fixed-priority channel */
+	KASSERT(td->td_workchan == NULL, "thread %s works for two channels", td->td_name);
+	chan_hold(ch);
+	TAILQ_INSERT_TAIL(&ch->ch_workers, td, td_worklink);
+	td->td_workchan = ch;
+}
 /* Raise every worker of ch below pri to pri.  No locks held. */
 void ipc_boost_workers(struct channel *ch, int pri);
 /* td, blocked in IPC and boosted, passes its priority on.  td is the caller. */

@@ -35,18 +35,6 @@
 #include "ipc_internal.h"
 
 void
-ipc_worker_join(struct channel *ch, struct thread *td)
-{
-	/* ch_lock held.  The reference keeps ch (and its lock) valid for ipc_worker_leave. */
-	if (td->td_workchan == ch || (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY))
-		return;		/* no inheritance on a fixed-priority channel */
-	KASSERT(td->td_workchan == NULL, "thread %s works for two channels", td->td_name);
-	chan_hold(ch);
-	TAILQ_INSERT_TAIL(&ch->ch_workers, td, td_worklink);
-	td->td_workchan = ch;
-}
-
-void
 ipc_worker_leave(struct thread *td)
 {
 	struct channel *ch = td->td_workchan;

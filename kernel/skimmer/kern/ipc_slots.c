@@ -51,6 +51,7 @@ ipc_thread_init(struct thread *td)
 		spin_unlock_irqrestore(&ipc_slot_locks[i % NSTRIPES], fl);
 		if (got) {
 			td->td_slot = (int)i;
+			td->td_rcvid = (int)((uint32_t)td->td_slotgen << RCVID_SLOT_BITS | i);
 			return 0;
 		}
 	}

@@ -42,7 +42,7 @@ extern char boot_stack[];	/* head.S: KSTACK_SIZE bytes */
 static struct thread thread0;
 static struct thread idle_threads[CONFIG_SKIMMER_MAX_CPUS];
 static uint8_t idle0_stack[KSTACK_SIZE] __aligned(16);
-struct callout lwkt_rr_callouts[CONFIG_SKIMMER_MAX_CPUS];
+static struct callout lwkt_rr_callouts[CONFIG_SKIMMER_MAX_CPUS];
 
 static void
 thread_setup(struct thread *td, struct cpu *c, int pri, const char *name)
@@ -80,7 +80,8 @@ cpu_sched_init(struct cpu *gd, struct thread *first)
 	first->td_oncpu = 1;
 	TAILQ_INSERT_TAIL(&gd->gd_threads, first, td_allq);
 	gd->gd_nthreads = 1;
-	callout_init(&lwkt_rr_callouts[gd->gd_id]);
+	gd->gd_rr_callout = &lwkt_rr_callouts[gd->gd_id];
+	callout_init(gd->gd_rr_callout);
 }
 
 void
@@ -346,7 +347,7 @@ static void
 rr_rearm(struct cpu *gd, struct thread *td)
 {
 	td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-	callout_reset(&lwkt_rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
+	callout_reset(gd->gd_rr_callout, td->td_slice_end, rr_expire, td);
 }
 
 void
@@ -355,7 +356,7 @@ lwkt_rr_switch(struct cpu *gd, struct thread *ntd)
 	if (ntd->td_policy == SCHED_RR)
 		rr_rearm(gd, ntd);
 	else
-		callout_stop(&lwkt_rr_callouts[gd->gd_id]);	/* pending: only this CPU arms it */
+		callout_stop(gd->gd_rr_callout);	/* pending: only this CPU arms it */
 }
 
 /*
@@ -527,7 +528,7 @@ lwkt_setpolicy_self(int policy)
 	td->td_policy = policy;
 	if (policy == SCHED_RR) {
 		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-		callout_reset(&lwkt_rr_callouts[mycpu_id()], td->td_slice_end, rr_expire, td);
+		callout_reset(mycpu()->gd_rr_callout, td->td_slice_end, rr_expire, td);
 	}
 	crit_exit();
 }
@@ -729,7 +730,7 @@ setsched_here(void *arg)
 	set_pri_here(gd, td, pri);
 	if (td == gd->gd_curthread && ss->ss_policy == SCHED_RR) {
 		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-		callout_reset(&lwkt_rr_callouts[gd->gd_id], td->td_slice_end, rr_expire, td);
+		callout_reset(gd->gd_rr_callout, td->td_slice_end, rr_expire, td);
 	}
 }
 

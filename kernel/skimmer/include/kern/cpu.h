@@ -58,6 +58,7 @@ struct cpu {
 	struct calloutq	gd_callouts;	/* armed timers, by deadline */
 	uint64_t	gd_timer_armed;	/* deadline programmed in the timer, or ~0 */
 	uint64_t	gd_switch_at;	/* timer_now() at the last switch (CPU-time accounting) */
+	struct callout	*gd_rr_callout;	/* the round-robin slice's (only this CPU arms it) */
 	struct cpu_stats gd_stats;
 	struct ipiq	gd_ipiq[CONFIG_SKIMMER_MAX_CPUS]; /* incoming ring from each
 					   cpu (remote: producer side, see ipiq.h) */

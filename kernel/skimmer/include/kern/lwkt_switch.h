@@ -55,8 +55,6 @@ lwkt_setpri_locked(struct cpu *gd, struct thread *td, int pri)
 		cpu_request(gd, RQF_RESCHED);
 }
 
-/* Each CPU's round-robin slice callout (only its own CPU arms it). */
-extern struct callout lwkt_rr_callouts[CONFIG_SKIMMER_MAX_CPUS];
 /* The round-robin callout for a switch to ntd: a new slice, or none (kern/lwkt.c). */
 void lwkt_rr_switch(struct cpu *gd, struct thread *ntd);
 
@@ -80,7 +78,7 @@ lwkt_switch_account(struct cpu *gd, struct thread *td, struct thread *ntd)
 	gd->gd_switch_at = now;
 	gd->gd_curthread = ntd;
 	gd->gd_kstack_top = (vaddr_t)ntd->td_kstack + KSTACK_SIZE;
-	if (ntd->td_policy == SCHED_RR || (lwkt_rr_callouts[gd->gd_id].c_flags & CALLOUT_PENDING))
+	if (ntd->td_policy == SCHED_RR || (gd->gd_rr_callout->c_flags & CALLOUT_PENDING))
 		lwkt_rr_switch(gd, ntd);
 	if (ntd->td_proc && ntd->td_proc->pr_vm != gd->gd_vmspace)	/* vm_activate's test, inline */
 		proc_switch_vm(ntd);

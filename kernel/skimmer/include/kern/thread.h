@@ -82,7 +82,10 @@ struct thread {
 	int		td_coid;
 	int		td_slot;	/* rcvid slot, 0 = none */
 	uint16_t	td_slotgen;	/* the slot's generation when we got it */
-	uint16_t	td_msggen;	/* bumped per send: rcvids of old messages go stale */
+	int		td_rcvid;	/* our current message's rcvid (ipc_rcvid): the
+					   message generation (bumped per send, so the
+					   rcvids of old messages go stale) << 22 |
+					   td_slotgen << 12 | td_slot */
 	volatile int	td_ipcdone;	/* the peer finished our transaction */
 	bool		td_ipcnoslot;	/* ... claimed through its rcvid (MsgReply, MsgError):
 					   no rcvid lookup reaches td_ipcchan (ipc_drop_chan) */
