@@ -24,10 +24,15 @@ KOBJ := $(patsubst $(KDIR)/%,$(KOUT)/%.o,$(KSRC)) $(patsubst lib/%,$(KOUT)/lib/%
 KINC := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
         -I$(KDIR)/include -I$(KDIR)/arch/riscv64/include -Iabi/include -I$(O)/include
 
+# The IPC fast path's entry points are called only by trap.S, which keeps
+# every user register in the trap frame: they need not save s1-s11
+# (kern/msg_fast.c says why, and what that forbids).
+$(KOUT)/kern/msg_fast.c.o: KFILE_CFLAGS := $(foreach r,1 2 3 4 5 6 7 8 9 10 11,-fcall-used-s$(r))
+
 $(KOUT)/%.c.o: $(KDIR)/%.c $(CONFIG_H) | setup-quiet
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(KERNEL_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
+	@$(CC) $(KERNEL_CFLAGS) $(KFILE_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
 
 $(KOUT)/lib/%.c.o: lib/%.c $(CONFIG_H) | setup-quiet
 	@mkdir -p $(dir $@)
