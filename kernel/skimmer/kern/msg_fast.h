@@ -19,7 +19,9 @@
 
 /*
  * The message (n bytes) reached r: c waits for the reply, r works for ch
- * and gets its _msg_info, built straight from c (ch_lock held).
+ * and gets its _msg_info, built straight from c (ch_lock held): the whole
+ * of it only if r's receive asked for it (td_rinfo), else only the
+ * priority, which is all the rest of the kernel reads.
  */
 static inline __attribute__((always_inline)) void
 deliver_ok_locked(struct channel *ch, struct thread *r, struct thread *c, int64_t n)
@@ -27,18 +29,20 @@ deliver_ok_locked(struct channel *ch, struct thread *r, struct thread *c, int64_
 	ipc_worker_join(ch, r);
 	TAILQ_INSERT_TAIL(&ch->ch_repliers, c, td_ipclink);
 	c->td_state = STATE_REPLY;
-	r->td_msginfo = (struct _msg_info){
-		.pid = c->td_proc->pr_pid,
-		.tid = c->td_tid,
-		.chid = ch->ch_chid,
-		.scoid = c->td_scoid,
-		.coid = c->td_coid,
-		.priority = (int16_t)c->td_pri,
-		.flags = _NTO_MI_BITS_64 | (c->td_unblock_req ? _NTO_MI_UNBLOCK_REQ : 0),
-		.msglen = n,
-		.srcmsglen = (ch->ch_flags & _NTO_CHF_SENDER_LEN) ? c->td_slen : -1,
-		.dstmsglen = (ch->ch_flags & _NTO_CHF_REPLY_LEN) ? c->td_rlen : -1,
-	};
+	r->td_msginfo.priority = (int16_t)c->td_pri;
+	if (r->td_rinfo)
+		r->td_msginfo = (struct _msg_info){
+		    .pid = c->td_proc->pr_pid,
+		    .tid = c->td_tid,
+		    .chid = ch->ch_chid,
+		    .scoid = c->td_scoid,
+		    .coid = c->td_coid,
+		    .priority = (int16_t)c->td_pri,
+		    .flags = _NTO_MI_BITS_64 | (c->td_unblock_req ? _NTO_MI_UNBLOCK_REQ : 0),
+		    .msglen = n,
+		    .srcmsglen = (ch->ch_flags & _NTO_CHF_SENDER_LEN) ? c->td_slen : -1,
+		    .dstmsglen = (ch->ch_flags & _NTO_CHF_REPLY_LEN) ? c->td_rlen : -1,
+		};
 	r->td_ipcpeer = c;
 	r->td_ipcresult = ipc_rcvid(c);
 }

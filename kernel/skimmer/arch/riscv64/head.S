@@ -54,7 +54,7 @@ entry_boot:
 	addi	t0, t0, 8
 	j	2b
 3:	la	sp, boot_stack_top
-	mv	tp, zero
+	la	tp, cpus		/* mycpu(): the boot CPU is cpus[0] (gd_id 0) */
 	mv	a0, s0
 	mv	a1, s1
 	call	kmain			/* never returns */

@@ -80,13 +80,11 @@ mycpu(void)
 	return c;
 }
 
-/* Current CPU id, or 0 before per-CPU data exists (tp == 0 early in boot). */
+/* Current CPU id (tp is the boot CPU's cpus[0] from head.S on, before any C code). */
 static inline int
 mycpu_id(void)
 {
-	struct cpu *c = mycpu();
-
-	return c ? c->gd_id : 0;
+	return mycpu()->gd_id;
 }
 
 #endif

@@ -44,11 +44,23 @@ void ktimer_proc_exit(struct proc *p);
 TAILQ_HEAD(pthreadq, thread);
 
 struct proc {
+	/*
+	 * First the fields every kernel call and message reads, within the
+	 * reach of a load's 12-bit offset (each one past it costs two more
+	 * instructions): the signal and itimer tests of the IPC fast path
+	 * and of every return to user mode, the channel and connection
+	 * tables.
+	 */
 	int		pr_pid;			/* const */
-	char		pr_name[PROC_NAME_MAX];	/* set at creation and by exec (ThreadExec) */
 	struct vmspace	*pr_vm;			/* const */
 	uint32_t	pr_abilities;		/* const */
+	bool		pr_itimer_on;	/* one of pr_itimer may be armed (relaxed reads: a hint) */
+	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 	struct spinlock	pr_lock;		/* see above */
+	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid (msg_receive compares one unlocked) */
+	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
+	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
+	char		pr_name[PROC_NAME_MAX];	/* set at creation and by exec (ThreadExec) */
 	struct pthreadq	pr_threads;		/* pr_lock */
 	int		pr_nthreads;		/* pr_lock */
 	int		pr_next_tid;		/* pr_lock */
@@ -56,9 +68,6 @@ struct proc {
 	bool		pr_dying;		/* pr_lock: no new threads, channels, connections */
 	bool		pr_dead;		/* pr_lock: torn down (once) */
 	int		pr_refs;		/* atomic: 1 while alive, plus holders */
-	struct channel	*pr_chans[PROC_MAX_CHANNELS];	/* pr_lock; index = chid (msg_receive compares one unlocked) */
-	struct connection *pr_conns[PROC_MAX_CONNS];	/* pr_lock; index = coid */
-	struct connection *pr_sconns[PROC_MAX_SIDE_CONNS]; /* pr_lock; side channel */
 	struct ktimer	*pr_timers[PROC_MAX_TIMERS];	/* pr_lock; index = timer id */
 	struct tzombie	*pr_zombies;	/* pr_lock: ended, joinable threads */
 	uint32_t	pr_wakegen;	/* pr_lock: rounds of proc_wake_threads */
@@ -66,12 +75,12 @@ struct proc {
 	int		pr_cred[3];	/* atomic each: real, effective, saved uid (ProcSetCred) */
 	int		pr_sid;		/* atomic: session (ProcSetCred), 0: none */
 	struct channel	*pr_pager;	/* pr_lock: page faults go here (a reference), or NULL */
-	struct psig	pr_sig;		/* signals (kern/signal.h; pr_lock) */
 	uint64_t	pr_runtime;	/* pr_lock: timebase ticks run by its ended threads */
 	uint64_t	pr_utime;	/* pr_lock: ... of it in user mode (kern/cputime.h) */
 	struct pitimer	pr_itimer[2];	/* pr_lock: ITIMER_VIRTUAL, ITIMER_PROF (kern/cputime.h) */
-	bool		pr_itimer_on;	/* one of them may be armed (relaxed reads: a hint) */
 };
+
+_Static_assert(offsetof(struct proc, pr_conns) < 2048, "struct proc: keep the hot fields first");
 
 /* May p use the process manager's calls (it has PRA_PROCMGR: taskman)? */
 static inline bool

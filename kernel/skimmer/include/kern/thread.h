@@ -106,7 +106,8 @@ struct thread {
 	int		td_page_done;	/* atomic: the pager answered */
 	int		td_basepri;	/* priority without IPC inheritance */
 	bool		td_pulseonly;	/* server: in MsgReceivePulse (no messages) */
-	struct _msg_info td_msginfo;	/* server: info of the message it received */
+	struct _msg_info td_msginfo;	/* server: info of the message it received:
+					   only .priority unless td_rinfo asked for it */
 	struct uregs	*td_uregs;	/* first user registers (creation only) */
 	int		td_killed;	/* atomic: exit at the next return to user */
 	uint32_t	td_tmo_flags;	/* TimerTimeout: states (1 << STATE_x) it bounds */
