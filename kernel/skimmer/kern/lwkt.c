@@ -76,7 +76,7 @@ cpu_sched_init(struct cpu *gd, struct thread *first)
 	runq_init(&gd->gd_runq);
 	TAILQ_INIT(&gd->gd_threads);
 	gd->gd_curthread = first;
-	gd->gd_kstack_top = (vaddr_t)first->td_kstack + KSTACK_SIZE;
+	gd->gd_kstack_top = first->td_kstack_top;
 	first->td_oncpu = 1;
 	TAILQ_INSERT_TAIL(&gd->gd_threads, first, td_allq);
 	gd->gd_nthreads = 1;
@@ -92,13 +92,13 @@ lwkt_init_boot(void)
 
 	thread_setup(&thread0, gd, PRI_THREAD0, "thread0");
 	thread0.td_flags = TDF_STATIC;
-	thread0.td_kstack = boot_stack;
+	thread_set_kstack(&thread0, boot_stack);
 	*(uint64_t *)thread0.td_kstack = KSTACK_MAGIC;
 	cpu_sched_init(gd, &thread0);
 
 	thread_setup(idle, gd, PRI_MIN, "idle0");
 	idle->td_flags = TDF_STATIC | TDF_IDLE;
-	idle->td_kstack = idle0_stack;
+	thread_set_kstack(idle, idle0_stack);
 	idle->td_func = (void (*)(void *))lwkt_idle_loop;
 	thread_prepare_stack(idle);
 	gd->gd_idlethread = idle;
@@ -116,7 +116,7 @@ lwkt_init_cpu(struct cpu *gd, struct thread *unused)
 	ksnprintf(name, sizeof(name), "idle%d", gd->gd_id);
 	thread_setup(idle, gd, PRI_MIN, name);
 	idle->td_flags = TDF_STATIC | TDF_IDLE;
-	idle->td_kstack = (void *)(gd->gd_boot_sp - KSTACK_SIZE);
+	thread_set_kstack(idle, (void *)(gd->gd_boot_sp - KSTACK_SIZE));
 	*(uint64_t *)idle->td_kstack = KSTACK_MAGIC;
 	gd->gd_idlethread = idle;
 	cpu_sched_init(gd, idle);
@@ -185,7 +185,7 @@ lwkt_alloc(void (*func)(void *), void *arg, struct cpu *c, int pri,
 		return -ENOMEM;
 	thread_setup(td, c, pri, name);
 	td->td_flags = TDF_MIGRATING;	/* in transit until create_here lists it on c */
-	td->td_kstack = kstack_alloc();
+	thread_set_kstack(td, kstack_alloc());
 	if (td->td_kstack == NULL) {
 		thread_struct_free(td);
 		return -ENOMEM;
@@ -374,7 +374,7 @@ do_switch(struct cpu *gd, struct thread *td, struct thread *ntd, bool cont)
 	s = intr_disable_arch();
 	fpu_switch_arch(gd->gd_fpu_owner, td, ntd);
 	if (cont)
-		cpu_switch_cont_arch(td, ntd, (vaddr_t)td->td_kstack + KSTACK_SIZE);
+		cpu_switch_cont_arch(td, ntd, td->td_kstack_top);
 	prev = cpu_switch_arch(td, ntd);
 	intr_restore_arch(s);
 	lwkt_switch_tail(prev);

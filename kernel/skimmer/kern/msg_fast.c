@@ -104,7 +104,7 @@ fast_block(struct thread *td, struct thread *wake, int call)
 	gd->gd_stats.cs_switches++;
 	wake->td_switches++;
 	cont_plain_finish(wake, proc_user_frame(wake), wcall);
-	cont_return_arch(td, (vaddr_t)td->td_kstack + KSTACK_SIZE, proc_user_frame(wake));
+	cont_return_arch(td, td->td_kstack_top, proc_user_frame(wake));
 }
 
 /*

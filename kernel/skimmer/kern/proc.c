@@ -302,8 +302,7 @@ static void
 user_thread_main(void *arg)
 {
 	struct thread *td = curthread;
-	struct trapframe *tf = (struct trapframe *)((uint8_t *)td->td_kstack +
-	    KSTACK_SIZE - sizeof(*tf));
+	struct trapframe *tf = (struct trapframe *)(td->td_kstack_top - sizeof(*tf));
 
 	_Static_assert(sizeof(*tf) <= KSTACK_UFRAME, "trap frame does not fit");
 

@@ -18,8 +18,7 @@
 static struct trapframe *
 user_frame(struct thread *td)
 {
-	return (struct trapframe *)((uint8_t *)td->td_kstack + KSTACK_SIZE -
-	    sizeof(struct trapframe));
+	return (struct trapframe *)(td->td_kstack_top - sizeof(struct trapframe));
 }
 
 /*

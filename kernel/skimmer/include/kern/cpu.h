@@ -52,14 +52,18 @@ struct cpu {
 	struct thread	*gd_idlethread;	/* this CPU's idle thread */
 	struct thread	*gd_fpu_owner;	/* whose values are in the FP registers */
 	struct vmspace	*gd_vmspace;	/* user address space in satp, NULL: kernel only */
-	struct runq	gd_runq;	/* runnable threads but the current one */
+	uint64_t	gd_switch_at;	/* timer_now() at the last switch (CPU-time accounting) */
+	struct callout	*gd_rr_callout;	/* the round-robin slice's (only this CPU arms it) */
+	struct cpu_stats gd_stats;
 	struct threadlist gd_threads;	/* every thread owned by this CPU */
 	int		gd_nthreads;
 	struct calloutq	gd_callouts;	/* armed timers, by deadline */
 	uint64_t	gd_timer_armed;	/* deadline programmed in the timer, or ~0 */
-	uint64_t	gd_switch_at;	/* timer_now() at the last switch (CPU-time accounting) */
-	struct callout	*gd_rr_callout;	/* the round-robin slice's (only this CPU arms it) */
-	struct cpu_stats gd_stats;
+	/*
+	 * After the fields every switch reads (within a load's 12-bit
+	 * offset): its list heads are 4 KiB.  Its bitmap comes first.
+	 */
+	struct runq	gd_runq;	/* runnable threads but the current one */
 	struct ipiq	gd_ipiq[CONFIG_SKIMMER_MAX_CPUS]; /* incoming ring from each
 					   cpu (remote: producer side, see ipiq.h) */
 };
@@ -67,6 +71,7 @@ struct cpu {
 _Static_assert(offsetof(struct cpu, gd_boot_sp) == 8, "head.S uses this offset");
 _Static_assert(offsetof(struct cpu, gd_kstack_top) == 16, "trap.S uses this offset");
 _Static_assert(offsetof(struct cpu, gd_uscratch) == 24, "trap.S uses this offset");
+_Static_assert(offsetof(struct cpu, gd_runq) < 2048, "struct cpu: keep the hot fields first");
 
 extern struct cpu cpus[CONFIG_SKIMMER_MAX_CPUS];
 extern int ncpus;		/* CPUs online (grows during SMP bring-up) */

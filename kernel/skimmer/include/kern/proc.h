@@ -304,8 +304,7 @@ void proc_nudge(struct thread *td);
 static inline struct trapframe *
 proc_user_frame(struct thread *td)
 {
-	return (struct trapframe *)((uint8_t *)td->td_kstack + KSTACK_SIZE -
-	    sizeof(struct trapframe));
+	return (struct trapframe *)(td->td_kstack_top - sizeof(struct trapframe));
 }
 
 /*

@@ -51,6 +51,7 @@ struct thread {
 					   after switch-out (remote: read to wait) */
 	struct cpu	*td_migrate_to;	/* target CPU while TDF_MIGRATING */
 	void		*td_kstack;	/* base of the kernel stack (lowest address) */
+	vaddr_t		td_kstack_top;	/* td_kstack + KSTACK_SIZE (thread_set_kstack) */
 	void		(*td_func)(void *);	/* entry point */
 	void		*td_arg;
 	struct msgport	td_msgport;	/* the thread's own port (replies, waits) */
@@ -154,5 +155,13 @@ thread_tmo_deadline(const struct thread *td, int state)
 #define TDF_STATIC	0x0040	/* struct and stack not allocated (thread0, idle) */
 #define TDF_PREEMPTED	0x0080	/* last switched out involuntarily (statistics) */
 #define TDF_FPU		0x0100	/* has used the FPU: td_fpu holds its state */
+
+/* td's kernel stack is base (KSTACK_SIZE bytes), or none (NULL). */
+static inline void
+thread_set_kstack(struct thread *td, void *base)
+{
+	td->td_kstack = base;
+	td->td_kstack_top = base ? (vaddr_t)base + KSTACK_SIZE : 0;
+}
 
 #endif
