@@ -680,7 +680,7 @@ ipc_cont_resume(struct thread *prev)
 	long rc;
 
 	lwkt_cont_tail(prev);
-	if (cont_plain(mycpu(), td, call, 0)) {
+	if (call != 0 && cont_plain_result(td, call) && cont_plain(mycpu(), td, call, 0)) {
 		cont_plain_finish(td, tf, call);
 		return;
 	}

@@ -73,7 +73,9 @@ extern char ipc_cont_entry_arch[];
 /*
  * ipc_block_crit(wake) as the fast path ends it: td blocks keeping only
  * its trap frame (the caller has moved sepc past the ecall), and the CPU
- * switches straight to wake, whose transaction we finished.  If wake
+ * switches straight to wake, whose transaction we finished with a result
+ * its plain end can return (cont_plain_result: a receiver gets an rcvid;
+ * a client, claimed through its rcvid, a status that is no error).  If wake
  * blocked on the fast path too and ends by the plain case, its call ends
  * here and the CPU returns to user mode in it (lwkt_switch_cont's and
  * ipc_cont_resume's steps without their frames); otherwise
@@ -87,6 +89,8 @@ fast_block(struct thread *td, struct thread *wake, int call)
 
 	fast_block_begin(td, call);
 	__atomic_store_n(&wake->td_ipcdone, 1, __ATOMIC_RELEASE);
+	KASSERT_INV(wcall == 0 || cont_plain_result(wake, wcall), "fast path: %s's result",
+	    wake->td_name);
 	if (!cont_plain(gd, wake, wcall, RQF_RESCHED))
 		lwkt_switch_cont(wake);
 	KASSERT_INV(*(uint64_t *)wake->td_sp == (uint64_t)ipc_cont_entry_arch &&

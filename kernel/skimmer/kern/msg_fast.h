@@ -65,30 +65,44 @@ send_record(struct thread *td, const struct ubuf *sb, const struct ubuf *rb, int
 }
 
 /*
+ * Whether w's transaction, blocked on the fast path in kernel call `call`
+ * (a send, or a receive), is done with a result its plain end can return:
+ * not a restart, w's channel reference still held; for a send, claimed
+ * through its rcvid (so ipc_drop_chan needs no slot lock); for a receive,
+ * a message or pulse, not an error.
+ */
+static inline __attribute__((always_inline)) bool
+cont_plain_result(const struct thread *w, int call)
+{
+	if (!__atomic_load_n(&w->td_ipcdone, __ATOMIC_ACQUIRE) || w->td_ipcresult == -ERESTART ||
+	    w->td_ipcchan == NULL)
+		return false;
+	return call == __KER_MsgSend ? w->td_ipcnoslot : w->td_ipcresult >= 0;
+}
+
+/*
  * Whether w, blocked on the fast path in kernel call `call` (its
  * td_contcall, which is 0 once it runs again: a thread that sleeps again
  * inside ipc_cont_resume has kernel frames on its stack and is not
- * blocked without one) with its transaction done, ends its call by the
- * plain case: nothing for the wait loop, the
- * call's end or the return to user mode to do but the common steps
- * (cont_plain_finish), so they need not run on its own stack.  No request
- * pending on gd but those in `cleared` (the fast path's switch clears
- * RQF_RESCHED, as lwkt_sleep_handoff's does), nobody copying w's buffers,
- * no signal, kill, stop or restart for w; for a receive, a message at w's
- * priority and no info to store.  Interrupts off.
+ * blocked without one) with its transaction done (cont_plain_result,
+ * which the caller has checked or made true), ends its call by the plain
+ * case: nothing for the wait loop, the call's end or the return to user
+ * mode to do but the common steps (cont_plain_finish), so they need not
+ * run on its own stack.  No request pending on gd but those in `cleared`
+ * (the fast path's switch clears RQF_RESCHED, as lwkt_sleep_handoff's
+ * does), nobody copying w's buffers, no signal, kill, stop or restart for
+ * w; for a receive, a message at w's priority and no info to store.
+ * Interrupts off.
  */
 static inline __attribute__((always_inline)) bool
 cont_plain(struct cpu *gd, struct thread *w, int call, uint32_t cleared)
 {
-	if (call == 0 || !__atomic_load_n(&w->td_ipcdone, __ATOMIC_ACQUIRE) ||
-	    (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & ~cleared) ||
-	    w->td_ipcresult == -ERESTART || w->td_ipcchan == NULL ||
+	if (call == 0 || (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & ~cleared) ||
 	    proc_user_return_pending(w))
 		return false;
 	if (call == __KER_MsgSend)
-		return !__atomic_load_n(&w->td_ipcbusy, __ATOMIC_ACQUIRE) && w->td_ipcnoslot;
-	return w->td_ipcresult >= 0 && !w->td_rinfo &&
-	    !(w->td_ipcchan->ch_flags & _NTO_CHF_FIXED_PRIORITY) &&
+		return !__atomic_load_n(&w->td_ipcbusy, __ATOMIC_ACQUIRE);
+	return !w->td_rinfo && !(w->td_ipcchan->ch_flags & _NTO_CHF_FIXED_PRIORITY) &&
 	    (w->td_msginfo.priority == w->td_pri || w->td_msginfo.priority <= 0);
 }
 
