@@ -68,30 +68,39 @@ conn_ref_take(struct conn_ref *cr, const struct connection *co)
 	cr->cr_flags = co->co_flags;
 }
 
-/*
- * The connection coid of p: its channel, with a reference, in *cr.
- * Inline: every MsgSend looks one up.
- */
+/* conn_lookup with p's pr_lock held. */
 static inline __attribute__((always_inline)) bool
-conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
+conn_lookup_locked(struct proc *p, long coid, struct conn_ref *cr)
 {
 	bool side = (coid & _NTO_SIDE_CHANNEL) != 0;
 	int idx = (int)(coid & ~_NTO_SIDE_CHANNEL), n;
 	struct connection **tab, *co = NULL;
-	unsigned long fl;
 
 	if (coid < 0 || coid > INT32_MAX) {
 		*cr = (struct conn_ref){ NULL, 0, 0, 0 };
 		return false;		/* idx would not be the coid's */
 	}
-	fl = spin_lock_irqsave(&p->pr_lock);
 	tab = conn_table(p, side, &n);
 	if (idx < n && (co = tab[idx]) != NULL)
 		conn_ref_take(cr, co);
 	else
 		*cr = (struct conn_ref){ NULL, 0, 0, 0 };	/* defined, for the compiler */
-	spin_unlock_irqrestore(&p->pr_lock, fl);
 	return co != NULL;
+}
+
+/*
+ * The connection coid of p: its channel, with a reference, in *cr.
+ * Inline: every MsgSend looks one up.  (With interrupts off already, as
+ * on the IPC fast path: conn_lookup_locked under spin_lock.)
+ */
+static inline __attribute__((always_inline)) bool
+conn_lookup(struct proc *p, long coid, struct conn_ref *cr)
+{
+	unsigned long fl = spin_lock_irqsave(&p->pr_lock);
+	bool ok = conn_lookup_locked(p, coid, cr);
+
+	spin_unlock_irqrestore(&p->pr_lock, fl);
+	return ok;
 }
 
 struct channel *chan_lookup_hold(struct proc *p, long chid);

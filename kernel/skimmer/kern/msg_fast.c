@@ -125,13 +125,21 @@ ipc_fast_MsgSend(struct trapframe *tf)
 	int64_t slen = (int64_t)tf->tf_regs[REG_A2], rlen = (int64_t)tf->tf_regs[REG_A4], n;
 	uaddr_t smsg = tf->tf_regs[REG_A1], rmsg = tf->tf_regs[REG_A3];
 	struct cpu *gd = mycpu();
+	struct proc *p = td->td_proc;
 	struct conn_ref cr;
 	struct channel *ch;
 	struct thread *r;
+	bool ok;
 
 	cputime_user_enter(td);		/* trap_kercall's first step */
-	if (slen < 0 || rlen < 0 || !fast_self_ok(td) ||
-	    !conn_lookup(td->td_proc, (long)tf->tf_regs[REG_A0], &cr)) {
+	if (slen < 0 || rlen < 0 || !fast_self_ok(td)) {
+		trap_kercall_entered(tf);
+		return;
+	}
+	spin_lock(&p->pr_lock);		/* conn_lookup's, interrupts off already */
+	ok = conn_lookup_locked(p, (long)tf->tf_regs[REG_A0], &cr);
+	spin_unlock(&p->pr_lock);
+	if (!ok) {
 		trap_kercall_entered(tf);
 		return;
 	}
@@ -141,7 +149,7 @@ ipc_fast_MsgSend(struct trapframe *tf)
 	if (ch->ch_dead || r == NULL || r->td_pulseonly || !lwkt_handoff_ok(gd, r))
 		goto out;
 	n = MIN(slen, r->td_rlen);
-	if (!fast_copy(r, td->td_proc->pr_vm, smsg, n))
+	if (!fast_copy(r, p->pr_vm, smsg, n))
 		goto out;
 	/*
 	 * The call is under way: sepc past the ecall (user_kercall's first

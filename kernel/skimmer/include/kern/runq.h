@@ -22,8 +22,8 @@ TAILQ_HEAD(threadq, thread);
 
 struct runq {
 	uint64_t	rq_bitmap[NPRI / 64];	/* bit p set iff rq_queues[p] non-empty */
-	struct threadq	rq_queues[NPRI];
 	int		rq_count;		/* threads queued */
+	struct threadq	rq_queues[NPRI];	/* last: 4 KiB, past a load's reach */
 };
 
 void runq_init(struct runq *rq);

@@ -81,8 +81,9 @@ void fpu_drop_remote_arch(struct thread *td);
 static inline void
 fpu_fixup_frame_arch(struct trapframe *tf)
 {
-	tf->tf_sstatus = (tf->tf_sstatus & ~SSTATUS_FS_MASK) |
-	    (csr_read(sstatus) & SSTATUS_FS_MASK);
+	uint64_t st = tf->tf_sstatus;
+
+	tf->tf_sstatus = st ^ ((st ^ csr_read(sstatus)) & SSTATUS_FS_MASK);	/* FS from the CSR */
 }
 
 #endif
