@@ -195,6 +195,24 @@ UTEST(msg, send_bad_coid)
 	UT_EQ(MsgSend(-1, b, 4, b, 4), -EBADF);
 	UT_EQ(MsgSend(200, b, 4, b, 4), -EBADF);
 	UT_EQ(MsgSend(_NTO_SIDE_CHANNEL | 60, b, 4, b, 4), -EBADF);
+	/* Bits past 31 make no coid, even with the low bits of a real one. */
+	long chid = ChannelCreate(0), co = ConnectAttach(0, 0, chid, 0, 0),
+	    sco = ConnectAttach(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
+	uint64_t zero = 0;
+
+	UT_CHECK(chid > 0 && co >= 0 && sco > 0);
+	UT_EQ(MsgSend(co + (1L << 32), b, 4, b, 4), -EBADF);
+	UT_EQ(MsgSend(sco | (1L << 31), b, 4, b, 4), -EBADF);
+	UT_EQ(MsgSend(co | INT64_MIN, b, 4, b, 4), -EBADF);
+	UT_EQ(MsgSend(sco | (long)(~0UL << 40), b, 4, b, 4), -EBADF);
+	/* The real ones reach the channel (nobody receives: a send time-out). */
+	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_SEND, 0, (long)&zero, 0, 0);
+	UT_EQ(MsgSend(co, b, 4, b, 4), -ETIMEDOUT);
+	KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_SEND, 0, (long)&zero, 0, 0);
+	UT_EQ(MsgSend(sco, b, 4, b, 4), -ETIMEDOUT);
+	UT_EQ(ConnectDetach(co), 0);
+	UT_EQ(ConnectDetach(sco), 0);
+	UT_EQ(ChannelDestroy(chid), 0);
 	return 0;
 }
 

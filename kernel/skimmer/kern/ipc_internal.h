@@ -73,15 +73,13 @@ static inline __attribute__((always_inline)) bool
 conn_lookup_locked(struct proc *p, long coid, struct conn_ref *cr)
 {
 	bool side = (coid & _NTO_SIDE_CHANNEL) != 0;
-	int idx = (int)(coid & ~_NTO_SIDE_CHANNEL), n;
+	/* Unsigned: a negative coid, or one past 31 bits, is past every table. */
+	uint64_t idx = (uint64_t)coid & ~(uint64_t)_NTO_SIDE_CHANNEL;
 	struct connection **tab, *co = NULL;
+	int n;
 
-	if (coid < 0 || coid > INT32_MAX) {
-		*cr = (struct conn_ref){ NULL, 0, 0, 0 };
-		return false;		/* idx would not be the coid's */
-	}
 	tab = conn_table(p, side, &n);
-	if (idx < n && (co = tab[idx]) != NULL)
+	if (idx < (uint64_t)n && (co = tab[idx]) != NULL)
 		conn_ref_take(cr, co);
 	else
 		*cr = (struct conn_ref){ NULL, 0, 0, 0 };	/* defined, for the compiler */
