@@ -234,13 +234,23 @@ ipc_drop_chan(struct thread *td)
 }
 
 /*
- * The slot table (kern/ipc_slots.c): ipc_slot_locks[i % IPC_SLOT_STRIPES]
- * protects ipc_slots[i], the thread with slot i.  Leaf-level striped
- * locks, taken with interrupts off, before any ch_lock.
+ * The slot table (kern/ipc_slots.c): ipc_slot_lock(i) protects
+ * ipc_slots[i], the thread with slot i.  Leaf-level striped locks, taken
+ * with interrupts off, before any ch_lock; a cache line each, so CPUs
+ * working on different stripes do not share one.
  */
 #define IPC_SLOT_STRIPES	64
-extern struct spinlock ipc_slot_locks[IPC_SLOT_STRIPES];
+struct ipc_slot_stripe {
+	struct spinlock	ss_lock;
+} __attribute__((aligned(64)));
+extern struct ipc_slot_stripe ipc_slot_stripes[IPC_SLOT_STRIPES];
 extern struct thread *ipc_slots[MAX_THREADS];
+
+static inline struct spinlock *
+ipc_slot_lock(unsigned slot)
+{
+	return &ipc_slot_stripes[slot % IPC_SLOT_STRIPES].ss_lock;
+}
 
 /*
  * The client rcvid names if it is REPLY-blocked on a live channel of p,

@@ -23,7 +23,7 @@
 _Static_assert(MAX_THREADS == (1 << SLOT_BITS), "rcvid layout");
 
 /* The table and its locks: kern/ipc_internal.h.  slot_hint is a lock-free allocation hint. */
-struct spinlock ipc_slot_locks[NSTRIPES];
+struct ipc_slot_stripe ipc_slot_stripes[NSTRIPES];
 struct thread *ipc_slots[MAX_THREADS];
 static uint16_t slot_gens[MAX_THREADS];		/* 10 bits used */
 static unsigned slot_hint = 1;
@@ -32,7 +32,7 @@ void
 ipc_slots_init(void)
 {
 	for (int i = 0; i < NSTRIPES; i++)
-		spin_init(&ipc_slot_locks[i], "rcvid-slots");
+		spin_init(&ipc_slot_stripes[i].ss_lock, "rcvid-slots");
 }
 
 int
@@ -40,7 +40,7 @@ ipc_thread_init(struct thread *td)
 {
 	for (unsigned n = 0; n < MAX_THREADS; n++) {
 		unsigned i = (__atomic_fetch_add(&slot_hint, 1, __ATOMIC_RELAXED) % (MAX_THREADS - 1)) + 1;
-		unsigned long fl = spin_lock_irqsave(&ipc_slot_locks[i % NSTRIPES]);
+		unsigned long fl = spin_lock_irqsave(ipc_slot_lock(i));
 		bool got = ipc_slots[i] == NULL;
 
 		if (got) {
@@ -48,7 +48,7 @@ ipc_thread_init(struct thread *td)
 			slot_gens[i] = (slot_gens[i] + 1) & 0x3ff;
 			td->td_slotgen = slot_gens[i];
 		}
-		spin_unlock_irqrestore(&ipc_slot_locks[i % NSTRIPES], fl);
+		spin_unlock_irqrestore(ipc_slot_lock(i), fl);
 		if (got) {
 			td->td_slot = (int)i;
 			td->td_rcvid = (int)((uint32_t)td->td_slotgen << RCVID_SLOT_BITS | i);
@@ -65,9 +65,9 @@ ipc_thread_fini(struct thread *td)
 
 	if (td->td_slot == 0)
 		return;
-	fl = spin_lock_irqsave(&ipc_slot_locks[td->td_slot % NSTRIPES]);
+	fl = spin_lock_irqsave(ipc_slot_lock(td->td_slot));
 	ipc_slots[td->td_slot] = NULL;
-	spin_unlock_irqrestore(&ipc_slot_locks[td->td_slot % NSTRIPES], fl);
+	spin_unlock_irqrestore(ipc_slot_lock(td->td_slot), fl);
 	td->td_slot = 0;
 }
 
@@ -97,10 +97,10 @@ ipc_drop_chan_slow(struct thread *td)
 		ch = td->td_ipcchan;
 		td->td_ipcchan = NULL;
 	} else {
-		fl = spin_lock_irqsave(&ipc_slot_locks[td->td_slot % NSTRIPES]);
+		fl = spin_lock_irqsave(ipc_slot_lock(td->td_slot));
 		ch = td->td_ipcchan;
 		td->td_ipcchan = NULL;
-		spin_unlock_irqrestore(&ipc_slot_locks[td->td_slot % NSTRIPES], fl);
+		spin_unlock_irqrestore(ipc_slot_lock(td->td_slot), fl);
 	}
 	if (ch)
 		chan_release(ch);
@@ -119,7 +119,7 @@ ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim, struct vmspace **vsp,
 		return ipc_rcvid_claim(rcvid, p);
 	if (!rcvid_ok(rcvid, slot))
 		return NULL;
-	fl = spin_lock_irqsave(&ipc_slot_locks[slot % NSTRIPES]);
+	fl = spin_lock_irqsave(ipc_slot_lock(slot));
 	td = rcvid_client_locked(rcvid, slot, p, &ch);
 	if (td) {
 		/* Peek: the client's space stays valid through our reference. */
@@ -129,7 +129,7 @@ ipc_rcvid_lookup(long rcvid, struct proc *p, bool claim, struct vmspace **vsp,
 		__atomic_fetch_add(&td->td_ipcbusy, 1, __ATOMIC_ACQUIRE);
 		spin_unlock(&ch->ch_lock);
 	}
-	spin_unlock_irqrestore(&ipc_slot_locks[slot % NSTRIPES], fl);
+	spin_unlock_irqrestore(ipc_slot_lock(slot), fl);
 	return td;
 }
 
@@ -143,14 +143,14 @@ ipc_rcvid_claim(long rcvid, struct proc *p)
 
 	if (!rcvid_ok(rcvid, slot))
 		return NULL;
-	fl = spin_lock_irqsave(&ipc_slot_locks[slot % NSTRIPES]);
+	fl = spin_lock_irqsave(ipc_slot_lock(slot));
 	td = rcvid_client_locked(rcvid, slot, p, &ch);
 	if (td) {
 		TAILQ_REMOVE(&ch->ch_repliers, td, td_ipclink);
 		td->td_state = STATE_READY;
 		spin_unlock(&ch->ch_lock);
 	}
-	spin_unlock_irqrestore(&ipc_slot_locks[slot % NSTRIPES], fl);
+	spin_unlock_irqrestore(ipc_slot_lock(slot), fl);
 	return td;
 }
 
@@ -172,12 +172,12 @@ ipc_rcvid_pid(long rcvid, int *tid)
 
 	if (rcvid <= 0 || rcvid > 0x7fffffff || slot == 0)
 		return -1;
-	fl = spin_lock_irqsave(&ipc_slot_locks[slot % NSTRIPES]);
+	fl = spin_lock_irqsave(ipc_slot_lock(slot));
 	td = ipc_slots[slot];
 	if (td && td->td_slotgen == gen && td->td_proc) {
 		pid = td->td_proc->pr_pid;
 		*tid = td->td_tid;
 	}
-	spin_unlock_irqrestore(&ipc_slot_locks[slot % NSTRIPES], fl);
+	spin_unlock_irqrestore(ipc_slot_lock(slot), fl);
 	return pid;
 }

@@ -241,7 +241,7 @@ ipc_fast_MsgReplyReceive(struct trapframe *tf)
 	if (slen < 0 || (status < 0 && status >= -4095) || rcvid <= 0 || slot == 0 ||
 	    !fast_self_ok(td) || !fast_receive_ok(td, ch, chid, rlen, info))
 		goto general;
-	sl = &ipc_slot_locks[slot % IPC_SLOT_STRIPES];
+	sl = ipc_slot_lock(slot);
 	spin_lock(sl);
 	c = rcvid_client_locked(rcvid, slot, p, &cch);
 	if (c == NULL) {
@@ -291,7 +291,7 @@ ipc_fast_MsgReply(struct trapframe *tf)
 	if (slen < 0 || (status < 0 && status >= -4095) || rcvid <= 0 || rcvid > 0x7fffffff ||
 	    slot == 0)
 		goto general;
-	sl = &ipc_slot_locks[slot % IPC_SLOT_STRIPES];
+	sl = ipc_slot_lock(slot);
 	spin_lock(sl);
 	c = rcvid_client_locked(rcvid, slot, td->td_proc, &ch);
 	if (c == NULL) {

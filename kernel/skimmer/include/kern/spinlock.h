@@ -18,7 +18,8 @@
 #include <kern/types.h>
 
 struct spinlock {
-	volatile uint32_t sl_locked;	/* 0 free, 1 held */
+	volatile uint64_t sl_locked;	/* 0 free, 1 held (64 bits: amoswap.d needs no
+					   sign extension of its result) */
 	int32_t		sl_owner;	/* cpu id holding it, -1 if none (INVARIANTS) */
 	const char	*sl_name;	/* for panic messages */
 };
