@@ -342,12 +342,13 @@ rr_expire(void *arg)
 	}
 }
 
-/* Start a new round-robin slice for td, the current thread of gd. */
+/* Start a new round-robin slice for td, the current thread of gd (crit). */
 static void
 rr_rearm(struct cpu *gd, struct thread *td)
 {
 	td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
 	callout_reset(gd->gd_rr_callout, td->td_slice_end, rr_expire, td);
+	gd->gd_rr_armed = true;
 }
 
 void
@@ -355,8 +356,10 @@ lwkt_rr_switch(struct cpu *gd, struct thread *ntd)
 {
 	if (ntd->td_policy == SCHED_RR)
 		rr_rearm(gd, ntd);
-	else
+	else if (gd->gd_rr_armed) {
 		callout_stop(gd->gd_rr_callout);	/* pending: only this CPU arms it */
+		gd->gd_rr_armed = false;
+	}
 }
 
 /*
@@ -526,10 +529,8 @@ lwkt_setpolicy_self(int policy)
 
 	crit_enter();
 	td->td_policy = policy;
-	if (policy == SCHED_RR) {
-		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-		callout_reset(mycpu()->gd_rr_callout, td->td_slice_end, rr_expire, td);
-	}
+	if (policy == SCHED_RR)
+		rr_rearm(mycpu(), td);
 	crit_exit();
 }
 
@@ -728,10 +729,8 @@ setsched_here(void *arg)
 		td->td_policy = ss->ss_policy;
 	td->td_basepri = ss->ss_pri;
 	set_pri_here(gd, td, pri);
-	if (td == gd->gd_curthread && ss->ss_policy == SCHED_RR) {
-		td->td_slice_end = timer_now() + timer_ns_to_ticks(LWKT_RR_SLICE_US * 1000);
-		callout_reset(gd->gd_rr_callout, td->td_slice_end, rr_expire, td);
-	}
+	if (td == gd->gd_curthread && ss->ss_policy == SCHED_RR)
+		rr_rearm(gd, td);
 }
 
 void

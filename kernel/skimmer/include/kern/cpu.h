@@ -54,6 +54,7 @@ struct cpu {
 	struct vmspace	*gd_vmspace;	/* user address space in satp, NULL: kernel only */
 	uint64_t	gd_switch_at;	/* timer_now() at the last switch (CPU-time accounting) */
 	struct callout	*gd_rr_callout;	/* the round-robin slice's (only this CPU arms it) */
+	bool		gd_rr_armed;	/* gd_rr_callout may be pending: armed since last stopped */
 	struct cpu_stats gd_stats;
 	struct threadlist gd_threads;	/* every thread owned by this CPU */
 	int		gd_nthreads;

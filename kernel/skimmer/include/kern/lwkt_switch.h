@@ -78,7 +78,7 @@ lwkt_switch_account(struct cpu *gd, struct thread *td, struct thread *ntd)
 	gd->gd_switch_at = now;
 	gd->gd_curthread = ntd;
 	gd->gd_kstack_top = ntd->td_kstack_top;
-	if (ntd->td_policy == SCHED_RR || (gd->gd_rr_callout->c_flags & CALLOUT_PENDING))
+	if (ntd->td_policy == SCHED_RR || gd->gd_rr_armed)
 		lwkt_rr_switch(gd, ntd);
 	if (ntd->td_proc && ntd->td_proc->pr_vm != gd->gd_vmspace)	/* vm_activate's test, inline */
 		proc_switch_vm(ntd);
