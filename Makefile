@@ -121,7 +121,7 @@ setup-quiet:
 	@$(SETUP) -q $(O)
 
 clean:
-	rm -rf $(O)/kernel $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
+	rm -rf $(O)/kernel $(O)/release $(O)/image $(O)/tests $(O)/host $(O)/include $(KERNEL_BIN) \
 	    $(O)/libc $(O)/sysroot $(O)/ltests $(O)/benchprogs $(O)/bin $(O)/bench $(O)/resmgr $(O)/virtio $(O)/servers $(O)/utils $(O)/disk.img $(O)/disk-staging \
 	    $(O)/ports
 

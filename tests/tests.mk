@@ -62,8 +62,8 @@ stress: all
 
 # `make bench`: instructions per operation under -icount shift=0 (tools/bench).
 .PHONY: bench
-bench: all
-	@tools/bench $(KERNEL_BIN) $(IMAGE) $(O)/bench/results.json
+bench: all $(KREL_BIN)
+	@tools/bench $(KERNEL_BIN) $(IMAGE) $(O)/bench/results.json $(KREL_BIN)
 
 # `make profile`: where the instructions of one ipcbench figure go, by
 # function, counted by a QEMU plugin (tools/qprof; docs/benchmarks.md,

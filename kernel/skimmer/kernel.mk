@@ -27,7 +27,8 @@ KINC := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 # The IPC fast path's entry points are called only by trap.S, which keeps
 # every user register in the trap frame: they need not save s1-s11
 # (kern/msg_fast.c says why, and what that forbids).
-$(KOUT)/kern/msg_fast.c.o: KFILE_CFLAGS := $(foreach r,1 2 3 4 5 6 7 8 9 10 11,-fcall-used-s$(r))
+MSG_FAST_CFLAGS := $(foreach r,1 2 3 4 5 6 7 8 9 10 11,-fcall-used-s$(r))
+$(KOUT)/kern/msg_fast.c.o: KFILE_CFLAGS := $(MSG_FAST_CFLAGS)
 
 $(KOUT)/%.c.o: $(KDIR)/%.c $(CONFIG_H) | setup-quiet
 	@mkdir -p $(dir $@)
@@ -58,4 +59,45 @@ $(KERNEL_BIN): $(KERNEL_ELF)
 	@echo "  OBJCOPY $@"
 	@$(OBJCOPY) -O binary $< $@
 
--include $(KOBJ:.o=.d)
+# The release kernel: the same configuration and sources without
+# CONFIG_INVARIANTS (the costly debugging checks), as a kernel would ship.
+# Only `make bench` builds it, to measure both (docs/benchmarks.md); the
+# image it boots is the same.
+KREL_OUT      := $(O)/release
+KREL_BIN      := $(KREL_OUT)/skimmer.bin
+KREL_CONFIG_H := $(KREL_OUT)/include/generated/config.h
+KREL_OBJ      := $(patsubst $(KOUT)/%,$(KREL_OUT)/%,$(KOBJ))
+KREL_CFLAGS    = $(subst $(CONFIG_H),$(KREL_CONFIG_H),$(KERNEL_CFLAGS))
+KREL_ASFLAGS   = $(subst $(CONFIG_H),$(KREL_CONFIG_H),$(KERNEL_ASFLAGS))
+
+$(KREL_CONFIG_H): $(CONFIG_H)
+	@mkdir -p $(dir $@)
+	@grep -v '^#define CONFIG_INVARIANTS ' $< > $@.new
+	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+
+$(KREL_OUT)/kern/msg_fast.c.o: KFILE_CFLAGS := $(MSG_FAST_CFLAGS)
+
+$(KREL_OUT)/%.c.o: $(KDIR)/%.c $(KREL_CONFIG_H) | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (release)"
+	@$(CC) $(KREL_CFLAGS) $(KFILE_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
+
+$(KREL_OUT)/lib/%.c.o: lib/%.c $(KREL_CONFIG_H) | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (release)"
+	@$(CC) $(KREL_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
+
+$(KREL_OUT)/%.S.o: $(KDIR)/%.S $(KREL_CONFIG_H) | setup-quiet
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< (release)"
+	@$(CC) $(KREL_ASFLAGS) $(KINC) -MMD -MP -c $< -o $@
+
+$(KREL_OUT)/skimmer.elf: $(KREL_OBJ) $(KOUT)/objs.list $(KDIR)/arch/riscv64/kernel.ld
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -T $(KDIR)/arch/riscv64/kernel.ld --no-relax -o $@ $(KREL_OBJ)
+
+$(KREL_BIN): $(KREL_OUT)/skimmer.elf
+	@echo "  OBJCOPY $@"
+	@$(OBJCOPY) -O binary $< $@
+
+-include $(KOBJ:.o=.d) $(KREL_OBJ:.o=.d)
