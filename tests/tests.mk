@@ -69,15 +69,20 @@ bench: all $(KREL_BIN)
 # function, counted by a QEMU plugin (tools/qprof; docs/benchmarks.md,
 # Profiling).  PROFILE_WINDOW is the figure's measured loop, counting from
 # 1 in ipcbench's order (7: msg_roundtrip_0B_replyrecv_same_cpu).
+# PROFILE_KERNEL=release profiles the release kernel (make bench's second
+# ipcbench boot); PROFILE_REPORT=--inline reports by inlined function and line.
 PROFILE_WINDOW ?= 7
+PROFILE_KERNEL ?= default
+PROFILE_REPORT ?=
+PROFILE_DIR := $(if $(filter release,$(PROFILE_KERNEL)),$(KREL_OUT),$(KOUT))
 $(O)/host/qprof.so: tools/qprof/qprof.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
 .PHONY: profile
-profile: all $(O)/host/qprof.so
+profile: all $(O)/host/qprof.so $(if $(filter release,$(PROFILE_KERNEL)),$(KREL_BIN))
 	@mkdir -p $(O)/bench
-	@KERNEL=$(KERNEL_BIN) INITRD=$(IMAGE) SMP=1 APPEND=init=/proc/boot/ipcbench \
+	@KERNEL=$(if $(filter release,$(PROFILE_KERNEL)),$(KREL_BIN),$(KERNEL_BIN)) INITRD=$(IMAGE) SMP=1 APPEND=init=/proc/boot/ipcbench \
 	    QEMU_EXTRA="-icount shift=0,sleep=off -plugin $(abspath $(O))/host/qprof.so,window=$(PROFILE_WINDOW),out=$(abspath $(O))/bench/qprof.out" \
 	    tools/qemu-run </dev/null | grep '^BENCH' | awk '$$2 != "msg_0B_reply_leg_same_cpu" { n++ } { print "window " n ": " $$0 }'
-	@tools/qprof/report $(O)/bench/qprof.out $(O)/kernel/skimmer.elf $(O)/user/ipcbench
+	@tools/qprof/report $(PROFILE_REPORT) $(O)/bench/qprof.out $(PROFILE_DIR)/skimmer.elf $(O)/user/ipcbench
