@@ -28,22 +28,6 @@ KINC := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 # every user register in the trap frame: they need not save s1-s11
 # (kern/msg_fast.c says why, and what that forbids).
 MSG_FAST_CFLAGS := $(foreach r,1 2 3 4 5 6 7 8 9 10 11,-fcall-used-s$(r))
-$(KOUT)/kern/msg_fast.c.o: KFILE_CFLAGS := $(MSG_FAST_CFLAGS)
-
-$(KOUT)/%.c.o: $(KDIR)/%.c $(CONFIG_H) | setup-quiet
-	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	@$(CC) $(KERNEL_CFLAGS) $(KFILE_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
-
-$(KOUT)/lib/%.c.o: lib/%.c $(CONFIG_H) | setup-quiet
-	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	@$(CC) $(KERNEL_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
-
-$(KOUT)/%.S.o: $(KDIR)/%.S $(CONFIG_H) | setup-quiet
-	@mkdir -p $(dir $@)
-	@echo "  AS      $<"
-	@$(CC) $(KERNEL_ASFLAGS) $(KINC) -MMD -MP -c $< -o $@
 
 # The object list itself is a dependency, so removing a source relinks.
 $(KOUT)/objs.list: FORCE
@@ -51,9 +35,34 @@ $(KOUT)/objs.list: FORCE
 	@echo "$(KOBJ)" > $@.tmp
 	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
 
-$(KERNEL_ELF): $(KOBJ) $(KOUT)/objs.list $(KDIR)/arch/riscv64/kernel.ld
-	@echo "  LD      $@"
-	@$(LD) -nostdlib -T $(KDIR)/arch/riscv64/kernel.ld --no-relax -o $@ $(KOBJ)
+# The rules that build a kernel from KSRC and KLIBSRC into directory $(1),
+# its objects $(2), with configuration header $(3) in place of CONFIG_H;
+# $(4) marks the build in the log.  Two kernels are built: the default
+# one and the release one.
+define kernel_build
+$(1)/kern/msg_fast.c.o: KFILE_CFLAGS := $$(MSG_FAST_CFLAGS)
+
+$(1)/%.c.o: $$(KDIR)/%.c $(3) | setup-quiet
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$<$(4)"
+	@$$(CC) $$(subst $$(CONFIG_H),$(3),$$(KERNEL_CFLAGS)) $$(KFILE_CFLAGS) $$(KINC) -MMD -MP -c $$< -o $$@
+
+$(1)/lib/%.c.o: lib/%.c $(3) | setup-quiet
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$<$(4)"
+	@$$(CC) $$(subst $$(CONFIG_H),$(3),$$(KERNEL_CFLAGS)) $$(KINC) -MMD -MP -c $$< -o $$@
+
+$(1)/%.S.o: $$(KDIR)/%.S $(3) | setup-quiet
+	@mkdir -p $$(dir $$@)
+	@echo "  AS      $$<$(4)"
+	@$$(CC) $$(subst $$(CONFIG_H),$(3),$$(KERNEL_ASFLAGS)) $$(KINC) -MMD -MP -c $$< -o $$@
+
+$(1)/skimmer.elf: $(2) $$(KOUT)/objs.list $$(KDIR)/arch/riscv64/kernel.ld
+	@echo "  LD      $$@"
+	@$$(LD) -nostdlib -T $$(KDIR)/arch/riscv64/kernel.ld --no-relax -o $$@ $(2)
+endef
+
+$(eval $(call kernel_build,$(KOUT),$(KOBJ),$(CONFIG_H),))
 
 $(KERNEL_BIN): $(KERNEL_ELF)
 	@echo "  OBJCOPY $@"
@@ -67,34 +76,13 @@ KREL_OUT      := $(O)/release
 KREL_BIN      := $(KREL_OUT)/skimmer.bin
 KREL_CONFIG_H := $(KREL_OUT)/include/generated/config.h
 KREL_OBJ      := $(patsubst $(KOUT)/%,$(KREL_OUT)/%,$(KOBJ))
-KREL_CFLAGS    = $(subst $(CONFIG_H),$(KREL_CONFIG_H),$(KERNEL_CFLAGS))
-KREL_ASFLAGS   = $(subst $(CONFIG_H),$(KREL_CONFIG_H),$(KERNEL_ASFLAGS))
 
 $(KREL_CONFIG_H): $(CONFIG_H)
 	@mkdir -p $(dir $@)
 	@grep -v '^#define CONFIG_INVARIANTS ' $< > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
-$(KREL_OUT)/kern/msg_fast.c.o: KFILE_CFLAGS := $(MSG_FAST_CFLAGS)
-
-$(KREL_OUT)/%.c.o: $(KDIR)/%.c $(KREL_CONFIG_H) | setup-quiet
-	@mkdir -p $(dir $@)
-	@echo "  CC      $< (release)"
-	@$(CC) $(KREL_CFLAGS) $(KFILE_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
-
-$(KREL_OUT)/lib/%.c.o: lib/%.c $(KREL_CONFIG_H) | setup-quiet
-	@mkdir -p $(dir $@)
-	@echo "  CC      $< (release)"
-	@$(CC) $(KREL_CFLAGS) $(KINC) -MMD -MP -c $< -o $@
-
-$(KREL_OUT)/%.S.o: $(KDIR)/%.S $(KREL_CONFIG_H) | setup-quiet
-	@mkdir -p $(dir $@)
-	@echo "  AS      $< (release)"
-	@$(CC) $(KREL_ASFLAGS) $(KINC) -MMD -MP -c $< -o $@
-
-$(KREL_OUT)/skimmer.elf: $(KREL_OBJ) $(KOUT)/objs.list $(KDIR)/arch/riscv64/kernel.ld
-	@echo "  LD      $@"
-	@$(LD) -nostdlib -T $(KDIR)/arch/riscv64/kernel.ld --no-relax -o $@ $(KREL_OBJ)
+$(eval $(call kernel_build,$(KREL_OUT),$(KREL_OBJ),$(KREL_CONFIG_H), (release)))
 
 $(KREL_BIN): $(KREL_OUT)/skimmer.elf
 	@echo "  OBJCOPY $@"
