@@ -14,7 +14,6 @@
 #include <kern/syscall.h>
 #include <kern/thread.h>
 #include <abi/errno.h>
-#include <generated/config.h>
 
 long
 sys_SysStress(long seconds, long seed, long a2, long a3, long a4, long a5)
