@@ -279,6 +279,18 @@ UTEST(proc, sysinfo)
 	UT_EQ(si.si_pagesize, 4096);
 	UT_CHECK(si.si_free_pages > 0 && si.si_free_pages < si.si_total_pages);
 	UT_EQ(si.si_zero, 0);
+	/*
+	 * Idle time grows while we sleep (nothing else runs here), and by no
+	 * more than the time that went by on every CPU.
+	 */
+	uint64_t idle0 = si.si_idle_ns, m0 = clock_ns(CLOCK_MONOTONIC), ns = 20000000, m1;
+
+	UT_EQ(KC(TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_NANOSLEEP, 0, (long)&ns, 0, 0),
+	    -ETIMEDOUT);
+	UT_EQ(KC(SysInfo, (long)&si, 0, 0, 0, 0, 0), 0);
+	m1 = clock_ns(CLOCK_MONOTONIC);
+	UT_CHECK(si.si_idle_ns >= idle0 + 15000000);
+	UT_CHECK(si.si_idle_ns - idle0 <= (m1 - m0) * (uint64_t)si.si_ncpus_onln + 1000000);
 	UT_EQ(KC(SysInfo, 8, 0, 0, 0, 0, 0), -EFAULT);
 	UT_EQ(KC(SysInfo, (long)USER_SPACE_TOP, 0, 0, 0, 0, 0), -EFAULT);
 	/* SysShutdownMode: power off (what it is already) or reboot; nothing else. */
