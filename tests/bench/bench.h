@@ -31,6 +31,19 @@ static inline uint64_t rdtime(void)
 	return v;
 }
 
+/*
+ * The CPUs' idle time so far, in ns (SysInfo; 0 if it fails).  Under
+ * -icount shift=0 instret is the virtual clock, which also runs while
+ * every CPU idles (with sleep=on, at the host's pace): a total that waits
+ * for a disk subtracts the idle time to count only what ran.
+ */
+static inline uint64_t idle_ns(void)
+{
+	struct _sys_info si;
+
+	return SysInfo(&si) == 0 ? si.si_idle_ns : 0;
+}
+
 /* A line on the kernel's debug output, where tools/bench reads it. */
 static inline void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline void say(const char *fmt, ...)
