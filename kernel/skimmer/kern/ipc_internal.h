@@ -186,6 +186,13 @@ ipc_rcvid(const struct thread *td)
 	return td->td_rcvid;
 }
 
+/* The slot generation an rcvid names (10 bits). */
+static inline unsigned
+rcvid_slotgen(long rcvid)
+{
+	return ((unsigned)rcvid >> RCVID_SLOT_BITS) & 0x3ff;
+}
+
 /* td sends a new message: its rcvid's message generation moves on. */
 static inline void
 ipc_rcvid_next(struct thread *td)

@@ -46,12 +46,11 @@ ipc_thread_init(struct thread *td)
 		if (got) {
 			ipc_slots[i] = td;
 			slot_gens[i] = (slot_gens[i] + 1) & 0x3ff;
-			td->td_slotgen = slot_gens[i];
+			td->td_rcvid = (int)((uint32_t)slot_gens[i] << RCVID_SLOT_BITS | i);
 		}
 		spin_unlock_irqrestore(ipc_slot_lock(i), fl);
 		if (got) {
 			td->td_slot = (int)i;
-			td->td_rcvid = (int)((uint32_t)td->td_slotgen << RCVID_SLOT_BITS | i);
 			return 0;
 		}
 	}
@@ -165,7 +164,6 @@ int
 ipc_rcvid_pid(long rcvid, int *tid)
 {
 	unsigned slot = (unsigned)rcvid & (MAX_THREADS - 1);
-	unsigned gen = ((unsigned)rcvid >> SLOT_BITS) & 0x3ff;
 	struct thread *td;
 	unsigned long fl;
 	int pid = -1;
@@ -174,7 +172,7 @@ ipc_rcvid_pid(long rcvid, int *tid)
 		return -1;
 	fl = spin_lock_irqsave(ipc_slot_lock(slot));
 	td = ipc_slots[slot];
-	if (td && td->td_slotgen == gen && td->td_proc) {
+	if (td && rcvid_slotgen(td->td_rcvid) == rcvid_slotgen(rcvid) && td->td_proc) {
 		pid = td->td_proc->pr_pid;
 		*tid = td->td_tid;
 	}

@@ -82,11 +82,11 @@ struct thread {
 	int		td_scoid;	/* client: the connection's scoid and coid */
 	int		td_coid;
 	int		td_slot;	/* rcvid slot, 0 = none */
-	uint16_t	td_slotgen;	/* the slot's generation when we got it */
 	int		td_rcvid;	/* our current message's rcvid (ipc_rcvid): the
 					   message generation (bumped per send, so the
-					   rcvids of old messages go stale) << 22 |
-					   td_slotgen << 12 | td_slot */
+					   rcvids of old messages go stale) << 22 | the
+					   slot's generation when we got it << 12 |
+					   td_slot */
 	volatile int	td_ipcdone;	/* the peer finished our transaction */
 	bool		td_ipcnoslot;	/* ... claimed through its rcvid (MsgReply, MsgError):
 					   no rcvid lookup reaches td_ipcchan (ipc_drop_chan) */
