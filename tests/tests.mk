@@ -75,14 +75,15 @@ PROFILE_WINDOW ?= 7
 PROFILE_KERNEL ?= default
 PROFILE_REPORT ?=
 PROFILE_DIR := $(if $(filter release,$(PROFILE_KERNEL)),$(KREL_OUT),$(KOUT))
+PROFILE_BIN := $(if $(filter release,$(PROFILE_KERNEL)),$(KREL_BIN),$(KERNEL_BIN))
 $(O)/host/qprof.so: tools/qprof/qprof.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
 .PHONY: profile
-profile: all $(O)/host/qprof.so $(if $(filter release,$(PROFILE_KERNEL)),$(KREL_BIN))
+profile: all $(O)/host/qprof.so $(PROFILE_BIN)
 	@mkdir -p $(O)/bench
-	@KERNEL=$(if $(filter release,$(PROFILE_KERNEL)),$(KREL_BIN),$(KERNEL_BIN)) INITRD=$(IMAGE) SMP=1 APPEND=init=/proc/boot/ipcbench \
+	@KERNEL=$(PROFILE_BIN) INITRD=$(IMAGE) SMP=1 APPEND=init=/proc/boot/ipcbench \
 	    QEMU_EXTRA="-icount shift=0,sleep=off -plugin $(abspath $(O))/host/qprof.so,window=$(PROFILE_WINDOW),out=$(abspath $(O))/bench/qprof.out" \
 	    tools/qemu-run </dev/null | grep '^BENCH' | awk '$$2 != "msg_0B_reply_leg_same_cpu" { n++ } { print "window " n ": " $$0 }'
 	@tools/qprof/report $(PROFILE_REPORT) $(O)/bench/qprof.out $(PROFILE_DIR)/skimmer.elf $(O)/user/ipcbench

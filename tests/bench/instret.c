@@ -6,20 +6,13 @@
  * instructions (tools/bench): there instret is the virtual clock, which
  * also runs while every CPU idles, so the figure subtracts the idle time.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <sys/neutrino.h>
+#include "bench.h"
 
 int main(void)
 {
-	struct _sys_info si = { 0 };
-	uint64_t i, t;
+	uint64_t i = instret(), t = rdtime();
 
-	__asm__ __volatile__("csrr %0, instret" : "=r"(i) :: "memory");
-	__asm__ __volatile__("csrr %0, time" : "=r"(t) :: "memory");
-	if (SysInfo(&si) < 0)
-		si.si_idle_ns = 0;
 	printf("INSTRET %lu %lu %lu\n", (unsigned long)i, (unsigned long)t * 100,
-	    (unsigned long)si.si_idle_ns);
+	    (unsigned long)idle_ns());
 	return 0;
 }
